@@ -1,0 +1,8 @@
+import { CreateIdentity1795461919869 } from './1795461919869-CreateIdentity';
+
+/**
+ * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
+ * jest load the same set; a test fails if a migration file is missing here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const MIGRATIONS: Function[] = [CreateIdentity1795461919869];

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type ErrorRequestHandler } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { pinoHttp } from 'pino-http';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from './config/app-config';
+import { type Clock, systemClock } from './common/clock';
+import { ErrorCode } from './common/errors';
+import { createLogger, type Logger } from './common/logger';
+import { RequestContext } from './common/request-context';
+import { buildContainer, type Services } from './container';
+import { closeDataSource, createDataSource } from './db/data-source';
+import { buildAppSchema } from './graphql/build-schema';
+import { createFormatError } from './graphql/format-error';
+import { queryLimitRules } from './graphql/limits';
+import { createLoaders } from './graphql/loaders';
+import { createMetrics } from './http/metrics';
+import { authenticate, createPassport } from './modules/auth/passport';
+
+/** Things tests and embedders may swap; production uses the defaults. */
+export interface AppOverrides {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** An already-initialised DataSource (tests share one per suite). */
+  readonly dataSource?: DataSource;
+}
+
+/** A built application: not yet listening. */
+export interface QuorumApp {
+  readonly config: AppConfig;
+  readonly express: express.Express;
+  readonly httpServer: http.Server;
+  readonly dataSource: DataSource;
+  readonly schema: GraphQLSchema;
+  readonly services: Services;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Starts listening (port 0 picks a free one) and returns the base URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Stops accepting requests, drains in-flight ones, closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: config → DataSource (+ migrations) → services → schema → Apollo → express.
+ * It does not listen; `main.ts` and tests decide where.
+ */
+export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<QuorumApp> {
+  const logger = overrides.logger ?? createLogger(config.log.level);
+  const clock = overrides.clock ?? systemClock;
+  const ownsDataSource = !overrides.dataSource;
+  const dataSource = overrides.dataSource ?? (await createDataSource(config.database));
+  if (!dataSource.isInitialized) await dataSource.initialize();
+  if (config.database.migrationsRun) {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (applied.length > 0) logger.info({ migrations: applied.map(m => m.name) }, 'migrations applied');
+  }
+
+  const { container, services } = buildContainer(config, dataSource, logger, clock);
+  const schema = await buildAppSchema(container);
+  const metrics = createMetrics();
+  const production = config.env === 'production';
+
+  const app = express();
+  const httpServer = http.createServer(app);
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: req => req.url === '/healthz' || req.url === '/metrics' },
+    }),
+  );
+  app.use(metrics.httpMiddleware);
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await dataSource.query('SELECT 1');
+      res.json({ status: 'ok', database: 'ok' });
+    } catch (error) {
+      logger.error({ err: error }, 'health check failed');
+      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: config.graphql.introspection,
+    includeStacktraceInErrorResponses: !production,
+    hideSchemaDetailsFromClientErrors: production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    validationRules: queryLimitRules(config.graphql),
+    formatError: createFormatError(logger),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metrics.apolloPlugin],
+    logger,
+  });
+  await apollo.start();
+
+  const passport = createPassport(services.auth, config.auth, clock);
+  app.use(
+    '/graphql',
+    express.json({ limit: config.http.bodyLimitBytes }),
+    passport.initialize(),
+    authenticate(passport),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        RequestContext.create({
+          requestId: String(req.id),
+          user: req.auth,
+          ip: req.ip,
+          clock,
+          createLoaders: ctx => createLoaders(services.db, ctx),
+        }),
+    }),
+  );
+  app.use(httpErrorHandler(logger));
+
+  let closed = false;
+  return {
+    config,
+    express: app,
+    httpServer,
+    dataSource,
+    schema,
+    services,
+    logger,
+    clock,
+    listen(port = config.http.port, host = config.http.host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve(`http://${shownHost}:${address.port}`);
+        });
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Apollo's drain plugin closes the HTTP server and waits for in-flight requests.
+      await apollo.stop();
+      if (httpServer.listening) await new Promise(resolve => httpServer.close(resolve));
+      if (ownsDataSource) await closeDataSource(dataSource);
+    },
+  };
+}
+
+/** Body-parser and other HTTP-level failures, answered in the GraphQL error shape. */
+function httpErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') {
+      res.status(413).json({
+        errors: [{ message: 'Request body too large', extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } }],
+      });
+      return;
+    }
+    if (type === 'entity.parse.failed') {
+      res.status(400).json({
+        errors: [{ message: 'Malformed JSON body', extensions: { code: ErrorCode.BAD_USER_INPUT } }],
+      });
+      return;
+    }
+    logger.error({ err: error }, 'unhandled HTTP error');
+    res.status(500).json({
+      errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }],
+    });
+  };
+}

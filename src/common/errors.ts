@@ -1,0 +1,90 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The closed list of `extensions.code` values clients may switch on. README's error table lists
+ * the same codes; add a row there when adding one here. type-graphql's own validation and
+ * `@Authorized` errors already use BAD_USER_INPUT, UNAUTHENTICATED and UNAUTHORIZED.
+ */
+export enum ErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  UNAUTHORIZED = 'UNAUTHORIZED',
+  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+  TOKEN_EXPIRED = 'TOKEN_EXPIRED',
+  RATE_LIMITED = 'RATE_LIMITED',
+  NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+/** Base for every error we throw on purpose. `details` end up next to `code` in `extensions`. */
+export class AppError extends GraphQLError {
+  constructor(
+    message: string,
+    readonly code: ErrorCode | string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(message, { extensions: { code, ...details } });
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.name = new.target.name;
+  }
+}
+
+/** Invalid input that validation could not catch earlier; `field` names the culprit. */
+export class BadUserInputError extends AppError {
+  constructor(message: string, details: { field?: string } & Record<string, unknown> = {}) {
+    super(message, ErrorCode.BAD_USER_INPUT, details);
+  }
+}
+
+/** No caller identity where one is needed. */
+export class UnauthenticatedError extends AppError {
+  constructor(message = 'Authentication required', details: Record<string, unknown> = {}) {
+    super(message, ErrorCode.UNAUTHENTICATED, details);
+  }
+}
+
+/** An identity without the role an operation needs. */
+export class UnauthorizedError extends AppError {
+  constructor(message = 'Access denied') {
+    super(message, ErrorCode.UNAUTHORIZED);
+  }
+}
+
+/**
+ * A missing resource, or one the caller may not see: the same answer for both, so the existence
+ * of another user's resource never leaks.
+ */
+export class NotFoundError extends AppError {
+  constructor(entity: string, id: string) {
+    super(`${entity} ${id} was not found`, ErrorCode.NOT_FOUND, { entity, id });
+  }
+}
+
+/** A write that collides with existing state (unique keys, wrong status). */
+export class ConflictError extends AppError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message, ErrorCode.CONFLICT, details);
+  }
+}
+
+/** Too many attempts; `retryAfterSeconds` says when to try again. */
+export class RateLimitedError extends AppError {
+  constructor(retryAfterSeconds: number) {
+    super('Too many attempts, try again later', ErrorCode.RATE_LIMITED, { retryAfterSeconds });
+  }
+}
+
+/** An idempotency key reused with different parameters. */
+export class IdempotencyKeyReusedError extends AppError {
+  constructor(key: string) {
+    super(
+      `Idempotency key ${key} was already used with different parameters`,
+      ErrorCode.IDEMPOTENCY_KEY_REUSED,
+      { idempotencyKey: key },
+    );
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The whole configuration of a Quorum process: plain values, validated once by `loadConfig`.
+ * Tests build one with `testConfig()` overrides instead of touching `process.env`.
+ */
+export interface AppConfig {
+  readonly env: 'development' | 'test' | 'production';
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** Largest accepted request body, in bytes (GraphQL and webhooks). */
+    readonly bodyLimitBytes: number;
+    /** Value for express' `trust proxy`, so rate limits see the client's address behind a proxy. */
+    readonly trustProxy: boolean | number | string;
+  };
+  readonly database: DatabaseConfig;
+  readonly auth: {
+    readonly jwtSecret: string;
+    readonly jwtExpiresInSeconds: number;
+    readonly jwtIssuer: string;
+    readonly jwtAudience: string;
+    /** Failed logins allowed per account in `loginWindowSeconds` before RATE_LIMITED. */
+    readonly loginMaxFailuresPerAccount: number;
+    /** Login attempts allowed per client address in `loginWindowSeconds`. */
+    readonly loginMaxAttemptsPerAddress: number;
+    readonly loginWindowSeconds: number;
+  };
+  readonly graphql: {
+    readonly maxDepth: number;
+    readonly maxAliases: number;
+    readonly maxCost: number;
+    readonly introspection: boolean;
+    /** Where `schema:emit` and start-up in development write the SDL; null to skip. */
+    readonly emitSchemaPath: string | null;
+  };
+  readonly stripe: {
+    /** Unset: offline mode (payments recorded in the ledger by hand). */
+    readonly secretKey: string | null;
+    readonly webhookSecret: string | null;
+    /** Overrides for pointing the SDK at a Stripe-compatible server (tests). */
+    readonly apiHost: string | null;
+    readonly apiPort: number | null;
+    readonly apiProtocol: 'http' | 'https' | null;
+  };
+  readonly log: {
+    readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  };
+}
+
+/** `url` set: a PostgreSQL server. Unset: embedded PGlite persisted in `dataDir` (or memory). */
+export interface DatabaseConfig {
+  readonly url: string | null;
+  /** PGlite data directory; `memory://` for a throwaway database. */
+  readonly dataDir: string;
+  /** Connection pool size on PostgreSQL (PGlite always has one connection). */
+  readonly poolSize: number;
+  /** Run pending migrations when the app starts. */
+  readonly migrationsRun: boolean;
+  /** Log SQL (debugging only). */
+  readonly logging: boolean;
+}

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import type { AppConfig } from './app-config';
+
+/**
+ * The development JWT secret. Fine on a laptop, refused in production (see `loadConfig`), so a
+ * deployment can never run with a secret published in this repository.
+ */
+export const DEFAULT_DEV_JWT_SECRET = 'quorum-development-secret-change-me-0000000000';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform(v => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * The environment variables Quorum reads, with their defaults. README's configuration table
+ * documents the same list; keep both in step.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(4000),
+  BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  TRUST_PROXY: z.string().default('false'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_POOL_SIZE: positiveInt.max(200).default(10),
+  DATABASE_LOGGING: bool.default(false),
+  MIGRATIONS_RUN: bool.default(true),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEFAULT_DEV_JWT_SECRET),
+  JWT_EXPIRES_IN_SECONDS: positiveInt.max(30 * 24 * 3600).default(3600),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
+  LOGIN_MAX_ATTEMPTS_PER_ADDRESS: positiveInt.default(30),
+  LOGIN_WINDOW_SECONDS: positiveInt.default(900),
+  GRAPHQL_MAX_DEPTH: positiveInt.default(8),
+  GRAPHQL_MAX_ALIASES: positiveInt.default(15),
+  GRAPHQL_MAX_COST: positiveInt.default(5000),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_/, 'must start with sk_test_, sk_live_, rk_test_ or rk_live_')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must start with whsec_').optional(),
+  STRIPE_API_HOST: z.string().min(1).optional(),
+  STRIPE_API_PORT: port.optional(),
+  STRIPE_API_PROTOCOL: z.enum(['http', 'https']).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Thrown when the environment is invalid; `problems` lists every one, not just the first. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the configuration from an environment once, validates it and fails fast listing every
+ * problem. Safe defaults for local use; production refuses the default secret and a Stripe key
+ * without its webhook secret.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): AppConfig {
+  // Empty strings count as unset, as a `.env` line `FOO=` would mean.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map(i => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const production = e.NODE_ENV === 'production';
+  if (production && e.JWT_SECRET === DEFAULT_DEV_JWT_SECRET) {
+    problems.push('JWT_SECRET: the development default cannot be used when NODE_ENV=production');
+  }
+  if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
+    problems.push('STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set');
+  }
+  if (production && e.STRIPE_SECRET_KEY && (e.STRIPE_API_HOST || e.STRIPE_API_PROTOCOL === 'http')) {
+    problems.push('STRIPE_API_HOST/STRIPE_API_PROTOCOL: overrides are for tests, not production');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    },
+    database: {
+      url: e.DATABASE_URL ?? null,
+      dataDir: e.DATA_DIR,
+      poolSize: e.DATABASE_POOL_SIZE,
+      migrationsRun: e.MIGRATIONS_RUN,
+      logging: e.DATABASE_LOGGING,
+    },
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      jwtExpiresInSeconds: e.JWT_EXPIRES_IN_SECONDS,
+      jwtIssuer: 'quorum',
+      jwtAudience: 'quorum-api',
+      loginMaxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      loginMaxAttemptsPerAddress: e.LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
+      loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+    },
+    graphql: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxCost: e.GRAPHQL_MAX_COST,
+      introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+      emitSchemaPath: null,
+    },
+    stripe: {
+      secretKey: e.STRIPE_SECRET_KEY ?? null,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET ?? null,
+      apiHost: e.STRIPE_API_HOST ?? null,
+      apiPort: e.STRIPE_API_PORT ?? null,
+      apiProtocol: e.STRIPE_API_PROTOCOL ?? null,
+    },
+    log: { level: e.LOG_LEVEL },
+  };
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}

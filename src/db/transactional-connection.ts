@@ -1,0 +1,53 @@
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import type { RequestContext } from '../common/request-context';
+import { isRetryableTransactionError } from './pg-errors';
+
+/** Attempts for a transaction that failed on a deadlock or serialization failure. */
+const MAX_TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * The only way services reach the database (Vendure's TransactionalConnection): repositories
+ * are fetched through `ctx`, so a call made inside a transaction always uses that transaction's
+ * connection, and nested `withTransaction` calls join the outer one.
+ */
+export class TransactionalConnection {
+  constructor(readonly dataSource: DataSource) {}
+
+  /** A repository bound to ctx's open transaction, or to the pool if there is none. */
+  repo<T extends ObjectLiteral>(ctx: RequestContext, entity: EntityTarget<T>): Repository<T> {
+    return this.manager(ctx).getRepository(entity);
+  }
+
+  /** The entity manager of ctx's transaction, or the pool's. */
+  manager(ctx: RequestContext): EntityManager {
+    return ctx.transactionManager ?? this.dataSource.manager;
+  }
+
+  /**
+   * Runs `work` atomically. If `ctx` is already in a transaction, `work` joins it. Callbacks
+   * queued with `ctx.afterCommit(...)` (event delivery) run only after COMMIT, so subscribers
+   * always see committed data and a rolled-back mutation publishes nothing.
+   *
+   * A top-level transaction that fails with a deadlock or serialization failure (SQLSTATE
+   * 40P01 / 40001) is retried from the start: `work` must therefore not have side effects
+   * outside the database (call Stripe after commit, never inside).
+   */
+  async withTransaction<T>(
+    ctx: RequestContext,
+    work: (tx: RequestContext) => Promise<T>,
+  ): Promise<T> {
+    if (ctx.transactionManager) return work(ctx);
+    for (let attempt = 1; ; attempt++) {
+      const afterCommit: Array<() => Promise<void> | void> = [];
+      try {
+        const result = await this.dataSource.transaction(manager =>
+          work(ctx.inTransaction(manager, afterCommit)),
+        );
+        for (const callback of afterCommit) await callback();
+        return result;
+      } catch (error) {
+        if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
+      }
+    }
+  }
+}

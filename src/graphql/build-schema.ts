@@ -1,0 +1,26 @@
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema, type ContainerType, type NonEmptyArray } from 'type-graphql';
+import { AuthResolver } from '../modules/auth/auth.resolver';
+import { authChecker } from './auth-checker';
+
+/** Every resolver class of the API. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const RESOLVERS: NonEmptyArray<Function> = [AuthResolver];
+
+/**
+ * Builds the executable schema once per app. `validate` runs class-validator on every input,
+ * and type-graphql reports its failures as BAD_USER_INPUT.
+ */
+export function buildAppSchema(container?: ContainerType): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: RESOLVERS,
+    authChecker,
+    container,
+    validate: { forbidUnknownValues: false },
+  });
+}
+
+/** The SDL committed in `schema/schema.graphql`: sorted, so it only changes when the API does. */
+export function printAppSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

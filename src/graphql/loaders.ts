@@ -1,0 +1,36 @@
+import DataLoader from 'dataloader';
+import { In } from 'typeorm';
+import type { RequestContext } from '../common/request-context';
+import type { TransactionalConnection } from '../db/transactional-connection';
+import { User } from '../modules/auth/user.entity';
+
+/**
+ * Per-request DataLoaders (the DataLoader README: "instances are created per request ... if
+ * different users can see different things"). Each module adds its loaders here, so a page of
+ * N items with their relations costs a constant number of queries.
+ */
+export interface Loaders {
+  userById: DataLoader<string, User | null>;
+}
+
+export function createLoaders(db: TransactionalConnection, ctx: RequestContext): Loaders {
+  return {
+    userById: new DataLoader(async ids => {
+      const rows = await db.repo(ctx, User).findBy({ id: In([...ids]) });
+      return orderByKeys(ids, rows, row => row.id);
+    }),
+  };
+}
+
+/** Rows in the order of `keys`, null where a key has no row (DataLoader's contract). */
+export function orderByKeys<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] {
+  const byKey = new Map(rows.map(row => [keyOf(row), row]));
+  return keys.map(key => byKey.get(key) ?? null);
+}
+
+/** Rows grouped under each of `keys` (empty arrays for keys with none). */
+export function groupByKeys<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {
+  const byKey = new Map<K, V[]>(keys.map(key => [key, []]));
+  for (const row of rows) byKey.get(keyOf(row))?.push(row);
+  return keys.map(key => byKey.get(key)!);
+}

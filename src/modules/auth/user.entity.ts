@@ -1,0 +1,28 @@
+import { Field, ObjectType } from 'type-graphql';
+import { Column, Entity, Index } from 'typeorm';
+import { AppEntity } from '../../db/app-entity';
+import { Role } from './role';
+
+/**
+ * A person (or, later, a model annotator) with one or more roles. Emails are stored lower-case
+ * and unique. The password hash never has a GraphQL field.
+ */
+@Entity({ name: 'users' })
+@ObjectType({ description: 'A person using Quorum: requester, worker, admin, or several.' })
+export class User extends AppEntity {
+  @Index('users_email_key', { unique: true })
+  @Column({ type: 'text' })
+  email: string;
+
+  @Field({ description: 'Public name shown to other users (workers see a requester by it).' })
+  @Column({ name: 'display_name', type: 'text' })
+  displayName: string;
+
+  /** Argon2id PHC string. */
+  @Column({ name: 'password_hash', type: 'text', nullable: true })
+  passwordHash: string | null;
+
+  @Field(() => [Role])
+  @Column({ type: 'text', array: true })
+  roles: Role[];
+}
