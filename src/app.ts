@@ -50,7 +50,10 @@ export interface QuorumApp {
  * The composition root: config → DataSource (+ migrations) → services → schema → Apollo → express.
  * It does not listen; `main.ts` and tests decide where.
  */
-export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<QuorumApp> {
+export async function createApp(
+  config: AppConfig,
+  overrides: AppOverrides = {},
+): Promise<QuorumApp> {
   const logger = overrides.logger ?? createLogger(config.log.level);
   const clock = overrides.clock ?? systemClock;
   const ownsDataSource = !overrides.dataSource;
@@ -58,7 +61,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   if (!dataSource.isInitialized) await dataSource.initialize();
   if (config.database.migrationsRun) {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    if (applied.length > 0) logger.info({ migrations: applied.map(m => m.name) }, 'migrations applied');
+    if (applied.length > 0)
+      logger.info({ migrations: applied.map(m => m.name) }, 'migrations applied');
   }
 
   const { container, services } = buildContainer(config, dataSource, logger, clock);
@@ -75,7 +79,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       logger,
       genReqId: (req, res) => {
         const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+        const id =
+          typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
         res.setHeader('x-request-id', id);
         return id;
       },
@@ -167,19 +172,25 @@ function httpErrorHandler(logger: Logger): ErrorRequestHandler {
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') {
       res.status(413).json({
-        errors: [{ message: 'Request body too large', extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } }],
+        errors: [
+          { message: 'Request body too large', extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } },
+        ],
       });
       return;
     }
     if (type === 'entity.parse.failed') {
       res.status(400).json({
-        errors: [{ message: 'Malformed JSON body', extensions: { code: ErrorCode.BAD_USER_INPUT } }],
+        errors: [
+          { message: 'Malformed JSON body', extensions: { code: ErrorCode.BAD_USER_INPUT } },
+        ],
       });
       return;
     }
     logger.error({ err: error }, 'unhandled HTTP error');
     res.status(500).json({
-      errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }],
+      errors: [
+        { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } },
+      ],
     });
   };
 }

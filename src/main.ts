@@ -17,7 +17,10 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   const url = await app.listen();
   app.logger.info(
-    { url: `${url}/graphql`, database: config.database.url ? 'postgresql' : `embedded (${config.database.dataDir})` },
+    {
+      url: `${url}/graphql`,
+      database: config.database.url ? 'postgresql' : `embedded (${config.database.dataDir})`,
+    },
     'Quorum is listening',
   );
 
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
 }
 
 main().catch(error => {
-  process.stderr.write(`Quorum failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(
+    `Quorum failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(1);
 });

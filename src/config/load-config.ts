@@ -45,7 +45,10 @@ const envSchema = z.object({
     .string()
     .regex(/^(sk|rk)_(test|live)_/, 'must start with sk_test_, sk_live_, rk_test_ or rk_live_')
     .optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must start with whsec_').optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_/, 'must start with whsec_')
+    .optional(),
   STRIPE_API_HOST: z.string().min(1).optional(),
   STRIPE_API_PORT: port.optional(),
   STRIPE_API_PROTOCOL: z.enum(['http', 'https']).optional(),
@@ -83,7 +86,11 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
     problems.push('STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set');
   }
-  if (production && e.STRIPE_SECRET_KEY && (e.STRIPE_API_HOST || e.STRIPE_API_PROTOCOL === 'http')) {
+  if (
+    production &&
+    e.STRIPE_SECRET_KEY &&
+    (e.STRIPE_API_HOST || e.STRIPE_API_PROTOCOL === 'http')
+  ) {
     problems.push('STRIPE_API_HOST/STRIPE_API_PROTOCOL: overrides are for tests, not production');
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -24,6 +24,15 @@ export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
+    // Apollo re-codes every validation error as GRAPHQL_VALIDATION_FAILED; our query-limit rules
+    // carry a more useful code on the error it wraps.
+    const wrappedCode =
+      original instanceof GraphQLError && original.originalError instanceof GraphQLError
+        ? original.originalError.extensions?.code
+        : undefined;
+    if (wrappedCode === ErrorCode.QUERY_TOO_COMPLEX) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: wrappedCode } };
+    }
     if (original instanceof GraphQLError && typeof code === 'string' && PASS_THROUGH.has(code)) {
       return formatted;
     }

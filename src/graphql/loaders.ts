@@ -23,7 +23,11 @@ export function createLoaders(db: TransactionalConnection, ctx: RequestContext):
 }
 
 /** Rows in the order of `keys`, null where a key has no row (DataLoader's contract). */
-export function orderByKeys<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] {
+export function orderByKeys<K, V>(
+  keys: readonly K[],
+  rows: V[],
+  keyOf: (row: V) => K,
+): (V | null)[] {
   const byKey = new Map(rows.map(row => [keyOf(row), row]));
   return keys.map(key => byKey.get(key) ?? null);
 }

@@ -10,7 +10,9 @@ import { User } from './user.entity';
  * every request). `prefix` is the public, indexed part used to find the row.
  */
 @Entity({ name: 'api_keys' })
-@ObjectType({ description: 'An API key for machine clients. The secret itself is never shown again.' })
+@ObjectType({
+  description: 'An API key for machine clients. The secret itself is never shown again.',
+})
 export class ApiKey extends AppEntity {
   @Index('api_keys_user_id_idx')
   @Column({ name: 'user_id', type: 'uuid' })

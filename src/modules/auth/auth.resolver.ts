@@ -1,7 +1,13 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../common/request-context';
 import { ApiKey } from './api-key.entity';
-import { AuthPayload, CreateApiKeyInput, CreatedApiKey, LogInInput, SignUpInput } from './auth.inputs';
+import {
+  AuthPayload,
+  CreateApiKeyInput,
+  CreatedApiKey,
+  LogInInput,
+  SignUpInput,
+} from './auth.inputs';
 import { AuthService } from './auth.service';
 import { User } from './user.entity';
 

@@ -14,7 +14,13 @@ import { rethrowUniqueViolationAs } from '../../db/pg-errors';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import { ApiKey } from './api-key.entity';
 import { InvalidCredentialsError } from './auth.errors';
-import type { AuthPayload, CreateApiKeyInput, CreatedApiKey, LogInInput, SignUpInput } from './auth.inputs';
+import type {
+  AuthPayload,
+  CreateApiKeyInput,
+  CreatedApiKey,
+  LogInInput,
+  SignUpInput,
+} from './auth.inputs';
 import { Role } from './role';
 import { User } from './user.entity';
 
@@ -78,7 +84,8 @@ export class AuthService {
         .save({ email, displayName: input.displayName.trim(), passwordHash, roles })
         .catch(
           rethrowUniqueViolationAs(
-            () => new ConflictError('An account with this email already exists', { field: 'email' }),
+            () =>
+              new ConflictError('An account with this email already exists', { field: 'email' }),
           ),
         ),
     );
@@ -215,7 +222,9 @@ export class AuthService {
     input: { email: string; password: string; displayName?: string },
   ): Promise<{ user: User; created: boolean }> {
     if (input.password.length < 12) {
-      throw new BadUserInputError('Admin passwords need at least 12 characters', { field: 'password' });
+      throw new BadUserInputError('Admin passwords need at least 12 characters', {
+        field: 'password',
+      });
     }
     const email = normalizeEmail(input.email);
     const passwordHash = await argon2.hash(input.password, ARGON2_OPTIONS);

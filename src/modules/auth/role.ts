@@ -7,4 +7,7 @@ export enum Role {
   ADMIN = 'ADMIN',
 }
 
-registerEnumType(Role, { name: 'Role', description: 'What a user may do; a user may hold several.' });
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'What a user may do; a user may hold several.',
+});

@@ -78,3 +78,66 @@ export function maxRows(matrix: Float64Array, width: number): Float64Array {
   }
   return out;
 }
+
+/**
+ * log(1 + eˣ) without overflow: for large x it is x + log1p(e⁻ˣ), for very negative x it is
+ * e^x to double precision. log σ(x) = −softplus(−x) and log(1 − σ(x)) = −softplus(x).
+ */
+export function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+
+/**
+ * The digamma function ψ(x) = d/dx log Γ(x) for x > 0 (NaN otherwise), used by variational
+ * Bayes updates: E[log θ] under Dirichlet(a) is ψ(a_k) − ψ(Σ a). The recurrence
+ * ψ(x) = ψ(x + 1) − 1/x lifts x to ≥ 6, then the asymptotic series
+ * ψ(x) ≈ ln x − 1/(2x) − Σ B₂ₙ/(2n·x²ⁿ) is accurate to about 1e-13.
+ */
+export function digamma(x: number): number {
+  if (!(x > 0)) return NaN;
+  let shift = 0;
+  while (x < 6) {
+    shift -= 1 / x;
+    x += 1;
+  }
+  const inv2 = 1 / (x * x);
+  const series =
+    inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132)))));
+  return shift + Math.log(x) - 0.5 / x - series;
+}
+
+/**
+ * A permutation of the responses sorted by (task, worker, label), computed with three stable
+ * counting sorts in O(R + nTasks + nWorkers + nLabels). Aggregators that iterate responses in
+ * this order add floating-point numbers in the same order whatever order the answers arrived
+ * in, so their results are bit-for-bit invariant to shuffling (DESIGN.md promise 6).
+ */
+export function canonicalResponseOrder(m: {
+  readonly nTasks: number;
+  readonly nWorkers: number;
+  readonly nLabels: number;
+  readonly task: Int32Array;
+  readonly worker: Int32Array;
+  readonly label: Int32Array;
+}): Int32Array {
+  const n = m.task.length;
+  let order = new Int32Array(n);
+  for (let r = 0; r < n; r++) order[r] = r;
+  // Least significant key first; each pass is stable, so ties keep the previous pass's order.
+  for (const [keys, size] of [
+    [m.label, m.nLabels],
+    [m.worker, m.nWorkers],
+    [m.task, m.nTasks],
+  ] as const) {
+    const starts = new Int32Array(size + 1);
+    for (let r = 0; r < n; r++) starts[keys[r] + 1]++;
+    for (let k = 0; k < size; k++) starts[k + 1] += starts[k];
+    const next = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = order[i];
+      next[starts[keys[r]]++] = r;
+    }
+    order = next;
+  }
+  return order;
+}

@@ -1,0 +1,118 @@
+/**
+ * The aggregation registry: method name → pure function with one common signature (STYLE.md 5.9).
+ * The aggregation service, the `quorum aggregate` CLI and the benchmark all pick methods here by
+ * name, so a method added to this table is available everywhere at once.
+ *
+ * Every entry takes the ResponseMatrix and `AggregatorOptions` and returns the shared
+ * `AggregationResult` plus whatever the method knows about workers, normalised to:
+ *
+ * - `workerSkill[w]`: the method's own estimate of worker w's quality. For probability-based
+ *   methods (Dawid–Skene, one-coin DS, MACE, weighted MV from gold) it is the probability that the
+ *   worker answers correctly; Wawa and ZBS report their agreement-based vote weight; GLAD its
+ *   ability α_w (a log-odds scale: 0 is guessing). Plain majority vote has none.
+ * - `confusion`: nWorkers × K × K, `confusion[((w * K) + k) * K + l]` = P(w answers l | true k),
+ *   for methods that model full confusion matrices.
+ * - `iterations`, `converged`, `logLikelihood` for iterative methods.
+ *
+ * Gold (`options.gold`, -1 = not gold) is used by the methods that can learn from it (clamped in
+ * the EM methods, the source of weights in weighted majority vote) and ignored by the others.
+ */
+import { dawidSkene } from './dawid-skene';
+import { glad } from './glad';
+import { goldAccuracyWeights, majorityVote } from './majority-vote';
+import type { AggregationResult, GoldLabels, ResponseMatrix } from './response-matrix';
+import { wawa } from './wawa';
+import { zeroBasedSkill } from './zero-based-skill';
+
+/** Options every aggregator accepts; each method uses what applies to it. */
+export interface AggregatorOptions {
+  /** Known labels per task (-1 = not gold). */
+  readonly gold?: GoldLabels;
+  /** Iteration cap for iterative methods; each method's own default when omitted. */
+  readonly maxIterations?: number;
+  /** Convergence tolerance for EM methods; each method's own default when omitted. */
+  readonly tolerance?: number;
+}
+
+/** What every aggregator returns: the shared result plus optional per-worker estimates. */
+export interface AggregatorOutput extends AggregationResult {
+  /** Length nWorkers; see the file header for each method's scale. */
+  readonly workerSkill?: Float64Array;
+  /** nWorkers × K × K, `[((w * K) + k) * K + l]` = P(w answers l | true label k). */
+  readonly confusion?: Float64Array;
+  readonly iterations?: number;
+  readonly converged?: boolean;
+  /** The method's objective after each iteration (natural log). */
+  readonly logLikelihood?: readonly number[];
+}
+
+/** The common signature of the registry's entries. */
+export type Aggregator = (m: ResponseMatrix, options?: AggregatorOptions) => AggregatorOutput;
+
+/**
+ * Worker accuracy implied by a confusion matrix and class priors:
+ * skill_w = Σ_k p[k] · π_w[k][k], the probability that w answers a random task correctly.
+ */
+export function accuracyFromConfusion(
+  confusion: Float64Array,
+  priors: Float64Array,
+  nWorkers: number,
+): Float64Array {
+  const K = priors.length;
+  const skill = new Float64Array(nWorkers);
+  for (let w = 0; w < nWorkers; w++) {
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += priors[k] * confusion[(w * K + k) * K + k];
+    skill[w] = sum;
+  }
+  return skill;
+}
+
+/** Name → aggregator. Names are kebab-case and stable: they are stored on projects. */
+export const aggregators = {
+  'majority-vote': m => majorityVote(m),
+  'weighted-majority-vote': (m, options = {}) => {
+    // Weights are gold accuracies; with no gold every weight is 1 and this is plain majority vote.
+    const workerSkill = options.gold
+      ? goldAccuracyWeights(m, options.gold)
+      : new Float64Array(m.nWorkers).fill(1);
+    return { ...majorityVote(m, { workerWeights: workerSkill }), workerSkill };
+  },
+  wawa: m => {
+    const { probabilities, labels, skills } = wawa(m);
+    return { probabilities, labels, workerSkill: skills };
+  },
+  'zero-based-skill': (m, options = {}) => {
+    const result = zeroBasedSkill(m, { maxIterations: options.maxIterations });
+    return { ...result, workerSkill: result.skills };
+  },
+  'dawid-skene': (m, options = {}) => {
+    const result = dawidSkene(m, options);
+    return {
+      ...result,
+      workerSkill: accuracyFromConfusion(result.confusion, result.priors, m.nWorkers),
+    };
+  },
+  glad: (m, options = {}) => {
+    const result = glad(m, options);
+    return { ...result, workerSkill: result.alpha };
+  },
+} satisfies Record<string, Aggregator>;
+
+/** A registered method name. */
+export type AggregatorName = keyof typeof aggregators;
+
+/** Every registered name, in the registry's order. */
+export const AGGREGATOR_NAMES = Object.keys(aggregators) as AggregatorName[];
+
+/**
+ * The method used when a project or a CLI call names none: Dawid–Skene, which the aggregation
+ * benchmark (`npm run bench:aggregate`) shows is never below majority vote on any benchmark
+ * dataset, unlike the other methods.
+ */
+export const DEFAULT_AGGREGATOR: AggregatorName = 'dawid-skene';
+
+/** Narrows a user-supplied string to a registered method name. */
+export function isAggregatorName(name: string): name is AggregatorName {
+  return Object.prototype.hasOwnProperty.call(aggregators, name);
+}
