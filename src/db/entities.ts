@@ -1,8 +1,23 @@
+import { Assignment } from '../modules/assignments/assignment.entity';
 import { ApiKey } from '../modules/auth/api-key.entity';
 import { User } from '../modules/auth/user.entity';
+import { IdempotencyRecord } from '../modules/idempotency/idempotency-record.entity';
+import { Job } from '../modules/jobs/job.entity';
+import { Project } from '../modules/projects/project.entity';
+import { Task } from '../modules/tasks/task.entity';
+import { WorkerBlock } from '../modules/workers/worker-block.entity';
 
 /**
  * Every entity, listed explicitly rather than globbed so the same list works under ts-node,
  * jest and the compiled `dist/`.
  */
-export const ENTITIES = [User, ApiKey];
+export const ENTITIES = [
+  User,
+  ApiKey,
+  Project,
+  Task,
+  Assignment,
+  WorkerBlock,
+  IdempotencyRecord,
+  Job,
+];

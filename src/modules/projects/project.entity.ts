@@ -1,0 +1,100 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { AppEntity } from '../../db/app-entity';
+import { User } from '../auth/user.entity';
+import { LabelSchema, OverlapPolicy, ProjectStatus } from './project.types';
+
+/**
+ * A labeling job owned by a requester (Toloka project + pool, MTurk HIT type). Money is in
+ * integer minor units of `currency`. `schemaVersion` increases when the label schema changes
+ * after launch; assignments record the version they were answered under.
+ */
+@Entity({ name: 'projects' })
+@ObjectType()
+@Check('projects_overlap_check', '"min_overlap" >= 1 AND "max_overlap" >= "min_overlap"')
+@Check('projects_gold_rate_check', '"gold_rate" >= 0 AND "gold_rate" <= 1')
+@Check('projects_reward_check', '"reward_amount" >= 0')
+export class Project extends AppEntity {
+  @Index('projects_owner_id_idx')
+  @Column({ name: 'owner_id', type: 'uuid' })
+  ownerId: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'owner_id' })
+  owner?: User;
+
+  @Field()
+  @Column({ type: 'text' })
+  name: string;
+
+  @Field({ description: 'Markdown shown to workers.' })
+  @Column({ type: 'text', default: '' })
+  instructions: string;
+
+  @Field(() => ProjectStatus)
+  @Column({ type: 'text', default: ProjectStatus.DRAFT })
+  status: ProjectStatus;
+
+  @Field(() => LabelSchema)
+  @Column({ name: 'label_schema', type: 'jsonb' })
+  labelSchema: LabelSchema;
+
+  @Field(() => Int)
+  @Column({ name: 'schema_version', type: 'integer', default: 1 })
+  schemaVersion: number;
+
+  @Field(() => Int, { description: 'Reward per approved assignment, in minor units (cents).' })
+  @Column({ name: 'reward_amount', type: 'integer' })
+  rewardAmount: number;
+
+  @Field({ description: 'ISO 4217 code, lower case (usd).' })
+  @Column({ type: 'text' })
+  currency: string;
+
+  @Column({ name: 'min_overlap', type: 'integer' })
+  minOverlap: number;
+
+  @Column({ name: 'max_overlap', type: 'integer' })
+  maxOverlap: number;
+
+  @Column({ name: 'confidence_target', type: 'double precision', nullable: true })
+  confidenceTarget: number | null;
+
+  @Field(() => Float, { description: 'Share of served assignments that are gold tasks, 0 to 1.' })
+  @Column({ name: 'gold_rate', type: 'double precision', default: 0 })
+  goldRate: number;
+
+  @Field(() => Int)
+  @Column({ name: 'assignment_duration_seconds', type: 'integer' })
+  assignmentDurationSeconds: number;
+
+  @Field(() => Int, { description: 'Submitted assignments are approved automatically after this.' })
+  @Column({ name: 'auto_approval_delay_seconds', type: 'integer' })
+  autoApprovalDelaySeconds: number;
+
+  @Field(() => Int, { description: 'How long after a rejection the requester may reverse it.' })
+  @Column({ name: 'rejection_reversal_window_seconds', type: 'integer', default: 7 * 24 * 3600 })
+  rejectionReversalWindowSeconds: number;
+
+  @Field({ description: 'Aggregation method used for consensus (see the aggregation docs).' })
+  @Column({ name: 'aggregation_method', type: 'text', default: 'dawid-skene' })
+  aggregationMethod: string;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ name: 'launched_at', type: 'timestamptz', nullable: true })
+  launchedAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  /** The overlap settings as one GraphQL object. */
+  @Field(() => OverlapPolicy)
+  get overlap(): OverlapPolicy {
+    return {
+      minOverlap: this.minOverlap,
+      maxOverlap: this.maxOverlap,
+      confidenceTarget: this.confidenceTarget,
+    };
+  }
+}

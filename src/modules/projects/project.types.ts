@@ -1,0 +1,57 @@
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+/** DRAFT → ACTIVE ⇄ PAUSED → COMPLETED / ARCHIVED (DRAFT may also be ARCHIVED). */
+export enum ProjectStatus {
+  DRAFT = 'DRAFT',
+  ACTIVE = 'ACTIVE',
+  PAUSED = 'PAUSED',
+  COMPLETED = 'COMPLETED',
+  ARCHIVED = 'ARCHIVED',
+}
+registerEnumType(ProjectStatus, { name: 'ProjectStatus' });
+
+/** SINGLE_CHOICE: exactly one label key per answer. MULTI_LABEL: any non-empty set of keys. */
+export enum LabelSchemaKind {
+  SINGLE_CHOICE = 'SINGLE_CHOICE',
+  MULTI_LABEL = 'MULTI_LABEL',
+}
+registerEnumType(LabelSchemaKind, { name: 'LabelSchemaKind' });
+
+@ObjectType()
+@InputType('LabelOptionInput')
+export class LabelOption {
+  @Field({ description: 'Stable machine key, stored in answers and exports.' })
+  key: string;
+
+  @Field({ description: 'What workers see.' })
+  displayName: string;
+}
+
+/**
+ * The answer space of a project. Label order here fixes label indexes for aggregation, so
+ * results are stable across runs (STYLE.md 5.9).
+ */
+@ObjectType()
+export class LabelSchema {
+  @Field(() => LabelSchemaKind)
+  kind: LabelSchemaKind;
+
+  @Field(() => [LabelOption])
+  labels: LabelOption[];
+}
+
+/**
+ * How many answers a task gets. Fixed overlap k is minOverlap = maxOverlap = k; dynamic overlap
+ * stops between the two once the task's top posterior reaches `confidenceTarget`.
+ */
+@ObjectType()
+export class OverlapPolicy {
+  @Field(() => Int)
+  minOverlap: number;
+
+  @Field(() => Int)
+  maxOverlap: number;
+
+  @Field(() => Float, { nullable: true, description: 'Null for fixed overlap.' })
+  confidenceTarget: number | null;
+}
