@@ -1,0 +1,78 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { User } from '../auth/user.entity';
+import type { Project } from '../projects/project.entity';
+import { LabelSchema } from '../projects/project.types';
+import type { Task } from './task.entity';
+
+/**
+ * What a worker sees of a task they hold or have answered (DESIGN.md promise 3): the payload to
+ * label, how to label it, and whose project it is by display name only. This is the ONLY task
+ * shape a worker-facing resolver may return; the `Task` object type is for owners and admins.
+ *
+ * Deliberately absent, so gold tasks are indistinguishable from ordinary ones in every field:
+ * - `isGold`, `goldLabels`: the gold answer, and the fact that a task is gold;
+ * - `externalId`: the requester's own id, which often names gold items ("gold-17");
+ * - `createdAt`/`updatedAt`: gold is often imported in a separate batch, so timestamps tell;
+ * - `status`, `liveAssignments`, `countedAnswers`, `consensus*`, `posterior`: other workers'
+ *   progress and the consensus of an open task;
+ * - the requester's id or email (`requesterDisplayName` only).
+ *
+ * Build it with `toWorkerTask`, which copies the allowed fields one by one, so a column added to
+ * `Task` later never reaches workers by accident.
+ */
+@ObjectType({ description: 'A task as the worker holding it sees it: payload and instructions.' })
+export class WorkerTask {
+  @Field(() => ID, { description: 'The task id.' })
+  id: string;
+
+  @Field(() => ID)
+  projectId: string;
+
+  @Field({ description: 'The project name.' })
+  projectName: string;
+
+  @Field({ description: 'Public display name of the requester who owns the project.' })
+  requesterDisplayName: string;
+
+  @Field({ description: 'Markdown instructions of the project.' })
+  instructions: string;
+
+  @Field(() => LabelSchema, { description: 'The labels an answer may use.' })
+  labelSchema: LabelSchema;
+
+  @Field(() => Int, {
+    description: 'Version of the label schema this view shows; answers are recorded under it.',
+  })
+  schemaVersion: number;
+
+  @Field(() => GraphQLJSONObject, { description: 'The item to label.' })
+  payload: Record<string, unknown>;
+}
+
+/**
+ * The worker's view of `task`. `project` must be the task's project and `requester` its owner
+ * (only `displayName` is read). Copies field by field: never spread a `Task` into a view.
+ */
+export function toWorkerTask(
+  task: Pick<Task, 'id' | 'projectId' | 'payload'>,
+  project: Pick<Project, 'id' | 'name' | 'instructions' | 'labelSchema' | 'schemaVersion'>,
+  requester: Pick<User, 'displayName'>,
+): WorkerTask {
+  if (task.projectId !== project.id) {
+    throw new Error(`toWorkerTask: task ${task.id} is not in project ${project.id}`);
+  }
+  const view = new WorkerTask();
+  view.id = task.id;
+  view.projectId = project.id;
+  view.projectName = project.name;
+  view.requesterDisplayName = requester.displayName;
+  view.instructions = project.instructions;
+  view.labelSchema = {
+    kind: project.labelSchema.kind,
+    labels: project.labelSchema.labels.map(({ key, displayName }) => ({ key, displayName })),
+  };
+  view.schemaVersion = project.schemaVersion;
+  view.payload = task.payload;
+  return view;
+}
