@@ -90,13 +90,13 @@ export function softplus(x: number): number {
 /**
  * The digamma function ψ(x) = d/dx log Γ(x) for x > 0 (NaN otherwise), used by variational
  * Bayes updates: E[log θ] under Dirichlet(a) is ψ(a_k) − ψ(Σ a). The recurrence
- * ψ(x) = ψ(x + 1) − 1/x lifts x to ≥ 6, then the asymptotic series
- * ψ(x) ≈ ln x − 1/(2x) − Σ B₂ₙ/(2n·x²ⁿ) is accurate to about 1e-13.
+ * ψ(x) = ψ(x + 1) − 1/x lifts x to ≥ 10, then the asymptotic series
+ * ψ(x) ≈ ln x − 1/(2x) − Σ_{n≤5} B₂ₙ/(2n·x²ⁿ) is accurate to about 1e-13.
  */
 export function digamma(x: number): number {
   if (!(x > 0)) return NaN;
   let shift = 0;
-  while (x < 6) {
+  while (x < 10) {
     shift -= 1 / x;
     x += 1;
   }
