@@ -28,7 +28,7 @@ import { EncodedResponses, ResponseEncoder } from '../modules/aggregation/encode
 import { goldAccuracy } from '../modules/aggregation/gold-accuracy';
 import { parallelDawidSkene } from '../modules/aggregation/parallel/parallel-dawid-skene';
 import { CliError } from './cli-error';
-import { CsvSyntaxError, csvField } from './csv';
+import { CsvRecord, CsvSyntaxError, FieldInterner, csvField } from './csv';
 import { readCsvFile } from './read-csv-file';
 
 /** `quorum aggregate --help`. */
@@ -193,33 +193,35 @@ export async function runAggregateCommand(argv: readonly string[]): Promise<void
 
 function readAnswers(options: AggregateCommandOptions, progress: ProgressBar): EncodedResponses {
   const encoder = new ResponseEncoder({ labelSet: options.labelSet });
+  const workers = new FieldInterner();
+  const tasks = new FieldInterner();
+  const labels = new FieldInterner();
   let columns: { worker: number; task: number; label: number } | undefined;
   let width = 0;
   readCsv(
     options.input,
-    (fields, line) => {
+    record => {
       if (!columns) {
-        const found = findColumns(fields, ['worker', 'task', 'label'] as const, options.input);
-        columns = found;
-        width = fields.length;
+        columns = findColumns(record, ['worker', 'task', 'label'] as const, options.input);
+        width = record.length;
         return;
       }
-      if (fields.length !== width) {
+      if (record.length !== width) {
         throw new CliError(
-          `${options.input}: line ${line}: expected ${width} fields, found ${fields.length}`,
+          `${options.input}: line ${record.line}: expected ${width} fields, found ${record.length}`,
         );
       }
-      const worker = fields[columns.worker];
-      const task = fields[columns.task];
-      const label = fields[columns.label];
+      const worker = workers.intern(record, columns.worker);
+      const task = tasks.intern(record, columns.task);
+      const label = labels.intern(record, columns.label);
       if (worker === '' || task === '' || label === '') {
-        throw new CliError(`${options.input}: line ${line}: empty worker, task or label`);
+        throw new CliError(`${options.input}: line ${record.line}: empty worker, task or label`);
       }
       try {
         encoder.add(worker, task, label);
       } catch (error) {
         if (error instanceof RangeError) {
-          throw new CliError(`${options.input}: line ${line}: ${error.message}`);
+          throw new CliError(`${options.input}: line ${record.line}: ${error.message}`);
         }
         throw error;
       }
@@ -232,25 +234,26 @@ function readAnswers(options: AggregateCommandOptions, progress: ProgressBar): E
   let goldPairs: Array<[string, string]> | undefined;
   if (options.gold) {
     const goldFile = options.gold;
-    goldPairs = [];
+    const pairs: Array<[string, string]> = [];
     let goldColumns: { task: number; label: number } | undefined;
     readCsv(
       goldFile,
-      (fields, line) => {
+      record => {
         if (!goldColumns) {
-          goldColumns = findColumns(fields, ['task', 'label'] as const, goldFile);
-          width = fields.length;
+          goldColumns = findColumns(record, ['task', 'label'] as const, goldFile);
+          width = record.length;
           return;
         }
-        if (fields.length !== width) {
+        if (record.length !== width) {
           throw new CliError(
-            `${goldFile}: line ${line}: expected ${width} fields, found ${fields.length}`,
+            `${goldFile}: line ${record.line}: expected ${width} fields, found ${record.length}`,
           );
         }
-        goldPairs!.push([fields[goldColumns.task], fields[goldColumns.label]]);
+        pairs.push([tasks.intern(record, goldColumns.task), labels.intern(record, goldColumns.label)]);
       },
       progress,
     );
+    goldPairs = pairs;
   }
   try {
     return encoder.finish(goldPairs);
@@ -263,7 +266,7 @@ function readAnswers(options: AggregateCommandOptions, progress: ProgressBar): E
 /** Reads a CSV file, turning syntax and file-system errors into CliErrors that name the file. */
 function readCsv(
   path: string,
-  onRecord: (fields: string[], line: number) => void,
+  onRecord: (record: CsvRecord) => void,
   progress: ProgressBar,
 ): void {
   try {
@@ -279,10 +282,11 @@ function readCsv(
 }
 
 function findColumns<Name extends string>(
-  header: readonly string[],
+  record: CsvRecord,
   names: readonly Name[],
   path: string,
 ): Record<Name, number> {
+  const header = Array.from({ length: record.length }, (_, i) => record.text(i));
   const normalized = header.map(name => name.trim().toLowerCase());
   const columns = {} as Record<Name, number>;
   const missing: string[] = [];

@@ -5,7 +5,6 @@
  * event loop's per-chunk overhead is the fastest way through a local file.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 
 import { CsvParser, CsvRecordHandler } from './csv';
 
@@ -14,7 +13,10 @@ export type ProgressHandler = (bytesRead: number, totalBytes: number) => void;
 
 const CHUNK_BYTES = 4 << 20;
 
-/** Reads `path` as UTF-8 CSV, calling `onRecord` per record (header included). */
+/**
+ * Reads `path` as UTF-8 CSV, calling `onRecord` per record (header included). The record points
+ * into a reused read buffer: decode or intern what you keep during the callback.
+ */
 export function readCsvFile(
   path: string,
   onRecord: CsvRecordHandler,
@@ -24,18 +26,15 @@ export function readCsvFile(
   try {
     const totalBytes = fstatSync(fd).size;
     const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(totalBytes, 1 << 16)));
-    // StringDecoder keeps a multi-byte character split across two chunks whole.
-    const decoder = new StringDecoder('utf8');
     const parser = new CsvParser(onRecord);
     let bytesRead = 0;
     for (;;) {
       const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
       bytesRead += n;
-      parser.write(decoder.write(n === buffer.length ? buffer : buffer.subarray(0, n)));
+      parser.write(n === buffer.length ? buffer : buffer.subarray(0, n));
       onProgress?.(bytesRead, totalBytes);
     }
-    parser.write(decoder.end());
     parser.end();
   } finally {
     closeSync(fd);

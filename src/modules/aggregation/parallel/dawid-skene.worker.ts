@@ -14,6 +14,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 import {
   DawidSkeneIndex,
+  DawidSkeneParameters,
   dawidSkeneAccumulate,
   dawidSkeneEStep,
   dawidSkeneInitialPosterior,
@@ -24,10 +25,10 @@ export interface DawidSkeneWorkerData {
   readonly index: DawidSkeneIndex;
   readonly gold: Int32Array | undefined;
   readonly posterior: Float64Array;
-  readonly logEmission: Float64Array;
-  readonly logPriors: Float64Array;
+  /** Written by the main thread's M-step between commands. */
+  readonly parameters: DawidSkeneParameters;
   /** This thread's partial emission counts (nWorkers × K × K). */
-  readonly emissionCounts: Float64Array;
+  readonly counts: Float64Array;
   /** This thread's partial class counts (K). */
   readonly classCounts: Float64Array;
   readonly taskStart: number;
@@ -41,7 +42,7 @@ export type DawidSkeneWorkerCommand = 'init' | 'iterate';
 export type DawidSkeneWorkerReply = { logLikelihood: number } | { error: string };
 
 function serve(data: DawidSkeneWorkerData): void {
-  const { index, gold, posterior, logEmission, logPriors, emissionCounts, classCounts } = data;
+  const { index, gold, posterior, parameters, counts, classCounts } = data;
   const { taskStart, taskEnd } = data;
   parentPort!.on('message', (command: DawidSkeneWorkerCommand) => {
     try {
@@ -49,19 +50,11 @@ function serve(data: DawidSkeneWorkerData): void {
       if (command === 'init') {
         dawidSkeneInitialPosterior(index, gold, taskStart, taskEnd, posterior);
       } else {
-        logLikelihood = dawidSkeneEStep(
-          index,
-          logEmission,
-          logPriors,
-          gold,
-          taskStart,
-          taskEnd,
-          posterior,
-        );
+        logLikelihood = dawidSkeneEStep(index, parameters, gold, taskStart, taskEnd, posterior);
       }
-      emissionCounts.fill(0);
+      counts.fill(0);
       classCounts.fill(0);
-      dawidSkeneAccumulate(index, posterior, taskStart, taskEnd, emissionCounts, classCounts);
+      dawidSkeneAccumulate(index, posterior, taskStart, taskEnd, counts, classCounts);
       parentPort!.postMessage({ logLikelihood } satisfies DawidSkeneWorkerReply);
     } catch (error) {
       parentPort!.postMessage({

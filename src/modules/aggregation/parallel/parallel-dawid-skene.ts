@@ -11,7 +11,8 @@
  * The answers index (CSR by task), the posterior, log π / log p and the per-thread partial counts
  * live in SharedArrayBuffers, so nothing proportional to the data crosses threads per iteration:
  * one short message each way per thread. Memory is the index (4 bytes per answer + 4 per task),
- * the posterior (8·K per task) and nThreads copies of the counts (8·K² per worker).
+ * the posterior (8·K per task), the parameters, and nThreads copies of the counts (8·K² per
+ * worker).
  *
  * The steps are helper A's exported building blocks, in the order `dawidSkene` uses them, so the
  * result equals the sequential one up to floating-point summation order (partial sums are added
@@ -109,10 +110,14 @@ async function runOnIndex(
 ): Promise<DawidSkeneResult> {
   const maxIterations = options.maxIterations ?? 100;
   const tolerance = options.tolerance ?? 1e-5;
+  const stopOn = options.stopOn ?? 'crowd-kit-loss';
   if (!(Number.isInteger(maxIterations) && maxIterations >= 0)) {
     throw new RangeError(`maxIterations must be a non-negative integer, got ${maxIterations}`);
   }
   if (!(tolerance >= 0)) throw new RangeError(`tolerance must be non-negative, got ${tolerance}`);
+  if (stopOn !== 'crowd-kit-loss' && stopOn !== 'log-likelihood') {
+    throw new RangeError(`unknown stopOn rule ${String(stopOn)}`);
+  }
   const { nTasks, nWorkers, nLabels: K } = index;
   const pseudoCounts = dawidSkenePseudoCounts(nWorkers, K, options);
   const R = index.cells.length;
@@ -121,67 +126,68 @@ async function runOnIndex(
   const shared = {
     gold: options.gold ? copyToShared(options.gold, sharedInt32(nTasks)) : undefined,
     posterior: sharedFloat64(nTasks * K),
-    logEmission: sharedFloat64(cellsPerWorker),
-    logPriors: sharedFloat64(K),
-    emissionCounts: sharedFloat64(threads * cellsPerWorker),
+    parameters: {
+      emission: sharedFloat64(cellsPerWorker),
+      logEmission: sharedFloat64(cellsPerWorker),
+      classPriors: sharedFloat64(K),
+      logClassPriors: sharedFloat64(K),
+    },
+    counts: sharedFloat64(threads * cellsPerWorker),
     classCounts: sharedFloat64(threads * K),
   };
+  const countsOf = (i: number) => shared.counts.subarray(i * cellsPerWorker, (i + 1) * cellsPerWorker);
+  const classCountsOf = (i: number) => shared.classCounts.subarray(i * K, (i + 1) * K);
   const ranges = balancedTaskRanges(index.taskOffsets, threads);
-  const pool = await WorkerPool.start(
+  const pool = WorkerPool.start(
     ranges.map(([taskStart, taskEnd], i): DawidSkeneWorkerData => ({
       index,
       gold: shared.gold,
       posterior: shared.posterior,
-      logEmission: shared.logEmission,
-      logPriors: shared.logPriors,
-      emissionCounts: shared.emissionCounts.subarray(i * cellsPerWorker, (i + 1) * cellsPerWorker),
-      classCounts: shared.classCounts.subarray(i * K, (i + 1) * K),
+      parameters: shared.parameters,
+      counts: countsOf(i),
+      classCounts: classCountsOf(i),
       taskStart,
       taskEnd,
     })),
   );
 
   try {
-    const emissionCounts = new Float64Array(cellsPerWorker);
+    const counts = new Float64Array(cellsPerWorker);
     const classCounts = new Float64Array(K);
     const confusion = new Float64Array(cellsPerWorker);
     const priors = new Float64Array(K);
-    /** Sums the threads' partial counts in thread order and runs the M-step normalisation. */
+    /** Adds the threads' partial counts in thread order, then the M-step; returns its loss change. */
     const maximize = () => {
-      emissionCounts.fill(0);
+      counts.fill(0);
       classCounts.fill(0);
       for (let i = 0; i < ranges.length; i++) {
-        addPartialSums(
-          emissionCounts,
-          shared.emissionCounts.subarray(i * cellsPerWorker, (i + 1) * cellsPerWorker),
-        );
-        addPartialSums(classCounts, shared.classCounts.subarray(i * K, (i + 1) * K));
+        addPartialSums(counts, countsOf(i));
+        addPartialSums(classCounts, classCountsOf(i));
       }
-      dawidSkeneMaximize(
-        emissionCounts,
-        classCounts,
-        pseudoCounts,
-        K,
-        shared.logEmission,
-        shared.logPriors,
-        {
-          confusion,
-          priors,
-        },
-      );
+      return dawidSkeneMaximize(counts, classCounts, pseudoCounts, shared.parameters, {
+        confusion,
+        priors,
+      });
     };
 
     await pool.run('init');
     maximize();
     const logLikelihood: number[] = [];
+    const loss: number[] = [];
     let converged = false;
     for (let iteration = 1; iteration <= maxIterations; iteration++) {
       const shares = await pool.run('iterate');
       let ll = 0;
       for (const share of shares) ll += share;
+      const lossChange = maximize();
       logLikelihood.push(ll);
-      converged = iteration > 1 && (ll - logLikelihood[iteration - 2]) / R < tolerance;
-      maximize();
+      loss.push((ll + lossChange) / R);
+      // The stopping rule of `dawidSkene`, verbatim.
+      const i = iteration - 1;
+      converged =
+        stopOn === 'crowd-kit-loss'
+          ? i > 0 && loss[i] - loss[i - 1] < tolerance
+          : i > 0 && (logLikelihood[i] - logLikelihood[i - 1]) / R < tolerance;
       if (converged) break;
     }
 
@@ -191,6 +197,7 @@ async function runOnIndex(
       priors,
       confusion,
       logLikelihood,
+      loss,
       iterations: logLikelihood.length,
       converged,
     };
@@ -223,7 +230,8 @@ export function balancedTaskRanges(
         if (taskOffsets[mid] < target) low = mid + 1;
         else high = mid;
       }
-      end = low;
+      // The boundary nearest the target: the first offset at or past it, or the one before.
+      end = low > start && target - taskOffsets[low - 1] < taskOffsets[low] - target ? low - 1 : low;
     }
     ranges.push([start, end]);
     start = end;
@@ -235,7 +243,7 @@ export function balancedTaskRanges(
 class WorkerPool {
   private constructor(private readonly workers: Worker[]) {}
 
-  static async start(data: DawidSkeneWorkerData[]): Promise<WorkerPool> {
+  static start(data: DawidSkeneWorkerData[]): WorkerPool {
     return new WorkerPool(data.map(workerData => spawnWorker(workerData)));
   }
 
@@ -278,18 +286,16 @@ class WorkerPool {
 }
 
 /**
- * From source (this file is .ts), the worker registers ts-node's swc transpiler before loading
- * the .ts entry: worker threads start as plain Node, without jest's or ts-node's module hooks.
- * Compiled (.js), it loads the compiled entry directly.
+ * From source (this file is .ts), the worker first loads bin/register-swc.js, which transpiles
+ * .ts files with @swc/core: worker threads start as plain Node, without jest's or ts-node's
+ * module hooks. Compiled (.js, under dist/), it loads the compiled entry directly.
  */
 function spawnWorker(workerData: DawidSkeneWorkerData): Worker {
   const extension = extname(__filename);
   const entry = join(__dirname, `dawid-skene.worker${extension}`);
   if (extension !== '.ts') return new Worker(entry, { workerData });
-  const bootstrap = [
-    "require('ts-node').register({ transpileOnly: true, swc: true, compilerOptions: { module: 'commonjs' } });",
-    `require(${JSON.stringify(entry)});`,
-  ].join('\n');
+  const register = join(__dirname, '../../../../bin/register-swc.js');
+  const bootstrap = `require(${JSON.stringify(register)});\nrequire(${JSON.stringify(entry)});`;
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
