@@ -45,8 +45,13 @@ const REVOKE_KEY = /* GraphQL */ `
   }
 `;
 
-describe('auth (e2e)', () => {
+// The same flow on PostgreSQL and on the embedded default database.
+describe.each([
+  ['PostgreSQL', false],
+  ['embedded PGlite', true],
+])('auth (e2e) on %s', (_engine, embedded) => {
   const server = useTestServer({
+    embedded,
     env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000' },
   });
 
