@@ -17,6 +17,14 @@ export enum ErrorCode {
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  /** A lifecycle mutation not allowed from the current status; `from`/`to` in extensions. */
+  INVALID_STATE_TRANSITION = 'INVALID_STATE_TRANSITION',
+  /** A project change its status forbids (a locked field after launch, a closed project). */
+  PROJECT_NOT_EDITABLE = 'PROJECT_NOT_EDITABLE',
+  /** A launch whose preconditions are unmet (no tasks to label, no gold for a gold rate). */
+  PROJECT_NOT_READY = 'PROJECT_NOT_READY',
+  /** More items in one batch than allowed; `limit` and `size` in extensions. */
+  BATCH_TOO_LARGE = 'BATCH_TOO_LARGE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -86,5 +94,20 @@ export class IdempotencyKeyReusedError extends AppError {
       ErrorCode.IDEMPOTENCY_KEY_REUSED,
       { idempotencyKey: key },
     );
+  }
+}
+
+/**
+ * A lifecycle change the entity's current status does not allow (a project launched twice from
+ * COMPLETED, an assignment submitted after it expired). `from` and `to` are statuses.
+ */
+export class InvalidStateTransitionError extends AppError {
+  constructor(entity: string, id: string, from: string, to: string) {
+    super(`${entity} ${id} cannot go from ${from} to ${to}`, ErrorCode.INVALID_STATE_TRANSITION, {
+      entity,
+      id,
+      from,
+      to,
+    });
   }
 }
