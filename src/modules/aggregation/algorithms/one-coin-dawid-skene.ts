@@ -83,7 +83,8 @@ export function oneCoinDawidSkene(
   if (!(Number.isInteger(maxIterations) && maxIterations >= 0)) {
     throw new RangeError(`maxIterations must be a non-negative integer, got ${maxIterations}`);
   }
-  if (!(tolerance >= 0)) throw new RangeError(`tolerance must be non-negative, got ${tolerance}`);
+  if (Number.isNaN(tolerance))
+    throw new RangeError('tolerance must be a number (-Infinity: never stop early)');
   if (stopOn !== 'crowd-kit-loss' && stopOn !== 'log-likelihood') {
     throw new RangeError(`unknown stopOn rule ${String(stopOn)}`);
   }
