@@ -2,7 +2,9 @@ import DataLoader from 'dataloader';
 import { In } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
 import type { TransactionalConnection } from '../db/transactional-connection';
+import { Assignment } from '../modules/assignments/assignment.entity';
 import { User } from '../modules/auth/user.entity';
+import { Project } from '../modules/projects/project.entity';
 
 /**
  * Per-request DataLoaders (the DataLoader README: "instances are created per request ... if
@@ -11,6 +13,10 @@ import { User } from '../modules/auth/user.entity';
  */
 export interface Loaders {
   userById: DataLoader<string, User | null>;
+  /** Projects by id, unfiltered: only for roots already authorised (a task's own project). */
+  projectById: DataLoader<string, Project | null>;
+  /** Every assignment of each task, oldest first: for owner/admin views of tasks only. */
+  assignmentsByTaskId: DataLoader<string, Assignment[]>;
 }
 
 export function createLoaders(db: TransactionalConnection, ctx: RequestContext): Loaders {
@@ -18,6 +24,16 @@ export function createLoaders(db: TransactionalConnection, ctx: RequestContext):
     userById: new DataLoader(async ids => {
       const rows = await db.repo(ctx, User).findBy({ id: In([...ids]) });
       return orderByKeys(ids, rows, row => row.id);
+    }),
+    projectById: new DataLoader(async ids => {
+      const rows = await db.repo(ctx, Project).findBy({ id: In([...ids]) });
+      return orderByKeys(ids, rows, row => row.id);
+    }),
+    assignmentsByTaskId: new DataLoader(async taskIds => {
+      const rows = await db
+        .repo(ctx, Assignment)
+        .find({ where: { taskId: In([...taskIds]) }, order: { createdAt: 'ASC', id: 'ASC' } });
+      return groupByKeys(taskIds, rows, row => row.taskId);
     }),
   };
 }
