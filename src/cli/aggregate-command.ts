@@ -23,13 +23,14 @@ import {
   accuracyFromConfusion,
   isAggregatorName,
 } from '../modules/aggregation/algorithms';
+import { applyAbstention } from '../modules/aggregation/algorithms/abstention';
 import { maxRows } from '../modules/aggregation/algorithms/math';
-import { EncodedResponses, ResponseEncoder } from '../modules/aggregation/encode-responses';
+import { EncodedResponses } from '../modules/aggregation/encode-responses';
 import { goldAccuracy } from '../modules/aggregation/gold-accuracy';
 import { parallelDawidSkene } from '../modules/aggregation/parallel/parallel-dawid-skene';
 import { CliError } from './cli-error';
-import { CsvRecord, CsvSyntaxError, FieldInterner, csvField } from './csv';
-import { readCsvFile } from './read-csv-file';
+import { csvField } from './csv';
+import { readAnswerFiles } from './read-answers';
 
 /** `quorum aggregate --help`. */
 export const AGGREGATE_USAGE = `Usage: quorum aggregate --input labels.csv [options]
@@ -53,6 +54,8 @@ Options:
       --abstain-below P    leave the label empty when the top probability is below P (0..1)
       --labels A,B,...     the label set in index order (ties go to the first); default: the
                            labels seen, sorted (numerically when all are numbers)
+      --keep-repeats       count every answer, as crowd-kit does (default: a worker's latest
+                           answer to a task replaces their earlier ones)
       --threads N          worker threads for dawid-skene (default: all cores on large inputs)
       --max-iterations N   iteration cap for iterative methods
   -h, --help               this text
@@ -72,6 +75,7 @@ export interface AggregateCommandOptions {
   readonly workers?: string;
   readonly abstainBelow?: number;
   readonly labelSet?: readonly string[];
+  readonly keepRepeats: boolean;
   readonly threads?: number;
   readonly maxIterations?: number;
 }
@@ -96,6 +100,7 @@ export function parseAggregateArgs(argv: readonly string[]): AggregateCommandOpt
         workers: { type: 'string', short: 'w' },
         'abstain-below': { type: 'string' },
         labels: { type: 'string' },
+        'keep-repeats': { type: 'boolean' },
         threads: { type: 'string' },
         'max-iterations': { type: 'string' },
       },
@@ -130,6 +135,7 @@ export function parseAggregateArgs(argv: readonly string[]): AggregateCommandOpt
     workers: parsed.workers,
     abstainBelow,
     labelSet: parsed.labels === undefined ? undefined : parsed.labels.split(','),
+    keepRepeats: parsed['keep-repeats'] ?? false,
     threads,
     maxIterations,
   };
@@ -148,7 +154,9 @@ function optionalNumber(value: string | undefined, flag: string): number | undef
 export async function runAggregateCommand(argv: readonly string[]): Promise<void> {
   const options = parseAggregateArgs(argv);
   const progress = new ProgressBar();
-  const encoded = readAnswers(options, progress);
+  const encoded = readAnswerFiles(options, (path, done, total) =>
+    progress.update(`reading ${path}`, done, total),
+  );
   const { matrix, gold } = encoded;
   if (gold && encoded.goldCount === 0) {
     process.stderr.write('quorum: warning: no gold task has an answer; accuracy is not measured\n');
@@ -158,13 +166,10 @@ export async function runAggregateCommand(argv: readonly string[]): Promise<void
   const result = await aggregate(encoded, options);
   progress.clear();
 
-  const confidence = maxRows(result.probabilities, matrix.nLabels);
-  let labels = result.labels;
-  if (options.abstainBelow !== undefined) {
-    labels = labels.slice();
-    for (let t = 0; t < labels.length; t++)
-      if (confidence[t] < options.abstainBelow) labels[t] = -1;
-  }
+  const { labels, confidence } =
+    options.abstainBelow === undefined
+      ? { labels: result.labels, confidence: maxRows(result.probabilities, matrix.nLabels) }
+      : applyAbstention(result, options.abstainBelow);
 
   writeOutput(options.output, taskLines(encoded, labels, confidence));
   if (options.workers) writeOutput(options.workers, workerLines(encoded, result));
@@ -181,7 +186,13 @@ export async function runAggregateCommand(argv: readonly string[]): Promise<void
       `${result.iterations} iterations${result.converged === false ? ' (not converged)' : ''}`,
     );
   }
+  if (options.abstainBelow !== undefined) {
+    let abstained = 0;
+    for (let t = 0; t < labels.length; t++) if (labels[t] === -1) abstained++;
+    summary.push(`${abstained} tasks left unlabeled (confidence below ${options.abstainBelow})`);
+  }
   if (gold && encoded.goldCount > 0) {
+    // Unlabeled (abstained) gold tasks count as wrong: the denominator is every answered gold task.
     const { correct, total, accuracy } = goldAccuracy(matrix, labels, gold);
     summary.push(
       `accuracy ${accuracy.toFixed(4)} (${correct}/${total} gold tasks with answers` +
@@ -189,119 +200,6 @@ export async function runAggregateCommand(argv: readonly string[]): Promise<void
     );
   }
   process.stderr.write(summary.join('; ') + '\n');
-}
-
-function readAnswers(options: AggregateCommandOptions, progress: ProgressBar): EncodedResponses {
-  const encoder = new ResponseEncoder({ labelSet: options.labelSet });
-  const workers = new FieldInterner();
-  const tasks = new FieldInterner();
-  const labels = new FieldInterner();
-  let columns: { worker: number; task: number; label: number } | undefined;
-  let width = 0;
-  readCsv(
-    options.input,
-    record => {
-      if (!columns) {
-        columns = findColumns(record, ['worker', 'task', 'label'] as const, options.input);
-        width = record.length;
-        return;
-      }
-      if (record.length !== width) {
-        throw new CliError(
-          `${options.input}: line ${record.line}: expected ${width} fields, found ${record.length}`,
-        );
-      }
-      const worker = workers.intern(record, columns.worker);
-      const task = tasks.intern(record, columns.task);
-      const label = labels.intern(record, columns.label);
-      if (worker === '' || task === '' || label === '') {
-        throw new CliError(`${options.input}: line ${record.line}: empty worker, task or label`);
-      }
-      try {
-        encoder.add(worker, task, label);
-      } catch (error) {
-        if (error instanceof RangeError) {
-          throw new CliError(`${options.input}: line ${record.line}: ${error.message}`);
-        }
-        throw error;
-      }
-    },
-    progress,
-  );
-  if (!columns) throw new CliError(`${options.input}: empty file (a header is required)`);
-  if (encoder.size === 0) throw new CliError(`${options.input}: no answers after the header`);
-
-  let goldPairs: Array<[string, string]> | undefined;
-  if (options.gold) {
-    const goldFile = options.gold;
-    const pairs: Array<[string, string]> = [];
-    let goldColumns: { task: number; label: number } | undefined;
-    readCsv(
-      goldFile,
-      record => {
-        if (!goldColumns) {
-          goldColumns = findColumns(record, ['task', 'label'] as const, goldFile);
-          width = record.length;
-          return;
-        }
-        if (record.length !== width) {
-          throw new CliError(
-            `${goldFile}: line ${record.line}: expected ${width} fields, found ${record.length}`,
-          );
-        }
-        pairs.push([tasks.intern(record, goldColumns.task), labels.intern(record, goldColumns.label)]);
-      },
-      progress,
-    );
-    goldPairs = pairs;
-  }
-  try {
-    return encoder.finish(goldPairs);
-  } catch (error) {
-    if (error instanceof RangeError) throw new CliError(`${options.gold}: ${error.message}`);
-    throw error;
-  }
-}
-
-/** Reads a CSV file, turning syntax and file-system errors into CliErrors that name the file. */
-function readCsv(
-  path: string,
-  onRecord: (record: CsvRecord) => void,
-  progress: ProgressBar,
-): void {
-  try {
-    readCsvFile(path, onRecord, (done, total) => progress.update(`reading ${path}`, done, total));
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new CliError(`${path}: ${error.message}`);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-      throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
-    }
-    throw error;
-  }
-}
-
-function findColumns<Name extends string>(
-  record: CsvRecord,
-  names: readonly Name[],
-  path: string,
-): Record<Name, number> {
-  const header = Array.from({ length: record.length }, (_, i) => record.text(i));
-  const normalized = header.map(name => name.trim().toLowerCase());
-  const columns = {} as Record<Name, number>;
-  const missing: string[] = [];
-  for (const name of names) {
-    const index = normalized.indexOf(name);
-    if (index === -1) missing.push(name);
-    columns[name] = index;
-  }
-  if (missing.length > 0) {
-    throw new CliError(
-      `${path}: line 1: the header must name the columns ${names.join(',')}; ` +
-        `missing ${missing.join(', ')} (found: ${header.join(',')})`,
-    );
-  }
-  return columns;
 }
 
 async function aggregate(

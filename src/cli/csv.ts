@@ -156,7 +156,8 @@ export class CsvParser implements CsvRecord {
                 position = recordStart;
                 break records;
               }
-              if (end === length) throw new CsvSyntaxError(recordLine, 'quoted field is not closed');
+              if (end === length)
+                throw new CsvSyntaxError(recordLine, 'quoted field is not closed');
             }
             if (bytes[end + 1] === QUOTE) {
               escaped = 1;

@@ -6,7 +6,8 @@
  * - **Repeated answers: the latest one counts.** When a worker answered the same task more than
  *   once, the answer added last (the later CSV row, the later submission when the service passes
  *   rows in submission order) replaces the earlier ones. Each (worker, task) pair appears at most
- *   once in the matrix, so no worker gets two votes on one task.
+ *   once in the matrix, so no worker gets two votes on one task. (`keepRepeats` turns this off
+ *   and counts every answer, as crowd-kit does; for reproducing published benchmarks only.)
  * - **Label order**: the explicit `labelSet` when given (the project's label schema); otherwise
  *   the unique labels of the answers and of the gold labels of answered tasks, sorted: numerically
  *   when every label is a decimal number (so '2' < '10', as pandas would read them), else by
@@ -44,6 +45,11 @@ export interface EncodeResponsesOptions {
   readonly labelSet?: readonly string[];
   /** Task ids that get indexes first, in this order, even without answers. */
   readonly knownTasks?: Iterable<string>;
+  /**
+   * Count every answer, repeats included (crowd-kit's behaviour), instead of only each worker's
+   * latest answer to a task. Default false. For comparisons with published figures only.
+   */
+  readonly keepRepeats?: boolean;
 }
 
 /** A ResponseMatrix plus the maps back to the caller's ids. */
@@ -97,6 +103,7 @@ export class ResponseEncoder {
   private readonly workerIds: string[] = [];
   private readonly labelsSeen: string[] = [];
   private readonly fixedLabels: boolean;
+  private readonly keepRepeats: boolean;
   private task = new Int32Array(1024);
   private worker = new Int32Array(1024);
   private label = new Int32Array(1024);
@@ -105,6 +112,7 @@ export class ResponseEncoder {
 
   constructor(options: EncodeResponsesOptions = {}) {
     this.fixedLabels = options.labelSet !== undefined;
+    this.keepRepeats = options.keepRepeats ?? false;
     if (options.labelSet) {
       for (const key of options.labelSet) {
         if (this.labelIndex.has(key)) throw new RangeError(`label set repeats "${key}"`);
@@ -166,6 +174,7 @@ export class ResponseEncoder {
       nTasks,
       nWorkers,
       remap,
+      this.keepRepeats,
     );
     // Release the growth buffers before the caller allocates the algorithm's arrays.
     this.task = this.worker = this.label = new Int32Array(0);
@@ -264,8 +273,9 @@ export function sortLabels(labels: readonly string[]): string[] {
 }
 
 /**
- * Counting sort by task (stable, so arrival order is kept within a task), then one pass per task
- * that keeps each worker's latest answer in the slot of their first one.
+ * Counting sort by task (stable, so arrival order is kept within a task), then (unless
+ * `keepRepeats`) one pass per task that keeps each worker's latest answer in the slot of their
+ * first one.
  */
 function groupByTaskKeepingLatest(
   task: Int32Array,
@@ -274,6 +284,7 @@ function groupByTaskKeepingLatest(
   nTasks: number,
   nWorkers: number,
   labelRemap: Int32Array,
+  keepRepeats: boolean,
 ): { task: Int32Array; worker: Int32Array; label: Int32Array } {
   const n = task.length;
   const start = new Int32Array(nTasks + 1);
@@ -289,8 +300,12 @@ function groupByTaskKeepingLatest(
     groupedLabel[position] = labelRemap[label[r]];
   }
 
-  // Compact in place: `kept` never passes `position`, so nothing unread is overwritten.
   const groupedTask = new Int32Array(n);
+  if (keepRepeats) {
+    for (let t = 0; t < nTasks; t++) groupedTask.fill(t, start[t], start[t + 1]);
+    return { task: groupedTask, worker: groupedWorker, label: groupedLabel };
+  }
+  // Compact in place: `kept` never passes `position`, so nothing unread is overwritten.
   const lastTaskOfWorker = new Int32Array(nWorkers).fill(-1);
   const slotOfWorker = new Int32Array(nWorkers);
   let kept = 0;

@@ -21,7 +21,11 @@ const row = (worker: string, task: string, label: string): ResponseRow => ({ wor
 
 describe('encodeResponses', () => {
   it('maps ids to dense indexes in order of first appearance and back', () => {
-    const sut = encodeResponses([row('w2', 'b', 'cat'), row('w1', 'a', 'dog'), row('w1', 'b', 'dog')]);
+    const sut = encodeResponses([
+      row('w2', 'b', 'cat'),
+      row('w1', 'a', 'dog'),
+      row('w1', 'b', 'dog'),
+    ]);
 
     expect(sut.taskIds).toEqual(['b', 'a']);
     expect(sut.workerIds).toEqual(['w2', 'w1']);
@@ -57,6 +61,20 @@ describe('encodeResponses', () => {
     expect(sut.labelKeys).toEqual(['maybe', 'no', 'yes']);
   });
 
+  it('counts every answer with keepRepeats, still grouped by task', () => {
+    const sut = encodeResponses(
+      [row('w1', 't1', 'no'), row('w1', 't2', 'no'), row('w1', 't1', 'yes')],
+      { keepRepeats: true },
+    );
+
+    expect(decoded(sut)).toEqual([
+      ['t1', 'w1', 'no'],
+      ['t1', 'w1', 'yes'],
+      ['t2', 'w1', 'no'],
+    ]);
+    expect(sut.replacedAnswers).toBe(0);
+  });
+
   it('gives the same matrix as deduplicating by hand on random data with many repeats', () => {
     const rng = mulberry32(7);
     const rows: ResponseRow[] = [];
@@ -79,8 +97,9 @@ describe('encodeResponses', () => {
   });
 
   it('sorts inferred labels numerically when all are numbers, else by code units', () => {
-    expect(encodeResponses([row('w', 'a', '10'), row('w', 'b', '9'), row('w', 'c', '-1')]).labelKeys)
-      .toEqual(['-1', '9', '10']);
+    expect(
+      encodeResponses([row('w', 'a', '10'), row('w', 'b', '9'), row('w', 'c', '-1')]).labelKeys,
+    ).toEqual(['-1', '9', '10']);
     expect(sortLabels(['b', 'B', 'a', '10', '9'])).toEqual(['10', '9', 'B', 'a', 'b']);
     expect(sortLabels(['1.0', '1', '0.5'])).toEqual(['0.5', '1', '1.0']);
   });

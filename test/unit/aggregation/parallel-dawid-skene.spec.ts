@@ -1,4 +1,7 @@
-import { dawidSkene, DawidSkeneResult } from '../../../src/modules/aggregation/algorithms/dawid-skene';
+import {
+  dawidSkene,
+  DawidSkeneResult,
+} from '../../../src/modules/aggregation/algorithms/dawid-skene';
 import { ResponseMatrix } from '../../../src/modules/aggregation/algorithms/response-matrix';
 import { mulberry32, randomInt, Rng } from '../../../src/modules/aggregation/algorithms/rng';
 import {
@@ -44,7 +47,11 @@ function plantedCrowd(rng: Rng, nTasks: number, nWorkers: number, K: number): Re
   };
 }
 
-function expectCloseArrays(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number) {
+function expectCloseArrays(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tolerance: number,
+) {
   expect(actual.length).toBe(expected.length);
   let worst = 0;
   for (let i = 0; i < expected.length; i++) {
@@ -127,7 +134,13 @@ describe('parallelDawidSkene', () => {
     await expect(parallelDawidSkene(matrix, { threads: 0 })).rejects.toThrow(RangeError);
     await expect(
       parallelDawidSkeneOnIndex(
-        { nTasks: 1, nWorkers: 1, nLabels: 2, taskOffsets: Int32Array.from([0, 1]), cells: Int32Array.from([5]) },
+        {
+          nTasks: 1,
+          nWorkers: 1,
+          nLabels: 2,
+          taskOffsets: Int32Array.from([0, 1]),
+          cells: Int32Array.from([5]),
+        },
         { threads: 2 },
       ),
     ).rejects.toThrow(/out of range/);

@@ -6,10 +6,11 @@
  * Every entry takes the ResponseMatrix and `AggregatorOptions` and returns the shared
  * `AggregationResult` plus whatever the method knows about workers, normalised to:
  *
- * - `workerSkill[w]`: the method's own estimate of worker w's quality. For probability-based
- *   methods (Dawid–Skene, one-coin DS, MACE, weighted MV from gold) it is the probability that the
- *   worker answers correctly; Wawa and ZBS report their agreement-based vote weight; GLAD its
- *   ability α_w (a log-odds scale: 0 is guessing). Plain majority vote has none.
+ * - `workerSkill[w]`: the method's own estimate of worker w's quality. Dawid–Skene, one-coin DS
+ *   and weighted MV (from gold) give the probability that the worker answers correctly; MACE the
+ *   probability θ_w that the worker knows the answer rather than spams; Wawa and ZBS their
+ *   agreement-based vote weight; GLAD its ability α_w (log-odds scale: 0 is guessing). Plain
+ *   majority vote has none.
  * - `confusion`: nWorkers × K × K, `confusion[((w * K) + k) * K + l]` = P(w answers l | true k),
  *   for methods that model full confusion matrices.
  * - `iterations`, `converged`, `logLikelihood` for iterative methods.
@@ -19,7 +20,9 @@
  */
 import { dawidSkene } from './dawid-skene';
 import { glad } from './glad';
+import { mace } from './mace';
 import { goldAccuracyWeights, majorityVote } from './majority-vote';
+import { oneCoinDawidSkene } from './one-coin-dawid-skene';
 import type { AggregationResult, GoldLabels, ResponseMatrix } from './response-matrix';
 import { wawa } from './wawa';
 import { zeroBasedSkill } from './zero-based-skill';
@@ -32,6 +35,8 @@ export interface AggregatorOptions {
   readonly maxIterations?: number;
   /** Convergence tolerance for EM methods; each method's own default when omitted. */
   readonly tolerance?: number;
+  /** Seed of the random restarts of methods that use them (MACE). Default 0: deterministic. */
+  readonly seed?: number;
 }
 
 /** What every aggregator returns: the shared result plus optional per-worker estimates. */
@@ -86,6 +91,10 @@ export const aggregators = {
     const result = zeroBasedSkill(m, { maxIterations: options.maxIterations });
     return { ...result, workerSkill: result.skills };
   },
+  'one-coin-dawid-skene': (m, options = {}) => {
+    const result = oneCoinDawidSkene(m, options);
+    return { ...result, workerSkill: result.skills };
+  },
   'dawid-skene': (m, options = {}) => {
     const result = dawidSkene(m, options);
     return {
@@ -96,6 +105,10 @@ export const aggregators = {
   glad: (m, options = {}) => {
     const result = glad(m, options);
     return { ...result, workerSkill: result.alpha };
+  },
+  mace: (m, options = {}) => {
+    const result = mace(m, options);
+    return { ...result, workerSkill: result.competence };
   },
 } satisfies Record<string, Aggregator>;
 

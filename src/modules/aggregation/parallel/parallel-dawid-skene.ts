@@ -132,12 +132,15 @@ async function runOnIndex(
       classPriors: sharedFloat64(K),
       logClassPriors: sharedFloat64(K),
     },
-    counts: sharedFloat64(threads * cellsPerWorker),
-    classCounts: sharedFloat64(threads * K),
   };
-  const countsOf = (i: number) => shared.counts.subarray(i * cellsPerWorker, (i + 1) * cellsPerWorker);
-  const classCountsOf = (i: number) => shared.classCounts.subarray(i * K, (i + 1) * K);
+  // One buffer per thread, not slices of one: the class counts are updated once per task, and
+  // two threads writing the same cache line would stall each other on every update (false
+  // sharing; it made two threads slower than one).
   const ranges = balancedTaskRanges(index.taskOffsets, threads);
+  const partialCounts = ranges.map(() => sharedFloat64(cellsPerWorker));
+  const partialClassCounts = ranges.map(() => sharedFloat64(K));
+  const countsOf = (i: number) => partialCounts[i];
+  const classCountsOf = (i: number) => partialClassCounts[i];
   const pool = WorkerPool.start(
     ranges.map(([taskStart, taskEnd], i): DawidSkeneWorkerData => ({
       index,
@@ -231,7 +234,8 @@ export function balancedTaskRanges(
         else high = mid;
       }
       // The boundary nearest the target: the first offset at or past it, or the one before.
-      end = low > start && target - taskOffsets[low - 1] < taskOffsets[low] - target ? low - 1 : low;
+      end =
+        low > start && target - taskOffsets[low - 1] < taskOffsets[low] - target ? low - 1 : low;
     }
     ranges.push([start, end]);
     start = end;
