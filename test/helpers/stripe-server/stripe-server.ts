@@ -18,13 +18,7 @@ import {
   StripeApiError,
   type StripeErrorBody,
 } from './stripe-errors';
-import {
-  CONTROL_CONTEXT,
-  copy,
-  StripeState,
-  type CardDecline,
-  type OperationContext,
-} from './stripe-state';
+import { CONTROL_CONTEXT, copy, StripeState, type CardDecline } from './stripe-state';
 import { deliverEvent, type DeliveryOptions, type WebhookDelivery } from './webhooks';
 
 /** Options of `startStripeServer`. All optional. */
@@ -336,23 +330,8 @@ export async function startStripeServer(
       fault: null,
     };
     recorded.push(record);
-    const send = (response: ApiResponse) => {
-      record.status = response.status;
-      writeResponse(res, response);
-    };
 
-    if (apiKey === null || !isAcceptedKey(apiKey)) {
-      return send(errorResponse(authenticationError(apiKey), requestId));
-    }
-    if (header(req, 'stripe-account')) {
-      return send(
-        errorResponse(
-          invalidRequest('The offline Stripe server does not support the Stripe-Account header.'),
-          requestId,
-        ),
-      );
-    }
-
+    // A rule is used up by the first matching request, whatever happens to that request next.
     const rule = faultRules.find(candidate => candidate.take(method, path));
     record.fault = rule?.fault.kind ?? null;
     const faultAt = async (phase: Fault['phase']): Promise<'continue' | 'stop'> => {
@@ -382,70 +361,73 @@ export async function startStripeServer(
       };
       return errorResponse(new StripeApiError(status, body, fault.headers), requestId);
     };
+    const send = (response: ApiResponse) => {
+      record.status = response.status;
+      writeResponse(res, response);
+    };
+    /**
+     * Sends a response through the `after-commit` fault point: every answer after the request
+     * reached the API, replays and refusals included, can be lost, held or replaced.
+     * `onInjectedError` lets an executed request save the injected error for its key.
+     */
+    const finish = async (
+      response: ApiResponse,
+      onInjectedError: (failure: ApiResponse) => void = () => {},
+    ): Promise<void> => {
+      if ((await faultAt('after-commit')) === 'stop') {
+        if (rule!.fault.kind === 'error') {
+          const failure = injectedError();
+          onInjectedError(failure);
+          send(failure);
+        }
+        return;
+      }
+      send(response);
+    };
+    const refuse = (error: StripeApiError) => finish(errorResponse(error, requestId));
 
     if ((await faultAt('before-execution')) === 'stop') {
-      if (rule?.fault.kind === 'error') send(injectedError());
+      if (rule!.fault.kind === 'error') send(injectedError());
       return;
     }
-
+    if (apiKey === null || !isAcceptedKey(apiKey)) return refuse(authenticationError(apiKey));
+    if (header(req, 'stripe-account')) {
+      return refuse(
+        invalidRequest('The offline Stripe server does not support the Stripe-Account header.'),
+      );
+    }
     const route = matchEndpoint(method, path);
     if (!route) {
-      return send(
-        errorResponse(
-          new StripeApiError(404, {
-            type: 'invalid_request_error',
-            message:
-              `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs ` +
-              'or we can help at https://support.stripe.com/.',
-          }),
-          requestId,
-        ),
+      return refuse(
+        new StripeApiError(404, {
+          type: 'invalid_request_error',
+          message:
+            `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs ` +
+            'or we can help at https://support.stripe.com/.',
+        }),
       );
     }
 
-    // Idempotency: look the key up before doing anything.
+    // Idempotency: a known key is answered from memory, before anything executes.
     const storeKey = idempotencyKey === null ? null : `${apiKey}\u0000${idempotencyKey}`;
     const paramsKey = canonicalParams(params);
     if (storeKey !== null) {
-      const earlier = idempotency.get(storeKey);
-      const expired =
-        earlier !== undefined && clock.now().getTime() - earlier.savedAtMs >= IDEMPOTENCY_TTL_MS;
       if (idempotencyKey!.length > 255) {
-        return send(
-          errorResponse(
-            invalidRequest(
-              `Invalid idempotency key: the key must be at most 255 characters, got ${idempotencyKey!.length}.`,
-            ),
-            requestId,
+        return refuse(
+          invalidRequest(
+            `Invalid idempotency key: the key must be at most 255 characters, got ${idempotencyKey!.length}.`,
           ),
         );
       }
+      const earlier = idempotency.get(storeKey);
+      const expired =
+        earlier !== undefined && clock.now().getTime() - earlier.savedAtMs >= IDEMPOTENCY_TTL_MS;
       if (earlier && !expired) {
         const conflict = idempotencyConflict(earlier, method, path, paramsKey, idempotencyKey!);
-        if (conflict) return send(errorResponse(conflict, requestId));
-        if (earlier.response === null) {
-          return send(
-            errorResponse(
-              new StripeApiError(
-                409,
-                {
-                  type: 'idempotency_error',
-                  code: 'idempotency_key_in_use',
-                  message:
-                    'There is currently another in-progress request using this Stripe-Idempotency-Key ' +
-                    '(that probably means you submitted twice, and the other request is still going ' +
-                    'through): ' +
-                    idempotencyKey +
-                    '. Please try again later.',
-                },
-                { 'stripe-should-retry': 'true' },
-              ),
-              requestId,
-            ),
-          );
-        }
+        if (conflict) return refuse(conflict);
+        if (earlier.response === null) return refuse(keyInUse(idempotencyKey!));
         record.replayed = true;
-        return send({
+        return finish({
           ...earlier.response,
           headers: {
             ...earlier.response.headers,
@@ -472,8 +454,7 @@ export async function startStripeServer(
     };
 
     try {
-      const beforeCommit = await faultAt('before-commit');
-      if (beforeCommit === 'stop') {
+      if ((await faultAt('before-commit')) === 'stop') {
         // The API crashed mid-way: nothing changed, and the key remembers the failure.
         const crashed =
           rule!.fault.kind === 'error' ? injectedError() : errorResponse(apiError(), requestId);
@@ -486,13 +467,12 @@ export async function startStripeServer(
       throw error;
     }
 
-    const ctx: OperationContext = { requestId, idempotencyKey };
     let response: ApiResponse;
     try {
       const body = route.endpoint.handle(state, {
         params: new ParamReader(params),
         pathParams: route.pathParams,
-        ctx,
+        ctx: { requestId, idempotencyKey },
       });
       response = jsonResponse(200, body, requestId);
       save(response);
@@ -504,17 +484,9 @@ export async function startStripeServer(
       else save(response);
     }
     if (idempotencyKey !== null) response.headers['idempotency-key'] = idempotencyKey;
-
-    if ((await faultAt('after-commit')) === 'stop') {
-      if (rule!.fault.kind === 'error') {
-        // The operation happened, but the saved (and replayed) answer is the error.
-        const failure = injectedError();
-        save(failure);
-        send(failure);
-      }
-      return;
-    }
-    send(response);
+    // After commit, an injected error becomes the saved answer: the money moved, yet every
+    // retry with this key is told 500, as at Stripe.
+    return finish(response, save);
   }
 
   function idempotencyConflict(
@@ -543,6 +515,21 @@ export async function startStripeServer(
       });
     }
     return null;
+  }
+
+  function keyInUse(key: string): StripeApiError {
+    return new StripeApiError(
+      409,
+      {
+        type: 'idempotency_error',
+        code: 'idempotency_key_in_use',
+        message:
+          'There is currently another in-progress request using this Stripe-Idempotency-Key ' +
+          '(that probably means you submitted twice, and the other request is still going ' +
+          `through): ${key}. Please try again later.`,
+      },
+      { 'stripe-should-retry': 'true' },
+    );
   }
 
   function isAcceptedKey(key: string): boolean {

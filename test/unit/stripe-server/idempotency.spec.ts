@@ -91,7 +91,10 @@ describe('startStripeServer: idempotency', () => {
     const confirm = () =>
       stripe.paymentIntents
         .confirm(intent.id, { payment_method: 'pm_card_chargeDeclined' }, { idempotencyKey: 'c1' })
-        .catch((e: unknown) => e as Stripe.errors.StripeCardError);
+        .then(
+          () => Promise.reject(new Error('expected a decline')),
+          (e: unknown) => e as Stripe.errors.StripeCardError,
+        );
 
     const first = await confirm();
     const second = await confirm();
