@@ -1,9 +1,14 @@
 import { CreateIdentity1795461919869 } from './1795461919869-CreateIdentity';
 import { CreateMarketplace1795462203495 } from './1795462203495-CreateMarketplace';
+import { CreateLedger1795462816957 } from './1795462816957-CreateLedger';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
  * jest load the same set; a test fails if a migration file is missing here.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [CreateIdentity1795461919869, CreateMarketplace1795462203495];
+export const MIGRATIONS: Function[] = [
+  CreateIdentity1795461919869,
+  CreateMarketplace1795462203495,
+  CreateLedger1795462816957,
+];

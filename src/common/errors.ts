@@ -15,6 +15,16 @@ export enum ErrorCode {
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  /** A debit beyond an account's balance (launch, escrow top-up, bonus, payout); nothing moved. */
+  INSUFFICIENT_BALANCE = 'INSUFFICIENT_BALANCE',
+  /** An amount in one currency where another is expected; `expected`/`given` in extensions. */
+  CURRENCY_MISMATCH = 'CURRENCY_MISMATCH',
+  /** A payout to a worker without a connected Stripe account able to receive transfers. */
+  PAYOUT_ACCOUNT_MISSING = 'PAYOUT_ACCOUNT_MISSING',
+  /** The operation needs Stripe, and Quorum runs offline (no STRIPE_SECRET_KEY). */
+  PAYMENTS_OFFLINE = 'PAYMENTS_OFFLINE',
+  /** Stripe refused or failed the call; `providerCode` in extensions when Stripe gave one. */
+  PAYMENT_PROVIDER_ERROR = 'PAYMENT_PROVIDER_ERROR',
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   /** A lifecycle mutation not allowed from the current status; `from`/`to` in extensions. */

@@ -3,6 +3,9 @@ import { ApiKey } from '../modules/auth/api-key.entity';
 import { User } from '../modules/auth/user.entity';
 import { IdempotencyRecord } from '../modules/idempotency/idempotency-record.entity';
 import { Job } from '../modules/jobs/job.entity';
+import { LedgerAccount } from '../modules/ledger/ledger-account.entity';
+import { LedgerEntry } from '../modules/ledger/ledger-entry.entity';
+import { LedgerTransaction } from '../modules/ledger/ledger-transaction.entity';
 import { Project } from '../modules/projects/project.entity';
 import { Task } from '../modules/tasks/task.entity';
 import { WorkerBlock } from '../modules/workers/worker-block.entity';
@@ -20,4 +23,7 @@ export const ENTITIES = [
   WorkerBlock,
   IdempotencyRecord,
   Job,
+  LedgerAccount,
+  LedgerTransaction,
+  LedgerEntry,
 ];

@@ -1,0 +1,60 @@
+import { GraphQLSafeInt } from 'graphql-scalars';
+import { Field, ID, ObjectType } from 'type-graphql';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { LedgerAccount } from './ledger-account.entity';
+import { LedgerTransaction } from './ledger-transaction.entity';
+import { minorAmountTransformer } from './minor-amount.transformer';
+
+/**
+ * One signed movement on one account: positive credits it, negative debits it. Append-only
+ * (triggers refuse UPDATE, DELETE and TRUNCATE); its currency must be its account's (checked by
+ * a trigger), and it may only be added in the database transaction that created its ledger
+ * transaction, so history cannot be extended after the fact.
+ */
+@Entity({ name: 'ledger_entries' })
+@ObjectType({ description: 'One signed movement on one of your accounts, in minor units.' })
+@Index('ledger_entries_account_idx', ['accountId', 'createdAt', 'id'])
+@Index('ledger_entries_transaction_idx', ['transactionId'])
+@Check('ledger_entries_amount_check', '"amount" <> 0')
+export class LedgerEntry {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Field()
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'transaction_id', type: 'uuid' })
+  transactionId: string;
+
+  @Field(() => LedgerTransaction)
+  @ManyToOne(() => LedgerTransaction, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'transaction_id' })
+  transaction?: LedgerTransaction;
+
+  @Column({ name: 'account_id', type: 'uuid' })
+  accountId: string;
+
+  @Field(() => LedgerAccount)
+  @ManyToOne(() => LedgerAccount, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'account_id' })
+  account?: LedgerAccount;
+
+  @Field(() => GraphQLSafeInt, { description: 'Positive: credit; negative: debit.' })
+  @Column({ type: 'bigint', transformer: minorAmountTransformer })
+  amount: number;
+
+  @Field()
+  @Column({ type: 'text' })
+  currency: string;
+}

@@ -1,0 +1,109 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { type Clock, ManualClock } from '../../src/common/clock';
+import { RequestContext } from '../../src/common/request-context';
+import { Role } from '../../src/modules/auth/role';
+import { User } from '../../src/modules/auth/user.entity';
+import { Assignment } from '../../src/modules/assignments/assignment.entity';
+import { AssignmentStatus } from '../../src/modules/assignments/assignment.types';
+import { Project } from '../../src/modules/projects/project.entity';
+import { LabelSchemaKind, ProjectStatus } from '../../src/modules/projects/project.types';
+import { Task } from '../../src/modules/tasks/task.entity';
+
+/**
+ * Rows for money tests, inserted straight through repositories with fresh ids: the ledger is
+ * tested against the tables the marketplace writes, without depending on its services.
+ */
+export async function makeMoneyUser(dataSource: DataSource, roles: Role[]): Promise<User> {
+  const suffix = randomBytes(6).toString('hex');
+  return dataSource.getRepository(User).save({
+    email: `m-${suffix}@example.test`,
+    displayName: `money-${suffix}`,
+    passwordHash: null,
+    roles,
+  });
+}
+
+/** A DRAFT single-choice project (reward 5 usd cents, overlap 3) with `taskCount` tasks. */
+export async function makeMoneyProject(
+  dataSource: DataSource,
+  ownerId: string,
+  options: Partial<Pick<Project, 'rewardAmount' | 'currency' | 'maxOverlap' | 'status'>> & {
+    taskCount?: number;
+  } = {},
+): Promise<{ project: Project; tasks: Task[] }> {
+  const maxOverlap = options.maxOverlap ?? 3;
+  const project = await dataSource.getRepository(Project).save({
+    ownerId,
+    name: `Money ${randomBytes(3).toString('hex')}`,
+    status: options.status ?? ProjectStatus.DRAFT,
+    labelSchema: {
+      kind: LabelSchemaKind.SINGLE_CHOICE,
+      labels: [
+        { key: 'cat', displayName: 'Cat' },
+        { key: 'dog', displayName: 'Dog' },
+      ],
+    },
+    rewardAmount: options.rewardAmount ?? 5,
+    currency: options.currency ?? 'usd',
+    minOverlap: Math.min(maxOverlap, 1),
+    maxOverlap,
+    assignmentDurationSeconds: 600,
+    autoApprovalDelaySeconds: 3600,
+  });
+  const tasks = await addMoneyTasks(dataSource, project.id, options.taskCount ?? 0);
+  return { project, tasks };
+}
+
+/** `count` more open tasks in `projectId`. */
+export async function addMoneyTasks(
+  dataSource: DataSource,
+  projectId: string,
+  count: number,
+): Promise<Task[]> {
+  const tasks: Task[] = [];
+  for (let n = 0; n < count; n++) {
+    tasks.push(
+      await dataSource
+        .getRepository(Task)
+        .save({ projectId, externalId: `t-${randomBytes(6).toString('hex')}`, payload: { n } }),
+    );
+  }
+  return tasks;
+}
+
+/** An assignment of `task` to `workerId` in `status`, at the project's reward. */
+export async function makeMoneyAssignment(
+  dataSource: DataSource,
+  project: Project,
+  task: Task,
+  workerId: string,
+  status: AssignmentStatus = AssignmentStatus.SUBMITTED,
+): Promise<Assignment> {
+  const now = new Date('2026-01-01T00:00:00Z');
+  return dataSource.getRepository(Assignment).save({
+    taskId: task.id,
+    projectId: project.id,
+    workerId,
+    status,
+    leasedAt: now,
+    expiresAt: new Date(now.getTime() + 600_000),
+    submittedAt: status === AssignmentStatus.LEASED ? null : now,
+    schemaVersion: 1,
+    rewardAmount: project.rewardAmount,
+    currency: project.currency,
+    answerLabels: status === AssignmentStatus.LEASED ? null : ['cat'],
+    counted: status !== AssignmentStatus.LEASED,
+  });
+}
+
+/** A context acting as `user` (or as the system when null). */
+export function moneyContext(user: User | null, clock: Clock = new ManualClock()): RequestContext {
+  return RequestContext.create({
+    user: user ? { id: user.id, roles: user.roles, via: 'jwt' } : undefined,
+    clock,
+  });
+}
+
+export { Role };
