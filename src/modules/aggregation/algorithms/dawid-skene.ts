@@ -379,6 +379,11 @@ const BLOCK = 16;
 const RESCALE_BELOW = 2 ** -400;
 const RESCALE_BY = 2 ** 600;
 const LOG_RESCALE_BY = 600 * Math.LN2;
+/**
+ * Emission offsets of the answers of the block in progress. Module-level so the kernel allocates
+ * nothing; safe because the kernel is synchronous (each worker thread has its own module copy).
+ */
+const blockBases = new Int32Array(BLOCK);
 
 /**
  * The E-step kernel for one task: posterior[row + k] = p[k] Π π[k][label] / Z over the answers
@@ -398,20 +403,25 @@ export function posteriorOfCells(
   row: number,
 ): number {
   let logScale = 0;
+  const bases = blockBases;
   if (end - start <= BLOCK) {
     // The common case, one block: the product cannot underflow, so no rescaling checks.
+    const n = end - start;
+    for (let j = 0; j < n; j++) bases[j] = cells[start + j] * K;
     for (let k = 0; k < K; k++) {
       let product = classPriors[k];
-      for (let p = start; p < end; p++) product *= emission[cells[p] * K + k];
+      for (let j = 0; j < n; j++) product *= emission[bases[j] + k];
       posterior[row + k] = product;
     }
   } else {
     for (let k = 0; k < K; k++) posterior[row + k] = classPriors[k];
     for (let blockStart = start; blockStart < end; blockStart += BLOCK) {
       const blockEnd = blockStart + BLOCK < end ? blockStart + BLOCK : end;
+      const n = blockEnd - blockStart;
+      for (let j = 0; j < n; j++) bases[j] = cells[blockStart + j] * K;
       for (let k = 0; k < K; k++) {
         let product = posterior[row + k];
-        for (let p = blockStart; p < blockEnd; p++) product *= emission[cells[p] * K + k];
+        for (let j = 0; j < n; j++) product *= emission[bases[j] + k];
         posterior[row + k] = product;
       }
       if (blockEnd === end) break;
