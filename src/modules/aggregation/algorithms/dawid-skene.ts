@@ -20,8 +20,9 @@
  * every block of 16 answers, rescales the row by 2⁶⁰⁰ when its largest entry is below 2⁻⁴⁰⁰,
  * tracking the scale as a logarithm (the scaling technique of HMM forward passes). Each answer
  * shrinks an entry by at most EPS ≈ 2⁻³³, so the largest entry stays above 2⁻⁹³² (normal range)
- * and whatever underflows is below 2⁻⁵⁰⁰ of the largest; scaling by powers of two is exact. This
- * more than halves the E-step's cost against exp() per class and task.
+ * and anything that underflows (below 2⁻¹⁰²²) is under 2⁻⁹⁰ of the largest, far below double
+ * precision; scaling by powers of two is exact. This halves the E-step's cost against one exp()
+ * per class and task.
  *
  * Iteration i is E-step (with θ_{i−1}) then M-step (θ_i), as in crowd-kit. Stopping, `stopOn`:
  * - 'crowd-kit-loss' (default): crowd-kit's loss, per answer,
@@ -70,9 +71,12 @@ import {
 } from './response-matrix';
 
 /**
- * Default Dirichlet pseudo-count added to every confusion cell. With it, accuracy on each of the
- * 11 public benchmark datasets is at or above crowd-kit's DS (see the aggregation benchmark),
- * while no worker with a handful of answers is treated as certain never to give some label.
+ * Default Dirichlet pseudo-count added to every confusion cell. Measured on the 11 public
+ * datasets of the benchmark folder (bluebirds … cifar10n) with the default stopping rule and the
+ * same input crowd-kit read: accuracy is within 0.0005 of crowd-kit 1.4.1's DS on every one of
+ * them (at or above it on 8), as with 0, while a worker who
+ * never gave label l is no longer 1e10 times less likely to give it (with 0 a single answer from
+ * a newcomer can veto a class).
  */
 export const DEFAULT_DS_SMOOTHING = 0.01;
 
