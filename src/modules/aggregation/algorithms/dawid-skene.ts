@@ -74,7 +74,7 @@ import {
  * Default Dirichlet pseudo-count added to every confusion cell. Measured on the 11 public
  * datasets of the benchmark folder (bluebirds … cifar10n) with the default stopping rule and the
  * same input crowd-kit read: accuracy is within 0.0005 of crowd-kit 1.4.1's DS on every one of
- * them (at or above it on 8), as with 0, while a worker who
+ * them (at or above it on 9), as with 0, while a worker who
  * never gave label l is no longer 1e10 times less likely to give it (with 0 a single answer from
  * a newcomer can veto a class).
  */
