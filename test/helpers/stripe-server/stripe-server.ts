@@ -590,12 +590,14 @@ export async function startStripeServer(
   }
 
   let autoDeliveryScheduled = false;
+  let autoDeliveryChain: Promise<void> = Promise.resolve();
   function scheduleAutoDelivery(): void {
     if (autoDeliveryScheduled || closing) return;
     autoDeliveryScheduled = true;
-    // After the current response is written, so the app sees the API answer first, as it
-    // usually does with Stripe.
-    const run = Promise.resolve()
+    // Batches run one after another, so the app receives events in creation order; each batch
+    // starts after the current response is written, so the app usually sees the API answer
+    // first, as it does with Stripe.
+    const run = autoDeliveryChain
       .then(() => new Promise<void>(resolve => setImmediate(resolve)))
       .then(async () => {
         autoDeliveryScheduled = false;
@@ -603,6 +605,7 @@ export async function startStripeServer(
         await deliver(takePending('created'), {});
       })
       .catch(error => console.error('offline Stripe server could not deliver events', error));
+    autoDeliveryChain = run;
     inFlightDeliveries.add(run);
     void run.finally(() => inFlightDeliveries.delete(run));
   }
