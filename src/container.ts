@@ -7,6 +7,11 @@ import type { DataSource } from 'typeorm';
 import { EventBus } from './events/event-bus';
 import { AuthResolver } from './modules/auth/auth.resolver';
 import { AuthService } from './modules/auth/auth.service';
+import { IdempotencyService } from './modules/idempotency/idempotency.service';
+import { ProjectResolver } from './modules/projects/project.resolver';
+import { ProjectService } from './modules/projects/project.service';
+import { ProjectTasksResolver, TaskResolver } from './modules/tasks/task.resolver';
+import { TaskService } from './modules/tasks/task.service';
 
 type Constructor<T = unknown> = abstract new (...args: never[]) => T;
 
@@ -35,6 +40,9 @@ export interface Services {
   readonly db: TransactionalConnection;
   readonly events: EventBus;
   readonly auth: AuthService;
+  readonly idempotency: IdempotencyService;
+  readonly projects: ProjectService;
+  readonly tasks: TaskService;
 }
 
 export function buildContainer(
@@ -47,8 +55,14 @@ export function buildContainer(
   const db = new TransactionalConnection(dataSource);
   const events = new EventBus(logger);
   const auth = new AuthService(db, config.auth);
+  const idempotency = new IdempotencyService(db);
+  const projects = new ProjectService(db, events, idempotency);
+  const tasks = new TaskService(db, events, idempotency, projects);
 
   container.register(AuthResolver, new AuthResolver(auth));
+  container.register(ProjectResolver, new ProjectResolver(projects));
+  container.register(TaskResolver, new TaskResolver(tasks));
+  container.register(ProjectTasksResolver, new ProjectTasksResolver(tasks));
 
-  return { container, services: { db, events, auth } };
+  return { container, services: { db, events, auth, idempotency, projects, tasks } };
 }

@@ -1,11 +1,18 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, type ContainerType, type NonEmptyArray } from 'type-graphql';
 import { AuthResolver } from '../modules/auth/auth.resolver';
+import { ProjectResolver } from '../modules/projects/project.resolver';
+import { ProjectTasksResolver, TaskResolver } from '../modules/tasks/task.resolver';
 import { authChecker } from './auth-checker';
 
 /** Every resolver class of the API. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const RESOLVERS: NonEmptyArray<Function> = [AuthResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [
+  AuthResolver,
+  ProjectResolver,
+  TaskResolver,
+  ProjectTasksResolver,
+];
 
 /**
  * Builds the executable schema once per app. `validate` runs class-validator on every input,

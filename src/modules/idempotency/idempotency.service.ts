@@ -1,5 +1,6 @@
 import { BadUserInputError, ConflictError, IdempotencyKeyReusedError } from '../../common/errors';
 import type { RequestContext } from '../../common/request-context';
+import { isStorableText } from '../../common/text';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import { requestHash } from './canonical-json';
 
@@ -55,9 +56,9 @@ export class IdempotencyService {
   ): Promise<R> {
     const { key, operation } = request;
     if (key === null || key === undefined) return this.db.withTransaction(ctx, work);
-    if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH || !isStorableText(key)) {
       throw new BadUserInputError(
-        `idempotencyKey must have 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+        `idempotencyKey must have 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters, no NUL`,
         { field: 'idempotencyKey' },
       );
     }

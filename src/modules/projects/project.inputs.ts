@@ -1,0 +1,123 @@
+import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
+import { Connection, ConnectionArgs } from '../../common/pagination';
+import { Project } from './project.entity';
+import { LabelOption, LabelSchemaKind, ProjectStatus } from './project.types';
+
+/** Limits are checked by the service (see PROJECT_LIMITS), so every refusal names its field. */
+@InputType({ description: 'The answer space: 2 to 200 labels with unique keys.' })
+export class LabelSchemaInput {
+  @Field(() => LabelSchemaKind)
+  kind: LabelSchemaKind;
+
+  @Field(() => [LabelOption], {
+    description: 'In display order; the order also fixes label indexes for aggregation.',
+  })
+  labels: LabelOption[];
+}
+
+@InputType({
+  description:
+    'Fixed overlap k: `{ minOverlap: k }`. Dynamic overlap: `{ minOverlap, maxOverlap, confidenceTarget }` ' +
+    '(stop between min and max answers once the top label’s posterior reaches the target).',
+})
+export class OverlapInput {
+  @Field(() => Int, { description: 'Answers every task gets at least, 1 to 100.' })
+  minOverlap: number;
+
+  @Field(() => Int, { nullable: true, description: 'Defaults to minOverlap (fixed overlap).' })
+  maxOverlap?: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Dynamic overlap only: posterior to reach, strictly between 0.5 and 1.',
+  })
+  confidenceTarget?: number | null;
+}
+
+@InputType()
+export class CreateProjectInput {
+  @Field()
+  name: string;
+
+  @Field(() => String, { nullable: true, description: 'Markdown shown to workers.' })
+  instructions?: string | null;
+
+  @Field(() => LabelSchemaInput)
+  labelSchema: LabelSchemaInput;
+
+  @Field(() => Int, {
+    description: 'Reward per approved assignment in minor units (cents), 0 to 1,000,000.',
+  })
+  rewardAmount: number;
+
+  @Field({ description: 'ISO 4217 code, any case (stored lower case).' })
+  currency: string;
+
+  @Field(() => OverlapInput)
+  overlap: OverlapInput;
+
+  @Field(() => Float, { nullable: true, description: 'Share of gold tasks served, 0 to 0.5.' })
+  goldRate?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Lease length, 30 s to 7 days; default 600.' })
+  assignmentDurationSeconds?: number | null;
+
+  @Field(() => Int, { nullable: true, description: '0 to 30 days; default 3 days.' })
+  autoApprovalDelaySeconds?: number | null;
+
+  @Field(() => Int, { nullable: true, description: '0 to 30 days; default 7 days.' })
+  rejectionReversalWindowSeconds?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Retry-safe creation: a repeat with the same key returns the same project.',
+  })
+  idempotencyKey?: string | null;
+}
+
+/**
+ * Omitted fields keep their value. In DRAFT everything may change. Once launched, reward and
+ * currency are fixed and the label schema may only grow (new labels appended, display names
+ * renamed), which bumps `schemaVersion`.
+ */
+@InputType()
+export class UpdateProjectInput {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  instructions?: string | null;
+
+  @Field(() => LabelSchemaInput, { nullable: true })
+  labelSchema?: LabelSchemaInput | null;
+
+  @Field(() => Int, { nullable: true, description: 'DRAFT only.' })
+  rewardAmount?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'DRAFT only.' })
+  currency?: string | null;
+
+  @Field(() => OverlapInput, { nullable: true })
+  overlap?: OverlapInput | null;
+
+  @Field(() => Float, { nullable: true })
+  goldRate?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  assignmentDurationSeconds?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  autoApprovalDelaySeconds?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  rejectionReversalWindowSeconds?: number | null;
+}
+
+@ArgsType()
+export class ProjectsArgs extends ConnectionArgs {
+  @Field(() => ProjectStatus, { nullable: true, description: 'Only projects in this status.' })
+  status?: ProjectStatus | null;
+}
+
+/** A page of projects. */
+export const ProjectConnection = Connection(Project);

@@ -1,0 +1,32 @@
+import type { Logger as TypeOrmLogger } from 'typeorm';
+
+/**
+ * A TypeORM logger that counts the SQL statements a DataSource sends, for tests that prove a
+ * request costs a constant number of queries (DataLoader batching). Inject it with
+ * `createDataSource(config, { logger: counter })`; TypeORM calls `logQuery` for every statement,
+ * whatever the `logging` option says.
+ */
+export class QueryCounter implements TypeOrmLogger {
+  readonly queries: string[] = [];
+
+  get count(): number {
+    return this.queries.length;
+  }
+
+  logQuery(query: string): void {
+    this.queries.push(query);
+  }
+
+  /** The statements `work` sent (only those: earlier ones are forgotten first). */
+  async during(work: () => Promise<unknown>): Promise<string[]> {
+    this.queries.length = 0;
+    await work();
+    return [...this.queries];
+  }
+
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}

@@ -1,0 +1,672 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import type { RequestContext } from '../../../src/common/request-context';
+import type { ProjectAction } from '../../../src/modules/projects/project-lifecycle';
+import {
+  ProjectLabelSchemaChangedEvent,
+  ProjectLaunchedEvent,
+  ProjectStatusChangedEvent,
+} from '../../../src/modules/projects/project.events';
+import type { CreateProjectInput } from '../../../src/modules/projects/project.inputs';
+import { ProjectService } from '../../../src/modules/projects/project.service';
+import { LabelSchemaKind, ProjectStatus } from '../../../src/modules/projects/project.types';
+import {
+  buildProjectServices,
+  countRows,
+  createTestUser,
+  projectInput,
+  Role,
+} from '../../helpers/project-fixtures';
+import { useTestDatabase } from '../../helpers/test-db';
+
+describe(ProjectService.name, () => {
+  const database = useTestDatabase({ poolSize: 6 });
+  let services: ReturnType<typeof buildProjectServices>;
+  let requester: RequestContext;
+  let otherRequester: RequestContext;
+  let admin: RequestContext;
+
+  beforeAll(async () => {
+    const dataSource = database.current.dataSource;
+    services = buildProjectServices(dataSource);
+    const clock = services.clock;
+    requester = (await createTestUser(dataSource, [Role.REQUESTER], { clock })).ctx;
+    otherRequester = (await createTestUser(dataSource, [Role.REQUESTER], { clock })).ctx;
+    admin = (await createTestUser(dataSource, [Role.ADMIN], { clock })).ctx;
+  });
+
+  const projectCount = () => countRows(database.current.dataSource, 'projects');
+
+  async function projectWithTasks(
+    input: Partial<CreateProjectInput> = {},
+    tasks: Array<{ externalId: string; payload: object; goldLabel?: string }> = [
+      { externalId: 't1', payload: { url: 'a.jpg' } },
+    ],
+  ) {
+    const project = await services.projects.create(requester, projectInput(input));
+    await services.tasks.importTasks(requester, {
+      projectId: project.id,
+      tasks: tasks as never,
+    });
+    return project;
+  }
+
+  async function setStatus(id: string, status: ProjectStatus): Promise<void> {
+    await database.current.dataSource.query(`UPDATE projects SET status = $1 WHERE id = $2`, [
+      status,
+      id,
+    ]);
+  }
+
+  describe('create', () => {
+    it('creates a DRAFT project owned by the caller, with settings normalised', async () => {
+      const project = await services.projects.create(
+        requester,
+        projectInput({ name: '  Birds  ', currency: 'EUR', overlap: { minOverlap: 2 } }),
+      );
+      expect(project).toMatchObject({
+        ownerId: requester.user!.id,
+        status: ProjectStatus.DRAFT,
+        name: 'Birds',
+        currency: 'eur',
+        minOverlap: 2,
+        maxOverlap: 2,
+        confidenceTarget: null,
+        goldRate: 0,
+        schemaVersion: 1,
+        assignmentDurationSeconds: 600,
+        launchedAt: null,
+      });
+      const dynamic = await services.projects.create(
+        requester,
+        projectInput({ overlap: { minOverlap: 2, maxOverlap: 5, confidenceTarget: 0.9 } }),
+      );
+      expect(dynamic.overlap).toEqual({ minOverlap: 2, maxOverlap: 5, confidenceTarget: 0.9 });
+    });
+
+    it('returns the same project for a repeated idempotencyKey and refuses other parameters', async () => {
+      const before = await projectCount();
+      const input = projectInput({ name: 'Idempotent', idempotencyKey: `k-${randomUUID()}` });
+      const first = await services.projects.create(requester, input);
+      const again = await services.projects.create(requester, { ...input });
+      expect(again.id).toBe(first.id);
+      expect(await projectCount()).toBe(before + 1);
+
+      await expect(
+        services.projects.create(requester, { ...input, rewardAmount: 6 }),
+      ).rejects.toMatchObject({ extensions: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+      // Another requester's same key is their own.
+      const theirs = await services.projects.create(otherRequester, input);
+      expect(theirs.id).not.toBe(first.id);
+      expect(await projectCount()).toBe(before + 2);
+    });
+
+    const labels = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ key: `l${i}`, displayName: `Label ${i}` }));
+    const badInputs: Array<[string, Partial<CreateProjectInput>, string]> = [
+      ['an empty name', { name: '   ' }, 'name'],
+      ['a NUL in the name', { name: 'a\u0000b' }, 'name'],
+      [
+        'one label',
+        { labelSchema: { kind: LabelSchemaKind.SINGLE_CHOICE, labels: labels(1) } },
+        'labelSchema.labels',
+      ],
+      [
+        '201 labels',
+        { labelSchema: { kind: LabelSchemaKind.MULTI_LABEL, labels: labels(201) } },
+        'labelSchema.labels',
+      ],
+      [
+        'a duplicate key',
+        {
+          labelSchema: {
+            kind: LabelSchemaKind.SINGLE_CHOICE,
+            labels: [
+              { key: 'a', displayName: 'A' },
+              { key: 'a', displayName: 'B' },
+            ],
+          },
+        },
+        'labelSchema.labels[1].key',
+      ],
+      [
+        'a key with a space',
+        {
+          labelSchema: {
+            kind: LabelSchemaKind.SINGLE_CHOICE,
+            labels: [
+              { key: 'a b', displayName: 'A' },
+              { key: 'c', displayName: 'C' },
+            ],
+          },
+        },
+        'labelSchema.labels[0].key',
+      ],
+      [
+        'a 65-character key',
+        {
+          labelSchema: {
+            kind: LabelSchemaKind.SINGLE_CHOICE,
+            labels: [
+              { key: 'k'.repeat(65), displayName: 'A' },
+              { key: 'c', displayName: 'C' },
+            ],
+          },
+        },
+        'labelSchema.labels[0].key',
+      ],
+      [
+        'an empty display name',
+        {
+          labelSchema: {
+            kind: LabelSchemaKind.SINGLE_CHOICE,
+            labels: [
+              { key: 'a', displayName: ' ' },
+              { key: 'c', displayName: 'C' },
+            ],
+          },
+        },
+        'labelSchema.labels[0].displayName',
+      ],
+      ['a negative reward', { rewardAmount: -1 }, 'rewardAmount'],
+      ['an absurd reward', { rewardAmount: 1_000_001 }, 'rewardAmount'],
+      ['a fractional reward', { rewardAmount: 1.5 }, 'rewardAmount'],
+      ['a two-letter currency', { currency: 'us' }, 'currency'],
+      ['a four-letter currency', { currency: 'usdd' }, 'currency'],
+      ['a currency with digits', { currency: 'us1' }, 'currency'],
+      ['overlap 0', { overlap: { minOverlap: 0 } }, 'overlap.minOverlap'],
+      [
+        'max below min',
+        { overlap: { minOverlap: 3, maxOverlap: 2, confidenceTarget: 0.9 } },
+        'overlap.maxOverlap',
+      ],
+      [
+        'max above 100',
+        { overlap: { minOverlap: 3, maxOverlap: 101, confidenceTarget: 0.9 } },
+        'overlap.maxOverlap',
+      ],
+      [
+        'a target with fixed overlap',
+        { overlap: { minOverlap: 3, confidenceTarget: 0.9 } },
+        'overlap.confidenceTarget',
+      ],
+      [
+        'dynamic overlap without a target',
+        { overlap: { minOverlap: 1, maxOverlap: 5 } },
+        'overlap.confidenceTarget',
+      ],
+      [
+        'a target of 0.5',
+        { overlap: { minOverlap: 1, maxOverlap: 5, confidenceTarget: 0.5 } },
+        'overlap.confidenceTarget',
+      ],
+      [
+        'a target of 1',
+        { overlap: { minOverlap: 1, maxOverlap: 5, confidenceTarget: 1 } },
+        'overlap.confidenceTarget',
+      ],
+      ['a gold rate above 0.5', { goldRate: 0.6 }, 'goldRate'],
+      ['a negative gold rate', { goldRate: -0.1 }, 'goldRate'],
+      ['a 10-second lease', { assignmentDurationSeconds: 10 }, 'assignmentDurationSeconds'],
+      [
+        'a 31-day auto-approval delay',
+        { autoApprovalDelaySeconds: 31 * 86400 },
+        'autoApprovalDelaySeconds',
+      ],
+      [
+        'a negative reversal window',
+        { rejectionReversalWindowSeconds: -1 },
+        'rejectionReversalWindowSeconds',
+      ],
+      ['an empty idempotency key', { idempotencyKey: '' }, 'idempotencyKey'],
+    ];
+    it.each(badInputs)(
+      'refuses %s with BAD_USER_INPUT and writes nothing',
+      async (_case, override, field) => {
+        const before = await projectCount();
+        await expect(
+          services.projects.create(requester, projectInput(override)),
+        ).rejects.toMatchObject({
+          extensions: { code: 'BAD_USER_INPUT', field },
+        });
+        expect(await projectCount()).toBe(before);
+      },
+    );
+
+    it('accepts the limits themselves', async () => {
+      const project = await services.projects.create(
+        requester,
+        projectInput({
+          rewardAmount: 1_000_000,
+          goldRate: 0.5,
+          overlap: { minOverlap: 1, maxOverlap: 100, confidenceTarget: 0.51 },
+          labelSchema: { kind: LabelSchemaKind.MULTI_LABEL, labels: labels(200) },
+          assignmentDurationSeconds: 30,
+          autoApprovalDelaySeconds: 0,
+        }),
+      );
+      expect(project.labelSchema.labels).toHaveLength(200);
+    });
+  });
+
+  describe('lifecycle', () => {
+    // What each action does from each status: 'apply' → the target status, 'noop' → unchanged,
+    // else refused with INVALID_STATE_TRANSITION. Written out by hand from DESIGN.md.
+    const expected: Record<ProjectStatus, Record<ProjectAction, ProjectStatus | 'refuse'>> = {
+      DRAFT: {
+        launch: ProjectStatus.ACTIVE,
+        pause: 'refuse',
+        resume: 'refuse',
+        complete: 'refuse',
+        archive: ProjectStatus.ARCHIVED,
+      },
+      ACTIVE: {
+        launch: ProjectStatus.ACTIVE,
+        pause: ProjectStatus.PAUSED,
+        resume: ProjectStatus.ACTIVE,
+        complete: ProjectStatus.COMPLETED,
+        archive: 'refuse',
+      },
+      PAUSED: {
+        launch: 'refuse',
+        pause: ProjectStatus.PAUSED,
+        resume: ProjectStatus.ACTIVE,
+        complete: ProjectStatus.COMPLETED,
+        archive: ProjectStatus.ARCHIVED,
+      },
+      COMPLETED: {
+        launch: 'refuse',
+        pause: 'refuse',
+        resume: 'refuse',
+        complete: ProjectStatus.COMPLETED,
+        archive: ProjectStatus.ARCHIVED,
+      },
+      ARCHIVED: {
+        launch: 'refuse',
+        pause: 'refuse',
+        resume: 'refuse',
+        complete: 'refuse',
+        archive: ProjectStatus.ARCHIVED,
+      },
+    };
+    const cases = Object.entries(expected).flatMap(([from, actions]) =>
+      Object.entries(actions).map(([action, outcome]) => [from, action, outcome] as const),
+    );
+
+    it.each(cases)('from %s, %s gives %s', async (from, action, outcome) => {
+      const project = await projectWithTasks();
+      await setStatus(project.id, from as ProjectStatus);
+      const call = services.projects.transition(requester, project.id, action as ProjectAction);
+      if (outcome === 'refuse') {
+        const to = {
+          launch: 'ACTIVE',
+          pause: 'PAUSED',
+          resume: 'ACTIVE',
+          complete: 'COMPLETED',
+          archive: 'ARCHIVED',
+        }[action as ProjectAction];
+        await expect(call).rejects.toMatchObject({
+          extensions: { code: 'INVALID_STATE_TRANSITION', from, to, entity: 'Project' },
+        });
+        const [row] = await database.current.dataSource.query(
+          `SELECT status FROM projects WHERE id = $1`,
+          [project.id],
+        );
+        expect(row.status).toBe(from);
+      } else {
+        expect((await call).status).toBe(outcome);
+      }
+    });
+
+    it('walks DRAFT → ACTIVE → PAUSED → ACTIVE → COMPLETED → ARCHIVED with one event per step', async () => {
+      const project = await projectWithTasks();
+      services.published.length = 0;
+      services.clock.advance(1000);
+      const launched = await services.projects.transition(requester, project.id, 'launch');
+      expect(launched.launchedAt?.toISOString()).toBe(services.clock.now().toISOString());
+      await services.projects.transition(requester, project.id, 'pause');
+      await services.projects.transition(requester, project.id, 'pause'); // a retry: no event
+      await services.projects.transition(requester, project.id, 'resume');
+      const completed = await services.projects.transition(requester, project.id, 'complete');
+      expect(completed.closedAt).not.toBeNull();
+      await services.projects.transition(requester, project.id, 'archive');
+
+      expect(services.published[0]).toBeInstanceOf(ProjectLaunchedEvent);
+      const steps = services.published
+        .filter(
+          (event): event is ProjectStatusChangedEvent => event instanceof ProjectStatusChangedEvent,
+        )
+        .map(event => `${event.from}→${event.to}`);
+      expect(steps).toEqual([
+        'DRAFT→ACTIVE',
+        'ACTIVE→PAUSED',
+        'PAUSED→ACTIVE',
+        'ACTIVE→COMPLETED',
+        'COMPLETED→ARCHIVED',
+      ]);
+    });
+
+    it('refuses to launch without an open non-gold task, or without gold when the gold rate asks for it', async () => {
+      const empty = await services.projects.create(requester, projectInput());
+      await expect(
+        services.projects.transition(requester, empty.id, 'launch'),
+      ).rejects.toMatchObject({
+        extensions: { code: 'PROJECT_NOT_READY', reason: 'NO_TASKS' },
+      });
+      const goldOnly = await projectWithTasks({}, [
+        { externalId: 'g', payload: {}, goldLabel: 'cat' },
+      ]);
+      await expect(
+        services.projects.transition(requester, goldOnly.id, 'launch'),
+      ).rejects.toMatchObject({
+        extensions: { code: 'PROJECT_NOT_READY', reason: 'NO_TASKS' },
+      });
+      const noGold = await projectWithTasks({ goldRate: 0.1 });
+      await expect(
+        services.projects.transition(requester, noGold.id, 'launch'),
+      ).rejects.toMatchObject({
+        extensions: { code: 'PROJECT_NOT_READY', reason: 'NO_GOLD_TASKS' },
+      });
+      const [row] = await database.current.dataSource.query(
+        `SELECT status, launched_at FROM projects WHERE id = $1`,
+        [noGold.id],
+      );
+      expect(row).toEqual({ status: 'DRAFT', launched_at: null });
+
+      const ready = await projectWithTasks({ goldRate: 0.1 }, [
+        { externalId: 't', payload: {} },
+        { externalId: 'g', payload: {}, goldLabel: 'dog' },
+      ]);
+      expect((await services.projects.transition(requester, ready.id, 'launch')).status).toBe(
+        'ACTIVE',
+      );
+    });
+
+    it('launches once when two launches race (row lock)', async () => {
+      const project = await projectWithTasks();
+      services.published.length = 0;
+      const results = await Promise.all([
+        services.projects.transition(requester, project.id, 'launch'),
+        services.projects.transition(requester, project.id, 'launch'),
+      ]);
+      expect(results.map(p => p.status)).toEqual(['ACTIVE', 'ACTIVE']);
+      expect(services.published.filter(e => e instanceof ProjectLaunchedEvent)).toHaveLength(1);
+    });
+  });
+
+  describe('update', () => {
+    const renamedAndGrown = {
+      kind: LabelSchemaKind.SINGLE_CHOICE,
+      labels: [
+        { key: 'cat', displayName: 'Kitty' },
+        { key: 'dog', displayName: 'Dog' },
+        { key: 'bird', displayName: 'Bird' },
+      ],
+    };
+
+    it('changes anything in DRAFT without bumping the schema version', async () => {
+      const project = await services.projects.create(requester, projectInput());
+      const updated = await services.projects.update(requester, project.id, {
+        name: 'Renamed',
+        rewardAmount: 9,
+        currency: 'GBP',
+        overlap: { minOverlap: 1, maxOverlap: 4, confidenceTarget: 0.8 },
+        labelSchema: {
+          kind: LabelSchemaKind.MULTI_LABEL,
+          labels: [
+            { key: 'x', displayName: 'X' },
+            { key: 'y', displayName: 'Y' },
+          ],
+        },
+      });
+      expect(updated).toMatchObject({
+        name: 'Renamed',
+        rewardAmount: 9,
+        currency: 'gbp',
+        minOverlap: 1,
+        maxOverlap: 4,
+        confidenceTarget: 0.8,
+        schemaVersion: 1,
+      });
+      expect(updated.labelSchema.kind).toBe(LabelSchemaKind.MULTI_LABEL);
+    });
+
+    it('keeps omitted settings, including overlap', async () => {
+      const project = await services.projects.create(
+        requester,
+        projectInput({
+          overlap: { minOverlap: 2, maxOverlap: 6, confidenceTarget: 0.95 },
+          goldRate: 0.2,
+        }),
+      );
+      const updated = await services.projects.update(requester, project.id, {
+        instructions: 'New',
+      });
+      expect(updated).toMatchObject({
+        instructions: 'New',
+        minOverlap: 2,
+        maxOverlap: 6,
+        confidenceTarget: 0.95,
+        goldRate: 0.2,
+        name: project.name,
+      });
+    });
+
+    it('after launch allows additive schema changes (bumping the version) and the listed settings', async () => {
+      const project = await projectWithTasks();
+      await services.projects.transition(requester, project.id, 'launch');
+      services.published.length = 0;
+      const updated = await services.projects.update(requester, project.id, {
+        name: 'Live',
+        instructions: 'Look closely',
+        overlap: { minOverlap: 5 },
+        goldRate: 0.25,
+        assignmentDurationSeconds: 120,
+        autoApprovalDelaySeconds: 60,
+        rejectionReversalWindowSeconds: 3600,
+        rewardAmount: 5, // unchanged: allowed
+        currency: 'USD', // unchanged (any case): allowed
+        labelSchema: renamedAndGrown,
+      });
+      expect(updated).toMatchObject({
+        name: 'Live',
+        minOverlap: 5,
+        maxOverlap: 5,
+        goldRate: 0.25,
+        schemaVersion: 2,
+      });
+      expect(updated.labelSchema.labels.map(l => l.displayName)).toEqual(['Kitty', 'Dog', 'Bird']);
+      expect(services.published).toEqual([expect.any(ProjectLabelSchemaChangedEvent)]);
+      expect(services.published[0]).toMatchObject({ schemaVersion: 2, labelCount: 3 });
+
+      // The same schema again changes nothing.
+      const same = await services.projects.update(requester, project.id, {
+        labelSchema: renamedAndGrown,
+      });
+      expect(same.schemaVersion).toBe(2);
+    });
+
+    const lockedAfterLaunch: Array<[string, object, string, string]> = [
+      ['the reward', { rewardAmount: 6 }, 'rewardAmount', 'LOCKED_AFTER_LAUNCH'],
+      ['the currency', { currency: 'eur' }, 'currency', 'LOCKED_AFTER_LAUNCH'],
+      [
+        'a removed label',
+        {
+          labelSchema: {
+            kind: 'SINGLE_CHOICE',
+            labels: [
+              { key: 'cat', displayName: 'Cat' },
+              { key: 'bird', displayName: 'Bird' },
+            ],
+          },
+        },
+        'labelSchema',
+        'SCHEMA_CHANGE_NOT_ADDITIVE',
+      ],
+      [
+        'reordered labels',
+        {
+          labelSchema: {
+            kind: 'SINGLE_CHOICE',
+            labels: [
+              { key: 'dog', displayName: 'Dog' },
+              { key: 'cat', displayName: 'Cat' },
+            ],
+          },
+        },
+        'labelSchema',
+        'SCHEMA_CHANGE_NOT_ADDITIVE',
+      ],
+      [
+        'another kind',
+        {
+          labelSchema: {
+            kind: 'MULTI_LABEL',
+            labels: [
+              { key: 'cat', displayName: 'Cat' },
+              { key: 'dog', displayName: 'Dog' },
+            ],
+          },
+        },
+        'labelSchema',
+        'SCHEMA_CHANGE_NOT_ADDITIVE',
+      ],
+    ];
+    it.each(lockedAfterLaunch)(
+      'after launch refuses %s with PROJECT_NOT_EDITABLE and writes nothing',
+      async (_case, change, field, reason) => {
+        const project = await projectWithTasks();
+        await services.projects.transition(requester, project.id, 'launch');
+        await setStatus(project.id, ProjectStatus.PAUSED); // the same rules hold while paused
+        await expect(
+          services.projects.update(requester, project.id, { name: 'x', ...change }),
+        ).rejects.toMatchObject({
+          extensions: { code: 'PROJECT_NOT_EDITABLE', field, reason, status: 'PAUSED' },
+        });
+        const after = await services.projects.findOne(requester, project.id);
+        expect(after).toMatchObject({
+          name: project.name,
+          rewardAmount: 5,
+          currency: 'usd',
+          schemaVersion: 1,
+        });
+        expect(after.labelSchema).toEqual(project.labelSchema);
+      },
+    );
+
+    it('refuses any change to a COMPLETED or ARCHIVED project', async () => {
+      for (const status of [ProjectStatus.COMPLETED, ProjectStatus.ARCHIVED]) {
+        const project = await services.projects.create(requester, projectInput());
+        await setStatus(project.id, status);
+        await expect(
+          services.projects.update(requester, project.id, { name: 'x' }),
+        ).rejects.toMatchObject({
+          extensions: { code: 'PROJECT_NOT_EDITABLE', status },
+        });
+      }
+    });
+
+    it('in DRAFT refuses a schema change that would strand imported gold answers', async () => {
+      const project = await projectWithTasks({}, [
+        { externalId: 't', payload: {} },
+        { externalId: 'g', payload: {}, goldLabel: 'dog' },
+      ]);
+      await expect(
+        services.projects.update(requester, project.id, {
+          labelSchema: {
+            kind: LabelSchemaKind.SINGLE_CHOICE,
+            labels: [
+              { key: 'cat', displayName: 'Cat' },
+              { key: 'bird', displayName: 'Bird' },
+            ],
+          },
+        }),
+      ).rejects.toMatchObject({
+        extensions: {
+          code: 'PROJECT_NOT_EDITABLE',
+          field: 'labelSchema',
+          reason: 'GOLD_LABELS_OUTSIDE_SCHEMA',
+        },
+      });
+      // Keeping `dog` is fine.
+      const updated = await services.projects.update(requester, project.id, {
+        labelSchema: {
+          kind: LabelSchemaKind.MULTI_LABEL,
+          labels: [
+            { key: 'dog', displayName: 'Dog' },
+            { key: 'bird', displayName: 'Bird' },
+          ],
+        },
+      });
+      expect(updated.labelSchema.labels.map(l => l.key)).toEqual(['dog', 'bird']);
+    });
+
+    it('validates the merged settings', async () => {
+      const project = await services.projects.create(
+        requester,
+        projectInput({ overlap: { minOverlap: 3 } }),
+      );
+      await expect(
+        services.projects.update(requester, project.id, {
+          overlap: { minOverlap: 3, maxOverlap: 2 },
+        }),
+      ).rejects.toMatchObject({
+        extensions: { code: 'BAD_USER_INPUT', field: 'overlap.maxOverlap' },
+      });
+    });
+  });
+
+  describe('access', () => {
+    it("answers another requester's project with NOT_FOUND everywhere, and lets admins in", async () => {
+      const project = await projectWithTasks();
+      const notFound = { extensions: { code: 'NOT_FOUND', entity: 'Project', id: project.id } };
+      await expect(services.projects.findOne(otherRequester, project.id)).rejects.toMatchObject(
+        notFound,
+      );
+      await expect(
+        services.projects.update(otherRequester, project.id, { name: 'mine' }),
+      ).rejects.toMatchObject(notFound);
+      await expect(
+        services.projects.transition(otherRequester, project.id, 'launch'),
+      ).rejects.toMatchObject(notFound);
+      expect((await services.projects.findOne(admin, project.id)).id).toBe(project.id);
+      expect((await services.projects.findOne(requester, project.id)).name).toBe(project.name);
+    });
+
+    it('answers unknown and malformed ids with NOT_FOUND', async () => {
+      for (const id of [randomUUID(), 'not-a-uuid', "'; DROP TABLE projects; --"]) {
+        await expect(services.projects.findOne(admin, id)).rejects.toMatchObject({
+          extensions: { code: 'NOT_FOUND' },
+        });
+      }
+    });
+
+    it('lists only the caller’s projects (all for admins), filtered by status, page by page', async () => {
+      const { ctx: fresh } = await createTestUser(database.current.dataSource, [Role.REQUESTER]);
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++)
+        ids.push((await services.projects.create(fresh, projectInput({ name: `p${i}` }))).id);
+      await setStatus(ids[4], ProjectStatus.ARCHIVED);
+
+      const first = await services.projects.list(fresh, { first: 2 });
+      expect(first.totalCount).toBe(5);
+      expect(first.pageInfo.hasNextPage).toBe(true);
+      const rest = await services.projects.list(fresh, {
+        first: 10,
+        after: first.pageInfo.endCursor,
+      });
+      expect([...first.nodes, ...rest.nodes].map(p => p.id).sort()).toEqual([...ids].sort());
+
+      const drafts = await services.projects.list(fresh, {
+        first: 10,
+        status: ProjectStatus.DRAFT,
+      });
+      expect(drafts.totalCount).toBe(4);
+      expect(
+        (await services.projects.list(otherRequester, { first: 100 })).nodes.map(p => p.id),
+      ).not.toContain(ids[0]);
+      const all = await services.projects.list(admin, { first: 100 });
+      expect(all.totalCount).toBe(await projectCount());
+    });
+  });
+});
