@@ -134,21 +134,35 @@ describe('startStripeServer: fault injection', () => {
     expect(await transferCount()).toBe(1);
   });
 
-  it('holds a request until released, and a client timeout meanwhile does not undo the transfer', async () => {
+  it('holds a response until released; a retry meanwhile replays the committed transfer', async () => {
     const hang = sut.injectFault(transfersEndpoint, { kind: 'hang', phase: 'after-commit' });
-    const impatient = sut.client(undefined, { timeout: 25 });
+    let firstAnswered = false;
+    const first = pay('payout-g').then(transfer => {
+      firstAnswered = true;
+      return transfer;
+    });
+    await hang.whenHit();
 
-    const timedOut = await impatient.transfers
-      .create({ amount: 700, currency: 'usd', destination }, { idempotencyKey: 'payout-g' })
-      .catch((e: unknown) => e);
-
-    expect(timedOut).toBeInstanceOf(Stripe.errors.StripeConnectionError);
-    expect(hang.held).toBe(1);
-    expect(await transferCount()).toBe(1);
+    // The caller gave up waiting (a client timeout would look the same) and retries.
     const retry = await pay('payout-g');
+
+    expect(firstAnswered).toBe(false);
+    expect(hang.held).toBe(1);
     expect(retry.lastResponse.headers['idempotent-replayed']).toBe('true');
     hang.release();
+    expect((await first).id).toBe(retry.id);
     expect(hang.held).toBe(0);
+    expect(await transferCount()).toBe(1);
+  });
+
+  it('drops held requests when the server closes', async () => {
+    const hang = sut.injectFault(transfersEndpoint, { kind: 'hang', phase: 'before-execution' });
+    const held = pay('payout-h').catch((e: unknown) => e);
+    await hang.whenHit();
+
+    await sut.close();
+
+    expect(await held).toBeInstanceOf(Stripe.errors.StripeConnectionError);
   });
 
   it('delays on the injected scheduler, with no real waiting', async () => {

@@ -455,10 +455,14 @@ describe('startStripeServer: resources', () => {
       await stripe.transfers.create({ amount: 300, currency: 'usd', destination: account.id });
 
       const all = await stripe.balanceTransactions.list();
-      const transfers = await stripe.balanceTransactions.list({ type: 'transfer' });
+      const transfers = await stripe.balanceTransactions.list({
+        type: 'transfer',
+        expand: ['data.source'],
+      });
 
       expect(all.data.map(t => t.type)).toEqual(['transfer', 'charge']);
       expect(transfers.data).toHaveLength(1);
+      expect(transfers.data[0].source).toMatchObject({ object: 'transfer', amount: 300 });
       const balance = await stripe.balance.retrieve();
       expect(balance.available[0].amount).toBe(5000 - (145 + 30) - 300);
     });
