@@ -13,7 +13,13 @@ import type { StripeErrorBody } from './stripe-errors';
  * - `after-commit`: the operation happened (objects created, events emitted) and then the
  *   response failed. An `error` replaces the saved response, so retries replay the error even
  *   though the money moved; `disconnect` and `hang` lose or hold the real response, which stays
- *   saved, so a retry with the same key replays the success.
+ *   saved, so a retry with the same key replays the success. Replays and refusals (401, 404,
+ *   idempotency errors) pass this point too, so their answers can be lost or held as well.
+ *
+ * A rule is used up by the first matching request that arrives, whatever happens next: a
+ * `before-commit` fault does nothing to a request answered without executing (a replay, a
+ * refusal). `before-execution` comes before authentication. A `disconnect` before commit saves
+ * a plain 500 for the key (Stripe does not document this case; it is the cautious guess).
  */
 export type FaultPhase = 'before-execution' | 'before-commit' | 'after-commit';
 
