@@ -500,7 +500,19 @@ export function dawidSkeneMaximize(
   const { emission, logEmission, classPriors, logClassPriors } = parameters;
   const nWorkers = K === 0 ? 0 : counts.length / (K * K);
   const confusion = plainOut?.confusion;
+  // Priors first: the loss change needs the old log p before it is overwritten and the new one
+  // for every count (Σ_k D_k log p_new[k] is added cell by cell below, without a second pass).
   let change = 0;
+  let tasks = 0;
+  for (let k = 0; k < K; k++) tasks += classCounts[k];
+  for (let k = 0; k < K; k++) {
+    const p = tasks > 0 ? classCounts[k] / tasks : 1 / K;
+    const clipped = p > EPS ? p : EPS;
+    change -= classCounts[k] * logClassPriors[k];
+    classPriors[k] = clipped;
+    logClassPriors[k] = Math.log(clipped);
+    if (plainOut?.priors) plainOut.priors[k] = p;
+  }
   for (let w = 0; w < nWorkers; w++) {
     for (let k = 0; k < K; k++) {
       let total = 0;
@@ -509,30 +521,18 @@ export function dawidSkeneMaximize(
         total += counts[cell] + pseudoCounts[cell];
       }
       const inverse = total > 0 ? 1 / total : 0;
+      const logPrior = logClassPriors[k];
       for (let l = 0; l < K; l++) {
         const cell = (w * K + l) * K + k;
         const pi = total > 0 ? (counts[cell] + pseudoCounts[cell]) * inverse : 1 / K;
         const clipped = pi > EPS ? pi : EPS;
         const logPi = Math.log(clipped);
-        if (counts[cell] !== 0) change += counts[cell] * (logPi - logEmission[cell]);
+        if (counts[cell] !== 0) change += counts[cell] * (logPi - logEmission[cell] + logPrior);
         emission[cell] = clipped;
         logEmission[cell] = logPi;
         if (confusion) confusion[(w * K + k) * K + l] = pi;
       }
     }
-  }
-  let tasks = 0;
-  for (let k = 0; k < K; k++) tasks += classCounts[k];
-  for (let k = 0; k < K; k++) {
-    const p = tasks > 0 ? classCounts[k] / tasks : 1 / K;
-    const clipped = p > EPS ? p : EPS;
-    const logP = Math.log(clipped);
-    let answerWeighted = 0;
-    for (let cell = k; cell < counts.length; cell += K) answerWeighted += counts[cell];
-    change += answerWeighted * logP - classCounts[k] * logClassPriors[k];
-    classPriors[k] = clipped;
-    logClassPriors[k] = logP;
-    if (plainOut?.priors) plainOut.priors[k] = p;
   }
   return change;
 }

@@ -169,7 +169,18 @@ export function oneCoinMaximize(
 ): number {
   const K = classCounts.length;
   const { emission, logEmission, classPriors, logClassPriors } = parameters;
+  // Priors first, as in `dawidSkeneMaximize`: old log p for the entropy term, new log p per count.
   let change = 0;
+  let tasks = 0;
+  for (let k = 0; k < K; k++) tasks += classCounts[k];
+  for (let k = 0; k < K; k++) {
+    const p = tasks > 0 ? classCounts[k] / tasks : 1 / K;
+    const clipped = p > EPS ? p : EPS;
+    change -= classCounts[k] * logClassPriors[k];
+    classPriors[k] = clipped;
+    logClassPriors[k] = Math.log(clipped);
+    priorsOut[k] = p;
+  }
   for (let w = 0; w < skillsOut.length; w++) {
     let diagonal = 0;
     let total = 0;
@@ -188,24 +199,13 @@ export function oneCoinMaximize(
         const pi = total > 0 ? oneCoinCell(skill, k, l, K) : 1 / K;
         const clipped = Math.min(Math.max(pi, EPS), 1 - EPS);
         const logPi = Math.log(clipped);
-        if (counts[cell] !== 0) change += counts[cell] * (logPi - logEmission[cell]);
+        if (counts[cell] !== 0) {
+          change += counts[cell] * (logPi - logEmission[cell] + logClassPriors[k]);
+        }
         emission[cell] = clipped;
         logEmission[cell] = logPi;
       }
     }
-  }
-  let tasks = 0;
-  for (let k = 0; k < K; k++) tasks += classCounts[k];
-  for (let k = 0; k < K; k++) {
-    const p = tasks > 0 ? classCounts[k] / tasks : 1 / K;
-    const clipped = p > EPS ? p : EPS;
-    const logP = Math.log(clipped);
-    let answerWeighted = 0;
-    for (let cell = k; cell < counts.length; cell += K) answerWeighted += counts[cell];
-    change += answerWeighted * logP - classCounts[k] * logClassPriors[k];
-    classPriors[k] = clipped;
-    logClassPriors[k] = logP;
-    priorsOut[k] = p;
   }
   return change;
 }
