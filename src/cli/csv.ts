@@ -54,8 +54,6 @@ const COMMA = 44;
 const LF = 10;
 const CR = 13;
 
-const utf8 = new TextDecoder('utf-8');
-
 /**
  * Parses CSV bytes fed in chunks of any size (split anywhere: inside a quoted field, a
  * multi-byte character, or between CR and LF). Call `write` per chunk, then `end` once.
@@ -69,9 +67,9 @@ export class CsvParser implements CsvRecord {
   line = 1;
   length = 0;
   /** Bytes not yet consumed: the start of an incomplete record from the previous chunk. */
-  private pending: Uint8Array = new Uint8Array(0);
+  private pending: Buffer = Buffer.alloc(0);
   /** The chunk the current record's byte ranges point into. */
-  bytes: Uint8Array = new Uint8Array(0);
+  bytes: Buffer = Buffer.alloc(0);
   /** Field i is bytes[starts[i] .. ends[i]); quoted fields exclude their outer quotes. */
   starts = new Int32Array(16);
   ends = new Int32Array(16);
@@ -84,16 +82,15 @@ export class CsvParser implements CsvRecord {
 
   /** Parses every complete record of `pending + chunk`; keeps an incomplete tail for later. */
   write(chunk: Uint8Array): void {
-    let bytes = chunk;
-    if (this.pending.length > 0) {
-      bytes = new Uint8Array(this.pending.length + chunk.length);
-      bytes.set(this.pending);
-      bytes.set(chunk, this.pending.length);
-    }
+    // A Buffer view (no copy) decodes fields with Node's native UTF-8 slice, the fastest way.
+    let bytes = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.pending.length > 0) bytes = Buffer.concat([this.pending, bytes]);
     let position = 0;
     if (this.atStart) {
       if (bytes.length < 3 && bytes.length > 0 && bytes[0] === 0xef) {
-        this.pending = bytes.slice();
+        this.pending = Buffer.from(bytes);
         return;
       }
       this.atStart = bytes.length === 0;
@@ -101,20 +98,21 @@ export class CsvParser implements CsvRecord {
     }
     const consumed = this.parse(bytes, position, false);
     // Copy the tail: `chunk` may be a reused read buffer.
-    this.pending = consumed === bytes.length ? new Uint8Array(0) : bytes.slice(consumed);
+    this.pending =
+      consumed === bytes.length ? Buffer.alloc(0) : Buffer.from(bytes.subarray(consumed));
   }
 
   /** Parses the rest. Throws CsvSyntaxError for an unterminated quoted field. */
   end(): void {
     const bytes = this.pending;
-    this.pending = new Uint8Array(0);
+    this.pending = Buffer.alloc(0);
     let position = 0;
     if (this.atStart && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) position = 3;
     if (bytes.length > position) this.parse(bytes, position, true);
   }
 
   text(i: number): string {
-    const value = utf8.decode(this.bytes.subarray(this.starts[i], this.ends[i]));
+    const value = this.bytes.toString('utf8', this.starts[i], this.ends[i]);
     return this.escaped[i] ? value.replace(/""/g, '"') : value;
   }
 
@@ -122,7 +120,7 @@ export class CsvParser implements CsvRecord {
    * Parses records from bytes[position..]; returns where the first incomplete record starts.
    * With `final`, the end of the bytes ends the last record.
    */
-  private parse(bytes: Uint8Array, position: number, final: boolean): number {
+  private parse(bytes: Buffer, position: number, final: boolean): number {
     const length = bytes.length;
     this.bytes = bytes;
     let line = this.nextLine;
@@ -248,25 +246,30 @@ export class CsvParser implements CsvRecord {
 }
 
 /**
- * Maps fields to strings, decoding each distinct byte sequence once and returning the same
- * string object for every repeat (so Map lookups on it reuse V8's cached hash). Open addressing
- * on an FNV-1a hash of the raw bytes; the raw bytes are kept in an arena for comparison.
- * One interner per column keeps the tables small.
+ * Maps fields to dense value ids and strings, decoding each distinct byte sequence once. Ids
+ * repeat across a file (every worker answers many tasks), so most fields cost a hash and a byte
+ * compare and allocate nothing; callers can key their own per-value caches on the id (an array
+ * index) instead of hashing strings again. Open addressing on an FNV-1a hash of the raw bytes,
+ * which are kept in an arena for comparison. One interner per column keeps the tables small.
+ *
+ * Raw bytes identify values exactly, so no decoded-string map is needed: a field without `""`
+ * escapes is its raw bytes (quoted or not), a value containing a quote can only come from a
+ * quoted field with escapes, and escaping is deterministic. `"abc"` and `abc` share an entry.
  */
 export class FieldInterner {
-  private slots = new Int32Array(1024).fill(-1);
-  private hashes: Int32Array = new Int32Array(256);
-  private offsets: Int32Array = new Int32Array(257);
-  private arena = new Uint8Array(4096);
-  private strings: string[] = [];
+  private slots = new Int32Array(1 << 12).fill(-1);
+  /** Per value id: the hash and arena range of its raw bytes. */
+  private hashes: Int32Array = new Int32Array(1 << 10);
+  private offsets: Int32Array = new Int32Array((1 << 10) + 1);
+  private arena = new Uint8Array(1 << 14);
+  private readonly values: string[] = [];
 
-  /** The string value of `record`'s field `i`. */
-  intern(record: CsvRecord, i: number): string {
+  /** The value id of `record`'s field `i`: 0, 1, 2, … in order of first appearance. */
+  id(record: CsvRecord, i: number): number {
     const bytes = record.bytes;
     const start = record.starts[i];
     const end = record.ends[i];
-    const escaped = record.escaped[i];
-    let hash = 0x811c9dc5 ^ escaped;
+    let hash = 0x811c9dc5;
     for (let p = start; p < end; p++) hash = Math.imul(hash ^ bytes[p], 0x01000193);
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
@@ -282,45 +285,56 @@ export class FieldInterner {
           break;
         }
       }
-      // The escape flag is part of the hash only; equal raw bytes with different flags
-      // cannot occur (a raw `""` in an unquoted field is a syntax error).
-      if (same) return this.strings[id];
+      if (same) return id;
     }
+  }
+
+  /** The string value of `record`'s field `i` (the same string object for every repeat). */
+  intern(record: CsvRecord, i: number): string {
+    return this.values[this.id(record, i)];
+  }
+
+  /** The string of a value id. */
+  value(id: number): string {
+    return this.values[id];
   }
 
   /** Number of distinct values seen. */
   get size(): number {
-    return this.strings.length;
+    return this.values.length;
   }
 
-  private insert(slot: number, hash: number, record: CsvRecord, i: number): string {
-    const id = this.strings.length;
+  private insert(slot: number, hash: number, record: CsvRecord, i: number): number {
+    const id = this.values.length;
+    const bytes = record.bytes;
     const start = record.starts[i];
     const end = record.ends[i];
-    const value = record.text(i);
+    this.values.push(record.text(i));
     if (id + 1 === this.hashes.length) {
-      this.hashes = grownInt32(this.hashes, this.hashes.length * 2);
-      this.offsets = grownInt32(this.offsets, this.offsets.length * 2);
+      this.hashes = grownInt32(this.hashes, this.hashes.length * 4);
+      this.offsets = grownInt32(this.offsets, this.offsets.length * 4);
     }
     const from = this.offsets[id];
     if (from + (end - start) > this.arena.length) {
-      const arena = new Uint8Array(Math.max(this.arena.length * 2, from + end - start));
+      const arena = new Uint8Array(Math.max(this.arena.length * 4, from + end - start));
       arena.set(this.arena);
       this.arena = arena;
     }
-    this.arena.set(record.bytes.subarray(start, end), from);
+    // A loop, not arena.set(bytes.subarray(...)): ids are short, and a Buffer view per new value
+    // cost more than the copy.
+    for (let p = start; p < end; p++) this.arena[from + p - start] = bytes[p];
     this.offsets[id + 1] = from + end - start;
     this.hashes[id] = hash;
-    this.strings.push(value);
     this.slots[slot] = id;
-    if (this.strings.length * 2 > this.slots.length) this.rehash();
-    return value;
+    // Grow 4× at a time: fewer rehashes while a 50k-task column fills up.
+    if (this.values.length * 2 > this.slots.length) this.rehash(this.slots.length * 4);
+    return id;
   }
 
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(-1);
-    const mask = slots.length - 1;
-    for (let id = 0; id < this.strings.length; id++) {
+  private rehash(size: number): void {
+    const slots = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    for (let id = 0; id < this.values.length; id++) {
       let slot = this.hashes[id] & mask;
       while (slots[slot] !== -1) slot = (slot + 1) & mask;
       slots[slot] = id;

@@ -31,9 +31,10 @@ export type ReadProgress = (path: string, bytesRead: number, totalBytes: number)
 /** Reads and encodes the answers (and gold); throws CliError on unreadable or malformed input. */
 export function readAnswerFiles(files: AnswerFiles, onProgress?: ReadProgress): EncodedResponses {
   const encoder = new ResponseEncoder({ labelSet: files.labelSet, keepRepeats: files.keepRepeats });
-  const workers = new FieldInterner();
-  const tasks = new FieldInterner();
-  const labels = new FieldInterner();
+  // Per column: CSV value id → encoder index, so each distinct id is looked up by string once.
+  const workers = new ColumnIndex(value => encoder.workerIndex(value));
+  const tasks = new ColumnIndex(value => encoder.taskIndex(value));
+  const labels = new ColumnIndex(value => encoder.labelIndex(value));
   const input = files.input;
   let columns: Record<'worker' | 'task' | 'label', number> | undefined;
   let width = 0;
@@ -46,14 +47,12 @@ export function readAnswerFiles(files: AnswerFiles, onProgress?: ReadProgress): 
         return;
       }
       checkWidth(record, width, input);
-      const worker = workers.intern(record, columns.worker);
-      const task = tasks.intern(record, columns.task);
-      const label = labels.intern(record, columns.label);
-      if (worker === '' || task === '' || label === '') {
-        throw new CliError(`${input}: line ${record.line}: empty worker, task or label`);
-      }
       try {
-        encoder.add(worker, task, label);
+        encoder.addIndexes(
+          workers.indexOf(record, columns.worker),
+          tasks.indexOf(record, columns.task),
+          labels.indexOf(record, columns.label),
+        );
       } catch (error) {
         if (error instanceof RangeError) {
           throw new CliError(`${input}: line ${record.line}: ${error.message}`);
@@ -81,8 +80,8 @@ export function readAnswerFiles(files: AnswerFiles, onProgress?: ReadProgress): 
         }
         checkWidth(record, width, goldFile);
         pairs.push([
-          tasks.intern(record, goldColumns.task),
-          labels.intern(record, goldColumns.label),
+          tasks.interner.intern(record, goldColumns.task),
+          labels.interner.intern(record, goldColumns.label),
         ]);
       },
       onProgress,
@@ -96,6 +95,33 @@ export function readAnswerFiles(files: AnswerFiles, onProgress?: ReadProgress): 
     // Only gold can fail here: a gold label outside an explicit label set.
     if (error instanceof RangeError) throw new CliError(`${goldFile}: ${error.message}`);
     throw error;
+  }
+}
+
+/**
+ * One column's values → encoder indexes, through the column's FieldInterner: the encoder's
+ * string lookup runs once per distinct value, later repeats are an array read. An empty value
+ * is rejected (RangeError) the first time it is seen, which is the only time it is looked up.
+ */
+class ColumnIndex {
+  readonly interner = new FieldInterner();
+  private indexes = new Int32Array(1024).fill(-1);
+
+  constructor(private readonly lookUp: (value: string) => number) {}
+
+  indexOf(record: CsvRecord, column: number): number {
+    const id = this.interner.id(record, column);
+    if (id < this.indexes.length && this.indexes[id] !== -1) return this.indexes[id];
+    const value = this.interner.value(id);
+    if (value === '') throw new RangeError('empty worker, task or label');
+    const index = this.lookUp(value);
+    if (id >= this.indexes.length) {
+      const bigger = new Int32Array(Math.max(this.indexes.length * 4, id + 1)).fill(-1);
+      bigger.set(this.indexes);
+      this.indexes = bigger;
+    }
+    this.indexes[id] = index;
+    return index;
   }
 }
 

@@ -95,10 +95,10 @@ export function encodeResponses(
  * `finish` once. The rules are those of this file's header.
  */
 export class ResponseEncoder {
-  private readonly taskIndex = new Map<string, number>();
-  private readonly workerIndex = new Map<string, number>();
+  private readonly taskIndexById = new Map<string, number>();
+  private readonly workerIndexById = new Map<string, number>();
   /** Label → provisional index (schema index when a label set is given, else first seen). */
-  private readonly labelIndex = new Map<string, number>();
+  private readonly labelIndexByKey = new Map<string, number>();
   private readonly taskIds: string[] = [];
   private readonly workerIds: string[] = [];
   private readonly labelsSeen: string[] = [];
@@ -115,12 +115,12 @@ export class ResponseEncoder {
     this.keepRepeats = options.keepRepeats ?? false;
     if (options.labelSet) {
       for (const key of options.labelSet) {
-        if (this.labelIndex.has(key)) throw new RangeError(`label set repeats "${key}"`);
-        this.labelIndex.set(key, this.labelsSeen.length);
+        if (this.labelIndexByKey.has(key)) throw new RangeError(`label set repeats "${key}"`);
+        this.labelIndexByKey.set(key, this.labelsSeen.length);
         this.labelsSeen.push(key);
       }
     }
-    if (options.knownTasks) for (const id of options.knownTasks) this.indexOfTask(id);
+    if (options.knownTasks) for (const id of options.knownTasks) this.taskIndex(id);
   }
 
   /** Number of answers added so far (before replacing repeated ones). */
@@ -130,19 +130,72 @@ export class ResponseEncoder {
 
   /** Records one answer. Throws a RangeError for a label outside the given label set. */
   add(worker: string, task: string, label: string): void {
+    const labelIndex = this.labelIndex(label);
+    this.addIndexes(this.workerIndex(worker), this.taskIndex(task), labelIndex);
+  }
+
+  /**
+   * Records one answer by the encoder's own indexes, as returned by `workerIndex`, `taskIndex`
+   * and `labelIndex`: for readers that cache them per distinct id (the CLI's CSV reader) and so
+   * skip three string lookups per answer. The rules are the same as `add`'s.
+   */
+  addIndexes(worker: number, task: number, label: number): void {
     if (this.finished) throw new Error('ResponseEncoder.add called after finish');
-    const labelIndex = this.indexOfLabel(label);
+    if (
+      !(worker >= 0 && worker < this.workerIds.length) ||
+      !(task >= 0 && task < this.taskIds.length) ||
+      !(label >= 0 && label < this.labelsSeen.length)
+    ) {
+      throw new RangeError(
+        `indexes (${worker}, ${task}, ${label}) were not issued by this encoder`,
+      );
+    }
     if (this.count === this.task.length) this.grow();
     const r = this.count++;
-    this.task[r] = this.indexOfTask(task);
-    let w = this.workerIndex.get(worker);
+    this.task[r] = task;
+    this.worker[r] = worker;
+    this.label[r] = label;
+  }
+
+  /** The task's index (assigned on first sight, in order of first appearance). */
+  taskIndex(id: string): number {
+    let t = this.taskIndexById.get(id);
+    if (t === undefined) {
+      t = this.taskIds.length;
+      this.taskIndexById.set(id, t);
+      this.taskIds.push(id);
+    }
+    return t;
+  }
+
+  /** The worker's index (assigned on first sight, in order of first appearance). */
+  workerIndex(id: string): number {
+    let w = this.workerIndexById.get(id);
     if (w === undefined) {
       w = this.workerIds.length;
-      this.workerIndex.set(worker, w);
-      this.workerIds.push(worker);
+      this.workerIndexById.set(id, w);
+      this.workerIds.push(id);
     }
-    this.worker[r] = w;
-    this.label[r] = labelIndex;
+    return w;
+  }
+
+  /**
+   * The label's provisional index, for `addIndexes` only: with an inferred label set, `finish`
+   * renumbers labels into sorted order. Throws a RangeError for a label outside the label set.
+   */
+  labelIndex(key: string): number {
+    let k = this.labelIndexByKey.get(key);
+    if (k === undefined) {
+      if (this.fixedLabels) {
+        throw new RangeError(
+          `label "${key}" is not in the label set [${this.labelsSeen.join(', ')}]`,
+        );
+      }
+      k = this.labelsSeen.length;
+      this.labelIndexByKey.set(key, k);
+      this.labelsSeen.push(key);
+    }
+    return k;
   }
 
   /** Builds the matrix. The encoder cannot be used afterwards (its buffers are released). */
@@ -158,12 +211,12 @@ export class ResponseEncoder {
     if (gold) {
       const latestByTask = new Map<number, string>();
       for (const [taskId, goldLabel] of gold) {
-        const t = this.taskIndex.get(taskId);
+        const t = this.taskIndexById.get(taskId);
         if (t === undefined) ignoredGold++;
         else latestByTask.set(t, goldLabel);
       }
       goldPairs = [...latestByTask];
-      for (const [, goldLabel] of goldPairs) this.indexOfLabel(goldLabel);
+      for (const [, goldLabel] of goldPairs) this.labelIndex(goldLabel);
     }
 
     const { labelKeys, remap } = this.finalLabelOrder();
@@ -186,7 +239,7 @@ export class ResponseEncoder {
       const hasAnswer = new Uint8Array(nTasks);
       for (let r = 0; r < grouped.task.length; r++) hasAnswer[grouped.task[r]] = 1;
       for (const [t, goldLabel] of goldPairs) {
-        goldLabels[t] = remap[this.labelIndex.get(goldLabel)!];
+        goldLabels[t] = remap[this.labelIndexByKey.get(goldLabel)!];
         goldCount += hasAnswer[t];
       }
     }
@@ -210,31 +263,6 @@ export class ResponseEncoder {
     };
   }
 
-  private indexOfTask(id: string): number {
-    let t = this.taskIndex.get(id);
-    if (t === undefined) {
-      t = this.taskIds.length;
-      this.taskIndex.set(id, t);
-      this.taskIds.push(id);
-    }
-    return t;
-  }
-
-  private indexOfLabel(key: string): number {
-    let k = this.labelIndex.get(key);
-    if (k === undefined) {
-      if (this.fixedLabels) {
-        throw new RangeError(
-          `label "${key}" is not in the label set [${this.labelsSeen.join(', ')}]`,
-        );
-      }
-      k = this.labelsSeen.length;
-      this.labelIndex.set(key, k);
-      this.labelsSeen.push(key);
-    }
-    return k;
-  }
-
   /** Label keys in final index order, and provisional index → final index. */
   private finalLabelOrder(): { labelKeys: string[]; remap: Int32Array } {
     const keys = this.labelsSeen;
@@ -244,7 +272,7 @@ export class ResponseEncoder {
       return { labelKeys: keys.slice(), remap };
     }
     const labelKeys = sortLabels(keys);
-    labelKeys.forEach((key, k) => (remap[this.labelIndex.get(key)!] = k));
+    labelKeys.forEach((key, k) => (remap[this.labelIndexByKey.get(key)!] = k));
     return { labelKeys, remap };
   }
 

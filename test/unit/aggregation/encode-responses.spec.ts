@@ -155,6 +155,19 @@ describe('encodeResponses', () => {
     expect(sut.goldCount).toBe(1);
   });
 
+  it('accepts its own indexes through addIndexes, with the same result as add', () => {
+    const rows = [row('w1', 'b', 'z'), row('w2', 'a', 'y'), row('w1', 'b', 'y')];
+    const viaIndexes = new ResponseEncoder();
+    for (const r of rows) {
+      const label = viaIndexes.labelIndex(r.label);
+      viaIndexes.addIndexes(viaIndexes.workerIndex(r.worker), viaIndexes.taskIndex(r.task), label);
+    }
+
+    expect(decoded(viaIndexes.finish())).toEqual(decoded(encodeResponses(rows)));
+    const other = new ResponseEncoder();
+    expect(() => other.addIndexes(0, 0, 0)).toThrow(/not issued by this encoder/);
+  });
+
   it('returns an empty matrix for no rows', () => {
     const sut = encodeResponses([]);
 
