@@ -10,6 +10,7 @@ import type { IdempotencyService } from '../idempotency/idempotency.service';
 import { EDITABLE_STATUSES, type ProjectAction, planTransition } from './project-lifecycle';
 import { Project } from './project.entity';
 import { ProjectNotEditableError, ProjectNotReadyError } from './project.errors';
+import type { ProjectSettingsHook, ProjectTransitionHook } from './project.hooks';
 import {
   ProjectLabelSchemaChangedEvent,
   ProjectLaunchedEvent,
@@ -40,11 +41,24 @@ export type ProjectLock = 'none' | 'share' | 'update';
  * other's result instead of both applying.
  */
 export class ProjectService {
+  private readonly transitionHooks: ProjectTransitionHook[] = [];
+  private readonly settingsHooks: ProjectSettingsHook[] = [];
+
   constructor(
     private readonly db: TransactionalConnection,
     private readonly events: EventBus,
     private readonly idempotency: IdempotencyService,
   ) {}
+
+  /** Adds a hook run inside every applied lifecycle transition (see ProjectTransitionHook). */
+  onTransition(hook: ProjectTransitionHook): void {
+    this.transitionHooks.push(hook);
+  }
+
+  /** Adds a hook run inside every settings update (see ProjectSettingsHook). */
+  onSettingsChanged(hook: ProjectSettingsHook): void {
+    this.settingsHooks.push(hook);
+  }
 
   /** Creates a DRAFT project owned by the caller. Retry-safe with `idempotencyKey`. */
   async create(ctx: RequestContext, input: CreateProjectInput): Promise<Project> {
@@ -143,6 +157,7 @@ export class ProjectService {
 
       Object.assign(project, next);
       const saved = await this.db.repo(tx, Project).save(project);
+      for (const hook of this.settingsHooks) await hook(tx, { project: saved, previous: current });
       if (schemaChanged && launched) {
         await this.events.publish(
           tx,
@@ -182,6 +197,9 @@ export class ProjectService {
       }
       project.status = plan.to;
       const saved = await this.db.repo(tx, Project).save(project);
+      for (const hook of this.transitionHooks) {
+        await hook(tx, { project: saved, action, from, to: plan.to });
+      }
 
       if (action === 'launch') {
         await this.events.publish(tx, new ProjectLaunchedEvent(id, project.ownerId, now));

@@ -14,6 +14,7 @@ import type { ProjectService } from '../projects/project.service';
 import { normalizeGoldLabels } from '../projects/validate-project-settings';
 import { Task } from './task.entity';
 import { TasksImportedEvent } from './task.events';
+import type { TasksImportedHook } from './task.hooks';
 import {
   type ImportTasksInput,
   type ImportTasksResult,
@@ -37,12 +38,19 @@ interface PreparedTask {
  * service's reads; they get `WorkerTask` views from assignments.
  */
 export class TaskService {
+  private readonly importedHooks: TasksImportedHook[] = [];
+
   constructor(
     private readonly db: TransactionalConnection,
     private readonly events: EventBus,
     private readonly idempotency: IdempotencyService,
     private readonly projects: ProjectService,
   ) {}
+
+  /** Adds a hook run inside every import that created tasks (see TasksImportedHook). */
+  onImported(hook: TasksImportedHook): void {
+    this.importedHooks.push(hook);
+  }
 
   /**
    * Imports up to 10,000 tasks in one transaction, idempotent on (projectId, externalId): an
@@ -183,6 +191,8 @@ export class TaskService {
         (item.externalId === null || createdExternalIds.has(item.externalId)),
     ).length;
     if (createdIds.length > 0) {
+      for (const hook of this.importedHooks)
+        await hook(tx, { project, createdTaskIds: createdIds });
       await this.events.publish(
         tx,
         new TasksImportedEvent(project.id, createdIds, goldCreated, skippedExternalIds.length),

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { AppError } from '../../../src/common/errors';
 import type { RequestContext } from '../../../src/common/request-context';
 import type { ProjectAction } from '../../../src/modules/projects/project-lifecycle';
 import {
@@ -613,6 +614,49 @@ describe(ProjectService.name, () => {
       ).rejects.toMatchObject({
         extensions: { code: 'BAD_USER_INPUT', field: 'overlap.maxOverlap' },
       });
+    });
+  });
+
+  describe('hooks', () => {
+    it('runs transition hooks inside the transaction: a failing hook leaves the project a DRAFT', async () => {
+      const hooked = buildProjectServices(database.current.dataSource, services.clock);
+      const seen: string[] = [];
+      hooked.projects.onTransition((tx, { project, action, from, to }) => {
+        seen.push(`${action}:${from}→${to}:${project.status}:${tx.isInTransaction}`);
+        if (action === 'launch' && project.name === 'Unfunded') {
+          throw new AppError('no money', 'INSUFFICIENT_BALANCE');
+        }
+      });
+      const unfunded = await projectWithTasks({ name: 'Unfunded' });
+      await expect(
+        hooked.projects.transition(requester, unfunded.id, 'launch'),
+      ).rejects.toMatchObject({
+        extensions: { code: 'INSUFFICIENT_BALANCE' },
+      });
+      expect(await hooked.projects.findOne(requester, unfunded.id)).toMatchObject({
+        status: 'DRAFT',
+        launchedAt: null,
+      });
+      expect(hooked.published).toEqual([]);
+
+      const funded = await projectWithTasks();
+      await hooked.projects.transition(requester, funded.id, 'launch');
+      await hooked.projects.transition(requester, funded.id, 'launch'); // no-op: no hook
+      expect(seen).toEqual(['launch:DRAFT→ACTIVE:ACTIVE:true', 'launch:DRAFT→ACTIVE:ACTIVE:true']);
+    });
+
+    it('runs settings hooks with the settings before the change', async () => {
+      const hooked = buildProjectServices(database.current.dataSource, services.clock);
+      const changes: Array<[number, number]> = [];
+      hooked.projects.onSettingsChanged((_tx, { project, previous }) => {
+        changes.push([previous.maxOverlap, project.maxOverlap]);
+      });
+      const project = await hooked.projects.create(
+        requester,
+        projectInput({ overlap: { minOverlap: 2 } }),
+      );
+      await hooked.projects.update(requester, project.id, { overlap: { minOverlap: 4 } });
+      expect(changes).toEqual([[2, 4]]);
     });
   });
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { AppError } from '../../../src/common/errors';
 import type { RequestContext } from '../../../src/common/request-context';
 import type { Project } from '../../../src/modules/projects/project.entity';
 import { LabelSchemaKind, ProjectStatus } from '../../../src/modules/projects/project.types';
@@ -343,6 +344,29 @@ describe(TaskService.name, () => {
         (await services.tasks.importTasks(admin, { projectId: project.id, tasks: items(2) }))
           .created,
       ).toBe(2);
+    });
+  });
+
+  describe('onImported hooks', () => {
+    it('see the created ids inside the transaction, and roll the import back when they throw', async () => {
+      const hooked = buildProjectServices(database.current.dataSource);
+      const seen: number[] = [];
+      hooked.tasks.onImported((tx, { project, createdTaskIds }) => {
+        expect(tx.isInTransaction).toBe(true);
+        seen.push(createdTaskIds.length);
+        if (project.name === 'Refuses') throw new AppError('no money', 'INSUFFICIENT_BALANCE');
+      });
+      const project = await newProject();
+      await hooked.tasks.importTasks(requester, { projectId: project.id, tasks: items(4) });
+      await hooked.tasks.importTasks(requester, { projectId: project.id, tasks: items(4) }); // all skipped: no hook
+      expect(seen).toEqual([4]);
+
+      const refusing = await services.projects.create(requester, projectInput({ name: 'Refuses' }));
+      await expect(
+        hooked.tasks.importTasks(requester, { projectId: refusing.id, tasks: items(3) }),
+      ).rejects.toMatchObject({ extensions: { code: 'INSUFFICIENT_BALANCE' } });
+      expect(await taskCount(refusing.id)).toBe(0);
+      expect(hooked.published.filter(e => e instanceof TasksImportedEvent)).toHaveLength(1);
     });
   });
 
