@@ -215,6 +215,10 @@ describe('featurizeBatch', () => {
     const second = new Float32Array(4 * 32);
     createFeaturizer(textSpec({ dimension: 32 })).featurizeBatch(payloads, second);
     expect(second).toEqual(first);
+    // The same featurizer again: its reused scratch state leaves no trace between rows.
+    const third = new Float32Array(4 * 32).fill(-1);
+    featurizer.featurizeBatch(payloads, third);
+    expect(third).toEqual(first);
   });
 
   it('refuses an output buffer that is too short', () => {

@@ -8,7 +8,12 @@
  * A batch of any size allocates nothing per row; skipped rows are all zeros and listed in the
  * result, so the caller stores predictions only for featurized rows.
  */
-import { FeaturizerSpec, parseFeaturizerSpec, parseFieldPath } from './featurizer-spec';
+import {
+  FeaturizerSpec,
+  FeaturizerSpecInput,
+  parseFeaturizerSpec,
+  parseFieldPath,
+} from './featurizer-spec';
 import { createTextWorkspace, featurizeHashedText } from './hashed-text-featurizer';
 import { featurizeNumericVector } from './numeric-vector-featurizer';
 import { RowOutcome, SkipReason } from './row-outcome';
@@ -48,15 +53,15 @@ export interface Featurizer {
 }
 
 /**
- * Compiles a featurizer from a spec (validated with `parseFeaturizerSpec`, so user input and
- * stored metadata can be passed directly).
+ * Compiles a featurizer from a spec: a `FeaturizerSpecInput`, or untrusted JSON (user input,
+ * stored metadata), validated with `parseFeaturizerSpec` either way.
  *
  * @example
  * const featurizer = createFeaturizer({ kind: 'hashed-text', field: 'text', dimension: 1024 });
  * const features = new Float32Array(payloads.length * featurizer.dimension);
  * const { skipped } = featurizer.featurizeBatch(payloads, features);
  */
-export function createFeaturizer(input: FeaturizerSpec | unknown): Featurizer {
+export function createFeaturizer(input: FeaturizerSpecInput | unknown): Featurizer {
   const spec = parseFeaturizerSpec(input);
   const path = parseFieldPath(spec.field);
   const D = spec.dimension;

@@ -42,6 +42,12 @@ export interface HashedTextFeaturizerSpec {
 /** Every built-in featurizer. */
 export type FeaturizerSpec = NumericVectorFeaturizerSpec | HashedTextFeaturizerSpec;
 
+/** A spec as callers write it: hashed-text options may be left out to take the defaults. */
+export type FeaturizerSpecInput =
+  | NumericVectorFeaturizerSpec
+  | (Pick<HashedTextFeaturizerSpec, 'kind' | 'field' | 'dimension'> &
+      Partial<Omit<HashedTextFeaturizerSpec, 'kind' | 'field' | 'dimension'>>);
+
 /** Largest accepted input width: 2²⁴ buckets (64 MiB per float32 row is already absurd). */
 export const MAX_FEATURIZER_DIMENSION = 1 << 24;
 /** Longest word n-gram accepted. */

@@ -28,9 +28,10 @@
  *   8. Normalisation: 'l2' scales the row to ‖x‖₂ = 1 (an all-zero row, e.g. empty text, stays
  *      zero); 'none' leaves it.
  *
- * Cost per row: O(D) to clear and normalise the row, plus one hash per n-gram. Buffers live in a
- * workspace reused across rows, so a batch allocates nothing per row beyond the normalised
- * string itself (JavaScript strings are immutable).
+ * Cost per row: one hash per n-gram, a clear of the D floats of the row (a memset), and the
+ * weighting and normalisation over the touched buckets only, so a wide D costs little more than
+ * a narrow one. Buffers live in a workspace reused across rows, so a batch allocates nothing per
+ * row beyond the normalised string itself (JavaScript strings are immutable).
  *
  * K. Weinberger, A. Dasgupta, J. Langford, A. Smola, J. Attenberg, "Feature Hashing for Large
  * Scale Multitask Learning", ICML 2009. https://arxiv.org/abs/0902.2206
@@ -61,6 +62,11 @@ export interface TextWorkspace {
   tokenStart: Int32Array;
   /** Code point index one past each token's last code point. */
   tokenEnd: Int32Array;
+  /** Distinct buckets written in the current row, `touchedCount` of them. */
+  touched: Int32Array;
+  touchedCount: number;
+  /** marked[j] = 1 while bucket j is in `touched`; length D (sized on first use). */
+  marked: Uint8Array;
 }
 
 /** A workspace sized for texts of about `initialLength` UTF-16 code units. */
@@ -70,6 +76,9 @@ export function createTextWorkspace(initialLength = 256): TextWorkspace {
     codePointOffsets: new Int32Array(initialLength + 3),
     tokenStart: new Int32Array(initialLength + 1),
     tokenEnd: new Int32Array(initialLength + 1),
+    touched: new Int32Array(initialLength),
+    touchedCount: 0,
+    marked: new Uint8Array(0),
   };
 }
 
@@ -112,13 +121,15 @@ export function hashTextInto(
   const D = spec.dimension;
   const tokens = layOutTokens(text.normalize('NFKC').toLowerCase(), workspace);
   const { bytes, codePointOffsets: cp, tokenStart, tokenEnd } = workspace;
+  if (workspace.marked.length !== D) workspace.marked = new Uint8Array(D);
+  workspace.touchedCount = 0;
 
   if (spec.wordNgrams !== null) {
     const [minN, maxN] = spec.wordNgrams;
     for (let n = minN; n <= maxN; n++) {
       for (let i = 0; i + n <= tokens; i++) {
         const h = murmurHash3(bytes, cp[tokenStart[i]], cp[tokenEnd[i + n - 1]], WORD_NGRAM_SEED);
-        addSignedHash(out, offset, D, h);
+        addSignedHash(out, offset, D, h, workspace);
       }
     }
   }
@@ -131,37 +142,64 @@ export function hashTextInto(
       for (let n = minN; n <= maxN; n++) {
         if (wordLength <= n) {
           const h = murmurHash3(bytes, cp[wordStart], cp[wordStart + wordLength], CHAR_NGRAM_SEED);
-          addSignedHash(out, offset, D, h);
+          addSignedHash(out, offset, D, h, workspace);
           break;
         }
         for (let s = wordStart; s + n <= wordStart + wordLength; s++) {
-          addSignedHash(out, offset, D, murmurHash3(bytes, cp[s], cp[s + n], CHAR_NGRAM_SEED));
+          const h = murmurHash3(bytes, cp[s], cp[s + n], CHAR_NGRAM_SEED);
+          addSignedHash(out, offset, D, h, workspace);
         }
       }
     }
   }
 
+  // Every bucket outside `touched` is zero, so steps 7 and 8 only visit the touched ones.
+  const { touched, touchedCount, marked } = workspace;
   if (spec.weighting === 'log-tf') {
-    for (let j = offset; j < offset + D; j++) {
+    for (let t = 0; t < touchedCount; t++) {
+      const j = offset + touched[t];
       const x = out[j];
-      if (x !== 0) out[j] = x > 0 ? Math.log1p(x) : -Math.log1p(-x);
+      // Bucket sums are integers: small ones come from a table of the same Math.log1p values.
+      const magnitude = x < 0 ? -x : x;
+      const log = magnitude < LOG1P_TABLE.length ? LOG1P_TABLE[magnitude] : Math.log1p(magnitude);
+      out[j] = x < 0 ? -log : log;
     }
   }
   if (spec.normalization === 'l2') {
     let sumOfSquares = 0;
-    for (let j = offset; j < offset + D; j++) sumOfSquares += out[j] * out[j];
+    for (let t = 0; t < touchedCount; t++) sumOfSquares += out[offset + touched[t]] ** 2;
     if (sumOfSquares > 0) {
       const scale = 1 / Math.sqrt(sumOfSquares);
-      for (let j = offset; j < offset + D; j++) out[j] *= scale;
+      for (let t = 0; t < touchedCount; t++) out[offset + touched[t]] *= scale;
     }
   }
+  for (let t = 0; t < touchedCount; t++) marked[touched[t]] = 0;
 }
 
+/** ln(1 + k) for k = 0…255. */
+const LOG1P_TABLE = Float64Array.from({ length: 256 }, (_, k) => Math.log1p(k));
+
 /** Step 6: bucket |h| mod D gets ξ = sign(h), h read as a signed 32-bit integer. */
-function addSignedHash(out: Float32Array, offset: number, D: number, unsigned: number): void {
+function addSignedHash(
+  out: Float32Array,
+  offset: number,
+  D: number,
+  unsigned: number,
+  workspace: TextWorkspace,
+): void {
   const signed = unsigned | 0;
   // |−2³¹| = 2³¹ is exact in a double, so the minimum needs no special case.
-  out[offset + (Math.abs(signed) % D)] += signed >= 0 ? 1 : -1;
+  const bucket = Math.abs(signed) % D;
+  out[offset + bucket] += signed >= 0 ? 1 : -1;
+  if (workspace.marked[bucket] === 0) {
+    workspace.marked[bucket] = 1;
+    if (workspace.touchedCount === workspace.touched.length) {
+      const grown = new Int32Array(workspace.touched.length * 2);
+      grown.set(workspace.touched);
+      workspace.touched = grown;
+    }
+    workspace.touched[workspace.touchedCount++] = bucket;
+  }
 }
 
 /**
