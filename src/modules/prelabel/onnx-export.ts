@@ -20,7 +20,11 @@
  */
 import { onnx } from 'onnx-proto';
 
-import { FeaturizerSpec, parseFeaturizerSpec } from './algorithms/featurizer-spec';
+import {
+  FeaturizerSpec,
+  FeaturizerSpecInput,
+  parseFeaturizerSpec,
+} from './algorithms/featurizer-spec';
 import type { LogisticRegressionModel } from './algorithms/logistic-regression';
 import { ModelCorruptError } from './prelabel.errors';
 
@@ -47,6 +51,11 @@ export interface QuorumModelMetadata {
   readonly extraMetadata?: Readonly<Record<string, string>>;
 }
 
+/** What `exportLogisticRegressionToOnnx` writes into the file; the featurizer may omit defaults. */
+export interface OnnxExportMetadata extends Omit<QuorumModelMetadata, 'featurizer'> {
+  readonly featurizer: FeaturizerSpecInput;
+}
+
 /**
  * Serialises `model` as an ONNX file (bytes). Throws a RangeError when the featurizer dimension
  * differs from the model's input width, when the label keys do not match its classes (count or
@@ -56,7 +65,7 @@ export interface QuorumModelMetadata {
  */
 export function exportLogisticRegressionToOnnx(
   model: LogisticRegressionModel,
-  metadata: QuorumModelMetadata,
+  metadata: OnnxExportMetadata,
 ): Uint8Array {
   const { nFeatures: D, nClasses: C } = model;
   const featurizer = parseFeaturizerSpec(metadata.featurizer);
