@@ -134,6 +134,7 @@ export async function createApp(
     }),
   );
   app.use(httpErrorHandler(logger));
+  if (config.jobs.enabled) services.scheduler.start();
 
   let closed = false;
   return {
@@ -158,6 +159,8 @@ export async function createApp(
     async close() {
       if (closed) return;
       closed = true;
+      // No job may start on a database that is about to close; a running one finishes first.
+      await services.scheduler.stop();
       // Apollo's drain plugin closes the HTTP server and waits for in-flight requests.
       await apollo.stop();
       if (httpServer.listening) await new Promise(resolve => httpServer.close(resolve));

@@ -12,6 +12,14 @@ import { ProjectResolver } from './modules/projects/project.resolver';
 import { ProjectService } from './modules/projects/project.service';
 import { ProjectTasksResolver, TaskResolver } from './modules/tasks/task.resolver';
 import { TaskService } from './modules/tasks/task.service';
+import { registerAssignmentJobs } from './modules/assignments/assignment.jobs';
+import { AssignmentResolver } from './modules/assignments/assignment.resolver';
+import { AssignmentService } from './modules/assignments/assignment.service';
+import { secureUniformRng } from './modules/assignments/uniform-rng';
+import { DatabaseJobQueue } from './modules/jobs/database-job-queue';
+import { Scheduler } from './modules/jobs/scheduler';
+import { WorkerBlockResolver } from './modules/workers/worker-block.resolver';
+import { WorkerBlockService } from './modules/workers/worker-block.service';
 
 type Constructor<T = unknown> = abstract new (...args: never[]) => T;
 
@@ -43,13 +51,19 @@ export interface Services {
   readonly idempotency: IdempotencyService;
   readonly projects: ProjectService;
   readonly tasks: TaskService;
+  /** Background work; tests call `jobs.drain(ctx)` after advancing their clock. */
+  readonly jobs: DatabaseJobQueue;
+  /** Runs `jobs` in the real app (started by `createApp` when `config.jobs.enabled`). */
+  readonly scheduler: Scheduler;
+  readonly assignments: AssignmentService;
+  readonly workerBlocks: WorkerBlockService;
 }
 
 export function buildContainer(
   config: AppConfig,
   dataSource: DataSource,
   logger: Logger,
-  _clock: Clock,
+  clock: Clock,
 ): { container: Container; services: Services } {
   const container = new Container();
   const db = new TransactionalConnection(dataSource);
@@ -58,11 +72,32 @@ export function buildContainer(
   const idempotency = new IdempotencyService(db);
   const projects = new ProjectService(db, events, idempotency);
   const tasks = new TaskService(db, events, idempotency, projects);
+  const jobs = new DatabaseJobQueue(db, logger);
+  const scheduler = new Scheduler(jobs, clock, logger, config.jobs.pollIntervalMs);
+  const assignments = new AssignmentService(db, events, { rng: secureUniformRng });
+  registerAssignmentJobs(jobs, assignments, config.jobs);
+  const workerBlocks = new WorkerBlockService(db, events);
 
   container.register(AuthResolver, new AuthResolver(auth));
   container.register(ProjectResolver, new ProjectResolver(projects));
   container.register(TaskResolver, new TaskResolver(tasks));
   container.register(ProjectTasksResolver, new ProjectTasksResolver(tasks));
+  container.register(AssignmentResolver, new AssignmentResolver(assignments));
+  container.register(WorkerBlockResolver, new WorkerBlockResolver(workerBlocks));
 
-  return { container, services: { db, events, auth, idempotency, projects, tasks } };
+  return {
+    container,
+    services: {
+      db,
+      events,
+      auth,
+      idempotency,
+      projects,
+      tasks,
+      jobs,
+      scheduler,
+      assignments,
+      workerBlocks,
+    },
+  };
 }

@@ -35,6 +35,20 @@ export enum ErrorCode {
   PROJECT_NOT_READY = 'PROJECT_NOT_READY',
   /** More items in one batch than allowed; `limit` and `size` in extensions. */
   BATCH_TOO_LARGE = 'BATCH_TOO_LARGE',
+  /** Submit or return after the lease's `expiresAt` (or once the sweep expired it). */
+  LEASE_EXPIRED = 'LEASE_EXPIRED',
+  /** Submit or return on an assignment the worker already returned. */
+  ASSIGNMENT_NOT_LEASED = 'ASSIGNMENT_NOT_LEASED',
+  /** A second submit of the same assignment (the first one was recorded). */
+  ASSIGNMENT_ALREADY_SUBMITTED = 'ASSIGNMENT_ALREADY_SUBMITTED',
+  /** Approve or reject an assignment that has no answer (leased, expired, returned). */
+  ASSIGNMENT_NOT_SUBMITTED = 'ASSIGNMENT_NOT_SUBMITTED',
+  /** Approve or reject an assignment that is already approved or rejected. */
+  ASSIGNMENT_ALREADY_REVIEWED = 'ASSIGNMENT_ALREADY_REVIEWED',
+  /** Reverse a rejection on an assignment that is not rejected. */
+  ASSIGNMENT_NOT_REJECTED = 'ASSIGNMENT_NOT_REJECTED',
+  /** Reverse a rejection after the project's reversal window; `closedAt` in extensions. */
+  REVERSAL_WINDOW_CLOSED = 'REVERSAL_WINDOW_CLOSED',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

@@ -44,6 +44,17 @@ export interface AppConfig {
   readonly log: {
     readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   };
+  /** Background work over the `jobs` table (see `DatabaseJobQueue`, `Scheduler`). */
+  readonly jobs: {
+    /** Run the in-process scheduler; off in tests, which drain the queue by hand. */
+    readonly enabled: boolean;
+    /** How often the scheduler looks for due jobs. */
+    readonly pollIntervalMs: number;
+    /** Interval of the lease-expiry sweep (leases also expire lazily at selection). */
+    readonly leaseSweepSeconds: number;
+    /** Interval of the auto-approval sweep. */
+    readonly autoApproveSweepSeconds: number;
+  };
 }
 
 /** `url` set: a PostgreSQL server. Unset: embedded PGlite persisted in `dataDir` (or memory). */

@@ -53,6 +53,10 @@ const envSchema = z.object({
   STRIPE_API_PORT: port.optional(),
   STRIPE_API_PROTOCOL: z.enum(['http', 'https']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JOBS_ENABLED: bool.default(true),
+  JOBS_POLL_INTERVAL_MS: positiveInt.min(50).default(1000),
+  JOBS_LEASE_SWEEP_SECONDS: positiveInt.default(15),
+  JOBS_AUTO_APPROVE_SWEEP_SECONDS: positiveInt.default(60),
 });
 
 /** Thrown when the environment is invalid; `problems` lists every one, not just the first. */
@@ -134,6 +138,12 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       apiProtocol: e.STRIPE_API_PROTOCOL ?? null,
     },
     log: { level: e.LOG_LEVEL },
+    jobs: {
+      enabled: e.JOBS_ENABLED,
+      pollIntervalMs: e.JOBS_POLL_INTERVAL_MS,
+      leaseSweepSeconds: e.JOBS_LEASE_SWEEP_SECONDS,
+      autoApproveSweepSeconds: e.JOBS_AUTO_APPROVE_SWEEP_SECONDS,
+    },
   };
 }
 

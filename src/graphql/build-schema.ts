@@ -3,6 +3,8 @@ import { buildSchema, type ContainerType, type NonEmptyArray } from 'type-graphq
 import { AuthResolver } from '../modules/auth/auth.resolver';
 import { ProjectResolver } from '../modules/projects/project.resolver';
 import { ProjectTasksResolver, TaskResolver } from '../modules/tasks/task.resolver';
+import { AssignmentResolver } from '../modules/assignments/assignment.resolver';
+import { WorkerBlockResolver } from '../modules/workers/worker-block.resolver';
 import { authChecker } from './auth-checker';
 
 /** Every resolver class of the API. */
@@ -12,6 +14,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ProjectResolver,
   TaskResolver,
   ProjectTasksResolver,
+  AssignmentResolver,
+  WorkerBlockResolver,
 ];
 
 /**

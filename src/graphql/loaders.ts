@@ -5,6 +5,8 @@ import type { TransactionalConnection } from '../db/transactional-connection';
 import { Assignment } from '../modules/assignments/assignment.entity';
 import { User } from '../modules/auth/user.entity';
 import { Project } from '../modules/projects/project.entity';
+import { loadWorkerTasks } from '../modules/assignments/load-worker-tasks';
+import type { WorkerTask } from '../modules/tasks/worker-task.type';
 
 /**
  * Per-request DataLoaders (the DataLoader README: "instances are created per request ... if
@@ -17,6 +19,8 @@ export interface Loaders {
   projectById: DataLoader<string, Project | null>;
   /** Every assignment of each task, oldest first: for owner/admin views of tasks only. */
   assignmentsByTaskId: DataLoader<string, Assignment[]>;
+  /** Worker views of tasks: only for tasks the calling worker holds or answered. */
+  workerTaskById: DataLoader<string, WorkerTask | null>;
 }
 
 export function createLoaders(db: TransactionalConnection, ctx: RequestContext): Loaders {
@@ -35,6 +39,7 @@ export function createLoaders(db: TransactionalConnection, ctx: RequestContext):
         .find({ where: { taskId: In([...taskIds]) }, order: { createdAt: 'ASC', id: 'ASC' } });
       return groupByKeys(taskIds, rows, row => row.taskId);
     }),
+    workerTaskById: new DataLoader(taskIds => loadWorkerTasks(db, ctx, taskIds)),
   };
 }
 

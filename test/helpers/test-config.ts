@@ -14,7 +14,8 @@ export function testDatabaseUrl(name: string): string {
 
 /**
  * A config for tests: quiet logs, no migrations at start (test databases are cloned from a
- * migrated template), everything else from the same loader production uses.
+ * migrated template), no background scheduler, everything else from the same loader production
+ * uses.
  */
 export function testConfig(env: Record<string, string | undefined> = {}): AppConfig {
   return loadConfig({
@@ -22,6 +23,9 @@ export function testConfig(env: Record<string, string | undefined> = {}): AppCon
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     MIGRATIONS_RUN: 'false',
     DATABASE_POOL_SIZE: '20',
+    // Tests advance a ManualClock and drain the job queue themselves; a background loop would
+    // run sweeps at moments no test controls.
+    JOBS_ENABLED: 'false',
     ...env,
   });
 }

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
 import { User } from '../auth/user.entity';
@@ -15,12 +15,16 @@ import { AssignmentStatus } from './assignment.types';
  * true from submission, false again after a rejection or an exclusion.
  */
 @Entity({ name: 'assignments' })
-@ObjectType()
+@ObjectType({
+  description:
+    'An assignment as its project’s owner and admins see it (workers get `WorkerAssignment`).',
+})
 @Index('assignments_task_worker_key', ['taskId', 'workerId'], { unique: true })
 @Index('assignments_worker_status_idx', ['workerId', 'status'])
 @Index('assignments_project_status_idx', ['projectId', 'status'])
 @Index('assignments_task_idx', ['taskId'])
 export class Assignment extends AppEntity {
+  @Field(() => ID)
   @Column({ name: 'task_id', type: 'uuid' })
   taskId: string;
 
@@ -28,6 +32,7 @@ export class Assignment extends AppEntity {
   @JoinColumn({ name: 'task_id' })
   task?: Task;
 
+  @Field(() => ID)
   @Column({ name: 'project_id', type: 'uuid' })
   projectId: string;
 
@@ -35,6 +40,7 @@ export class Assignment extends AppEntity {
   @JoinColumn({ name: 'project_id' })
   project?: Project;
 
+  @Field(() => ID)
   @Column({ name: 'worker_id', type: 'uuid' })
   workerId: string;
 
@@ -60,6 +66,7 @@ export class Assignment extends AppEntity {
   submittedAt: Date | null;
 
   /** When a SUBMITTED assignment is approved automatically. */
+  @Field(() => Date, { nullable: true })
   @Index('assignments_auto_approve_idx', { where: `"status" = 'SUBMITTED'` })
   @Column({ name: 'auto_approve_at', type: 'timestamptz', precision: 3, nullable: true })
   autoApproveAt: Date | null;
@@ -69,6 +76,7 @@ export class Assignment extends AppEntity {
   reviewedAt: Date | null;
 
   /** Requester or admin who reviewed; null for automatic approval. */
+  @Field(() => ID, { nullable: true })
   @Column({ name: 'reviewed_by', type: 'uuid', nullable: true })
   reviewedBy: string | null;
 
@@ -77,9 +85,11 @@ export class Assignment extends AppEntity {
   rejectionReason: string | null;
 
   /** Label keys answered (one for single choice). */
+  @Field(() => [String], { nullable: true, description: 'The answer: label keys.' })
   @Column({ name: 'answer_labels', type: 'text', array: true, nullable: true })
   answerLabels: string[] | null;
 
+  @Field(() => Int, { description: 'Label schema version the answer was given under.' })
   @Column({ name: 'schema_version', type: 'integer' })
   schemaVersion: number;
 
@@ -94,14 +104,17 @@ export class Assignment extends AppEntity {
   @Column({ name: 'server_duration_ms', type: 'integer', nullable: true })
   serverDurationMs: number | null;
 
+  @Field({ description: 'Whether the answer takes an overlap slot and enters aggregation.' })
   @Column({ type: 'boolean', default: false })
   counted: boolean;
 
   /** Copied from the task at lease time; never exposed to workers. */
+  @Field()
   @Column({ name: 'is_gold', type: 'boolean', default: false })
   isGold: boolean;
 
   /** Whether a gold answer matched the known label; null for non-gold or unanswered. */
+  @Field(() => Boolean, { nullable: true })
   @Column({ name: 'gold_correct', type: 'boolean', nullable: true })
   goldCorrect: boolean | null;
 
@@ -115,6 +128,7 @@ export class Assignment extends AppEntity {
   currency: string;
 
   /** Set when an admin excluded this answer from aggregation (it stays stored). */
+  @Field(() => Date, { nullable: true })
   @Column({ name: 'excluded_at', type: 'timestamptz', precision: 3, nullable: true })
   excludedAt: Date | null;
 }
