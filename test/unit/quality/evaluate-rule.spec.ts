@@ -1,7 +1,7 @@
 import {
   evaluateRule,
   INITIAL_RULE_STATE,
-  rearmDelaySeconds,
+  rearmPolicy,
   RuleState,
 } from '../../../src/modules/quality/algorithms/evaluate-rule';
 import {
@@ -74,7 +74,13 @@ describe(evaluateRule.name, () => {
     expect(decisions[2].reason).toContain('not enough evidence (3 < minCount 4)');
   });
 
-  it('does not fire again while the same evidence stands, and re-arms when it clears', () => {
+  it('fires a notify-only rule once per episode: re-armed when its conditions clear', () => {
+    const notify = parseQualityRule({
+      name: 'gold below 50%',
+      collector: { kind: 'GOLD_ACCURACY', window: { lastN: 4 }, minCount: 4 },
+      conditions: [{ metric: 'accuracy', op: '<', value: 0.5 }],
+      action: { kind: 'NOTIFY' },
+    });
     const events = [
       ...[1, 2, 3, 4].map(m => gold(m, false)), // fires at 4
       gold(5, false), // still bad: no second firing
@@ -84,7 +90,7 @@ describe(evaluateRule.name, () => {
       gold(9, false), // 2 of 4 right (6, 7): not < 0.5
       gold(10, false), // 1 of 4: fires again
     ];
-    const decisions = replay(goldRule(null), events);
+    const decisions = replay(notify, events);
     expect(decisions.map(d => d.fired)).toEqual([
       false,
       false,
@@ -97,7 +103,19 @@ describe(evaluateRule.name, () => {
       false,
       true,
     ]);
-    expect(decisions[6].state.armed).toBe(true);
+    expect(decisions[5].state.armed).toBe(false);
+    expect(decisions[6].state).toEqual({ armed: true, lastFiredAt: 4 * MINUTE });
+  });
+
+  it('never fires a permanent block or flag twice, even across episodes', () => {
+    const events = [1, 2, 3, 4].map(m => gold(m, false));
+    events.push(gold(6, true), gold(7, true), ...[8, 9, 10].map(m => gold(m, false)));
+    const decisions = replay(goldRule(null), events);
+    expect(decisions.filter(d => d.fired)).toHaveLength(1);
+    expect(decisions.at(-1)!.conditionsMet).toBe(true);
+    // The service resets the state when a person lifts the block: then it fires again.
+    const history = historyFromEvents(events);
+    expect(evaluateRule(goldRule(null), history, 11 * MINUTE, INITIAL_RULE_STATE).fired).toBe(true);
   });
 
   it('fires again after the block it imposed has run out, if the evidence still holds', () => {
@@ -115,16 +133,6 @@ describe(evaluateRule.name, () => {
     const late = evaluateRule(rule, history, 4 * MINUTE + HOUR, state);
     expect(late.fired).toBe(true);
     expect(late.state.lastFiredAt).toBe(4 * MINUTE + HOUR);
-  });
-
-  it('never re-fires a permanent block while the evidence stands', () => {
-    const rule = goldRule(null);
-    const state = replay(
-      rule,
-      [1, 2, 3, 4].map(m => gold(m, false)),
-    )[3].state;
-    const history = historyFromEvents([1, 2, 3, 4, 5].map(m => gold(m, false)));
-    expect(evaluateRule(rule, history, 1000 * HOUR, state).fired).toBe(false);
   });
 
   it('requires every condition (AND)', () => {
@@ -174,7 +182,7 @@ describe(evaluateRule.name, () => {
   });
 });
 
-describe(rearmDelaySeconds.name, () => {
+describe(rearmPolicy.name, () => {
   const withActions = (action: unknown) =>
     parseQualityRule({
       name: 'r',
@@ -183,20 +191,20 @@ describe(rearmDelaySeconds.name, () => {
       action,
     });
 
-  it('is the longest timed BLOCK or FLAG, or null when any is permanent or none exists', () => {
+  it('waits for the longest timed BLOCK or FLAG, never re-arms a permanent one, else re-arms on clearing', () => {
     expect(
-      rearmDelaySeconds(
+      rearmPolicy(
         withActions([
           { kind: 'BLOCK', durationSeconds: 60 },
           { kind: 'FLAG', durationSeconds: 600 },
         ]),
       ),
-    ).toBe(600);
+    ).toEqual({ kind: 'AFTER', seconds: 600 });
     expect(
-      rearmDelaySeconds(withActions([{ kind: 'BLOCK', durationSeconds: 60 }, { kind: 'FLAG' }])),
-    ).toBeNull();
-    expect(
-      rearmDelaySeconds(withActions([{ kind: 'NOTIFY' }, { kind: 'REJECT_PENDING' }])),
-    ).toBeNull();
+      rearmPolicy(withActions([{ kind: 'BLOCK', durationSeconds: 60 }, { kind: 'FLAG' }])),
+    ).toEqual({ kind: 'NEVER' });
+    expect(rearmPolicy(withActions([{ kind: 'NOTIFY' }, { kind: 'REJECT_PENDING' }]))).toEqual({
+      kind: 'WHEN_CLEAR',
+    });
   });
 });

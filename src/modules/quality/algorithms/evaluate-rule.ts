@@ -4,19 +4,22 @@
  * exactly what the live rule would have done.
  *
  * A rule's conditions are met when its evidence is sufficient (n ≥ minCount) and every condition
- * holds (NaN never satisfies a comparison). Firing is edge-triggered, so a rule does not block or
- * flag a worker again after every answer while the same evidence stands:
+ * holds (NaN never satisfies a comparison). Firing is edge-triggered: a rule that fired is
+ * disarmed, and does not act again on every following answer while the same evidence stands.
+ * When it re-arms depends on what it did (`rearmPolicy`):
  *
- *   armed ∧ met           → fire, disarm (lastFiredAt = now)
- *   ¬met                  → re-arm
- *   ¬armed ∧ met          → fire again only once the rule's timed effects have run out:
- *                           now ≥ lastFiredAt + rearmDelaySeconds(rule)
+ *   - it blocks or flags, and every BLOCK/FLAG has a duration: once the longest has run out
+ *     (now ≥ lastFiredAt + duration). A worker whose 7-day block ended and whose window still
+ *     shows the same accuracy at their next answer is blocked again; one who improved is not.
+ *   - it blocks or flags without a duration: never by itself. The effect lasts until a person
+ *     lifts it, and the service then resets the rule's state for that worker
+ *     (INITIAL_RULE_STATE). Without this, a figure hovering around its threshold would flag the
+ *     same worker again at every crossing.
+ *   - it only notifies, rejects or re-opens: when its conditions stop holding, so it acts once
+ *     per episode.
  *
- * `rearmDelaySeconds` is the longest BLOCK/FLAG duration of the rule, when every BLOCK and FLAG
- * of the rule has one; with a permanent block or flag, or with no BLOCK/FLAG (NOTIFY,
- * REJECT_PENDING, …), only the conditions clearing re-arms the rule. So a worker whose 7-day
- * block ran out, and whose window still shows the same accuracy at their next answer, is blocked
- * again; one who improved is not. The state is per (rule, worker) and is the caller's to store.
+ * Then: armed ∧ met → fire and disarm (lastFiredAt = now). The state is per (rule, worker) and is
+ * the caller's to store.
  */
 import { CollectorEvidence, collectEvidence } from './collect-evidence';
 import {
@@ -88,16 +91,19 @@ export function evaluateRule(
   });
   const conditionsMet = evidence.sufficient && conditions.every(c => c.holds);
 
-  let fired = false;
-  let next: RuleState;
-  if (!conditionsMet) {
-    next = state.armed ? state : { armed: true, lastFiredAt: state.lastFiredAt };
-  } else if (state.armed || rearmed(rule, state, now)) {
-    fired = true;
-    next = { armed: false, lastFiredAt: now };
-  } else {
-    next = state;
-  }
+  const policy = rearmPolicy(rule);
+  const armed =
+    state.armed ||
+    (policy.kind === 'AFTER' &&
+      state.lastFiredAt !== null &&
+      now >= state.lastFiredAt + policy.seconds * 1000) ||
+    (policy.kind === 'WHEN_CLEAR' && !conditionsMet);
+  const fired = armed && conditionsMet;
+  const next: RuleState = fired
+    ? { armed: false, lastFiredAt: now }
+    : armed === state.armed
+      ? state
+      : { armed, lastFiredAt: state.lastFiredAt };
   return {
     conditionsMet,
     fired,
@@ -109,18 +115,21 @@ export function evaluateRule(
   };
 }
 
-/**
- * Seconds after firing at which a rule whose conditions still hold fires again; null when only
- * the conditions clearing re-arms it. See the file header.
- */
-export function rearmDelaySeconds(rule: QualityRule): number | null {
+/** When a rule that fired may fire again for the same worker; see the file header. */
+export type RearmPolicy =
+  | { readonly kind: 'AFTER'; readonly seconds: number }
+  | { readonly kind: 'NEVER' }
+  | { readonly kind: 'WHEN_CLEAR' };
+
+/** The re-arm policy implied by a rule's actions; see the file header. */
+export function rearmPolicy(rule: QualityRule): RearmPolicy {
   let longest: number | null = null;
   for (const action of rule.actions) {
     if (action.kind !== 'BLOCK' && action.kind !== 'FLAG') continue;
-    if (action.durationSeconds === null) return null;
+    if (action.durationSeconds === null) return { kind: 'NEVER' };
     longest = Math.max(longest ?? 0, action.durationSeconds);
   }
-  return longest;
+  return longest === null ? { kind: 'WHEN_CLEAR' } : { kind: 'AFTER', seconds: longest };
 }
 
 /**
@@ -164,11 +173,6 @@ export function describeEvidence(
         .join(', ')
     : `not enough evidence (${evidence.count} < minCount ${evidence.minCount})`;
   return `${figures} ${scopeText}; ${tests}`;
-}
-
-function rearmed(rule: QualityRule, state: RuleState, now: number): boolean {
-  const delay = rearmDelaySeconds(rule);
-  return delay !== null && state.lastFiredAt !== null && now >= state.lastFiredAt + delay * 1000;
 }
 
 function compare(actual: number, op: ComparisonOp, threshold: number): boolean {
