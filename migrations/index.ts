@@ -1,6 +1,7 @@
 import { CreateIdentity1795461919869 } from './1795461919869-CreateIdentity';
 import { CreateMarketplace1795462203495 } from './1795462203495-CreateMarketplace';
 import { CreateLedger1795462816957 } from './1795462816957-CreateLedger';
+import { CreatePayments1795463788904 } from './1795463788904-CreatePayments';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -11,4 +12,5 @@ export const MIGRATIONS: Function[] = [
   CreateIdentity1795461919869,
   CreateMarketplace1795462203495,
   CreateLedger1795462816957,
+  CreatePayments1795463788904,
 ];

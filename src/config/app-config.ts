@@ -41,6 +41,19 @@ export interface AppConfig {
     readonly apiPort: number | null;
     readonly apiProtocol: 'http' | 'https' | null;
   };
+  /** Money rules (see docs/money.md). */
+  readonly payments: {
+    /** Platform fee on rewards and bonuses, in basis points (2000 = 20 %), rounded half up. */
+    readonly platformFeeBps: number;
+    /** Workers whose earned balance is below this (minor units) are left out of payout runs. */
+    readonly payoutMinimumAmount: number;
+    /** Interval of the scheduled payout run; 0 turns it off (admins run payouts by hand). */
+    readonly payoutScheduleSeconds: number;
+    /** Interval of the safety sweep: unpaid approvals, unreleased escrow, unsent payouts. */
+    readonly sweepSeconds: number;
+    /** Client timeout for one Stripe API call. */
+    readonly stripeTimeoutMs: number;
+  };
   readonly log: {
     readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   };

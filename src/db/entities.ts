@@ -6,6 +6,10 @@ import { Job } from '../modules/jobs/job.entity';
 import { LedgerAccount } from '../modules/ledger/ledger-account.entity';
 import { LedgerEntry } from '../modules/ledger/ledger-entry.entity';
 import { LedgerTransaction } from '../modules/ledger/ledger-transaction.entity';
+import { Funding } from '../modules/payments/funding.entity';
+import { PayoutAccount } from '../modules/payments/payout-account.entity';
+import { Payout } from '../modules/payments/payout.entity';
+import { StripeEvent } from '../modules/payments/stripe-event.entity';
 import { Project } from '../modules/projects/project.entity';
 import { Task } from '../modules/tasks/task.entity';
 import { WorkerBlock } from '../modules/workers/worker-block.entity';
@@ -26,4 +30,8 @@ export const ENTITIES = [
   LedgerAccount,
   LedgerTransaction,
   LedgerEntry,
+  Funding,
+  PayoutAccount,
+  Payout,
+  StripeEvent,
 ];

@@ -153,7 +153,15 @@ describe('escrowTopUp', () => {
 
 describe('escrowHoldBack', () => {
   it('sums reward + fee for each assignment still open', () => {
-    expect(escrowHoldBack([7, 7, 100], 2000)).toBe(8 + 8 + 120);
+    expect(
+      escrowHoldBack(
+        [
+          { rewardAmount: 7, count: 2 },
+          { rewardAmount: 100, count: 1 },
+        ],
+        2000,
+      ),
+    ).toBe(8 + 8 + 120);
     expect(escrowHoldBack([], 2000)).toBe(0);
   });
 });

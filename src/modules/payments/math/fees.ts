@@ -83,12 +83,18 @@ export function escrowTopUp(required: number, reservedSoFar: number): number {
 
 /**
  * Escrow still owed to answers that may yet be approved (leased or submitted assignments), each
- * at reward + fee. Completing a project releases the escrow balance minus this hold-back, so a
- * late approval is still paid from escrow.
+ * at reward + fee, given as groups of equal rewards. Completing a project releases the escrow
+ * balance minus this hold-back, so a late approval is still paid from escrow.
  */
-export function escrowHoldBack(rewards: Iterable<number>, feeBps: number): number {
+export function escrowHoldBack(
+  groups: Iterable<{ readonly rewardAmount: number; readonly count: number }>,
+  feeBps: number,
+): number {
   let total = 0n;
-  for (const reward of rewards) total += BigInt(amountWithFee(reward, feeBps));
+  for (const group of groups) {
+    assertNonNegativeSafeInteger(group.count, 'count');
+    total += BigInt(amountWithFee(group.rewardAmount, feeBps)) * BigInt(group.count);
+  }
   return toSafeNumber(total, 'hold-back');
 }
 
