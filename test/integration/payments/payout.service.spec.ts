@@ -1,0 +1,402 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { ManualClock } from '../../../src/common/clock';
+import type { User } from '../../../src/modules/auth/user.entity';
+import { LedgerAccountKind, LedgerTransactionKind } from '../../../src/modules/ledger/ledger.types';
+import { Payout } from '../../../src/modules/payments/payout.entity';
+import { PayoutService, transferGroupOf } from '../../../src/modules/payments/payout.service';
+import { PayoutStatus } from '../../../src/modules/payments/payments.types';
+import { StripePaymentProvider } from '../../../src/modules/payments/strategies/stripe-payment-provider';
+import { ProjectStatus } from '../../../src/modules/projects/project.types';
+import {
+  makeMoneyAssignment,
+  makeMoneyProject,
+  makeMoneyUser,
+  moneyContext,
+  Role,
+} from '../../helpers/money-fixtures';
+import { buildMoneyServices } from '../../helpers/money-services';
+import { startStripeServer, type StripeTestServer } from '../../helpers/stripe-server';
+import { useTestDatabase } from '../../helpers/test-db';
+
+const CLAIM_MS = 60_000;
+
+describe(`${PayoutService.name} with Stripe`, () => {
+  const testDb = useTestDatabase();
+  const clock = new ManualClock(Date.now());
+  let dataSource: DataSource;
+  let stripe: StripeTestServer;
+  let money: ReturnType<typeof buildMoneyServices>;
+  let admin: User;
+
+  beforeAll(async () => {
+    dataSource = testDb.current.dataSource;
+    stripe = await startStripeServer({ clock });
+    const provider = new StripePaymentProvider({
+      secretKey: stripe.apiKey,
+      webhookSecret: 'whsec_test_unused',
+      apiHost: stripe.host,
+      apiPort: stripe.port,
+      apiProtocol: 'http',
+      timeoutMs: 300,
+    });
+    money = buildMoneyServices(dataSource, { provider, feeBps: 2000, claimMs: CLAIM_MS, clock });
+    admin = await makeMoneyUser(dataSource, [Role.ADMIN]);
+  });
+
+  afterAll(async () => {
+    await stripe?.close();
+  });
+
+  afterEach(() => stripe.clearFaults());
+
+  const ctx = (user: User | null = admin) => moneyContext(user, clock);
+  const balance = (kind: LedgerAccountKind, userId: string) =>
+    money.ledger.balanceOf(ctx(null), { kind, userId }, 'usd');
+
+  /** A worker with a connected, enabled Stripe account and `earned` in WORKER_EARNED. */
+  async function connectedWorker(earned: number, options: { enabled?: boolean } = {}) {
+    const worker = await makeMoneyUser(dataSource, [Role.WORKER]);
+    const link = await money.payouts.connectAccount(ctx(worker), {
+      refreshUrl: 'https://quorum.example/refresh',
+      returnUrl: 'https://quorum.example/return',
+    });
+    expect(link.url).toMatch(/^https?:\/\//);
+    if (options.enabled ?? true) stripe.enableAccount(link.account.stripeAccountId);
+    await money.payouts.refreshAccount(ctx(null), link.account.stripeAccountId);
+    if (earned > 0) await earn(worker, earned);
+    return { worker, accountId: link.account.stripeAccountId };
+  }
+
+  /** `amount` approved for `worker` on a funded project (reward = amount). */
+  async function earn(worker: User, amount: number) {
+    const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
+    const { project, tasks } = await makeMoneyProject(dataSource, requester.id, {
+      rewardAmount: amount,
+      maxOverlap: 1,
+      taskCount: 1,
+      status: ProjectStatus.ACTIVE,
+    });
+    await money.fundings.recordManualFunding(ctx(), {
+      requesterId: requester.id,
+      amount: amount * 2,
+      currency: 'usd',
+      reference: 'test',
+      idempotencyKey: randomUUID(),
+    });
+    const assignment = await makeMoneyAssignment(dataSource, project, tasks[0]!, worker.id);
+    await dataSource.query(`UPDATE assignments SET status = 'APPROVED' WHERE id = $1`, [
+      assignment.id,
+    ]);
+    await money.escrow.settleApprovalOf(ctx(null), assignment.id);
+  }
+
+  function transfersTo(accountId: string) {
+    return stripe
+      .requests({ method: 'POST', path: '/v1/transfers' })
+      .filter(r => r.params.destination === accountId && r.status === 200);
+  }
+
+  async function stripeTransfers(payoutId: string) {
+    const list = await stripe
+      .client()
+      .transfers.list({ transfer_group: transferGroupOf(payoutId) });
+    return list.data;
+  }
+
+  /** A PENDING payout of `amount`, reserved but not sent (as a run leaves it before sending). */
+  async function pendingPayout(
+    workerId: string,
+    accountId: string,
+    amount: number,
+    options: { attempts?: number; sendAfter?: Date } = {},
+  ): Promise<string> {
+    return money.db.withTransaction(ctx(), async tx => {
+      const [row] = await money.db.manager(tx).query(
+        `INSERT INTO payouts (worker_id, amount, currency, destination_account_id, send_after, attempts)
+         VALUES ($1, $2, 'usd', $3, $4, $5) RETURNING id`,
+        [workerId, amount, accountId, options.sendAfter ?? clock.now(), options.attempts ?? 0],
+      );
+      await money.ledger.post(tx, {
+        kind: LedgerTransactionKind.PAYOUT_RESERVE,
+        uniqueKey: `payout-reserve:${row.id}`,
+        description: 'Payout created',
+        currency: 'usd',
+        payoutId: row.id,
+        userId: workerId,
+        lines: [
+          { account: { kind: LedgerAccountKind.WORKER_EARNED, userId: workerId }, amount: -amount },
+          { account: { kind: LedgerAccountKind.WORKER_PAYOUT_PENDING, userId: workerId }, amount },
+        ],
+      });
+      return row.id as string;
+    });
+  }
+
+  async function expectPaidOnce(workerId: string, payout: Payout, amount: number) {
+    expect(payout.status).toBe(PayoutStatus.PAID);
+    expect(await stripeTransfers(payout.id)).toHaveLength(1);
+    expect((await stripeTransfers(payout.id))[0]!.amount).toBe(amount);
+    expect(await balance(LedgerAccountKind.WORKER_PAID_OUT, workerId)).toBe(amount);
+    expect(await balance(LedgerAccountKind.WORKER_PAYOUT_PENDING, workerId)).toBe(0);
+    expect(await balance(LedgerAccountKind.WORKER_EARNED, workerId)).toBe(0);
+  }
+
+  it('pays a worker’s earnings with one transfer, keyed by the payout id', async () => {
+    const { worker, accountId } = await connectedWorker(700);
+    const run = await money.payouts.createPayouts(ctx(), {
+      idempotencyKey: randomUUID(),
+      workerIds: [worker.id],
+    });
+    expect(run.payouts).toHaveLength(1);
+    const payout = run.payouts[0]!;
+    await expectPaidOnce(worker.id, payout, 700);
+    const [request] = transfersTo(accountId);
+    expect(request!.idempotencyKey).toBe(`quorum-payout-${payout.id}`);
+    expect(request!.params.transfer_group).toBe(transferGroupOf(payout.id));
+  });
+
+  it('refuses a payout to a worker without a connected account with PAYOUT_ACCOUNT_MISSING', async () => {
+    const worker = await makeMoneyUser(dataSource, [Role.WORKER]);
+    await earn(worker, 300);
+    await expect(
+      money.payouts.createPayout(ctx(), {
+        workerId: worker.id,
+        currency: 'usd',
+        idempotencyKey: randomUUID(),
+      }),
+    ).rejects.toMatchObject({ extensions: { code: 'PAYOUT_ACCOUNT_MISSING' } });
+    const run = await money.payouts.createPayouts(ctx(), { workerIds: [worker.id] });
+    expect(run.payouts).toEqual([]);
+    expect(run.skipped).toEqual([
+      { workerId: worker.id, currency: 'usd', reason: 'NO_PAYOUT_ACCOUNT' },
+    ]);
+    expect(await balance(LedgerAccountKind.WORKER_EARNED, worker.id)).toBe(300);
+  });
+
+  it('leaves out workers below the minimum and pays those above it', async () => {
+    const small = await connectedWorker(99);
+    const large = await connectedWorker(100);
+    const run = await money.payouts.createPayouts(ctx(), {
+      minimumAmount: 100,
+      workerIds: [small.worker.id, large.worker.id],
+    });
+    expect(run.payouts.map(p => p.workerId)).toEqual([large.worker.id]);
+    expect(await balance(LedgerAccountKind.WORKER_EARNED, small.worker.id)).toBe(99);
+  });
+
+  it('records a transfer Stripe made before answering 500, without making another (crash after the call)', async () => {
+    const { worker } = await connectedWorker(400);
+    stripe.injectFault(
+      { method: 'POST', path: '/v1/transfers' },
+      { kind: 'error', phase: 'after-commit', status: 500 },
+    );
+    const [first] = (await money.payouts.createPayouts(ctx(), { workerIds: [worker.id] })).payouts;
+    expect(first!.status).toBe(PayoutStatus.PENDING);
+    expect(first!.lastError).toBeTruthy();
+    expect(await balance(LedgerAccountKind.WORKER_PAYOUT_PENDING, worker.id)).toBe(400);
+
+    clock.advance(CLAIM_MS + 60_000);
+    await money.payouts.sendDuePayouts(ctx(null));
+    const settled = await dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id });
+    await expectPaidOnce(worker.id, settled, 400);
+    // The retry found the transfer by its group: it never asked Stripe to transfer again.
+    expect(
+      stripe
+        .requests({ method: 'POST', path: '/v1/transfers' })
+        .filter(r => r.idempotencyKey === `quorum-payout-${first!.id}`),
+    ).toHaveLength(1);
+  });
+
+  it('finds the transfer after a sender crashed mid-send once its claim lapses', async () => {
+    const { worker, accountId } = await connectedWorker(180);
+    // The payout was claimed (attempt 1, claim held for CLAIM_MS) by a sender that then died.
+    const payoutId = await pendingPayout(worker.id, accountId, 180, {
+      attempts: 1,
+      sendAfter: new Date(clock.now().getTime() + CLAIM_MS),
+    });
+    // The crashed sender's call reached Stripe.
+    await stripe.client().transfers.create(
+      {
+        amount: 180,
+        currency: 'usd',
+        destination: accountId,
+        transfer_group: transferGroupOf(payoutId),
+        metadata: { quorum_payout_id: payoutId },
+      },
+      { idempotencyKey: `quorum-payout-${payoutId}` },
+    );
+    // Its claim still holds: nobody sends.
+    expect(await money.payouts.sendDuePayouts(ctx(null))).toBe(0);
+    clock.advance(CLAIM_MS);
+    await money.payouts.sendDuePayouts(ctx(null));
+    await expectPaidOnce(
+      worker.id,
+      await dataSource.getRepository(Payout).findOneByOrFail({ id: payoutId }),
+      180,
+    );
+  });
+
+  it('retries a transfer that failed before reaching Stripe with the same key', async () => {
+    const { worker } = await connectedWorker(320);
+    stripe.injectFault(
+      { method: 'POST', path: '/v1/transfers' },
+      { kind: 'error', phase: 'before-execution', status: 502 },
+    );
+    const [first] = (await money.payouts.createPayouts(ctx(), { workerIds: [worker.id] })).payouts;
+    expect(first!.status).toBe(PayoutStatus.PENDING);
+    expect(await stripeTransfers(first!.id)).toHaveLength(0);
+    clock.advance(CLAIM_MS + 60_000);
+    await money.payouts.sendDuePayouts(ctx(null));
+    await expectPaidOnce(
+      worker.id,
+      await dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id }),
+      320,
+    );
+  });
+
+  it('waits out a saved 500 (Stripe replays it for the key’s 24 hours) and then pays once', async () => {
+    const { worker } = await connectedWorker(260);
+    stripe.injectFault(
+      { method: 'POST', path: '/v1/transfers' },
+      { kind: 'error', phase: 'before-commit', status: 500 },
+    );
+    const [first] = (await money.payouts.createPayouts(ctx(), { workerIds: [worker.id] })).payouts;
+    clock.advance(3_600_000);
+    await money.payouts.sendDuePayouts(ctx(null));
+    let payout = await dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id });
+    expect(payout.status).toBe(PayoutStatus.PENDING);
+    expect(payout.attempts).toBe(2);
+    // After the key expires the same key runs the transfer for real.
+    clock.advance(24 * 3_600_000);
+    await money.payouts.sendDuePayouts(ctx(null));
+    payout = await dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id });
+    await expectPaidOnce(worker.id, payout, 260);
+  });
+
+  it('treats a client timeout as unknown and finds the transfer on the retry', async () => {
+    const { worker } = await connectedWorker(150);
+    const hang = stripe.injectFault(
+      { method: 'POST', path: '/v1/transfers' },
+      { kind: 'hang', phase: 'after-commit' },
+    );
+    const [first] = (await money.payouts.createPayouts(ctx(), { workerIds: [worker.id] })).payouts;
+    expect(first!.status).toBe(PayoutStatus.PENDING);
+    hang.release();
+    clock.advance(CLAIM_MS + 60_000);
+    await money.payouts.sendDuePayouts(ctx(null));
+    await expectPaidOnce(
+      worker.id,
+      await dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id }),
+      150,
+    );
+  });
+
+  it('pays each worker once when payout runs race each other', async () => {
+    const workers = await Promise.all([
+      connectedWorker(110),
+      connectedWorker(120),
+      connectedWorker(130),
+    ]);
+    const ids = workers.map(w => w.worker.id);
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () => money.payouts.createPayouts(ctx(), { workerIds: ids })),
+    );
+    const created = runs.flatMap(run => run.payouts);
+    expect(created).toHaveLength(3);
+    for (const [index, { worker }] of workers.entries()) {
+      const [payout] = await dataSource.getRepository(Payout).findBy({ workerId: worker.id });
+      await expectPaidOnce(worker.id, payout!, 110 + index * 10);
+    }
+  });
+
+  it('sends a payout once when several senders race for it', async () => {
+    const { worker, accountId } = await connectedWorker(90);
+    const payoutId = await pendingPayout(worker.id, accountId, 90);
+    // Slow Stripe down so the senders overlap.
+    stripe.injectFault(
+      { method: 'POST', path: '/v1/transfers' },
+      { kind: 'delay', phase: 'before-execution', ms: 100 },
+      { times: 5 },
+    );
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => money.payouts.sendPayout(ctx(null), payoutId)),
+    );
+    expect(results.every(r => r.id === payoutId)).toBe(true);
+    expect(stripe.countRequests({ method: 'POST', path: '/v1/transfers' })).toBeGreaterThan(0);
+    await expectPaidOnce(
+      worker.id,
+      await dataSource.getRepository(Payout).findOneByOrFail({ id: payoutId }),
+      90,
+    );
+    expect(
+      stripe
+        .requests({ method: 'POST', path: '/v1/transfers' })
+        .filter(r => r.idempotencyKey === `quorum-payout-${payoutId}`),
+    ).toHaveLength(1);
+  });
+
+  it('fails a payout Stripe refuses and returns the money to earned', async () => {
+    const { worker } = await connectedWorker(210, { enabled: false });
+    // Mark the account enabled on our side only: Stripe still lacks the transfers capability.
+    await dataSource.query(`UPDATE payout_accounts SET payouts_enabled = true WHERE user_id = $1`, [
+      worker.id,
+    ]);
+    const payout = await money.payouts.createPayout(ctx(), {
+      workerId: worker.id,
+      currency: 'usd',
+      idempotencyKey: randomUUID(),
+    });
+    expect(payout.status).toBe(PayoutStatus.FAILED);
+    expect(payout.failureReason).toMatch(/capabilities/);
+    expect(await balance(LedgerAccountKind.WORKER_EARNED, worker.id)).toBe(210);
+    expect(await balance(LedgerAccountKind.WORKER_PAYOUT_PENDING, worker.id)).toBe(0);
+  });
+
+  it('returns reversed money to earned once, whatever the number of deliveries', async () => {
+    const { worker } = await connectedWorker(500);
+    const [payout] = (await money.payouts.createPayouts(ctx(), { workerIds: [worker.id] })).payouts;
+    await stripe.client().transfers.createReversal(payout!.transferId!, { amount: 200 });
+    const transfer = await money.provider.retrieveTransfer(payout!.transferId!);
+    for (let i = 0; i < 3; i++) {
+      await money.db.withTransaction(ctx(null), tx => money.payouts.applyTransfer(tx, transfer));
+    }
+    expect(await balance(LedgerAccountKind.WORKER_EARNED, worker.id)).toBe(200);
+    expect(await balance(LedgerAccountKind.WORKER_PAID_OUT, worker.id)).toBe(300);
+    let stored = await dataSource.getRepository(Payout).findOneByOrFail({ id: payout!.id });
+    expect(stored).toMatchObject({ status: PayoutStatus.PAID, amountReversed: 200 });
+
+    await stripe.client().transfers.createReversal(payout!.transferId!);
+    const full = await money.provider.retrieveTransfer(payout!.transferId!);
+    await money.db.withTransaction(ctx(null), tx => money.payouts.applyTransfer(tx, full));
+    // An older snapshot arriving late changes nothing.
+    await money.db.withTransaction(ctx(null), tx => money.payouts.applyTransfer(tx, transfer));
+    stored = await dataSource.getRepository(Payout).findOneByOrFail({ id: payout!.id });
+    expect(stored).toMatchObject({ status: PayoutStatus.REVERSED, amountReversed: 500 });
+    expect(await balance(LedgerAccountKind.WORKER_EARNED, worker.id)).toBe(500);
+    expect(await balance(LedgerAccountKind.WORKER_PAID_OUT, worker.id)).toBe(0);
+  });
+
+  it('reverses the matching transfer when the worker’s bank refuses the payout', async () => {
+    const { worker, accountId } = await connectedWorker(330);
+    const [payout] = (await money.payouts.createPayouts(ctx(), { workerIds: [worker.id] })).payouts;
+    const failure = {
+      account: accountId,
+      amount: 330,
+      currency: 'usd',
+      failureCode: 'account_closed',
+    };
+    const reversed = await money.payouts.handleBankPayoutFailed(ctx(null), failure);
+    await money.payouts.handleBankPayoutFailed(ctx(null), failure); // a duplicate event
+    expect(reversed).toMatchObject({ id: payout!.id, status: PayoutStatus.REVERSED });
+    expect(await balance(LedgerAccountKind.WORKER_EARNED, worker.id)).toBe(330);
+    expect(await balance(LedgerAccountKind.WORKER_PAID_OUT, worker.id)).toBe(0);
+    const transfer = await stripe.client().transfers.retrieve(payout!.transferId!);
+    expect(transfer.amount_reversed).toBe(330);
+    expect(
+      await dataSource.query(`SELECT last_payout_failure FROM payout_accounts WHERE user_id = $1`, [
+        worker.id,
+      ]),
+    ).toEqual([{ last_payout_failure: 'account_closed' }]);
+  });
+});
