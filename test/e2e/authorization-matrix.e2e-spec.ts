@@ -1,0 +1,537 @@
+import { randomBytes } from 'node:crypto';
+import { RequestContext } from '../../src/common/request-context';
+import {
+  errorCode,
+  GraphQLClient,
+  type GraphQLResponse,
+  useTestServer,
+} from '../helpers/test-server';
+
+/**
+ * The authorization matrix (issue 3, "Done when"): every query and mutation of the schema, called
+ * as each kind of caller, with the outcome each must get. `OK` means data and no error; anything
+ * else is the `extensions.code` the caller must receive.
+ *
+ * The matrix must list exactly the schema's operations: a new query or mutation without an entry
+ * fails `covers every operation`, and so does an entry for an operation that no longer exists.
+ * To add one: pick the row preset that states who may do it (or write the six outcomes out), and
+ * a `call` that builds the request — with fresh data when the operation changes state, so each
+ * caller meets the same situation.
+ *
+ * Callers: `requester` owns every project the fixtures create, `worker` holds every assignment
+ * they create; `otherRequester` and `otherWorker` have the same roles and own nothing of it.
+ * Each user holds one role only (the admin is ADMIN only).
+ */
+
+type Caller = 'anonymous' | 'worker' | 'otherWorker' | 'requester' | 'otherRequester' | 'admin';
+const CALLERS: Caller[] = [
+  'anonymous',
+  'worker',
+  'otherWorker',
+  'requester',
+  'otherRequester',
+  'admin',
+];
+type Outcome = 'OK' | string;
+type Expectations = Record<Caller, Outcome>;
+type Request = [query: string, variables?: Record<string, unknown>];
+
+interface MatrixEntry {
+  readonly operation: string;
+  readonly expect: Expectations;
+  /** Builds the request `caller` sends; may create fresh data first (through `fx`). */
+  readonly call: (fx: Fixtures, caller: Caller) => Promise<Request> | Request;
+}
+
+/** Anyone, signed in or not. */
+const EVERYONE: Expectations = {
+  anonymous: 'OK',
+  worker: 'OK',
+  otherWorker: 'OK',
+  requester: 'OK',
+  otherRequester: 'OK',
+  admin: 'OK',
+};
+/** Any signed-in user, about themselves. */
+const SIGNED_IN: Expectations = { ...EVERYONE, anonymous: 'UNAUTHENTICATED' };
+/** A resource owned by `requester`: the owner and admins; another requester must not learn it exists. */
+const OWNER_OR_ADMIN: Expectations = {
+  anonymous: 'UNAUTHENTICATED',
+  worker: 'UNAUTHORIZED',
+  otherWorker: 'UNAUTHORIZED',
+  requester: 'OK',
+  otherRequester: 'NOT_FOUND',
+  admin: 'OK',
+};
+/** Requesters about their own things, admins about everything. */
+const ANY_REQUESTER_OR_ADMIN: Expectations = { ...OWNER_OR_ADMIN, otherRequester: 'OK' };
+/** A worker's own lease or history: that worker only; other workers get NOT_FOUND. */
+const HOLDING_WORKER: Expectations = {
+  anonymous: 'UNAUTHENTICATED',
+  worker: 'OK',
+  otherWorker: 'NOT_FOUND',
+  requester: 'UNAUTHORIZED',
+  otherRequester: 'UNAUTHORIZED',
+  admin: 'UNAUTHORIZED',
+};
+/** Any worker, for themselves. */
+const ANY_WORKER: Expectations = { ...HOLDING_WORKER, otherWorker: 'OK' };
+
+const PROJECT_FIELDS = 'id status';
+const ASSIGNMENT_FIELDS = 'id status';
+const byId = (operation: string, fields: string, type = 'ID!') =>
+  `mutation ($id: ${type}) { ${operation}(id: $id) { ${fields} } }`;
+
+const MATRIX: MatrixEntry[] = [
+  // --- auth -------------------------------------------------------------------------------
+  {
+    operation: 'signUp',
+    expect: EVERYONE,
+    call: () => [
+      `mutation ($input: SignUpInput!) { signUp(input: $input) { token } }`,
+      {
+        input: {
+          email: `m-${randomBytes(6).toString('hex')}@example.test`,
+          password: 'a-long-password',
+          displayName: 'matrix',
+          roles: ['WORKER'],
+        },
+      },
+    ],
+  },
+  {
+    operation: 'logIn',
+    expect: EVERYONE,
+    call: fx => [
+      `mutation ($input: LogInInput!) { logIn(input: $input) { token } }`,
+      { input: { email: fx.requesterLogin.email, password: fx.requesterLogin.password } },
+    ],
+  },
+  { operation: 'me', expect: SIGNED_IN, call: () => [`query { me { id } }`] },
+  { operation: 'apiKeys', expect: SIGNED_IN, call: () => [`query { apiKeys { id } }`] },
+  {
+    operation: 'createApiKey',
+    expect: SIGNED_IN,
+    call: (_fx, caller) => [
+      `mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`,
+      { input: { name: 'matrix', scopes: [ROLE_OF[caller] ?? 'WORKER'] } },
+    ],
+  },
+  {
+    operation: 'revokeApiKey',
+    // An API key is its creator's own: anyone else, admins included, gets NOT_FOUND.
+    expect: {
+      ...SIGNED_IN,
+      worker: 'NOT_FOUND',
+      otherWorker: 'NOT_FOUND',
+      otherRequester: 'NOT_FOUND',
+      admin: 'NOT_FOUND',
+    },
+    call: async fx => [byId('revokeApiKey', 'id'), { id: await fx.requesterApiKey() }],
+  },
+
+  // --- projects ---------------------------------------------------------------------------
+  {
+    operation: 'createProject',
+    expect: { ...ANY_REQUESTER_OR_ADMIN, admin: 'UNAUTHORIZED' },
+    call: () => [
+      `mutation ($input: CreateProjectInput!) { createProject(input: $input) { ${PROJECT_FIELDS} } }`,
+      { input: projectInput() },
+    ],
+  },
+  {
+    operation: 'updateProject',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `mutation ($id: ID!) { updateProject(id: $id, input: { name: "renamed" }) { ${PROJECT_FIELDS} } }`,
+      { id: await fx.project({ launch: false }) },
+    ],
+  },
+  {
+    operation: 'launchProject',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      byId('launchProject', PROJECT_FIELDS),
+      { id: await fx.project({ launch: false }) },
+    ],
+  },
+  {
+    operation: 'pauseProject',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      byId('pauseProject', PROJECT_FIELDS),
+      { id: await fx.project({ launch: true }) },
+    ],
+  },
+  {
+    operation: 'resumeProject',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      byId('resumeProject', PROJECT_FIELDS),
+      { id: await fx.project({ launch: true, pause: true }) },
+    ],
+  },
+  {
+    operation: 'completeProject',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      byId('completeProject', PROJECT_FIELDS),
+      { id: await fx.project({ launch: true }) },
+    ],
+  },
+  {
+    operation: 'archiveProject',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      byId('archiveProject', PROJECT_FIELDS),
+      { id: await fx.project({ launch: false }) },
+    ],
+  },
+  {
+    operation: 'project',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($id: ID!) { project(id: $id) { ${PROJECT_FIELDS} } }`,
+      { id: fx.sharedProjectId },
+    ],
+  },
+  {
+    operation: 'projects',
+    expect: ANY_REQUESTER_OR_ADMIN,
+    call: () => [`query { projects(first: 5) { totalCount nodes { id } } }`],
+  },
+
+  // --- tasks ------------------------------------------------------------------------------
+  {
+    operation: 'importTasks',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created skipped } }`,
+      { input: { projectId: fx.sharedProjectId, tasks: [{ payload: { text: 'more' } }] } },
+    ],
+  },
+  {
+    operation: 'task',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($id: ID!) { task(id: $id) { id isGold goldLabels consensus { labels } } }`,
+      { id: fx.sharedTaskId },
+    ],
+  },
+
+  // --- assignments: workers ---------------------------------------------------------------
+  {
+    operation: 'nextAssignment',
+    expect: ANY_WORKER,
+    call: async fx => [
+      `mutation ($projectId: ID) { nextAssignment(projectId: $projectId) { ${ASSIGNMENT_FIELDS} task { id payload } } }`,
+      { projectId: await fx.project({ launch: true }) },
+    ],
+  },
+  {
+    operation: 'submitAssignment',
+    expect: HOLDING_WORKER,
+    call: async fx => [
+      `mutation ($input: SubmitAssignmentInput!) { submitAssignment(input: $input) { ${ASSIGNMENT_FIELDS} } }`,
+      { input: { assignmentId: (await fx.leasedAssignment()).id, answer: { labels: ['pos'] } } },
+    ],
+  },
+  {
+    operation: 'returnAssignment',
+    expect: HOLDING_WORKER,
+    call: async fx => [
+      byId('returnAssignment', ASSIGNMENT_FIELDS),
+      { id: (await fx.leasedAssignment()).id },
+    ],
+  },
+  {
+    operation: 'myAssignments',
+    expect: ANY_WORKER,
+    call: () => [`query { myAssignments(first: 5) { totalCount nodes { id } } }`],
+  },
+  {
+    operation: 'myAssignment',
+    expect: HOLDING_WORKER,
+    call: async fx => [
+      `query ($id: ID!) { myAssignment(id: $id) { ${ASSIGNMENT_FIELDS} } }`,
+      { id: (await fx.sharedLease()).id },
+    ],
+  },
+  {
+    operation: 'myTask',
+    expect: HOLDING_WORKER,
+    call: async fx => [
+      `query ($id: ID!) { myTask(id: $id) { id payload instructions } }`,
+      { id: (await fx.sharedLease()).taskId },
+    ],
+  },
+
+  // --- assignments: review ----------------------------------------------------------------
+  {
+    operation: 'projectAssignments',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `query ($projectId: ID!) { projectAssignments(projectId: $projectId, first: 5) { totalCount } }`,
+      { projectId: (await fx.sharedLease()).projectId },
+    ],
+  },
+  {
+    operation: 'approveAssignment',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      byId('approveAssignment', ASSIGNMENT_FIELDS),
+      { id: await fx.submittedAssignment() },
+    ],
+  },
+  {
+    operation: 'approveAssignments',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `mutation ($ids: [ID!]!) { approveAssignments(ids: $ids) { ${ASSIGNMENT_FIELDS} } }`,
+      { ids: [await fx.submittedAssignment()] },
+    ],
+  },
+  {
+    operation: 'rejectAssignment',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `mutation ($id: ID!) { rejectAssignment(id: $id, reason: "off topic") { ${ASSIGNMENT_FIELDS} } }`,
+      { id: await fx.submittedAssignment() },
+    ],
+  },
+  {
+    operation: 'rejectAssignments',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `mutation ($ids: [ID!]!) { rejectAssignments(ids: $ids, reason: "off topic") { ${ASSIGNMENT_FIELDS} } }`,
+      { ids: [await fx.submittedAssignment()] },
+    ],
+  },
+  {
+    operation: 'reverseRejection',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      byId('reverseRejection', ASSIGNMENT_FIELDS),
+      { id: await fx.rejectedAssignment() },
+    ],
+  },
+
+  // --- worker blocks ----------------------------------------------------------------------
+  {
+    operation: 'blockWorker',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `mutation ($input: BlockWorkerInput!) { blockWorker(input: $input) { id } }`,
+      {
+        input: {
+          workerId: fx.ids.blockedWorker,
+          projectId: await fx.project({ launch: false }),
+          reason: 'spam',
+        },
+      },
+    ],
+  },
+  {
+    operation: 'unblockWorker',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `mutation ($id: ID!) { unblockWorker(blockId: $id) { id liftedAt } }`,
+      { id: await fx.block() },
+    ],
+  },
+  {
+    operation: 'workerBlocks',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($projectId: ID) { workerBlocks(projectId: $projectId) { id } }`,
+      { projectId: fx.sharedProjectId },
+    ],
+  },
+];
+
+const ROLE_OF: Partial<Record<Caller, string>> = {
+  worker: 'WORKER',
+  otherWorker: 'WORKER',
+  requester: 'REQUESTER',
+  otherRequester: 'REQUESTER',
+  admin: 'ADMIN',
+};
+
+function projectInput() {
+  return {
+    name: 'Matrix project',
+    instructions: 'Label the sentiment.',
+    labelSchema: {
+      kind: 'SINGLE_CHOICE',
+      labels: [
+        { key: 'pos', displayName: 'Positive' },
+        { key: 'neg', displayName: 'Negative' },
+      ],
+    },
+    rewardAmount: 10,
+    currency: 'usd',
+    overlap: { minOverlap: 2 },
+  };
+}
+
+/** Data the matrix calls act on, made through the public API as its owners. */
+class Fixtures {
+  sharedProjectId = '';
+  sharedTaskId = '';
+  private lease?: { id: string; taskId: string; projectId: string };
+
+  constructor(
+    readonly clients: Record<Caller, GraphQLClient>,
+    readonly requesterLogin: { email: string; password: string },
+    readonly ids: { blockedWorker: string },
+  ) {}
+
+  async init(): Promise<void> {
+    this.sharedProjectId = await this.project({ launch: true });
+    const data = await this.clients.requester.ok(
+      `query ($id: ID!) { project(id: $id) { tasks(first: 1) { nodes { id } } } }`,
+      { id: this.sharedProjectId },
+    );
+    this.sharedTaskId = data.project.tasks.nodes[0].id;
+  }
+
+  /** A fresh project of `requester`, with two tasks; launched (and paused) on request. */
+  async project(options: { launch: boolean; pause?: boolean }): Promise<string> {
+    const owner = this.clients.requester;
+    const created = await owner.ok(
+      `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
+      { input: projectInput() },
+    );
+    const id = created.createProject.id as string;
+    await owner.ok(
+      `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`,
+      {
+        input: {
+          projectId: id,
+          tasks: [
+            { externalId: 'a', payload: { text: 'good' } },
+            { externalId: 'b', payload: { text: 'bad' } },
+          ],
+        },
+      },
+    );
+    if (options.launch) await owner.ok(byId('launchProject', 'id'), { id });
+    if (options.pause) await owner.ok(byId('pauseProject', 'id'), { id });
+    return id;
+  }
+
+  /** A fresh lease held by `worker` on a task of a fresh project of `requester`. */
+  async leasedAssignment(): Promise<{ id: string; taskId: string; projectId: string }> {
+    const projectId = await this.project({ launch: true });
+    const data = await this.clients.worker.ok(
+      `mutation ($projectId: ID) { nextAssignment(projectId: $projectId) { id task { id } } }`,
+      { projectId },
+    );
+    return { id: data.nextAssignment.id, taskId: data.nextAssignment.task.id, projectId };
+  }
+
+  /** One lease of `worker`, shared by read-only calls. */
+  async sharedLease(): Promise<{ id: string; taskId: string; projectId: string }> {
+    this.lease ??= await this.leasedAssignment();
+    return this.lease;
+  }
+
+  async submittedAssignment(): Promise<string> {
+    const { id } = await this.leasedAssignment();
+    await this.clients.worker.ok(
+      `mutation ($input: SubmitAssignmentInput!) { submitAssignment(input: $input) { id } }`,
+      { input: { assignmentId: id, answer: { labels: ['pos'] } } },
+    );
+    return id;
+  }
+
+  async rejectedAssignment(): Promise<string> {
+    const id = await this.submittedAssignment();
+    await this.clients.requester.ok(
+      `mutation ($id: ID!) { rejectAssignment(id: $id, reason: "wrong") { id } }`,
+      { id },
+    );
+    return id;
+  }
+
+  async block(): Promise<string> {
+    const projectId = await this.project({ launch: false });
+    const data = await this.clients.requester.ok(
+      `mutation ($input: BlockWorkerInput!) { blockWorker(input: $input) { id } }`,
+      { input: { workerId: this.ids.blockedWorker, projectId, reason: 'spam' } },
+    );
+    return data.blockWorker.id;
+  }
+
+  async requesterApiKey(): Promise<string> {
+    const data = await this.clients.requester.ok(
+      `mutation { createApiKey(input: { name: "to revoke", scopes: [REQUESTER] }) { apiKey { id } } }`,
+    );
+    return data.createApiKey.apiKey.id;
+  }
+}
+
+function outcomeOf(result: GraphQLResponse, operation: string): Outcome {
+  if (result.errors?.length) return String(errorCode(result));
+  const value = (result.data as Record<string, unknown> | null | undefined)?.[operation];
+  return value === undefined || value === null ? 'NO_DATA' : 'OK';
+}
+
+describe('authorization matrix (e2e)', () => {
+  const server = useTestServer({ env: { LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '10000' } });
+  let fx: Fixtures;
+
+  beforeAll(async () => {
+    const requester = await server.signUp(['REQUESTER']);
+    const adminEmail = `admin-${randomBytes(6).toString('hex')}@example.test`;
+    const adminPassword = `admin-${randomBytes(12).toString('hex')}`;
+    await server.app.services.auth.createAdmin(RequestContext.create({ clock: server.clock }), {
+      email: adminEmail,
+      password: adminPassword,
+    });
+    const adminLogin = await server
+      .anonymous()
+      .ok(`mutation ($input: LogInInput!) { logIn(input: $input) { token } }`, {
+        input: { email: adminEmail, password: adminPassword },
+      });
+    const blocked = await server.signUp(['WORKER']);
+    const clients: Record<Caller, GraphQLClient> = {
+      anonymous: server.anonymous(),
+      worker: (await server.signUp(['WORKER'])).client,
+      otherWorker: (await server.signUp(['WORKER'])).client,
+      requester: requester.client,
+      otherRequester: (await server.signUp(['REQUESTER'])).client,
+      admin: server.anonymous().withToken(adminLogin.logIn.token),
+    };
+    fx = new Fixtures(clients, requester, { blockedWorker: blocked.userId });
+    await fx.init();
+  }, 60_000);
+
+  it('covers every operation of the schema, and only those', () => {
+    const schema = server.app.schema;
+    const operations = [
+      ...Object.keys(schema.getQueryType()?.getFields() ?? {}),
+      ...Object.keys(schema.getMutationType()?.getFields() ?? {}),
+      ...Object.keys(schema.getSubscriptionType()?.getFields() ?? {}),
+    ].sort();
+    const listed = MATRIX.map(entry => entry.operation).sort();
+    expect({
+      missingFromMatrix: operations.filter(name => !listed.includes(name)),
+      notInSchema: listed.filter(name => !operations.includes(name)),
+      listedTwice: listed.filter((name, i) => listed.indexOf(name) !== i),
+    }).toEqual({ missingFromMatrix: [], notInSchema: [], listedTwice: [] });
+  });
+
+  it.each(MATRIX.map(entry => [entry.operation, entry] as const))(
+    '%s',
+    async (operation, entry) => {
+      const actual = {} as Expectations;
+      for (const caller of CALLERS) {
+        const [query, variables] = await entry.call(fx, caller);
+        actual[caller] = outcomeOf(await fx.clients[caller].query(query, variables), operation);
+      }
+      expect(actual).toEqual(entry.expect);
+    },
+    30_000,
+  );
+});
