@@ -2,6 +2,7 @@ import { CreateIdentity1795461919869 } from './1795461919869-CreateIdentity';
 import { CreateMarketplace1795462203495 } from './1795462203495-CreateMarketplace';
 import { CreateLedger1795462816957 } from './1795462816957-CreateLedger';
 import { CreatePayments1795463788904 } from './1795463788904-CreatePayments';
+import { CreatePrelabel1795464059025 } from './1795464059025-CreatePrelabel';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -13,4 +14,5 @@ export const MIGRATIONS: Function[] = [
   CreateMarketplace1795462203495,
   CreateLedger1795462816957,
   CreatePayments1795463788904,
+  CreatePrelabel1795464059025,
 ];

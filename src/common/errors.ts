@@ -49,6 +49,18 @@ export enum ErrorCode {
   ASSIGNMENT_NOT_REJECTED = 'ASSIGNMENT_NOT_REJECTED',
   /** Reverse a rejection after the project's reversal window; `closedAt` in extensions. */
   REVERSAL_WINDOW_CLOSED = 'REVERSAL_WINDOW_CLOSED',
+  /** Pre-label model bytes that are not a loadable ONNX model (or not valid base64). */
+  MODEL_CORRUPT = 'MODEL_CORRUPT',
+  /** A pre-label model larger than the limit; `sizeBytes`/`limitBytes` in extensions. */
+  MODEL_TOO_LARGE = 'MODEL_TOO_LARGE',
+  /** The model input is not float32 [N, D] with D = the featurizer dimension. */
+  MODEL_INPUT_MISMATCH = 'MODEL_INPUT_MISMATCH',
+  /** The model output is not float32 [N, C] with C = the number of label keys given. */
+  MODEL_OUTPUT_MISMATCH = 'MODEL_OUTPUT_MISMATCH',
+  /** The model ran but its output rows are not probabilities (negative, NaN, sum ≠ 1). */
+  MODEL_OUTPUT_INVALID = 'MODEL_OUTPUT_INVALID',
+  /** The model failed to run on a row of the declared shape (on registration: on a task). */
+  MODEL_RUN_FAILED = 'MODEL_RUN_FAILED',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

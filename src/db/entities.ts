@@ -1,3 +1,5 @@
+import { AggregationRun } from '../modules/aggregation/aggregation-run.entity';
+import { WorkerQuality } from '../modules/aggregation/worker-quality.entity';
 import { Assignment } from '../modules/assignments/assignment.entity';
 import { ApiKey } from '../modules/auth/api-key.entity';
 import { User } from '../modules/auth/user.entity';
@@ -10,6 +12,9 @@ import { Funding } from '../modules/payments/funding.entity';
 import { PayoutAccount } from '../modules/payments/payout-account.entity';
 import { Payout } from '../modules/payments/payout.entity';
 import { StripeEvent } from '../modules/payments/stripe-event.entity';
+import { ModelVersion } from '../modules/prelabel/model-version.entity';
+import { Prediction } from '../modules/prelabel/prediction.entity';
+import { PrelabelRun } from '../modules/prelabel/prelabel-run.entity';
 import { Project } from '../modules/projects/project.entity';
 import { Task } from '../modules/tasks/task.entity';
 import { WorkerBlock } from '../modules/workers/worker-block.entity';
@@ -34,4 +39,9 @@ export const ENTITIES = [
   PayoutAccount,
   Payout,
   StripeEvent,
+  AggregationRun,
+  WorkerQuality,
+  ModelVersion,
+  Prediction,
+  PrelabelRun,
 ];

@@ -1,10 +1,21 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
 import { Role } from './role';
 
 /**
- * A person (or, later, a model annotator) with one or more roles. Emails are stored lower-case
+ * PERSON: someone who signs in. MODEL: the annotator account of one pre-label model version
+ * (src/modules/prelabel): no password, no roles, never leases or is paid; its answers are the
+ * model's predictions and enter aggregation as one more worker.
+ */
+export enum UserKind {
+  PERSON = 'PERSON',
+  MODEL = 'MODEL',
+}
+registerEnumType(UserKind, { name: 'UserKind' });
+
+/**
+ * A person (or a model annotator, `kind` MODEL) with one or more roles. Emails are stored lower-case
  * and unique. The password hash never has a GraphQL field.
  */
 @Entity({ name: 'users' })
@@ -25,4 +36,8 @@ export class User extends AppEntity {
   @Field(() => [Role])
   @Column({ type: 'text', array: true })
   roles: Role[];
+
+  @Field(() => UserKind)
+  @Column({ type: 'text', default: UserKind.PERSON })
+  kind: UserKind;
 }

@@ -80,6 +80,13 @@ export class Project extends AppEntity {
   @Column({ name: 'aggregation_method', type: 'text', default: 'dawid-skene' })
   aggregationMethod: string;
 
+  @Field({
+    description:
+      'Whether workers see the model pre-label of a task (off by default: showing it biases answers).',
+  })
+  @Column({ name: 'show_prelabels_to_workers', type: 'boolean', default: false })
+  showPrelabelsToWorkers: boolean;
+
   @Field(() => Date, { nullable: true })
   @Column({ name: 'launched_at', type: 'timestamptz', nullable: true })
   launchedAt: Date | null;

@@ -1,0 +1,79 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { AppEntity } from '../../db/app-entity';
+import { User } from '../auth/user.entity';
+import { Project } from '../projects/project.entity';
+
+/** Where a model version came from. */
+export enum ModelSource {
+  /** Registered by a requester (GraphQL upload or the command line). */
+  UPLOADED = 'UPLOADED',
+  /** Trained by Quorum from the project's consensus (`trainModel`). */
+  TRAINED = 'TRAINED',
+}
+registerEnumType(ModelSource, { name: 'ModelSource' });
+
+/**
+ * One registered ONNX model of a project, validated before it was stored (it loaded, its shapes
+ * fit the featurizer and the label keys, and it ran on a task). `version` is unique per project.
+ * The model answers as its own worker account (`annotatorId`, a user of kind MODEL), so its
+ * reliability is learned by aggregation like anyone's. The bytes never have a GraphQL field.
+ */
+@Entity({ name: 'model_versions' })
+@ObjectType({ description: 'A pre-label model registered on a project.' })
+@Index('model_versions_project_version_key', ['projectId', 'version'], { unique: true })
+export class ModelVersion extends AppEntity {
+  @Field(() => ID)
+  @Column({ name: 'project_id', type: 'uuid' })
+  projectId: string;
+
+  @ManyToOne(() => Project, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'project_id' })
+  project?: Project;
+
+  @Field({ description: 'Version name, unique within the project.' })
+  @Column({ type: 'text' })
+  version: string;
+
+  @Field(() => ModelSource)
+  @Column({ type: 'text' })
+  source: ModelSource;
+
+  /** The ONNX file as registered. */
+  @Column({ name: 'model_bytes', type: 'bytea' })
+  modelBytes: Buffer;
+
+  @Field(() => Int)
+  @Column({ name: 'size_bytes', type: 'integer' })
+  sizeBytes: number;
+
+  @Field(() => GraphQLJSONObject, {
+    description: 'The complete featurizer spec (defaults filled in), see docs/prelabel.md.',
+  })
+  @Column({ type: 'jsonb' })
+  featurizer: Record<string, unknown>;
+
+  @Field(() => [String], { description: 'Label key of each model output column, in order.' })
+  @Column({ name: 'label_keys', type: 'text', array: true })
+  labelKeys: string[];
+
+  @Field(() => ID, { description: 'The worker account (kind MODEL) the model answers as.' })
+  @Column({ name: 'annotator_id', type: 'uuid' })
+  annotatorId: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'annotator_id' })
+  annotator?: User;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy: string | null;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      'Evaluation report of a trained model (accuracy, macroF1, expectedCalibrationError on gold).',
+  })
+  @Column({ type: 'jsonb', nullable: true })
+  metrics: Record<string, unknown> | null;
+}
