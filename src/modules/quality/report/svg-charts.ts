@@ -314,7 +314,7 @@ export function answersOverTimeChart(
   markers: readonly TimeMarker[] = [],
   options: { width?: number; height?: number } = {},
 ): string {
-  const width = options.width ?? 1000;
+  const width = options.width ?? 1140;
   const height = options.height ?? 280;
   const m = { left: 52, right: 48, top: 16, bottom: 58 };
   const buckets = series.buckets;

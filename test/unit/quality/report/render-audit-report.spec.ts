@@ -1,6 +1,6 @@
 import { escapeHtml } from '../../../../src/modules/quality/report/html';
 import { renderAuditReport } from '../../../../src/modules/quality/report/render-audit-report';
-import { emptyReportData, hostileReportData, XSS } from './audit-report-fixture';
+import { emptyReportData, hostileReportData, XSS } from '../../../fixtures/quality/audit-report-data';
 
 /**
  * Every start tag in `html`. Text never contains a raw `<` or `>` (both are escaped), so a raw

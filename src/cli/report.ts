@@ -1,0 +1,120 @@
+/**
+ * `npm run report`: writes the audit report (a self-contained HTML file) for a project.
+ *
+ *   npm run report -- --demo [<dataset folder>] [--out <file.html>]
+ *   npm run report -- --project <id> [--out <file.html>]
+ *
+ * `--demo` renders real answers from a benchmark dataset folder (default: the s4_dog fixture)
+ * without a database; see report-demo.ts. `--project` will read the project from the database
+ * once the quality service provides `AuditReportData`; until then it fails with exit code 2 and
+ * says so.
+ *
+ * Exit codes: 0 success, 1 unexpected failure (stack printed), 2 bad usage or input.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+import { renderAuditReport } from '../modules/quality/report/render-audit-report';
+import { CliError } from './cli-error';
+import { buildDemoReportData } from './report-demo';
+
+export const REPORT_USAGE = `Usage: npm run report -- --demo [<dataset folder>] [--out <file.html>]
+       npm run report -- --project <id> [--out <file.html>]
+
+Writes the quality audit report as one self-contained HTML file.
+
+Options:
+  --demo [folder]   render a dataset folder (labels.csv, gold.csv) without a database;
+                    default test/fixtures/datasets/s4_dog
+  --project <id>    render a project from the database (not available yet)
+  --out <file>      where to write (default reports/audit-<project>.html)
+  -h, --help        show this help
+`;
+
+const DEFAULT_DEMO = join(__dirname, '..', '..', 'test', 'fixtures', 'datasets', 's4_dog');
+
+/** Parsed command line. */
+interface ReportArgs {
+  readonly demo: string | null;
+  readonly project: string | null;
+  readonly out: string | null;
+}
+
+/** Runs the command with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: readonly string[], now: () => number = Date.now): Promise<number> {
+  try {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(REPORT_USAGE);
+      return 0;
+    }
+    const args = parseArgs(argv);
+    if (args.project !== null) {
+      throw new CliError(
+        'reading a project from the database is not wired yet: the quality service does not ' +
+          'provide AuditReportData so far. Use --demo to render a dataset.',
+      );
+    }
+    const folder = resolve(args.demo ?? DEFAULT_DEMO);
+    const data = buildDemoReportData(folder, { generatedAt: now() });
+    const html = renderAuditReport(data);
+    const out = resolve(args.out ?? join('reports', `audit-${data.project.id}.html`));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, html);
+    process.stdout.write(
+      `wrote ${out} (${Math.round(html.length / 1024)} KiB): ${data.summary.answers} answers, ` +
+        `${data.summary.workers} workers, ${data.ruleEvents.length} rule events\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError) {
+      process.stderr.write(`report: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`report: unexpected error\n${(error as Error)?.stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+function parseArgs(argv: readonly string[]): ReportArgs {
+  let demo: string | null = null;
+  let demoFlag = false;
+  let project: string | null = null;
+  let out: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const next = argv[i + 1];
+    switch (arg) {
+      case '--demo':
+        demoFlag = true;
+        if (next !== undefined && !next.startsWith('--')) {
+          demo = next;
+          i++;
+        }
+        break;
+      case '--project':
+        if (next === undefined || next.startsWith('--'))
+          throw new CliError('--project needs an id');
+        project = next;
+        i++;
+        break;
+      case '--out':
+        if (next === undefined || next.startsWith('--'))
+          throw new CliError('--out needs a file name');
+        out = next;
+        i++;
+        break;
+      default:
+        throw new CliError(`unknown argument "${arg}"\n\n${REPORT_USAGE}`);
+    }
+  }
+  if (demoFlag === (project !== null)) {
+    throw new CliError(`give exactly one of --demo or --project\n\n${REPORT_USAGE}`);
+  }
+  return { demo, project, out };
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then(code => {
+    process.exitCode = code;
+  });
+}
