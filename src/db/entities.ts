@@ -1,5 +1,3 @@
-import { AggregationRun } from '../modules/aggregation/aggregation-run.entity';
-import { WorkerQuality } from '../modules/aggregation/worker-quality.entity';
 import { Assignment } from '../modules/assignments/assignment.entity';
 import { ApiKey } from '../modules/auth/api-key.entity';
 import { User } from '../modules/auth/user.entity';
@@ -39,8 +37,6 @@ export const ENTITIES = [
   PayoutAccount,
   Payout,
   StripeEvent,
-  AggregationRun,
-  WorkerQuality,
   ModelVersion,
   Prediction,
   PrelabelRun,
