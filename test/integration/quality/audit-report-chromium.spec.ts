@@ -3,9 +3,10 @@
  * s4_dog fixture (real answers, Dawid–Skene, agreement, a dry-run of the demo rules).
  *
  * Needs Chromium (Debian package `chromium`, or CHROMIUM_PATH): without it this test fails, it
- * does not skip. The last screenshot and HTML stay in $TMPDIR/quorum-audit-report/ for a look.
+ * does not skip. Each run works in its own temporary folder; the demo's screenshot and HTML are
+ * then copied to $TMPDIR/quorum-audit-report/ (outside git) for a look.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,7 +16,7 @@ import { hostileReportData } from '../../fixtures/quality/audit-report-data';
 import { dumpDom, findChromium, screenshot } from './chromium';
 import { countPixels, decodePng, pixelAt } from './png';
 
-const OUT = join(tmpdir(), 'quorum-audit-report');
+const KEEP = join(tmpdir(), 'quorum-audit-report');
 const SIZE = { width: 1280, height: 2000 };
 const S4_DOG = join(__dirname, '..', '..', 'fixtures', 'datasets', 's4_dog');
 
@@ -32,7 +33,8 @@ const near =
 
 describe('audit report in headless Chromium', () => {
   const chromium = findChromium();
-  mkdirSync(OUT, { recursive: true });
+  const OUT = mkdtempSync(join(tmpdir(), 'quorum-audit-report-run-'));
+  afterAll(() => rmSync(OUT, { recursive: true, force: true }));
 
   it('renders the s4_dog demo report with its charts', async () => {
     const html = renderAuditReport(
@@ -64,6 +66,10 @@ describe('audit report in headless Chromium', () => {
     expect(countPixels(png, near([37, 99, 235], 25))).toBeGreaterThan(500);
     expect(countPixels(png, near([220, 38, 38], 25))).toBeGreaterThan(100);
     expect(countPixels(png, near([22, 163, 74], 20))).toBeGreaterThan(2000);
+
+    mkdirSync(KEEP, { recursive: true });
+    copyFileSync(pngPath, join(KEEP, 'audit-report.png'));
+    copyFileSync(htmlPath, join(KEEP, 'audit-report.html'));
   }, 120_000);
 
   it('runs none of the payloads hidden in names, labels and reasons, even without the CSP', async () => {

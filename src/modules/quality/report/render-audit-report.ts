@@ -436,7 +436,7 @@ code{font-family:"DejaVu Sans Mono",ui-monospace,Menlo,Consolas,monospace;font-s
 .card{background:#fff;border-radius:12px;padding:14px 16px;box-shadow:0 1px 3px rgba(0,0,0,.07)}
 .card .label{font-size:11.5px;text-transform:uppercase;letter-spacing:.06em;color:#6b7280}
 .card .value{font-size:26px;font-weight:650;margin:2px 0 4px;font-variant-numeric:tabular-nums}
-.card .detail{font-size:12px;color:#4b5563}
+.card .detail{font-size:12px;color:#4b5563;overflow-wrap:anywhere}
 .progress{height:5px;background:#e5e7eb;border-radius:3px;overflow:hidden;margin:2px 0 6px}
 .progress span{display:block;height:100%;background:#16a34a}
 .panel{background:#fff;border-radius:12px;padding:18px 20px;margin-bottom:18px;box-shadow:0 1px 3px rgba(0,0,0,.07)}

@@ -109,7 +109,7 @@ export function accuracyScatter(
 
   const order = { ACTIVE: 0, FLAGGED: 1, BLOCKED: 2 } as const;
   const sorted = [...points].sort((a, b) => order[a.status] - order[b.status]);
-  const labels: { x: number; y: number; name: string; color: string }[] = [];
+  const labels: { x: number; y: number; name: string; color: string; anchor: string }[] = [];
   for (const p of sorted) {
     const color = statusColor(p.status);
     const cx = x(Math.max(1, p.answers));
@@ -123,21 +123,30 @@ export function accuracyScatter(
         '</g>',
     );
     if (p.status !== 'ACTIVE') {
-      labels.push({ x: cx + 7, y: y(p.accuracy) + 4, name: truncate(p.name, 18), color });
+      // Near the right edge the name goes on the left of the dot, so it is not cut off.
+      const leftSide = cx > width - m.right - 110;
+      labels.push({
+        x: leftSide ? cx - 7 : cx + 7,
+        y: y(p.accuracy) + 4,
+        name: truncate(p.name, 18),
+        color,
+        anchor: leftSide ? 'end' : 'start',
+      });
     }
   }
   // Names of flagged and blocked workers, nudged down so that nearby labels do not overlap.
   labels.sort((a, b) => a.y - b.y || a.x - b.x);
   for (let i = 0; i < labels.length; i++) {
     for (let j = 0; j < i; j++) {
-      if (Math.abs(labels[i].x - labels[j].x) < 90 && labels[i].y - labels[j].y < 12) {
+      const sameSide = labels[i].anchor === labels[j].anchor;
+      if (sameSide && Math.abs(labels[i].x - labels[j].x) < 90 && labels[i].y - labels[j].y < 12) {
         labels[i].y = labels[j].y + 12;
       }
     }
   }
   for (const label of labels) {
     parts.push(
-      `<text x="${px(label.x)}" y="${px(label.y)}" font-size="10.5" fill="${label.color}" ${HALO}>${escapeHtml(label.name)}</text>`,
+      `<text x="${px(label.x)}" y="${px(label.y)}" text-anchor="${label.anchor}" font-size="10.5" fill="${label.color}" ${HALO}>${escapeHtml(label.name)}</text>`,
     );
   }
   parts.push(line(m.left, height - m.bottom, width - m.right, height - m.bottom, COLORS.axis));
