@@ -20,6 +20,9 @@ import { DatabaseJobQueue } from './modules/jobs/database-job-queue';
 import { Scheduler } from './modules/jobs/scheduler';
 import { WorkerBlockResolver } from './modules/workers/worker-block.resolver';
 import { WorkerBlockService } from './modules/workers/worker-block.service';
+import { PrelabelResolver } from './modules/prelabel/prelabel.resolver';
+import { PrelabelService } from './modules/prelabel/prelabel.service';
+import { TrainingService } from './modules/prelabel/training.service';
 
 type Constructor<T = unknown> = abstract new (...args: never[]) => T;
 
@@ -57,6 +60,9 @@ export interface Services {
   readonly scheduler: Scheduler;
   readonly assignments: AssignmentService;
   readonly workerBlocks: WorkerBlockService;
+  /** Pre-label models, pre-labeling runs and training (docs/prelabel.md). */
+  readonly prelabels: PrelabelService;
+  readonly training: TrainingService;
 }
 
 export function buildContainer(
@@ -77,6 +83,9 @@ export function buildContainer(
   const assignments = new AssignmentService(db, events, { rng: secureUniformRng });
   registerAssignmentJobs(jobs, assignments, config.jobs);
   const workerBlocks = new WorkerBlockService(db, events);
+  const prelabels = new PrelabelService(db, projects, jobs);
+  prelabels.registerJobs();
+  const training = new TrainingService(db, projects, prelabels);
 
   container.register(AuthResolver, new AuthResolver(auth));
   container.register(ProjectResolver, new ProjectResolver(projects));
@@ -84,6 +93,7 @@ export function buildContainer(
   container.register(ProjectTasksResolver, new ProjectTasksResolver(tasks));
   container.register(AssignmentResolver, new AssignmentResolver(assignments));
   container.register(WorkerBlockResolver, new WorkerBlockResolver(workerBlocks));
+  container.register(PrelabelResolver, new PrelabelResolver(prelabels, training));
 
   return {
     container,
@@ -98,6 +108,8 @@ export function buildContainer(
       scheduler,
       assignments,
       workerBlocks,
+      prelabels,
+      training,
     },
   };
 }

@@ -5,6 +5,7 @@ import { ProjectResolver } from '../modules/projects/project.resolver';
 import { ProjectTasksResolver, TaskResolver } from '../modules/tasks/task.resolver';
 import { AssignmentResolver } from '../modules/assignments/assignment.resolver';
 import { WorkerBlockResolver } from '../modules/workers/worker-block.resolver';
+import { PrelabelResolver } from '../modules/prelabel/prelabel.resolver';
 import { authChecker } from './auth-checker';
 
 /** Every resolver class of the API. */
@@ -16,6 +17,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ProjectTasksResolver,
   AssignmentResolver,
   WorkerBlockResolver,
+  PrelabelResolver,
 ];
 
 /**

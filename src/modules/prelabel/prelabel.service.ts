@@ -468,6 +468,24 @@ export function modelError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/**
+ * The bytes of a base64 model upload. Anything but standard base64 is MODEL_CORRUPT: a lenient
+ * decoder would skip stray characters and hand onnxruntime a silently different file.
+ */
+export function decodeModelBase64(text: string): Uint8Array {
+  const compact = text.replace(/\s+/g, '');
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
+    throw new AppError(
+      'The model could not be loaded: modelBase64 is not base64',
+      'MODEL_CORRUPT',
+      {
+        reason: 'not base64',
+      },
+    );
+  }
+  return Buffer.from(compact, 'base64');
+}
+
 function parseSpec(input: unknown): FeaturizerSpec {
   try {
     return parseFeaturizerSpec(input);
