@@ -21,6 +21,10 @@ import { queryLimitRules } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { createMetrics } from './http/metrics';
 import { authenticate, createPassport } from './modules/auth/passport';
+import {
+  createStripeWebhookRouter,
+  STRIPE_WEBHOOK_PATH,
+} from './modules/payments/stripe-webhook.route';
 
 /** Things tests and embedders may swap; production uses the defaults. */
 export interface AppOverrides {
@@ -88,6 +92,16 @@ export async function createApp(
     }),
   );
   app.use(metrics.httpMiddleware);
+  // Stripe signs the exact bytes it sends: this route reads the raw body, so it is mounted
+  // before any JSON parser can consume it.
+  app.use(
+    STRIPE_WEBHOOK_PATH,
+    createStripeWebhookRouter(services.stripeWebhooks, {
+      clock,
+      logger,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+    }),
+  );
 
   app.get('/healthz', async (_req, res) => {
     try {

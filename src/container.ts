@@ -20,6 +20,21 @@ import { DatabaseJobQueue } from './modules/jobs/database-job-queue';
 import { Scheduler } from './modules/jobs/scheduler';
 import { WorkerBlockResolver } from './modules/workers/worker-block.resolver';
 import { WorkerBlockService } from './modules/workers/worker-block.service';
+import { LedgerService } from './modules/ledger/ledger.service';
+import { EscrowService } from './modules/payments/escrow.service';
+import { FundingService } from './modules/payments/funding.service';
+import { MoneyQueryService } from './modules/payments/money-query.service';
+import {
+  registerPaymentHooks,
+  registerPaymentJobs,
+  registerPaymentSubscribers,
+} from './modules/payments/payments.hooks';
+import { PaymentsResolver } from './modules/payments/payments.resolver';
+import { PayoutService } from './modules/payments/payout.service';
+import { ReconciliationService } from './modules/payments/reconciliation.service';
+import { createPaymentProvider } from './modules/payments/strategies/create-payment-provider';
+import type { PaymentProvider } from './modules/payments/strategies/payment-provider';
+import { StripeWebhookService } from './modules/payments/stripe-webhook.service';
 import { PrelabelResolver } from './modules/prelabel/prelabel.resolver';
 import { PrelabelService } from './modules/prelabel/prelabel.service';
 import { TrainingService } from './modules/prelabel/training.service';
@@ -60,6 +75,14 @@ export interface Services {
   readonly scheduler: Scheduler;
   readonly assignments: AssignmentService;
   readonly workerBlocks: WorkerBlockService;
+  /** Money (docs/money.md): the ledger, its flows, Stripe and the webhook. */
+  readonly ledger: LedgerService;
+  readonly paymentProvider: PaymentProvider;
+  readonly escrow: EscrowService;
+  readonly fundings: FundingService;
+  readonly payouts: PayoutService;
+  readonly stripeWebhooks: StripeWebhookService;
+  readonly reconciliation: ReconciliationService;
   /** Pre-label models, pre-labeling runs and training (docs/prelabel.md). */
   readonly prelabels: PrelabelService;
   readonly training: TrainingService;
@@ -83,6 +106,27 @@ export function buildContainer(
   const assignments = new AssignmentService(db, events, { rng: secureUniformRng });
   registerAssignmentJobs(jobs, assignments, config.jobs);
   const workerBlocks = new WorkerBlockService(db, events);
+  const ledger = new LedgerService(db);
+  const paymentProvider = createPaymentProvider(config);
+  const escrow = new EscrowService(db, ledger, idempotency, config.payments.platformFeeBps);
+  const fundings = new FundingService(db, ledger, idempotency, paymentProvider);
+  const payouts = new PayoutService(
+    db,
+    ledger,
+    idempotency,
+    paymentProvider,
+    // The claim outlives a Stripe call that times out, so only a crashed sender is overtaken.
+    {
+      minimumAmount: config.payments.payoutMinimumAmount,
+      claimMs: 4 * config.payments.stripeTimeoutMs,
+    },
+    logger,
+  );
+  const stripeWebhooks = new StripeWebhookService(db, paymentProvider, fundings, payouts, logger);
+  const reconciliation = new ReconciliationService(db, ledger, paymentProvider);
+  registerPaymentHooks(projects, tasks, escrow);
+  registerPaymentSubscribers(events, escrow, logger);
+  registerPaymentJobs(jobs, { escrow, payouts }, config.payments);
   const prelabels = new PrelabelService(db, projects, jobs);
   prelabels.registerJobs();
   const training = new TrainingService(db, projects, prelabels);
@@ -93,6 +137,16 @@ export function buildContainer(
   container.register(ProjectTasksResolver, new ProjectTasksResolver(tasks));
   container.register(AssignmentResolver, new AssignmentResolver(assignments));
   container.register(WorkerBlockResolver, new WorkerBlockResolver(workerBlocks));
+  container.register(
+    PaymentsResolver,
+    new PaymentsResolver(
+      new MoneyQueryService(db, ledger),
+      fundings,
+      escrow,
+      payouts,
+      reconciliation,
+    ),
+  );
   container.register(PrelabelResolver, new PrelabelResolver(prelabels, training));
 
   return {
@@ -108,6 +162,13 @@ export function buildContainer(
       scheduler,
       assignments,
       workerBlocks,
+      ledger,
+      paymentProvider,
+      escrow,
+      fundings,
+      payouts,
+      stripeWebhooks,
+      reconciliation,
       prelabels,
       training,
     },

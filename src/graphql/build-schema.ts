@@ -5,6 +5,7 @@ import { ProjectResolver } from '../modules/projects/project.resolver';
 import { ProjectTasksResolver, TaskResolver } from '../modules/tasks/task.resolver';
 import { AssignmentResolver } from '../modules/assignments/assignment.resolver';
 import { WorkerBlockResolver } from '../modules/workers/worker-block.resolver';
+import { PaymentsResolver } from '../modules/payments/payments.resolver';
 import { PrelabelResolver } from '../modules/prelabel/prelabel.resolver';
 import { authChecker } from './auth-checker';
 
@@ -17,6 +18,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ProjectTasksResolver,
   AssignmentResolver,
   WorkerBlockResolver,
+  PaymentsResolver,
   PrelabelResolver,
 ];
 

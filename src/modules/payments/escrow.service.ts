@@ -66,12 +66,12 @@ export class EscrowService {
   /**
    * Tops a running project's escrow up to its current requirement (after tasks were added or
    * `maxOverlap` raised), or fails with INSUFFICIENT_BALANCE. Reservations are cumulative: what
-   * approvals spent still counts as reserved, so this only ever asks for the growth. A DRAFT,
-   * COMPLETED or ARCHIVED project reserves nothing.
+   * approvals spent still counts as reserved, so this only ever asks for the growth. Only ACTIVE
+   * and PAUSED projects hold escrow: a DRAFT reserves at launch, a closed project never again.
    */
   async ensureEscrow(tx: RequestContext, project: Project): Promise<EscrowReservation> {
     const none = { required: 0, reservedBefore: 0, reserved: 0 };
-    if (project.status === ProjectStatus.COMPLETED || project.status === ProjectStatus.ARCHIVED) {
+    if (project.status !== ProjectStatus.ACTIVE && project.status !== ProjectStatus.PAUSED) {
       return none;
     }
     const manager = this.db.manager(tx);

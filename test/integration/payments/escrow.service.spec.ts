@@ -50,7 +50,7 @@ describe(EscrowService.name, () => {
     });
   }
 
-  /** Launch as the projects module does: lock the row, reserve, set ACTIVE, one transaction. */
+  /** Launch as the projects module does: lock the row, save ACTIVE, reserve, one transaction. */
   async function launch(project: Project) {
     return money.db.withTransaction(moneyContext(null), async tx => {
       const locked = await money.db
@@ -59,9 +59,9 @@ describe(EscrowService.name, () => {
         .where('p.id = :id', { id: project.id })
         .setLock('pessimistic_write')
         .getOneOrFail();
-      const reservation = await money.escrow.reserveForLaunch(tx, locked);
-      await money.db.repo(tx, Project).update({ id: project.id }, { status: ProjectStatus.ACTIVE });
-      return reservation;
+      locked.status = ProjectStatus.ACTIVE;
+      await money.db.repo(tx, Project).save(locked);
+      return money.escrow.reserveForLaunch(tx, locked);
     });
   }
 

@@ -132,7 +132,7 @@ export interface ProviderBalanceTransaction {
   readonly amount: number;
   readonly fee: number;
   readonly currency: string;
-  /** The object behind it: ch_…, tr_…, trr_… */
+  /** The object behind it: ch_… for a charge, tr_… for a transfer and for a transfer's reversal. */
   readonly sourceId: string | null;
   readonly created: Date;
 }

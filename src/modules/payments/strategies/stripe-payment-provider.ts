@@ -244,6 +244,8 @@ export class StripePaymentProvider implements PaymentProvider {
   async *listBalanceTransactions(since: Date | null): AsyncIterable<ProviderBalanceTransaction> {
     const list = this.stripe.balanceTransactions.list({
       limit: 100,
+      // The source object, so a transfer reversal names the transfer it reversed.
+      expand: ['data.source'],
       ...(since ? { created: { gte: Math.floor(since.getTime() / 1000) } } : {}),
     });
     try {
@@ -254,7 +256,7 @@ export class StripePaymentProvider implements PaymentProvider {
           amount: txn.amount,
           fee: txn.fee,
           currency: txn.currency,
-          sourceId: idOf(txn.source),
+          sourceId: sourceIdOf(txn.source),
           created: new Date(txn.created * 1000),
         };
       }
@@ -325,6 +327,14 @@ function transferOf(transfer: Stripe.Transfer): ProviderTransfer {
     transferGroup: transfer.transfer_group ?? null,
     metadata: { ...transfer.metadata },
   };
+}
+
+/** A balance transaction's source; for a transfer reversal, the transfer it reversed. */
+function sourceIdOf(source: Stripe.BalanceTransaction['source']): string | null {
+  if (source && typeof source === 'object' && source.object === 'transfer_reversal') {
+    return idOf((source as Stripe.TransferReversal).transfer);
+  }
+  return idOf(source as string | { id: string } | null);
 }
 
 /** The id of an expandable field, whether Stripe sent the id or the object. */
