@@ -1,0 +1,453 @@
+/**
+ * Serving benchmark (a script, not a test: speed goals live here, never in timed tests).
+ *
+ *   npm run bench:serve [-- --workers 200 --seconds 20 --tasks 20000 --overlap 3 --pool 20
+ *                          --pgbench-clients 16 --pgbench-seconds 10 --pgbench-scale 16 --keep-db]
+ *
+ * 1. Creates a fresh database on the PostgreSQL of BENCH_PG_ADMIN_URL (default
+ *    postgres://postgres@127.0.0.1:5432/test) and starts the real app on it (createApp: migrations,
+ *    express, Apollo, the job scheduler) on a free port.
+ * 2. Seeds a requester, an ACTIVE single-choice project with `--tasks` tasks at fixed overlap
+ *    `--overlap`, and `--workers` worker accounts with JWTs (rows inserted directly: sign-up's
+ *    Argon2 hashing is not what is measured).
+ * 3. Runs every virtual worker concurrently for `--seconds`: nextAssignment → submitAssignment
+ *    over HTTP (GraphQL POSTs on keep-alive connections, one socket per worker), recording each
+ *    call's latency. The virtual workers run in a worker thread, so their HTTP clients do not
+ *    compete with the server for its event loop (they still share the machine's cores). Prints throughput (leased + submitted assignments per second) and p50/p95/p99
+ *    latency per operation.
+ * 4. Checks the invariants in SQL (`findInvariantViolations`: no task answered twice by a worker,
+ *    no task over its overlap, counters equal a recount, …) and that every acknowledged answer is
+ *    a stored, counted row; prints any violation. Exit code 1 on a violation.
+ * 5. Closes the app, initialises a pgbench schema in the same database and runs pgbench
+ *    tpcb-like (`-c 16 -T 10` by default) to show what the database itself sustains here.
+ *
+ * The database is dropped at the end unless --keep-db.
+ */
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { Client } from 'pg';
+import { createApp, type QuorumApp } from '../src/app';
+import { createLogger } from '../src/common/logger';
+import { RequestContext } from '../src/common/request-context';
+import { loadConfig } from '../src/config/load-config';
+import { findInvariantViolations } from '../src/modules/assignments/assignment-invariants';
+import { Role } from '../src/modules/auth/role';
+import { User } from '../src/modules/auth/user.entity';
+
+const { values: flags } = parseArgs({
+  // The load thread re-loads this file; it takes its input from workerData, not from flags.
+  args: isMainThread ? process.argv.slice(2) : [],
+  options: {
+    workers: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '20' },
+    tasks: { type: 'string', default: '20000' },
+    overlap: { type: 'string', default: '3' },
+    pool: { type: 'string', default: '20' },
+    'pgbench-clients': { type: 'string', default: '16' },
+    'pgbench-seconds': { type: 'string', default: '10' },
+    'pgbench-scale': { type: 'string', default: '16' },
+    'keep-db': { type: 'boolean', default: false },
+  },
+});
+const WORKERS = positive('workers');
+const SECONDS = positive('seconds');
+const TASKS = positive('tasks');
+const OVERLAP = positive('overlap');
+const POOL = positive('pool');
+const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+function positive(name: keyof typeof flags): number {
+  const value = Number(flags[name]);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+
+const NEXT = `mutation Next($projectId: ID) {
+  nextAssignment(projectId: $projectId) { id expiresAt task { id payload labelSchema { labels { key } } } }
+}`;
+const SUBMIT = `mutation Submit($input: SubmitAssignmentInput!) {
+  submitAssignment(input: $input) { id status }
+}`;
+
+/** GraphQL over one keep-alive agent; resolves with the parsed body and the latency. */
+class GraphQLHttpClient {
+  private readonly agent: http.Agent;
+  private readonly url: URL;
+
+  constructor(baseUrl: string, sockets: number) {
+    this.url = new URL('/graphql', baseUrl);
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
+  }
+
+  request(
+    token: string,
+    query: string,
+    variables: Record<string, unknown>,
+  ): Promise<{ body: GraphQLBody; ms: number }> {
+    const payload = JSON.stringify({ query, variables });
+    const started = process.hrtime.bigint();
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        this.url,
+        {
+          method: 'POST',
+          agent: this.agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+            authorization: `Bearer ${token}`,
+          },
+        },
+        res => {
+          const chunks: Buffer[] = [];
+          res.on('data', chunk => chunks.push(chunk));
+          res.on('end', () => {
+            const ms = Number(process.hrtime.bigint() - started) / 1e6;
+            try {
+              resolve({ body: JSON.parse(Buffer.concat(chunks).toString('utf8')), ms });
+            } catch (error) {
+              reject(error);
+            }
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+interface GraphQLBody {
+  data?: Record<string, any> | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+/** Latencies and outcomes per operation. */
+class Recorder {
+  readonly latencies = new Map<string, number[]>();
+  readonly errors = new Map<string, number>();
+
+  record(operation: string, ms: number): void {
+    const list = this.latencies.get(operation) ?? [];
+    list.push(ms);
+    this.latencies.set(operation, list);
+  }
+
+  error(operation: string, code: string): void {
+    const key = `${operation}: ${code}`;
+    this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function databaseUrl(name: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function findPgbench(): string {
+  try {
+    return execFileSync('which', ['pgbench'], { encoding: 'utf8' }).trim();
+  } catch {
+    for (const version of ['18', '17', '16', '15']) {
+      const path = `/usr/lib/postgresql/${version}/bin/pgbench`;
+      if (existsSync(path)) return path;
+    }
+    throw new Error('pgbench not found (install the PostgreSQL client tools)');
+  }
+}
+
+async function seed(app: QuorumApp) {
+  const manager = app.dataSource.manager;
+  const [requester] = await manager.query(
+    `INSERT INTO users (email, display_name, roles) VALUES ($1, 'Bench Labs', '{REQUESTER}') RETURNING id`,
+    [`bench-requester-${process.pid}@example.test`],
+  );
+  const [project] = await manager.query(
+    `INSERT INTO projects (owner_id, name, instructions, status, label_schema, reward_amount, currency,
+       min_overlap, max_overlap, gold_rate, assignment_duration_seconds, auto_approval_delay_seconds,
+       launched_at)
+     VALUES ($1, 'Bench: cats and dogs', 'Pick the animal.', 'ACTIVE', $2::jsonb, 5, 'usd', $3, $3, 0,
+       600, 86400, now())
+     RETURNING id`,
+    [
+      requester.id,
+      JSON.stringify({
+        kind: 'SINGLE_CHOICE',
+        labels: [
+          { key: 'cat', displayName: 'Cat' },
+          { key: 'dog', displayName: 'Dog' },
+        ],
+      }),
+      OVERLAP,
+    ],
+  );
+  await manager.query(
+    `INSERT INTO tasks (project_id, external_id, payload)
+     SELECT $1, 'item-' || n, jsonb_build_object('n', n, 'text', 'Item ' || n)
+     FROM generate_series(1, $2) AS n`,
+    [project.id, TASKS],
+  );
+  await manager.query('ANALYZE');
+  const workerRows: Array<{ id: string }> = await manager.query(
+    `INSERT INTO users (email, display_name, roles)
+     SELECT 'bench-worker-' || n || '-' || $2 || '@example.test', 'worker ' || n, '{WORKER}'
+     FROM generate_series(1, $1) AS n RETURNING id`,
+    [WORKERS, process.pid],
+  );
+  const ctx = RequestContext.create({ clock: app.clock });
+  const tokens = workerRows.map(row => {
+    const user = Object.assign(new User(), { id: row.id, roles: [Role.WORKER] });
+    return app.services.auth.issueToken(ctx, user).token;
+  });
+  return { projectId: project.id as string, tokens };
+}
+
+interface LoadInput {
+  readonly baseUrl: string;
+  readonly projectId: string;
+  readonly tokens: string[];
+  readonly seconds: number;
+}
+
+interface LoadResult {
+  readonly latencies: Record<string, number[]>;
+  readonly errors: Record<string, number>;
+  readonly acknowledged: string[];
+  readonly leased: number;
+  readonly empty: number;
+  readonly elapsedSeconds: number;
+}
+
+/** The virtual workers' loop: runs in a worker thread, so the clients do not eat the server's CPU. */
+async function generateLoad(input: LoadInput): Promise<LoadResult> {
+  const client = new GraphQLHttpClient(input.baseUrl, input.tokens.length);
+  const recorder = new Recorder();
+  const acknowledged: string[] = [];
+  let leased = 0;
+  let empty = 0;
+  const deadline = performance.now() + input.seconds * 1000;
+
+  const worker = async (token: string) => {
+    while (performance.now() < deadline) {
+      const next = await client.request(token, NEXT, { projectId: input.projectId });
+      recorder.record('nextAssignment', next.ms);
+      const lease = next.body.data?.nextAssignment;
+      if (next.body.errors?.length) {
+        recorder.error('nextAssignment', next.body.errors[0].extensions?.code ?? 'unknown');
+        continue;
+      }
+      if (!lease) {
+        empty++;
+        continue;
+      }
+      leased++;
+      const labels = lease.task.labelSchema.labels as Array<{ key: string }>;
+      const answer = labels[(lease.task.payload.n as number) % labels.length].key;
+      const submit = await client.request(token, SUBMIT, {
+        input: { assignmentId: lease.id, answer: { labels: [answer] }, clientDurationMs: 1500 },
+      });
+      recorder.record('submitAssignment', submit.ms);
+      if (submit.body.errors?.length) {
+        recorder.error('submitAssignment', submit.body.errors[0].extensions?.code ?? 'unknown');
+      } else {
+        acknowledged.push(submit.body.data!.submitAssignment.id);
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(input.tokens.map(worker));
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  client.close();
+  return {
+    latencies: Object.fromEntries(recorder.latencies),
+    errors: Object.fromEntries(recorder.errors),
+    acknowledged,
+    leased,
+    empty,
+    elapsedSeconds,
+  };
+}
+
+/** Runs `generateLoad` in a worker thread (this file, loaded through bin/register-swc.js). */
+function runWorkers(input: LoadInput): Promise<LoadResult> {
+  const register = join(__dirname, '../bin/register-swc.js');
+  const bootstrap = `require(${JSON.stringify(register)});\nrequire(${JSON.stringify(__filename)});`;
+  return new Promise((resolve, reject) => {
+    const thread = new Worker(bootstrap, { eval: true, workerData: input });
+    thread.once('message', resolve);
+    thread.once('error', reject);
+    thread.once('exit', code => {
+      if (code !== 0) reject(new Error(`load thread exited with code ${code}`));
+    });
+  });
+}
+
+async function checkInvariants(app: QuorumApp, projectId: string, acknowledged: string[]) {
+  const problems: string[] = [];
+  for (const violation of await findInvariantViolations(app.dataSource.manager)) {
+    problems.push(
+      `${violation.invariant}: ${violation.count} rows, e.g. ${JSON.stringify(violation.examples)}`,
+    );
+  }
+  const [counts] = await app.dataSource.query(
+    `SELECT count(*) FILTER (WHERE status = 'LEASED')::int AS leased,
+            count(*) FILTER (WHERE status IN ('SUBMITTED', 'APPROVED') AND counted)::int AS counted,
+            count(*)::int AS total
+     FROM assignments WHERE project_id = $1`,
+    [projectId],
+  );
+  const stored: Array<{ id: string }> = await app.dataSource.query(
+    `SELECT id FROM assignments WHERE id = ANY($1::uuid[]) AND status IN ('SUBMITTED', 'APPROVED') AND counted`,
+    [acknowledged],
+  );
+  if (stored.length !== acknowledged.length) {
+    problems.push(
+      `acknowledged answers lost: ${acknowledged.length - stored.length} of ${acknowledged.length}`,
+    );
+  }
+  return { problems, counts };
+}
+
+function runPgbench(database: string) {
+  const pgbench = findPgbench();
+  const admin = new URL(ADMIN_URL);
+  const connection = [
+    '-h',
+    admin.hostname,
+    '-p',
+    admin.port || '5432',
+    '-U',
+    decodeURIComponent(admin.username || 'postgres'),
+  ];
+  const scale = flags['pgbench-scale']!;
+  execFileSync(pgbench, [...connection, '-i', '-q', '-s', scale, database], { stdio: 'pipe' });
+  const output = execFileSync(
+    pgbench,
+    [
+      ...connection,
+      '-b',
+      'tpcb-like',
+      '-c',
+      flags['pgbench-clients']!,
+      '-j',
+      String(Math.min(Number(flags['pgbench-clients']), availableParallelism())),
+      '-T',
+      flags['pgbench-seconds']!,
+      database,
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(output)?.[1];
+  const latency = /latency average = ([\d.]+) ms/.exec(output)?.[1];
+  return { tps: tps ? Number(tps) : NaN, latencyMs: latency ? Number(latency) : NaN, scale };
+}
+
+async function main(): Promise<void> {
+  const database = `quorum_bench_${process.pid}`;
+  await withAdmin(async admin => {
+    await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+    await admin.query(`CREATE DATABASE ${database}`);
+  });
+  let app: QuorumApp | undefined;
+  let failed = false;
+  try {
+    const config = loadConfig({
+      NODE_ENV: 'development',
+      DATABASE_URL: databaseUrl(database),
+      DATABASE_POOL_SIZE: String(POOL),
+      MIGRATIONS_RUN: 'true',
+      LOG_LEVEL: 'warn',
+      JOBS_ENABLED: 'true',
+    });
+    app = await createApp(config, { logger: createLogger('warn') });
+    const baseUrl = await app.listen(0, '127.0.0.1');
+    const { projectId, tokens } = await seed(app);
+    const [{ server_version: version }] = await app.dataSource.query('SHOW server_version');
+
+    process.stdout.write(
+      `bench:serve — ${WORKERS} virtual workers for ${SECONDS} s over HTTP, ${TASKS} tasks × overlap ` +
+        `${OVERLAP}, pool ${POOL}, PostgreSQL ${version}, ${availableParallelism()} CPUs, Node ${process.version}\n`,
+    );
+    const run = await runWorkers({ baseUrl, projectId, tokens, seconds: SECONDS });
+    const submitted = run.acknowledged.length;
+    process.stdout.write(
+      `\nthroughput: ${((run.leased + submitted) / run.elapsedSeconds).toFixed(0)} assignments/s ` +
+        `(leased + submitted; ${run.leased} leased, ${submitted} submitted in ` +
+        `${run.elapsedSeconds.toFixed(1)} s; ${run.empty} empty nextAssignment answers)\n`,
+    );
+    process.stdout.write('\noperation          calls      p50 ms   p95 ms   p99 ms   max ms\n');
+    for (const [operation, latencies] of Object.entries(run.latencies)) {
+      const sorted = [...latencies].sort((a, b) => a - b);
+      process.stdout.write(
+        `${operation.padEnd(18)} ${String(sorted.length).padStart(6)} ` +
+          [50, 95, 99, 100].map(p => percentile(sorted, p).toFixed(1).padStart(8)).join(' ') +
+          '\n',
+      );
+    }
+    for (const [key, count] of Object.entries(run.errors)) {
+      process.stdout.write(`error ${key}: ${count}\n`);
+    }
+
+    const { problems, counts } = await checkInvariants(app, projectId, run.acknowledged);
+    process.stdout.write(
+      `\ninvariants: ${counts.total} assignments (${counts.counted} counted, ${counts.leased} still leased)` +
+        (problems.length === 0 ? ' — all hold\n' : '\n'),
+    );
+    for (const problem of problems) process.stdout.write(`VIOLATION ${problem}\n`);
+    failed = problems.length > 0;
+
+    await app.close();
+    app = undefined;
+    const pgbench = runPgbench(database);
+    process.stdout.write(
+      `\npgbench tpcb-like, same database (scale ${pgbench.scale}, -c ${flags['pgbench-clients']} ` +
+        `-T ${flags['pgbench-seconds']}): ${pgbench.tps.toFixed(0)} tps, ` +
+        `latency average ${pgbench.latencyMs.toFixed(1)} ms\n`,
+    );
+  } finally {
+    await app?.close();
+    if (!flags['keep-db']) {
+      await withAdmin(admin => admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    } else {
+      process.stdout.write(`kept database ${database}\n`);
+    }
+  }
+  if (failed) process.exitCode = 1;
+}
+
+if (isMainThread) {
+  main().catch(error => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+} else {
+  void generateLoad(workerData as LoadInput).then(result => parentPort!.postMessage(result));
+}
