@@ -15,6 +15,7 @@ export enum JobStatus {
  */
 @Entity({ name: 'jobs' })
 @Index('jobs_due_idx', ['runAt'], { where: `"status" = 'PENDING'` })
+@Index('jobs_running_lock_idx', ['lockedUntil'], { where: `"status" = 'RUNNING'` })
 @Index('jobs_unique_pending_key', ['uniqueKey'], {
   unique: true,
   where: `"unique_key" IS NOT NULL AND "status" IN ('PENDING', 'RUNNING')`,
