@@ -11,7 +11,10 @@
  * one answer. Crowd-kit's reference accuracies and fit times are parsed from FOLDER/README.md's
  * tables, so the comparison always uses the figures shipped with the data. Fit time is the time of
  * the method call alone (no file reading), in this process, first call per (method, dataset)
- * unless --repeat N (then the median of N); crowd-kit's are fit-only too.
+ * unless --repeat N (then the median of N); crowd-kit's are fit-only too. The speed goal is
+ * judged on the CPU time of the fit (user + system of this process): every method here runs on
+ * one thread, so on an idle machine it equals wall time, and on a machine shared with other
+ * jobs it is not inflated by waiting for a core. Wall time is printed next to it.
  *
  * Goals checked:
  *   1. Dawid–Skene accuracy ≥ crowd-kit's DS − 0.002 on every dataset, judged on crowd-kit's
@@ -130,7 +133,10 @@ interface Row {
   readonly dataset: string;
   readonly answers: number;
   readonly accuracy: Map<AggregatorName, number>;
+  /** Wall-clock fit time. */
   readonly milliseconds: Map<AggregatorName, number>;
+  /** CPU time of this process during the fit (user + system). */
+  readonly cpuMilliseconds: Map<AggregatorName, number>;
   /** Repeated (worker, task) answers the product rule replaced (0: both inputs are the same). */
   readonly replaced: number;
   /** Accuracy with every answer kept, as crowd-kit read the file; only when `replaced` > 0. */
@@ -143,29 +149,35 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Runs each method `repeat` times on one encoded dataset: accuracy and median fit time. */
+/** Runs each method `repeat` times on one encoded dataset: accuracy and median fit times. */
 function evaluate(
   encoded: EncodedResponses,
   methods: AggregatorName[],
   repeat: number,
-): { accuracy: Map<AggregatorName, number>; milliseconds: Map<AggregatorName, number> } {
+): Pick<Row, 'accuracy' | 'milliseconds' | 'cpuMilliseconds'> {
   const accuracy = new Map<AggregatorName, number>();
   const milliseconds = new Map<AggregatorName, number>();
+  const cpuMilliseconds = new Map<AggregatorName, number>();
   for (const method of methods) {
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     let labels: Int32Array | undefined;
     for (let run = 0; run < repeat; run++) {
+      const cpuStart = process.cpuUsage();
       const start = performance.now();
       labels = aggregators[method](encoded.matrix).labels;
       times.push(performance.now() - start);
+      const cpu = process.cpuUsage(cpuStart);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
     }
     milliseconds.set(method, median(times));
+    cpuMilliseconds.set(method, median(cpuTimes));
     if (encoded.gold) {
       accuracy.set(method, goldAccuracy(encoded.matrix, labels!, encoded.gold).accuracy);
     }
     process.stderr.write('.');
   }
-  return { accuracy, milliseconds };
+  return { accuracy, milliseconds, cpuMilliseconds };
 }
 
 function runDatasets(folder: string, methods: AggregatorName[], repeat: number): void {
@@ -192,7 +204,7 @@ function runDatasets(folder: string, methods: AggregatorName[], repeat: number):
       gold: existsSync(goldPath) ? goldPath : undefined,
     };
     const encoded = readAnswerFiles(files);
-    const { accuracy, milliseconds } = evaluate(encoded, methods, repeat);
+    const { accuracy, milliseconds, cpuMilliseconds } = evaluate(encoded, methods, repeat);
     const replaced = encoded.replacedAnswers;
     const accuracyAllAnswers =
       replaced > 0
@@ -204,6 +216,7 @@ function runDatasets(folder: string, methods: AggregatorName[], repeat: number):
       answers: encoded.matrix.task.length,
       accuracy,
       milliseconds,
+      cpuMilliseconds,
       replaced,
       accuracyAllAnswers,
     });
@@ -254,19 +267,22 @@ function printTimes(
   repeat: number,
 ): void {
   console.log(
-    `\nFit time in ms (${repeat > 1 ? `median of ${repeat}` : 'first call'}); ` +
-      'for datasets crowd-kit timed: ours / crowd-kit = speed-up\n',
+    `\nFit time in ms (${repeat > 1 ? `median of ${repeat}` : 'first call'}): CPU time of the fit ` +
+      '(user + system; equals wall time on an idle machine, as every method here runs on one ' +
+      'thread) and, in brackets, wall time. Where crowd-kit timed the dataset: ' +
+      'ours / crowd-kit = speed-up, on CPU time.\n',
   );
   console.log(`| dataset | answers | ${methods.map(m => SHORT_NAMES[m]).join(' | ')} |`);
   console.log(`| --- | ---: |${methods.map(() => ' ---: |').join('')}`);
+  const format = (ms: number) => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
   for (const row of rows) {
     const cells = methods.map(method => {
-      const ours = row.milliseconds.get(method)!;
+      const cpu = row.cpuMilliseconds.get(method)!;
+      const wall = `[${format(row.milliseconds.get(method)!)}]`;
       const theirs = reference.seconds.get(row.dataset)?.get(method);
-      const text = ours < 10 ? ours.toFixed(1) : ours.toFixed(0);
       return theirs === undefined
-        ? text
-        : `${text} / ${(theirs * 1000).toFixed(0)} = ${((theirs * 1000) / ours).toFixed(0)}×`;
+        ? `${format(cpu)} ${wall}`
+        : `${format(cpu)} / ${(theirs * 1000).toFixed(0)} = ${((theirs * 1000) / cpu).toFixed(0)}× ${wall}`;
     });
     console.log(`| ${row.dataset} | ${row.answers.toLocaleString('en')} | ${cells.join(' | ')} |`);
   }
@@ -337,7 +353,7 @@ function printGoals(rows: Row[], methods: AggregatorName[], reference: Reference
         speedups.push({
           dataset: row.dataset,
           method,
-          speedup: (theirs * 1000) / row.milliseconds.get(method)!,
+          speedup: (theirs * 1000) / row.cpuMilliseconds.get(method)!,
         });
       }
     }
@@ -346,7 +362,7 @@ function printGoals(rows: Row[], methods: AggregatorName[], reference: Reference
     const slowest = speedups.reduce((a, b) => (b.speedup < a.speedup ? b : a));
     const misses = speedups.filter(s => s.speedup < SPEED_GOAL);
     console.log(
-      `${verdict(misses.length === 0)} every fit ≥ ${SPEED_GOAL}× faster than crowd-kit's ` +
+      `${verdict(misses.length === 0)} every fit ≥ ${SPEED_GOAL}× faster than crowd-kit's (CPU time) ` +
         `(${speedups.length} timed fits; slowest: ${SHORT_NAMES[slowest.method]} on ` +
         `${slowest.dataset} ${slowest.speedup.toFixed(0)}×)` +
         (misses.length
