@@ -3,7 +3,7 @@ import { CreateMarketplace1795462203495 } from './1795462203495-CreateMarketplac
 import { CreateLedger1795462816957 } from './1795462816957-CreateLedger';
 import { CreatePayments1795463788904 } from './1795463788904-CreatePayments';
 import { CreatePrelabel1795464059025 } from './1795464059025-CreatePrelabel';
-import { AddJobsRunningIndex1795464972489 } from './1795464972489-AddJobsRunningIndex';
+import { CreateAggregation1795464433006 } from './1795464433006-CreateAggregation';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -16,5 +16,5 @@ export const MIGRATIONS: Function[] = [
   CreateLedger1795462816957,
   CreatePayments1795463788904,
   CreatePrelabel1795464059025,
-  AddJobsRunningIndex1795464972489,
+  CreateAggregation1795464433006,
 ];

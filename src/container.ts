@@ -20,6 +20,12 @@ import { DatabaseJobQueue } from './modules/jobs/database-job-queue';
 import { Scheduler } from './modules/jobs/scheduler';
 import { WorkerBlockResolver } from './modules/workers/worker-block.resolver';
 import { WorkerBlockService } from './modules/workers/worker-block.service';
+import { registerAggregationJobs } from './modules/aggregation/aggregation.jobs';
+import {
+  AggregationResolver,
+  ProjectAggregationResolver,
+} from './modules/aggregation/aggregation.resolver';
+import { AggregationService } from './modules/aggregation/aggregation.service';
 import { LedgerService } from './modules/ledger/ledger.service';
 import { EscrowService } from './modules/payments/escrow.service';
 import { FundingService } from './modules/payments/funding.service';
@@ -75,6 +81,8 @@ export interface Services {
   readonly scheduler: Scheduler;
   readonly assignments: AssignmentService;
   readonly workerBlocks: WorkerBlockService;
+  /** Aggregation runs, results and worker quality (docs/aggregation.md). */
+  readonly aggregation: AggregationService;
   /** Money (docs/money.md): the ledger, its flows, Stripe and the webhook. */
   readonly ledger: LedgerService;
   readonly paymentProvider: PaymentProvider;
@@ -106,6 +114,8 @@ export function buildContainer(
   const assignments = new AssignmentService(db, events, { rng: secureUniformRng });
   registerAssignmentJobs(jobs, assignments, config.jobs);
   const workerBlocks = new WorkerBlockService(db, events);
+  const aggregation = new AggregationService(db, events, projects, jobs, logger);
+  registerAggregationJobs(jobs, aggregation);
   const ledger = new LedgerService(db);
   const paymentProvider = createPaymentProvider(config);
   const escrow = new EscrowService(db, ledger, idempotency, config.payments.platformFeeBps);
@@ -137,6 +147,8 @@ export function buildContainer(
   container.register(ProjectTasksResolver, new ProjectTasksResolver(tasks));
   container.register(AssignmentResolver, new AssignmentResolver(assignments));
   container.register(WorkerBlockResolver, new WorkerBlockResolver(workerBlocks));
+  container.register(AggregationResolver, new AggregationResolver(aggregation));
+  container.register(ProjectAggregationResolver, new ProjectAggregationResolver(aggregation));
   container.register(
     PaymentsResolver,
     new PaymentsResolver(
@@ -162,6 +174,7 @@ export function buildContainer(
       scheduler,
       assignments,
       workerBlocks,
+      aggregation,
       ledger,
       paymentProvider,
       escrow,

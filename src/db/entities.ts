@@ -1,3 +1,5 @@
+import { AggregationRun } from '../modules/aggregation/aggregation-run.entity';
+import { WorkerQuality } from '../modules/aggregation/worker-quality.entity';
 import { Assignment } from '../modules/assignments/assignment.entity';
 import { ApiKey } from '../modules/auth/api-key.entity';
 import { User } from '../modules/auth/user.entity';
@@ -40,4 +42,6 @@ export const ENTITIES = [
   ModelVersion,
   Prediction,
   PrelabelRun,
+  AggregationRun,
+  WorkerQuality,
 ];

@@ -5,6 +5,10 @@ import { ProjectResolver } from '../modules/projects/project.resolver';
 import { ProjectTasksResolver, TaskResolver } from '../modules/tasks/task.resolver';
 import { AssignmentResolver } from '../modules/assignments/assignment.resolver';
 import { WorkerBlockResolver } from '../modules/workers/worker-block.resolver';
+import {
+  AggregationResolver,
+  ProjectAggregationResolver,
+} from '../modules/aggregation/aggregation.resolver';
 import { PaymentsResolver } from '../modules/payments/payments.resolver';
 import { PrelabelResolver } from '../modules/prelabel/prelabel.resolver';
 import { authChecker } from './auth-checker';
@@ -18,6 +22,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ProjectTasksResolver,
   AssignmentResolver,
   WorkerBlockResolver,
+  AggregationResolver,
+  ProjectAggregationResolver,
   PaymentsResolver,
   PrelabelResolver,
 ];

@@ -1,0 +1,743 @@
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { BadUserInputError, NotFoundError } from '../../common/errors';
+import type { Logger } from '../../common/logger';
+import { type ConnectionArgs, type ConnectionShape, paginate } from '../../common/pagination';
+import type { RequestContext } from '../../common/request-context';
+import { isUuid } from '../../common/uuid';
+import { queryRows } from '../../db/query-rows';
+import type { TransactionalConnection } from '../../db/transactional-connection';
+import type { EventBus } from '../../events/event-bus';
+import type { JobQueue } from '../jobs/job-queue';
+import { Project } from '../projects/project.entity';
+import { ProjectNotEditableError } from '../projects/project.errors';
+import type { ProjectService } from '../projects/project.service';
+import { LabelSchemaKind, ProjectStatus } from '../projects/project.types';
+import { Task } from '../tasks/task.entity';
+import {
+  AGGREGATOR_NAMES,
+  type AggregatorName,
+  DEFAULT_AGGREGATOR,
+  accuracyFromConfusion,
+  isAggregatorName,
+} from './algorithms';
+import { AggregationRun } from './aggregation-run.entity';
+import { UnknownAggregationMethodError, ResultsExportTooLargeError } from './aggregation.errors';
+import { LabelsAggregatedEvent } from './aggregation.events';
+import {
+  AGGREGATION_LIMITS,
+  type ConfusionRow,
+  type KeyConfusion,
+  type ProjectResultsArgs,
+  type TaskResult,
+  type WorkerQualityView,
+} from './aggregation.inputs';
+import { AggregationRunStatus, ResultsExportFormat } from './aggregation.types';
+import {
+  type AggregationProblem,
+  type AggregationSolution,
+  summarizeSingleChoice,
+} from './compute-aggregation';
+import { type EncodedProjectAnswers, ProjectAnswerEncoder } from './encode-project-answers';
+import { parallelDawidSkene } from './parallel/parallel-dawid-skene';
+import {
+  type AggregationRunner,
+  runAggregationInWorker,
+} from './parallel/run-aggregation-in-worker';
+import {
+  EXPORT_CONTENT_TYPES,
+  type PresentedTaskResult,
+  presentTaskResult,
+  resultsToCsv,
+  resultsToJsonl,
+  type StoredTaskResult,
+} from './results-export';
+import { WorkerQuality } from './worker-quality.entity';
+
+/** Name of the job that runs a background aggregation. */
+export const AGGREGATION_JOBS = { run: 'aggregation.run' } as const;
+
+/** Tuning of `AggregationService`; the defaults suit production. */
+export interface AggregationServiceOptions {
+  /** How a run is computed off the request thread. Default: a worker thread per run. */
+  readonly runner?: AggregationRunner;
+  /**
+   * Answers from which Dawid–Skene on a single-choice project runs on all cores
+   * (`parallelDawidSkene`) instead of one worker thread. Default 1,000,000, the CLI's threshold.
+   */
+  readonly parallelDawidSkeneMinAnswers?: number;
+  /** Rows read per query while loading answers. Default 20,000. */
+  readonly loadPageSize?: number;
+  /** Tasks or workers written per statement. Default 2,000. */
+  readonly writeChunkSize?: number;
+}
+
+/** What `runAggregation` may be asked to do. */
+export interface RunAggregationOptions {
+  /** Registry name; default the project's `aggregationMethod`. */
+  readonly method?: string | null;
+  /** Enqueue on the job queue and return the QUEUED run instead of awaiting the result. */
+  readonly background?: boolean;
+}
+
+interface AnswerRow {
+  id: string;
+  submitted_at: Date;
+  worker_id: string;
+  task_id: string;
+  answer_labels: string[];
+  gold_labels: string[] | null;
+}
+
+interface LoadedAnswers {
+  readonly encoded: EncodedProjectAnswers;
+  /** `clock_timestamp()` as text: microseconds, which a JS Date would lose. */
+  readonly snapshotAt: string;
+}
+
+/** First key of the two-key advisory lock that serialises result writes of one project. */
+const AGGREGATION_LOCK_CLASS = 0x41676772; // 'Aggr'
+
+/**
+ * Aggregation in the product (STYLE.md 5.9): load a project's answers → encode → run a registry
+ * method off the request thread → store the results, in that order and never holding a
+ * transaction while computing (on the embedded database one open transaction blocks every other
+ * request).
+ *
+ * - **Which answers**: `counted` and not excluded (`excluded_at` null); a rejected or excluded
+ *   answer is not used. Gold tasks' answers are gold, clamped by the EM methods. The latest
+ *   answer of a worker to a task counts (encode-responses.ts), in submission order.
+ * - **Consistency**: answers are read in one REPEATABLE READ, READ ONLY transaction, so a run sees
+ *   one snapshot. Results are written in one transaction under a per-project advisory lock; a run
+ *   whose snapshot is older than that of an already applied run is stored as SUPERSEDED and
+ *   changes nothing, so concurrent runs can never roll results back.
+ * - **Idempotent**: the same answers give the same rows. Tasks and worker-quality rows are only
+ *   written when a value changes, so a re-run on unchanged answers writes nothing but its run row.
+ * - **Where it runs**: awaited by the mutation, in a worker thread; or, with `background`, as a
+ *   job on the JobQueue (the mutation returns the QUEUED run; poll `aggregationRun(id)`).
+ */
+export class AggregationService {
+  private readonly runner: AggregationRunner;
+  private readonly parallelMinAnswers: number;
+  private readonly loadPageSize: number;
+  private readonly writeChunkSize: number;
+
+  constructor(
+    private readonly db: TransactionalConnection,
+    private readonly events: EventBus,
+    private readonly projects: ProjectService,
+    private readonly jobs: JobQueue,
+    private readonly logger: Logger,
+    options: AggregationServiceOptions = {},
+  ) {
+    this.runner = options.runner ?? runAggregationInWorker;
+    this.parallelMinAnswers = options.parallelDawidSkeneMinAnswers ?? 1_000_000;
+    this.loadPageSize = options.loadPageSize ?? 20_000;
+    this.writeChunkSize = options.writeChunkSize ?? 2_000;
+  }
+
+  /**
+   * Aggregates a project's answers with `method` (default: the project's own) and stores the
+   * results. Owner or admin; NOT_FOUND otherwise; an unknown method is BAD_USER_INPUT; an
+   * ARCHIVED project is PROJECT_NOT_EDITABLE. Must not be called inside a transaction.
+   */
+  async runAggregation(
+    ctx: RequestContext,
+    projectId: string,
+    options: RunAggregationOptions = {},
+  ): Promise<AggregationRun> {
+    const user = ctx.requireUser();
+    if (ctx.isInTransaction) throw new Error('runAggregation must not run inside a transaction');
+    const project = await this.projects.requireProject(ctx, projectId);
+    const method = this.resolveMethod(project, options.method);
+    if (project.status === ProjectStatus.ARCHIVED) {
+      throw new ProjectNotEditableError(
+        project.id,
+        project.status,
+        'An ARCHIVED project is final: its results cannot be recomputed',
+      );
+    }
+    if (options.background) {
+      return this.db.withTransaction(ctx, async tx => {
+        const runs = this.db.repo(tx, AggregationRun);
+        const run = await runs.save(
+          runs.create({
+            projectId: project.id,
+            requestedBy: user.id,
+            method,
+            status: AggregationRunStatus.QUEUED,
+            background: true,
+            logLikelihood: [],
+          }),
+        );
+        // Same transaction: a run row exists if and only if its job does.
+        await this.jobs.enqueue(tx, AGGREGATION_JOBS.run, { runId: run.id });
+        return run;
+      });
+    }
+    const run = this.db.repo(ctx, AggregationRun).create({
+      projectId: project.id,
+      requestedBy: user.id,
+      method,
+      background: false,
+      logLikelihood: [],
+    });
+    return this.execute(ctx, project, run);
+  }
+
+  /**
+   * The job handler of a background run: runs it unless it already finished. Delivery is at least
+   * once; a run repeated after a crash recomputes and stores the same rows. Failures are recorded
+   * on the run (FAILED, `error`) rather than retried: the same answers would fail the same way.
+   */
+  async runQueued(ctx: RequestContext, runId: string): Promise<{ status: string }> {
+    const runs = this.db.repo(ctx, AggregationRun);
+    const run = isUuid(runId) ? await runs.findOneBy({ id: runId }) : null;
+    if (!run) return { status: 'MISSING' };
+    if (run.status !== AggregationRunStatus.QUEUED && run.status !== AggregationRunStatus.RUNNING) {
+      return { status: run.status };
+    }
+    run.status = AggregationRunStatus.RUNNING;
+    run.startedAt = ctx.now();
+    await runs.update(run.id, { status: run.status, startedAt: run.startedAt });
+    try {
+      const project = await this.db.repo(ctx, Project).findOneByOrFail({ id: run.projectId });
+      const finished = await this.execute(ctx, project, run);
+      return { status: finished.status };
+    } catch (error) {
+      this.logger.error({ err: error, runId: run.id }, 'aggregation run failed');
+      await runs.update(run.id, {
+        status: AggregationRunStatus.FAILED,
+        finishedAt: ctx.now(),
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return { status: AggregationRunStatus.FAILED };
+    }
+  }
+
+  /** One run of the caller's project (any, for admins); NOT_FOUND otherwise. */
+  async findRun(ctx: RequestContext, runId: string): Promise<AggregationRun> {
+    ctx.requireUser();
+    const run = isUuid(runId)
+      ? await this.db.repo(ctx, AggregationRun).findOneBy({ id: runId })
+      : null;
+    if (!run) throw new NotFoundError('AggregationRun', runId);
+    const project = await this.db.repo(ctx, Project).findOneBy({ id: run.projectId });
+    if (!project || !this.projects.canAccess(ctx, project)) {
+      throw new NotFoundError('AggregationRun', runId);
+    }
+    return run;
+  }
+
+  /** A page of the project's runs, oldest first. */
+  async listRuns(
+    ctx: RequestContext,
+    project: Project,
+    args: ConnectionArgs,
+  ): Promise<ConnectionShape<AggregationRun>> {
+    this.requireAccess(ctx, project);
+    const qb = this.db
+      .repo(ctx, AggregationRun)
+      .createQueryBuilder('run')
+      .where('run.project_id = :projectId', { projectId: project.id });
+    return paginate(qb, args);
+  }
+
+  /** The project's most recent run (any status), or null. */
+  async latestRun(ctx: RequestContext, project: Project): Promise<AggregationRun | null> {
+    this.requireAccess(ctx, project);
+    return this.db.repo(ctx, AggregationRun).findOne({
+      where: { projectId: project.id },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+  }
+
+  /** A page of the project's task results (owner or admin), oldest task first. */
+  async results(
+    ctx: RequestContext,
+    project: Project,
+    args: ProjectResultsArgs,
+  ): Promise<ConnectionShape<TaskResult>> {
+    this.requireAccess(ctx, project);
+    checkThreshold(args.abstainBelow, 'abstainBelow');
+    const qb = this.db
+      .repo(ctx, Task)
+      .createQueryBuilder('task')
+      .where('task.project_id = :projectId', { projectId: project.id });
+    const filter = args.filter;
+    if (filter?.isGold != null) qb.andWhere('task.is_gold = :isGold', { isGold: filter.isGold });
+    if (filter?.hasConsensus != null) {
+      qb.andWhere(
+        filter.hasConsensus ? 'task.consensus_labels IS NOT NULL' : 'task.consensus_labels IS NULL',
+      );
+    }
+    if (filter?.confidenceBelow != null) {
+      checkThreshold(filter.confidenceBelow, 'filter.confidenceBelow');
+      qb.andWhere('task.consensus_confidence < :confidenceBelow', {
+        confidenceBelow: filter.confidenceBelow,
+      });
+    }
+    const page = await paginate(qb, args);
+    const schema = schemaOf(project);
+    const present = (task: Task): TaskResult =>
+      presentTaskResult(storedResultOf(task), schema, args.abstainBelow) as TaskResult;
+    return {
+      ...page,
+      edges: page.edges.map(edge => ({ cursor: edge.cursor, node: present(edge.node) })),
+      nodes: page.nodes.map(present),
+    };
+  }
+
+  /**
+   * The project's results as one CSV or JSONL string (see results-export.ts), every task in
+   * creation order. At most `AGGREGATION_LIMITS.maxExportTasks` tasks (BATCH_TOO_LARGE above).
+   */
+  async exportResults(
+    ctx: RequestContext,
+    projectId: string,
+    format: ResultsExportFormat,
+    abstainBelow?: number | null,
+  ): Promise<{
+    format: ResultsExportFormat;
+    contentType: string;
+    taskCount: number;
+    content: string;
+  }> {
+    checkThreshold(abstainBelow, 'abstainBelow');
+    const project = await this.projects.requireProject(ctx, projectId);
+    const schema = schemaOf(project);
+    const tasks = await this.db
+      .repo(ctx, Task)
+      .createQueryBuilder('task')
+      .where('task.project_id = :projectId', { projectId: project.id })
+      .orderBy('task.created_at', 'ASC')
+      .addOrderBy('task.id', 'ASC')
+      // One more than allowed tells "too large" without a separate count.
+      .take(AGGREGATION_LIMITS.maxExportTasks + 1)
+      .getMany();
+    if (tasks.length > AGGREGATION_LIMITS.maxExportTasks) {
+      const size = await this.db.repo(ctx, Task).countBy({ projectId: project.id });
+      throw new ResultsExportTooLargeError(project.id, size, AGGREGATION_LIMITS.maxExportTasks);
+    }
+    const results: PresentedTaskResult[] = tasks.map(task =>
+      presentTaskResult(storedResultOf(task), schema, abstainBelow),
+    );
+    return {
+      format,
+      contentType: EXPORT_CONTENT_TYPES[format],
+      taskCount: results.length,
+      content: format === ResultsExportFormat.CSV ? resultsToCsv(results) : resultsToJsonl(results),
+    };
+  }
+
+  /** A worker's quality on the caller's project (any project for admins); null if none stored. */
+  async workerQuality(
+    ctx: RequestContext,
+    projectId: string,
+    workerId: string,
+  ): Promise<WorkerQualityView | null> {
+    const project = await this.projects.requireProject(ctx, projectId);
+    if (!isUuid(workerId)) return null;
+    const row = await this.db
+      .repo(ctx, WorkerQuality)
+      .findOneBy({ projectId: project.id, workerId });
+    return row ? viewOfWorkerQuality(row) : null;
+  }
+
+  /** A page of the project's worker qualities, oldest row first. */
+  async listWorkerQualities(
+    ctx: RequestContext,
+    project: Project,
+    args: ConnectionArgs,
+  ): Promise<ConnectionShape<WorkerQualityView>> {
+    this.requireAccess(ctx, project);
+    const qb = this.db
+      .repo(ctx, WorkerQuality)
+      .createQueryBuilder('quality')
+      .where('quality.project_id = :projectId', { projectId: project.id });
+    const page = await paginate(qb, args);
+    return {
+      ...page,
+      edges: page.edges.map(edge => ({
+        cursor: edge.cursor,
+        node: viewOfWorkerQuality(edge.node),
+      })),
+      nodes: page.nodes.map(viewOfWorkerQuality),
+    };
+  }
+
+  /** The method a run uses: the argument, else the project's, checked against the registry. */
+  private resolveMethod(project: Project, requested: string | null | undefined): AggregatorName {
+    const method = requested ?? project.aggregationMethod ?? DEFAULT_AGGREGATOR;
+    if (!isAggregatorName(method)) {
+      throw new UnknownAggregationMethodError(
+        method,
+        AGGREGATOR_NAMES,
+        requested == null ? 'project.aggregationMethod' : 'method',
+      );
+    }
+    return method;
+  }
+
+  private requireAccess(ctx: RequestContext, project: Project): void {
+    ctx.requireUser();
+    if (!this.projects.canAccess(ctx, project)) throw new NotFoundError('Project', project.id);
+  }
+
+  /** Load → compute → store, for a run not yet stored (sync) or QUEUED/RUNNING (background). */
+  private async execute(
+    ctx: RequestContext,
+    project: Project,
+    run: AggregationRun,
+  ): Promise<AggregationRun> {
+    const started = performance.now();
+    run.startedAt ??= ctx.now();
+    const method = run.method as AggregatorName;
+    const { encoded, snapshotAt } = await this.loadAnswers(ctx, project);
+    const stats = {
+      answersUsed: encoded.matrix.task.length,
+      ignoredAnswers: encoded.ignoredAnswers,
+      taskCount: encoded.matrix.nTasks,
+      workerCount: encoded.matrix.nWorkers,
+      goldTaskCount: encoded.goldTasks,
+    };
+    const solution = await this.compute(method, encoded);
+    return this.db.withTransaction(ctx, async tx => {
+      const manager = this.db.manager(tx);
+      await queryRows(manager, 'SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        AGGREGATION_LOCK_CLASS,
+        project.id,
+      ]);
+      const [newer] = await queryRows<{ id: string }>(
+        manager,
+        `SELECT id FROM aggregation_runs
+         WHERE project_id = $1 AND status = 'SUCCEEDED' AND snapshot_at > $2::timestamptz LIMIT 1`,
+        [project.id, snapshotAt],
+      );
+      let changedTasks = 0;
+      if (!newer) {
+        changedTasks = await this.writeTaskResults(tx, project.id, encoded, solution);
+        await this.writeWorkerQualities(tx, project.id, method, encoded, solution);
+      }
+      Object.assign(run, stats, {
+        status: newer ? AggregationRunStatus.SUPERSEDED : AggregationRunStatus.SUCCEEDED,
+        changedTasks: newer ? 0 : changedTasks,
+        iterations: solution.iterations ?? null,
+        converged: solution.converged ?? null,
+        logLikelihood: solution.logLikelihood,
+        finishedAt: tx.now(),
+        durationMs: Math.round(performance.now() - started),
+        error: null,
+      });
+      const saved = await this.db.repo(tx, AggregationRun).save(run);
+      await queryRows(
+        manager,
+        'UPDATE aggregation_runs SET snapshot_at = $2::timestamptz WHERE id = $1',
+        [saved.id, snapshotAt],
+      );
+      if (!newer) {
+        await this.events.publish(
+          tx,
+          new LabelsAggregatedEvent(
+            project.id,
+            saved.id,
+            method,
+            stats.taskCount,
+            changedTasks,
+            saved.finishedAt!,
+          ),
+        );
+      }
+      return saved;
+    });
+  }
+
+  /**
+   * Counted, non-excluded answers of the project in submission order, with their task's gold
+   * answer, read page by page inside one REPEATABLE READ snapshot.
+   */
+  private loadAnswers(ctx: RequestContext, project: Project): Promise<LoadedAnswers> {
+    const schema = schemaOf(project);
+    return this.db.withTransaction(ctx, async tx => {
+      const manager = this.db.manager(tx);
+      // Must be the transaction's first statement; the snapshot is taken by the next one.
+      await manager.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const [{ snapshot_at: snapshotAt }] = await queryRows<{ snapshot_at: string }>(
+        manager,
+        'SELECT clock_timestamp()::text AS snapshot_at',
+      );
+      const encoder = new ProjectAnswerEncoder(schema.kind, schema.keys);
+      let after: { submittedAt: Date; id: string } | null = null;
+      for (;;) {
+        const rows: AnswerRow[] = await queryRows<AnswerRow>(
+          manager,
+          `SELECT a.id, a.submitted_at, a.worker_id, a.task_id, a.answer_labels,
+                  CASE WHEN t.is_gold THEN t.gold_labels END AS gold_labels
+           FROM assignments a JOIN tasks t ON t.id = a.task_id
+           WHERE a.project_id = $1 AND a.counted AND a.excluded_at IS NULL
+             AND a.answer_labels IS NOT NULL AND a.submitted_at IS NOT NULL
+             AND ($2::timestamptz IS NULL OR (a.submitted_at, a.id) > ($2::timestamptz, $3::uuid))
+           ORDER BY a.submitted_at, a.id
+           LIMIT $4`,
+          [project.id, after?.submittedAt ?? null, after?.id ?? null, this.loadPageSize],
+        );
+        for (const row of rows) {
+          encoder.add({
+            workerId: row.worker_id,
+            taskId: row.task_id,
+            answerLabels: row.answer_labels,
+            goldLabels: row.gold_labels,
+          });
+        }
+        if (rows.length < this.loadPageSize) break;
+        const last = rows[rows.length - 1];
+        after = { submittedAt: last.submitted_at, id: last.id };
+      }
+      return { encoded: encoder.finish(), snapshotAt };
+    });
+  }
+
+  /** Runs the method off this thread: Dawid–Skene on all cores for large inputs, else one worker thread. */
+  private async compute(
+    method: AggregatorName,
+    encoded: EncodedProjectAnswers,
+  ): Promise<AggregationSolution> {
+    const problem: AggregationProblem = {
+      method,
+      kind: encoded.kind,
+      nKeys: encoded.keys.length,
+      matrix: encoded.matrix,
+      gold: encoded.gold,
+      answerSets: encoded.answerSets,
+    };
+    if (
+      method === 'dawid-skene' &&
+      encoded.kind === 'SINGLE_CHOICE' &&
+      encoded.matrix.task.length >= this.parallelMinAnswers &&
+      availableParallelism() > 1
+    ) {
+      const result = await parallelDawidSkene(encoded.matrix, { gold: encoded.gold });
+      return summarizeSingleChoice(problem, {
+        ...result,
+        workerSkill: accuracyFromConfusion(
+          result.confusion,
+          result.priors,
+          encoded.matrix.nWorkers,
+        ),
+      });
+    }
+    // The worker thread takes the matrix's buffers (transferred, not copied): nothing below
+    // reads `encoded.matrix` or `encoded.gold` again.
+    return this.runner(problem);
+  }
+
+  /**
+   * Stores each answered task's consensus, confidence and posterior (only where a value changes)
+   * and clears them on tasks that no longer have a usable answer. Returns how many tasks changed.
+   */
+  private async writeTaskResults(
+    tx: RequestContext,
+    projectId: string,
+    encoded: EncodedProjectAnswers,
+    solution: AggregationSolution,
+  ): Promise<number> {
+    const manager = this.db.manager(tx);
+    const K = solution.nKeys;
+    let changed = 0;
+    for (let start = 0; start < solution.nTasks; start += this.writeChunkSize) {
+      const records: Array<{
+        id: string;
+        labels: string[];
+        confidence: number;
+        posterior: number[];
+      }> = [];
+      for (let t = start; t < Math.min(start + this.writeChunkSize, solution.nTasks); t++) {
+        if (solution.taskAnswers[t] === 0) continue;
+        const labels: string[] = [];
+        for (let k = 0; k < K; k++) if (solution.chosen[t * K + k]) labels.push(encoded.keys[k]);
+        records.push({
+          id: encoded.taskIds[t],
+          labels,
+          confidence: solution.confidence[t],
+          posterior: Array.from(solution.posterior.subarray(t * K, (t + 1) * K)),
+        });
+      }
+      if (records.length === 0) continue;
+      // JSON numbers are the shortest round-trip form of each double and PostgreSQL parses them
+      // back exactly, so stored values equal the computed ones bit for bit.
+      const updated = await queryRows<{ id: string }>(
+        manager,
+        `WITH incoming AS (
+           SELECT x.id, x.confidence,
+                  ARRAY(SELECT l.value FROM jsonb_array_elements_text(x.labels) WITH ORDINALITY AS l(value, n)
+                        ORDER BY l.n) AS labels,
+                  ARRAY(SELECT p.value::float8 FROM jsonb_array_elements_text(x.posterior) WITH ORDINALITY AS p(value, n)
+                        ORDER BY p.n) AS posterior
+           FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, labels jsonb, confidence float8, posterior jsonb)
+         )
+         UPDATE tasks t
+         SET consensus_labels = i.labels, consensus_confidence = i.confidence,
+             posterior = i.posterior, updated_at = now()
+         FROM incoming i
+         WHERE t.id = i.id AND t.project_id = $1
+           AND (t.consensus_labels IS DISTINCT FROM i.labels
+             OR t.consensus_confidence IS DISTINCT FROM i.confidence
+             OR t.posterior IS DISTINCT FROM i.posterior)
+         RETURNING t.id`,
+        [projectId, JSON.stringify(records)],
+      );
+      changed += updated.length;
+    }
+    // Tasks left without any usable answer (all rejected or excluded) lose their old consensus.
+    // Decided on current rows, so a task whose first answer arrived after the snapshot keeps the
+    // consensus the answer path gave it.
+    const cleared = await queryRows<{ id: string }>(
+      manager,
+      `UPDATE tasks t
+       SET consensus_labels = NULL, consensus_confidence = NULL, posterior = NULL, updated_at = now()
+       WHERE t.project_id = $1
+         AND (t.consensus_labels IS NOT NULL OR t.consensus_confidence IS NOT NULL OR t.posterior IS NOT NULL)
+         AND NOT EXISTS (
+           SELECT 1 FROM assignments a
+           WHERE a.task_id = t.id AND a.counted AND a.excluded_at IS NULL AND a.answer_labels IS NOT NULL
+         )
+       RETURNING t.id`,
+      [projectId],
+    );
+    return changed + cleared.length;
+  }
+
+  /** Upserts one quality row per worker of the run (only where a value changes); deletes the rest. */
+  private async writeWorkerQualities(
+    tx: RequestContext,
+    projectId: string,
+    method: AggregatorName,
+    encoded: EncodedProjectAnswers,
+    solution: AggregationSolution,
+  ): Promise<void> {
+    const manager = this.db.manager(tx);
+    const K = solution.nKeys;
+    const cellsPerWorker = encoded.kind === 'SINGLE_CHOICE' ? K * K : K * 4;
+    // Bounded statement size whatever the schema: about 200,000 numbers per statement.
+    const chunk = Math.max(
+      1,
+      Math.min(this.writeChunkSize, Math.floor(200_000 / (cellsPerWorker + 1))),
+    );
+    for (let start = 0; start < solution.nWorkers; start += chunk) {
+      const records = [];
+      for (let w = start; w < Math.min(start + chunk, solution.nWorkers); w++) {
+        const answers = solution.workerAnswers[w];
+        const goldAnswers = solution.workerGoldAnswers[w];
+        const goldCorrect = solution.workerGoldCorrect[w];
+        records.push({
+          worker_id: encoded.workerIds[w],
+          // NaN and ±Infinity have no JSON form; JSON.stringify writes null, stored as NULL.
+          skill: solution.workerSkill ? solution.workerSkill[w] : null,
+          confusion: solution.confusion
+            ? Array.from(solution.confusion.subarray(w * cellsPerWorker, (w + 1) * cellsPerWorker))
+            : null,
+          answers,
+          gold_answers: goldAnswers,
+          gold_correct: goldCorrect,
+          gold_accuracy: goldAnswers > 0 ? goldCorrect / goldAnswers : null,
+          agreement: answers > 0 ? solution.workerAgreeing[w] / answers : 0,
+        });
+      }
+      await queryRows(
+        manager,
+        `INSERT INTO worker_qualities AS q
+           (project_id, worker_id, method, schema_kind, label_keys, skill, confusion,
+            answers, gold_answers, gold_correct, gold_accuracy, agreement)
+         SELECT $1, x.worker_id, $2, $3, $4::text[], x.skill,
+                CASE WHEN x.confusion IS NULL OR jsonb_typeof(x.confusion) = 'null' THEN NULL ELSE
+                  ARRAY(SELECT c.value::float8 FROM jsonb_array_elements_text(x.confusion) WITH ORDINALITY AS c(value, n)
+                        ORDER BY c.n) END,
+                x.answers, x.gold_answers, x.gold_correct, x.gold_accuracy, x.agreement
+         FROM jsonb_to_recordset($5::jsonb) AS x(worker_id uuid, skill float8, confusion jsonb,
+              answers integer, gold_answers integer, gold_correct integer, gold_accuracy float8, agreement float8)
+         ON CONFLICT (project_id, worker_id) DO UPDATE
+         SET method = EXCLUDED.method, schema_kind = EXCLUDED.schema_kind, label_keys = EXCLUDED.label_keys,
+             skill = EXCLUDED.skill, confusion = EXCLUDED.confusion, answers = EXCLUDED.answers,
+             gold_answers = EXCLUDED.gold_answers, gold_correct = EXCLUDED.gold_correct,
+             gold_accuracy = EXCLUDED.gold_accuracy, agreement = EXCLUDED.agreement, updated_at = now()
+         WHERE (q.method, q.schema_kind, q.label_keys, q.skill, q.confusion, q.answers,
+                q.gold_answers, q.gold_correct, q.gold_accuracy, q.agreement)
+           IS DISTINCT FROM
+               (EXCLUDED.method, EXCLUDED.schema_kind, EXCLUDED.label_keys, EXCLUDED.skill,
+                EXCLUDED.confusion, EXCLUDED.answers, EXCLUDED.gold_answers, EXCLUDED.gold_correct,
+                EXCLUDED.gold_accuracy, EXCLUDED.agreement)`,
+        [projectId, method, encoded.kind, encoded.keys, JSON.stringify(records)],
+      );
+    }
+    await queryRows(
+      manager,
+      'DELETE FROM worker_qualities WHERE project_id = $1 AND NOT (worker_id = ANY($2::uuid[]))',
+      [projectId, encoded.workerIds],
+    );
+  }
+}
+
+/** A threshold argument in [0, 1], or BAD_USER_INPUT naming `field`. */
+function checkThreshold(value: number | null | undefined, field: string): void {
+  if (value != null && !(value >= 0 && value <= 1)) {
+    throw new BadUserInputError(`${field} must be between 0 and 1`, { field });
+  }
+}
+
+function schemaOf(project: Project): { kind: 'SINGLE_CHOICE' | 'MULTI_LABEL'; keys: string[] } {
+  return {
+    kind:
+      project.labelSchema.kind === LabelSchemaKind.MULTI_LABEL ? 'MULTI_LABEL' : 'SINGLE_CHOICE',
+    keys: project.labelSchema.labels.map(label => label.key),
+  };
+}
+
+function storedResultOf(task: Task): StoredTaskResult {
+  return {
+    taskId: task.id,
+    externalId: task.externalId,
+    status: task.status,
+    consensusLabels: task.consensusLabels,
+    consensusConfidence: task.consensusConfidence,
+    posterior: task.posterior,
+    answerCount: task.countedAnswers,
+    isGold: task.isGold,
+    goldLabels: task.isGold ? task.goldLabels : null,
+  };
+}
+
+/** The API view of a stored quality row: the flattened confusion labelled by keys. */
+export function viewOfWorkerQuality(row: WorkerQuality): WorkerQualityView {
+  const keys = row.labelKeys;
+  const K = keys.length;
+  let confusion: ConfusionRow[] | null = null;
+  let keyConfusions: KeyConfusion[] | null = null;
+  if (row.confusion) {
+    if (row.schemaKind === 'MULTI_LABEL') {
+      keyConfusions = keys.map((key, k) => ({
+        key,
+        sensitivity: row.confusion![(k * 2 + 1) * 2 + 1],
+        specificity: row.confusion![(k * 2 + 0) * 2 + 0],
+      }));
+    } else {
+      confusion = keys.map((trueLabel, k) => ({
+        trueLabel,
+        answered: keys.map((key, l) => ({ key, probability: row.confusion![k * K + l] })),
+      }));
+    }
+  }
+  return {
+    projectId: row.projectId,
+    workerId: row.workerId,
+    method: row.method,
+    skill: row.skill,
+    answers: row.answers,
+    goldAnswers: row.goldAnswers,
+    goldCorrect: row.goldCorrect,
+    goldAccuracy: row.goldAccuracy,
+    agreement: row.agreement,
+    confusion,
+    keyConfusions,
+    updatedAt: row.updatedAt,
+  };
+}
