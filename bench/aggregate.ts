@@ -455,9 +455,12 @@ async function runSynthetic(answers: number, nWorkers: number, seed: number, thr
     if ((2 * ones > size ? 1 : 0) === truth[t]) majorityCorrect++;
   }
 
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   const result = await parallelDawidSkeneOnIndex(index, { threads });
   const fitSeconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   let correct = 0;
   for (let t = 0; t < index.nTasks; t++) if (result.labels[t] === truth[t]) correct++;
   const accuracy = correct / index.nTasks;
@@ -466,7 +469,9 @@ async function runSynthetic(answers: number, nWorkers: number, seed: number, thr
   console.log(
     `parallel Dawid–Skene on ${threads} threads: ${result.iterations} iterations` +
       `${result.converged ? '' : ' (not converged)'}, fit ${fitSeconds.toFixed(2)} s ` +
-      `(${((fitSeconds / result.iterations) * 1000).toFixed(0)} ms per iteration incl. start-up)`,
+      `(${((fitSeconds / result.iterations) * 1000).toFixed(0)} ms per iteration incl. start-up); ` +
+      `CPU time ${cpuSeconds.toFixed(2)} s over all threads (with perfect scaling on ${threads} idle ` +
+      `cores: about ${(cpuSeconds / threads).toFixed(2)} s wall)`,
   );
   console.log(
     `accuracy ${accuracy.toFixed(4)} (majority vote ${(majorityCorrect / index.nTasks).toFixed(4)}); ` +

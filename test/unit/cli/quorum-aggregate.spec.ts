@@ -143,6 +143,27 @@ describe('quorum aggregate (child process)', () => {
     ]);
   });
 
+  it('loads only the CLI and the aggregation code: no server, ORM or GraphQL', async () => {
+    const script = [
+      "require('./bin/register-swc.js');",
+      "require('./src/cli/quorum.ts');",
+      'console.log(JSON.stringify(Object.keys(require.cache)));',
+    ].join('');
+
+    const loaded = await new Promise<string[]>((resolve, reject) =>
+      execFile(process.execPath, ['-e', script], { cwd: root }, (error, stdout) =>
+        error ? reject(error) : resolve(JSON.parse(stdout) as string[]),
+      ),
+    );
+
+    const ours = loaded.filter(file => !file.includes('node_modules') && file.includes('/src/'));
+    expect(ours.length).toBeGreaterThan(5);
+    for (const file of ours) expect(file).toMatch(/\/src\/(cli|modules\/aggregation)\//);
+    // Only the transpiler of the from-source mode comes from node_modules.
+    const packages = loaded.filter(file => file.includes('node_modules'));
+    for (const file of packages) expect(file).toMatch(/node_modules\/@swc\//);
+  });
+
   it('exits with code 2 and the line number on malformed CSV', async () => {
     const input = write('bad.csv', 'worker,task,label\nw1,t1,a\nw2,"t1,b\n');
 
