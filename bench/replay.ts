@@ -1,0 +1,421 @@
+/**
+ * Replay benchmark of dynamic overlap (a script, not a test).
+ *
+ *   npm run bench:replay [-- FOLDER_OR_NAME ...] [--seed 1] [--targets 0.9,0.95,0.99]
+ *                        [--min 2] [--max 5,10] [--gold-rate 0] [--refit-every N]
+ *
+ * FOLDER_OR_NAME: a dataset folder (labels.csv + gold.csv), a name such as `d_sentiment` (read
+ * from ../shared/datasets/<name>), or a folder of dataset folders (default ../shared/datasets),
+ * of which every dataset with at least 5 answers per task on average is replayed. Files are read
+ * as `quorum aggregate` reads them (the latest repeated answer of a worker to a task counts).
+ *
+ * The marketplace, simulated without a database, through the product's own policy code
+ * (src/modules/quality/algorithms/dynamic-overlap.ts):
+ * - Arrival: one seeded random permutation of all answers. Answers arrive in that order, so each
+ *   task's answers arrive in a seeded random order, interleaved with every other task's. An
+ *   answer to a task the policy has completed is never collected (the task is no longer served).
+ * - After each collected answer the task's posterior is recomputed from the current reliabilities
+ *   (`evaluateTask`) and the policy decides CONTINUE / COMPLETE_CONFIDENT / COMPLETE_MAX. A task
+ *   that runs out of answers before completing keeps the posterior of its last answer.
+ * - Reliabilities are learned online as the product learns them: every `--refit-every` collected
+ *   answers (default max(100, answers / 100)), Dawid–Skene with gold clamped runs on everything
+ *   collected so far; each worker's confusion is shrunk toward their gold-record prior
+ *   (`shrinkReliabilities`, product defaults) with the fit's class priors. Before the first refit
+ *   every worker is a newcomer (the base prior, uniform classes).
+ * - Gold: `--gold-rate` (default 0) picks a seeded share of the tasks as known gold, as a
+ *   project's gold tasks: they receive all their answers (counted in the budget, as gold costs
+ *   money), are clamped in every fit, build each worker's gold record, and are left out of the
+ *   accuracy. With the default 0 no gold is used at all: reliabilities come from the fits alone.
+ * - The label of a task is the top label of its policy posterior at completion (not a refit).
+ *
+ * Baselines on the same arrival order: fixed overlap k = 1..5 (each task's first k answers to
+ * arrive; majority vote, ties to the lowest label, and Dawid–Skene on them) and both methods on
+ * all answers. Accuracy = right / gold tasks with at least one answer (known gold excluded).
+ *
+ * Goal (issue 4): the accuracy of fixed overlap 5 (the better of MV and DS on it; all answers for
+ * a task with fewer than 5) with at most 55% of the answers fixed overlap 5 used. Judged per
+ * dataset over the dynamic configurations run; the "% all" column gives the share of all answers.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { readAnswerFiles } from '../src/cli/read-answers';
+import { dawidSkene } from '../src/modules/aggregation/algorithms/dawid-skene';
+import { majorityVote } from '../src/modules/aggregation/algorithms/majority-vote';
+import type { ResponseMatrix } from '../src/modules/aggregation/algorithms/response-matrix';
+import { mulberry32, randomInt } from '../src/modules/aggregation/algorithms/rng';
+import type { EncodedResponses } from '../src/modules/aggregation/encode-responses';
+import {
+  type OverlapPolicy,
+  type WorkerFitRecord,
+  evaluateTask,
+  shrinkReliabilities,
+  validateOverlapPolicy,
+} from '../src/modules/quality/algorithms/dynamic-overlap';
+
+const REPO_ROOT = resolve(__dirname, '..');
+const DEFAULT_FOLDER = resolve(REPO_ROOT, '../shared/datasets');
+const MIN_ANSWERS_PER_TASK = 5;
+const BUDGET_SHARE = 0.55;
+const FIXED_K = [1, 2, 3, 4, 5];
+
+interface Dataset {
+  readonly name: string;
+  readonly encoded: EncodedResponses;
+  readonly gold: Int32Array;
+}
+
+interface Outcome {
+  readonly accuracy: number;
+  readonly answers: number;
+}
+
+interface DynamicOutcome extends Outcome {
+  readonly policy: OverlapPolicy;
+  /** Accuracy of Dawid–Skene refitted on all collected answers at the end (the product's next refit). */
+  readonly refitAccuracy: number;
+  readonly completedConfident: number;
+  readonly completedMax: number;
+  readonly refits: number;
+}
+
+function main(): void {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      seed: { type: 'string', default: '1' },
+      targets: { type: 'string', default: '0.9,0.95,0.99' },
+      min: { type: 'string', default: '2' },
+      max: { type: 'string', default: '5,10' },
+      'gold-rate': { type: 'string', default: '0' },
+      'refit-every': { type: 'string' },
+    },
+  });
+  const seed = Number(values.seed);
+  const targets = values.targets!.split(',').map(Number);
+  const minOverlap = Number(values.min);
+  const maxes = values.max!.split(',').map(Number);
+  const goldRate = Number(values['gold-rate']);
+  const refitEvery = values['refit-every'] ? Number(values['refit-every']) : undefined;
+  if (!(goldRate >= 0 && goldRate < 1)) throw new Error('--gold-rate must be in [0, 1)');
+
+  const datasets = (positionals.length > 0 ? positionals : [DEFAULT_FOLDER]).flatMap(findDatasets);
+  const summary: string[] = [];
+  process.stdout.write(
+    `# Replay: seed ${seed}, minOverlap ${minOverlap}, gold rate ${goldRate}, ` +
+      `refit every ${refitEvery ?? 'max(100, answers/100)'} answers\n`,
+  );
+  for (const dataset of datasets) {
+    const R = dataset.encoded.matrix.task.length;
+    const perTask = R / dataset.encoded.matrix.nTasks;
+    if (perTask < MIN_ANSWERS_PER_TASK) {
+      process.stdout.write(`\n${dataset.name}: ${perTask.toFixed(1)} answers per task, skipped\n`);
+      continue;
+    }
+    const started = performance.now();
+    const replay = new Replay(
+      dataset,
+      seed,
+      goldRate,
+      refitEvery ?? Math.max(100, Math.ceil(R / 100)),
+    );
+    const lines: string[] = [];
+    const row = (name: string, o: Outcome, extra = '') =>
+      lines.push(
+        `| ${name} | ${o.accuracy.toFixed(4)} | ${o.answers} | ${pct(o.answers, R)} | ${pct(
+          o.answers,
+          replay.fixedAnswers(5),
+        )} | ${extra} |`,
+      );
+    const mvAll = replay.fixed(Infinity, 'mv');
+    const dsAll = replay.fixed(Infinity, 'ds');
+    row('MV, all answers', mvAll);
+    row('DS, all answers', dsAll);
+    const fixed: Record<number, { mv: Outcome; ds: Outcome }> = {};
+    for (const k of FIXED_K) {
+      fixed[k] = { mv: replay.fixed(k, 'mv'), ds: replay.fixed(k, 'ds') };
+      row(`fixed ${k}, MV`, fixed[k].mv);
+      row(`fixed ${k}, DS`, fixed[k].ds);
+    }
+    const reference = Math.max(fixed[5].mv.accuracy, fixed[5].ds.accuracy);
+    const budget = BUDGET_SHARE * replay.fixedAnswers(5);
+    let best: DynamicOutcome | undefined;
+    let bestOfAll: DynamicOutcome | undefined;
+    for (const maxOverlap of maxes) {
+      for (const confidenceTarget of targets) {
+        const policy = {
+          minOverlap,
+          maxOverlap: Math.max(maxOverlap, minOverlap),
+          confidenceTarget,
+        };
+        validateOverlapPolicy(policy);
+        const o = replay.dynamic(policy);
+        row(
+          `dynamic ${policy.minOverlap}..${policy.maxOverlap}, target ${confidenceTarget}`,
+          o,
+          `${o.completedConfident} confident, ${o.completedMax} at max, ${o.refits} refits; final refit ${o.refitAccuracy.toFixed(4)}`,
+        );
+        const meets = o.accuracy >= reference && o.answers <= budget;
+        if (meets && (!best || o.answers < best.answers)) best = o;
+        const meetsOfAll = o.accuracy >= reference && o.answers <= BUDGET_SHARE * R;
+        if (meetsOfAll && (!bestOfAll || o.answers < bestOfAll.answers)) bestOfAll = o;
+      }
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    process.stdout.write(
+      `\n## ${dataset.name}: ${dataset.encoded.matrix.nTasks} tasks, ${R} answers ` +
+        `(${perTask.toFixed(1)} per task), ${dataset.encoded.labelKeys.length} classes, ` +
+        `${replay.evaluatedTasks} tasks scored; ${seconds} s\n\n` +
+        '| method | accuracy | answers | % all | % fixed-5 | notes |\n' +
+        '| --- | ---: | ---: | ---: | ---: | --- |\n' +
+        lines.join('\n') +
+        '\n',
+    );
+    summary.push(
+      `| ${dataset.name} | ${reference.toFixed(4)} | ${replay.fixedAnswers(5)} | ${Math.floor(budget)} | ` +
+        (best
+          ? `met: ${best.policy.minOverlap}..${best.policy.maxOverlap} @ ${best.policy.confidenceTarget}: ` +
+            `${best.accuracy.toFixed(4)} with ${best.answers} (${pct(best.answers, replay.fixedAnswers(5))})`
+          : 'not met') +
+        ' | ' +
+        (bestOfAll
+          ? `met: ${describe(bestOfAll)} with ${pct(bestOfAll.answers, R)} of all`
+          : 'not met') +
+        ' |',
+    );
+  }
+  process.stdout.write(
+    '\n## Goal: accuracy of fixed overlap 5 with at most 55% of its answers\n\n' +
+      '| dataset | fixed-5 accuracy (best of MV, DS) | fixed-5 answers | 55% of them | ≤ 55% of fixed-5 answers | ≤ 55% of all answers |\n' +
+      '| --- | ---: | ---: | ---: | --- | --- |\n' +
+      summary.join('\n') +
+      '\n',
+  );
+}
+
+/** One dataset's arrival order and the simulations run on it. */
+class Replay {
+  private readonly m: ResponseMatrix;
+  private readonly K: number;
+  /** Global arrival order: a permutation of response indexes. */
+  private readonly order: Int32Array;
+  /** Per task, its responses in arrival order (CSR). */
+  private readonly taskOffsets: Int32Array;
+  private readonly taskResponses: Int32Array;
+  /** Known gold label per task (-1 = not known gold): clamped and scored as the gold record. */
+  private readonly knownGold: Int32Array;
+  /** Gold label per task for scoring (-1 = not scored). */
+  private readonly scoredGold: Int32Array;
+  readonly evaluatedTasks: number;
+
+  constructor(
+    dataset: Dataset,
+    seed: number,
+    goldRate: number,
+    private readonly refitEvery: number,
+  ) {
+    const m = dataset.encoded.matrix;
+    this.m = m;
+    this.K = m.nLabels;
+    const rng = mulberry32(seed);
+    const R = m.task.length;
+    this.order = new Int32Array(R);
+    for (let r = 0; r < R; r++) this.order[r] = r;
+    for (let i = R - 1; i > 0; i--) {
+      const j = randomInt(rng, i + 1);
+      const swap = this.order[i];
+      this.order[i] = this.order[j];
+      this.order[j] = swap;
+    }
+    this.taskOffsets = new Int32Array(m.nTasks + 1);
+    for (let r = 0; r < R; r++) this.taskOffsets[m.task[r] + 1]++;
+    for (let t = 0; t < m.nTasks; t++) this.taskOffsets[t + 1] += this.taskOffsets[t];
+    const fill = this.taskOffsets.slice(0, m.nTasks);
+    this.taskResponses = new Int32Array(R);
+    for (const r of this.order) this.taskResponses[fill[m.task[r]]++] = r;
+
+    this.knownGold = new Int32Array(m.nTasks).fill(-1);
+    this.scoredGold = new Int32Array(m.nTasks).fill(-1);
+    let evaluated = 0;
+    for (let t = 0; t < m.nTasks; t++) {
+      const g = dataset.gold[t];
+      if (g < 0 || this.taskOffsets[t + 1] === this.taskOffsets[t]) continue;
+      if (goldRate > 0 && rng() < goldRate) {
+        this.knownGold[t] = g;
+      } else {
+        this.scoredGold[t] = g;
+        evaluated++;
+      }
+    }
+    this.evaluatedTasks = evaluated;
+  }
+
+  /** Answers fixed overlap k collects (known gold tasks get all theirs). */
+  fixedAnswers(k: number): number {
+    let total = 0;
+    for (let t = 0; t < this.m.nTasks; t++) {
+      const n = this.taskOffsets[t + 1] - this.taskOffsets[t];
+      total += this.knownGold[t] >= 0 ? n : Math.min(n, k);
+    }
+    return total;
+  }
+
+  /** Each task's first k answers to arrive, aggregated by majority vote or Dawid–Skene. */
+  fixed(k: number, method: 'mv' | 'ds'): Outcome {
+    const picked: number[] = [];
+    for (let t = 0; t < this.m.nTasks; t++) {
+      const start = this.taskOffsets[t];
+      const n = this.taskOffsets[t + 1] - start;
+      const take = this.knownGold[t] >= 0 ? n : Math.min(n, k);
+      for (let i = 0; i < take; i++) picked.push(this.taskResponses[start + i]);
+    }
+    const sub = this.subMatrix(Int32Array.from(picked), picked.length);
+    const labels =
+      method === 'mv' ? majorityVote(sub).labels : dawidSkene(sub, { gold: this.knownGold }).labels;
+    return { accuracy: this.accuracy(labels), answers: picked.length };
+  }
+
+  /** The marketplace under `policy`, reliabilities refitted every `refitEvery` answers. */
+  dynamic(policy: OverlapPolicy): DynamicOutcome {
+    const { m, K } = this;
+    const R = m.task.length;
+    const collected = new Int32Array(R);
+    let nCollected = 0;
+    const taskFill = new Int32Array(m.nTasks); // answers collected per task
+    const taskWorkers = new Int32Array(R); // per task, in the CSR slots of `taskOffsets`
+    const taskLabels = new Int32Array(R);
+    const done = new Uint8Array(m.nTasks);
+    const labels = new Int32Array(m.nTasks).fill(-1);
+    const scratch = new Float64Array(K);
+    let reliabilities = shrinkReliabilities([], new Float64Array(K));
+    let refits = 0;
+    let completedConfident = 0;
+    let completedMax = 0;
+    for (const r of this.order) {
+      const t = m.task[r];
+      if (done[t]) continue;
+      collected[nCollected++] = r;
+      const start = this.taskOffsets[t];
+      const slot = start + taskFill[t]++;
+      taskWorkers[slot] = m.worker[r];
+      taskLabels[slot] = m.label[r];
+      if (this.knownGold[t] < 0) {
+        const verdict = evaluateTask(
+          reliabilities,
+          policy,
+          taskWorkers.subarray(start, slot + 1),
+          taskLabels.subarray(start, slot + 1),
+          scratch,
+        );
+        labels[t] = verdict.topLabel;
+        if (verdict.decision !== 'CONTINUE') {
+          done[t] = 1;
+          if (verdict.decision === 'COMPLETE_CONFIDENT') completedConfident++;
+          else completedMax++;
+        }
+      }
+      if (nCollected % this.refitEvery === 0) {
+        reliabilities = this.refit(collected, nCollected);
+        refits++;
+      }
+    }
+    const finalFit = dawidSkene(this.subMatrix(collected, nCollected), { gold: this.knownGold });
+    return {
+      policy,
+      accuracy: this.accuracy(labels),
+      refitAccuracy: this.accuracy(finalFit.labels),
+      answers: nCollected,
+      completedConfident,
+      completedMax,
+      refits,
+    };
+  }
+
+  /** Dawid–Skene with known gold clamped on the collected answers → shrunk reliabilities. */
+  private refit(collected: Int32Array, n: number) {
+    const { m, K } = this;
+    const sub = this.subMatrix(collected, n);
+    const fit = dawidSkene(sub, { gold: this.knownGold });
+    const answers = new Int32Array(m.nWorkers);
+    const goldAnswers = new Int32Array(m.nWorkers);
+    const goldCorrect = new Int32Array(m.nWorkers);
+    for (let i = 0; i < n; i++) {
+      const w = sub.worker[i];
+      answers[w]++;
+      const g = this.knownGold[sub.task[i]];
+      if (g >= 0) {
+        goldAnswers[w]++;
+        if (sub.label[i] === g) goldCorrect[w]++;
+      }
+    }
+    const records: WorkerFitRecord[] = [];
+    for (let w = 0; w < m.nWorkers; w++) {
+      records.push({
+        confusion: answers[w] > 0 ? fit.confusion.subarray(w * K * K, (w + 1) * K * K) : null,
+        answers: answers[w],
+        goldAnswers: goldAnswers[w],
+        goldCorrect: goldCorrect[w],
+      });
+    }
+    return shrinkReliabilities(records, fit.priors);
+  }
+
+  private subMatrix(responses: Int32Array, n: number): ResponseMatrix {
+    const { m } = this;
+    const task = new Int32Array(n);
+    const worker = new Int32Array(n);
+    const label = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = responses[i];
+      task[i] = m.task[r];
+      worker[i] = m.worker[r];
+      label[i] = m.label[r];
+    }
+    return { nTasks: m.nTasks, nWorkers: m.nWorkers, nLabels: m.nLabels, task, worker, label };
+  }
+
+  private accuracy(labels: Int32Array): number {
+    let right = 0;
+    let total = 0;
+    for (let t = 0; t < this.m.nTasks; t++) {
+      if (this.scoredGold[t] < 0) continue;
+      total++;
+      if (labels[t] === this.scoredGold[t]) right++;
+    }
+    return total > 0 ? right / total : NaN;
+  }
+}
+
+/** A dataset folder, a dataset name under the default folder, or a folder of dataset folders. */
+function findDatasets(argument: string): Dataset[] {
+  let folder = resolve(argument);
+  if (!existsSync(folder) && !argument.includes('/')) folder = join(DEFAULT_FOLDER, argument);
+  if (existsSync(join(folder, 'labels.csv'))) return [loadDataset(folder)];
+  if (!existsSync(folder)) throw new Error(`${argument}: no such dataset or folder`);
+  return readdirSync(folder, { withFileTypes: true })
+    .filter(entry => entry.isDirectory() && existsSync(join(folder, entry.name, 'labels.csv')))
+    .map(entry => entry.name)
+    .sort()
+    .map(name => loadDataset(join(folder, name)));
+}
+
+function loadDataset(folder: string): Dataset {
+  const goldFile = join(folder, 'gold.csv');
+  const encoded = readAnswerFiles({
+    input: join(folder, 'labels.csv'),
+    gold: existsSync(goldFile) ? goldFile : undefined,
+  });
+  const gold = encoded.gold ?? new Int32Array(encoded.matrix.nTasks).fill(-1);
+  return { name: folder.split('/').filter(Boolean).pop()!, encoded, gold };
+}
+
+function describe(o: DynamicOutcome): string {
+  return `${o.policy.minOverlap}..${o.policy.maxOverlap} @ ${o.policy.confidenceTarget}: ${o.accuracy.toFixed(4)}`;
+}
+
+function pct(part: number, whole: number): string {
+  return `${((100 * part) / whole).toFixed(1)}%`;
+}
+
+main();
