@@ -32,11 +32,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         await runAggregateCommand(rest);
         return 0;
       case undefined:
+        process.stderr.write(USAGE);
+        return 2;
       case '--help':
       case '-h':
       case 'help':
         process.stdout.write(USAGE);
-        return command === undefined ? 2 : 0;
+        return 0;
       default:
         throw new CliError(`unknown command "${command}"\n\n${USAGE}`);
     }
