@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { RequestContext } from '../../src/common/request-context';
 import {
   errorCode,
@@ -76,6 +76,24 @@ const HOLDING_WORKER: Expectations = {
 };
 /** Any worker, for themselves. */
 const ANY_WORKER: Expectations = { ...HOLDING_WORKER, otherWorker: 'OK' };
+/** Requesters, for themselves; not admins (who have no balance of their own). */
+const REQUESTERS_ONLY: Expectations = {
+  anonymous: 'UNAUTHENTICATED',
+  worker: 'UNAUTHORIZED',
+  otherWorker: 'UNAUTHORIZED',
+  requester: 'OK',
+  otherRequester: 'OK',
+  admin: 'UNAUTHORIZED',
+};
+/** Admins only. */
+const ADMIN_ONLY: Expectations = {
+  anonymous: 'UNAUTHENTICATED',
+  worker: 'UNAUTHORIZED',
+  otherWorker: 'UNAUTHORIZED',
+  requester: 'UNAUTHORIZED',
+  otherRequester: 'UNAUTHORIZED',
+  admin: 'OK',
+};
 
 const PROJECT_FIELDS = 'id status';
 const ASSIGNMENT_FIELDS = 'id status';
@@ -347,6 +365,146 @@ const MATRIX: MatrixEntry[] = [
       { projectId: fx.sharedProjectId },
     ],
   },
+
+  // --- money (offline: no Stripe key, so card payments and connected accounts are refused) --
+  {
+    operation: 'myBalances',
+    expect: REQUESTERS_ONLY,
+    call: () => [`{ myBalances { available } }`],
+  },
+  { operation: 'myFundings', expect: REQUESTERS_ONLY, call: () => [`{ myFundings { id } }`] },
+  {
+    operation: 'createFunding',
+    expect: {
+      ...REQUESTERS_ONLY,
+      requester: 'PAYMENTS_OFFLINE',
+      otherRequester: 'PAYMENTS_OFFLINE',
+    },
+    call: () => [
+      `mutation ($input: CreateFundingInput!) { createFunding(input: $input) { funding { id } } }`,
+      { input: { amount: 100, currency: 'usd', idempotencyKey: randomUUID() } },
+    ],
+  },
+  {
+    operation: 'projectMoney',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($id: ID!) { projectMoney(projectId: $id) { escrow } }`,
+      { id: fx.sharedProjectId },
+    ],
+  },
+  {
+    operation: 'awardBonus',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `mutation ($input: AwardBonusInput!) { awardBonus(input: $input) { amount } }`,
+      {
+        input: {
+          assignmentId: await fx.submittedAssignment(),
+          amount: 1,
+          currency: 'usd',
+          reason: 'matrix',
+          idempotencyKey: randomUUID(),
+        },
+      },
+    ],
+  },
+  { operation: 'myEarnings', expect: ANY_WORKER, call: () => [`{ myEarnings { earned } }`] },
+  { operation: 'myPayouts', expect: ANY_WORKER, call: () => [`{ myPayouts { totalCount } }`] },
+  {
+    operation: 'myPayoutAccount',
+    // No connected account offline: the answer is null.
+    expect: { ...ANY_WORKER, worker: 'NO_DATA', otherWorker: 'NO_DATA' },
+    call: () => [`{ myPayoutAccount { payoutsEnabled } }`],
+  },
+  {
+    operation: 'connectPayoutAccount',
+    expect: { ...ANY_WORKER, worker: 'PAYMENTS_OFFLINE', otherWorker: 'PAYMENTS_OFFLINE' },
+    call: () => [
+      `mutation ($input: ConnectPayoutAccountInput!) { connectPayoutAccount(input: $input) { url } }`,
+      { input: { refreshUrl: 'https://q.example/r', returnUrl: 'https://q.example/d' } },
+    ],
+  },
+  {
+    operation: 'myLedgerEntries',
+    expect: SIGNED_IN,
+    call: () => [`{ myLedgerEntries(first: 5) { totalCount } }`],
+  },
+  {
+    operation: 'recordManualFunding',
+    expect: ADMIN_ONLY,
+    call: fx => [
+      `mutation ($input: RecordManualFundingInput!) { recordManualFunding(input: $input) { id } }`,
+      {
+        input: {
+          requesterId: fx.ids.requester,
+          amount: 100,
+          currency: 'usd',
+          reference: 'matrix',
+          idempotencyKey: randomUUID(),
+        },
+      },
+    ],
+  },
+  {
+    operation: 'createPayouts',
+    expect: ADMIN_ONLY,
+    call: () => [
+      `mutation ($input: CreatePayoutsInput!) { createPayouts(input: $input) { payouts { id } } }`,
+      { input: { idempotencyKey: randomUUID(), minimumAmount: 1_000_000_000 } },
+    ],
+  },
+  {
+    operation: 'createPayout',
+    expect: ADMIN_ONLY,
+    call: async fx => {
+      await fx.earnings();
+      return [
+        `mutation ($input: CreatePayoutInput!) { createPayout(input: $input) { id } }`,
+        { input: { workerId: await fx.workerId(), currency: 'usd', idempotencyKey: randomUUID() } },
+      ];
+    },
+  },
+  {
+    operation: 'sendPendingPayouts',
+    expect: ADMIN_ONLY,
+    call: () => [`mutation { sendPendingPayouts }`],
+  },
+  {
+    operation: 'markPayoutPaid',
+    expect: ADMIN_ONLY,
+    call: async fx => [
+      `mutation ($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { id } }`,
+      {
+        input: {
+          payoutId: await fx.pendingPayout(),
+          reference: 'matrix',
+          idempotencyKey: randomUUID(),
+        },
+      },
+    ],
+  },
+  {
+    operation: 'markPayoutFailed',
+    expect: ADMIN_ONLY,
+    call: async fx => [
+      `mutation ($input: MarkPayoutFailedInput!) { markPayoutFailed(input: $input) { id } }`,
+      {
+        input: {
+          payoutId: await fx.pendingPayout(),
+          reason: 'matrix',
+          idempotencyKey: randomUUID(),
+        },
+      },
+    ],
+  },
+  { operation: 'payouts', expect: ADMIN_ONLY, call: () => [`{ payouts { totalCount } }`] },
+  { operation: 'trialBalance', expect: ADMIN_ONLY, call: () => [`{ trialBalance { balanced } }`] },
+  {
+    operation: 'paymentsReconciliation',
+    expect: ADMIN_ONLY,
+    call: () => [`{ paymentsReconciliation { ok } }`],
+  },
 ];
 
 const ROLE_OF: Partial<Record<Caller, string>> = {
@@ -379,14 +537,28 @@ class Fixtures {
   sharedProjectId = '';
   sharedTaskId = '';
   private lease?: { id: string; taskId: string; projectId: string };
+  private workerUserId?: string;
 
   constructor(
     readonly clients: Record<Caller, GraphQLClient>,
     readonly requesterLogin: { email: string; password: string },
-    readonly ids: { blockedWorker: string },
+    readonly ids: { blockedWorker: string; requester: string },
   ) {}
 
   async init(): Promise<void> {
+    // Launching reserves escrow (docs/money.md): the requester needs funds.
+    await this.clients.admin.ok(
+      `mutation ($input: RecordManualFundingInput!) { recordManualFunding(input: $input) { id } }`,
+      {
+        input: {
+          requesterId: this.ids.requester,
+          amount: 10_000_000,
+          currency: 'usd',
+          reference: 'matrix funding',
+          idempotencyKey: randomUUID(),
+        },
+      },
+    );
     this.sharedProjectId = await this.project({ launch: true });
     const data = await this.clients.requester.ok(
       `query ($id: ID!) { project(id: $id) { tasks(first: 1) { nodes { id } } } }`,
@@ -463,6 +635,37 @@ class Fixtures {
     return data.blockWorker.id;
   }
 
+  async workerId(): Promise<string> {
+    this.workerUserId ??= (await this.clients.worker.ok(`{ me { id } }`)).me.id as string;
+    return this.workerUserId;
+  }
+
+  /** Approves a fresh answer of `worker`, after settling any pending payout of theirs. */
+  async earnings(): Promise<void> {
+    const pending = await this.clients.admin.ok(
+      `query ($id: ID) { payouts(status: PENDING, workerId: $id) { nodes { id } } }`,
+      { id: await this.workerId() },
+    );
+    for (const { id } of pending.payouts.nodes) {
+      await this.clients.admin.ok(
+        `mutation ($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { id } }`,
+        { input: { payoutId: id, reference: 'matrix', idempotencyKey: randomUUID() } },
+      );
+    }
+    const id = await this.submittedAssignment();
+    await this.clients.requester.ok(byId('approveAssignment', 'id'), { id });
+  }
+
+  /** A fresh PENDING payout of `worker` (offline, so it waits to be marked by hand). */
+  async pendingPayout(): Promise<string> {
+    await this.earnings();
+    const data = await this.clients.admin.ok(
+      `mutation ($input: CreatePayoutInput!) { createPayout(input: $input) { id } }`,
+      { input: { workerId: await this.workerId(), currency: 'usd', idempotencyKey: randomUUID() } },
+    );
+    return data.createPayout.id;
+  }
+
   async requesterApiKey(): Promise<string> {
     const data = await this.clients.requester.ok(
       `mutation { createApiKey(input: { name: "to revoke", scopes: [REQUESTER] }) { apiKey { id } } }`,
@@ -503,7 +706,10 @@ describe('authorization matrix (e2e)', () => {
       otherRequester: (await server.signUp(['REQUESTER'])).client,
       admin: server.anonymous().withToken(adminLogin.logIn.token),
     };
-    fx = new Fixtures(clients, requester, { blockedWorker: blocked.userId });
+    fx = new Fixtures(clients, requester, {
+      blockedWorker: blocked.userId,
+      requester: requester.userId,
+    });
     await fx.init();
   }, 60_000);
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fundRequester } from '../helpers/money-fixtures';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
 
 const CREATE_PROJECT = /* GraphQL */ `
@@ -102,7 +103,10 @@ describe('projects and tasks (e2e)', () => {
   let worker: GraphQLClient;
 
   beforeAll(async () => {
-    requester = (await server.signUp(['REQUESTER'])).client;
+    const owner = await server.signUp(['REQUESTER']);
+    requester = owner.client;
+    // Launching reserves escrow (docs/money.md): the owner needs funds.
+    await fundRequester(server.app, owner.userId);
     otherRequester = (await server.signUp(['REQUESTER'])).client;
     worker = (await server.signUp(['WORKER'])).client;
   });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { QuorumApp } from '../../src/app';
 import { type Clock, ManualClock } from '../../src/common/clock';
 import { RequestContext } from '../../src/common/request-context';
 import { Role } from '../../src/modules/auth/role';
@@ -107,3 +108,27 @@ export function moneyContext(user: User | null, clock: Clock = new ManualClock()
 }
 
 export { Role };
+
+/**
+ * Credits `amount` minor units to a requester's available balance, as an admin recording a
+ * manual funding would: launching a project reserves its escrow, so a test that launches needs
+ * a funded requester. Goes through the app's own FundingService.
+ */
+export async function fundRequester(
+  app: QuorumApp,
+  requesterId: string,
+  amount = 1_000_000,
+  currency = 'usd',
+): Promise<void> {
+  const admin = RequestContext.create({
+    clock: app.clock,
+    user: { id: randomUUID(), roles: [Role.ADMIN], via: 'jwt' },
+  });
+  await app.services.fundings.recordManualFunding(admin, {
+    requesterId,
+    amount,
+    currency,
+    reference: 'test funding',
+    idempotencyKey: randomUUID(),
+  });
+}
