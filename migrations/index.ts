@@ -4,6 +4,7 @@ import { CreateLedger1795462816957 } from './1795462816957-CreateLedger';
 import { CreatePayments1795463788904 } from './1795463788904-CreatePayments';
 import { CreatePrelabel1795464059025 } from './1795464059025-CreatePrelabel';
 import { CreateAggregation1795464433006 } from './1795464433006-CreateAggregation';
+import { CreateQuality1795464894637 } from './1795464894637-CreateQuality';
 import { AddJobsRunningIndex1795464972489 } from './1795464972489-AddJobsRunningIndex';
 
 /**
@@ -18,5 +19,6 @@ export const MIGRATIONS: Function[] = [
   CreatePayments1795463788904,
   CreatePrelabel1795464059025,
   CreateAggregation1795464433006,
+  CreateQuality1795464894637,
   AddJobsRunningIndex1795464972489,
 ];

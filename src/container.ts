@@ -26,6 +26,11 @@ import {
   ProjectAggregationResolver,
 } from './modules/aggregation/aggregation.resolver';
 import { AggregationService } from './modules/aggregation/aggregation.service';
+import { AuditService } from './modules/quality/audit.service';
+import { ExclusionService } from './modules/quality/exclusion.service';
+import { QualityRulesService } from './modules/quality/quality-rules.service';
+import { QualityResolver } from './modules/quality/quality.resolver';
+import { WorkerBlockedEvent, WorkerUnblockedEvent } from './modules/workers/worker-block.events';
 import { LedgerService } from './modules/ledger/ledger.service';
 import { EscrowService } from './modules/payments/escrow.service';
 import { FundingService } from './modules/payments/funding.service';
@@ -91,6 +96,10 @@ export interface Services {
   readonly payouts: PayoutService;
   readonly stripeWebhooks: StripeWebhookService;
   readonly reconciliation: ReconciliationService;
+  /** Quality rules, exclusions and the audit log (docs/quality.md). */
+  readonly qualityRules: QualityRulesService;
+  readonly exclusions: ExclusionService;
+  readonly audit: AuditService;
   /** Pre-label models, pre-labeling runs and training (docs/prelabel.md). */
   readonly prelabels: PrelabelService;
   readonly training: TrainingService;
@@ -116,6 +125,21 @@ export function buildContainer(
   const workerBlocks = new WorkerBlockService(db, events);
   const aggregation = new AggregationService(db, events, projects, jobs, logger);
   registerAggregationJobs(jobs, aggregation);
+  const audit = new AuditService(db);
+  const exclusions = new ExclusionService(db, audit);
+  const qualityRules = new QualityRulesService(
+    db,
+    events,
+    projects,
+    assignments,
+    exclusions,
+    audit,
+  );
+  assignments.onSubmitted((tx, submitted) => qualityRules.onAnswerSubmitted(tx, submitted));
+  events.subscribe(WorkerBlockedEvent, (ctx, event) => qualityRules.onWorkerBlocked(ctx, event));
+  events.subscribe(WorkerUnblockedEvent, (ctx, event) =>
+    qualityRules.onWorkerUnblocked(ctx, event),
+  );
   const ledger = new LedgerService(db);
   const paymentProvider = createPaymentProvider(config);
   const escrow = new EscrowService(db, ledger, idempotency, config.payments.platformFeeBps);
@@ -150,6 +174,10 @@ export function buildContainer(
   container.register(AggregationResolver, new AggregationResolver(aggregation));
   container.register(ProjectAggregationResolver, new ProjectAggregationResolver(aggregation));
   container.register(
+    QualityResolver,
+    new QualityResolver(qualityRules, exclusions, audit, projects),
+  );
+  container.register(
     PaymentsResolver,
     new PaymentsResolver(
       new MoneyQueryService(db, ledger),
@@ -157,6 +185,9 @@ export function buildContainer(
       escrow,
       payouts,
       reconciliation,
+      qualityRules,
+      exclusions,
+      audit,
     ),
   );
   container.register(PrelabelResolver, new PrelabelResolver(prelabels, training));

@@ -18,6 +18,9 @@ import { PrelabelRun } from '../modules/prelabel/prelabel-run.entity';
 import { Project } from '../modules/projects/project.entity';
 import { Task } from '../modules/tasks/task.entity';
 import { WorkerBlock } from '../modules/workers/worker-block.entity';
+import { AuditLogEntry } from '../modules/quality/audit-log.entity';
+import { QualityRuleRecord } from '../modules/quality/quality-rule.entity';
+import { QualityRuleState } from '../modules/quality/rule-state.entity';
 
 /**
  * Every entity, listed explicitly rather than globbed so the same list works under ts-node,
@@ -44,4 +47,7 @@ export const ENTITIES = [
   PrelabelRun,
   AggregationRun,
   WorkerQuality,
+  QualityRuleRecord,
+  QualityRuleState,
+  AuditLogEntry,
 ];

@@ -11,6 +11,7 @@ import {
 } from '../modules/aggregation/aggregation.resolver';
 import { PaymentsResolver } from '../modules/payments/payments.resolver';
 import { PrelabelResolver } from '../modules/prelabel/prelabel.resolver';
+import { QualityResolver } from '../modules/quality/quality.resolver';
 import { authChecker } from './auth-checker';
 
 /** Every resolver class of the API. */
@@ -26,6 +27,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ProjectAggregationResolver,
   PaymentsResolver,
   PrelabelResolver,
+  QualityResolver,
 ];
 
 /**

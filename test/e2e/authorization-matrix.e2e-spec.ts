@@ -100,6 +100,14 @@ const ASSIGNMENT_FIELDS = 'id status';
 const byId = (operation: string, fields: string, type = 'ID!') =>
   `mutation ($id: ${type}) { ${operation}(id: $id) { ${fields} } }`;
 
+/** A valid project-scoped rule for the quality entries. */
+const MATRIX_RULE = {
+  name: 'matrix',
+  collector: { kind: 'GOLD_ACCURACY', minCount: 3 },
+  conditions: [{ metric: 'accuracy', op: '<', value: 0.5 }],
+  action: { kind: 'FLAG' },
+};
+
 const MATRIX: MatrixEntry[] = [
   // --- auth -------------------------------------------------------------------------------
   {
@@ -363,6 +371,72 @@ const MATRIX: MatrixEntry[] = [
     call: fx => [
       `query ($projectId: ID) { workerBlocks(projectId: $projectId) { id } }`,
       { projectId: fx.sharedProjectId },
+    ],
+  },
+
+  // --- quality rules, exclusions and the audit log ------------------------------------------
+  {
+    operation: 'createQualityRule',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `mutation ($projectId: ID!, $rule: JSONObject!) { createQualityRule(projectId: $projectId, rule: $rule) { id } }`,
+      { projectId: await fx.project({ launch: false }), rule: MATRIX_RULE },
+    ],
+  },
+  {
+    operation: 'updateQualityRule',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `mutation ($id: ID!) { updateQualityRule(ruleId: $id, enabled: true) { id enabled } }`,
+      { id: await fx.qualityRule() },
+    ],
+  },
+  {
+    operation: 'deleteQualityRule',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `mutation ($id: ID!) { deleteQualityRule(ruleId: $id) { id enabled } }`,
+      { id: await fx.qualityRule() },
+    ],
+  },
+  {
+    operation: 'qualityRules',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($projectId: ID!) { qualityRules(projectId: $projectId) { id } }`,
+      { projectId: fx.sharedProjectId },
+    ],
+  },
+  {
+    operation: 'dryRunQualityRule',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($projectId: ID!, $rule: JSONObject!) { dryRunQualityRule(projectId: $projectId, rule: $rule) { answers } }`,
+      { projectId: fx.sharedProjectId, rule: MATRIX_RULE },
+    ],
+  },
+  {
+    operation: 'qualityAuditLog',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($projectId: ID) { qualityAuditLog(projectId: $projectId) { id } }`,
+      { projectId: fx.sharedProjectId },
+    ],
+  },
+  {
+    operation: 'excludeWorkerAnswers',
+    expect: ADMIN_ONLY,
+    call: async fx => [
+      `mutation ($w: ID!, $p: ID) { excludeWorkerAnswers(workerId: $w, projectId: $p, reason: "spam") { answers } }`,
+      { w: fx.ids.blockedWorker, p: await fx.project({ launch: false }) },
+    ],
+  },
+  {
+    operation: 'includeWorkerAnswers',
+    expect: ADMIN_ONLY,
+    call: async fx => [
+      `mutation ($w: ID!, $p: ID) { includeWorkerAnswers(workerId: $w, projectId: $p, reason: "appeal") { answers } }`,
+      { w: fx.ids.blockedWorker, p: await fx.project({ launch: false }) },
     ],
   },
 
@@ -633,6 +707,14 @@ class Fixtures {
       { input: { workerId: this.ids.blockedWorker, projectId, reason: 'spam' } },
     );
     return data.blockWorker.id;
+  }
+
+  async qualityRule(): Promise<string> {
+    const data = await this.clients.requester.ok(
+      `mutation ($projectId: ID!, $rule: JSONObject!) { createQualityRule(projectId: $projectId, rule: $rule) { id } }`,
+      { projectId: await this.project({ launch: false }), rule: MATRIX_RULE },
+    );
+    return data.createQualityRule.id;
   }
 
   async workerId(): Promise<string> {

@@ -1,0 +1,77 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Column, Entity, Index } from 'typeorm';
+import { AppEntity } from '../../db/app-entity';
+
+/** Who took an audited action. */
+export enum AuditActorKind {
+  RULE = 'RULE',
+  USER = 'USER',
+}
+registerEnumType(AuditActorKind, { name: 'AuditActorKind' });
+
+/**
+ * What was done. Rule actions use the rule action names (BLOCK, FLAG, UNBLOCK, REJECT_PENDING,
+ * REOPEN_TASKS, NOTIFY); people's actions name the mutation's effect.
+ */
+export enum AuditAction {
+  BLOCK = 'BLOCK',
+  UNBLOCK = 'UNBLOCK',
+  FLAG = 'FLAG',
+  REJECT_PENDING = 'REJECT_PENDING',
+  REOPEN_TASKS = 'REOPEN_TASKS',
+  NOTIFY = 'NOTIFY',
+  EXCLUDE_ANSWERS = 'EXCLUDE_ANSWERS',
+  INCLUDE_ANSWERS = 'INCLUDE_ANSWERS',
+  RULE_CREATED = 'RULE_CREATED',
+  RULE_UPDATED = 'RULE_UPDATED',
+  RULE_DISABLED = 'RULE_DISABLED',
+}
+registerEnumType(AuditAction, { name: 'AuditAction' });
+
+/**
+ * One entry of the append-only audit log (issue 4): who (a rule or a person) did what to whom,
+ * when, why, and the evidence figures. A trigger refuses UPDATE and DELETE on the table
+ * (migration CreateQuality), so not even a bug in the service can rewrite history.
+ */
+@Entity({ name: 'quality_audit_log' })
+@ObjectType({ description: 'An entry of the append-only quality audit log.' })
+@Index('quality_audit_log_worker_idx', ['workerId', 'occurredAt'])
+@Index('quality_audit_log_project_idx', ['projectId', 'occurredAt'])
+export class AuditLogEntry extends AppEntity {
+  @Field(() => ID, { nullable: true })
+  @Column({ name: 'project_id', type: 'uuid', nullable: true })
+  projectId: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @Column({ name: 'worker_id', type: 'uuid', nullable: true })
+  workerId: string | null;
+
+  @Field(() => AuditActorKind)
+  @Column({ name: 'actor_kind', type: 'text' })
+  actorKind: AuditActorKind;
+
+  @Field(() => ID, { nullable: true, description: 'The rule that acted (actor RULE).' })
+  @Column({ name: 'rule_id', type: 'uuid', nullable: true })
+  ruleId: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The person who acted (actor USER).' })
+  @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  userId: string | null;
+
+  @Field(() => AuditAction)
+  @Column({ type: 'text' })
+  action: AuditAction;
+
+  @Field()
+  @Column({ type: 'text' })
+  reason: string;
+
+  @Field(() => GraphQLJSONObject, { description: 'Evidence figures (never gold answers).' })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  evidence: Record<string, unknown>;
+
+  @Field()
+  @Column({ name: 'occurred_at', type: 'timestamptz', precision: 3 })
+  occurredAt: Date;
+}

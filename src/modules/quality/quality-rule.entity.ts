@@ -1,0 +1,46 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { AppEntity } from '../../db/app-entity';
+import { Project } from '../projects/project.entity';
+
+/**
+ * A quality rule of one project, stored as the JSON its author wrote (validated by
+ * `validateQualityRule` before it is stored, and parsed again when it is evaluated, so a rule in
+ * the table is always one the engine accepts). Never deleted: `deleteQualityRule` disables it, so
+ * the audit log's `ruleId` keeps pointing at the rule that acted.
+ */
+@Entity({ name: 'quality_rules' })
+@ObjectType({ description: 'A declarative quality rule of a project (docs/quality.md).' })
+@Index('quality_rules_project_idx', ['projectId'])
+export class QualityRuleRecord extends AppEntity {
+  @Field(() => ID)
+  @Column({ name: 'project_id', type: 'uuid' })
+  projectId: string;
+
+  @ManyToOne(() => Project, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'project_id' })
+  project?: Project;
+
+  @Field()
+  @Column({ type: 'text' })
+  name: string;
+
+  @Field(() => GraphQLJSONObject, {
+    description: 'The rule as written (collector, conditions, action).',
+  })
+  @Column({ type: 'jsonb' })
+  definition: Record<string, unknown>;
+
+  @Field({ description: 'Disabled rules are kept for the audit log but never evaluated.' })
+  @Column({ type: 'boolean', default: true })
+  enabled: boolean;
+
+  /** Whether any action acts on every project (only admins may write such a rule). */
+  @Field()
+  @Column({ name: 'has_global_action', type: 'boolean', default: false })
+  hasGlobalAction: boolean;
+
+  @Column({ name: 'created_by', type: 'uuid' })
+  createdBy: string;
+}

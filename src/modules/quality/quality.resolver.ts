@@ -1,0 +1,123 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { BadUserInputError } from '../../common/errors';
+import type { RequestContext } from '../../common/request-context';
+import { Role } from '../auth/role';
+import type { ProjectService } from '../projects/project.service';
+import { AuditLogEntry } from './audit-log.entity';
+import type { AuditService } from './audit.service';
+import type { ExclusionService } from './exclusion.service';
+import { QualityRuleRecord } from './quality-rule.entity';
+import type { QualityRulesService } from './quality-rules.service';
+import { AuditLogArgs } from './quality.inputs';
+import { DryRunResult, ExclusionResult } from './quality.types';
+
+/** Quality rules, dry-runs, exclusions and the audit log (docs/quality.md). */
+@Resolver()
+export class QualityResolver {
+  constructor(
+    private readonly rules: QualityRulesService,
+    private readonly exclusions: ExclusionService,
+    private readonly audit: AuditService,
+    private readonly projects: ProjectService,
+  ) {}
+
+  @Authorized(Role.ADMIN, Role.REQUESTER)
+  @Mutation(() => QualityRuleRecord, {
+    description: 'Adds a rule (owner or admin; GLOBAL actions admins only).',
+  })
+  createQualityRule(
+    @Arg('projectId', () => ID) projectId: string,
+    @Arg('rule', () => GraphQLJSONObject) rule: Record<string, unknown>,
+    @Ctx() ctx: RequestContext,
+  ): Promise<QualityRuleRecord> {
+    return this.rules.createRule(ctx, projectId, rule);
+  }
+
+  @Authorized(Role.ADMIN, Role.REQUESTER)
+  @Mutation(() => QualityRuleRecord, { description: 'Replaces a rule and/or (re)enables it.' })
+  updateQualityRule(
+    @Arg('ruleId', () => ID) ruleId: string,
+    @Arg('rule', () => GraphQLJSONObject, { nullable: true }) rule: Record<string, unknown> | null,
+    @Arg('enabled', () => Boolean, { nullable: true }) enabled: boolean | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<QualityRuleRecord> {
+    return this.rules.updateRule(ctx, ruleId, rule, enabled);
+  }
+
+  @Authorized(Role.ADMIN, Role.REQUESTER)
+  @Mutation(() => QualityRuleRecord, { description: 'Disables a rule (kept for the audit log).' })
+  deleteQualityRule(
+    @Arg('ruleId', () => ID) ruleId: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<QualityRuleRecord> {
+    return this.rules.deleteRule(ctx, ruleId);
+  }
+
+  @Authorized(Role.ADMIN, Role.REQUESTER)
+  @Query(() => [QualityRuleRecord], { description: 'A project’s rules (owner or admin).' })
+  qualityRules(
+    @Arg('projectId', () => ID) projectId: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<QualityRuleRecord[]> {
+    return this.rules.listRules(ctx, projectId);
+  }
+
+  @Authorized(Role.ADMIN, Role.REQUESTER)
+  @Query(() => DryRunResult, {
+    description: 'What a rule would have done over the project’s history; acts on nothing.',
+  })
+  dryRunQualityRule(
+    @Arg('projectId', () => ID) projectId: string,
+    @Arg('rule', () => GraphQLJSONObject) rule: Record<string, unknown>,
+    @Ctx() ctx: RequestContext,
+  ): Promise<DryRunResult> {
+    return this.rules.dryRun(ctx, projectId, rule);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ExclusionResult, {
+    description:
+      'Excludes a worker’s answers from aggregation (kept stored) and sends their tasks back to the queue.',
+  })
+  excludeWorkerAnswers(
+    @Arg('workerId', () => ID) workerId: string,
+    @Arg('projectId', () => ID, { nullable: true, description: 'Omit: every project.' })
+    projectId: string | null,
+    @Arg('reason') reason: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ExclusionResult> {
+    return this.exclusions.excludeWorkerAnswers(ctx, workerId, projectId ?? null, reason);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ExclusionResult, { description: 'Includes excluded answers again.' })
+  includeWorkerAnswers(
+    @Arg('workerId', () => ID) workerId: string,
+    @Arg('projectId', () => ID, { nullable: true, description: 'Omit: every project.' })
+    projectId: string | null,
+    @Arg('reason') reason: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ExclusionResult> {
+    return this.exclusions.includeWorkerAnswers(ctx, workerId, projectId ?? null, reason);
+  }
+
+  @Authorized(Role.ADMIN, Role.REQUESTER)
+  @Query(() => [AuditLogEntry], {
+    description: 'The quality audit log, newest first (requesters: one of their projects).',
+  })
+  async qualityAuditLog(
+    @Args() args: AuditLogArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AuditLogEntry[]> {
+    if (args.projectId != null) await this.projects.requireProject(ctx, args.projectId);
+    else if (!ctx.hasRole(Role.ADMIN)) {
+      throw new BadUserInputError('Name one of your projects', { field: 'projectId' });
+    }
+    return this.audit.entries(ctx, {
+      projectId: args.projectId,
+      workerId: args.workerId,
+      limit: args.limit ?? undefined,
+    });
+  }
+}
