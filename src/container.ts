@@ -26,6 +26,7 @@ import {
   ProjectAggregationResolver,
 } from './modules/aggregation/aggregation.resolver';
 import { AggregationService } from './modules/aggregation/aggregation.service';
+import { OnlineAggregationService } from './modules/quality/online-aggregation.service';
 import { AuditService } from './modules/quality/audit.service';
 import { ExclusionService } from './modules/quality/exclusion.service';
 import { QualityRulesService } from './modules/quality/quality-rules.service';
@@ -88,6 +89,8 @@ export interface Services {
   readonly workerBlocks: WorkerBlockService;
   /** Aggregation runs, results and worker quality (docs/aggregation.md). */
   readonly aggregation: AggregationService;
+  /** Online posterior, dynamic overlap and background refits (docs/quality-online.md). */
+  readonly onlineAggregation: OnlineAggregationService;
   /** Money (docs/money.md): the ledger, its flows, Stripe and the webhook. */
   readonly ledger: LedgerService;
   readonly paymentProvider: PaymentProvider;
@@ -125,6 +128,8 @@ export function buildContainer(
   const workerBlocks = new WorkerBlockService(db, events);
   const aggregation = new AggregationService(db, events, projects, jobs, logger);
   registerAggregationJobs(jobs, aggregation);
+  const onlineAggregation = new OnlineAggregationService(db, aggregation, jobs, logger);
+  onlineAggregation.register(assignments);
   const audit = new AuditService(db);
   const exclusions = new ExclusionService(db, audit);
   const qualityRules = new QualityRulesService(
@@ -206,6 +211,7 @@ export function buildContainer(
       assignments,
       workerBlocks,
       aggregation,
+      onlineAggregation,
       ledger,
       paymentProvider,
       escrow,

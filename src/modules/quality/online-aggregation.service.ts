@@ -1,0 +1,328 @@
+import type { Logger } from '../../common/logger';
+import type { RequestContext } from '../../common/request-context';
+import { queryRows } from '../../db/query-rows';
+import type { TransactionalConnection } from '../../db/transactional-connection';
+import { AggregationRun } from '../aggregation/aggregation-run.entity';
+import type { AggregationService } from '../aggregation/aggregation.service';
+import { AggregationRunStatus } from '../aggregation/aggregation.types';
+import type { WorkerReliabilities } from '../aggregation/algorithms/online-posterior';
+import type { AssignmentService } from '../assignments/assignment.service';
+import type { SubmissionDecision, SubmittedAnswer } from '../assignments/assignment.hooks';
+import type { JobQueue } from '../jobs/job-queue';
+import type { Project } from '../projects/project.entity';
+import { LabelSchemaKind } from '../projects/project.types';
+import type { Task } from '../tasks/task.entity';
+import {
+  type OverlapVerdict,
+  type ShrinkageOptions,
+  type WorkerFitRecord,
+  evaluateTask,
+  shrinkReliabilities,
+} from './algorithms/dynamic-overlap';
+
+/** Jobs of the online aggregation. */
+export const ONLINE_AGGREGATION_JOBS = { refit: 'quality.online-refit' } as const;
+
+/** Default number of new answers in a project after which a full refit is queued. */
+export const DEFAULT_REFIT_EVERY_ANSWERS = 200;
+
+/** Tuning of `OnlineAggregationService`; the defaults suit production. */
+export interface OnlineAggregationOptions {
+  /** New counted answers of a project since the last fit's snapshot that queue a refit. */
+  readonly refitEveryAnswers?: number;
+  /** Shrinkage of the fit's confusions toward each worker's gold-record prior (see dynamic-overlap.ts). */
+  readonly shrinkage?: ShrinkageOptions;
+}
+
+/** One task's online posterior, as the service computed it. */
+export interface OnlineTaskPosterior extends OverlapVerdict {
+  /** The schema's keys, in posterior order. */
+  readonly keys: readonly string[];
+  /** Answers used (counted, not excluded, readable by the schema). */
+  readonly answers: number;
+  /** The fit the reliabilities came from; null = none yet (every worker got the prior). */
+  readonly runId: string | null;
+}
+
+interface LatestFit {
+  readonly runId: string | null;
+  /** The fit's snapshot as text (microseconds); null = no fit yet. */
+  readonly snapshotAt: string | null;
+}
+
+/**
+ * Online aggregation and dynamic overlap in the product (issue 4, docs/quality-online.md).
+ *
+ * After every submitted answer, inside the submit transaction (a submission hook, so the posterior
+ * and the completion commit or roll back with the answer), the task's posterior is recomputed from
+ * ALL its counted, non-excluded answers with the current reliabilities, and the dynamic-overlap
+ * policy (algorithms/dynamic-overlap.ts, the code the replay benchmark runs) decides whether the
+ * task completes. The assignment service then marks it COMPLETE (status, completed_at); selection
+ * only serves OPEN tasks. Gold tasks are left alone (they never complete).
+ *
+ * Reliabilities: each worker's confusion matrix from the project's last full fit (the
+ * `worker_qualities` rows of the latest SUCCEEDED aggregation run, used only when the run was
+ * Dawid–Skene on the current schema keys), shrunk toward a prior from the worker's live gold
+ * record on this project; a worker the fit did not see gets that prior alone. Class priors are the
+ * fit's: Dawid–Skene's p[k] is the mean posterior of the answered tasks, which the fit stored on
+ * the tasks, so they are read back as that mean on first use after each fit and cached per run (an
+ * answer committed between the fit's write and that read shifts them slightly). Before any fit:
+ * uniform priors and every worker on the prior.
+ *
+ * Refits: once `refitEveryAnswers` counted answers were submitted after the last fit's snapshot, a
+ * `quality.online-refit` job is queued with unique key `online-refit:<project>` (so one runs at a
+ * time); it runs the aggregation service's own background run (Dawid–Skene, gold clamped), which
+ * rewrites every task's posterior and the workers' confusions. `runAggregation` on demand refreshes
+ * them the same way. SINGLE_CHOICE only: MULTI_LABEL tasks complete at `maxOverlap`.
+ */
+export class OnlineAggregationService {
+  private readonly refitEvery: number;
+  private readonly shrinkage: ShrinkageOptions;
+  private readonly classPriorCache = new Map<string, { runId: string; priors: Float64Array }>();
+
+  constructor(
+    private readonly db: TransactionalConnection,
+    private readonly aggregation: AggregationService,
+    private readonly jobs: JobQueue,
+    private readonly logger: Logger,
+    options: OnlineAggregationOptions = {},
+  ) {
+    this.refitEvery = options.refitEveryAnswers ?? DEFAULT_REFIT_EVERY_ANSWERS;
+    this.shrinkage = options.shrinkage ?? {};
+    if (!(Number.isInteger(this.refitEvery) && this.refitEvery >= 1)) {
+      throw new RangeError('refitEveryAnswers must be a positive integer');
+    }
+  }
+
+  /** Hooks into submissions and count changes, and registers the refit job. */
+  register(assignments: AssignmentService): void {
+    assignments.onSubmitted((tx, submitted) => this.onSubmitted(tx, submitted));
+    assignments.onCountChanged(async (tx, change) => {
+      if (!change.task.isGold) await this.updateTask(tx, change.project, change.task);
+    });
+    this.jobs.register(ONLINE_AGGREGATION_JOBS.refit, async (ctx, payload) =>
+      this.refit(ctx, String(payload.projectId)),
+    );
+  }
+
+  /**
+   * The submission hook: updates the task's posterior and consensus, asks for completion when the
+   * policy says COMPLETE_CONFIDENT, and queues a refit when due. Runs inside `tx`.
+   */
+  async onSubmitted(tx: RequestContext, submitted: SubmittedAnswer): Promise<SubmissionDecision> {
+    const { task, project } = submitted;
+    if (task.isGold) return {};
+    const online = await this.updateTask(tx, project, task);
+    await this.queueRefitIfDue(tx, project.id);
+    return { completeTask: online?.decision === 'COMPLETE_CONFIDENT' };
+  }
+
+  /**
+   * The task's online posterior from its answers and the current reliabilities, without writing
+   * anything; null for a MULTI_LABEL project. `ctx` may be a transaction.
+   */
+  async posteriorOf(
+    ctx: RequestContext,
+    project: Project,
+    task: Task,
+  ): Promise<OnlineTaskPosterior | null> {
+    if (project.labelSchema.kind !== LabelSchemaKind.SINGLE_CHOICE) return null;
+    const keys = project.labelSchema.labels.map(label => label.key);
+    const K = keys.length;
+    const manager = this.db.manager(ctx);
+    const answerRows = await queryRows<{ worker_id: string; answer_labels: string[] }>(
+      manager,
+      `SELECT worker_id, answer_labels FROM assignments
+       WHERE task_id = $1 AND counted AND excluded_at IS NULL AND answer_labels IS NOT NULL
+       ORDER BY worker_id`,
+      [task.id],
+    );
+    const workerIds: string[] = [];
+    const labels: number[] = [];
+    for (const row of answerRows) {
+      const label = row.answer_labels.length === 1 ? keys.indexOf(row.answer_labels[0]) : -1;
+      if (label < 0) continue; // written under an older schema: not readable now
+      workerIds.push(row.worker_id);
+      labels.push(label);
+    }
+    const fit = await this.latestFit(ctx, project.id);
+    const reliabilities = await this.reliabilitiesFor(ctx, project.id, fit, keys, workerIds);
+    const verdict = evaluateTask(
+      reliabilities,
+      {
+        minOverlap: project.minOverlap,
+        maxOverlap: project.maxOverlap,
+        confidenceTarget: project.confidenceTarget,
+      },
+      workerIds.map((_, i) => i),
+      labels,
+      new Float64Array(K),
+    );
+    return { ...verdict, keys, answers: workerIds.length, runId: fit.runId };
+  }
+
+  /**
+   * The job body: a full Dawid–Skene refit (gold clamped) through the aggregation service's own
+   * background run, which refreshes task posteriors and worker confusions. Not in a transaction.
+   */
+  async refit(ctx: RequestContext, projectId: string): Promise<{ status: string; runId?: string }> {
+    const runs = this.db.repo(ctx, AggregationRun);
+    const run = await runs.save(
+      runs.create({
+        projectId,
+        requestedBy: null,
+        method: 'dawid-skene',
+        status: AggregationRunStatus.QUEUED,
+        background: true,
+        logLikelihood: [],
+      }),
+    );
+    const result = await this.aggregation.runQueued(ctx, run.id);
+    this.logger.info({ projectId, runId: run.id, status: result.status }, 'online refit');
+    return { status: result.status, runId: run.id };
+  }
+
+  /** Recomputes and stores the task's posterior, consensus and confidence. */
+  private async updateTask(
+    tx: RequestContext,
+    project: Project,
+    task: Task,
+  ): Promise<OnlineTaskPosterior | null> {
+    const online = await this.posteriorOf(tx, project, task);
+    if (!online) return null;
+    const hasAnswers = online.answers > 0;
+    task.posterior = hasAnswers ? Array.from(online.posterior) : null;
+    task.consensusLabels = hasAnswers ? [online.keys[online.topLabel]] : null;
+    task.consensusConfidence = hasAnswers ? online.confidence : null;
+    await queryRows(
+      this.db.manager(tx),
+      `UPDATE tasks SET posterior = $2::float8[], consensus_labels = $3::text[],
+              consensus_confidence = $4, updated_at = now()
+       WHERE id = $1`,
+      [task.id, task.posterior, task.consensusLabels, task.consensusConfidence],
+    );
+    return online;
+  }
+
+  private async latestFit(ctx: RequestContext, projectId: string): Promise<LatestFit> {
+    const [row] = await queryRows<{ id: string; snapshot_at: string | null }>(
+      this.db.manager(ctx),
+      `SELECT id, snapshot_at::text AS snapshot_at FROM aggregation_runs
+       WHERE project_id = $1 AND status = 'SUCCEEDED'
+       ORDER BY snapshot_at DESC NULLS LAST, finished_at DESC LIMIT 1`,
+      [projectId],
+    );
+    return { runId: row?.id ?? null, snapshotAt: row?.snapshot_at ?? null };
+  }
+
+  /** Reliabilities of `workerIds` (dense index i = workerIds[i]) for the online posterior. */
+  private async reliabilitiesFor(
+    ctx: RequestContext,
+    projectId: string,
+    fit: LatestFit,
+    keys: readonly string[],
+    workerIds: readonly string[],
+  ): Promise<WorkerReliabilities> {
+    const K = keys.length;
+    const manager = this.db.manager(ctx);
+    const gold = await queryRows<{ worker_id: string; gold_answers: number; gold_correct: number }>(
+      manager,
+      `SELECT worker_id, count(*)::int AS gold_answers,
+              count(*) FILTER (WHERE gold_correct)::int AS gold_correct
+       FROM assignments
+       WHERE project_id = $1 AND worker_id = ANY($2::uuid[]) AND is_gold
+         AND counted AND excluded_at IS NULL AND gold_correct IS NOT NULL
+       GROUP BY worker_id`,
+      [projectId, workerIds],
+    );
+    const goldOf = new Map(gold.map(row => [row.worker_id, row]));
+    const fitted = new Map<string, { confusion: number[]; answers: number }>();
+    if (fit.runId) {
+      const rows = await queryRows<{
+        worker_id: string;
+        confusion: number[] | null;
+        answers: number;
+        method: string;
+        schema_kind: string;
+        label_keys: string[];
+      }>(
+        manager,
+        `SELECT worker_id, confusion, answers, method, schema_kind, label_keys
+         FROM worker_qualities WHERE project_id = $1 AND worker_id = ANY($2::uuid[])`,
+        [projectId, workerIds],
+      );
+      for (const row of rows) {
+        const usable =
+          row.method === 'dawid-skene' &&
+          row.schema_kind === 'SINGLE_CHOICE' &&
+          row.confusion?.length === K * K &&
+          sameKeys(row.label_keys, keys);
+        if (usable) fitted.set(row.worker_id, { confusion: row.confusion!, answers: row.answers });
+      }
+    }
+    const records: WorkerFitRecord[] = workerIds.map(workerId => ({
+      confusion: fitted.get(workerId)?.confusion ?? null,
+      answers: fitted.get(workerId)?.answers ?? 0,
+      goldAnswers: goldOf.get(workerId)?.gold_answers ?? 0,
+      goldCorrect: goldOf.get(workerId)?.gold_correct ?? 0,
+    }));
+    const priors =
+      fitted.size > 0 && fit.runId
+        ? await this.classPriors(ctx, projectId, fit.runId, K)
+        : new Float64Array(K);
+    return shrinkReliabilities(records, priors, this.shrinkage);
+  }
+
+  /**
+   * The fit's class priors: the mean stored posterior of the project's answered tasks (what
+   * Dawid–Skene's p[k] is), read once per run and cached.
+   */
+  private async classPriors(
+    ctx: RequestContext,
+    projectId: string,
+    runId: string,
+    K: number,
+  ): Promise<Float64Array> {
+    const cached = this.classPriorCache.get(projectId);
+    if (cached?.runId === runId && cached.priors.length === K) return cached.priors;
+    const rows = await queryRows<{ k: number; prior: number }>(
+      this.db.manager(ctx),
+      `SELECT k, avg(t.posterior[k]) AS prior
+       FROM tasks t CROSS JOIN generate_series(1, $2::int) AS k
+       WHERE t.project_id = $1 AND t.posterior IS NOT NULL
+         AND array_length(t.posterior, 1) = $2::int
+       GROUP BY k ORDER BY k`,
+      [projectId, K],
+    );
+    const priors = new Float64Array(K);
+    for (const row of rows) priors[Number(row.k) - 1] = Number(row.prior);
+    this.classPriorCache.set(projectId, { runId, priors });
+    return priors;
+  }
+
+  /** Queues a refit once `refitEvery` answers arrived after the last fit's snapshot. */
+  private async queueRefitIfDue(tx: RequestContext, projectId: string): Promise<void> {
+    const fit = await this.latestFit(tx, projectId);
+    const [row] = await queryRows<{ n: number }>(
+      this.db.manager(tx),
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM assignments
+         WHERE project_id = $1 AND counted AND answer_labels IS NOT NULL
+           AND ($2::timestamptz IS NULL OR submitted_at > $2::timestamptz)
+         LIMIT $3) AS recent`,
+      [projectId, fit.snapshotAt, this.refitEvery],
+    );
+    if (row.n >= this.refitEvery) {
+      await this.jobs.enqueue(
+        tx,
+        ONLINE_AGGREGATION_JOBS.refit,
+        { projectId },
+        { uniqueKey: `online-refit:${projectId}` },
+      );
+    }
+  }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((key, i) => key === b[i]);
+}
