@@ -426,6 +426,105 @@ describe('payments (e2e)', () => {
     });
   }, 60_000);
 
+  it('refuses to launch, grow or add tasks to a project its owner cannot fund, changing nothing', async () => {
+    const requester = await server.signUp(['REQUESTER']);
+    const PROJECT = `query ($id: ID!) { project(id: $id) { status overlap { maxOverlap } } }`;
+    const { createProject: project } = await requester.client.ok(
+      `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
+      {
+        input: {
+          name: 'Underfunded',
+          labelSchema: {
+            kind: 'SINGLE_CHOICE',
+            labels: [
+              { key: 'a', displayName: 'A' },
+              { key: 'b', displayName: 'B' },
+            ],
+          },
+          rewardAmount: 10,
+          currency: 'usd',
+          overlap: { minOverlap: 2 },
+        },
+      },
+    );
+    const IMPORT = `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`;
+    await requester.client.ok(IMPORT, {
+      input: { projectId: project.id, tasks: [{ payload: { n: 1 } }, { payload: { n: 2 } }] },
+    });
+    const LAUNCH = `mutation ($id: ID!) { launchProject(id: $id) { status } }`;
+    // 2 tasks × 2 × (10 + 2) = 48.
+    const refused = await requester.client.query(LAUNCH, { id: project.id });
+    expect(errorCode(refused)).toBe('INSUFFICIENT_BALANCE');
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ available: 0, required: 48 });
+    expect((await requester.client.ok(PROJECT, { id: project.id })).project.status).toBe('DRAFT');
+
+    await server.app.services.fundings.recordManualFunding(
+      RequestContext.create({
+        clock,
+        user: { id: randomUUID(), roles: ['ADMIN' as never], via: 'jwt' },
+      }),
+      {
+        requesterId: requester.userId,
+        amount: 60,
+        currency: 'usd',
+        reference: 'test',
+        idempotencyKey: randomUUID(),
+      },
+    );
+    await requester.client.ok(LAUNCH, { id: project.id });
+    expect(await balances(requester.client)).toMatchObject({ available: 12, inEscrow: 48 });
+
+    // One more task needs 24; only 12 left.
+    const more = await requester.client.query(IMPORT, {
+      input: { projectId: project.id, tasks: [{ payload: { n: 3 } }] },
+    });
+    expect(errorCode(more)).toBe('INSUFFICIENT_BALANCE');
+    // Overlap 3 needs 2 tasks × 12 more.
+    const wider = await requester.client.query(
+      `mutation ($id: ID!, $input: UpdateProjectInput!) { updateProject(id: $id, input: $input) { id } }`,
+      { id: project.id, input: { overlap: { minOverlap: 3 } } },
+    );
+    expect(errorCode(wider)).toBe('INSUFFICIENT_BALANCE');
+    expect(
+      (await requester.client.ok(PROJECT, { id: project.id })).project.overlap.maxOverlap,
+    ).toBe(2);
+    expect(await balances(requester.client)).toMatchObject({ available: 12, inEscrow: 48 });
+    const tasks = await requester.client.ok(
+      `query ($id: ID!) { project(id: $id) { tasks(first: 10) { totalCount } } }`,
+      { id: project.id },
+    );
+    expect(tasks.project.tasks.totalCount).toBe(2);
+  });
+
+  it('processes an event once when Stripe delivers it several times at the same moment', async () => {
+    const requester = await server.signUp(['REQUESTER']);
+    const data = await requester.client.ok(
+      `mutation ($input: CreateFundingInput!) { createFunding(input: $input) { funding { id } } }`,
+      { input: { amount: 777, currency: 'usd', idempotencyKey: randomUUID() } },
+    );
+    const [{ payment_intent_id: intentId }] = await sql<{ payment_intent_id: string }>(
+      `SELECT payment_intent_id FROM fundings WHERE id = $1`,
+      [data.createFunding.funding.id],
+    );
+    stripe.succeedPaymentIntent(intentId);
+    stripe.discardPendingEvents();
+    const succeeded = stripe
+      .events()
+      .find(
+        e =>
+          e.type === 'payment_intent.succeeded' &&
+          (e.data.object as { id: string }).id === intentId,
+      )!;
+    const deliveries = (
+      await Promise.all(Array.from({ length: 5 }, () => stripe.redeliverEvent(succeeded.id)))
+    ).flat();
+    expect(deliveries.map(d => d.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(deliveries.filter(d => JSON.parse(d.responseBody).outcome === 'processed')).toHaveLength(
+      1,
+    );
+    expect((await balances(requester.client)).available).toBe(777);
+  });
+
   it('keeps money queries to their roles', async () => {
     const worker = await server.signUp(['WORKER']);
     expect(errorCode(await worker.client.query(`{ trialBalance { balanced } }`))).toBe(
