@@ -81,8 +81,6 @@ export interface RunAggregationOptions {
 }
 
 interface AnswerRow {
-  id: string;
-  submitted_at: Date;
   worker_id: string;
   task_id: string;
   answer_labels: string[];
@@ -133,6 +131,10 @@ export class AggregationService {
     this.runner = options.runner ?? runAggregationInWorker;
     this.parallelMinAnswers = options.parallelDawidSkeneMinAnswers ?? 1_000_000;
     this.loadPageSize = options.loadPageSize ?? 20_000;
+    // Interpolated into FETCH, which takes no bind parameter.
+    if (!(Number.isInteger(this.loadPageSize) && this.loadPageSize > 0)) {
+      throw new RangeError(`loadPageSize must be a positive integer, got ${this.loadPageSize}`);
+    }
     this.writeChunkSize = options.writeChunkSize ?? 2_000;
   }
 
@@ -454,7 +456,9 @@ export class AggregationService {
 
   /**
    * Counted, non-excluded answers of the project in submission order, with their task's gold
-   * answer, read page by page inside one REPEATABLE READ snapshot.
+   * answer, inside one REPEATABLE READ snapshot. A server-side cursor sorts once and hands the
+   * rows over in pages, so neither side holds the whole result set as row objects (paging with
+   * LIMIT would sort the project's answers again for every page).
    */
   private loadAnswers(ctx: RequestContext, project: Project): Promise<LoadedAnswers> {
     const schema = schemaOf(project);
@@ -466,20 +470,22 @@ export class AggregationService {
         manager,
         'SELECT clock_timestamp()::text AS snapshot_at',
       );
+      // Cursor names are per transaction, and the transaction is ours alone.
+      await manager.query(
+        `DECLARE aggregation_answers NO SCROLL CURSOR FOR
+         SELECT a.worker_id, a.task_id, a.answer_labels,
+                CASE WHEN t.is_gold THEN t.gold_labels END AS gold_labels
+         FROM assignments a JOIN tasks t ON t.id = a.task_id
+         WHERE a.project_id = $1 AND a.counted AND a.excluded_at IS NULL
+           AND a.answer_labels IS NOT NULL AND a.submitted_at IS NOT NULL
+         ORDER BY a.submitted_at, a.id`,
+        [project.id],
+      );
       const encoder = new ProjectAnswerEncoder(schema.kind, schema.keys);
-      let after: { submittedAt: Date; id: string } | null = null;
       for (;;) {
-        const rows: AnswerRow[] = await queryRows<AnswerRow>(
+        const rows = await queryRows<AnswerRow>(
           manager,
-          `SELECT a.id, a.submitted_at, a.worker_id, a.task_id, a.answer_labels,
-                  CASE WHEN t.is_gold THEN t.gold_labels END AS gold_labels
-           FROM assignments a JOIN tasks t ON t.id = a.task_id
-           WHERE a.project_id = $1 AND a.counted AND a.excluded_at IS NULL
-             AND a.answer_labels IS NOT NULL AND a.submitted_at IS NOT NULL
-             AND ($2::timestamptz IS NULL OR (a.submitted_at, a.id) > ($2::timestamptz, $3::uuid))
-           ORDER BY a.submitted_at, a.id
-           LIMIT $4`,
-          [project.id, after?.submittedAt ?? null, after?.id ?? null, this.loadPageSize],
+          `FETCH FORWARD ${this.loadPageSize} FROM aggregation_answers`,
         );
         for (const row of rows) {
           encoder.add({
@@ -490,9 +496,8 @@ export class AggregationService {
           });
         }
         if (rows.length < this.loadPageSize) break;
-        const last = rows[rows.length - 1];
-        after = { submittedAt: last.submitted_at, id: last.id };
       }
+      await manager.query('CLOSE aggregation_answers');
       return { encoded: encoder.finish(), snapshotAt };
     });
   }
@@ -545,35 +550,30 @@ export class AggregationService {
     const K = solution.nKeys;
     let changed = 0;
     for (let start = 0; start < solution.nTasks; start += this.writeChunkSize) {
-      const records: Array<{
-        id: string;
-        labels: string[];
-        confidence: number;
-        posterior: number[];
-      }> = [];
+      const ids: string[] = [];
+      const labels: string[] = [];
+      const confidence: number[] = [];
+      const posterior: number[] = [];
       for (let t = start; t < Math.min(start + this.writeChunkSize, solution.nTasks); t++) {
         if (solution.taskAnswers[t] === 0) continue;
-        const labels: string[] = [];
-        for (let k = 0; k < K; k++) if (solution.chosen[t * K + k]) labels.push(encoded.keys[k]);
-        records.push({
-          id: encoded.taskIds[t],
-          labels,
-          confidence: solution.confidence[t],
-          posterior: Array.from(solution.posterior.subarray(t * K, (t + 1) * K)),
-        });
+        const chosen: string[] = [];
+        for (let k = 0; k < K; k++) if (solution.chosen[t * K + k]) chosen.push(encoded.keys[k]);
+        ids.push(encoded.taskIds[t]);
+        // Label keys never contain a comma (PROJECT_LIMITS.labelKeyPattern).
+        labels.push(chosen.join(','));
+        confidence.push(solution.confidence[t]);
+        for (let k = 0; k < K; k++) posterior.push(solution.posterior[t * K + k]);
       }
-      if (records.length === 0) continue;
-      // JSON numbers are the shortest round-trip form of each double and PostgreSQL parses them
-      // back exactly, so stored values equal the computed ones bit for bit.
+      if (ids.length === 0) continue;
+      // Arrays as parameters: node-postgres writes each double in its shortest round-trip form
+      // and PostgreSQL parses it back exactly, so stored values equal the computed ones bit for
+      // bit. Task i's posterior is the slice [(i − 1)·K + 1, i·K] of the flat array.
       const updated = await queryRows<{ id: string }>(
         manager,
         `WITH incoming AS (
-           SELECT x.id, x.confidence,
-                  ARRAY(SELECT l.value FROM jsonb_array_elements_text(x.labels) WITH ORDINALITY AS l(value, n)
-                        ORDER BY l.n) AS labels,
-                  ARRAY(SELECT p.value::float8 FROM jsonb_array_elements_text(x.posterior) WITH ORDINALITY AS p(value, n)
-                        ORDER BY p.n) AS posterior
-           FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, labels jsonb, confidence float8, posterior jsonb)
+           SELECT i.id, i.confidence, string_to_array(i.labels, ',') AS labels,
+                  ($5::float8[])[(i.n - 1) * $6 + 1 : i.n * $6] AS posterior
+           FROM unnest($2::uuid[], $3::text[], $4::float8[]) WITH ORDINALITY AS i(id, labels, confidence, n)
          )
          UPDATE tasks t
          SET consensus_labels = i.labels, consensus_confidence = i.confidence,
@@ -584,7 +584,7 @@ export class AggregationService {
              OR t.consensus_confidence IS DISTINCT FROM i.confidence
              OR t.posterior IS DISTINCT FROM i.posterior)
          RETURNING t.id`,
-        [projectId, JSON.stringify(records)],
+        [projectId, ids, labels, confidence, posterior, K],
       );
       changed += updated.length;
     }
