@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ManualClock } from '../../src/common/clock';
 import { RequestContext } from '../../src/common/request-context';
+import { fundRequester } from '../helpers/money-fixtures';
 import { startStripeServer, type StripeTestServer } from '../helpers/stripe-server';
 import {
   errorCode,
@@ -458,19 +459,7 @@ describe('payments (e2e)', () => {
     expect(refused.errors?.[0]?.extensions).toMatchObject({ available: 0, required: 48 });
     expect((await requester.client.ok(PROJECT, { id: project.id })).project.status).toBe('DRAFT');
 
-    await server.app.services.fundings.recordManualFunding(
-      RequestContext.create({
-        clock,
-        user: { id: randomUUID(), roles: ['ADMIN' as never], via: 'jwt' },
-      }),
-      {
-        requesterId: requester.userId,
-        amount: 60,
-        currency: 'usd',
-        reference: 'test',
-        idempotencyKey: randomUUID(),
-      },
-    );
+    await fundRequester(server.app, requester.userId, 60);
     await requester.client.ok(LAUNCH, { id: project.id });
     expect(await balances(requester.client)).toMatchObject({ available: 12, inEscrow: 48 });
 
