@@ -31,6 +31,9 @@ import { AuditService } from './modules/quality/audit.service';
 import { ExclusionService } from './modules/quality/exclusion.service';
 import { QualityRulesService } from './modules/quality/quality-rules.service';
 import { QualityResolver } from './modules/quality/quality.resolver';
+import { AuditQueriesService } from './modules/quality/audit-queries.service';
+import { AuditReportService } from './modules/quality/audit-report.service';
+import { AuditResolver } from './modules/quality/audit.resolver';
 import { WorkerBlockedEvent, WorkerUnblockedEvent } from './modules/workers/worker-block.events';
 import { LedgerService } from './modules/ledger/ledger.service';
 import { EscrowService } from './modules/payments/escrow.service';
@@ -103,6 +106,9 @@ export interface Services {
   readonly qualityRules: QualityRulesService;
   readonly exclusions: ExclusionService;
   readonly audit: AuditService;
+  /** Quality audit queries and the HTML audit report (docs/quality.md). */
+  readonly auditQueries: AuditQueriesService;
+  readonly auditReports: AuditReportService;
   /** Pre-label models, pre-labeling runs and training (docs/prelabel.md). */
   readonly prelabels: PrelabelService;
   readonly training: TrainingService;
@@ -132,6 +138,8 @@ export function buildContainer(
   onlineAggregation.register(assignments);
   const audit = new AuditService(db);
   const exclusions = new ExclusionService(db, audit);
+  const auditQueries = new AuditQueriesService(db, projects, audit);
+  const auditReports = new AuditReportService(db, projects, auditQueries, audit);
   const qualityRules = new QualityRulesService(
     db,
     events,
@@ -182,6 +190,7 @@ export function buildContainer(
     QualityResolver,
     new QualityResolver(qualityRules, exclusions, audit, projects),
   );
+  container.register(AuditResolver, new AuditResolver(auditQueries, auditReports));
   container.register(
     PaymentsResolver,
     new PaymentsResolver(
@@ -221,6 +230,8 @@ export function buildContainer(
       reconciliation,
       prelabels,
       training,
+      auditQueries,
+      auditReports,
     },
   };
 }

@@ -5,15 +5,24 @@
  *   npm run report -- --project <id> [--out <file.html>]
  *
  * `--demo` renders real answers from a benchmark dataset folder (default: the s4_dog fixture)
- * without a database; see report-demo.ts. `--project` will read the project from the database
- * once the quality service provides `AuditReportData`; until then it fails with exit code 2 and
- * says so.
+ * without a database; see report-demo.ts. `--project` reads the project from the database the
+ * environment configures (DATABASE_URL, or the embedded database; see README's configuration
+ * table), through the same AuditReportService as the `auditReport` query, acting as a system
+ * context with admin rights (whoever can run this can read the database anyway).
  *
  * Exit codes: 0 success, 1 unexpected failure (stack printed), 2 bad usage or input.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
+import { ConfigError, loadConfig } from '../config/load-config';
+import { RequestContext } from '../common/request-context';
+import { AppError } from '../common/errors';
+import { createLogger } from '../common/logger';
+import { buildContainer } from '../container';
+import { closeDataSource, createDataSource } from '../db/data-source';
+import { Role } from '../modules/auth/role';
+import type { AuditReportData } from '../modules/quality/report/audit-report-data';
 import { renderAuditReport } from '../modules/quality/report/render-audit-report';
 import { CliError } from './cli-error';
 import { buildDemoReportData } from './report-demo';
@@ -26,7 +35,7 @@ Writes the quality audit report as one self-contained HTML file.
 Options:
   --demo [folder]   render a dataset folder (labels.csv, gold.csv) without a database;
                     default test/fixtures/datasets/s4_dog
-  --project <id>    render a project from the database (not available yet)
+  --project <id>    render a project from the database (DATABASE_URL or the embedded one)
   --out <file>      where to write (default reports/audit-<project>.html)
   -h, --help        show this help
 `;
@@ -41,21 +50,21 @@ interface ReportArgs {
 }
 
 /** Runs the command with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: readonly string[], now: () => number = Date.now): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  now: () => number = Date.now,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   try {
     if (argv.includes('--help') || argv.includes('-h')) {
       process.stdout.write(REPORT_USAGE);
       return 0;
     }
     const args = parseArgs(argv);
-    if (args.project !== null) {
-      throw new CliError(
-        'reading a project from the database is not wired yet: the quality service does not ' +
-          'provide AuditReportData so far. Use --demo to render a dataset.',
-      );
-    }
-    const folder = resolve(args.demo ?? DEFAULT_DEMO);
-    const data = buildDemoReportData(folder, { generatedAt: now() });
+    const data =
+      args.project !== null
+        ? await projectReportData(args.project, env, now)
+        : buildDemoReportData(resolve(args.demo ?? DEFAULT_DEMO), { generatedAt: now() });
     const html = renderAuditReport(data);
     const out = resolve(args.out ?? join('reports', `audit-${data.project.id}.html`));
     mkdirSync(dirname(out), { recursive: true });
@@ -72,6 +81,39 @@ export async function main(argv: readonly string[], now: () => number = Date.now
     }
     process.stderr.write(`report: unexpected error\n${(error as Error)?.stack ?? String(error)}\n`);
     return 1;
+  }
+}
+
+/** Reads a project's report data from the configured database (migrated first, like the app). */
+async function projectReportData(
+  projectId: string,
+  env: NodeJS.ProcessEnv,
+  now: () => number,
+): Promise<AuditReportData> {
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
+  const dataSource = await createDataSource(config.database);
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+    const clock = { now: () => new Date(now()) };
+    const { services } = buildContainer(config, dataSource, createLogger('silent'), clock);
+    // The operator of the command: an admin who is nobody in the users table.
+    const ctx = RequestContext.create({
+      clock,
+      user: { id: '00000000-0000-0000-0000-000000000000', roles: [Role.ADMIN], via: 'jwt' },
+    });
+    return await services.auditReports.auditReportData(ctx, projectId);
+  } catch (error) {
+    if (error instanceof AppError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    await closeDataSource(dataSource);
   }
 }
 

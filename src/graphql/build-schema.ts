@@ -12,6 +12,7 @@ import {
 import { PaymentsResolver } from '../modules/payments/payments.resolver';
 import { PrelabelResolver } from '../modules/prelabel/prelabel.resolver';
 import { QualityResolver } from '../modules/quality/quality.resolver';
+import { AuditResolver } from '../modules/quality/audit.resolver';
 import { authChecker } from './auth-checker';
 
 /** Every resolver class of the API. */
@@ -28,6 +29,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   PaymentsResolver,
   PrelabelResolver,
   QualityResolver,
+  AuditResolver,
 ];
 
 /**

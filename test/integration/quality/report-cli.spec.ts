@@ -43,9 +43,10 @@ describe('report CLI', () => {
     );
   });
 
-  it('refuses --project until the database loader exists, with exit code 2', async () => {
-    expect(await main(['--project', 'abc'])).toBe(2);
-    expect(stderr).toContain('not wired yet');
+  it('answers exit code 2 when --project meets a bad configuration', async () => {
+    const env = { DATABASE_URL: 'not a url', NODE_ENV: 'test' };
+    expect(await main(['--project', 'abc'], Date.now, env)).toBe(2);
+    expect(stderr).toContain('DATABASE_URL');
   });
 
   it('rejects bad usage with exit code 2 and a message', async () => {
