@@ -424,6 +424,35 @@ const MATRIX: MatrixEntry[] = [
     ],
   },
   {
+    operation: 'workerQualityAudit',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($p: ID!, $w: ID!) { workerQualityAudit(projectId: $p, workerId: $w) { answers goldAccuracy { count } modelConfusion } }`,
+      { p: fx.sharedProjectId, w: fx.ids.blockedWorker },
+    ],
+  },
+  {
+    operation: 'projectQualityAudit',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($p: ID!) { projectQualityAudit(projectId: $p) { confidenceCounts agreement } }`,
+      { p: fx.sharedProjectId },
+    ],
+  },
+  {
+    operation: 'myQuality',
+    expect: ANY_WORKER,
+    call: fx => [
+      `query ($p: ID) { myQuality(projectId: $p) { answers goldAccuracy { count } blocks { reason } } }`,
+      { p: fx.sharedProjectId },
+    ],
+  },
+  {
+    operation: 'auditReport',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [`query ($p: ID!) { auditReport(projectId: $p) }`, { p: fx.sharedProjectId }],
+  },
+  {
     operation: 'excludeWorkerAnswers',
     expect: ADMIN_ONLY,
     call: async fx => [
