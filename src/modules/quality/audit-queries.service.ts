@@ -10,7 +10,6 @@ import type { ProjectService } from '../projects/project.service';
 import { Role } from '../auth/role';
 import { WorkerBlock } from '../workers/worker-block.entity';
 import { wilsonInterval } from './algorithms/wilson-interval';
-import { AuditAction } from './audit-log.entity';
 import type { AuditService } from './audit.service';
 import { QualityRuleRecord } from './quality-rule.entity';
 import {
@@ -429,6 +428,3 @@ function median(values: number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
-
-/** Audit actions that flag a worker (the report shows them as FLAGGED). */
-export const FLAG_ACTIONS: ReadonlySet<AuditAction> = new Set([AuditAction.FLAG]);

@@ -5,6 +5,7 @@ import type { GraphQLError } from 'graphql';
 import { main as reportMain } from '../../../src/cli/report';
 import { Assignment } from '../../../src/modules/assignments/assignment.entity';
 import { AssignmentStatus } from '../../../src/modules/assignments/assignment.types';
+import { WorkerQuality } from '../../../src/modules/aggregation/worker-quality.entity';
 import { Role } from '../../../src/modules/auth/role';
 import { AuditAction } from '../../../src/modules/quality/audit-log.entity';
 import { Task } from '../../../src/modules/tasks/task.entity';
@@ -160,6 +161,33 @@ describe('Quality audit queries on PostgreSQL', () => {
       [0, 0],
     ]);
     expect(audit.modelConfusion).toBeNull();
+    // Once an aggregation fit stored her confusion, the audit shows it row by row.
+    await ds()
+      .getRepository(WorkerQuality)
+      .insert({
+        projectId: project.id,
+        workerId: alice.user.id,
+        method: 'dawid-skene',
+        schemaKind: 'SINGLE_CHOICE',
+        labelKeys: ['cat', 'dog'],
+        skill: null,
+        confusion: [0.7, 0.3, 0.2, 0.8],
+        answers: 7,
+        goldAnswers: 4,
+        goldCorrect: 3,
+        goldAccuracy: 0.75,
+        agreement: 0.5,
+      });
+    const fitted = await env.services.auditQueries.workerQualityAudit(
+      requester.ctx,
+      project.id,
+      alice.user.id,
+    );
+    expect(fitted.modelConfusion).toEqual([
+      [0.7, 0.3],
+      [0.2, 0.8],
+    ]);
+    expect(fitted.modelMethod).toBe('dawid-skene');
     expect(audit.blocks.map(b => b.reason)).toEqual(['Gold accuracy 75% on 4 answers']);
     expect(audit.events.map(e => e.action)).toEqual([AuditAction.BLOCK]);
 
