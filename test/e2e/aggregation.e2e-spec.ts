@@ -141,6 +141,10 @@ interface Result {
   goldLabels: string[] | null;
 }
 
+// Each flow makes dozens of HTTP calls (slower on the embedded database): the limit only catches
+// hangs.
+jest.setTimeout(60_000);
+
 /** Tasks of the flow: item-i is a dog when i is even; two gold tasks are never served (rate 0). */
 const ITEMS = Array.from({ length: 6 }, (_, i) => ({
   externalId: `item-${i}`,

@@ -70,6 +70,8 @@ export interface AggregationServiceOptions {
   readonly loadPageSize?: number;
   /** Tasks or workers written per statement. Default 2,000. */
   readonly writeChunkSize?: number;
+  /** Most tasks `exportResults` returns. Default `AGGREGATION_LIMITS.maxExportTasks`. */
+  readonly maxExportTasks?: number;
 }
 
 /** What `runAggregation` may be asked to do. */
@@ -119,6 +121,7 @@ export class AggregationService {
   private readonly parallelMinAnswers: number;
   private readonly loadPageSize: number;
   private readonly writeChunkSize: number;
+  private readonly maxExportTasks: number;
 
   constructor(
     private readonly db: TransactionalConnection,
@@ -136,6 +139,7 @@ export class AggregationService {
       throw new RangeError(`loadPageSize must be a positive integer, got ${this.loadPageSize}`);
     }
     this.writeChunkSize = options.writeChunkSize ?? 2_000;
+    this.maxExportTasks = options.maxExportTasks ?? AGGREGATION_LIMITS.maxExportTasks;
   }
 
   /**
@@ -292,7 +296,7 @@ export class AggregationService {
 
   /**
    * The project's results as one CSV or JSONL string (see results-export.ts), every task in
-   * creation order. At most `AGGREGATION_LIMITS.maxExportTasks` tasks (BATCH_TOO_LARGE above).
+   * creation order. At most `maxExportTasks` tasks (BATCH_TOO_LARGE above).
    */
   async exportResults(
     ctx: RequestContext,
@@ -315,11 +319,11 @@ export class AggregationService {
       .orderBy('task.created_at', 'ASC')
       .addOrderBy('task.id', 'ASC')
       // One more than allowed tells "too large" without a separate count.
-      .take(AGGREGATION_LIMITS.maxExportTasks + 1)
+      .take(this.maxExportTasks + 1)
       .getMany();
-    if (tasks.length > AGGREGATION_LIMITS.maxExportTasks) {
+    if (tasks.length > this.maxExportTasks) {
       const size = await this.db.repo(ctx, Task).countBy({ projectId: project.id });
-      throw new ResultsExportTooLargeError(project.id, size, AGGREGATION_LIMITS.maxExportTasks);
+      throw new ResultsExportTooLargeError(project.id, size, this.maxExportTasks);
     }
     const results: PresentedTaskResult[] = tasks.map(task =>
       presentTaskResult(storedResultOf(task), schema, abstainBelow),

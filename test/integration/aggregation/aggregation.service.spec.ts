@@ -21,7 +21,7 @@ import { AssignmentStatus } from '../../../src/modules/assignments/assignment.ty
 import { Role } from '../../../src/modules/auth/role';
 import { LabelSchemaKind } from '../../../src/modules/projects/project.types';
 import { Task } from '../../../src/modules/tasks/task.entity';
-import { makeProject, makeWorkers } from '../../helpers/factories';
+import { makeProject, makeWorkers, systemContext } from '../../helpers/factories';
 import { loadDataset } from '../../helpers/load-dataset';
 import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
 import { useTestDatabase } from '../../helpers/test-db';
@@ -73,6 +73,10 @@ function accuracy(labels: Map<string, string | null>, truth: Map<string, string>
 }
 
 const DOG = join(__dirname, '../../fixtures/datasets/s4_dog');
+
+// Runs on the 8,070-answer dataset take a second or two, several times that on a busy machine:
+// the limit only catches hangs (speed is measured by benchmarks, never asserted here).
+jest.setTimeout(60_000);
 
 describe(AggregationService.name, () => {
   const db = useTestDatabase({ poolSize: 8 });
@@ -350,6 +354,68 @@ describe(AggregationService.name, () => {
     expect(newer.status).toBe(AggregationRunStatus.SUCCEEDED);
     expect(older).toMatchObject({ status: AggregationRunStatus.SUPERSEDED, changedTasks: 0 });
     expect(await resultRows(db.current.dataSource, bluebirds.project.id)).toEqual(applied);
+  });
+
+  it('records a background run that fails as FAILED with its error, and later deliveries leave it so', async () => {
+    const bluebirds = await seedDataset(db.current.dataSource, 'bluebirds', owner.user.id);
+    const failing = new AggregationService(
+      env.services.db,
+      env.services.events,
+      env.services.projects,
+      env.services.jobs,
+      createLogger('silent'),
+      {
+        runner: async () => {
+          throw new Error('worker thread ran out of memory');
+        },
+      },
+    );
+    const queued = await failing.runAggregation(owner.ctx, bluebirds.project.id, {
+      background: true,
+    });
+
+    expect(await failing.runQueued(systemContext(env.clock), queued.id)).toEqual({
+      status: AggregationRunStatus.FAILED,
+    });
+
+    expect(await sut().findRun(owner.ctx, queued.id)).toMatchObject({
+      status: AggregationRunStatus.FAILED,
+      error: 'worker thread ran out of memory',
+      finishedAt: env.clock.now(),
+    });
+    // The queued job, delivered later, finds the run finished and does nothing.
+    await env.drainJobs();
+    expect((await sut().findRun(owner.ctx, queued.id)).status).toBe(AggregationRunStatus.FAILED);
+    const tasks = await storedTasks(db.current.dataSource, bluebirds.project.id);
+    expect([...tasks.values()].every(task => task.consensusLabels === null)).toBe(true);
+  });
+
+  it('refuses to recompute an ARCHIVED project, and an export beyond the limit, writing nothing', async () => {
+    const bluebirds = await seedDataset(db.current.dataSource, 'bluebirds', owner.user.id);
+    const small = new AggregationService(
+      env.services.db,
+      env.services.events,
+      env.services.projects,
+      env.services.jobs,
+      createLogger('silent'),
+      { maxExportTasks: 100 },
+    );
+    await expect(
+      small.exportResults(owner.ctx, bluebirds.project.id, ResultsExportFormat.CSV),
+    ).rejects.toMatchObject({
+      extensions: { code: 'BATCH_TOO_LARGE', size: 108, limit: 100 },
+    });
+
+    await db.current.dataSource.query(`UPDATE projects SET status = 'ARCHIVED' WHERE id = $1`, [
+      bluebirds.project.id,
+    ]);
+    await expect(
+      sut().runAggregation(owner.ctx, bluebirds.project.id, { background: true }),
+    ).rejects.toMatchObject({ extensions: { code: 'PROJECT_NOT_EDITABLE', status: 'ARCHIVED' } });
+    const runs = await db.current.dataSource
+      .getRepository(AggregationRun)
+      .countBy({ projectId: bluebirds.project.id });
+    expect(runs).toBe(0);
   });
 
   it('exports every task with its stored label and confidence, and abstains below a threshold', async () => {
