@@ -79,6 +79,7 @@ const SHORT_NAMES: Record<AggregatorName, string> = {
   'zero-based-skill': 'ZBS',
   'one-coin-dawid-skene': '1coinDS',
   'dawid-skene': 'DS',
+  'pooled-dawid-skene': 'poolDS',
   glad: 'GLAD',
   mace: 'MACE',
 };

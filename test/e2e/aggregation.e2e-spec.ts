@@ -475,6 +475,9 @@ describe.each([
     const quality = await admin.ok(QUALITY, { projectId, workerId: worker.userId });
     expect(quality.workerQuality).toMatchObject({ method: 'wawa', answers: 6 });
     const methods = await requester.client.ok(`{ aggregationMethods { name isDefault } }`);
-    expect(methods.aggregationMethods).toContainEqual({ name: 'dawid-skene', isDefault: true });
+    expect(methods.aggregationMethods).toContainEqual({
+      name: 'pooled-dawid-skene',
+      isDefault: true,
+    });
   });
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { parseCsv } from '../../../src/cli/csv';
-import { aggregators } from '../../../src/modules/aggregation/algorithms';
+import { DEFAULT_AGGREGATOR, aggregators } from '../../../src/modules/aggregation/algorithms';
 import { encodeResponses } from '../../../src/modules/aggregation/encode-responses';
 
 const root = join(__dirname, '..', '..', '..');
@@ -52,7 +52,7 @@ describe('quorum aggregate (child process)', () => {
     return path;
   };
 
-  it('labels bluebirds like the in-process Dawid–Skene and reports its accuracy on gold', async () => {
+  it('labels bluebirds like the in-process default method and reports its accuracy on gold', async () => {
     const labelsCsv = join(bluebirds, 'labels.csv');
     const goldCsv = join(bluebirds, 'gold.csv');
 
@@ -66,7 +66,7 @@ describe('quorum aggregate (child process)', () => {
     const answers = csvRows(labelsCsv).map(([worker, task, label]) => ({ worker, task, label }));
     const gold = new Map(csvRows(goldCsv) as Array<[string, string]>);
     const encoded = encodeResponses(answers, {}, gold);
-    const expected = aggregators['dawid-skene'](encoded.matrix);
+    const expected = aggregators[DEFAULT_AGGREGATOR](encoded.matrix);
     expect(rows.map(([task, label]) => [task, label])).toEqual(
       encoded.taskIds.map((task, t) => [task, encoded.labelKeys[expected.labels[t]]]),
     );

@@ -1,0 +1,142 @@
+import { join } from 'node:path';
+
+import { dawidSkene } from '../../../src/modules/aggregation/algorithms/dawid-skene';
+import { majorityVote } from '../../../src/modules/aggregation/algorithms/majority-vote';
+import {
+  pooledDawidSkene,
+  pooledVoteConfusion,
+} from '../../../src/modules/aggregation/algorithms/pooled-dawid-skene';
+import {
+  copyMatrix,
+  matrixOf,
+  maxAbsDifference,
+  shuffled,
+  toyBinary,
+} from '../../fixtures/aggregation/toy-datasets';
+import { goldAccuracy, loadDataset } from '../../helpers/load-dataset';
+
+const DATASETS = join(__dirname, '../../fixtures/datasets');
+
+describe('pooledVoteConfusion', () => {
+  it('pools vote shares against answers over all workers (hand-computed)', () => {
+    // Task 0: answers 0, 0, 1 (shares 2/3, 1/3). Task 1: answers 1, 1 (shares 0, 1).
+    const m = matrixOf(2, 3, 2, [
+      [0, 0, 0],
+      [0, 1, 0],
+      [0, 2, 1],
+      [1, 0, 1],
+      [1, 1, 1],
+    ]);
+    // C[0][·] = 2/3 · (2, 1) = (4/3, 2/3); C[1][·] = 1/3 · (2, 1) + 1 · (0, 2) = (2/3, 7/3).
+    const expected = [2 / 3, 1 / 3, 2 / 9, 7 / 9];
+    expect(maxAbsDifference(pooledVoteConfusion(m), expected)).toBeLessThan(1e-15);
+  });
+
+  it('counts gold tasks as one-hot at the gold label and leaves unseen classes without a row', () => {
+    const m = matrixOf(2, 2, 3, [
+      [0, 0, 0],
+      [0, 1, 1],
+      [1, 0, 1],
+    ]);
+    // Task 0 is gold 1: its answers (0, 1) all go to row 1; task 1's single answer 1 too.
+    const pooled = pooledVoteConfusion(m, Int32Array.from([1, -1]));
+    expect([...pooled]).toEqual([0, 0, 0, 1 / 3, 2 / 3, 0, 0, 0, 0]);
+  });
+});
+
+describe('pooledDawidSkene', () => {
+  it('is plain Dawid–Skene with strength 0, bit for bit', () => {
+    const { matrix } = loadDataset(join(DATASETS, 's4_dog'));
+    const pooled = pooledDawidSkene(matrix, { priorStrength: 0 });
+    const plain = dawidSkene(matrix);
+    expect(pooled.probabilities).toEqual(plain.probabilities);
+    expect(pooled.confusion).toEqual(plain.confusion);
+    expect(pooled.iterations).toBe(plain.iterations);
+  });
+
+  it('pulls a worker with few answers toward the crowd, and one with many answers barely', () => {
+    const { matrix } = loadDataset(join(DATASETS, 'bluebirds'));
+    // Append a newcomer (last worker index) with one answer.
+    const K = matrix.nLabels;
+    const newcomer = matrix.nWorkers;
+    const m = {
+      ...matrix,
+      nWorkers: matrix.nWorkers + 1,
+      task: Int32Array.from([...matrix.task, 0]),
+      worker: Int32Array.from([...matrix.worker, newcomer]),
+      label: Int32Array.from([...matrix.label, 0]),
+    };
+    const pooled = pooledDawidSkene(m);
+    const plain = dawidSkene(m);
+    const rowsOf = (confusion: Float64Array, w: number) =>
+      confusion.subarray(w * K * K, (w + 1) * K * K);
+    const distance = (confusion: Float64Array, w: number) =>
+      maxAbsDifference(rowsOf(confusion, w), pooled.pooledConfusion);
+    expect(distance(pooled.confusion, newcomer)).toBeLessThan(0.1);
+    expect(distance(plain.confusion, newcomer)).toBeGreaterThan(0.3);
+    // Worker 0 answered every one of the 108 tasks: 12 pseudo-answers move it only a little.
+    expect(maxAbsDifference(rowsOf(pooled.confusion, 0), rowsOf(plain.confusion, 0))).toBeLessThan(
+      0.1,
+    );
+  });
+
+  it('keeps every confusion cell above zero: no single answer can veto a class', () => {
+    const sut = pooledDawidSkene(toyBinary.matrix());
+    expect(sut.confusion.every(p => p > 0.01)).toBe(true);
+  });
+
+  it('keeps gold tasks at their known label', () => {
+    const m = toyBinary.matrix();
+    const gold = Int32Array.from([1, -1, -1, -1, -1]);
+    const sut = pooledDawidSkene(m, { gold });
+    expect([...sut.probabilities.subarray(0, 2)]).toEqual([0, 1]);
+    expect(sut.labels[0]).toBe(1);
+    expect(sut.pooledConfusion).toEqual(pooledVoteConfusion(m, gold));
+  });
+
+  it('does not depend on the order of responses', () => {
+    const { matrix } = loadDataset(join(DATASETS, 'rte'));
+    const a = pooledDawidSkene(matrix);
+    for (const seed of [1, 2]) {
+      const b = pooledDawidSkene(shuffled(matrix, seed));
+      expect(b.pooledConfusion).toEqual(a.pooledConfusion);
+      expect([...b.labels]).toEqual([...a.labels]);
+      expect(maxAbsDifference(a.probabilities, b.probabilities)).toBeLessThanOrEqual(1e-12);
+      expect(b.iterations).toBe(a.iterations);
+    }
+  });
+
+  it('does not mutate its inputs', () => {
+    const m = toyBinary.matrix();
+    const before = copyMatrix(m);
+    pooledDawidSkene(m, { gold: Int32Array.from([0, -1, -1, -1, 1]) });
+    expect(m).toEqual(before);
+  });
+
+  it('returns empty results for empty input', () => {
+    const sut = pooledDawidSkene(matrixOf(3, 2, 2, []));
+    expect(sut.probabilities).toEqual(new Float64Array(6));
+    expect([...sut.labels]).toEqual([-1, -1, -1]);
+    expect(sut.pooledConfusion).toEqual(new Float64Array(4));
+    expect(pooledDawidSkene(matrixOf(0, 0, 0, [])).labels).toEqual(new Int32Array(0));
+  });
+
+  it('rejects malformed input and options with a RangeError', () => {
+    const m = matrixOf(2, 2, 2, [[0, 0, 1]]);
+    expect(() => pooledDawidSkene({ ...m, label: Int32Array.from([2]) })).toThrow(RangeError);
+    expect(() => pooledDawidSkene(m, { gold: Int32Array.from([0]) })).toThrow(RangeError);
+    expect(() => pooledDawidSkene(m, { priorStrength: -1 })).toThrow(RangeError);
+  });
+
+  it.each([
+    // Measured: bluebirds 0.8796, rte 0.9237, s4_dog 0.8401 (majority vote 0.7593, 0.9187, 0.8178).
+    ['bluebirds', 0.879],
+    ['rte', 0.923],
+    ['s4_dog', 0.84],
+  ])('is at or above majority vote on %s and reaches %f', (name, floor) => {
+    const { matrix, gold } = loadDataset(join(DATASETS, name));
+    const pooled = goldAccuracy(pooledDawidSkene(matrix).labels, gold);
+    expect(pooled).toBeGreaterThanOrEqual(goldAccuracy(majorityVote(matrix).labels, gold));
+    expect(pooled).toBeGreaterThanOrEqual(floor);
+  });
+});
