@@ -55,7 +55,9 @@
  * and let a parallel runner split one iteration across threads: each thread runs the E-step and
  * accumulates partial counts for its task range (own `counts`/`classCounts`), the partials are
  * summed with `addPartialSums`, and one `dawidSkeneMaximize` produces the next parameters.
- * `dawidSkene` below is the sequential driver and the reference for how they fit together.
+ * `dawidSkene` below is the sequential driver and the reference for how they fit together; it
+ * uses `dawidSkeneEStepAccumulate`, the E-step and accumulation fused into one pass over the
+ * answers (bit-identical to the two calls, with a two-class fast path).
  *
  * A. P. Dawid and A. M. Skene, "Maximum Likelihood Estimation of Observer Error-Rates Using
  * the EM Algorithm", Journal of the Royal Statistical Society C 28(1), 20–28, 1979.
@@ -201,10 +203,18 @@ export function dawidSkene(m: ResponseMatrix, options: DawidSkeneOptions = {}): 
   const loss: number[] = [];
   let converged = false;
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    const ll = dawidSkeneEStep(index, parameters, gold, 0, m.nTasks, posterior);
     counts.fill(0);
     classCounts.fill(0);
-    dawidSkeneAccumulate(index, posterior, 0, m.nTasks, counts, classCounts);
+    const ll = dawidSkeneEStepAccumulate(
+      index,
+      parameters,
+      gold,
+      0,
+      m.nTasks,
+      posterior,
+      counts,
+      classCounts,
+    );
     const lossChange = dawidSkeneMaximize(counts, classCounts, pseudoCounts, parameters, plainOut);
     logLikelihood.push(ll);
     loss.push((ll + lossChange) / R);
@@ -376,6 +386,157 @@ export function dawidSkeneEStep(
       );
     }
   }
+  return logLikelihood;
+}
+
+/**
+ * `dawidSkeneEStep` and then `dawidSkeneAccumulate` over tasks [taskStart, taskEnd) in one pass:
+ * each task's posterior row is added into `counts` and `classCounts` while its answers are still
+ * in cache. Same arithmetic in the same order as the two calls, so the results are bit-identical;
+ * it only saves the second sweep over the answers and posteriors. Tasks of up to 16 answers (the
+ * kernel's one-block case) are computed inline, with a specialised path for two classes; longer
+ * tasks go through `posteriorOfCells`. Returns the E-step's log-likelihood. Allocates nothing.
+ */
+export function dawidSkeneEStepAccumulate(
+  index: DawidSkeneIndex,
+  parameters: DawidSkeneParameters,
+  gold: GoldLabels | undefined,
+  taskStart: number,
+  taskEnd: number,
+  posterior: Float64Array,
+  counts: Float64Array,
+  classCounts: Float64Array,
+): number {
+  const K = index.nLabels;
+  if (K === 2 && gold === undefined) {
+    return binaryEStepAccumulate(
+      index,
+      parameters,
+      taskStart,
+      taskEnd,
+      posterior,
+      counts,
+      classCounts,
+    );
+  }
+  const { taskOffsets, cells } = index;
+  const { emission, classPriors, logEmission, logClassPriors } = parameters;
+  let logLikelihood = 0;
+  for (let t = taskStart; t < taskEnd; t++) {
+    const start = taskOffsets[t];
+    const end = taskOffsets[t + 1];
+    const row = t * K;
+    if (start === end) {
+      for (let k = 0; k < K; k++) posterior[row + k] = 0;
+      continue;
+    }
+    const g = gold === undefined ? -1 : gold[t];
+    if (g >= 0) {
+      let logJoint = logClassPriors[g];
+      for (let p = start; p < end; p++) logJoint += logEmission[cells[p] * K + g];
+      logLikelihood += logJoint;
+      for (let k = 0; k < K; k++) posterior[row + k] = 0;
+      posterior[row + g] = 1;
+    } else if (end - start <= BLOCK) {
+      // posteriorOfCells' one-block case, answer by answer: each entry is still
+      // p[k] · π₁ · π₂ ⋯ multiplied left to right, so the bits are the same.
+      for (let k = 0; k < K; k++) posterior[row + k] = classPriors[k];
+      for (let p = start; p < end; p++) {
+        const base = cells[p] * K;
+        for (let k = 0; k < K; k++) posterior[row + k] *= emission[base + k];
+      }
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += posterior[row + k];
+      const inverse = 1 / sum;
+      for (let k = 0; k < K; k++) posterior[row + k] *= inverse;
+      logLikelihood += Math.log(sum);
+    } else {
+      logLikelihood += posteriorOfCells(
+        cells,
+        start,
+        end,
+        emission,
+        classPriors,
+        K,
+        posterior,
+        row,
+      );
+    }
+    for (let k = 0; k < K; k++) classCounts[k] += posterior[row + k];
+    for (let p = start; p < end; p++) {
+      const base = cells[p] * K;
+      for (let k = 0; k < K; k++) counts[base + k] += posterior[row + k];
+    }
+  }
+  return logLikelihood;
+}
+
+/** `dawidSkeneEStepAccumulate` for K = 2 and no gold, with the two classes held in registers. */
+function binaryEStepAccumulate(
+  index: DawidSkeneIndex,
+  parameters: DawidSkeneParameters,
+  taskStart: number,
+  taskEnd: number,
+  posterior: Float64Array,
+  counts: Float64Array,
+  classCounts: Float64Array,
+): number {
+  const { taskOffsets, cells } = index;
+  const { emission, classPriors } = parameters;
+  const prior0 = classPriors[0];
+  const prior1 = classPriors[1];
+  let logLikelihood = 0;
+  let classCount0 = classCounts[0];
+  let classCount1 = classCounts[1];
+  for (let t = taskStart; t < taskEnd; t++) {
+    const start = taskOffsets[t];
+    const end = taskOffsets[t + 1];
+    const row = t * 2;
+    let posterior0: number;
+    let posterior1: number;
+    if (start === end) {
+      posterior[row] = 0;
+      posterior[row + 1] = 0;
+      continue;
+    } else if (end - start <= BLOCK) {
+      let product0 = prior0;
+      let product1 = prior1;
+      for (let p = start; p < end; p++) {
+        const base = cells[p] * 2;
+        product0 *= emission[base];
+        product1 *= emission[base + 1];
+      }
+      const sum = product0 + product1;
+      const inverse = 1 / sum;
+      posterior0 = product0 * inverse;
+      posterior1 = product1 * inverse;
+      posterior[row] = posterior0;
+      posterior[row + 1] = posterior1;
+      logLikelihood += Math.log(sum);
+    } else {
+      logLikelihood += posteriorOfCells(
+        cells,
+        start,
+        end,
+        emission,
+        classPriors,
+        2,
+        posterior,
+        row,
+      );
+      posterior0 = posterior[row];
+      posterior1 = posterior[row + 1];
+    }
+    classCount0 += posterior0;
+    classCount1 += posterior1;
+    for (let p = start; p < end; p++) {
+      const base = cells[p] * 2;
+      counts[base] += posterior0;
+      counts[base + 1] += posterior1;
+    }
+  }
+  classCounts[0] = classCount0;
+  classCounts[1] = classCount1;
   return logLikelihood;
 }
 

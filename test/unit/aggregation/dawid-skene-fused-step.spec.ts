@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+
+import {
+  buildDawidSkeneIndex,
+  createDawidSkeneParameters,
+  dawidSkeneAccumulate,
+  dawidSkeneEStep,
+  dawidSkeneEStepAccumulate,
+  dawidSkeneInitialPosterior,
+  dawidSkeneMaximize,
+  dawidSkenePseudoCounts,
+} from '../../../src/modules/aggregation/algorithms/dawid-skene';
+import { ResponseMatrix } from '../../../src/modules/aggregation/algorithms/response-matrix';
+import { matrixOf } from '../../fixtures/aggregation/toy-datasets';
+import { loadDataset } from '../../helpers/load-dataset';
+
+const DATASETS = join(__dirname, '../../fixtures/datasets');
+
+/** A binary matrix whose task 0 has 40 answers (several kernel blocks) and one empty task. */
+function withLongAndEmptyTasks(): ResponseMatrix {
+  const triples: Array<[number, number, number]> = [];
+  for (let w = 0; w < 40; w++) triples.push([0, w, w % 3 === 0 ? 1 : 0]);
+  for (let t = 2; t < 30; t++) {
+    for (let j = 0; j < 3; j++) triples.push([t, (t * 7 + j * 11) % 40, (t + j) % 4 === 0 ? 1 : 0]);
+  }
+  return matrixOf(30, 40, 2, triples);
+}
+
+/**
+ * Runs `iterations` EM steps twice from the majority-vote start, once with the separate E-step
+ * and accumulation and once fused; both must give identical bits at every step.
+ */
+function expectFusedMatchesSeparate(m: ResponseMatrix, gold?: Int32Array, iterations = 3): void {
+  const K = m.nLabels;
+  const W = m.nWorkers;
+  const index = buildDawidSkeneIndex(m);
+  const alpha = dawidSkenePseudoCounts(W, K);
+  const run = () => ({
+    posterior: new Float64Array(m.nTasks * K),
+    counts: new Float64Array(W * K * K),
+    classCounts: new Float64Array(K),
+    parameters: createDawidSkeneParameters(W, K),
+  });
+  const separate = run();
+  const fused = run();
+  for (const state of [separate, fused]) {
+    dawidSkeneInitialPosterior(index, gold, 0, m.nTasks, state.posterior);
+    dawidSkeneAccumulate(index, state.posterior, 0, m.nTasks, state.counts, state.classCounts);
+    dawidSkeneMaximize(state.counts, state.classCounts, alpha, state.parameters);
+  }
+  for (let i = 0; i < iterations; i++) {
+    separate.counts.fill(0);
+    separate.classCounts.fill(0);
+    const llSeparate = dawidSkeneEStep(
+      index,
+      separate.parameters,
+      gold,
+      0,
+      m.nTasks,
+      separate.posterior,
+    );
+    dawidSkeneAccumulate(
+      index,
+      separate.posterior,
+      0,
+      m.nTasks,
+      separate.counts,
+      separate.classCounts,
+    );
+    fused.counts.fill(0);
+    fused.classCounts.fill(0);
+    const llFused = dawidSkeneEStepAccumulate(
+      index,
+      fused.parameters,
+      gold,
+      0,
+      m.nTasks,
+      fused.posterior,
+      fused.counts,
+      fused.classCounts,
+    );
+    expect(llFused).toBe(llSeparate);
+    expect(fused.posterior).toEqual(separate.posterior);
+    expect(fused.counts).toEqual(separate.counts);
+    expect(fused.classCounts).toEqual(separate.classCounts);
+    for (const state of [separate, fused]) {
+      dawidSkeneMaximize(state.counts, state.classCounts, alpha, state.parameters);
+    }
+  }
+}
+
+describe('dawidSkeneEStepAccumulate', () => {
+  it('equals the E-step then the accumulation bit for bit (several classes)', () => {
+    expectFusedMatchesSeparate(loadDataset(join(DATASETS, 's4_dog')).matrix);
+  });
+
+  it('equals them on the two-class path, long and empty tasks included', () => {
+    expectFusedMatchesSeparate(loadDataset(join(DATASETS, 'rte')).matrix);
+    expectFusedMatchesSeparate(withLongAndEmptyTasks());
+  });
+
+  it('equals them with gold tasks, which stay one-hot', () => {
+    const { matrix, gold } = loadDataset(join(DATASETS, 'bluebirds'));
+    const someGold = gold.map((g, t) => (t % 5 === 0 ? g : -1));
+    expectFusedMatchesSeparate(matrix, someGold);
+    expectFusedMatchesSeparate(
+      withLongAndEmptyTasks(),
+      Int32Array.from({ length: 30 }, (_, t) => (t === 0 ? 1 : -1)),
+    );
+  });
+});
