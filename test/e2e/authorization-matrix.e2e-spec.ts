@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { RequestContext } from '../../src/common/request-context';
+import { exportLogisticRegressionToOnnx } from '../../src/modules/prelabel/onnx-export';
 import {
   errorCode,
   GraphQLClient,
@@ -99,6 +100,9 @@ const PROJECT_FIELDS = 'id status';
 const ASSIGNMENT_FIELDS = 'id status';
 const byId = (operation: string, fields: string, type = 'ID!') =>
   `mutation ($id: ${type}) { ${operation}(id: $id) { ${fields} } }`;
+
+/** The featurizer of the matrix's pre-label model: hashed words of the payload's text. */
+const MATRIX_FEATURIZER = { kind: 'hashed-text' as const, field: 'text', dimension: 8 };
 
 /** A valid project-scoped rule for the quality entries. */
 const MATRIX_RULE = {
@@ -488,6 +492,90 @@ const MATRIX: MatrixEntry[] = [
       { input: { amount: 100, currency: 'usd', idempotencyKey: randomUUID() } },
     ],
   },
+  // --- aggregation ------------------------------------------------------------------------
+  {
+    operation: 'aggregationMethods',
+    // Only the registry's public method names.
+    expect: SIGNED_IN,
+    call: () => [`query { aggregationMethods { name } }`],
+  },
+  {
+    operation: 'runAggregation',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `mutation ($p: ID!) { runAggregation(projectId: $p) { id status } }`,
+      { p: fx.sharedProjectId },
+    ],
+  },
+  {
+    operation: 'aggregationRun',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `query ($id: ID!) { aggregationRun(id: $id) { id status } }`,
+      { id: await fx.aggregationRun() },
+    ],
+  },
+  {
+    operation: 'exportResults',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($p: ID!) { exportResults(projectId: $p, format: CSV) { taskCount } }`,
+      { p: fx.sharedProjectId },
+    ],
+  },
+  {
+    operation: 'workerQuality',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `query ($p: ID!, $w: ID!) { workerQuality(projectId: $p, workerId: $w) { answers } }`,
+      { p: await fx.aggregatedProject(), w: await fx.workerId() },
+    ],
+  },
+
+  // --- pre-labels -------------------------------------------------------------------------
+  {
+    operation: 'registerModel',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `mutation ($input: RegisterModelInput!) { registerModel(input: $input) { id } }`,
+      { input: fx.modelInput(fx.sharedProjectId) },
+    ],
+  },
+  {
+    operation: 'modelVersions',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($p: ID!) { modelVersions(projectId: $p) { id } }`,
+      { p: fx.sharedProjectId },
+    ],
+  },
+  {
+    operation: 'startPrelabeling',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `mutation ($input: StartPrelabelingInput!) { startPrelabeling(input: $input) { id } }`,
+      { input: { projectId: fx.sharedProjectId, modelVersionId: await fx.modelVersion() } },
+    ],
+  },
+  {
+    operation: 'prelabelRun',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `query ($id: ID!) { prelabelRun(id: $id) { id } }`,
+      { id: await fx.prelabelRun() },
+    ],
+  },
+  {
+    operation: 'trainModel',
+    // The matrix project has no completed task yet: the owner and admins pass authorization and
+    // meet the training-data check; everyone else is stopped before it.
+    expect: { ...OWNER_OR_ADMIN, requester: 'BAD_USER_INPUT', admin: 'BAD_USER_INPUT' },
+    call: fx => [
+      `mutation ($input: TrainModelInput!) { trainModel(input: $input) { id } }`,
+      { input: { projectId: fx.sharedProjectId, featurizer: MATRIX_FEATURIZER } },
+    ],
+  },
+
   {
     operation: 'projectMoney',
     expect: OWNER_OR_ADMIN,
@@ -641,6 +729,10 @@ class Fixtures {
   sharedTaskId = '';
   private lease?: { id: string; taskId: string; projectId: string };
   private workerUserId?: string;
+  private modelVersionId?: string;
+  private prelabelRunId?: string;
+  private aggregationRunId?: string;
+  private aggregatedProjectId?: string;
 
   constructor(
     readonly clients: Record<Caller, GraphQLClient>,
@@ -775,6 +867,70 @@ class Fixtures {
       { input: { workerId: await this.workerId(), currency: 'usd', idempotencyKey: randomUUID() } },
     );
     return data.createPayout.id;
+  }
+
+  /** A fresh, valid model for `projectId` (a tiny softmax regression exported by Quorum). */
+  modelInput(projectId: string) {
+    const weights = Float32Array.from({ length: 8 * 2 }, (_, i) => ((i % 5) - 2) / 10);
+    const bytes = exportLogisticRegressionToOnnx(
+      { nFeatures: 8, nClasses: 2, weights, bias: new Float32Array(2) },
+      { featurizer: MATRIX_FEATURIZER, labelKeys: ['pos', 'neg'], version: 'matrix' },
+    );
+    return {
+      projectId,
+      version: `v-${randomBytes(4).toString('hex')}`,
+      modelBase64: Buffer.from(bytes).toString('base64'),
+      featurizer: MATRIX_FEATURIZER,
+      labelKeys: ['pos', 'neg'],
+    };
+  }
+
+  /** One model version of the shared project, registered by its owner. */
+  async modelVersion(): Promise<string> {
+    this.modelVersionId ??= (
+      await this.clients.requester.ok(
+        `mutation ($input: RegisterModelInput!) { registerModel(input: $input) { id } }`,
+        { input: this.modelInput(this.sharedProjectId) },
+      )
+    ).registerModel.id as string;
+    return this.modelVersionId;
+  }
+
+  async prelabelRun(): Promise<string> {
+    this.prelabelRunId ??= (
+      await this.clients.requester.ok(
+        `mutation ($input: StartPrelabelingInput!) { startPrelabeling(input: $input) { id } }`,
+        { input: { projectId: this.sharedProjectId, modelVersionId: await this.modelVersion() } },
+      )
+    ).startPrelabeling.id as string;
+    return this.prelabelRunId;
+  }
+
+  /** A project where `worker` answered and an aggregation ran, so worker quality exists. */
+  async aggregatedProject(): Promise<string> {
+    if (!this.aggregatedProjectId) {
+      const lease = await this.leasedAssignment();
+      await this.clients.worker.ok(
+        `mutation ($input: SubmitAssignmentInput!) { submitAssignment(input: $input) { id } }`,
+        { input: { assignmentId: lease.id, answer: { labels: ['pos'] } } },
+      );
+      await this.clients.requester.ok(
+        `mutation ($p: ID!) { runAggregation(projectId: $p) { id } }`,
+        { p: lease.projectId },
+      );
+      this.aggregatedProjectId = lease.projectId;
+    }
+    return this.aggregatedProjectId;
+  }
+
+  async aggregationRun(): Promise<string> {
+    this.aggregationRunId ??= (
+      await this.clients.requester.ok(
+        `mutation ($p: ID!) { runAggregation(projectId: $p) { id } }`,
+        { p: this.sharedProjectId },
+      )
+    ).runAggregation.id as string;
+    return this.aggregationRunId;
   }
 
   async requesterApiKey(): Promise<string> {
