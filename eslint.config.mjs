@@ -54,6 +54,11 @@ const PURE_FILES = [
   'src/**/algorithms/**/*.ts',
   'src/**/math/**/*.ts',
   'src/modules/aggregation/encode-responses.ts',
+  'src/modules/aggregation/encode-project-answers.ts',
+  'src/modules/aggregation/compute-aggregation.ts',
+  'src/modules/aggregation/results-export.ts',
+  'src/modules/aggregation/gold-accuracy.ts',
+  'src/modules/quality/report/**/*.ts',
 ];
 
 export default tseslint.config(
