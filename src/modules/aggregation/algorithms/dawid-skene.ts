@@ -390,6 +390,14 @@ export function dawidSkeneEStep(
 }
 
 /**
+ * One task's unnormalised posterior while the fused kernel builds it: a small array that stays in
+ * L1 and in registers, cheaper than multiplying into the posterior row in place (about 20% on
+ * cifar10n). Module-level and grown on demand, so the kernel allocates nothing after its first
+ * call with a given K; safe because the kernel is synchronous.
+ */
+let rowScratch = new Float64Array(16);
+
+/**
  * `dawidSkeneEStep` and then `dawidSkeneAccumulate` over tasks [taskStart, taskEnd) in one pass:
  * each task's posterior row is added into `counts` and `classCounts` while its answers are still
  * in cache. Same arithmetic in the same order as the two calls, so the results are bit-identical;
@@ -421,6 +429,9 @@ export function dawidSkeneEStepAccumulate(
   }
   const { taskOffsets, cells } = index;
   const { emission, classPriors, logEmission, logClassPriors } = parameters;
+  if (rowScratch.length < K) rowScratch = new Float64Array(K);
+  const scratch = rowScratch;
+  const noGold = gold === undefined;
   let logLikelihood = 0;
   for (let t = taskStart; t < taskEnd; t++) {
     const start = taskOffsets[t];
@@ -430,7 +441,7 @@ export function dawidSkeneEStepAccumulate(
       for (let k = 0; k < K; k++) posterior[row + k] = 0;
       continue;
     }
-    const g = gold === undefined ? -1 : gold[t];
+    const g = noGold ? -1 : gold[t];
     if (g >= 0) {
       let logJoint = logClassPriors[g];
       for (let p = start; p < end; p++) logJoint += logEmission[cells[p] * K + g];
@@ -438,18 +449,28 @@ export function dawidSkeneEStepAccumulate(
       for (let k = 0; k < K; k++) posterior[row + k] = 0;
       posterior[row + g] = 1;
     } else if (end - start <= BLOCK) {
-      // posteriorOfCells' one-block case, answer by answer: each entry is still
+      // posteriorOfCells' one-block case, answer by answer in a scratch row: each entry is still
       // p[k] · π₁ · π₂ ⋯ multiplied left to right, so the bits are the same.
-      for (let k = 0; k < K; k++) posterior[row + k] = classPriors[k];
+      for (let k = 0; k < K; k++) scratch[k] = classPriors[k];
       for (let p = start; p < end; p++) {
         const base = cells[p] * K;
-        for (let k = 0; k < K; k++) posterior[row + k] *= emission[base + k];
+        for (let k = 0; k < K; k++) scratch[k] *= emission[base + k];
       }
       let sum = 0;
-      for (let k = 0; k < K; k++) sum += posterior[row + k];
+      for (let k = 0; k < K; k++) sum += scratch[k];
       const inverse = 1 / sum;
-      for (let k = 0; k < K; k++) posterior[row + k] *= inverse;
+      for (let k = 0; k < K; k++) {
+        const value = scratch[k] * inverse;
+        scratch[k] = value;
+        posterior[row + k] = value;
+        classCounts[k] += value;
+      }
       logLikelihood += Math.log(sum);
+      for (let p = start; p < end; p++) {
+        const base = cells[p] * K;
+        for (let k = 0; k < K; k++) counts[base + k] += scratch[k];
+      }
+      continue;
     } else {
       logLikelihood += posteriorOfCells(
         cells,
