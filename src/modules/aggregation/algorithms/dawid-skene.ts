@@ -448,6 +448,30 @@ export function dawidSkeneEStepAccumulate(
       logLikelihood += logJoint;
       for (let k = 0; k < K; k++) posterior[row + k] = 0;
       posterior[row + g] = 1;
+    } else if (end - start === 3) {
+      // The most common task size (cifar10n has only these), with every per-class loop fused:
+      // p[k] · π₁ · π₂ · π₃ left to right and the sum over k in order, as below.
+      const base0 = cells[start] * K;
+      const base1 = cells[start + 1] * K;
+      const base2 = cells[start + 2] * K;
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        const product =
+          classPriors[k] * emission[base0 + k] * emission[base1 + k] * emission[base2 + k];
+        scratch[k] = product;
+        sum += product;
+      }
+      const inverse = 1 / sum;
+      for (let k = 0; k < K; k++) {
+        const value = scratch[k] * inverse;
+        posterior[row + k] = value;
+        classCounts[k] += value;
+        counts[base0 + k] += value;
+        counts[base1 + k] += value;
+        counts[base2 + k] += value;
+      }
+      logLikelihood += Math.log(sum);
+      continue;
     } else if (end - start <= BLOCK) {
       // posteriorOfCells' one-block case, answer by answer in a scratch row: each entry is still
       // p[k] · π₁ · π₂ ⋯ multiplied left to right, so the bits are the same.
