@@ -16,14 +16,20 @@ import { loadDataset } from '../../helpers/load-dataset';
 
 const DATASETS = join(__dirname, '../../fixtures/datasets');
 
-/** A binary matrix whose task 0 has 40 answers (several kernel blocks) and one empty task. */
-function withLongAndEmptyTasks(): ResponseMatrix {
+/**
+ * Task 0 has 40 answers (several kernel blocks), task 1 none, tasks 2–29 three answers each (the
+ * kernel's fused three-answer path) and tasks 30–39 one to five (its general short path).
+ */
+function withLongAndEmptyTasks(K = 2): ResponseMatrix {
   const triples: Array<[number, number, number]> = [];
   for (let w = 0; w < 40; w++) triples.push([0, w, w % 3 === 0 ? 1 : 0]);
-  for (let t = 2; t < 30; t++) {
-    for (let j = 0; j < 3; j++) triples.push([t, (t * 7 + j * 11) % 40, (t + j) % 4 === 0 ? 1 : 0]);
+  for (let t = 2; t < 40; t++) {
+    const answers = t < 30 ? 3 : 1 + (t % 5);
+    for (let j = 0; j < answers; j++) {
+      triples.push([t, (t * 7 + j * 11) % 40, (t + j) % 4 === 0 ? (t + j) % K : 0]);
+    }
   }
-  return matrixOf(30, 40, 2, triples);
+  return matrixOf(40, 40, K, triples);
 }
 
 /**
@@ -92,6 +98,7 @@ function expectFusedMatchesSeparate(m: ResponseMatrix, gold?: Int32Array, iterat
 describe('dawidSkeneEStepAccumulate', () => {
   it('equals the E-step then the accumulation bit for bit (several classes)', () => {
     expectFusedMatchesSeparate(loadDataset(join(DATASETS, 's4_dog')).matrix);
+    expectFusedMatchesSeparate(withLongAndEmptyTasks(3));
   });
 
   it('equals them on the two-class path, long and empty tasks included', () => {
@@ -105,7 +112,7 @@ describe('dawidSkeneEStepAccumulate', () => {
     expectFusedMatchesSeparate(matrix, someGold);
     expectFusedMatchesSeparate(
       withLongAndEmptyTasks(),
-      Int32Array.from({ length: 30 }, (_, t) => (t === 0 ? 1 : -1)),
+      Int32Array.from({ length: 40 }, (_, t) => (t === 0 ? 1 : -1)),
     );
   });
 });
