@@ -741,24 +741,31 @@ export function dawidSkeneMaximize(
     logClassPriors[k] = Math.log(clipped);
     if (plainOut?.priors) plainOut.priors[k] = p;
   }
+  // Cells of (w, k) sit K apart in the emission layout; walk them with a stride rather than
+  // recomputing (w·K + l)·K + k. Same operations in the same order as the plain loops.
+  const perWorker = K * K;
+  const uniform = 1 / K;
   for (let w = 0; w < nWorkers; w++) {
+    const workerBase = w * perWorker;
+    const workerEnd = workerBase + perWorker;
     for (let k = 0; k < K; k++) {
       let total = 0;
-      for (let l = 0; l < K; l++) {
-        const cell = (w * K + l) * K + k;
+      for (let cell = workerBase + k; cell < workerEnd; cell += K) {
         total += counts[cell] + pseudoCounts[cell];
       }
       const inverse = total > 0 ? 1 / total : 0;
       const logPrior = logClassPriors[k];
-      for (let l = 0; l < K; l++) {
-        const cell = (w * K + l) * K + k;
-        const pi = total > 0 ? (counts[cell] + pseudoCounts[cell]) * inverse : 1 / K;
+      let plainCell = workerBase + k * K;
+      for (let cell = workerBase + k; cell < workerEnd; cell += K) {
+        const count = counts[cell];
+        const pi = total > 0 ? (count + pseudoCounts[cell]) * inverse : uniform;
         const clipped = pi > EPS ? pi : EPS;
         const logPi = Math.log(clipped);
-        if (counts[cell] !== 0) change += counts[cell] * (logPi - logEmission[cell] + logPrior);
+        if (count !== 0) change += count * (logPi - logEmission[cell] + logPrior);
         emission[cell] = clipped;
         logEmission[cell] = logPi;
-        if (confusion) confusion[(w * K + k) * K + l] = pi;
+        if (confusion) confusion[plainCell] = pi;
+        plainCell++;
       }
     }
   }
