@@ -6,6 +6,7 @@ import { CreatePrelabel1795464059025 } from './1795464059025-CreatePrelabel';
 import { CreateAggregation1795464433006 } from './1795464433006-CreateAggregation';
 import { CreateQuality1795464894637 } from './1795464894637-CreateQuality';
 import { AddJobsRunningIndex1795464972489 } from './1795464972489-AddJobsRunningIndex';
+import { DefaultPooledDawidSkene1795466989129 } from './1795466989129-DefaultPooledDawidSkene';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   CreateAggregation1795464433006,
   CreateQuality1795464894637,
   AddJobsRunningIndex1795464972489,
+  DefaultPooledDawidSkene1795466989129,
 ];

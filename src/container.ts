@@ -199,9 +199,6 @@ export function buildContainer(
       escrow,
       payouts,
       reconciliation,
-      qualityRules,
-      exclusions,
-      audit,
     ),
   );
   container.register(PrelabelResolver, new PrelabelResolver(prelabels, training));
@@ -230,6 +227,9 @@ export function buildContainer(
       reconciliation,
       prelabels,
       training,
+      qualityRules,
+      exclusions,
+      audit,
       auditQueries,
       auditReports,
     },

@@ -77,7 +77,7 @@ export class Project extends AppEntity {
   rejectionReversalWindowSeconds: number;
 
   @Field({ description: 'Aggregation method used for consensus (see the aggregation docs).' })
-  @Column({ name: 'aggregation_method', type: 'text', default: 'dawid-skene' })
+  @Column({ name: 'aggregation_method', type: 'text', default: 'pooled-dawid-skene' })
   aggregationMethod: string;
 
   @Field({

@@ -9,7 +9,7 @@ import type { WorkerReliabilities } from '../aggregation/algorithms/online-poste
 import type { AssignmentService } from '../assignments/assignment.service';
 import type { SubmissionDecision, SubmittedAnswer } from '../assignments/assignment.hooks';
 import type { JobQueue } from '../jobs/job-queue';
-import type { Project } from '../projects/project.entity';
+import { Project } from '../projects/project.entity';
 import { LabelSchemaKind } from '../projects/project.types';
 import type { Task } from '../tasks/task.entity';
 import {
@@ -19,6 +19,9 @@ import {
   evaluateTask,
   shrinkReliabilities,
 } from './algorithms/dynamic-overlap';
+
+/** Methods whose stored worker confusion matrices the online posterior can use. */
+const CONFUSION_METHODS = new Set(['dawid-skene', 'pooled-dawid-skene']);
 
 /** Jobs of the online aggregation. */
 export const ONLINE_AGGREGATION_JOBS = { refit: 'quality.online-refit' } as const;
@@ -166,12 +169,19 @@ export class OnlineAggregationService {
    * background run, which refreshes task posteriors and worker confusions. Not in a transaction.
    */
   async refit(ctx: RequestContext, projectId: string): Promise<{ status: string; runId?: string }> {
+    const project = await this.db.repo(ctx, Project).findOneBy({ id: projectId });
+    // Refit with the project's own method when it learns confusion matrices, so the refit and
+    // the requester's runs agree; plain Dawid–Skene otherwise.
+    const method =
+      project && CONFUSION_METHODS.has(project.aggregationMethod)
+        ? project.aggregationMethod
+        : 'dawid-skene';
     const runs = this.db.repo(ctx, AggregationRun);
     const run = await runs.save(
       runs.create({
         projectId,
         requestedBy: null,
-        method: 'dawid-skene',
+        method,
         status: AggregationRunStatus.QUEUED,
         background: true,
         logLikelihood: [],
@@ -253,7 +263,7 @@ export class OnlineAggregationService {
       );
       for (const row of rows) {
         const usable =
-          row.method === 'dawid-skene' &&
+          CONFUSION_METHODS.has(row.method) &&
           row.schema_kind === 'SINGLE_CHOICE' &&
           row.confusion?.length === K * K &&
           sameKeys(row.label_keys, keys);
