@@ -3,6 +3,7 @@
  *
  *   npm run bench:replay [-- FOLDER_OR_NAME ...] [--seed 1] [--targets 0.9,0.95,0.99]
  *                        [--min 2] [--max 5,10] [--gold-rate 0] [--refit-every N]
+ *                        [--prior-strength 10]
  *
  * FOLDER_OR_NAME: a dataset folder (labels.csv + gold.csv), a name such as `d_sentiment` (read
  * from ../shared/datasets/<name>), or a folder of dataset folders (default ../shared/datasets),
@@ -20,7 +21,8 @@
  * - Reliabilities are learned online as the product learns them: every `--refit-every` collected
  *   answers (default max(100, answers / 100)), Dawid–Skene with gold clamped runs on everything
  *   collected so far; each worker's confusion is shrunk toward their gold-record prior
- *   (`shrinkReliabilities`, product defaults) with the fit's class priors. Before the first refit
+ *   (`shrinkReliabilities`, product defaults unless `--prior-strength` β is given) with the fit's
+ *   class priors. Before the first refit
  *   every worker is a newcomer (the base prior, uniform classes).
  * - Gold: `--gold-rate` (default 0) picks a seeded share of the tasks as known gold, as a
  *   project's gold tasks: they receive all their answers (counted in the budget, as gold costs
@@ -32,9 +34,35 @@
  * arrive; majority vote, ties to the lowest label, and Dawid–Skene on them) and both methods on
  * all answers. Accuracy = right / gold tasks with at least one answer (known gold excluded).
  *
+ * - Serving order: tasks are served as their answers arrive (the product serves OPEN tasks in
+ *   insertion order and never reorders them by confidence), so the simulation does not serve the
+ *   least-confident tasks first; doing so would flatter the policy over the product.
+ *
  * Goal (issue 4): the accuracy of fixed overlap 5 (the better of MV and DS on it; all answers for
  * a task with fewer than 5) with at most 55% of the answers fixed overlap 5 used. Judged per
  * dataset over the dynamic configurations run; the "% all" column gives the share of all answers.
+ * The final table gives both readings (≤ 55% of fixed-5's answers, ≤ 55% of all answers) and the
+ * recommended default configuration's own figures.
+ *
+ * Recommended default (`RECOMMENDED`, one configuration for every dataset, no per-dataset tuning):
+ * minOverlap 2, maxOverlap 10, confidenceTarget 0.9, with the product's shrinkage β = 10
+ * (`DEFAULT_PRIOR_STRENGTH`, see dynamic-overlap.ts "Calibration"). Measured (seeds 1, 2, 3;
+ * accuracy − fixed-5 accuracy / answers as % of fixed-5's):
+ *   bluebirds +.009/86%, +.009/78%, +.028/85%     cf_amt  +.020/68%, +.023/63%, +.017/67%
+ *   d_sentiment −.008/73%, +.009/73%, +.003/73%   rte     +.020/77%, +.019/72%, +.011/74%
+ *   s4_dog +.005/64%, −.006/66%, +.006/64%        s5_adult −.021/65%, −.036/66%, −.009/64%
+ *   temp −.002/67%, +.000/65%, +.006/65%          wsd     +.000/44%, +.000/46%, +.000/44%
+ * The old default (β = 2) needed target 0.95 for comparable accuracy, at more answers (seed 1:
+ * d_sentiment −.005/74%, rte +.016/79%, cf_amt +.000/74%, s4_dog −.002/65%, temp −.002/69%).
+ * So the 55% budget is still met only on wsd: at 55% of fixed-5's answers (2.75 per task) the
+ * policy sits 1–4 points below fixed 5 on the other datasets (fixed 3, 60%, is 2–7 points below
+ * with DS). Tried and dropped (seed 1, β = 2): a vote-margin ≥ 2 rule on top of the posterior
+ * target (Wald's sequential probability ratio test, 1945, in counts) raised accuracy but cost
+ * 10–30 points more of fixed-5's answers at every target; minOverlap 3 costs ~10 points more for
+ * the same accuracy as minOverlap 2 at a higher target; minOverlap 1 saves answers only where
+ * accuracy is lost. The product's own labels are refreshed by its refits, so the "final refit"
+ * note (Dawid–Skene on everything collected) is the label a requester sees after the last refit;
+ * the goal is judged on the stricter policy label.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -49,6 +77,7 @@ import type { EncodedResponses } from '../src/modules/aggregation/encode-respons
 import {
   type OverlapPolicy,
   type WorkerFitRecord,
+  DEFAULT_PRIOR_STRENGTH,
   evaluateTask,
   shrinkReliabilities,
   validateOverlapPolicy,
@@ -59,6 +88,8 @@ const DEFAULT_FOLDER = resolve(REPO_ROOT, '../shared/datasets');
 const MIN_ANSWERS_PER_TASK = 5;
 const BUDGET_SHARE = 0.55;
 const FIXED_K = [1, 2, 3, 4, 5];
+/** The configuration recommended as a project's default (see the header); always replayed. */
+const RECOMMENDED: OverlapPolicy = { minOverlap: 2, maxOverlap: 10, confidenceTarget: 0.9 };
 
 interface Dataset {
   readonly name: string;
@@ -90,6 +121,7 @@ function main(): void {
       max: { type: 'string', default: '5,10' },
       'gold-rate': { type: 'string', default: '0' },
       'refit-every': { type: 'string' },
+      'prior-strength': { type: 'string' },
     },
   });
   const seed = Number(values.seed);
@@ -98,13 +130,19 @@ function main(): void {
   const maxes = values.max!.split(',').map(Number);
   const goldRate = Number(values['gold-rate']);
   const refitEvery = values['refit-every'] ? Number(values['refit-every']) : undefined;
+  const priorStrength = values['prior-strength']
+    ? Number(values['prior-strength'])
+    : DEFAULT_PRIOR_STRENGTH;
   if (!(goldRate >= 0 && goldRate < 1)) throw new Error('--gold-rate must be in [0, 1)');
 
   const datasets = (positionals.length > 0 ? positionals : [DEFAULT_FOLDER]).flatMap(findDatasets);
   const summary: string[] = [];
   process.stdout.write(
     `# Replay: seed ${seed}, minOverlap ${minOverlap}, gold rate ${goldRate}, ` +
-      `refit every ${refitEvery ?? 'max(100, answers/100)'} answers\n`,
+      `refit every ${refitEvery ?? 'max(100, answers/100)'} answers, ` +
+      `shrinkage β ${priorStrength}\n` +
+      `# Recommended default: ${describePolicy(RECOMMENDED)} with β ${DEFAULT_PRIOR_STRENGTH} ` +
+      '(minOverlap 2, maxOverlap 10, confidenceTarget 0.9; one configuration for all datasets)\n',
   );
   for (const dataset of datasets) {
     const R = dataset.encoded.matrix.task.length;
@@ -119,6 +157,7 @@ function main(): void {
       seed,
       goldRate,
       refitEvery ?? Math.max(100, Math.ceil(R / 100)),
+      priorStrength,
     );
     const lines: string[] = [];
     const row = (name: string, o: Outcome, extra = '') =>
@@ -142,25 +181,32 @@ function main(): void {
     const budget = BUDGET_SHARE * replay.fixedAnswers(5);
     let best: DynamicOutcome | undefined;
     let bestOfAll: DynamicOutcome | undefined;
-    for (const maxOverlap of maxes) {
-      for (const confidenceTarget of targets) {
-        const policy = {
-          minOverlap,
-          maxOverlap: Math.max(maxOverlap, minOverlap),
-          confidenceTarget,
-        };
-        validateOverlapPolicy(policy);
-        const o = replay.dynamic(policy);
-        row(
-          `dynamic ${policy.minOverlap}..${policy.maxOverlap}, target ${confidenceTarget}`,
-          o,
-          `${o.completedConfident} confident, ${o.completedMax} at max, ${o.refits} refits; final refit ${o.refitAccuracy.toFixed(4)}`,
-        );
-        const meets = o.accuracy >= reference && o.answers <= budget;
-        if (meets && (!best || o.answers < best.answers)) best = o;
-        const meetsOfAll = o.accuracy >= reference && o.answers <= BUDGET_SHARE * R;
-        if (meetsOfAll && (!bestOfAll || o.answers < bestOfAll.answers)) bestOfAll = o;
-      }
+    let recommended: DynamicOutcome | undefined;
+    const policies: OverlapPolicy[] = maxes.flatMap(maxOverlap =>
+      targets.map(confidenceTarget => ({
+        minOverlap,
+        maxOverlap: Math.max(maxOverlap, minOverlap),
+        confidenceTarget,
+      })),
+    );
+    if (!policies.some(policy => describePolicy(policy) === describePolicy(RECOMMENDED))) {
+      policies.push(RECOMMENDED);
+    }
+    for (const policy of policies) {
+      validateOverlapPolicy(policy);
+      const o = replay.dynamic(policy);
+      const isRecommended = describePolicy(policy) === describePolicy(RECOMMENDED);
+      if (isRecommended) recommended = o;
+      row(
+        `dynamic ${policy.minOverlap}..${policy.maxOverlap}, target ${policy.confidenceTarget}` +
+          (isRecommended ? ' (recommended)' : ''),
+        o,
+        `${o.completedConfident} confident, ${o.completedMax} at max, ${o.refits} refits; final refit ${o.refitAccuracy.toFixed(4)}`,
+      );
+      const meets = o.accuracy >= reference && o.answers <= budget;
+      if (meets && (!best || o.answers < best.answers)) best = o;
+      const meetsOfAll = o.accuracy >= reference && o.answers <= BUDGET_SHARE * R;
+      if (meetsOfAll && (!bestOfAll || o.answers < bestOfAll.answers)) bestOfAll = o;
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     process.stdout.write(
@@ -182,13 +228,18 @@ function main(): void {
         (bestOfAll
           ? `met: ${describe(bestOfAll)} with ${pct(bestOfAll.answers, R)} of all`
           : 'not met') +
+        ' | ' +
+        `${recommended!.accuracy.toFixed(4)} with ${recommended!.answers} ` +
+        `(${pct(recommended!.answers, replay.fixedAnswers(5))} of fixed-5, ${pct(recommended!.answers, R)} of all): ` +
+        `${recommended!.accuracy >= reference ? 'accuracy met' : 'accuracy not met'}, ` +
+        `${recommended!.answers <= budget ? 'budget met' : 'over budget'}` +
         ' |',
     );
   }
   process.stdout.write(
     '\n## Goal: accuracy of fixed overlap 5 with at most 55% of its answers\n\n' +
-      '| dataset | fixed-5 accuracy (best of MV, DS) | fixed-5 answers | 55% of them | ≤ 55% of fixed-5 answers | ≤ 55% of all answers |\n' +
-      '| --- | ---: | ---: | ---: | --- | --- |\n' +
+      `| dataset | fixed-5 accuracy (best of MV, DS) | fixed-5 answers | 55% of them | ≤ 55% of fixed-5 answers | ≤ 55% of all answers | recommended ${describePolicy(RECOMMENDED)} |\n` +
+      '| --- | ---: | ---: | ---: | --- | --- | --- |\n' +
       summary.join('\n') +
       '\n',
   );
@@ -214,6 +265,7 @@ class Replay {
     seed: number,
     goldRate: number,
     private readonly refitEvery: number,
+    private readonly priorStrength: number,
   ) {
     const m = dataset.encoded.matrix;
     this.m = m;
@@ -358,7 +410,7 @@ class Replay {
         goldCorrect: goldCorrect[w],
       });
     }
-    return shrinkReliabilities(records, fit.priors);
+    return shrinkReliabilities(records, fit.priors, { priorStrength: this.priorStrength });
   }
 
   private subMatrix(responses: Int32Array, n: number): ResponseMatrix {
@@ -412,6 +464,10 @@ function loadDataset(folder: string): Dataset {
 
 function describe(o: DynamicOutcome): string {
   return `${o.policy.minOverlap}..${o.policy.maxOverlap} @ ${o.policy.confidenceTarget}: ${o.accuracy.toFixed(4)}`;
+}
+
+function describePolicy(policy: OverlapPolicy): string {
+  return `${policy.minOverlap}..${policy.maxOverlap} @ ${policy.confidenceTarget}`;
 }
 
 function pct(part: number, whole: number): string {

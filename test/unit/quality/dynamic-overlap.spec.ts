@@ -3,6 +3,7 @@ import {
   reliabilitiesFromConfusion,
 } from '../../../src/modules/aggregation/algorithms/online-posterior';
 import {
+  DEFAULT_PRIOR_STRENGTH,
   OverlapPolicy,
   defaultBaseAccuracy,
   evaluateTask,
@@ -138,9 +139,11 @@ describe('shrinkReliabilities', () => {
     // emission[((w * K) + l) * K + k] = π_w[k][l]: π[0][0] of each worker.
     const fewAnswers = r.emission[0];
     const manyAnswers = r.emission[4];
-    // a₀ = 0.75 for K = 2: n p = 1 answer vs β = 2 → (0.9 + 2·0.75) / 3 = 0.8.
-    expect(fewAnswers).toBeCloseTo(0.8, 12);
-    expect(manyAnswers).toBeCloseTo((1000 * 0.9 + 2 * 0.75) / 1002, 12);
+    // a₀ = 0.75 for K = 2: n p = 1 answer vs β → (0.9 + β·0.75) / (1 + β).
+    const beta = DEFAULT_PRIOR_STRENGTH;
+    expect(fewAnswers).toBeCloseTo((0.9 + beta * 0.75) / (1 + beta), 12);
+    expect(manyAnswers).toBeCloseTo((1000 * 0.9 + beta * 0.75) / (1000 + beta), 12);
+    expect(fewAnswers).toBeLessThan(manyAnswers);
   });
 
   it('gives unknown workers the gold-record prior: better gold, stronger vote', () => {
