@@ -145,7 +145,10 @@ export interface WorkerFitRecord {
 
 /** Options of `shrinkReliabilities`. */
 export interface ShrinkageOptions {
-  /** β: answers per true class the gold-record prior is worth. Default `DEFAULT_PRIOR_STRENGTH`; 0 = the fit as is. */
+  /**
+   * β: answers per true class the gold-record prior is worth. Default `DEFAULT_PRIOR_STRENGTH`;
+   * 0 = the fit as is.
+   */
   readonly priorStrength?: number;
   /** β₀: gold answers the base accuracy is worth in a_w. Default 2. */
   readonly goldPriorStrength?: number;
