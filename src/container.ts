@@ -177,6 +177,10 @@ export function buildContainer(
   const prelabels = new PrelabelService(db, projects, jobs);
   prelabels.registerJobs();
   const training = new TrainingService(db, projects, prelabels);
+  // Each model version answers as a MODEL annotator whose confusion aggregation learns.
+  aggregation.addResponseSource({
+    responses: (ctx, projectId) => prelabels.modelResponses(ctx, projectId),
+  });
 
   container.register(AuthResolver, new AuthResolver(auth));
   container.register(ProjectResolver, new ProjectResolver(projects));

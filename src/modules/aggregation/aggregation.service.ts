@@ -82,6 +82,27 @@ export interface RunAggregationOptions {
   readonly background?: boolean;
 }
 
+/**
+ * One answer from outside `assignments`, in the shape aggregation encodes (`ResponseRow`): a
+ * MODEL annotator's argmax prediction, say. `label` is a key of the project's schema.
+ */
+export interface ExtraResponse {
+  /** The answering account's user id (a MODEL user for a pre-label model). */
+  readonly worker: string;
+  readonly task: string;
+  readonly label: string;
+}
+
+/**
+ * A provider of extra single-choice answers that take part in aggregation like humans' but are
+ * not assignments: never paid, never counted towards overlap (`tasks.counted_answers`). Set in
+ * the container (`addResponseSource`), so aggregation never imports the module that owns them.
+ * At most one row per (worker, task); `responses` is called inside the run's read snapshot.
+ */
+export interface ExtraResponsesSource {
+  responses(ctx: RequestContext, projectId: string): Promise<readonly ExtraResponse[]>;
+}
+
 interface AnswerRow {
   worker_id: string;
   task_id: string;
@@ -115,6 +136,13 @@ const AGGREGATION_LOCK_CLASS = 0x41676772; // 'Aggr'
  *   written when a value changes, so a re-run on unchanged answers writes nothing but its run row.
  * - **Where it runs**: awaited by the mutation, in a worker thread; or, with `background`, as a
  *   job on the JobQueue (the mutation returns the QUEUED run; poll `aggregationRun(id)`).
+ * - **Extra responses** (`addResponseSource`; pre-label models' MODEL annotators): on
+ *   single-choice projects they are added after the human answers, in the same snapshot, so the
+ *   method learns each extra worker's confusion like a human's and it gets a `worker_qualities`
+ *   row. Only on tasks some human answered in the snapshot (a task with the model's answer alone
+ *   has no consensus to learn from and keeps none), and never from a worker id that answered as a
+ *   human, so an extra response can never replace a human answer. The run's `answersUsed` and
+ *   `workerCount` include them; `tasks.counted_answers` and assignments never do.
  */
 export class AggregationService {
   private readonly runner: AggregationRunner;
@@ -122,6 +150,7 @@ export class AggregationService {
   private readonly loadPageSize: number;
   private readonly writeChunkSize: number;
   private readonly maxExportTasks: number;
+  private readonly responseSources: ExtraResponsesSource[] = [];
 
   constructor(
     private readonly db: TransactionalConnection,
@@ -140,6 +169,11 @@ export class AggregationService {
     }
     this.writeChunkSize = options.writeChunkSize ?? 2_000;
     this.maxExportTasks = options.maxExportTasks ?? AGGREGATION_LIMITS.maxExportTasks;
+  }
+
+  /** Adds a provider of extra responses to every later run (once per source, at start-up). */
+  addResponseSource(source: ExtraResponsesSource): void {
+    this.responseSources.push(source);
   }
 
   /**
@@ -462,7 +496,8 @@ export class AggregationService {
    * Counted, non-excluded answers of the project in submission order, with their task's gold
    * answer, inside one REPEATABLE READ snapshot. A server-side cursor sorts once and hands the
    * rows over in pages, so neither side holds the whole result set as row objects (paging with
-   * LIMIT would sort the project's answers again for every page).
+   * LIMIT would sort the project's answers again for every page). Then the extra responses of
+   * the registered sources, read in the same snapshot (see the class comment for which count).
    */
   private loadAnswers(ctx: RequestContext, project: Project): Promise<LoadedAnswers> {
     const schema = schemaOf(project);
@@ -486,6 +521,8 @@ export class AggregationService {
         [project.id],
       );
       const encoder = new ProjectAnswerEncoder(schema.kind, schema.keys);
+      const humanTasks = new Set<string>();
+      const humanWorkers = new Set<string>();
       for (;;) {
         const rows = await queryRows<AnswerRow>(
           manager,
@@ -498,10 +535,27 @@ export class AggregationService {
             answerLabels: row.answer_labels,
             goldLabels: row.gold_labels,
           });
+          humanTasks.add(row.task_id);
+          humanWorkers.add(row.worker_id);
         }
         if (rows.length < this.loadPageSize) break;
       }
       await manager.query('CLOSE aggregation_answers');
+      // After every human answer: the latest-answer rule can only ever keep the human's.
+      if (schema.kind === 'SINGLE_CHOICE') {
+        for (const source of this.responseSources) {
+          for (const extra of await source.responses(tx, project.id)) {
+            if (!humanTasks.has(extra.task) || humanWorkers.has(extra.worker)) continue;
+            // The task's gold answer, if any, came with its human answers.
+            encoder.add({
+              workerId: extra.worker,
+              taskId: extra.task,
+              answerLabels: [extra.label],
+              goldLabels: null,
+            });
+          }
+        }
+      }
       return { encoded: encoder.finish(), snapshotAt };
     });
   }

@@ -1,0 +1,287 @@
+import 'reflect-metadata';
+import type { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { createLogger } from '../../../src/common/logger';
+import { aggregators } from '../../../src/modules/aggregation/algorithms';
+import { AggregationService } from '../../../src/modules/aggregation/aggregation.service';
+import { AggregationRunStatus } from '../../../src/modules/aggregation/aggregation.types';
+import { encodeResponses } from '../../../src/modules/aggregation/encode-responses';
+import { Assignment } from '../../../src/modules/assignments/assignment.entity';
+import { AssignmentStatus } from '../../../src/modules/assignments/assignment.types';
+import { Role } from '../../../src/modules/auth/role';
+import type { LogisticRegressionModel } from '../../../src/modules/prelabel/algorithms/logistic-regression';
+import { exportLogisticRegressionToOnnx } from '../../../src/modules/prelabel/onnx-export';
+import type { Project } from '../../../src/modules/projects/project.entity';
+import type { Task } from '../../../src/modules/tasks/task.entity';
+import { TransactionalConnection } from '../../../src/db/transactional-connection';
+import { makeProject, makeTasks, makeWorkers, systemContext } from '../../helpers/factories';
+import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
+import { useTestDatabase } from '../../helpers/test-db';
+
+const FEATURIZER = { kind: 'numeric-vector', field: 'features', dimension: 2 } as const;
+const KEYS = ['cat', 'dog'];
+const ANSWERED = 80;
+/** Tasks the model pre-labels but no human answers. */
+const UNANSWERED = 10;
+
+/**
+ * P(cat) = σ(8·(x₀ − threshold)), with output columns [dog, cat] (the reverse of the schema).
+ * The threshold −0.5 plants the bias: every cat (x₀ > 0) is called a cat, and so is every dog
+ * with x₀ in (−0.5, 0], i.e. half of the dogs.
+ */
+function biasedModel(): Uint8Array {
+  const threshold = -0.5;
+  const model: LogisticRegressionModel = {
+    nFeatures: 2,
+    nClasses: 2,
+    weights: Float32Array.from([-4, 4, 0, 0]),
+    bias: Float32Array.from([4 * threshold, -4 * threshold]),
+  };
+  return exportLogisticRegressionToOnnx(model, {
+    featurizer: FEATURIZER,
+    labelKeys: ['dog', 'cat'],
+    version: 'biased',
+  });
+}
+
+const x0 = (task: Task) => (task.payload.features as number[])[0];
+const truth = (task: Task) => (x0(task) > 0 ? 'cat' : 'dog');
+const modelSays = (task: Task) => (x0(task) > -0.5 ? 'cat' : 'dog');
+
+jest.setTimeout(60_000);
+
+describe('a pre-label model as an aggregation annotator', () => {
+  const db = useTestDatabase({ poolSize: 4 });
+  let env: MarketplaceEnv;
+
+  beforeAll(async () => {
+    env = await createMarketplaceEnv(db.current.dataSource);
+  });
+
+  /**
+   * A cat/dog project: `ANSWERED` tasks with x₀ spread over (−1, 1), every 10th gold, each
+   * answered by three people (each wrong on a different seventh of the tasks), submitted in
+   * order; plus `UNANSWERED` tasks nobody answered. The model is registered and pre-labels all.
+   */
+  async function setup() {
+    const dataSource = db.current.dataSource;
+    const owner = await env.user([Role.REQUESTER]);
+    const project = await makeProject(dataSource, owner.user.id);
+    const tasks = await makeTasks(dataSource, project.id, ANSWERED, {
+      payload: n => ({ features: [-1 + (2 * n + 1) / ANSWERED, 0.5] }),
+    });
+    const gold = tasks.filter((_, n) => n % 10 === 0);
+    for (const task of gold) {
+      await dataSource.query('UPDATE tasks SET is_gold = true, gold_labels = $2 WHERE id = $1', [
+        task.id,
+        [truth(task)],
+      ]);
+    }
+    const unanswered = await makeTasks(dataSource, project.id, UNANSWERED, {
+      payload: n => ({ features: [n % 2 === 0 ? 0.9 : -0.9, 0.5] }),
+    });
+
+    const model = await env.services.prelabels.registerModel(owner.ctx, {
+      projectId: project.id,
+      version: 'biased',
+      modelBytes: biasedModel(),
+      featurizer: FEATURIZER,
+      labelKeys: ['dog', 'cat'],
+    });
+    await env.services.prelabels.startPrelabeling(owner.ctx, {
+      projectId: project.id,
+      modelVersionId: model.id,
+    });
+    await env.drainJobs();
+
+    const people = await makeWorkers(dataSource, 3);
+    const human = tasks.flatMap((task, n) =>
+      people.map((person, w) => ({
+        worker: person.id,
+        task: task.id,
+        label: n % 7 === w ? (truth(task) === 'cat' ? 'dog' : 'cat') : truth(task),
+      })),
+    );
+    await seedAnswers(dataSource, project, human, new Set(gold.map(task => task.id)));
+    return { owner, project, tasks, gold, unanswered, model, human };
+  }
+
+  it('learns the model’s planted bias as its confusion, and pays or counts nothing for it', async () => {
+    const dataSource = db.current.dataSource;
+    const { owner, project, tasks, gold, unanswered, model, human } = await setup();
+    const before = await bookkeeping(dataSource, project.id);
+
+    const run = await env.services.aggregation.runAggregation(owner.ctx, project.id, {
+      method: 'dawid-skene',
+    });
+
+    expect(run).toMatchObject({
+      status: AggregationRunStatus.SUCCEEDED,
+      answersUsed: 4 * ANSWERED,
+      taskCount: ANSWERED,
+      workerCount: 4,
+      goldTaskCount: gold.length,
+    });
+
+    // Exactly the pure method on the humans' answers followed by the model's on the same tasks.
+    const answeredIds = new Set(tasks.map(task => task.id));
+    const modelAnswers = (
+      await env.services.prelabels.modelResponses(systemContext(), project.id)
+    ).filter(answer => answeredIds.has(answer.task));
+    expect(modelAnswers).toHaveLength(ANSWERED);
+    const encoded = encodeResponses(
+      [...human, ...modelAnswers],
+      { labelSet: KEYS },
+      new Map(gold.map(task => [task.id, truth(task)])),
+    );
+    const reference = aggregators['dawid-skene'](encoded.matrix, { gold: encoded.gold });
+    const w = encoded.workerIds.indexOf(model.annotatorId);
+    const K = KEYS.length;
+
+    const quality = await env.services.aggregation.workerQuality(
+      owner.ctx,
+      project.id,
+      model.annotatorId,
+    );
+    expect(quality).not.toBeNull();
+    const p = (trueLabel: string, answered: string) =>
+      quality!
+        .confusion!.find(row => row.trueLabel === trueLabel)!
+        .answered.find(cell => cell.key === answered)!.probability;
+    for (let k = 0; k < K; k++) {
+      for (let l = 0; l < K; l++) {
+        expect(p(KEYS[k], KEYS[l])).toBeCloseTo(reference.confusion[(w * K + k) * K + l], 12);
+      }
+    }
+    // The planted bias: right on every cat, calls half of the dogs cats.
+    expect(p('cat', 'cat')).toBeGreaterThan(0.95);
+    expect(p('dog', 'cat')).toBeGreaterThan(0.4);
+    expect(p('dog', 'cat')).toBeLessThan(0.6);
+    expect(quality).toMatchObject({
+      method: 'dawid-skene',
+      answers: ANSWERED,
+      goldAnswers: gold.length,
+      goldCorrect: gold.filter(task => modelSays(task) === truth(task)).length,
+    });
+    expect(quality!.goldCorrect).toBeLessThan(gold.length);
+
+    // The people outvote the model's errors; tasks only the model answered get no consensus.
+    const stored = await taskRows(dataSource, project.id);
+    for (const task of tasks) expect(stored.get(task.id)!.consensus).toEqual([truth(task)]);
+    for (const task of unanswered) expect(stored.get(task.id)!.consensus).toBeNull();
+
+    // Never counted, never an assignment, never paid.
+    const after = await bookkeeping(dataSource, project.id);
+    expect(after).toEqual(before);
+    expect(after.counted).toEqual(
+      Object.fromEntries([
+        ...tasks.map(task => [task.id, 3]),
+        ...unanswered.map(task => [task.id, 0]),
+      ]),
+    );
+    expect(after.assignments).toBe(3 * ANSWERED);
+    const [{ accounts, assignments }] = await dataSource.query(
+      `SELECT (SELECT count(*)::int FROM ledger_accounts WHERE user_id = $1) AS accounts,
+              (SELECT count(*)::int FROM assignments WHERE worker_id = $1) AS assignments`,
+      [model.annotatorId],
+    );
+    expect({ accounts, assignments }).toEqual({ accounts: 0, assignments: 0 });
+  });
+
+  it('never lets an extra response replace a human answer or answer a task alone', async () => {
+    const dataSource = db.current.dataSource;
+    const { owner, project, tasks, unanswered, human } = await setup();
+    const connection = new TransactionalConnection(dataSource);
+    const services = env.services;
+    const sut = new AggregationService(
+      connection,
+      services.events,
+      services.projects,
+      services.jobs,
+      createLogger('silent'),
+    );
+    const person = human[0].worker;
+    // The first person "re-answers" every task wrongly, and a stranger answers unanswered tasks.
+    const stranger = (await makeWorkers(dataSource, 1))[0].id;
+    sut.addResponseSource({
+      responses: async () => [
+        ...tasks.map(task => ({
+          worker: person,
+          task: task.id,
+          label: truth(task) === 'cat' ? 'dog' : 'cat',
+        })),
+        ...unanswered.map(task => ({ worker: stranger, task: task.id, label: 'cat' })),
+      ],
+    });
+
+    const run = await sut.runAggregation(owner.ctx, project.id, { method: 'majority-vote' });
+
+    expect(run).toMatchObject({
+      status: AggregationRunStatus.SUCCEEDED,
+      answersUsed: 3 * ANSWERED,
+      taskCount: ANSWERED,
+      workerCount: 3,
+    });
+    const stored = await taskRows(dataSource, project.id);
+    for (const task of tasks) expect(stored.get(task.id)!.consensus).toEqual([truth(task)]);
+    for (const task of unanswered) expect(stored.get(task.id)!.consensus).toBeNull();
+  });
+});
+
+/** One SUBMITTED, counted assignment per answer, 1 ms apart in order, as seed-dataset.ts does. */
+async function seedAnswers(
+  dataSource: DataSource,
+  project: Project,
+  answers: ReadonlyArray<{ worker: string; task: string; label: string }>,
+  goldTaskIds: ReadonlySet<string>,
+): Promise<void> {
+  const base = Date.parse('2026-02-01T00:00:00.000Z');
+  const rows = answers.map((answer, r) => ({
+    taskId: answer.task,
+    projectId: project.id,
+    workerId: answer.worker,
+    status: AssignmentStatus.SUBMITTED,
+    leasedAt: new Date(base + r - 1),
+    expiresAt: new Date(base + r + 600_000),
+    submittedAt: new Date(base + r),
+    answerLabels: [answer.label],
+    schemaVersion: 1,
+    counted: true,
+    isGold: goldTaskIds.has(answer.task),
+    rewardAmount: project.rewardAmount,
+    currency: project.currency,
+  }));
+  await dataSource.getRepository(Assignment).insert(rows as QueryDeepPartialEntity<Assignment>[]);
+  await dataSource.query(
+    `UPDATE tasks t SET counted_answers = c.n, live_assignments = c.n
+     FROM (SELECT task_id, count(*)::int AS n FROM assignments WHERE project_id = $1 GROUP BY task_id) c
+     WHERE t.id = c.task_id`,
+    [project.id],
+  );
+}
+
+/** What the model must never change: counted answers per task, assignments, ledger entries. */
+async function bookkeeping(dataSource: DataSource, projectId: string) {
+  const counted: Array<{ id: string; counted_answers: number }> = await dataSource.query(
+    'SELECT id, counted_answers FROM tasks WHERE project_id = $1',
+    [projectId],
+  );
+  const [{ assignments, entries }] = await dataSource.query(
+    `SELECT (SELECT count(*)::int FROM assignments WHERE project_id = $1) AS assignments,
+            (SELECT count(*)::int FROM ledger_entries) AS entries`,
+    [projectId],
+  );
+  return {
+    counted: Object.fromEntries(counted.map(row => [row.id, row.counted_answers])),
+    assignments: assignments as number,
+    entries: entries as number,
+  };
+}
+
+async function taskRows(dataSource: DataSource, projectId: string) {
+  const rows: Array<{ id: string; consensus_labels: string[] | null }> = await dataSource.query(
+    'SELECT id, consensus_labels FROM tasks WHERE project_id = $1',
+    [projectId],
+  );
+  return new Map(rows.map(row => [row.id, { consensus: row.consensus_labels }]));
+}
