@@ -19,6 +19,9 @@ const swc = [
 
 const common = {
   transform: { '^.+\\.ts$': swc },
+  // A cap, not a speed goal: a 2-core CI machine running jest workers beside PostgreSQL can take
+  // seconds over a database test, and jest's default of 5 s would make that a failure.
+  testTimeout: 60_000,
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: '<rootDir>/test/helpers/node-environment.js',
 };
