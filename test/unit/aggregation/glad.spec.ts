@@ -3,47 +3,16 @@ import { join } from 'node:path';
 import { glad } from '../../../src/modules/aggregation/algorithms/glad';
 import { canonicalResponseOrder, softplus } from '../../../src/modules/aggregation/algorithms/math';
 import { ResponseMatrix } from '../../../src/modules/aggregation/algorithms/response-matrix';
-import { mulberry32, randomInt, Rng } from '../../../src/modules/aggregation/algorithms/rng';
+import { mulberry32, randomInt } from '../../../src/modules/aggregation/algorithms/rng';
 import { goldAccuracy, loadDataset } from '../../helpers/load-dataset';
 
+import {
+  expectAllClose,
+  matrixOf as matrix,
+  shuffled,
+} from '../../fixtures/aggregation/toy-datasets';
+
 const FIXTURES = join(__dirname, '../../fixtures/datasets');
-
-function matrix(
-  nTasks: number,
-  nWorkers: number,
-  nLabels: number,
-  triples: Array<[task: number, worker: number, label: number]>,
-): ResponseMatrix {
-  return {
-    nTasks,
-    nWorkers,
-    nLabels,
-    task: Int32Array.from(triples, r => r[0]),
-    worker: Int32Array.from(triples, r => r[1]),
-    label: Int32Array.from(triples, r => r[2]),
-  };
-}
-
-function shuffled(m: ResponseMatrix, rng: Rng): ResponseMatrix {
-  const order = [...m.task.keys()];
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = randomInt(rng, i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return {
-    ...m,
-    task: Int32Array.from(order, r => m.task[r]),
-    worker: Int32Array.from(order, r => m.worker[r]),
-    label: Int32Array.from(order, r => m.label[r]),
-  };
-}
-
-function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number) {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    expect(Math.abs(actual[i] - expected[i])).toBeLessThanOrEqual(tol);
-  }
-}
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -179,7 +148,7 @@ describe('glad', () => {
 
     const base = glad(m);
     for (const seed of [1, 2, 3]) {
-      const sut = glad(shuffled(m, mulberry32(seed)));
+      const sut = glad(shuffled(m, seed));
       expect([...sut.labels]).toEqual([...base.labels]);
       expectAllClose(sut.probabilities, base.probabilities, 1e-12);
       expectAllClose(sut.alpha, base.alpha, 1e-12);
