@@ -14,7 +14,11 @@ import { ModelVersion } from '../../../src/modules/prelabel/model-version.entity
 import { exportLogisticRegressionToOnnx } from '../../../src/modules/prelabel/onnx-export';
 import { Prediction } from '../../../src/modules/prelabel/prediction.entity';
 import { PrelabelRunStatus } from '../../../src/modules/prelabel/prelabel-run.entity';
-import { PrelabelService } from '../../../src/modules/prelabel/prelabel.service';
+import {
+  type PrelabelBatchTimings,
+  PrelabelService,
+  type PrelabelServiceOptions,
+} from '../../../src/modules/prelabel/prelabel.service';
 import { ProjectService } from '../../../src/modules/projects/project.service';
 import type { Task } from '../../../src/modules/tasks/task.entity';
 import {
@@ -56,7 +60,7 @@ describe(PrelabelService.name, () => {
   const db = useTestDatabase({ poolSize: 4 });
   const clock = new ManualClock('2026-06-01T00:00:00.000Z');
 
-  function build(options: { maxModelBytes?: number; batchSize?: number } = {}) {
+  function build(options: PrelabelServiceOptions = {}) {
     const connection = new TransactionalConnection(db.current.dataSource);
     const logger = createLogger('silent');
     const projects = new ProjectService(
@@ -209,7 +213,8 @@ describe(PrelabelService.name, () => {
     const broken = await makeTasks(db.current.dataSource, project.id, 2, {
       payload: n => ({ text: `no features ${n}` }),
     });
-    const { sut, jobs } = build({ batchSize: 10 });
+    const timings: PrelabelBatchTimings[] = [];
+    const { sut, jobs } = build({ batchSize: 10, onBatchTimings: t => timings.push(t) });
     const model = await sut.registerModel(ctx, {
       projectId: project.id,
       version: 'v1',
@@ -235,6 +240,14 @@ describe(PrelabelService.name, () => {
     });
     expect(run.skipSamples.map(s => s.taskId).sort()).toEqual(broken.map(t => t.id).sort());
     expect(run.skipSamples.every(s => s.reason === 'missing-field')).toBe(true);
+    // One timing report per committed batch, each phase measured (the benchmark sums them).
+    expect(timings.map(t => t.tasks)).toEqual([10, 10, 7]);
+    for (const t of timings) {
+      for (const ms of [t.readMs, t.featurizeMs, t.inferenceMs, t.writeMs]) {
+        expect(ms).toBeGreaterThanOrEqual(0);
+      }
+      expect(t.workerMs).toBeGreaterThanOrEqual(t.featurizeMs + t.inferenceMs);
+    }
 
     const predictions = await predictionsOf(model.id);
     expect(predictions.size).toBe(25);
