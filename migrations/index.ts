@@ -7,6 +7,7 @@ import { CreateAggregation1795464433006 } from './1795464433006-CreateAggregatio
 import { CreateQuality1795464894637 } from './1795464894637-CreateQuality';
 import { AddJobsRunningIndex1795464972489 } from './1795464972489-AddJobsRunningIndex';
 import { DefaultPooledDawidSkene1795466989129 } from './1795466989129-DefaultPooledDawidSkene';
+import { AddQualification1795468158300 } from './1795468158300-AddQualification';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -23,4 +24,5 @@ export const MIGRATIONS: Function[] = [
   CreateQuality1795464894637,
   AddJobsRunningIndex1795464972489,
   DefaultPooledDawidSkene1795466989129,
+  AddQualification1795468158300,
 ];

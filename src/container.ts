@@ -34,6 +34,8 @@ import { QualityResolver } from './modules/quality/quality.resolver';
 import { AuditQueriesService } from './modules/quality/audit-queries.service';
 import { AuditReportService } from './modules/quality/audit-report.service';
 import { AuditResolver } from './modules/quality/audit.resolver';
+import { QualificationService } from './modules/quality/qualification.service';
+import { QualificationResolver } from './modules/quality/qualification.resolver';
 import { WorkerBlockedEvent, WorkerUnblockedEvent } from './modules/workers/worker-block.events';
 import { LedgerService } from './modules/ledger/ledger.service';
 import { EscrowService } from './modules/payments/escrow.service';
@@ -109,6 +111,8 @@ export interface Services {
   /** Quality audit queries and the HTML audit report (docs/quality.md). */
   readonly auditQueries: AuditQueriesService;
   readonly auditReports: AuditReportService;
+  /** Qualification attempts and the worker's view of them (training gold before real tasks). */
+  readonly qualifications: QualificationService;
   /** Pre-label models, pre-labeling runs and training (docs/prelabel.md). */
   readonly prelabels: PrelabelService;
   readonly training: TrainingService;
@@ -149,6 +153,8 @@ export function buildContainer(
     audit,
   );
   assignments.onSubmitted((tx, submitted) => qualityRules.onAnswerSubmitted(tx, submitted));
+  const qualifications = new QualificationService(db);
+  assignments.onSubmitted((tx, submitted) => qualifications.onAnswerSubmitted(tx, submitted));
   events.subscribe(WorkerBlockedEvent, (ctx, event) => qualityRules.onWorkerBlocked(ctx, event));
   events.subscribe(WorkerUnblockedEvent, (ctx, event) =>
     qualityRules.onWorkerUnblocked(ctx, event),
@@ -195,6 +201,7 @@ export function buildContainer(
     new QualityResolver(qualityRules, exclusions, audit, projects),
   );
   container.register(AuditResolver, new AuditResolver(auditQueries, auditReports));
+  container.register(QualificationResolver, new QualificationResolver(qualifications));
   container.register(
     PaymentsResolver,
     new PaymentsResolver(
@@ -236,6 +243,7 @@ export function buildContainer(
       audit,
       auditQueries,
       auditReports,
+      qualifications,
     },
   };
 }

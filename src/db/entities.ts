@@ -21,6 +21,7 @@ import { WorkerBlock } from '../modules/workers/worker-block.entity';
 import { AuditLogEntry } from '../modules/quality/audit-log.entity';
 import { QualityRuleRecord } from '../modules/quality/quality-rule.entity';
 import { QualityRuleState } from '../modules/quality/rule-state.entity';
+import { WorkerQualification } from '../modules/quality/worker-qualification.entity';
 
 /**
  * Every entity, listed explicitly rather than globbed so the same list works under ts-node,
@@ -50,4 +51,5 @@ export const ENTITIES = [
   QualityRuleRecord,
   QualityRuleState,
   AuditLogEntry,
+  WorkerQualification,
 ];

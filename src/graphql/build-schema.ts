@@ -13,6 +13,7 @@ import { PaymentsResolver } from '../modules/payments/payments.resolver';
 import { PrelabelResolver } from '../modules/prelabel/prelabel.resolver';
 import { QualityResolver } from '../modules/quality/quality.resolver';
 import { AuditResolver } from '../modules/quality/audit.resolver';
+import { QualificationResolver } from '../modules/quality/qualification.resolver';
 import { authChecker } from './auth-checker';
 
 /** Every resolver class of the API. */
@@ -30,6 +31,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   PrelabelResolver,
   QualityResolver,
   AuditResolver,
+  QualificationResolver,
 ];
 
 /**

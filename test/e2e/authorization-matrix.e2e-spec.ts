@@ -452,6 +452,14 @@ const MATRIX: MatrixEntry[] = [
     ],
   },
   {
+    operation: 'myQualification',
+    expect: ANY_WORKER,
+    call: async fx => [
+      `query ($p: ID!) { myQualification(projectId: $p) { status answered required retryAfter } }`,
+      { p: await fx.project({ launch: true }) },
+    ],
+  },
+  {
     operation: 'auditReport',
     expect: OWNER_OR_ADMIN,
     call: fx => [`query ($p: ID!) { auditReport(projectId: $p) }`, { p: fx.sharedProjectId }],

@@ -67,12 +67,18 @@ const MAX_PROJECTS_SCANNED = 50;
 
 /**
  * Projects worker $1 may work on at time $3: ACTIVE, not owned by them (a requester never labels
- * their own project), no block in force on the project or everywhere; only project $2 when given.
+ * their own project), no block in force on the project or everywhere, no failed qualification
+ * attempt still waiting for its retry time; only project $2 when given. `in_training`: the
+ * project asks for a qualification this worker has not passed, so only its gold tasks (the
+ * training set) are served to them.
  */
 const ELIGIBLE_PROJECTS_SQL = `
   SELECT p.id, p.name, p.instructions, p.label_schema, p.schema_version, p.reward_amount,
          p.currency, p.max_overlap, p.gold_rate, p.assignment_duration_seconds,
-         u.display_name AS requester_display_name
+         u.display_name AS requester_display_name,
+         (p.qualification_task_count > 0 AND NOT EXISTS (
+           SELECT 1 FROM worker_qualifications q
+           WHERE q.project_id = p.id AND q.worker_id = $1 AND q.status = 'PASSED')) AS in_training
   FROM projects p
   JOIN users u ON u.id = p.owner_id
   WHERE p.status = 'ACTIVE'
@@ -85,6 +91,12 @@ const ELIGIBLE_PROJECTS_SQL = `
         AND b.lifted_at IS NULL
         AND b.starts_at <= $3
         AND (b.ends_at IS NULL OR b.ends_at > $3))
+    AND NOT EXISTS (
+      SELECT 1 FROM worker_qualifications q
+      WHERE q.project_id = p.id
+        AND q.worker_id = $1
+        AND q.status = 'FAILED'
+        AND q.retry_after > $3)
   ORDER BY p.launched_at NULLS LAST, p.id
   LIMIT $4`;
 
@@ -97,7 +109,9 @@ const ELIGIBLE_PROJECTS_SQL = `
  * for the real counter, not for a stale snapshot: that is why the counter lives on the task row
  * (promise 2). Gold tasks ignore overlap. The assignment subquery reads the statement's snapshot,
  * so two concurrent calls of one worker could both pass it: the unique (task, worker) key is the
- * final guard (promise 1; `ON CONFLICT DO NOTHING`, then the next candidate).
+ * final guard (promise 1; `ON CONFLICT DO NOTHING`, then the next candidate). A worker in
+ * qualification training ($6) gets gold tasks only; since no task they were ever assigned is
+ * served again, a retry after a failed attempt sees only gold tasks they have not seen.
  *
  * No ORDER BY, on purpose: an order no index serves makes every call read and sort all open tasks
  * of the project (186 ms per call at 5,000 tasks, measured). The equality conditions match
@@ -113,6 +127,7 @@ const SELECT_TASK_SQL = `
     AND ($2 OR t.live_assignments < $3)
     AND NOT (t.id = ANY($5::uuid[]))
     AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.worker_id = $4)
+    AND (NOT $6::boolean OR t.is_gold)
   LIMIT 1
   FOR UPDATE OF t SKIP LOCKED`;
 
@@ -128,6 +143,7 @@ interface EligibleProject {
   gold_rate: number;
   assignment_duration_seconds: number;
   requester_display_name: string;
+  in_training: boolean;
 }
 
 interface Candidate {
@@ -193,6 +209,10 @@ export class AssignmentService {
    * projects the worker may work on (`ELIGIBLE_PROJECTS_SQL`), and in each, oldest first, look for
    * a task in the pool the draw chose (`SELECT_TASK_SQL`); then insert the assignment and take the
    * slot.
+   *
+   * Qualification: on a project that asks for one, a worker who has not passed it gets only
+   * the project's gold tasks (the training set, see `QualificationService`), and nothing while a
+   * failed attempt waits for its retry time.
    *
    * Gold: one uniform draw u per lease; a project serves gold first when u < gold_rate, so gold
    * comes at the project's rate. When the worker has seen every gold task, ordinary work is
@@ -772,12 +792,17 @@ export class AssignmentService {
     skipped: string[],
   ): Promise<Candidate | null> {
     for (const project of projects) {
-      const pools = draw < project.gold_rate ? [true, false] : [false];
+      // In qualification training only the gold pool is served, whatever the draw.
+      const pools = project.in_training
+        ? [true]
+        : draw < project.gold_rate
+          ? [true, false]
+          : [false];
       for (const isGold of pools) {
         const [row] = await queryRows<{ id: string; payload: Record<string, unknown> }>(
           manager,
           SELECT_TASK_SQL,
-          [project.id, isGold, project.max_overlap, workerId, skipped],
+          [project.id, isGold, project.max_overlap, workerId, skipped, project.in_training],
         );
         if (row) return { project, taskId: row.id, payload: row.payload, isGold };
       }

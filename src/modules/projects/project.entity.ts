@@ -14,6 +14,10 @@ import { LabelSchema, OverlapPolicy, ProjectStatus } from './project.types';
 @Check('projects_overlap_check', '"min_overlap" >= 1 AND "max_overlap" >= "min_overlap"')
 @Check('projects_gold_rate_check', '"gold_rate" >= 0 AND "gold_rate" <= 1')
 @Check('projects_reward_check', '"reward_amount" >= 0')
+@Check(
+  'projects_qualification_check',
+  '"qualification_task_count" >= 0 AND "qualification_pass_mark" >= 0 AND "qualification_pass_mark" <= 1 AND "qualification_retry_delay_seconds" >= 0',
+)
 export class Project extends AppEntity {
   @Index('projects_owner_id_idx')
   @Column({ name: 'owner_id', type: 'uuid' })
@@ -63,6 +67,23 @@ export class Project extends AppEntity {
   @Field(() => Float, { description: 'Share of served assignments that are gold tasks, 0 to 1.' })
   @Column({ name: 'gold_rate', type: 'double precision', default: 0 })
   goldRate: number;
+
+  @Field(() => Int, {
+    description:
+      'Gold tasks a worker must answer (the training set) before real tasks; 0 = no qualification.',
+  })
+  @Column({ name: 'qualification_task_count', type: 'integer', default: 0 })
+  qualificationTaskCount: number;
+
+  @Field(() => Float, {
+    description: 'Share of the training answers that must be right to qualify, 0 to 1.',
+  })
+  @Column({ name: 'qualification_pass_mark', type: 'double precision', default: 0.8 })
+  qualificationPassMark: number;
+
+  @Field(() => Int, { description: 'How long a worker who failed qualification waits to retry.' })
+  @Column({ name: 'qualification_retry_delay_seconds', type: 'integer', default: 86400 })
+  qualificationRetryDelaySeconds: number;
 
   @Field(() => Int)
   @Column({ name: 'assignment_duration_seconds', type: 'integer' })

@@ -18,7 +18,11 @@ export class ProjectNotEditableError extends AppError {
 
 /** A launch whose preconditions are not met; `reason` says which. */
 export class ProjectNotReadyError extends AppError {
-  constructor(projectId: string, reason: 'NO_TASKS' | 'NO_GOLD_TASKS', message: string) {
+  constructor(
+    projectId: string,
+    reason: 'NO_TASKS' | 'NO_GOLD_TASKS' | 'NOT_ENOUGH_GOLD_TASKS',
+    message: string,
+  ) {
     super(message, ErrorCode.PROJECT_NOT_READY, { projectId, reason });
   }
 }

@@ -68,6 +68,24 @@ export class CreateProjectInput {
   @Field(() => Int, { nullable: true, description: '0 to 30 days; default 7 days.' })
   rejectionReversalWindowSeconds?: number | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Training gold tasks before real work, 0 (none, the default) to 1,000.',
+  })
+  qualificationTaskCount?: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Share of training answers that must be right, 0 to 1; default 0.8.',
+  })
+  qualificationPassMark?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Wait before a failed worker may retry, 0 to 365 days; default 1 day.',
+  })
+  qualificationRetryDelaySeconds?: number | null;
+
   @Field(() => String, {
     nullable: true,
     description: 'Retry-safe creation: a repeat with the same key returns the same project.',
@@ -111,6 +129,15 @@ export class UpdateProjectInput {
 
   @Field(() => Int, { nullable: true })
   rejectionReversalWindowSeconds?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  qualificationTaskCount?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  qualificationPassMark?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  qualificationRetryDelaySeconds?: number | null;
 }
 
 @ArgsType()

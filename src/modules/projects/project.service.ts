@@ -77,6 +77,11 @@ export class ProjectService {
         input.autoApprovalDelaySeconds ?? PROJECT_DEFAULTS.autoApprovalDelaySeconds,
       rejectionReversalWindowSeconds:
         input.rejectionReversalWindowSeconds ?? PROJECT_DEFAULTS.rejectionReversalWindowSeconds,
+      qualificationTaskCount:
+        input.qualificationTaskCount ?? PROJECT_DEFAULTS.qualificationTaskCount,
+      qualificationPassMark: input.qualificationPassMark ?? PROJECT_DEFAULTS.qualificationPassMark,
+      qualificationRetryDelaySeconds:
+        input.qualificationRetryDelaySeconds ?? PROJECT_DEFAULTS.qualificationRetryDelaySeconds,
     });
     return this.idempotency.run(
       ctx,
@@ -139,6 +144,10 @@ export class ProjectService {
           input.autoApprovalDelaySeconds ?? current.autoApprovalDelaySeconds,
         rejectionReversalWindowSeconds:
           input.rejectionReversalWindowSeconds ?? current.rejectionReversalWindowSeconds,
+        qualificationTaskCount: input.qualificationTaskCount ?? current.qualificationTaskCount,
+        qualificationPassMark: input.qualificationPassMark ?? current.qualificationPassMark,
+        qualificationRetryDelaySeconds:
+          input.qualificationRetryDelaySeconds ?? current.qualificationRetryDelaySeconds,
       });
 
       const schemaChanged = !sameLabelSchema(current.labelSchema, next.labelSchema);
@@ -175,8 +184,9 @@ export class ProjectService {
   /**
    * Applies a lifecycle action (see PROJECT_TRANSITIONS). Refused moves answer
    * INVALID_STATE_TRANSITION with `from`/`to`; repeating an action that already took effect
-   * returns the project unchanged. Launch needs at least one non-gold task, and at least one
-   * gold task when the gold rate is above zero (PROJECT_NOT_READY otherwise).
+   * returns the project unchanged. Launch needs at least one non-gold task, at least one gold
+   * task when the gold rate is above zero, and at least `qualificationTaskCount` gold tasks
+   * (PROJECT_NOT_READY otherwise).
    */
   async transition(ctx: RequestContext, id: string, action: ProjectAction): Promise<Project> {
     return this.db.withTransaction(ctx, async tx => {
@@ -255,7 +265,8 @@ export class ProjectService {
   private async assertReadyToLaunch(tx: RequestContext, project: Project): Promise<void> {
     const [counts] = await this.db.manager(tx).query(
       `SELECT EXISTS (SELECT 1 FROM tasks WHERE project_id = $1 AND NOT is_gold AND status = 'OPEN') AS "hasRegular",
-              EXISTS (SELECT 1 FROM tasks WHERE project_id = $1 AND is_gold) AS "hasGold"`,
+              EXISTS (SELECT 1 FROM tasks WHERE project_id = $1 AND is_gold) AS "hasGold",
+              (SELECT count(*)::int FROM tasks WHERE project_id = $1 AND is_gold AND status = 'OPEN') AS "goldCount"`,
       [project.id],
     );
     if (!counts.hasRegular) {
@@ -270,6 +281,15 @@ export class ProjectService {
         project.id,
         'NO_GOLD_TASKS',
         'A project with a gold rate needs at least one gold task before launching',
+      );
+    }
+    // Training tasks are the project's gold tasks: a worker could never finish a training set
+    // larger than the gold there is.
+    if (counts.goldCount < project.qualificationTaskCount) {
+      throw new ProjectNotReadyError(
+        project.id,
+        'NOT_ENOUGH_GOLD_TASKS',
+        `Qualification needs ${project.qualificationTaskCount} gold tasks; the project has ${counts.goldCount}`,
       );
     }
   }
@@ -325,6 +345,9 @@ function settingsOf(project: Project): ProjectSettings {
     assignmentDurationSeconds: project.assignmentDurationSeconds,
     autoApprovalDelaySeconds: project.autoApprovalDelaySeconds,
     rejectionReversalWindowSeconds: project.rejectionReversalWindowSeconds,
+    qualificationTaskCount: project.qualificationTaskCount,
+    qualificationPassMark: project.qualificationPassMark,
+    qualificationRetryDelaySeconds: project.qualificationRetryDelaySeconds,
   };
 }
 

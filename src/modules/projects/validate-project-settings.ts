@@ -21,6 +21,8 @@ export const PROJECT_LIMITS = {
   /** MTurk's AutoApprovalDelayInSeconds range: 0 to 30 days. */
   autoApprovalDelaySeconds: { min: 0, max: 30 * 24 * 3600 },
   rejectionReversalWindowSeconds: { min: 0, max: 30 * 24 * 3600 },
+  qualificationTaskCount: { min: 0, max: 1000 },
+  qualificationRetryDelaySeconds: { min: 0, max: 365 * 24 * 3600 },
 } as const;
 
 /** Defaults for optional settings at creation. */
@@ -30,6 +32,9 @@ export const PROJECT_DEFAULTS = {
   assignmentDurationSeconds: 600,
   autoApprovalDelaySeconds: 3 * 24 * 3600,
   rejectionReversalWindowSeconds: 7 * 24 * 3600,
+  qualificationTaskCount: 0,
+  qualificationPassMark: 0.8,
+  qualificationRetryDelaySeconds: 24 * 3600,
 } as const;
 
 /** Every setting of a project, validated and normalised (what the columns hold). */
@@ -46,6 +51,9 @@ export interface ProjectSettings {
   assignmentDurationSeconds: number;
   autoApprovalDelaySeconds: number;
   rejectionReversalWindowSeconds: number;
+  qualificationTaskCount: number;
+  qualificationPassMark: number;
+  qualificationRetryDelaySeconds: number;
 }
 
 /**
@@ -109,8 +117,17 @@ export function validateProjectSettings(settings: ProjectSettings): ProjectSetti
     'assignmentDurationSeconds',
     'autoApprovalDelaySeconds',
     'rejectionReversalWindowSeconds',
+    'qualificationTaskCount',
+    'qualificationRetryDelaySeconds',
   ] as const) {
     integerIn(field, settings[field], PROJECT_LIMITS[field].min, PROJECT_LIMITS[field].max);
+  }
+  if (
+    !Number.isFinite(settings.qualificationPassMark) ||
+    settings.qualificationPassMark < 0 ||
+    settings.qualificationPassMark > 1
+  ) {
+    fail('qualificationPassMark', 'qualificationPassMark must be between 0 and 1');
   }
 
   return {
