@@ -3,7 +3,7 @@
  *
  *   npm run bench:replay [-- FOLDER_OR_NAME ...] [--seed 1] [--targets 0.9,0.95,0.99]
  *                        [--min 2] [--max 5,10] [--gold-rate 0] [--refit-every N]
- *                        [--prior-strength 10]
+ *                        [--prior-strength 10] [--model-accuracy p] [--model-gate 0.85]
  *
  * FOLDER_OR_NAME: a dataset folder (labels.csv + gold.csv), a name such as `d_sentiment` (read
  * from ../shared/datasets/<name>), or a folder of dataset folders (default ../shared/datasets),
@@ -29,6 +29,21 @@
  *   money), are clamped in every fit, build each worker's gold record, and are left out of the
  *   accuracy. With the default 0 no gold is used at all: reliabilities come from the fits alone.
  * - The label of a task is the top label of its policy posterior at completion (not a refit).
+ *
+ * - Model annotator (`--model-accuracy p`, issue 7's seeded quality gate, simulated here only: the
+ *   product's online aggregation does not run this gate). A pre-label model answers every task
+ *   once before any human (seeded, its own random stream so the arrival order is unchanged): the
+ *   true label with probability p, else one of the K − 1 others uniformly. The truth is the gold
+ *   label, or Dawid–Skene on all answers for a task without gold. The model is one more worker
+ *   index (nWorkers) in `evaluateTask` and in every refit (its answer joins the fit on the tasks
+ *   with a collected human answer, as the product's MODEL annotator does), so its reliability is
+ *   learned and shrunk like a worker's; it never counts as an answer: the policy's n is the human
+ *   answers only. The gate: while the model's learned accuracy (with known gold, the lower end of
+ *   the 95% Wilson interval of its gold record; without gold, the fit's Σ_k p[k]·π[k][k], which
+ *   can overrate it) is ≥ `--model-gate`, a task may complete on
+ *   fewer than minOverlap human answers — once a human agrees with the model and the posterior
+ *   (model included) has the model's label on top at ≥ confidenceTarget. Each policy is then
+ *   replayed with and without the model and the human answers used are compared.
  *
  * Baselines on the same arrival order: fixed overlap k = 1..5 (each task's first k answers to
  * arrive; majority vote, ties to the lowest label, and Dawid–Skene on them) and both methods on
@@ -79,12 +94,15 @@ import { mulberry32, randomInt } from '../src/modules/aggregation/algorithms/rng
 import type { EncodedResponses } from '../src/modules/aggregation/encode-responses';
 import {
   type OverlapPolicy,
+  type OverlapVerdict,
   type WorkerFitRecord,
   DEFAULT_PRIOR_STRENGTH,
   evaluateTask,
+  overlapDecision,
   shrinkReliabilities,
   validateOverlapPolicy,
 } from '../src/modules/quality/algorithms/dynamic-overlap';
+import { wilsonInterval } from '../src/modules/quality/algorithms/wilson-interval';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const DEFAULT_FOLDER = resolve(REPO_ROOT, '../shared/datasets');
@@ -112,6 +130,10 @@ interface DynamicOutcome extends Outcome {
   readonly completedConfident: number;
   readonly completedMax: number;
   readonly refits: number;
+  /** Tasks completed below minOverlap by the model gate (0 without the model). */
+  readonly completedByGate: number;
+  /** The model's learned accuracy at the last refit (NaN without the model). */
+  readonly modelLearnedAccuracy: number;
 }
 
 function main(): void {
@@ -125,6 +147,8 @@ function main(): void {
       'gold-rate': { type: 'string', default: '0' },
       'refit-every': { type: 'string' },
       'prior-strength': { type: 'string' },
+      'model-accuracy': { type: 'string' },
+      'model-gate': { type: 'string', default: '0.85' },
     },
   });
   const seed = Number(values.seed);
@@ -137,13 +161,23 @@ function main(): void {
     ? Number(values['prior-strength'])
     : DEFAULT_PRIOR_STRENGTH;
   if (!(goldRate >= 0 && goldRate < 1)) throw new Error('--gold-rate must be in [0, 1)');
+  const modelAccuracy = values['model-accuracy'] ? Number(values['model-accuracy']) : null;
+  if (modelAccuracy !== null && !(modelAccuracy >= 0 && modelAccuracy <= 1)) {
+    throw new Error('--model-accuracy must be in [0, 1]');
+  }
+  const modelGate = Number(values['model-gate']);
+  const modelSummary: string[] = [];
 
   const datasets = (positionals.length > 0 ? positionals : [DEFAULT_FOLDER]).flatMap(findDatasets);
   const summary: string[] = [];
   process.stdout.write(
     `# Replay: seed ${seed}, minOverlap ${minOverlap}, gold rate ${goldRate}, ` +
       `refit every ${refitEvery ?? 'max(100, answers/100)'} answers, ` +
-      `shrinkage β ${priorStrength}\n` +
+      `shrinkage β ${priorStrength}` +
+      (modelAccuracy === null
+        ? ''
+        : `, simulated model accuracy ${modelAccuracy}, gate at learned accuracy ≥ ${modelGate}`) +
+      '\n' +
       `# Recommended default: ${describePolicy(RECOMMENDED)} with β ${DEFAULT_PRIOR_STRENGTH} ` +
       '(minOverlap 2, maxOverlap 10, confidenceTarget 0.9; one configuration for all datasets)\n',
   );
@@ -161,6 +195,8 @@ function main(): void {
       goldRate,
       refitEvery ?? Math.max(100, Math.ceil(R / 100)),
       priorStrength,
+      modelAccuracy,
+      modelGate,
     );
     const lines: string[] = [];
     const row = (name: string, o: Outcome, extra = '') =>
@@ -206,6 +242,21 @@ function main(): void {
         o,
         `${o.completedConfident} confident, ${o.completedMax} at max, ${o.refits} refits; final refit ${o.refitAccuracy.toFixed(4)}`,
       );
+      if (modelAccuracy !== null) {
+        const withModel = replay.dynamic(policy, true);
+        row(
+          `dynamic ${policy.minOverlap}..${policy.maxOverlap}, target ${policy.confidenceTarget} + model ${modelAccuracy}`,
+          withModel,
+          `${withModel.completedConfident} confident (${withModel.completedByGate} by the model gate), ` +
+            `${withModel.completedMax} at max, ${withModel.refits} refits; model learned accuracy ` +
+            `${withModel.modelLearnedAccuracy.toFixed(3)}; final refit ${withModel.refitAccuracy.toFixed(4)}`,
+        );
+        modelSummary.push(
+          `| ${dataset.name} | ${describePolicy(policy)} | ${o.answers} | ${withModel.answers} | ` +
+            `${pct(o.answers - withModel.answers, o.answers)} | ${o.accuracy.toFixed(4)} | ` +
+            `${withModel.accuracy.toFixed(4)} | ${withModel.completedByGate} |`,
+        );
+      }
       const meets = o.accuracy >= reference && o.answers <= budget;
       if (meets && (!best || o.answers < best.answers)) best = o;
       const meetsOfAll = o.accuracy >= reference && o.answers <= BUDGET_SHARE * R;
@@ -246,6 +297,15 @@ function main(): void {
       summary.join('\n') +
       '\n',
   );
+  if (modelAccuracy !== null) {
+    process.stdout.write(
+      `\n## Human answers with a simulated model of accuracy ${modelAccuracy} (gate ${modelGate})\n\n` +
+        '| dataset | policy | human answers without model | with model | saved | accuracy without | with | completed by the gate |\n' +
+        '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n' +
+        modelSummary.join('\n') +
+        '\n',
+    );
+  }
 }
 
 /** One dataset's arrival order and the simulations run on it. */
@@ -262,6 +322,8 @@ class Replay {
   /** Gold label per task for scoring (-1 = not scored). */
   private readonly scoredGold: Int32Array;
   readonly evaluatedTasks: number;
+  /** The simulated model's answer per task (empty without `--model-accuracy`). */
+  private readonly modelLabels: Int32Array;
 
   constructor(
     dataset: Dataset,
@@ -269,6 +331,8 @@ class Replay {
     goldRate: number,
     private readonly refitEvery: number,
     private readonly priorStrength: number,
+    modelAccuracy: number | null = null,
+    private readonly modelGate = 1,
   ) {
     const m = dataset.encoded.matrix;
     this.m = m;
@@ -304,6 +368,31 @@ class Replay {
       }
     }
     this.evaluatedTasks = evaluated;
+    this.modelLabels =
+      modelAccuracy === null ? new Int32Array(0) : this.simulateModel(dataset, seed, modelAccuracy);
+  }
+
+  /**
+   * One model answer per task: the truth (gold, else Dawid–Skene on all answers) with probability
+   * `accuracy`, else a uniformly drawn other label. Its own stream, so arrivals do not move.
+   */
+  private simulateModel(dataset: Dataset, seed: number, accuracy: number): Int32Array {
+    const { m, K } = this;
+    const rng = mulberry32((seed ^ 0x6d6f64) >>> 0);
+    const all = new Int32Array(m.task.length);
+    for (let r = 0; r < all.length; r++) all[r] = r;
+    const fallback = dawidSkene(this.subMatrix(all, all.length)).labels;
+    const answers = new Int32Array(m.nTasks);
+    for (let t = 0; t < m.nTasks; t++) {
+      const truth = dataset.gold[t] >= 0 ? dataset.gold[t] : Math.max(fallback[t], 0);
+      if (K < 2 || rng() < accuracy) {
+        answers[t] = truth;
+      } else {
+        const other = randomInt(rng, K - 1);
+        answers[t] = other >= truth ? other + 1 : other;
+      }
+    }
+    return answers;
   }
 
   /** Answers fixed overlap k collects (known gold tasks get all theirs). */
@@ -332,27 +421,40 @@ class Replay {
   }
 
   /** The marketplace under `policy`, reliabilities refitted every `refitEvery` answers. */
-  dynamic(policy: OverlapPolicy): DynamicOutcome {
+  dynamic(policy: OverlapPolicy, withModel = false): DynamicOutcome {
     const { m, K } = this;
+    if (withModel && this.modelLabels.length === 0) throw new Error('no simulated model');
     const R = m.task.length;
+    const modelWorker = m.nWorkers;
     const collected = new Int32Array(R);
     let nCollected = 0;
-    const taskFill = new Int32Array(m.nTasks); // answers collected per task
-    const taskWorkers = new Int32Array(R); // per task, in the CSR slots of `taskOffsets`
-    const taskLabels = new Int32Array(R);
+    const taskFill = new Int32Array(m.nTasks); // human answers collected per task
+    // Per task, its answers in slots [taskOffsets[t] + t, …): the model's first when withModel.
+    const taskWorkers = new Int32Array(R + m.nTasks);
+    const taskLabels = new Int32Array(R + m.nTasks);
+    const extra = withModel ? 1 : 0;
+    if (withModel) {
+      for (let t = 0; t < m.nTasks; t++) {
+        taskWorkers[this.taskOffsets[t] + t] = modelWorker;
+        taskLabels[this.taskOffsets[t] + t] = this.modelLabels[t];
+      }
+    }
     const done = new Uint8Array(m.nTasks);
     const labels = new Int32Array(m.nTasks).fill(-1);
     const scratch = new Float64Array(K);
     let reliabilities = shrinkReliabilities([], new Float64Array(K));
+    let modelLearnedAccuracy = NaN;
     let refits = 0;
     let completedConfident = 0;
     let completedMax = 0;
+    let completedByGate = 0;
     for (const r of this.order) {
       const t = m.task[r];
       if (done[t]) continue;
       collected[nCollected++] = r;
-      const start = this.taskOffsets[t];
-      const slot = start + taskFill[t]++;
+      const start = this.taskOffsets[t] + t;
+      const humans = ++taskFill[t];
+      const slot = start + extra + humans - 1;
       taskWorkers[slot] = m.worker[r];
       taskLabels[slot] = m.label[r];
       if (this.knownGold[t] < 0) {
@@ -364,18 +466,43 @@ class Replay {
           scratch,
         );
         labels[t] = verdict.topLabel;
-        if (verdict.decision !== 'CONTINUE') {
+        // The model is never counted as an answer: the policy sees the human count only.
+        let decision = withModel
+          ? overlapDecision(policy, humans, verdict.confidence)
+          : verdict.decision;
+        if (
+          decision === 'CONTINUE' &&
+          withModel &&
+          modelLearnedAccuracy >= this.modelGate &&
+          modelGateOpens(
+            policy,
+            verdict,
+            this.modelLabels[t],
+            taskLabels.subarray(start + 1, slot + 1),
+          )
+        ) {
+          decision = 'COMPLETE_CONFIDENT';
+          completedByGate++;
+        }
+        if (decision !== 'CONTINUE') {
           done[t] = 1;
-          if (verdict.decision === 'COMPLETE_CONFIDENT') completedConfident++;
+          if (decision === 'COMPLETE_CONFIDENT') completedConfident++;
           else completedMax++;
         }
       }
       if (nCollected % this.refitEvery === 0) {
-        reliabilities = this.refit(collected, nCollected);
+        ({ reliabilities, modelLearnedAccuracy } = this.refit(
+          collected,
+          nCollected,
+          withModel ? taskFill : null,
+        ));
         refits++;
       }
     }
-    const finalFit = dawidSkene(this.subMatrix(collected, nCollected), { gold: this.knownGold });
+    const finalFit = dawidSkene(
+      this.subMatrix(collected, nCollected, withModel ? taskFill : null),
+      { gold: this.knownGold },
+    );
     return {
       policy,
       accuracy: this.accuracy(labels),
@@ -384,18 +511,25 @@ class Replay {
       completedConfident,
       completedMax,
       refits,
+      completedByGate,
+      modelLearnedAccuracy,
     };
   }
 
-  /** Dawid–Skene with known gold clamped on the collected answers → shrunk reliabilities. */
-  private refit(collected: Int32Array, n: number) {
-    const { m, K } = this;
-    const sub = this.subMatrix(collected, n);
+  /**
+   * Dawid–Skene with known gold clamped on the collected answers → shrunk reliabilities. With
+   * `modelOn` (human answers per task), the model's answers on tasks with a human answer join the
+   * fit as worker nWorkers, and its learned accuracy is returned with the reliabilities.
+   */
+  private refit(collected: Int32Array, n: number, modelOn: Int32Array | null = null) {
+    const { K } = this;
+    const sub = this.subMatrix(collected, n, modelOn);
     const fit = dawidSkene(sub, { gold: this.knownGold });
-    const answers = new Int32Array(m.nWorkers);
-    const goldAnswers = new Int32Array(m.nWorkers);
-    const goldCorrect = new Int32Array(m.nWorkers);
-    for (let i = 0; i < n; i++) {
+    const nWorkers = sub.nWorkers;
+    const answers = new Int32Array(nWorkers);
+    const goldAnswers = new Int32Array(nWorkers);
+    const goldCorrect = new Int32Array(nWorkers);
+    for (let i = 0; i < sub.task.length; i++) {
       const w = sub.worker[i];
       answers[w]++;
       const g = this.knownGold[sub.task[i]];
@@ -405,7 +539,7 @@ class Replay {
       }
     }
     const records: WorkerFitRecord[] = [];
-    for (let w = 0; w < m.nWorkers; w++) {
+    for (let w = 0; w < nWorkers; w++) {
       records.push({
         confusion: answers[w] > 0 ? fit.confusion.subarray(w * K * K, (w + 1) * K * K) : null,
         answers: answers[w],
@@ -413,21 +547,58 @@ class Replay {
         goldCorrect: goldCorrect[w],
       });
     }
-    return shrinkReliabilities(records, fit.priors, { priorStrength: this.priorStrength });
+    const reliabilities = shrinkReliabilities(records, fit.priors, {
+      priorStrength: this.priorStrength,
+    });
+    let modelLearnedAccuracy = NaN;
+    if (modelOn) {
+      const w = this.m.nWorkers;
+      if (goldAnswers[w] > 0) {
+        // On gold, the lower end of the 95% Wilson interval: a lucky first few gold answers
+        // must not open the gate.
+        modelLearnedAccuracy = wilsonInterval(goldCorrect[w], goldAnswers[w]).lower;
+      } else {
+        modelLearnedAccuracy = 0;
+        for (let k = 0; k < K; k++) {
+          modelLearnedAccuracy += fit.priors[k] * fit.confusion[w * K * K + k * K + k];
+        }
+      }
+    }
+    return { reliabilities, modelLearnedAccuracy };
   }
 
-  private subMatrix(responses: Int32Array, n: number): ResponseMatrix {
+  /**
+   * The responses `responses[0..n)` as a matrix; with `modelOn` (human answers per task), plus
+   * the model's answer (worker nWorkers) on every task with at least one human answer.
+   */
+  private subMatrix(
+    responses: Int32Array,
+    n: number,
+    modelOn: Int32Array | null = null,
+  ): ResponseMatrix {
     const { m } = this;
-    const task = new Int32Array(n);
-    const worker = new Int32Array(n);
-    const label = new Int32Array(n);
+    let size = n;
+    if (modelOn) for (let t = 0; t < m.nTasks; t++) if (modelOn[t] > 0) size++;
+    const task = new Int32Array(size);
+    const worker = new Int32Array(size);
+    const label = new Int32Array(size);
     for (let i = 0; i < n; i++) {
       const r = responses[i];
       task[i] = m.task[r];
       worker[i] = m.worker[r];
       label[i] = m.label[r];
     }
-    return { nTasks: m.nTasks, nWorkers: m.nWorkers, nLabels: m.nLabels, task, worker, label };
+    if (modelOn) {
+      let i = n;
+      for (let t = 0; t < m.nTasks; t++) {
+        if (modelOn[t] === 0) continue;
+        task[i] = t;
+        worker[i] = m.nWorkers;
+        label[i++] = this.modelLabels[t];
+      }
+    }
+    const nWorkers = m.nWorkers + (modelOn ? 1 : 0);
+    return { nTasks: m.nTasks, nWorkers, nLabels: m.nLabels, task, worker, label };
   }
 
   private accuracy(labels: Int32Array): number {
@@ -440,6 +611,23 @@ class Replay {
     }
     return total > 0 ? right / total : NaN;
   }
+}
+
+/**
+ * The seeded quality gate of issue 7 for one task (the caller has checked that the model's
+ * learned accuracy clears the gate): a human agrees with the model, and the posterior, with the
+ * model's answer in it, has the model's label on top at the policy's target or above.
+ */
+function modelGateOpens(
+  policy: OverlapPolicy,
+  verdict: OverlapVerdict,
+  modelLabel: number,
+  humanLabels: ArrayLike<number>,
+): boolean {
+  if (policy.confidenceTarget === null || verdict.topLabel !== modelLabel) return false;
+  if (verdict.confidence < policy.confidenceTarget) return false;
+  for (let i = 0; i < humanLabels.length; i++) if (humanLabels[i] === modelLabel) return true;
+  return false;
 }
 
 /** A dataset folder, a dataset name under the default folder, or a folder of dataset folders. */
