@@ -14,6 +14,7 @@ import { ProjectTasksResolver, TaskResolver } from './modules/tasks/task.resolve
 import { TaskService } from './modules/tasks/task.service';
 import { registerAssignmentJobs } from './modules/assignments/assignment.jobs';
 import { AssignmentResolver } from './modules/assignments/assignment.resolver';
+import { WorkerTaskResolver } from './modules/tasks/worker-task.resolver';
 import { AssignmentService } from './modules/assignments/assignment.service';
 import { secureUniformRng } from './modules/assignments/uniform-rng';
 import { DatabaseJobQueue } from './modules/jobs/database-job-queue';
@@ -193,6 +194,7 @@ export function buildContainer(
   container.register(TaskResolver, new TaskResolver(tasks));
   container.register(ProjectTasksResolver, new ProjectTasksResolver(tasks));
   container.register(AssignmentResolver, new AssignmentResolver(assignments));
+  container.register(WorkerTaskResolver, new WorkerTaskResolver());
   container.register(WorkerBlockResolver, new WorkerBlockResolver(workerBlocks));
   container.register(AggregationResolver, new AggregationResolver(aggregation));
   container.register(ProjectAggregationResolver, new ProjectAggregationResolver(aggregation));

@@ -4,6 +4,7 @@ import { AuthResolver } from '../modules/auth/auth.resolver';
 import { ProjectResolver } from '../modules/projects/project.resolver';
 import { ProjectTasksResolver, TaskResolver } from '../modules/tasks/task.resolver';
 import { AssignmentResolver } from '../modules/assignments/assignment.resolver';
+import { WorkerTaskResolver } from '../modules/tasks/worker-task.resolver';
 import { WorkerBlockResolver } from '../modules/workers/worker-block.resolver';
 import {
   AggregationResolver,
@@ -24,6 +25,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   TaskResolver,
   ProjectTasksResolver,
   AssignmentResolver,
+  WorkerTaskResolver,
   WorkerBlockResolver,
   AggregationResolver,
   ProjectAggregationResolver,

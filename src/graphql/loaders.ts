@@ -6,7 +6,8 @@ import { Assignment } from '../modules/assignments/assignment.entity';
 import { User } from '../modules/auth/user.entity';
 import { Project } from '../modules/projects/project.entity';
 import { loadWorkerTasks } from '../modules/assignments/load-worker-tasks';
-import type { WorkerTask } from '../modules/tasks/worker-task.type';
+import { loadWorkerPrelabels } from '../modules/prelabel/load-worker-prelabels';
+import type { WorkerPrelabel, WorkerTask } from '../modules/tasks/worker-task.type';
 
 /**
  * Per-request DataLoaders (the DataLoader README: "instances are created per request ... if
@@ -21,6 +22,8 @@ export interface Loaders {
   assignmentsByTaskId: DataLoader<string, Assignment[]>;
   /** Worker views of tasks: only for tasks the calling worker holds or answered. */
   workerTaskById: DataLoader<string, WorkerTask | null>;
+  /** Pre-labels shown to workers (project setting on): only for tasks the worker may see. */
+  workerPrelabelByTaskId: DataLoader<string, WorkerPrelabel | null>;
 }
 
 export function createLoaders(db: TransactionalConnection, ctx: RequestContext): Loaders {
@@ -40,6 +43,7 @@ export function createLoaders(db: TransactionalConnection, ctx: RequestContext):
       return groupByKeys(taskIds, rows, row => row.taskId);
     }),
     workerTaskById: new DataLoader(taskIds => loadWorkerTasks(db, ctx, taskIds)),
+    workerPrelabelByTaskId: new DataLoader(taskIds => loadWorkerPrelabels(db, ctx, taskIds)),
   };
 }
 

@@ -86,6 +86,13 @@ export class CreateProjectInput {
   })
   qualificationRetryDelaySeconds?: number | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Show workers the model pre-label of each task; default false (it biases answers).',
+  })
+  showPrelabelsToWorkers?: boolean | null;
+
   @Field(() => String, {
     nullable: true,
     description: 'Retry-safe creation: a repeat with the same key returns the same project.',
@@ -138,6 +145,9 @@ export class UpdateProjectInput {
 
   @Field(() => Int, { nullable: true })
   qualificationRetryDelaySeconds?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Show workers the model pre-labels.' })
+  showPrelabelsToWorkers?: boolean | null;
 }
 
 @ArgsType()

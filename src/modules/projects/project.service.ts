@@ -83,13 +83,25 @@ export class ProjectService {
       qualificationRetryDelaySeconds:
         input.qualificationRetryDelaySeconds ?? PROJECT_DEFAULTS.qualificationRetryDelaySeconds,
     });
+    // Not a validated setting: any boolean is valid, and off is the default (it biases answers).
+    const showPrelabelsToWorkers = input.showPrelabelsToWorkers ?? false;
     return this.idempotency.run(
       ctx,
-      { operation: 'createProject', key: input.idempotencyKey, params: settings },
+      {
+        operation: 'createProject',
+        key: input.idempotencyKey,
+        params: { ...settings, showPrelabelsToWorkers },
+      },
       tx => {
         const projects = this.db.repo(tx, Project);
         return projects.save(
-          projects.create({ ...settings, ownerId, status: ProjectStatus.DRAFT, schemaVersion: 1 }),
+          projects.create({
+            ...settings,
+            showPrelabelsToWorkers,
+            ownerId,
+            status: ProjectStatus.DRAFT,
+            schemaVersion: 1,
+          }),
         );
       },
       {
@@ -165,6 +177,9 @@ export class ProjectService {
       if (schemaChanged && !launched) await this.assertGoldFits(tx, project, next);
 
       Object.assign(project, next);
+      if (input.showPrelabelsToWorkers != null) {
+        project.showPrelabelsToWorkers = input.showPrelabelsToWorkers;
+      }
       const saved = await this.db.repo(tx, Project).save(project);
       for (const hook of this.settingsHooks) await hook(tx, { project: saved, previous: current });
       if (schemaChanged && launched) {

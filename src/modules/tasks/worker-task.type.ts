@@ -1,5 +1,5 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { User } from '../auth/user.entity';
 import type { Project } from '../projects/project.entity';
 import { LabelSchema } from '../projects/project.types';
@@ -17,6 +17,10 @@ import type { Task } from './task.entity';
  * - `status`, `liveAssignments`, `countedAnswers`, `consensus*`, `posterior`: other workers'
  *   progress and the consensus of an open task;
  * - the requester's id or email (`requesterDisplayName` only).
+ *
+ * `prelabel` is resolved by `WorkerTaskResolver` (one batched query per request): the latest
+ * model version's prediction, only when the project shows pre-labels to workers. It is the
+ * model's answer, never the gold answer, so it is present or null the same way on gold tasks.
  *
  * Build it with `toWorkerTask`, which copies the allowed fields one by one, so a column added to
  * `Task` later never reaches workers by accident.
@@ -48,6 +52,19 @@ export class WorkerTask {
 
   @Field(() => GraphQLJSONObject, { description: 'The item to label.' })
   payload: Record<string, unknown>;
+}
+
+/**
+ * A model's pre-label as a worker sees it: the predicted label and the model's confidence only
+ * (not the model version, its other probabilities, or any consensus).
+ */
+@ObjectType({ description: 'The model’s suggested label for a task, when the project shows it.' })
+export class WorkerPrelabel {
+  @Field({ description: 'The label key the model predicts.' })
+  labelKey: string;
+
+  @Field(() => Float, { description: 'The model’s probability for that label, 0 to 1.' })
+  confidence: number;
 }
 
 /**
