@@ -17,8 +17,10 @@ import {
   type ShrinkageOptions,
   type WorkerFitRecord,
   evaluateTask,
+  overlapDecision,
   shrinkReliabilities,
 } from './algorithms/dynamic-overlap';
+import { type ModelGateDecision, modelGateDecision } from './algorithms/model-gate';
 
 /** Methods whose stored worker confusion matrices the online posterior can use. */
 const CONFUSION_METHODS = new Set(['dawid-skene', 'pooled-dawid-skene']);
@@ -45,6 +47,22 @@ export interface OnlineTaskPosterior extends OverlapVerdict {
   readonly answers: number;
   /** The fit the reliabilities came from; null = none yet (every worker got the prior). */
   readonly runId: string | null;
+  /**
+   * The pre-label model that voted in the posterior (the project's latest model version, when it
+   * has a prediction on the task and the project uses dynamic overlap), with the seeded quality
+   * gate's verdict; null = no model took part.
+   */
+  readonly model: {
+    readonly modelVersionId: string;
+    readonly label: string;
+    readonly confidence: number;
+    readonly gate: ModelGateDecision;
+  } | null;
+}
+
+interface GoldRecord {
+  readonly gold_answers: number;
+  readonly gold_correct: number;
 }
 
 interface LatestFit {
@@ -77,6 +95,16 @@ interface LatestFit {
  * time); it runs the aggregation service's own background run (Dawid–Skene, gold clamped), which
  * rewrites every task's posterior and the workers' confusions. `runAggregation` on demand refreshes
  * them the same way. SINGLE_CHOICE only: MULTI_LABEL tasks complete at `maxOverlap`.
+ *
+ * Pre-label model (issue 7, algorithms/model-gate.ts): in a dynamic-overlap project (a
+ * confidenceTarget and maxOverlap > minOverlap), when the project's LATEST model version has a
+ * prediction on the task, its predicted label enters the posterior as one more annotator (the
+ * version's MODEL user, with its `worker_qualities` confusion from the last fit, shrunk like
+ * anyone's toward a prior from its gold record — its predictions on the project's gold tasks).
+ * Older versions are left out on purpose: a superseded model would vote twice with correlated
+ * errors. The model is never counted as an answer (minOverlap and maxOverlap count humans), but
+ * the seeded quality gate may complete the task below minOverlap once a human agrees with a model
+ * trusted on gold. Fixed-overlap projects are unchanged.
  */
 export class OnlineAggregationService {
   private readonly refitEvery: number;
@@ -149,19 +177,106 @@ export class OnlineAggregationService {
       labels.push(label);
     }
     const fit = await this.latestFit(ctx, project.id);
-    const reliabilities = await this.reliabilitiesFor(ctx, project.id, fit, keys, workerIds);
+    const policy = {
+      minOverlap: project.minOverlap,
+      maxOverlap: project.maxOverlap,
+      confidenceTarget: project.confidenceTarget,
+    };
+    const dynamic = policy.confidenceTarget !== null && policy.maxOverlap > policy.minOverlap;
+    const model = dynamic ? await this.modelVote(ctx, project.id, task.id, keys) : null;
+    const humans = workerIds.length;
+    const voters = model ? [...workerIds, model.annotatorId] : workerIds;
+    const voterLabels = model ? [...labels, model.label] : labels;
+    const reliabilities = await this.reliabilitiesFor(
+      ctx,
+      project.id,
+      fit,
+      keys,
+      voters,
+      model ? new Map([[model.annotatorId, model.gold]]) : undefined,
+    );
     const verdict = evaluateTask(
       reliabilities,
-      {
-        minOverlap: project.minOverlap,
-        maxOverlap: project.maxOverlap,
-        confidenceTarget: project.confidenceTarget,
-      },
-      workerIds.map((_, i) => i),
-      labels,
+      policy,
+      voters.map((_, i) => i),
+      voterLabels,
       new Float64Array(K),
     );
-    return { ...verdict, keys, answers: workerIds.length, runId: fit.runId };
+    // The model is never an answer: the overlap bounds count humans only.
+    let decision = overlapDecision(policy, humans, verdict.confidence);
+    let modelResult: OnlineTaskPosterior['model'] = null;
+    if (model) {
+      const gate = modelGateDecision({
+        modelGoldAnswers: model.gold.gold_answers,
+        modelGoldCorrect: model.gold.gold_correct,
+        modelLabel: model.label,
+        modelConfidence: model.confidence,
+        humanLabels: labels,
+        topLabel: verdict.topLabel,
+        posteriorConfidence: verdict.confidence,
+        confidenceTarget: policy.confidenceTarget,
+      });
+      if (gate.open) decision = 'COMPLETE_CONFIDENT';
+      modelResult = {
+        modelVersionId: model.modelVersionId,
+        label: keys[model.label],
+        confidence: model.confidence,
+        gate,
+      };
+    }
+    return { ...verdict, decision, keys, answers: humans, runId: fit.runId, model: modelResult };
+  }
+
+  /**
+   * The latest model version's vote on the task with the version's gold record; null when the
+   * project has no model, the latest has no prediction on the task, or its label is not a key.
+   */
+  private async modelVote(
+    ctx: RequestContext,
+    projectId: string,
+    taskId: string,
+    keys: readonly string[],
+  ): Promise<{
+    modelVersionId: string;
+    annotatorId: string;
+    label: number;
+    confidence: number;
+    gold: GoldRecord;
+  } | null> {
+    const manager = this.db.manager(ctx);
+    const [row] = await queryRows<{
+      model_version_id: string;
+      annotator_id: string;
+      predicted_label: string | null;
+      confidence: number | null;
+    }>(
+      manager,
+      `SELECT mv.id AS model_version_id, mv.annotator_id, p.predicted_label, p.confidence
+       FROM (SELECT id, annotator_id FROM model_versions WHERE project_id = $1
+             ORDER BY created_at DESC, id DESC LIMIT 1) AS mv
+       LEFT JOIN prelabel_predictions p ON p.model_version_id = mv.id AND p.task_id = $2`,
+      [projectId, taskId],
+    );
+    const label = row?.predicted_label == null ? -1 : keys.indexOf(row.predicted_label);
+    if (!row || label < 0) return null;
+    // Driven from the project's gold tasks (few) through the predictions' primary key, so a
+    // submit does not scan the version's predictions on every task.
+    const [gold] = await queryRows<GoldRecord>(
+      manager,
+      `SELECT count(*)::int AS gold_answers,
+              count(*) FILTER (WHERE p.predicted_label = t.gold_labels[1])::int AS gold_correct
+       FROM tasks t
+       JOIN prelabel_predictions p ON p.task_id = t.id AND p.model_version_id = $2
+       WHERE t.project_id = $1 AND t.is_gold AND array_length(t.gold_labels, 1) = 1`,
+      [projectId, row.model_version_id],
+    );
+    return {
+      modelVersionId: row.model_version_id,
+      annotatorId: row.annotator_id,
+      label,
+      confidence: Number(row.confidence),
+      gold,
+    };
   }
 
   /**
@@ -225,17 +340,21 @@ export class OnlineAggregationService {
     return { runId: row?.id ?? null, snapshotAt: row?.snapshot_at ?? null };
   }
 
-  /** Reliabilities of `workerIds` (dense index i = workerIds[i]) for the online posterior. */
+  /**
+   * Reliabilities of `workerIds` (dense index i = workerIds[i]) for the online posterior.
+   * `goldRecords` supplies gold records not kept in assignments (a model's predictions on gold).
+   */
   private async reliabilitiesFor(
     ctx: RequestContext,
     projectId: string,
     fit: LatestFit,
     keys: readonly string[],
     workerIds: readonly string[],
+    goldRecords?: ReadonlyMap<string, GoldRecord>,
   ): Promise<WorkerReliabilities> {
     const K = keys.length;
     const manager = this.db.manager(ctx);
-    const gold = await queryRows<{ worker_id: string; gold_answers: number; gold_correct: number }>(
+    const gold = await queryRows<GoldRecord & { worker_id: string }>(
       manager,
       `SELECT worker_id, count(*)::int AS gold_answers,
               count(*) FILTER (WHERE gold_correct)::int AS gold_correct
@@ -245,7 +364,8 @@ export class OnlineAggregationService {
        GROUP BY worker_id`,
       [projectId, workerIds],
     );
-    const goldOf = new Map(gold.map(row => [row.worker_id, row]));
+    const goldOf = new Map<string, GoldRecord>(gold.map(row => [row.worker_id, row]));
+    for (const [workerId, record] of goldRecords ?? []) goldOf.set(workerId, record);
     const fitted = new Map<string, { confusion: number[]; answers: number }>();
     if (fit.runId) {
       const rows = await queryRows<{
