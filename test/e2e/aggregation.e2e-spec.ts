@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { RequestContext } from '../../src/common/request-context';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
+import { fundRequester } from '../helpers/money-fixtures';
 
 const CREATE_PROJECT = /* GraphQL */ `
   mutation ($input: CreateProjectInput!) {
@@ -181,18 +182,7 @@ describe.each([
 
   /** A launched, funded cat/dog project with ITEMS and GOLD imported; returns its id. */
   async function launchedProject(requester: { client: GraphQLClient; userId: string }) {
-    await admin.ok(
-      `mutation ($input: RecordManualFundingInput!) { recordManualFunding(input: $input) { id } }`,
-      {
-        input: {
-          requesterId: requester.userId,
-          amount: 100_000,
-          currency: 'usd',
-          reference: 'e2e',
-          idempotencyKey: randomBytes(8).toString('hex'),
-        },
-      },
-    );
+    await fundRequester(server.app, requester.userId, 100_000);
     const created = await requester.client.ok(CREATE_PROJECT, {
       input: {
         name: 'Cats and dogs',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { RequestContext } from '../../src/common/request-context';
 import { exportLogisticRegressionToOnnx } from '../../src/modules/prelabel/onnx-export';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
+import { fundRequester } from '../helpers/money-fixtures';
 
 /**
  * Model pre-labels over HTTP (issue 7): a requester registers an ONNX model built by the test,
@@ -85,41 +86,12 @@ function modelInput(projectId: string, labelKeys = ['pos', 'neg']) {
 
 describe('pre-labels (e2e) on PostgreSQL', () => {
   const server = useTestServer({ embedded: false });
-  let admin: GraphQLClient;
-
-  beforeAll(async () => {
-    const email = `admin-${randomBytes(6).toString('hex')}@example.test`;
-    const password = `admin-${randomBytes(12).toString('hex')}`;
-    await server.app.services.auth.createAdmin(RequestContext.create({ clock: server.clock }), {
-      email,
-      password,
-    });
-    const login = await server
-      .anonymous()
-      .ok<{ logIn: { token: string } }>(
-        `mutation ($input: LogInInput!) { logIn(input: $input) { token } }`,
-        { input: { email, password } },
-      );
-    admin = server.anonymous().withToken(login.logIn.token);
-  }, 60_000);
-
   /** A funded pos/neg project with ITEMS and GOLD imported (still DRAFT); returns its id. */
   async function projectWithTasks(
     requester: { client: GraphQLClient; userId: string },
     showPrelabelsToWorkers?: boolean,
   ): Promise<string> {
-    await admin.ok(
-      `mutation ($input: RecordManualFundingInput!) { recordManualFunding(input: $input) { id } }`,
-      {
-        input: {
-          requesterId: requester.userId,
-          amount: 100_000,
-          currency: 'usd',
-          reference: 'e2e',
-          idempotencyKey: randomBytes(8).toString('hex'),
-        },
-      },
-    );
+    await fundRequester(server.app, requester.userId, 100_000);
     const created = await requester.client.ok(CREATE_PROJECT, {
       input: {
         name: 'Pre-labels',

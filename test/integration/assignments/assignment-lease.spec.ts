@@ -1,4 +1,3 @@
-import type { GraphQLError } from 'graphql';
 import { mulberry32 } from '../../../src/modules/aggregation/algorithms/rng';
 import { Assignment } from '../../../src/modules/assignments/assignment.entity';
 import {
@@ -16,17 +15,8 @@ import { Task } from '../../../src/modules/tasks/task.entity';
 import { TaskStatus } from '../../../src/modules/tasks/task.types';
 import { makeProject, makeTasks } from '../../helpers/factories';
 import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
+import { extensionsOf } from '../../helpers/errors';
 import { useTestDatabase } from '../../helpers/test-db';
-
-/** The `extensions` of the error `promise` rejects with. */
-async function extensionsOf(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as GraphQLError).extensions ?? { message: String(error) };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('AssignmentService: leasing and answering', () => {
   const db = useTestDatabase({ poolSize: 8 });

@@ -1,4 +1,3 @@
-import type { GraphQLError } from 'graphql';
 import { Assignment } from '../../../src/modules/assignments/assignment.entity';
 import { Role } from '../../../src/modules/auth/role';
 import { AuditLogEntry } from '../../../src/modules/quality/audit-log.entity';
@@ -7,16 +6,8 @@ import { TaskStatus } from '../../../src/modules/tasks/task.types';
 import { WorkerBlock } from '../../../src/modules/workers/worker-block.entity';
 import { makeProject, makeTasks } from '../../helpers/factories';
 import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
+import { extensionsOf } from '../../helpers/errors';
 import { useTestDatabase } from '../../helpers/test-db';
-
-async function extensionsOf(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as GraphQLError).extensions ?? { message: String(error) };
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Gold accuracy below 50% after 3 gold answers: block on the project, re-collect everything. */
 const FAILS_GOLD_RULE = {
