@@ -45,7 +45,7 @@
  * Optimal Integration of Labels from Labelers of Unknown Expertise", NIPS 22, 2009.
  * https://proceedings.neurips.cc/paper/2009/file/f899139df5e1059396431415e770c6dd-Paper.pdf
  */
-import { argmaxRows, canonicalResponseOrder, EPS, softplus } from './math';
+import { argmaxRows, canonicalResponseOrder, EPS, finishLogPosteriorRow, softplus } from './math';
 import {
   AggregationResult,
   emptyResult,
@@ -179,25 +179,7 @@ export function glad(m: ResponseMatrix, options: GladOptions = {}): GladResult {
         base -= softplus(x) + logWrong;
         posterior[row + rLabel[i]] += x + logWrong;
       }
-      let max = -Infinity;
-      for (let k = 0; k < K; k++) {
-        posterior[row + k] += base;
-        if (posterior[row + k] > max) max = posterior[row + k];
-      }
-      const known = gold ? gold[t] : -1;
-      if (known >= 0) {
-        total += posterior[row + known];
-        for (let k = 0; k < K; k++) posterior[row + k] = k === known ? 1 : 0;
-      } else {
-        let sum = 0;
-        for (let k = 0; k < K; k++) {
-          const e = Math.exp(posterior[row + k] - max);
-          posterior[row + k] = e;
-          sum += e;
-        }
-        total += max + Math.log(sum);
-        for (let k = 0; k < K; k++) posterior[row + k] /= sum;
-      }
+      total += finishLogPosteriorRow(posterior, row, K, base, gold ? gold[t] : -1);
       for (let i = start; i < end; i++) q[i] = posterior[row + rLabel[i]];
     }
     for (let w = 0; w < nWorkers; w++) total -= 0.5 * (alpha[w] - alphaMean) ** 2 + LOG_SQRT_2PI;

@@ -47,7 +47,7 @@
  * D. Hovy, T. Berg-Kirkpatrick, A. Vaswani and E. Hovy, "Learning Whom to Trust with MACE",
  * NAACL-HLT 2013, 1120–1130. https://aclanthology.org/N13-1132.pdf
  */
-import { argmaxRows, canonicalResponseOrder, digamma, EPS } from './math';
+import { argmaxRows, canonicalResponseOrder, digamma, EPS, finishLogPosteriorRow } from './math';
 import {
   AggregationResult,
   emptyResult,
@@ -228,25 +228,7 @@ export function mace(m: ResponseMatrix, options: MaceOptions = {}): MaceResult {
         base += logA[cell];
         posterior[row + rLabel[i]] += logBOverA[cell];
       }
-      let max = -Infinity;
-      for (let k = 0; k < K; k++) {
-        posterior[row + k] += base;
-        if (posterior[row + k] > max) max = posterior[row + k];
-      }
-      const known = gold ? gold[t] : -1;
-      if (known >= 0) {
-        logLikelihood += posterior[row + known];
-        for (let k = 0; k < K; k++) posterior[row + k] = k === known ? 1 : 0;
-      } else {
-        let sum = 0;
-        for (let k = 0; k < K; k++) {
-          const e = Math.exp(posterior[row + k] - max);
-          posterior[row + k] = e;
-          sum += e;
-        }
-        logLikelihood += max + Math.log(sum);
-        for (let k = 0; k < K; k++) posterior[row + k] /= sum;
-      }
+      logLikelihood += finishLogPosteriorRow(posterior, row, K, base, gold ? gold[t] : -1);
       for (let i = start; i < end; i++) {
         const w = rWorker[i];
         const l = rLabel[i];

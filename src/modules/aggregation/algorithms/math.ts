@@ -141,3 +141,36 @@ export function canonicalResponseOrder(m: {
   }
   return order;
 }
+
+/**
+ * Finishes one task's E-step row in place: adds `base` to every log-score, then either clamps a
+ * gold task (`known` ≥ 0) to one-hot or turns the row into probabilities by a max-shifted
+ * softmax. Returns the row's contribution to the log-likelihood: the gold label's log-score, or
+ * log Σ exp(row). Shared by GLAD and MACE, whose E-steps differ only in how they fill the row.
+ */
+export function finishLogPosteriorRow(
+  posterior: Float64Array,
+  row: number,
+  width: number,
+  base: number,
+  known: number,
+): number {
+  let max = -Infinity;
+  for (let k = 0; k < width; k++) {
+    posterior[row + k] += base;
+    if (posterior[row + k] > max) max = posterior[row + k];
+  }
+  if (known >= 0) {
+    const contribution = posterior[row + known];
+    for (let k = 0; k < width; k++) posterior[row + k] = k === known ? 1 : 0;
+    return contribution;
+  }
+  let sum = 0;
+  for (let k = 0; k < width; k++) {
+    const e = Math.exp(posterior[row + k] - max);
+    posterior[row + k] = e;
+    sum += e;
+  }
+  for (let k = 0; k < width; k++) posterior[row + k] /= sum;
+  return max + Math.log(sum);
+}
