@@ -32,6 +32,8 @@ export interface AppOverrides {
   readonly logger?: Logger;
   /** An already-initialised DataSource (tests share one per suite). */
   readonly dataSource?: DataSource;
+  /** Uniform [0, 1) draws for gold mixing (default: crypto-secure), so tests can fix them. */
+  readonly rng?: () => number;
 }
 
 /** A built application: not yet listening. */
@@ -69,7 +71,7 @@ export async function createApp(
       logger.info({ migrations: applied.map(m => m.name) }, 'migrations applied');
   }
 
-  const { container, services } = buildContainer(config, dataSource, logger, clock);
+  const { container, services } = buildContainer(config, dataSource, logger, clock, overrides.rng);
   const schema = await buildAppSchema(container);
   const metrics = createMetrics();
   const production = config.env === 'production';

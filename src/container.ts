@@ -124,6 +124,8 @@ export function buildContainer(
   dataSource: DataSource,
   logger: Logger,
   clock: Clock,
+  /** Uniform [0, 1) draws for gold mixing; tests inject a fixed one (default: crypto-secure). */
+  rng: () => number = secureUniformRng,
 ): { container: Container; services: Services } {
   const container = new Container();
   const db = new TransactionalConnection(dataSource);
@@ -134,7 +136,7 @@ export function buildContainer(
   const tasks = new TaskService(db, events, idempotency, projects);
   const jobs = new DatabaseJobQueue(db, logger);
   const scheduler = new Scheduler(jobs, clock, logger, config.jobs.pollIntervalMs);
-  const assignments = new AssignmentService(db, events, { rng: secureUniformRng });
+  const assignments = new AssignmentService(db, events, { rng });
   registerAssignmentJobs(jobs, assignments, config.jobs);
   const workerBlocks = new WorkerBlockService(db, events);
   const aggregation = new AggregationService(db, events, projects, jobs, logger);
