@@ -19,15 +19,16 @@ const swc = [
 
 const common = {
   transform: { '^.+\\.ts$': swc },
-  // A cap, not a speed goal: a 2-core CI machine running jest workers beside PostgreSQL can take
-  // seconds over a database test, and jest's default of 5 s would make that a failure.
-  testTimeout: 60_000,
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: '<rootDir>/test/helpers/node-environment.js',
 };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A cap, not a speed goal: a 2-core CI machine running jest workers beside PostgreSQL can take
+  // seconds over a database test, and jest's default of 5 s would make that a failure. Jest 30
+  // reads testTimeout only here, at the top level: inside a `projects` entry it is ignored.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
     {
