@@ -58,7 +58,7 @@ const PURE_FILES = [
   'src/modules/aggregation/compute-aggregation.ts',
   'src/modules/aggregation/results-export.ts',
   'src/modules/aggregation/gold-accuracy.ts',
-  'src/modules/quality/report/**/*.ts',
+  'src/reports/audit/**/*.ts',
 ];
 
 export default tseslint.config(

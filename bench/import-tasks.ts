@@ -25,8 +25,8 @@ import { User } from '../src/modules/auth/user.entity';
 import { IdempotencyService } from '../src/modules/idempotency/idempotency.service';
 import { ProjectService } from '../src/modules/projects/project.service';
 import { LabelSchemaKind } from '../src/modules/projects/project.types';
-import type { ImportTaskItem } from '../src/modules/tasks/task.inputs';
-import { TaskService } from '../src/modules/tasks/task.service';
+import type { ImportTaskItem } from '../src/modules/marketplace/task.inputs';
+import { TaskService } from '../src/modules/marketplace/task.service';
 
 const GOAL_MS = 2000;
 

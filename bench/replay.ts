@@ -11,7 +11,7 @@
  * as `quorum aggregate` reads them (the latest repeated answer of a worker to a task counts).
  *
  * The marketplace, simulated without a database, through the product's own policy code
- * (src/modules/quality/algorithms/dynamic-overlap.ts):
+ * (src/modules/aggregation/online/algorithms/dynamic-overlap.ts):
  * - Arrival: one seeded random permutation of all answers. Answers arrive in that order, so each
  *   task's answers arrive in a seeded random order, interleaved with every other task's. An
  *   answer to a task the policy has completed is never collected (the task is no longer served).
@@ -101,7 +101,7 @@ import {
   overlapDecision,
   shrinkReliabilities,
   validateOverlapPolicy,
-} from '../src/modules/quality/algorithms/dynamic-overlap';
+} from '../src/modules/aggregation/online/algorithms/dynamic-overlap';
 import { wilsonInterval } from '../src/modules/quality/algorithms/wilson-interval';
 
 const REPO_ROOT = resolve(__dirname, '..');

@@ -36,7 +36,7 @@ import { createApp, type QuorumApp } from '../src/app';
 import { createLogger } from '../src/common/logger';
 import { RequestContext } from '../src/common/request-context';
 import { loadConfig } from '../src/config/load-config';
-import { findInvariantViolations } from '../src/modules/assignments/assignment-invariants';
+import { findInvariantViolations } from '../src/modules/marketplace/assignment-invariants';
 import { Role } from '../src/modules/auth/role';
 import { User } from '../src/modules/auth/user.entity';
 

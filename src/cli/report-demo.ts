@@ -21,11 +21,11 @@ import { mulberry32, Rng } from '../modules/aggregation/algorithms/rng';
 import { encodeResponses } from '../modules/aggregation/encode-responses';
 import { dryRunRules, ProjectAnswerEvent } from '../modules/quality/algorithms/dry-run';
 import { parseQualityRule, QualityRule } from '../modules/quality/algorithms/quality-rule';
-import type { AuditReportData } from '../modules/quality/report/audit-report-data';
+import type { AuditReportData } from '../reports/audit/audit-report-data';
 import {
   auditEventsFromDryRun,
   buildAuditReportData,
-} from '../modules/quality/report/build-audit-report-data';
+} from '../reports/audit/build-audit-report-data';
 import { CliError } from './cli-error';
 
 /** Options of `buildDemoReportData`. */

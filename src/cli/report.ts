@@ -22,8 +22,8 @@ import { createLogger } from '../common/logger';
 import { buildContainer } from '../container';
 import { closeDataSource, createDataSource } from '../db/data-source';
 import { Role } from '../modules/auth/role';
-import type { AuditReportData } from '../modules/quality/report/audit-report-data';
-import { renderAuditReport } from '../modules/quality/report/render-audit-report';
+import type { AuditReportData } from '../reports/audit/audit-report-data';
+import { renderAuditReport } from '../reports/audit/render-audit-report';
 import { CliError } from './cli-error';
 import { buildDemoReportData } from './report-demo';
 

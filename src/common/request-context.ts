@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { Loaders } from '../graphql/loaders';
 import type { Role } from '../modules/auth/role';
 import { type Clock, systemClock } from './clock';
 import { UnauthenticatedError } from './errors';
@@ -13,6 +12,16 @@ export interface AuthUser {
   readonly via: 'jwt' | 'api-key';
   readonly apiKeyId?: string;
 }
+
+/**
+ * The per-request DataLoaders. Declared empty here and filled in by `graphql/loaders.ts`
+ * (declaration merging), so the `Loaders` type lives in graphql/ and common/ imports nothing
+ * from graphql/ (no common ↔ graphql cycle).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface RequestLoaders {}
+
+type Loaders = RequestLoaders;
 
 type AfterCommit = () => Promise<void> | void;
 

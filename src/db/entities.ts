@@ -1,6 +1,6 @@
 import { AggregationRun } from '../modules/aggregation/aggregation-run.entity';
 import { WorkerQuality } from '../modules/aggregation/worker-quality.entity';
-import { Assignment } from '../modules/assignments/assignment.entity';
+import { Assignment } from '../modules/marketplace/assignment.entity';
 import { ApiKey } from '../modules/auth/api-key.entity';
 import { User } from '../modules/auth/user.entity';
 import { IdempotencyRecord } from '../modules/idempotency/idempotency-record.entity';
@@ -16,12 +16,12 @@ import { ModelVersion } from '../modules/prelabel/model-version.entity';
 import { Prediction } from '../modules/prelabel/prediction.entity';
 import { PrelabelRun } from '../modules/prelabel/prelabel-run.entity';
 import { Project } from '../modules/projects/project.entity';
-import { Task } from '../modules/tasks/task.entity';
+import { Task } from '../modules/marketplace/task.entity';
 import { WorkerBlock } from '../modules/workers/worker-block.entity';
 import { AuditLogEntry } from '../modules/quality/audit-log.entity';
 import { QualityRuleRecord } from '../modules/quality/quality-rule.entity';
 import { QualityRuleState } from '../modules/quality/rule-state.entity';
-import { WorkerQualification } from '../modules/quality/worker-qualification.entity';
+import { WorkerQualification } from '../modules/workers/worker-qualification.entity';
 
 /**
  * Every entity, listed explicitly rather than globbed so the same list works under ts-node,

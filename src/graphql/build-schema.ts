@@ -2,9 +2,9 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphq
 import { buildSchema, type ContainerType, type NonEmptyArray } from 'type-graphql';
 import { AuthResolver } from '../modules/auth/auth.resolver';
 import { ProjectResolver } from '../modules/projects/project.resolver';
-import { ProjectTasksResolver, TaskResolver } from '../modules/tasks/task.resolver';
-import { AssignmentResolver } from '../modules/assignments/assignment.resolver';
-import { WorkerTaskResolver } from '../modules/tasks/worker-task.resolver';
+import { ProjectTasksResolver, TaskResolver } from '../modules/marketplace/task.resolver';
+import { AssignmentResolver } from '../modules/marketplace/assignment.resolver';
+import { WorkerTaskResolver } from '../modules/marketplace/worker-task.resolver';
 import { WorkerBlockResolver } from '../modules/workers/worker-block.resolver';
 import {
   AggregationResolver,
@@ -14,7 +14,7 @@ import { PaymentsResolver } from '../modules/payments/payments.resolver';
 import { PrelabelResolver } from '../modules/prelabel/prelabel.resolver';
 import { QualityResolver } from '../modules/quality/quality.resolver';
 import { AuditResolver } from '../modules/quality/audit.resolver';
-import { QualificationResolver } from '../modules/quality/qualification.resolver';
+import { QualificationResolver } from '../modules/workers/qualification.resolver';
 import { authChecker } from './auth-checker';
 
 /** Every resolver class of the API. */

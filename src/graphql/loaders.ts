@@ -2,12 +2,12 @@ import DataLoader from 'dataloader';
 import { In } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
 import type { TransactionalConnection } from '../db/transactional-connection';
-import { Assignment } from '../modules/assignments/assignment.entity';
+import { Assignment } from '../modules/marketplace/assignment.entity';
 import { User } from '../modules/auth/user.entity';
 import { Project } from '../modules/projects/project.entity';
-import { loadWorkerTasks } from '../modules/assignments/load-worker-tasks';
+import { loadWorkerTasks } from '../modules/marketplace/load-worker-tasks';
 import { loadWorkerPrelabels } from '../modules/prelabel/load-worker-prelabels';
-import type { WorkerPrelabel, WorkerTask } from '../modules/tasks/worker-task.type';
+import type { WorkerPrelabel, WorkerTask } from '../modules/marketplace/worker-task.type';
 
 /**
  * Per-request DataLoaders (the DataLoader README: "instances are created per request ... if
@@ -24,6 +24,12 @@ export interface Loaders {
   workerTaskById: DataLoader<string, WorkerTask | null>;
   /** Pre-labels shown to workers (project setting on): only for tasks the worker may see. */
   workerPrelabelByTaskId: DataLoader<string, WorkerPrelabel | null>;
+}
+
+// `ctx.loaders` is typed by common/ as `RequestLoaders`; this makes it these loaders.
+declare module '../common/request-context' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface RequestLoaders extends Loaders {}
 }
 
 export function createLoaders(db: TransactionalConnection, ctx: RequestContext): Loaders {

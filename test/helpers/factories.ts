@@ -13,7 +13,7 @@ import {
   LabelSchemaKind,
   ProjectStatus,
 } from '../../src/modules/projects/project.types';
-import { Task } from '../../src/modules/tasks/task.entity';
+import { Task } from '../../src/modules/marketplace/task.entity';
 
 /**
  * Rows inserted straight through repositories (no services, no validation), with fresh ids and

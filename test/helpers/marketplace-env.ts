@@ -4,7 +4,7 @@ import { createLogger } from '../../src/common/logger';
 import type { RequestContext } from '../../src/common/request-context';
 import { buildContainer, type Services } from '../../src/container';
 import type { DomainEvent } from '../../src/events/event-bus';
-import * as assignmentEvents from '../../src/modules/assignments/assignment.events';
+import * as assignmentEvents from '../../src/modules/marketplace/assignment.events';
 import type { Role } from '../../src/modules/auth/role';
 import type { User } from '../../src/modules/auth/user.entity';
 import { contextFor, makeUser, systemContext } from './factories';

@@ -6,11 +6,11 @@ import { type Clock, ManualClock } from '../../src/common/clock';
 import { RequestContext } from '../../src/common/request-context';
 import { Role } from '../../src/modules/auth/role';
 import { User } from '../../src/modules/auth/user.entity';
-import { Assignment } from '../../src/modules/assignments/assignment.entity';
-import { AssignmentStatus } from '../../src/modules/assignments/assignment.types';
+import { Assignment } from '../../src/modules/marketplace/assignment.entity';
+import { AssignmentStatus } from '../../src/modules/marketplace/assignment.types';
 import { Project } from '../../src/modules/projects/project.entity';
 import { LabelSchemaKind, ProjectStatus } from '../../src/modules/projects/project.types';
-import { Task } from '../../src/modules/tasks/task.entity';
+import { Task } from '../../src/modules/marketplace/task.entity';
 
 /**
  * Rows for money tests, inserted straight through repositories with fresh ids: the ledger is

@@ -18,8 +18,8 @@ import {
 } from '../../src/modules/projects/project.events';
 import { ProjectService } from '../../src/modules/projects/project.service';
 import { LabelSchemaKind } from '../../src/modules/projects/project.types';
-import { TasksImportedEvent } from '../../src/modules/tasks/task.events';
-import { TaskService } from '../../src/modules/tasks/task.service';
+import { TasksImportedEvent } from '../../src/modules/marketplace/task.events';
+import { TaskService } from '../../src/modules/marketplace/task.service';
 
 /** Project and task services over `dataSource`, recording every event they publish. */
 export function buildProjectServices(dataSource: DataSource, clock = new ManualClock()) {

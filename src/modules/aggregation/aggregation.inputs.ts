@@ -1,7 +1,7 @@
 import { Max, Min } from 'class-validator';
 import { ArgsType, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Connection, ConnectionArgs } from '../../common/pagination';
-import { TaskStatus } from '../tasks/task.types';
+import { TaskStatus } from '../marketplace/task.types';
 import { AggregationRun } from './aggregation-run.entity';
 import { ResultsExportFormat } from './aggregation.types';
 

@@ -13,7 +13,7 @@ import { Project } from '../projects/project.entity';
 import { ProjectNotEditableError } from '../projects/project.errors';
 import type { ProjectService } from '../projects/project.service';
 import { LabelSchemaKind, ProjectStatus } from '../projects/project.types';
-import { Task } from '../tasks/task.entity';
+import { Task } from '../marketplace/task.entity';
 import {
   AGGREGATOR_NAMES,
   type AggregatorName,

@@ -2,7 +2,7 @@ import { type EntityManager, IsNull } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
 import type { RequestContext } from '../../common/request-context';
 import type { TransactionalConnection } from '../../db/transactional-connection';
-import { isCurrency, minorAmountFromDatabase } from '../payments/math/money';
+import { isCurrency, minorAmountFromDatabase } from './math/money';
 import { LedgerAccount } from './ledger-account.entity';
 import { LedgerTransaction } from './ledger-transaction.entity';
 import { InsufficientBalanceError } from './ledger.errors';

@@ -1,5 +1,5 @@
 import type { ValueTransformer } from 'typeorm';
-import { minorAmountFromDatabase } from '../payments/math/money';
+import { minorAmountFromDatabase } from './math/money';
 
 /**
  * `bigint` columns arrive from node-postgres as strings; money is handled as exact JavaScript

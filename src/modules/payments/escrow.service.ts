@@ -2,8 +2,8 @@ import { BadUserInputError, NotFoundError } from '../../common/errors';
 import type { RequestContext } from '../../common/request-context';
 import { isUuid } from '../../common/uuid';
 import type { TransactionalConnection } from '../../db/transactional-connection';
-import { Assignment } from '../assignments/assignment.entity';
-import { AssignmentStatus } from '../assignments/assignment.types';
+import { Assignment } from '../marketplace/assignment.entity';
+import { AssignmentStatus } from '../marketplace/assignment.types';
 import { Role } from '../auth/role';
 import type { IdempotencyService } from '../idempotency/idempotency.service';
 import { LedgerTransaction } from '../ledger/ledger-transaction.entity';
@@ -19,7 +19,7 @@ import {
   escrowTopUp,
   platformFee,
 } from './math/fees';
-import { isPositiveMinorAmount } from './math/money';
+import { isPositiveMinorAmount } from '../ledger/math/money';
 
 /** What `awardBonus` moved. */
 export interface BonusResult {

@@ -8,7 +8,7 @@ import type { IdempotencyService } from '../idempotency/idempotency.service';
 import type { LedgerService } from '../ledger/ledger.service';
 import { LedgerAccountKind, LedgerTransactionKind } from '../ledger/ledger.types';
 import { Funding } from './funding.entity';
-import { isCurrency, isPositiveMinorAmount } from './math/money';
+import { isCurrency, isPositiveMinorAmount } from '../ledger/math/money';
 import { PaymentProviderError, PaymentsOfflineError } from './payments.errors';
 import { FundingMethod, FundingStatus } from './payments.types';
 import {

@@ -8,7 +8,7 @@ import { LedgerEntry } from '../ledger/ledger-entry.entity';
 import type { LedgerService } from '../ledger/ledger.service';
 import { LedgerAccountKind } from '../ledger/ledger.types';
 import { Project } from '../projects/project.entity';
-import { minorAmountFromDatabase } from './math/money';
+import { minorAmountFromDatabase } from '../ledger/math/money';
 import type {
   ProjectMoney,
   RequesterBalance,

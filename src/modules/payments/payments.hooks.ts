@@ -6,12 +6,12 @@ import {
   AssignmentExpiredEvent,
   AssignmentRejectedEvent,
   AssignmentReturnedEvent,
-} from '../assignments/assignment.events';
+} from '../marketplace/assignment.events';
 import type { JobQueue } from '../jobs/job-queue';
 import { ProjectStatusChangedEvent } from '../projects/project.events';
 import type { ProjectService } from '../projects/project.service';
 import { ProjectStatus } from '../projects/project.types';
-import type { TaskService } from '../tasks/task.service';
+import type { TaskService } from '../marketplace/task.service';
 import type { EscrowService } from './escrow.service';
 import type { PayoutService } from './payout.service';
 

@@ -11,7 +11,7 @@ import { InsufficientBalanceError } from '../ledger/ledger.errors';
 import type { LedgerService } from '../ledger/ledger.service';
 import { LedgerAccountKind, LedgerTransactionKind } from '../ledger/ledger.types';
 import { providerError } from './funding.service';
-import { isCurrency, isPositiveMinorAmount } from './math/money';
+import { isCurrency, isPositiveMinorAmount } from '../ledger/math/money';
 import { PayoutAccount } from './payout-account.entity';
 import { Payout } from './payout.entity';
 import { PayoutAccountMissingError, PaymentsOfflineError } from './payments.errors';

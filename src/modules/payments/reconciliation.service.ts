@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../common/request-context';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import type { LedgerService } from '../ledger/ledger.service';
-import { minorAmountFromDatabase } from './math/money';
+import { minorAmountFromDatabase } from '../ledger/math/money';
 import {
   type Difference,
   type Movement,

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../common/request-context';
 import type { TransactionalConnection } from '../../db/transactional-connection';
-import type { WorkerPrelabel } from '../tasks/worker-task.type';
+import type { WorkerPrelabel } from '../marketplace/worker-task.type';
 
 interface PrelabelRow {
   task_id: string;

@@ -8,7 +8,7 @@ import {
   ManyToOne,
   PrimaryColumn,
 } from 'typeorm';
-import { Task } from '../tasks/task.entity';
+import { Task } from '../marketplace/task.entity';
 import { ModelVersion } from './model-version.entity';
 
 /**

@@ -10,7 +10,7 @@ import type { JobQueue } from '../jobs/job-queue';
 import { Project } from '../projects/project.entity';
 import type { ProjectService } from '../projects/project.service';
 import { LabelSchemaKind } from '../projects/project.types';
-import { Task } from '../tasks/task.entity';
+import { Task } from '../marketplace/task.entity';
 import { FeaturizerSpec, parseFeaturizerSpec } from './algorithms/featurizer-spec';
 import { labelColumns, toLabelSetOrder } from './algorithms/label-mapping';
 import { PrelabelInferenceWorker } from './inference-worker';

@@ -12,7 +12,7 @@ import {
 import type { RequestContext } from '../../common/request-context';
 import { Role } from '../auth/role';
 import type { AuditQueriesService, WorkerQualityAuditResult } from './audit-queries.service';
-import type { AuditReportService } from './audit-report.service';
+import type { AuditReportService } from '../../reports/audit-report.service';
 import { MyQuality, ProjectQualityAudit, WorkerQualityAudit } from './quality.types';
 
 /** Quality audit queries and the HTML audit report (issue 4, "Admin audit"; docs/quality.md). */

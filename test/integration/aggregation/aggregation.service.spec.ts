@@ -16,11 +16,11 @@ import {
 } from '../../../src/modules/aggregation/aggregation.types';
 import { computeAggregation } from '../../../src/modules/aggregation/compute-aggregation';
 import { encodeResponses } from '../../../src/modules/aggregation/encode-responses';
-import { Assignment } from '../../../src/modules/assignments/assignment.entity';
-import { AssignmentStatus } from '../../../src/modules/assignments/assignment.types';
+import { Assignment } from '../../../src/modules/marketplace/assignment.entity';
+import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
 import { Role } from '../../../src/modules/auth/role';
 import { LabelSchemaKind } from '../../../src/modules/projects/project.types';
-import { Task } from '../../../src/modules/tasks/task.entity';
+import { Task } from '../../../src/modules/marketplace/task.entity';
 import { makeProject, makeWorkers, systemContext } from '../../helpers/factories';
 import { loadDataset } from '../../helpers/load-dataset';
 import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { Assignment } from '../../../src/modules/assignments/assignment.entity';
-import { AssignmentStatus } from '../../../src/modules/assignments/assignment.types';
+import { Assignment } from '../../../src/modules/marketplace/assignment.entity';
+import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
 import type { Project } from '../../../src/modules/projects/project.entity';
 import { LabelSchemaKind } from '../../../src/modules/projects/project.types';
-import { Task } from '../../../src/modules/tasks/task.entity';
+import { Task } from '../../../src/modules/marketplace/task.entity';
 import { makeProject, makeWorkers } from '../../helpers/factories';
 
 /** A benchmark dataset stored as a Quorum project: one user per dataset worker, one task per item. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { Assignment } from '../../../src/modules/assignments/assignment.entity';
-import { AssignmentStatus } from '../../../src/modules/assignments/assignment.types';
+import { Assignment } from '../../../src/modules/marketplace/assignment.entity';
+import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
 import type { User } from '../../../src/modules/auth/user.entity';
 import { LedgerAccountKind } from '../../../src/modules/ledger/ledger.types';
 import { EscrowService } from '../../../src/modules/payments/escrow.service';

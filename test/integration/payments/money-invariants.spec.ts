@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type DataSource, In } from 'typeorm';
 import { ManualClock } from '../../../src/common/clock';
 import { type Rng, mulberry32, randomInt } from '../../../src/modules/aggregation/algorithms/rng';
-import { Assignment } from '../../../src/modules/assignments/assignment.entity';
-import { AssignmentStatus } from '../../../src/modules/assignments/assignment.types';
+import { Assignment } from '../../../src/modules/marketplace/assignment.entity';
+import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
 import type { User } from '../../../src/modules/auth/user.entity';
 import { LedgerAccountKind } from '../../../src/modules/ledger/ledger.types';
 import { amountWithFee, platformFee } from '../../../src/modules/payments/math/fees';
@@ -13,7 +13,7 @@ import { PayoutStatus } from '../../../src/modules/payments/payments.types';
 import { StripePaymentProvider } from '../../../src/modules/payments/strategies/stripe-payment-provider';
 import { Project } from '../../../src/modules/projects/project.entity';
 import { ProjectStatus } from '../../../src/modules/projects/project.types';
-import type { Task } from '../../../src/modules/tasks/task.entity';
+import type { Task } from '../../../src/modules/marketplace/task.entity';
 import {
   makeMoneyAssignment,
   makeMoneyProject,

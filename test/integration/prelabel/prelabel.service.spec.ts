@@ -20,7 +20,7 @@ import {
   type PrelabelServiceOptions,
 } from '../../../src/modules/prelabel/prelabel.service';
 import { ProjectService } from '../../../src/modules/projects/project.service';
-import type { Task } from '../../../src/modules/tasks/task.entity';
+import type { Task } from '../../../src/modules/marketplace/task.entity';
 import {
   contextFor,
   makeProject,

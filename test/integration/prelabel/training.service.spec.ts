@@ -15,8 +15,8 @@ import { PrelabelService } from '../../../src/modules/prelabel/prelabel.service'
 import { OnnxModel } from '../../../src/modules/prelabel/strategies/onnx-model';
 import { TrainingService } from '../../../src/modules/prelabel/training.service';
 import { ProjectService } from '../../../src/modules/projects/project.service';
-import { Task } from '../../../src/modules/tasks/task.entity';
-import { TaskStatus } from '../../../src/modules/tasks/task.types';
+import { Task } from '../../../src/modules/marketplace/task.entity';
+import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import {
   contextFor,
   makeProject,

@@ -1,8 +1,8 @@
-import { Assignment } from '../../../src/modules/assignments/assignment.entity';
+import { Assignment } from '../../../src/modules/marketplace/assignment.entity';
 import { Role } from '../../../src/modules/auth/role';
 import { AuditLogEntry } from '../../../src/modules/quality/audit-log.entity';
-import { Task } from '../../../src/modules/tasks/task.entity';
-import { TaskStatus } from '../../../src/modules/tasks/task.types';
+import { Task } from '../../../src/modules/marketplace/task.entity';
+import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { WorkerBlock } from '../../../src/modules/workers/worker-block.entity';
 import { makeProject, makeTasks } from '../../helpers/factories';
 import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';

@@ -10,7 +10,7 @@ import {
   minorAmountFromDatabase,
   sumByCurrency,
   unbalancedCurrencies,
-} from '../../../src/modules/payments/math/money';
+} from '../../../src/modules/ledger/math/money';
 
 describe('platformFee', () => {
   it.each([

@@ -1,0 +1,170 @@
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import type { ConnectionShape } from '../../common/pagination';
+import type { RequestContext } from '../../common/request-context';
+import { Role } from '../auth/role';
+import { WorkerTask } from './worker-task.type';
+import { Assignment } from './assignment.entity';
+import {
+  AssignmentConnection,
+  MyAssignmentsArgs,
+  ProjectAssignmentsArgs,
+  SubmitAssignmentInput,
+  WorkerAssignmentConnection,
+} from './assignment.inputs';
+import { AssignmentService } from './assignment.service';
+import { WorkerAssignment, workerMaySeeTask } from './worker-assignment.type';
+
+/**
+ * Worker operations (lease, submit, return, own history) return `WorkerAssignment` and
+ * `WorkerTask` only; review operations (owner or admin) return `Assignment`.
+ */
+@Resolver(() => WorkerAssignment)
+export class AssignmentResolver {
+  constructor(private readonly assignments: AssignmentService) {}
+
+  @Authorized(Role.WORKER)
+  @Mutation(() => WorkerAssignment, {
+    nullable: true,
+    description:
+      'Leases the next task for you to answer (in one project, or any), or null when there is none.',
+  })
+  nextAssignment(
+    @Arg('projectId', () => ID, { nullable: true }) projectId: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<WorkerAssignment | null> {
+    return this.assignments.nextAssignment(ctx, projectId);
+  }
+
+  @Authorized(Role.WORKER)
+  @Mutation(() => WorkerAssignment, { description: 'Answers a task you hold.' })
+  submitAssignment(
+    @Arg('input') input: SubmitAssignmentInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<WorkerAssignment> {
+    return this.assignments.submitAssignment(ctx, input);
+  }
+
+  @Authorized(Role.WORKER)
+  @Mutation(() => WorkerAssignment, { description: 'Gives a task back unanswered.' })
+  returnAssignment(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<WorkerAssignment> {
+    return this.assignments.returnAssignment(ctx, id);
+  }
+
+  @Authorized(Role.WORKER)
+  @Query(() => WorkerAssignmentConnection, { description: 'Your assignments, oldest first.' })
+  myAssignments(
+    @Args() args: MyAssignmentsArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<WorkerAssignment>> {
+    return this.assignments.myAssignments(ctx, args);
+  }
+
+  @Authorized(Role.WORKER)
+  @Query(() => WorkerAssignment, { description: 'One of your assignments.' })
+  myAssignment(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<WorkerAssignment> {
+    return this.assignments.myAssignment(ctx, id);
+  }
+
+  @Authorized(Role.WORKER)
+  @Query(() => WorkerTask, { description: 'A task you hold or have answered.' })
+  myTask(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<WorkerTask> {
+    return this.assignments.myTask(ctx, id);
+  }
+
+  @FieldResolver(() => WorkerTask, {
+    nullable: true,
+    description:
+      'The task, while you hold it or once you answered it; null after expiry or return.',
+  })
+  task(
+    @Root() assignment: WorkerAssignment,
+    @Ctx() ctx: RequestContext,
+  ): Promise<WorkerTask | null> {
+    if (!workerMaySeeTask(assignment.status)) return Promise.resolve(null);
+    if (assignment.preloadedTask) return Promise.resolve(assignment.preloadedTask);
+    return ctx.loaders.workerTaskById.load(assignment.taskId);
+  }
+
+  @Authorized(Role.REQUESTER, Role.ADMIN)
+  @Query(() => AssignmentConnection, {
+    description: 'Assignments of one of your projects (any project, for admins).',
+  })
+  projectAssignments(
+    @Args() args: ProjectAssignmentsArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ConnectionShape<Assignment>> {
+    return this.assignments.projectAssignments(ctx, args);
+  }
+
+  @Authorized(Role.REQUESTER, Role.ADMIN)
+  @Mutation(() => Assignment, { description: 'Accepts a submitted answer; the worker is paid.' })
+  approveAssignment(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Assignment> {
+    return this.assignments.approveAssignment(ctx, id);
+  }
+
+  @Authorized(Role.REQUESTER, Role.ADMIN)
+  @Mutation(() => [Assignment], {
+    description: 'Approves up to 500 submitted assignments, all or nothing.',
+  })
+  approveAssignments(
+    @Arg('ids', () => [ID]) ids: string[],
+    @Ctx() ctx: RequestContext,
+  ): Promise<Assignment[]> {
+    return this.assignments.approveAssignments(ctx, ids);
+  }
+
+  @Authorized(Role.REQUESTER, Role.ADMIN)
+  @Mutation(() => Assignment, {
+    description: 'Refuses a submitted answer (unpaid, uncounted; the task gets another answer).',
+  })
+  rejectAssignment(
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', { description: 'Shown to the worker; 1 to 2,000 characters.' }) reason: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Assignment> {
+    return this.assignments.rejectAssignment(ctx, id, reason);
+  }
+
+  @Authorized(Role.REQUESTER, Role.ADMIN)
+  @Mutation(() => [Assignment], {
+    description: 'Rejects up to 500 submitted assignments with one reason, all or nothing.',
+  })
+  rejectAssignments(
+    @Arg('ids', () => [ID]) ids: string[],
+    @Arg('reason') reason: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Assignment[]> {
+    return this.assignments.rejectAssignments(ctx, ids, reason);
+  }
+
+  @Authorized(Role.REQUESTER, Role.ADMIN)
+  @Mutation(() => Assignment, {
+    description: 'Turns a rejection into an approval, within the project’s reversal window.',
+  })
+  reverseRejection(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Assignment> {
+    return this.assignments.reverseRejection(ctx, id);
+  }
+}

@@ -1,0 +1,177 @@
+import 'reflect-metadata';
+import { Role } from '../../../src/modules/auth/role';
+import type { LogisticRegressionModel } from '../../../src/modules/prelabel/algorithms/logistic-regression';
+import { exportLogisticRegressionToOnnx } from '../../../src/modules/prelabel/onnx-export';
+import type { Project } from '../../../src/modules/projects/project.entity';
+import { MODEL_GATE_MIN_ACCURACY } from '../../../src/modules/aggregation/online/algorithms/model-gate';
+import { Task } from '../../../src/modules/marketplace/task.entity';
+import { TaskStatus } from '../../../src/modules/marketplace/task.types';
+import { makeProject, makeTasks } from '../../helpers/factories';
+import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
+import { useTestDatabase } from '../../helpers/test-db';
+
+const FEATURIZER = { kind: 'numeric-vector', field: 'features', dimension: 2 } as const;
+
+/**
+ * P(cat) = σ(40·(x₀ − threshold)), output columns [dog, cat]. Steep, so the model is sure of
+ * every task away from its threshold (the task below has x₀ = 0.9: P(cat) > 0.9999 for both).
+ */
+function thresholdModel(threshold: number, version: string): Uint8Array {
+  const model: LogisticRegressionModel = {
+    nFeatures: 2,
+    nClasses: 2,
+    weights: Float32Array.from([-20, 20, 0, 0]),
+    bias: Float32Array.from([20 * threshold, -20 * threshold]),
+  };
+  return exportLogisticRegressionToOnnx(model, {
+    featurizer: FEATURIZER,
+    labelKeys: ['dog', 'cat'],
+    version,
+  });
+}
+
+/** The truth of a task: cat when x₀ > 0. */
+const truthOf = (x0: number) => (x0 > 0 ? 'cat' : 'dog');
+
+jest.setTimeout(60_000);
+
+describe('the seeded quality gate (a trusted model lets a task complete early)', () => {
+  const db = useTestDatabase({ poolSize: 4 });
+  let env: MarketplaceEnv;
+
+  beforeAll(async () => {
+    env = await createMarketplaceEnv(db.current.dataSource);
+  });
+
+  const task = (id: string) => db.current.dataSource.getRepository(Task).findOneByOrFail({ id });
+
+  /**
+   * A dynamic-overlap cat/dog project (minOverlap 3, maxOverlap 5, target 0.95 unless
+   * overridden) with `goldCount` gold tasks spread over x₀ ∈ (−1, 1) and one cat task (x₀ = 0.9),
+   * pre-labeled by a model with the given threshold (0 = right on every gold task).
+   */
+  async function setup(threshold: number, goldCount: number, overrides: Partial<Project> = {}) {
+    const dataSource = db.current.dataSource;
+    const owner = await env.user([Role.REQUESTER]);
+    const project = await makeProject(dataSource, owner.user.id, {
+      minOverlap: 3,
+      maxOverlap: 5,
+      confidenceTarget: 0.95,
+      ...overrides,
+    });
+    const goldX0 = (n: number) => -1 + (2 * n + 1) / goldCount;
+    const gold = await makeTasks(dataSource, project.id, goldCount, {
+      gold: true,
+      payload: n => ({ features: [goldX0(n), 0.5] }),
+    });
+    for (const [n, goldTask] of gold.entries()) {
+      await dataSource.query('UPDATE tasks SET gold_labels = $2 WHERE id = $1', [
+        goldTask.id,
+        [truthOf(goldX0(n))],
+      ]);
+    }
+    const [target] = await makeTasks(dataSource, project.id, 1, {
+      payload: () => ({ features: [0.9, 0.5] }),
+    });
+    const model = await env.services.prelabels.registerModel(owner.ctx, {
+      projectId: project.id,
+      version: `t${threshold}`,
+      modelBytes: thresholdModel(threshold, `t${threshold}`),
+      featurizer: FEATURIZER,
+      labelKeys: ['dog', 'cat'],
+    });
+    await env.services.prelabels.startPrelabeling(owner.ctx, {
+      projectId: project.id,
+      modelVersionId: model.id,
+    });
+    await env.drainJobs();
+    const modelGoldCorrect = gold.filter(
+      (_, n) => truthOf(goldX0(n)) === (goldX0(n) > threshold ? 'cat' : 'dog'),
+    ).length;
+    return { owner, project, target, model, modelGoldCorrect };
+  }
+
+  /** A fresh worker leases the project's next task and answers `label`; returns the task id. */
+  async function answer(projectId: string, label: string): Promise<string | null> {
+    const worker = await env.user([Role.WORKER]);
+    const assignment = await env.services.assignments.nextAssignment(worker.ctx, projectId);
+    if (!assignment) return null;
+    await env.services.assignments.submitAssignment(worker.ctx, {
+      assignmentId: assignment.id,
+      answer: { labels: [label] },
+    });
+    return assignment.taskId;
+  }
+
+  it('completes a task after ONE human agrees with a model trusted on gold (minOverlap 3)', async () => {
+    const { owner, project, target, model, modelGoldCorrect } = await setup(0, 30);
+    expect(modelGoldCorrect).toBe(30);
+
+    expect(await answer(project.id, 'cat')).toBe(target.id);
+    const done = await task(target.id);
+    expect(done.status).toBe(TaskStatus.COMPLETE);
+    expect(done.countedAnswers).toBe(1); // the model is not an answer
+    expect(done.consensusLabels).toEqual(['cat']);
+    // No fit yet: the model's reliability is its gold prior a = (30 + 2·0.75) / (30 + 2), the
+    // newcomer's is 0.75, uniform class priors.
+    const a = 31.5 / 32;
+    expect(done.consensusConfidence).toBeCloseTo((a * 0.75) / (a * 0.75 + (1 - a) * 0.25), 12);
+    expect(await answer(project.id, 'cat')).toBeNull(); // no longer served
+
+    const online = await env.services.onlineAggregation.posteriorOf(owner.ctx, project, done);
+    expect(online!.model).toMatchObject({ modelVersionId: model.id, label: 'cat' });
+    expect(online!.model!.confidence).toBeGreaterThan(0.9999);
+    expect(online!.model!.gate).toMatchObject({ open: true, trusted: true });
+    expect(online!.model!.gate.goldAccuracyLower).toBeGreaterThanOrEqual(MODEL_GATE_MIN_ACCURACY);
+  });
+
+  it('does not complete early when the model is poor on gold', async () => {
+    // Threshold 0.6 calls every cat with x₀ in (0, 0.6) a dog: 21 of 30 gold right.
+    const { owner, project, target, modelGoldCorrect } = await setup(0.6, 30);
+    expect(modelGoldCorrect).toBe(21);
+
+    await answer(project.id, 'cat');
+    const open = await task(target.id);
+    expect(open.status).toBe(TaskStatus.OPEN);
+    expect(open.countedAnswers).toBe(1);
+    const online = await env.services.onlineAggregation.posteriorOf(owner.ctx, project, open);
+    expect(online!.model!.label).toBe('cat');
+    expect(online!.model!.gate).toMatchObject({ open: false, trusted: false });
+  });
+
+  it('does not trust a perfect model on too little gold, even when the posterior is confident', async () => {
+    // 10 of 10 right: the posterior reaches the target, but Wilson's lower bound is ≈ 0.72.
+    const { owner, project, target, modelGoldCorrect } = await setup(0, 10);
+    expect(modelGoldCorrect).toBe(10);
+
+    await answer(project.id, 'cat');
+    const open = await task(target.id);
+    expect(open.status).toBe(TaskStatus.OPEN);
+    expect(open.consensusConfidence).toBeGreaterThanOrEqual(0.95);
+    const online = await env.services.onlineAggregation.posteriorOf(owner.ctx, project, open);
+    expect(online!.model!.gate.trusted).toBe(false);
+    expect(online!.model!.gate.goldAccuracyLower).toBeLessThan(MODEL_GATE_MIN_ACCURACY);
+  });
+
+  it('does not complete when the human disagrees with a trusted model', async () => {
+    const { project, target } = await setup(0, 30);
+
+    expect(await answer(project.id, 'dog')).toBe(target.id);
+    const open = await task(target.id);
+    expect(open.status).toBe(TaskStatus.OPEN);
+    expect(open.countedAnswers).toBe(1);
+    // The trusted model outweighs one newcomer, but without an agreeing human nothing completes.
+    expect(open.consensusLabels).toEqual(['cat']);
+  });
+
+  it('leaves fixed-overlap projects alone: no model vote, completes at the overlap', async () => {
+    const { owner, project, target } = await setup(0, 30, { minOverlap: 3, maxOverlap: 3 });
+
+    await answer(project.id, 'cat');
+    const open = await task(target.id);
+    expect(open.status).toBe(TaskStatus.OPEN);
+    expect(open.consensusConfidence).toBeCloseTo(0.75, 12); // the human alone
+    const online = await env.services.onlineAggregation.posteriorOf(owner.ctx, project, open);
+    expect(online!.model).toBeNull();
+  });
+});
