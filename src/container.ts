@@ -1,70 +1,47 @@
 import type { ContainerType, ResolverData } from 'type-graphql';
-import type { AppConfig } from './config/app-config';
+import type { DataSource } from 'typeorm';
 import type { Clock } from './common/clock';
 import type { Logger } from './common/logger';
+import type { AppConfig } from './config/app-config';
 import { TransactionalConnection } from './db/transactional-connection';
-import type { DataSource } from 'typeorm';
 import { EventBus } from './events/event-bus';
-import { AuthResolver } from './modules/auth/auth.resolver';
-import { AuthService } from './modules/auth/auth.service';
+import type { AggregationService } from './modules/aggregation/aggregation.service';
+import { wireAggregation } from './modules/aggregation/aggregation.wiring';
+import type { OnlineAggregationService } from './modules/aggregation/online/online-aggregation.service';
+import type { AuthService } from './modules/auth/auth.service';
+import { wireAuth } from './modules/auth/auth.wiring';
 import { IdempotencyService } from './modules/idempotency/idempotency.service';
-import { ProjectResolver } from './modules/projects/project.resolver';
-import { ProjectService } from './modules/projects/project.service';
-import { ProjectTasksResolver, TaskResolver } from './modules/marketplace/task.resolver';
-import { TaskService } from './modules/marketplace/task.service';
-import { registerAssignmentJobs } from './modules/marketplace/assignment.jobs';
-import { AssignmentResolver } from './modules/marketplace/assignment.resolver';
-import { WorkerTaskResolver } from './modules/marketplace/worker-task.resolver';
-import { AssignmentService } from './modules/marketplace/assignment.service';
-import { secureUniformRng } from './modules/marketplace/uniform-rng';
 import { DatabaseJobQueue } from './modules/jobs/database-job-queue';
 import { Scheduler } from './modules/jobs/scheduler';
-import { WorkerBlockResolver } from './modules/workers/worker-block.resolver';
-import { WorkerBlockService } from './modules/workers/worker-block.service';
-import { registerAggregationJobs } from './modules/aggregation/aggregation.jobs';
-import {
-  AggregationResolver,
-  ProjectAggregationResolver,
-} from './modules/aggregation/aggregation.resolver';
-import { AggregationService } from './modules/aggregation/aggregation.service';
-import { OnlineAggregationService } from './modules/aggregation/online/online-aggregation.service';
-import { AuditService } from './modules/quality/audit.service';
-import { ExclusionService } from './modules/quality/exclusion.service';
-import { QualityRulesService } from './modules/quality/quality-rules.service';
-import { QualityResolver } from './modules/quality/quality.resolver';
-import { AuditQueriesService } from './modules/quality/audit-queries.service';
-import { AuditReportService } from './reports/audit-report.service';
-import { AuditResolver } from './modules/quality/audit.resolver';
-import { QualificationService } from './modules/workers/qualification.service';
-import { QualificationResolver } from './modules/workers/qualification.resolver';
-import { WorkerBlockedEvent, WorkerUnblockedEvent } from './modules/workers/worker-block.events';
-import { LedgerService } from './modules/ledger/ledger.service';
-import { EscrowService } from './modules/payments/escrow.service';
-import { FundingService } from './modules/payments/funding.service';
-import { MoneyQueryService } from './modules/payments/money-query.service';
-import {
-  registerPaymentHooks,
-  registerPaymentJobs,
-  registerPaymentSubscribers,
-} from './modules/payments/payments.hooks';
-import { PaymentsResolver } from './modules/payments/payments.resolver';
-import { PayoutService } from './modules/payments/payout.service';
-import { ReconciliationService } from './modules/payments/reconciliation.service';
-import { createPaymentProvider } from './modules/payments/strategies/create-payment-provider';
-import type { PaymentProvider } from './modules/payments/strategies/payment-provider';
-import { StripeWebhookService } from './modules/payments/stripe-webhook.service';
-import { PrelabelResolver } from './modules/prelabel/prelabel.resolver';
-import { PrelabelService } from './modules/prelabel/prelabel.service';
-import { TrainingService } from './modules/prelabel/training.service';
+import type { LeasingService } from './modules/marketplace/leasing.service';
+import { wireMarketplace, wireSubmission } from './modules/marketplace/marketplace.wiring';
+import type { ReviewService } from './modules/marketplace/review.service';
+import type { SubmissionService } from './modules/marketplace/submission.service';
+import type { TaskSlots } from './modules/marketplace/task-slots';
+import type { TaskService } from './modules/marketplace/task.service';
+import { secureUniformRng } from './modules/marketplace/uniform-rng';
+import { type Money, wirePayments } from './modules/payments/payments.wiring';
+import type { PrelabelService } from './modules/prelabel/prelabel.service';
+import { wirePrelabel } from './modules/prelabel/prelabel.wiring';
+import type { TrainingService } from './modules/prelabel/training.service';
+import type { ProjectService } from './modules/projects/project.service';
+import { wireProjects } from './modules/projects/projects.wiring';
+import { type Quality, wireQuality } from './modules/quality/quality.wiring';
+import type { QualificationService } from './modules/workers/qualification.service';
+import type { WorkerStandingService } from './modules/workers/worker-standing.service';
+import { wireWorkers } from './modules/workers/workers.wiring';
+import type { AuditReportService } from './reports/audit-report.service';
+import { wireReports } from './reports/reports.wiring';
+import { submissionSteps } from './submission-steps';
+import type { ResolverRegistry, WiringContext } from './wiring-context';
 
 type Constructor<T = unknown> = abstract new (...args: never[]) => T;
 
 /**
- * The composition root: every service, strategy and resolver is built here, explicitly, with
- * its real dependencies (no reflection-based DI, no service locator inside services).
- * type-graphql asks it for resolver instances.
+ * The resolver registry: every module's `<module>.wiring.ts` puts its resolvers here, and
+ * type-graphql asks it for them (no reflection-based DI, no service locator inside services).
  */
-export class Container implements ContainerType {
+export class Container implements ContainerType, ResolverRegistry {
   private readonly instances = new Map<Constructor, unknown>();
 
   register<T>(type: Constructor<T>, instance: T): T {
@@ -80,7 +57,7 @@ export class Container implements ContainerType {
 }
 
 /** Everything the app needs, wired once. */
-export interface Services {
+export interface Services extends Money, Quality {
   readonly db: TransactionalConnection;
   readonly events: EventBus;
   readonly auth: AuthService;
@@ -91,34 +68,30 @@ export interface Services {
   readonly jobs: DatabaseJobQueue;
   /** Runs `jobs` in the real app (started by `createApp` when `config.jobs.enabled`). */
   readonly scheduler: Scheduler;
-  readonly assignments: AssignmentService;
-  readonly workerBlocks: WorkerBlockService;
+  /** The slot counters of tasks (marketplace/task-slots.ts). */
+  readonly taskSlots: TaskSlots;
+  /** Leases, submission and review (marketplace/). */
+  readonly leasing: LeasingService;
+  readonly submission: SubmissionService;
+  readonly review: ReviewService;
+  /** Blocks and qualification (workers/). */
+  readonly workerStanding: WorkerStandingService;
+  readonly qualifications: QualificationService;
   /** Aggregation runs, results and worker quality (docs/aggregation.md). */
   readonly aggregation: AggregationService;
   /** Online posterior, dynamic overlap and background refits (docs/quality-online.md). */
   readonly onlineAggregation: OnlineAggregationService;
-  /** Money (docs/money.md): the ledger, its flows, Stripe and the webhook. */
-  readonly ledger: LedgerService;
-  readonly paymentProvider: PaymentProvider;
-  readonly escrow: EscrowService;
-  readonly fundings: FundingService;
-  readonly payouts: PayoutService;
-  readonly stripeWebhooks: StripeWebhookService;
-  readonly reconciliation: ReconciliationService;
-  /** Quality rules, exclusions and the audit log (docs/quality.md). */
-  readonly qualityRules: QualityRulesService;
-  readonly exclusions: ExclusionService;
-  readonly audit: AuditService;
-  /** Quality audit queries and the HTML audit report (docs/quality.md). */
-  readonly auditQueries: AuditQueriesService;
+  /** The HTML audit report (src/reports/). */
   readonly auditReports: AuditReportService;
-  /** Qualification attempts and the worker's view of them (training gold before real tasks). */
-  readonly qualifications: QualificationService;
   /** Pre-label models, pre-labeling runs and training (docs/prelabel.md). */
   readonly prelabels: PrelabelService;
   readonly training: TrainingService;
 }
 
+/**
+ * The composition root: the platform (database, events, jobs), then each module's wiring in
+ * dependency order, then the submit transaction's steps, in order, in one place.
+ */
 export function buildContainer(
   config: AppConfig,
   dataSource: DataSource,
@@ -130,93 +103,30 @@ export function buildContainer(
   const container = new Container();
   const db = new TransactionalConnection(dataSource);
   const events = new EventBus(logger);
-  const auth = new AuthService(db, config.auth);
-  const idempotency = new IdempotencyService(db);
-  const projects = new ProjectService(db, events, idempotency);
-  const tasks = new TaskService(db, events, idempotency, projects);
   const jobs = new DatabaseJobQueue(db, logger);
   const scheduler = new Scheduler(jobs, clock, logger, config.jobs.pollIntervalMs);
-  const assignments = new AssignmentService(db, events, { rng });
-  registerAssignmentJobs(jobs, assignments, config.jobs);
-  const workerBlocks = new WorkerBlockService(db, events);
-  const aggregation = new AggregationService(db, events, projects, jobs, logger);
-  registerAggregationJobs(jobs, aggregation);
-  const onlineAggregation = new OnlineAggregationService(db, aggregation, jobs, logger);
-  onlineAggregation.register(assignments);
-  const audit = new AuditService(db);
-  const exclusions = new ExclusionService(db, audit);
-  const auditQueries = new AuditQueriesService(db, projects, audit);
-  const auditReports = new AuditReportService(db, projects, auditQueries, audit);
-  const qualityRules = new QualityRulesService(
-    db,
-    events,
-    projects,
-    assignments,
-    exclusions,
-    audit,
-  );
-  assignments.onSubmitted((tx, submitted) => qualityRules.onAnswerSubmitted(tx, submitted));
-  const qualifications = new QualificationService(db);
-  assignments.onSubmitted((tx, submitted) => qualifications.onAnswerSubmitted(tx, submitted));
-  events.subscribe(WorkerBlockedEvent, (ctx, event) => qualityRules.onWorkerBlocked(ctx, event));
-  events.subscribe(WorkerUnblockedEvent, (ctx, event) =>
-    qualityRules.onWorkerUnblocked(ctx, event),
-  );
-  const ledger = new LedgerService(db);
-  const paymentProvider = createPaymentProvider(config);
-  const escrow = new EscrowService(db, ledger, idempotency, config.payments.platformFeeBps);
-  const fundings = new FundingService(db, ledger, idempotency, paymentProvider);
-  const payouts = new PayoutService(
-    db,
-    ledger,
-    idempotency,
-    paymentProvider,
-    // The claim outlives a Stripe call that times out, so only a crashed sender is overtaken.
-    {
-      minimumAmount: config.payments.payoutMinimumAmount,
-      claimMs: 4 * config.payments.stripeTimeoutMs,
-    },
-    logger,
-  );
-  const stripeWebhooks = new StripeWebhookService(db, paymentProvider, fundings, payouts, logger);
-  const reconciliation = new ReconciliationService(db, ledger, paymentProvider);
-  registerPaymentHooks(projects, tasks, escrow);
-  registerPaymentSubscribers(events, escrow, logger);
-  registerPaymentJobs(jobs, { escrow, payouts }, config.payments);
-  const prelabels = new PrelabelService(db, projects, jobs);
-  prelabels.registerJobs();
-  const training = new TrainingService(db, projects, prelabels);
-  // Each model version answers as a MODEL annotator whose confusion aggregation learns.
-  aggregation.addResponseSource({
-    responses: (ctx, projectId) => prelabels.modelResponses(ctx, projectId),
-  });
+  const app: WiringContext = { config, db, events, jobs, logger, clock, resolvers: container };
+  const idempotency = new IdempotencyService(db);
 
-  container.register(AuthResolver, new AuthResolver(auth));
-  container.register(ProjectResolver, new ProjectResolver(projects));
-  container.register(TaskResolver, new TaskResolver(tasks));
-  container.register(ProjectTasksResolver, new ProjectTasksResolver(tasks));
-  container.register(AssignmentResolver, new AssignmentResolver(assignments));
-  container.register(WorkerTaskResolver, new WorkerTaskResolver());
-  container.register(WorkerBlockResolver, new WorkerBlockResolver(workerBlocks));
-  container.register(AggregationResolver, new AggregationResolver(aggregation));
-  container.register(ProjectAggregationResolver, new ProjectAggregationResolver(aggregation));
-  container.register(
-    QualityResolver,
-    new QualityResolver(qualityRules, exclusions, audit, projects),
+  const { auth } = wireAuth(app);
+  const { projects } = wireProjects(app, { idempotency });
+  const marketplace = wireMarketplace(app, { idempotency, projects, rng });
+  const { standing, qualifications } = wireWorkers(app);
+  const { aggregation, online } = wireAggregation(app, { projects, slots: marketplace.slots });
+  const quality = wireQuality(app, {
+    projects,
+    review: marketplace.review,
+    slots: marketplace.slots,
+    standing,
+  });
+  const { auditReports } = wireReports(app, { projects, quality });
+  const { submission } = wireSubmission(
+    app,
+    marketplace,
+    submissionSteps({ online, qualityRules: quality.qualityRules, qualifications }),
   );
-  container.register(AuditResolver, new AuditResolver(auditQueries, auditReports));
-  container.register(QualificationResolver, new QualificationResolver(qualifications));
-  container.register(
-    PaymentsResolver,
-    new PaymentsResolver(
-      new MoneyQueryService(db, ledger),
-      fundings,
-      escrow,
-      payouts,
-      reconciliation,
-    ),
-  );
-  container.register(PrelabelResolver, new PrelabelResolver(prelabels, training));
+  const money = wirePayments(app, { idempotency, projects, tasks: marketplace.tasks });
+  const { prelabels, training } = wirePrelabel(app, { projects, aggregation });
 
   return {
     container,
@@ -226,28 +136,22 @@ export function buildContainer(
       auth,
       idempotency,
       projects,
-      tasks,
+      tasks: marketplace.tasks,
       jobs,
       scheduler,
-      assignments,
-      workerBlocks,
+      taskSlots: marketplace.slots,
+      leasing: marketplace.leasing,
+      submission,
+      review: marketplace.review,
+      workerStanding: standing,
+      qualifications,
       aggregation,
-      onlineAggregation,
-      ledger,
-      paymentProvider,
-      escrow,
-      fundings,
-      payouts,
-      stripeWebhooks,
-      reconciliation,
+      onlineAggregation: online,
+      auditReports,
       prelabels,
       training,
-      qualityRules,
-      exclusions,
-      audit,
-      auditQueries,
-      auditReports,
-      qualifications,
+      ...quality,
+      ...money,
     },
   };
 }

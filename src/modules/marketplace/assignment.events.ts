@@ -27,7 +27,7 @@ export class AssignmentLeasedEvent extends DomainEvent {
 
 /**
  * An answer was recorded and counted. Work that must be atomic with the answer (the quality
- * issue's posterior update) uses the in-transaction hook `AssignmentService.onSubmitted` instead;
+ * issue's posterior update) uses an in-transaction submission step (`marketplace.wiring.ts`) instead;
  * this event is for reactions that may lag (a background refit, notifications).
  */
 export class AssignmentSubmittedEvent extends DomainEvent {

@@ -28,26 +28,40 @@ export interface SubmissionDecision {
  * completion is decided, in registration order. A hook that throws rolls the submission back
  * (the worker gets the error and may retry), so hooks do only database work on `tx`: the quality
  * issue updates the task's posterior and the worker's gold accuracy here, atomically with the
- * answer. Register with `AssignmentService.onSubmitted`.
+ * answer. The steps are listed, in order, in `marketplace.wiring.ts`.
  */
 export type SubmissionHook = (
   tx: RequestContext,
   submitted: SubmittedAnswer,
 ) => Promise<SubmissionDecision | void> | SubmissionDecision | void;
 
-/** An answer left the count (rejection) or re-entered it (reversed rejection). */
+/**
+ * An answer left the count (rejection, exclusion) or re-entered it (reversed rejection,
+ * inclusion).
+ */
 export interface CountChange {
-  readonly assignment: Assignment;
+  readonly assignmentId: string;
   /** Locked by the transaction; counters already updated. */
   readonly task: Task;
   readonly project: Project;
   readonly counted: boolean;
-  readonly cause: 'REJECTED' | 'REJECTION_REVERSED';
+  readonly cause: 'REJECTED' | 'REJECTION_REVERSED' | 'EXCLUDED' | 'INCLUDED';
 }
 
 /**
- * Runs inside the review transaction whenever an answer's `counted` flips, so a posterior kept
- * on the task can drop or re-add the answer atomically. Register with
- * `AssignmentService.onCountChanged`.
+ * Runs inside the transaction whenever an answer's `counted` flips, so a posterior kept on the
+ * task can drop or re-add the answer atomically. Register with `TaskSlots.onCountChanged`; every
+ * counter change goes through `task-slots.ts`, so no path skips it.
  */
 export type CountChangeHook = (tx: RequestContext, change: CountChange) => Promise<void> | void;
+
+/**
+ * One named step of the submit transaction. The steps run in list order; each sees what the
+ * steps before it wrote (the quality rules read the `consensus_labels` the online posterior step
+ * has just stored), so the list's order is part of the behaviour.
+ */
+export interface SubmissionStep {
+  /** Shown in logs and errors: which step ran. */
+  readonly name: string;
+  readonly run: SubmissionHook;
+}

@@ -1,5 +1,6 @@
 import type { JobQueue } from '../jobs/job-queue';
-import type { AssignmentService } from './assignment.service';
+import type { LeasingService } from './leasing.service';
+import type { ReviewService } from './review.service';
 
 /** Names of the recurring assignment sweeps in the `jobs` table. */
 export const ASSIGNMENT_JOBS = {
@@ -15,19 +16,19 @@ export const ASSIGNMENT_JOBS = {
  */
 export function registerAssignmentJobs(
   queue: JobQueue,
-  assignments: AssignmentService,
+  services: { leasing: LeasingService; review: ReviewService },
   intervals: { leaseSweepSeconds: number; autoApproveSweepSeconds: number },
 ): void {
   queue.registerRecurring(
     ASSIGNMENT_JOBS.expireLeases,
     intervals.leaseSweepSeconds * 1000,
     async ctx => ({
-      expired: await assignments.expireAllStaleLeases(ctx),
+      expired: await services.leasing.expireAllStaleLeases(ctx),
     }),
   );
   queue.registerRecurring(
     ASSIGNMENT_JOBS.autoApprove,
     intervals.autoApproveSweepSeconds * 1000,
-    async ctx => ({ approved: await assignments.autoApproveDue(ctx) }),
+    async ctx => ({ approved: await services.review.autoApproveDue(ctx) }),
   );
 }

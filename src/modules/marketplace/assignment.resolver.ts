@@ -22,7 +22,9 @@ import {
   SubmitAssignmentInput,
   WorkerAssignmentConnection,
 } from './assignment.inputs';
-import { AssignmentService } from './assignment.service';
+import { LeasingService } from './leasing.service';
+import { ReviewService } from './review.service';
+import { SubmissionService } from './submission.service';
 import { WorkerAssignment, workerMaySeeTask } from './worker-assignment.type';
 
 /**
@@ -31,7 +33,11 @@ import { WorkerAssignment, workerMaySeeTask } from './worker-assignment.type';
  */
 @Resolver(() => WorkerAssignment)
 export class AssignmentResolver {
-  constructor(private readonly assignments: AssignmentService) {}
+  constructor(
+    private readonly leasing: LeasingService,
+    private readonly submission: SubmissionService,
+    private readonly review: ReviewService,
+  ) {}
 
   @Authorized(Role.WORKER)
   @Mutation(() => WorkerAssignment, {
@@ -43,7 +49,7 @@ export class AssignmentResolver {
     @Arg('projectId', () => ID, { nullable: true }) projectId: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<WorkerAssignment | null> {
-    return this.assignments.nextAssignment(ctx, projectId);
+    return this.leasing.nextAssignment(ctx, projectId);
   }
 
   @Authorized(Role.WORKER)
@@ -52,7 +58,7 @@ export class AssignmentResolver {
     @Arg('input') input: SubmitAssignmentInput,
     @Ctx() ctx: RequestContext,
   ): Promise<WorkerAssignment> {
-    return this.assignments.submitAssignment(ctx, input);
+    return this.submission.submitAssignment(ctx, input);
   }
 
   @Authorized(Role.WORKER)
@@ -61,7 +67,7 @@ export class AssignmentResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: RequestContext,
   ): Promise<WorkerAssignment> {
-    return this.assignments.returnAssignment(ctx, id);
+    return this.leasing.returnAssignment(ctx, id);
   }
 
   @Authorized(Role.WORKER)
@@ -70,7 +76,7 @@ export class AssignmentResolver {
     @Args() args: MyAssignmentsArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<WorkerAssignment>> {
-    return this.assignments.myAssignments(ctx, args);
+    return this.leasing.myAssignments(ctx, args);
   }
 
   @Authorized(Role.WORKER)
@@ -79,13 +85,13 @@ export class AssignmentResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: RequestContext,
   ): Promise<WorkerAssignment> {
-    return this.assignments.myAssignment(ctx, id);
+    return this.leasing.myAssignment(ctx, id);
   }
 
   @Authorized(Role.WORKER)
   @Query(() => WorkerTask, { description: 'A task you hold or have answered.' })
   myTask(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<WorkerTask> {
-    return this.assignments.myTask(ctx, id);
+    return this.leasing.myTask(ctx, id);
   }
 
   @FieldResolver(() => WorkerTask, {
@@ -110,7 +116,7 @@ export class AssignmentResolver {
     @Args() args: ProjectAssignmentsArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ConnectionShape<Assignment>> {
-    return this.assignments.projectAssignments(ctx, args);
+    return this.review.projectAssignments(ctx, args);
   }
 
   @Authorized(Role.REQUESTER, Role.ADMIN)
@@ -119,7 +125,7 @@ export class AssignmentResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: RequestContext,
   ): Promise<Assignment> {
-    return this.assignments.approveAssignment(ctx, id);
+    return this.review.approveAssignment(ctx, id);
   }
 
   @Authorized(Role.REQUESTER, Role.ADMIN)
@@ -130,7 +136,7 @@ export class AssignmentResolver {
     @Arg('ids', () => [ID]) ids: string[],
     @Ctx() ctx: RequestContext,
   ): Promise<Assignment[]> {
-    return this.assignments.approveAssignments(ctx, ids);
+    return this.review.approveAssignments(ctx, ids);
   }
 
   @Authorized(Role.REQUESTER, Role.ADMIN)
@@ -142,7 +148,7 @@ export class AssignmentResolver {
     @Arg('reason', { description: 'Shown to the worker; 1 to 2,000 characters.' }) reason: string,
     @Ctx() ctx: RequestContext,
   ): Promise<Assignment> {
-    return this.assignments.rejectAssignment(ctx, id, reason);
+    return this.review.rejectAssignment(ctx, id, reason);
   }
 
   @Authorized(Role.REQUESTER, Role.ADMIN)
@@ -154,7 +160,7 @@ export class AssignmentResolver {
     @Arg('reason') reason: string,
     @Ctx() ctx: RequestContext,
   ): Promise<Assignment[]> {
-    return this.assignments.rejectAssignments(ctx, ids, reason);
+    return this.review.rejectAssignments(ctx, ids, reason);
   }
 
   @Authorized(Role.REQUESTER, Role.ADMIN)
@@ -165,6 +171,6 @@ export class AssignmentResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: RequestContext,
   ): Promise<Assignment> {
-    return this.assignments.reverseRejection(ctx, id);
+    return this.review.reverseRejection(ctx, id);
   }
 }

@@ -1,3 +1,4 @@
+import { In } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import type { RequestContext } from '../../common/request-context';
 import { isUuid } from '../../common/uuid';
@@ -6,6 +7,8 @@ import type { TransactionalConnection } from '../../db/transactional-connection'
 import { Role } from '../auth/role';
 import { User } from '../auth/user.entity';
 import { Project } from '../projects/project.entity';
+import type { TaskSlots } from '../marketplace/task-slots';
+import type { Task } from '../marketplace/task.entity';
 import { AuditAction } from './audit-log.entity';
 import type { AuditRecord, AuditService } from './audit.service';
 import { ExclusionResult } from './quality.types';
@@ -29,10 +32,12 @@ export interface ExclusionTarget {
 
 /**
  * Excluding a worker's answers from aggregation and including them again. Nothing here deletes an
- * answer (DESIGN.md "Bad input"): exclusion sets `excluded_at` and `counted = false`, frees the
- * overlap slot on the task (`counted_answers` and `live_assignments` − 1, as a rejection does) and
- * sends a COMPLETE task back to OPEN, so the answer is collected again from another worker.
- * Inclusion clears `excluded_at`; the answer counts again where its task still has a free slot.
+ * answer (DESIGN.md "Bad input"): exclusion sets `excluded_at` and `counted = false`, and
+ * `TaskSlots.uncount` frees the overlap slot on the task (as a rejection does), sends a COMPLETE
+ * task back to OPEN, so the answer is collected again from another worker, and runs the
+ * count-change hooks (the task's online posterior drops the answer at once). Inclusion clears
+ * `excluded_at`; the answer counts again (`TaskSlots.recount`) where its task still has a free
+ * slot.
  *
  * Lock order is the submit path's: assignment rows, then task rows (ordered by id).
  */
@@ -40,6 +45,7 @@ export class ExclusionService {
   constructor(
     private readonly db: TransactionalConnection,
     private readonly audit: AuditService,
+    private readonly slots: TaskSlots,
   ) {}
 
   /** Admin mutation: excludes every answer of a worker (on one project, or everywhere). */
@@ -84,29 +90,20 @@ export class ExclusionService {
         [workerId, projectId],
       );
       const taskIds = [...new Set(answers.map(a => a.task_id))].sort();
-      const tasks = await queryRows<{
-        id: string;
-        is_gold: boolean;
-        status: string;
-        counted_answers: number;
-        max_overlap: number;
-      }>(
-        manager,
-        `SELECT t.id, t.is_gold, t.status, t.counted_answers, p.max_overlap
-         FROM tasks t JOIN projects p ON p.id = t.project_id
-         WHERE t.id = ANY($1::uuid[]) ORDER BY t.id FOR UPDATE OF t`,
-        [taskIds],
-      );
+      const tasks = await this.slots.lockTasks(tx, taskIds);
       const taskById = new Map(tasks.map(t => [t.id, t]));
-      const recount: string[] = [];
+      const projects = await this.projectsOf(tx, tasks);
+      const counts = new Map(tasks.map(t => [t.id, t.countedAnswers]));
+      const recount: Array<{ assignmentId: string; taskId: string }> = [];
       for (const answer of answers) {
         const task = taskById.get(answer.task_id)!;
+        const maxOverlap = projects.get(task.projectId)!.maxOverlap;
         const countable = answer.status === 'SUBMITTED' || answer.status === 'APPROVED';
         // Like a reversed rejection: the answer takes its slot back only while one is free, so a
         // task never exceeds its overlap; otherwise it stays stored and included, uncounted.
-        if (countable && (task.is_gold || task.counted_answers < task.max_overlap)) {
-          task.counted_answers += 1;
-          recount.push(answer.id);
+        if (countable && (task.isGold || counts.get(task.id)! < maxOverlap)) {
+          counts.set(task.id, counts.get(task.id)! + 1);
+          recount.push({ assignmentId: answer.id, taskId: answer.task_id });
         }
       }
       await queryRows(
@@ -114,27 +111,11 @@ export class ExclusionService {
         `UPDATE assignments SET excluded_at = NULL,
            counted = (id = ANY($2::uuid[])), updated_at = now()
          WHERE id = ANY($1::uuid[])`,
-        [answers.map(a => a.id), recount],
+        [answers.map(a => a.id), recount.map(r => r.assignmentId)],
       );
-      const recounted = new Set(recount);
-      let tasksCompleted = 0;
-      for (const task of tasks) {
-        const added = answers.filter(a => a.task_id === task.id && recounted.has(a.id)).length;
-        if (added === 0) continue;
-        const complete =
-          !task.is_gold && task.status === 'OPEN' && task.counted_answers >= task.max_overlap;
-        if (complete) tasksCompleted++;
-        await queryRows(
-          manager,
-          `UPDATE tasks SET counted_answers = counted_answers + $2,
-             live_assignments = live_assignments + $2,
-             status = CASE WHEN $3 THEN 'COMPLETE' ELSE status END,
-             completed_at = CASE WHEN $3 THEN $4::timestamptz ELSE completed_at END,
-             updated_at = now()
-           WHERE id = $1`,
-          [task.id, added, complete, tx.now()],
-        );
-      }
+      // Back in the count through the slots, so the count-change hooks (the online posterior)
+      // see the answers again.
+      const tasksCompleted = await this.slots.recount(tx, recount, tasks, projects, 'INCLUDED');
       await this.audit.record(tx, {
         projectId,
         workerId,
@@ -167,10 +148,6 @@ export class ExclusionService {
        ORDER BY id FOR UPDATE`,
       [target.workerId, target.projectId, target.assignmentIds ?? null],
     );
-    const freed = new Map<string, number>();
-    for (const answer of answers) {
-      if (answer.counted) freed.set(answer.task_id, (freed.get(answer.task_id) ?? 0) + 1);
-    }
     const taskIds = [...new Set(answers.map(a => a.task_id))].sort();
     await queryRows(
       manager,
@@ -178,30 +155,12 @@ export class ExclusionService {
        WHERE id = ANY($1::uuid[])`,
       [answers.map(a => a.id), tx.now()],
     );
-    let tasksReopened = 0;
-    const freedIds = [...freed.keys()].sort();
-    if (freedIds.length > 0) {
-      const reopened = await queryRows<{ id: string; was_complete: boolean }>(
-        manager,
-        `WITH locked AS (
-           SELECT id, status = 'COMPLETE' AS was_complete FROM tasks
-           WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
-         ), freed AS (
-           SELECT unnest($1::uuid[]) AS id, unnest($2::int[]) AS n
-         )
-         UPDATE tasks t SET
-           counted_answers = t.counted_answers - freed.n,
-           live_assignments = t.live_assignments - freed.n,
-           status = CASE WHEN t.status = 'COMPLETE' THEN 'OPEN' ELSE t.status END,
-           completed_at = CASE WHEN t.status = 'COMPLETE' THEN NULL ELSE t.completed_at END,
-           updated_at = now()
-         FROM freed JOIN locked ON locked.id = freed.id
-         WHERE t.id = freed.id
-         RETURNING t.id, locked.was_complete`,
-        [freedIds, freedIds.map(id => freed.get(id)!)],
-      );
-      tasksReopened = reopened.filter(r => r.was_complete).length;
-    }
+    // Counted answers leave the count through the slots: slots freed, COMPLETE tasks reopened,
+    // and the count-change hooks drop them from the task's online posterior.
+    const freed = answers
+      .filter(answer => answer.counted)
+      .map(answer => ({ assignmentId: answer.id, taskId: answer.task_id }));
+    const { tasksReopened } = await this.slots.uncount(tx, freed, 'EXCLUDED');
     await this.audit.record(tx, {
       projectId: target.projectId,
       workerId: target.workerId,
@@ -211,7 +170,7 @@ export class ExclusionService {
       evidence: {
         ...target.evidence,
         answersExcluded: answers.length,
-        slotsFreed: [...freed.values()].reduce((a, b) => a + b, 0),
+        slotsFreed: freed.length,
         tasksReopened,
       },
     });
@@ -221,6 +180,15 @@ export class ExclusionService {
       tasksReopened,
       taskIds,
     });
+  }
+
+  private async projectsOf(
+    tx: RequestContext,
+    tasks: readonly Task[],
+  ): Promise<Map<string, Project>> {
+    const ids = [...new Set(tasks.map(task => task.projectId))];
+    const rows = ids.length > 0 ? await this.db.repo(tx, Project).findBy({ id: In(ids) }) : [];
+    return new Map(rows.map(project => [project.id, project]));
   }
 
   /** Admins only (the resolver checks the role); NOT_FOUND for an unknown worker or project. */

@@ -7,13 +7,13 @@ import type { TransactionalConnection } from '../../db/transactional-connection'
 import type { EventBus } from '../../events/event-bus';
 import { Assignment } from '../marketplace/assignment.entity';
 import type { SubmittedAnswer } from '../marketplace/assignment.hooks';
-import type { AssignmentService } from '../marketplace/assignment.service';
+import type { ReviewService } from '../marketplace/review.service';
 import { ASSIGNMENT_LIMITS } from '../marketplace/assignment.inputs';
 import { Role } from '../auth/role';
 import type { Project } from '../projects/project.entity';
 import type { ProjectService } from '../projects/project.service';
 import { Task } from '../marketplace/task.entity';
-import { WorkerBlock } from '../workers/worker-block.entity';
+import type { WorkerStandingService } from '../workers/worker-standing.service';
 import { WorkerBlockedEvent, WorkerUnblockedEvent } from '../workers/worker-block.events';
 import { historyNeeded } from './algorithms/collect-evidence';
 import { dryRunRules, type ProjectAnswerEvent } from './algorithms/dry-run';
@@ -90,9 +90,10 @@ export class QualityRulesService {
     private readonly db: TransactionalConnection,
     private readonly events: EventBus,
     private readonly projects: ProjectService,
-    private readonly assignments: AssignmentService,
+    private readonly review: ReviewService,
     private readonly exclusions: ExclusionService,
     private readonly audit: AuditService,
+    private readonly standing: WorkerStandingService,
   ) {}
 
   /** Adds a rule to a project (owner or admin). BAD_USER_INPUT with `issues` for a bad rule. */
@@ -406,27 +407,17 @@ export class QualityRulesService {
     const actor = { ruleId: record.id };
     switch (action.kind) {
       case 'BLOCK': {
-        const blocks = this.db.repo(tx, WorkerBlock);
         const endsAt =
           action.durationSeconds === null
             ? null
             : new Date(now.getTime() + action.durationSeconds * 1000);
-        const block = await blocks.save(
-          blocks.create({
-            workerId,
-            projectId: scopeProjectId,
-            reason: reason.slice(0, 2000),
-            startsAt: now,
-            endsAt,
-            liftedAt: null,
-            createdBy: null,
-            ruleId: record.id,
-          }),
-        );
-        await this.events.publish(
-          tx,
-          new WorkerBlockedEvent(block.id, workerId, scopeProjectId, null, block.reason),
-        );
+        const block = await this.standing.block(tx, {
+          workerId,
+          projectId: scopeProjectId,
+          reason,
+          endsAt,
+          ruleId: record.id,
+        });
         await this.audit.record(tx, {
           projectId: project.id,
           workerId,
@@ -438,20 +429,11 @@ export class QualityRulesService {
         return false;
       }
       case 'UNBLOCK': {
-        const lifted = await queryRows<{ id: string; project_id: string | null }>(
-          this.db.manager(tx),
-          `UPDATE worker_blocks SET lifted_at = $3, updated_at = now()
-           WHERE worker_id = $1 AND lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $3)
-             AND ($2::uuid IS NULL OR project_id = $2::uuid)
-           RETURNING id, project_id`,
-          [workerId, scopeProjectId, now],
-        );
-        for (const block of lifted) {
-          await this.events.publish(
-            tx,
-            new WorkerUnblockedEvent(block.id, workerId, block.project_id, record.id),
-          );
-        }
+        const lifted = await this.standing.lift(tx, {
+          workerId,
+          projectId: scopeProjectId,
+          ruleId: record.id,
+        });
         await this.audit.record(tx, {
           projectId: project.id,
           workerId,
@@ -498,11 +480,11 @@ export class QualityRulesService {
           [workerId, scopeProjectId],
         );
         const ids = pending.map(p => p.id);
-        // The assignment service's own reject path (slots freed, count-change hooks, events that
+        // The review service's own reject path (slots freed, count-change hooks, events that
         // keep the money in escrow), acting as the rule: reviewed_by records the rule's id.
         for (let i = 0; i < ids.length; i += ASSIGNMENT_LIMITS.maxBulkReview) {
           await this.asRule(tx, record.id, ruleTx =>
-            this.assignments.rejectAssignments(
+            this.review.rejectAssignments(
               ruleTx,
               ids.slice(i, i + ASSIGNMENT_LIMITS.maxBulkReview),
               reason.slice(0, ASSIGNMENT_LIMITS.maxReasonLength),

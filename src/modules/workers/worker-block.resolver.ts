@@ -3,12 +3,12 @@ import type { RequestContext } from '../../common/request-context';
 import { Role } from '../auth/role';
 import { WorkerBlock } from './worker-block.entity';
 import { BlockWorkerInput, WorkerBlocksArgs } from './worker-block.inputs';
-import { WorkerBlockService } from './worker-block.service';
+import { WorkerStandingService } from './worker-standing.service';
 
 /** Blocking and reinstating workers: admins everywhere, requesters on their own projects. */
 @Resolver(() => WorkerBlock)
 export class WorkerBlockResolver {
-  constructor(private readonly blocks: WorkerBlockService) {}
+  constructor(private readonly blocks: WorkerStandingService) {}
 
   @Authorized(Role.ADMIN, Role.REQUESTER)
   @Mutation(() => WorkerBlock, { description: 'Stops a worker from getting new assignments.' })

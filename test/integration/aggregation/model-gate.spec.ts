@@ -94,9 +94,9 @@ describe('the seeded quality gate (a trusted model lets a task complete early)',
   /** A fresh worker leases the project's next task and answers `label`; returns the task id. */
   async function answer(projectId: string, label: string): Promise<string | null> {
     const worker = await env.user([Role.WORKER]);
-    const assignment = await env.services.assignments.nextAssignment(worker.ctx, projectId);
+    const assignment = await env.services.leasing.nextAssignment(worker.ctx, projectId);
     if (!assignment) return null;
-    await env.services.assignments.submitAssignment(worker.ctx, {
+    await env.services.submission.submitAssignment(worker.ctx, {
       assignmentId: assignment.id,
       answer: { labels: [label] },
     });

@@ -31,9 +31,9 @@ describe(OnlineAggregationService.name, () => {
   /** A fresh worker leases the project's next task and answers `label`; returns the task id. */
   async function answer(projectId: string, label: string): Promise<string | null> {
     const worker = await env.user([Role.WORKER]);
-    const assignment = await env.services.assignments.nextAssignment(worker.ctx, projectId);
+    const assignment = await env.services.leasing.nextAssignment(worker.ctx, projectId);
     if (!assignment) return null;
-    await env.services.assignments.submitAssignment(worker.ctx, {
+    await env.services.submission.submitAssignment(worker.ctx, {
       assignmentId: assignment.id,
       answer: { labels: [label] },
     });
@@ -102,10 +102,10 @@ describe(OnlineAggregationService.name, () => {
       const experts = [await env.user([Role.WORKER]), await env.user([Role.WORKER])];
       for (const expert of experts) {
         for (let i = 0; i < gold.length + 1; i++) {
-          const assignment = await env.services.assignments.nextAssignment(expert.ctx, project.id);
+          const assignment = await env.services.leasing.nextAssignment(expert.ctx, project.id);
           expect(assignment).not.toBeNull();
           const isGold = assignment!.taskId !== only.id;
-          await env.services.assignments.submitAssignment(expert.ctx, {
+          await env.services.submission.submitAssignment(expert.ctx, {
             assignmentId: assignment!.id,
             answer: { labels: [isGold ? 'cat' : 'dog'] },
           });

@@ -7,7 +7,8 @@ import {
   AssignmentSubmittedEvent,
 } from '../../../src/modules/marketplace/assignment.events';
 import { findInvariantViolations } from '../../../src/modules/marketplace/assignment-invariants';
-import { AssignmentService } from '../../../src/modules/marketplace/assignment.service';
+import { LeasingService } from '../../../src/modules/marketplace/leasing.service';
+import { SubmissionService } from '../../../src/modules/marketplace/submission.service';
 import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
 import { Role } from '../../../src/modules/auth/role';
 import { LabelSchemaKind, ProjectStatus } from '../../../src/modules/projects/project.types';
@@ -18,7 +19,7 @@ import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketp
 import { extensionsOf } from '../../helpers/errors';
 import { useTestDatabase } from '../../helpers/test-db';
 
-describe('AssignmentService: leasing and answering', () => {
+describe('LeasingService and SubmissionService: leasing and answering', () => {
   const db = useTestDatabase({ poolSize: 8 });
   let env: MarketplaceEnv;
 
@@ -37,6 +38,9 @@ describe('AssignmentService: leasing and answering', () => {
     env.events.filter(
       e => e instanceof AssignmentExpiredEvent && e.ref.assignmentId === assignmentId,
     );
+  /** A leasing service whose gold/ordinary draws come from `rng`, over the env's task slots. */
+  const leasingWith = (rng: () => number) =>
+    new LeasingService(env.services.db, env.services.events, env.services.taskSlots, { rng });
   const assignment = (id: string) =>
     db.current.dataSource.getRepository(Assignment).findOneByOrFail({ id });
 
@@ -61,7 +65,7 @@ describe('AssignmentService: leasing and answering', () => {
     const { project, tasks } = await setUp({ overlap: 3 });
     const { user, ctx } = await env.user([Role.WORKER]);
 
-    const lease = (await env.services.assignments.nextAssignment(ctx, project.id))!;
+    const lease = (await env.services.leasing.nextAssignment(ctx, project.id))!;
 
     expect(lease).toMatchObject({
       status: AssignmentStatus.LEASED,
@@ -91,32 +95,33 @@ describe('AssignmentService: leasing and answering', () => {
   it('never leases a task twice to one worker, whatever its assignment became', async () => {
     const { project, tasks } = await setUp({ tasks: 2, overlap: 3 });
     const { ctx } = await env.user([Role.WORKER]);
-    const services = env.services.assignments;
 
-    const first = (await services.nextAssignment(ctx, project.id))!;
-    const second = (await services.nextAssignment(ctx, project.id))!; // holds the first one still
+    const first = (await env.services.leasing.nextAssignment(ctx, project.id))!;
+    const second = (await env.services.leasing.nextAssignment(ctx, project.id))!; // holds the first one still
     expect(new Set([first.taskId, second.taskId])).toEqual(new Set(tasks.map(t => t.id)));
-    await services.submitAssignment(ctx, { assignmentId: first.id, answer: { labels: ['cat'] } });
-    await services.returnAssignment(ctx, second.id);
+    await env.services.submission.submitAssignment(ctx, {
+      assignmentId: first.id,
+      answer: { labels: ['cat'] },
+    });
+    await env.services.leasing.returnAssignment(ctx, second.id);
 
-    expect(await services.nextAssignment(ctx, project.id)).toBeNull();
+    expect(await env.services.leasing.nextAssignment(ctx, project.id)).toBeNull();
   });
 
   it('serves an ordinary task to at most maxOverlap live-or-counted assignments', async () => {
     const { project, tasks } = await setUp({ overlap: 2 });
     const workers = await Promise.all([1, 2, 3].map(() => env.user([Role.WORKER])));
-    const services = env.services.assignments;
 
-    const a = await services.nextAssignment(workers[0].ctx, project.id);
-    const b = await services.nextAssignment(workers[1].ctx, project.id);
+    const a = await env.services.leasing.nextAssignment(workers[0].ctx, project.id);
+    const b = await env.services.leasing.nextAssignment(workers[1].ctx, project.id);
     expect([a?.taskId, b?.taskId]).toEqual([tasks[0].id, tasks[0].id]);
-    expect(await services.nextAssignment(workers[2].ctx, project.id)).toBeNull();
+    expect(await env.services.leasing.nextAssignment(workers[2].ctx, project.id)).toBeNull();
 
-    await services.submitAssignment(workers[0].ctx, {
+    await env.services.submission.submitAssignment(workers[0].ctx, {
       assignmentId: a!.id,
       answer: { labels: ['cat'] },
     });
-    expect(await services.nextAssignment(workers[2].ctx, project.id)).toBeNull();
+    expect(await env.services.leasing.nextAssignment(workers[2].ctx, project.id)).toBeNull();
     expect(await task(tasks[0].id)).toMatchObject({
       liveAssignments: 2,
       countedAnswers: 1,
@@ -128,31 +133,29 @@ describe('AssignmentService: leasing and answering', () => {
     const owner = await env.user([Role.REQUESTER, Role.WORKER]);
     const project = await makeProject(db.current.dataSource, owner.user.id);
     await makeTasks(db.current.dataSource, project.id, 3);
-    const services = env.services.assignments;
 
-    expect(await services.nextAssignment(owner.ctx)).toBeNull();
-    expect(await services.nextAssignment(owner.ctx, project.id)).toBeNull();
+    expect(await env.services.leasing.nextAssignment(owner.ctx)).toBeNull();
+    expect(await env.services.leasing.nextAssignment(owner.ctx, project.id)).toBeNull();
     const stranger = await env.user([Role.WORKER]);
-    expect((await services.nextAssignment(stranger.ctx))?.preloadedTask?.projectId).toBe(
-      project.id,
-    );
+    expect(
+      (await env.services.leasing.nextAssignment(stranger.ctx))?.preloadedTask?.projectId,
+    ).toBe(project.id);
   });
 
   it('serves only ACTIVE projects; unknown, malformed or DRAFT project ids are NOT_FOUND', async () => {
     const { project } = await setUp();
     const { ctx } = await env.user([Role.WORKER]);
-    const services = env.services.assignments;
     const projects = db.current.dataSource.getRepository('Project');
 
     await projects.update(project.id, { status: ProjectStatus.PAUSED });
-    expect(await services.nextAssignment(ctx, project.id)).toBeNull();
-    expect(await services.nextAssignment(ctx)).toBeNull();
+    expect(await env.services.leasing.nextAssignment(ctx, project.id)).toBeNull();
+    expect(await env.services.leasing.nextAssignment(ctx)).toBeNull();
     await projects.update(project.id, { status: ProjectStatus.DRAFT });
-    expect(await extensionsOf(services.nextAssignment(ctx, project.id))).toMatchObject({
+    expect(await extensionsOf(env.services.leasing.nextAssignment(ctx, project.id))).toMatchObject({
       code: 'NOT_FOUND',
     });
     for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
-      expect(await extensionsOf(services.nextAssignment(ctx, id))).toMatchObject({
+      expect(await extensionsOf(env.services.leasing.nextAssignment(ctx, id))).toMatchObject({
         code: 'NOT_FOUND',
       });
     }
@@ -163,12 +166,11 @@ describe('AssignmentService: leasing and answering', () => {
     const other = await setUpOther();
     const admin = await env.user([Role.ADMIN]);
     const { user, ctx } = await env.user([Role.WORKER]);
-    const services = env.services.assignments;
-    const blocks = env.services.workerBlocks;
+    const blocks = env.services.workerStanding;
 
     const everywhere = await blocks.blockWorker(admin.ctx, { workerId: user.id, reason: 'spam' });
-    expect(await services.nextAssignment(ctx, project.id)).toBeNull();
-    expect(await services.nextAssignment(ctx)).toBeNull();
+    expect(await env.services.leasing.nextAssignment(ctx, project.id)).toBeNull();
+    expect(await env.services.leasing.nextAssignment(ctx)).toBeNull();
     await blocks.unblockWorker(admin.ctx, everywhere.id);
 
     await blocks.blockWorker(admin.ctx, {
@@ -177,13 +179,15 @@ describe('AssignmentService: leasing and answering', () => {
       reason: 'low accuracy',
       endsAt: new Date(env.clock.now().getTime() + 3600_000),
     });
-    expect(await services.nextAssignment(ctx, project.id)).toBeNull();
-    expect((await services.nextAssignment(ctx))?.preloadedTask?.projectId).toBe(other.id);
+    expect(await env.services.leasing.nextAssignment(ctx, project.id)).toBeNull();
+    expect((await env.services.leasing.nextAssignment(ctx))?.preloadedTask?.projectId).toBe(
+      other.id,
+    );
 
     env.clock.advance(3600_000); // the block ends
-    expect((await services.nextAssignment(ctx, project.id))?.preloadedTask?.projectId).toBe(
-      project.id,
-    );
+    expect(
+      (await env.services.leasing.nextAssignment(ctx, project.id))?.preloadedTask?.projectId,
+    ).toBe(project.id);
 
     async function setUpOther() {
       const requester = await env.user([Role.REQUESTER]);
@@ -196,11 +200,10 @@ describe('AssignmentService: leasing and answering', () => {
   it('records an answer: server time, client time, counted, auto-approval due, event', async () => {
     const { project, tasks } = await setUp({ overlap: 3 });
     const { ctx } = await env.user([Role.WORKER]);
-    const services = env.services.assignments;
-    const lease = (await services.nextAssignment(ctx, project.id))!;
+    const lease = (await env.services.leasing.nextAssignment(ctx, project.id))!;
     env.clock.advance(12_345);
 
-    const submitted = await services.submitAssignment(ctx, {
+    const submitted = await env.services.submission.submitAssignment(ctx, {
       assignmentId: lease.id,
       answer: { labels: ['dog'] },
       clientDurationMs: 12_000,
@@ -226,11 +229,13 @@ describe('AssignmentService: leasing and answering', () => {
 
   it('completes a task when its overlap is reached, and then serves it to no one', async () => {
     const { project, tasks } = await setUp({ overlap: 2 });
-    const services = env.services.assignments;
     for (const label of ['cat', 'dog']) {
       const { ctx } = await env.user([Role.WORKER]);
-      const lease = (await services.nextAssignment(ctx, project.id))!;
-      await services.submitAssignment(ctx, { assignmentId: lease.id, answer: { labels: [label] } });
+      const lease = (await env.services.leasing.nextAssignment(ctx, project.id))!;
+      await env.services.submission.submitAssignment(ctx, {
+        assignmentId: lease.id,
+        answer: { labels: [label] },
+      });
     }
     expect(await task(tasks[0].id)).toMatchObject({
       status: TaskStatus.COMPLETE,
@@ -238,7 +243,7 @@ describe('AssignmentService: leasing and answering', () => {
       countedAnswers: 2,
     });
     const late = await env.user([Role.WORKER]);
-    expect(await services.nextAssignment(late.ctx, project.id)).toBeNull();
+    expect(await env.services.leasing.nextAssignment(late.ctx, project.id)).toBeNull();
   });
 
   it('validates answers against the schema and writes nothing when it refuses', async () => {
@@ -259,9 +264,8 @@ describe('AssignmentService: leasing and answering', () => {
     );
     await makeTasks(db.current.dataSource, multi.id, 1);
     const { ctx } = await env.user([Role.WORKER]);
-    const services = env.services.assignments;
-    const single = (await services.nextAssignment(ctx, project.id))!;
-    const several = (await services.nextAssignment(ctx, multi.id))!;
+    const single = (await env.services.leasing.nextAssignment(ctx, project.id))!;
+    const several = (await env.services.leasing.nextAssignment(ctx, multi.id))!;
 
     const refused: Array<[string, string[], number | null]> = [
       [single.id, [], null],
@@ -277,7 +281,11 @@ describe('AssignmentService: leasing and answering', () => {
     const before = await env.snapshot();
     for (const [assignmentId, labels, clientDurationMs] of refused) {
       const extensions = await extensionsOf(
-        services.submitAssignment(ctx, { assignmentId, answer: { labels }, clientDurationMs }),
+        env.services.submission.submitAssignment(ctx, {
+          assignmentId,
+          answer: { labels },
+          clientDurationMs,
+        }),
       );
       expect(extensions).toMatchObject({
         code: 'BAD_USER_INPUT',
@@ -286,7 +294,7 @@ describe('AssignmentService: leasing and answering', () => {
     }
     expect(await env.snapshot()).toEqual(before);
 
-    const accepted = await services.submitAssignment(ctx, {
+    const accepted = await env.services.submission.submitAssignment(ctx, {
       assignmentId: several.id,
       answer: { labels: ['blue', 'red'] },
     });
@@ -297,15 +305,17 @@ describe('AssignmentService: leasing and answering', () => {
     const { project } = await setUp();
     const holder = await env.user([Role.WORKER]);
     const other = await env.user([Role.WORKER]);
-    const services = env.services.assignments;
-    const lease = (await services.nextAssignment(holder.ctx, project.id))!;
+    const lease = (await env.services.leasing.nextAssignment(holder.ctx, project.id))!;
     const before = await env.snapshot();
 
     for (const call of [
-      services.submitAssignment(other.ctx, { assignmentId: lease.id, answer: { labels: ['cat'] } }),
-      services.returnAssignment(other.ctx, lease.id),
-      services.myAssignment(other.ctx, lease.id),
-      services.myTask(other.ctx, lease.taskId),
+      env.services.submission.submitAssignment(other.ctx, {
+        assignmentId: lease.id,
+        answer: { labels: ['cat'] },
+      }),
+      env.services.leasing.returnAssignment(other.ctx, lease.id),
+      env.services.leasing.myAssignment(other.ctx, lease.id),
+      env.services.leasing.myTask(other.ctx, lease.taskId),
     ]) {
       expect(await extensionsOf(call)).toMatchObject({ code: 'NOT_FOUND' });
     }
@@ -315,16 +325,17 @@ describe('AssignmentService: leasing and answering', () => {
   it('refuses a submit after the lease ended (LEASE_EXPIRED); the sweep frees the slot once', async () => {
     const { project, tasks } = await setUp({ overlap: 1 });
     const { ctx } = await env.user([Role.WORKER]);
-    const services = env.services.assignments;
-    const lease = (await services.nextAssignment(ctx, project.id))!;
+    const lease = (await env.services.leasing.nextAssignment(ctx, project.id))!;
     env.clock.set(lease.expiresAt);
 
     const before = await env.snapshot();
     const answer = { assignmentId: lease.id, answer: { labels: ['cat'] } };
-    expect(await extensionsOf(services.submitAssignment(ctx, answer))).toMatchObject({
-      code: 'LEASE_EXPIRED',
-      assignmentId: lease.id,
-    });
+    expect(await extensionsOf(env.services.submission.submitAssignment(ctx, answer))).toMatchObject(
+      {
+        code: 'LEASE_EXPIRED',
+        assignmentId: lease.id,
+      },
+    );
     expect(await env.snapshot()).toEqual(before);
 
     await env.drainJobs();
@@ -336,26 +347,29 @@ describe('AssignmentService: leasing and answering', () => {
     await env.drainJobs(); // runs the sweep again: nothing left to expire
     expect(await task(tasks[0].id)).toMatchObject({ liveAssignments: 0 });
     expect(expiredEventsFor(lease.id)).toHaveLength(1);
-    expect(await extensionsOf(services.submitAssignment(ctx, answer))).toMatchObject({
-      code: 'LEASE_EXPIRED',
-    });
-    expect(await extensionsOf(services.returnAssignment(ctx, lease.id))).toMatchObject({
+    expect(await extensionsOf(env.services.submission.submitAssignment(ctx, answer))).toMatchObject(
+      {
+        code: 'LEASE_EXPIRED',
+      },
+    );
+    expect(await extensionsOf(env.services.leasing.returnAssignment(ctx, lease.id))).toMatchObject({
       code: 'LEASE_EXPIRED',
     });
     const next = await env.user([Role.WORKER]);
-    expect((await services.nextAssignment(next.ctx, project.id))?.taskId).toBe(tasks[0].id);
+    expect((await env.services.leasing.nextAssignment(next.ctx, project.id))?.taskId).toBe(
+      tasks[0].id,
+    );
   });
 
   it('expires stale leases lazily when selecting, without the sweep', async () => {
     const { project, tasks } = await setUp({ overlap: 1 });
     const first = await env.user([Role.WORKER]);
     const second = await env.user([Role.WORKER]);
-    const services = env.services.assignments;
-    const stale = (await services.nextAssignment(first.ctx, project.id))!;
-    expect(await services.nextAssignment(second.ctx, project.id)).toBeNull();
+    const stale = (await env.services.leasing.nextAssignment(first.ctx, project.id))!;
+    expect(await env.services.leasing.nextAssignment(second.ctx, project.id)).toBeNull();
 
     env.clock.advance(600_000);
-    const fresh = await services.nextAssignment(second.ctx, project.id);
+    const fresh = await env.services.leasing.nextAssignment(second.ctx, project.id);
 
     expect(fresh?.taskId).toBe(tasks[0].id);
     expect(await assignment(stale.id)).toMatchObject({ status: AssignmentStatus.EXPIRED });
@@ -366,10 +380,9 @@ describe('AssignmentService: leasing and answering', () => {
     const { project, tasks } = await setUp({ overlap: 1 });
     const first = await env.user([Role.WORKER]);
     const second = await env.user([Role.WORKER]);
-    const services = env.services.assignments;
-    const lease = (await services.nextAssignment(first.ctx, project.id))!;
+    const lease = (await env.services.leasing.nextAssignment(first.ctx, project.id))!;
 
-    const returned = await services.returnAssignment(first.ctx, lease.id);
+    const returned = await env.services.leasing.returnAssignment(first.ctx, lease.id);
     expect(returned).toMatchObject({ status: AssignmentStatus.RETURNED });
     expect(returned.preloadedTask).toBeUndefined();
     expect(await task(tasks[0].id)).toMatchObject({ liveAssignments: 0 });
@@ -382,51 +395,63 @@ describe('AssignmentService: leasing and answering', () => {
     const before = await env.snapshot();
     expect(
       await extensionsOf(
-        services.submitAssignment(first.ctx, {
+        env.services.submission.submitAssignment(first.ctx, {
           assignmentId: lease.id,
           answer: { labels: ['cat'] },
         }),
       ),
     ).toMatchObject({ code: 'ASSIGNMENT_NOT_LEASED' });
-    expect(await extensionsOf(services.returnAssignment(first.ctx, lease.id))).toMatchObject({
+    expect(
+      await extensionsOf(env.services.leasing.returnAssignment(first.ctx, lease.id)),
+    ).toMatchObject({
       code: 'ASSIGNMENT_NOT_LEASED',
     });
-    expect(await extensionsOf(services.myTask(first.ctx, tasks[0].id))).toMatchObject({
+    expect(await extensionsOf(env.services.leasing.myTask(first.ctx, tasks[0].id))).toMatchObject({
       code: 'NOT_FOUND',
     });
     expect(await env.snapshot()).toEqual(before);
-    expect((await services.nextAssignment(second.ctx, project.id))?.taskId).toBe(tasks[0].id);
-    expect(await services.nextAssignment(first.ctx, project.id)).toBeNull();
+    expect((await env.services.leasing.nextAssignment(second.ctx, project.id))?.taskId).toBe(
+      tasks[0].id,
+    );
+    expect(await env.services.leasing.nextAssignment(first.ctx, project.id)).toBeNull();
   });
 
   it('refuses a second submit with ASSIGNMENT_ALREADY_SUBMITTED and keeps the first answer', async () => {
     const { project } = await setUp();
     const { ctx } = await env.user([Role.WORKER]);
-    const services = env.services.assignments;
-    const lease = (await services.nextAssignment(ctx, project.id))!;
-    await services.submitAssignment(ctx, { assignmentId: lease.id, answer: { labels: ['cat'] } });
+    const lease = (await env.services.leasing.nextAssignment(ctx, project.id))!;
+    await env.services.submission.submitAssignment(ctx, {
+      assignmentId: lease.id,
+      answer: { labels: ['cat'] },
+    });
 
     expect(
       await extensionsOf(
-        services.submitAssignment(ctx, { assignmentId: lease.id, answer: { labels: ['dog'] } }),
+        env.services.submission.submitAssignment(ctx, {
+          assignmentId: lease.id,
+          answer: { labels: ['dog'] },
+        }),
       ),
     ).toMatchObject({ code: 'ASSIGNMENT_ALREADY_SUBMITTED' });
     expect(await assignment(lease.id)).toMatchObject({ answerLabels: ['cat'] });
-    expect(await extensionsOf(services.returnAssignment(ctx, lease.id))).toMatchObject({
+    expect(await extensionsOf(env.services.leasing.returnAssignment(ctx, lease.id))).toMatchObject({
       code: 'ASSIGNMENT_NOT_LEASED',
     });
   });
 
   it('serves gold to any number of workers, scores it, and never completes it', async () => {
     const { project, gold } = await setUp({ tasks: 0, gold: 1, goldRate: 0.5, overlap: 1 });
-    const services = new AssignmentService(env.services.db, env.services.events, { rng: () => 0 });
+    const leasing = leasingWith(() => 0);
     const answers = ['dog', 'cat', 'dog'];
     for (const label of answers) {
       const { ctx } = await env.user([Role.WORKER]);
-      const lease = (await services.nextAssignment(ctx, project.id))!;
+      const lease = (await leasing.nextAssignment(ctx, project.id))!;
       expect(lease.taskId).toBe(gold[0].id);
       env.clock.advance(1000);
-      await services.submitAssignment(ctx, { assignmentId: lease.id, answer: { labels: [label] } });
+      await env.services.submission.submitAssignment(ctx, {
+        assignmentId: lease.id,
+        answer: { labels: [label] },
+      });
     }
     const rows = await db.current.dataSource
       .getRepository(Assignment)
@@ -441,9 +466,7 @@ describe('AssignmentService: leasing and answering', () => {
 
   it('mixes gold in at the project rate (seeded draws), falling back only from gold to ordinary', async () => {
     const { project } = await setUp({ tasks: 100, overlap: 10, gold: 60, goldRate: 0.2 });
-    const seeded = new AssignmentService(env.services.db, env.services.events, {
-      rng: mulberry32(20260301),
-    });
+    const seeded = leasingWith(mulberry32(20260301));
     // Workers in parallel, leases only: each call takes exactly one draw, so the gold count does
     // not depend on the interleaving.
     const workers = await Promise.all(Array.from({ length: 10 }, () => env.user([Role.WORKER])));
@@ -463,13 +486,13 @@ describe('AssignmentService: leasing and answering', () => {
     expect(Math.abs(gold / served - 0.2)).toBeLessThan(0.04);
 
     // A worker who has seen every gold task gets ordinary ones even when gold is drawn...
-    const drawsGold = new AssignmentService(env.services.db, env.services.events, { rng: () => 0 });
+    const drawsGold = leasingWith(() => 0);
     const { ctx } = await env.user([Role.WORKER]);
     const seen = new Set<boolean>();
     for (let i = 0; i < 61; i++) {
       const lease = (await drawsGold.nextAssignment(ctx, project.id))!;
       seen.add((await assignment(lease.id)).isGold);
-      await drawsGold.submitAssignment(ctx, {
+      await env.services.submission.submitAssignment(ctx, {
         assignmentId: lease.id,
         answer: { labels: ['cat'] },
       });
@@ -480,9 +503,7 @@ describe('AssignmentService: leasing and answering', () => {
       `UPDATE tasks SET status = 'COMPLETE' WHERE project_id = $1 AND NOT is_gold`,
       [project.id],
     );
-    const drawsOrdinary = new AssignmentService(env.services.db, env.services.events, {
-      rng: () => 0.99,
-    });
+    const drawsOrdinary = leasingWith(() => 0.99);
     const fresh = await env.user([Role.WORKER]);
     expect(await drawsOrdinary.nextAssignment(fresh.ctx, project.id)).toBeNull();
     await db.current.dataSource.query(
@@ -495,71 +516,76 @@ describe('AssignmentService: leasing and answering', () => {
     const { project } = await setUp({ tasks: 3, overlap: 3 });
     const { ctx } = await env.user([Role.WORKER]);
     const other = await env.user([Role.WORKER]);
-    const services = env.services.assignments;
-    const kept = (await services.nextAssignment(ctx, project.id))!;
-    const answered = (await services.nextAssignment(ctx, project.id))!;
-    const returned = (await services.nextAssignment(ctx, project.id))!;
-    await services.submitAssignment(ctx, {
+    const kept = (await env.services.leasing.nextAssignment(ctx, project.id))!;
+    const answered = (await env.services.leasing.nextAssignment(ctx, project.id))!;
+    const returned = (await env.services.leasing.nextAssignment(ctx, project.id))!;
+    await env.services.submission.submitAssignment(ctx, {
       assignmentId: answered.id,
       answer: { labels: ['dog'] },
     });
-    await services.returnAssignment(ctx, returned.id);
-    await services.nextAssignment(other.ctx, project.id);
+    await env.services.leasing.returnAssignment(ctx, returned.id);
+    await env.services.leasing.nextAssignment(other.ctx, project.id);
 
-    const page = await services.myAssignments(ctx, { first: 10 });
+    const page = await env.services.leasing.myAssignments(ctx, { first: 10 });
     expect(page.totalCount).toBe(3);
     expect(page.nodes.map(node => node.id).sort()).toEqual(
       [kept.id, answered.id, returned.id].sort(),
     );
-    const submittedOnly = await services.myAssignments(ctx, {
+    const submittedOnly = await env.services.leasing.myAssignments(ctx, {
       first: 10,
       status: AssignmentStatus.SUBMITTED,
     });
     expect(submittedOnly.nodes.map(node => [node.id, node.answerLabels])).toEqual([
       [answered.id, ['dog']],
     ]);
-    expect((await services.myTask(ctx, answered.taskId)).payload).toEqual(
+    expect((await env.services.leasing.myTask(ctx, answered.taskId)).payload).toEqual(
       answered.preloadedTask!.payload,
     );
-    expect((await services.myTask(ctx, kept.taskId)).id).toBe(kept.taskId);
-    expect(await extensionsOf(services.myTask(ctx, returned.taskId))).toMatchObject({
+    expect((await env.services.leasing.myTask(ctx, kept.taskId)).id).toBe(kept.taskId);
+    expect(await extensionsOf(env.services.leasing.myTask(ctx, returned.taskId))).toMatchObject({
       code: 'NOT_FOUND',
     });
   });
 
-  it('runs submission hooks in the transaction: they may complete a task early or veto', async () => {
+  it('runs the submission steps in the transaction: they may complete a task early or veto', async () => {
     const { project, tasks } = await setUp({ tasks: 2 });
     await db.current.dataSource.getRepository('Project').update(project.id, {
       minOverlap: 1,
       maxOverlap: 3,
       confidenceTarget: 0.9,
     });
-    const services = env.services.assignments;
     const seen: number[] = [];
-    const unregister = services.onSubmitted((_tx, submitted) => {
-      seen.push(submitted.task.countedAnswers);
-      if (submitted.assignment.answerLabels![0] === 'cat') return { completeTask: true };
-      if (submitted.assignment.answerLabels![0] === 'dog') throw new Error('posterior failed');
-    });
-    try {
-      const { ctx } = await env.user([Role.WORKER]);
-      const lease = (await services.nextAssignment(ctx, project.id))!;
-      const before = await env.snapshot();
-      await expect(
-        services.submitAssignment(ctx, { assignmentId: lease.id, answer: { labels: ['dog'] } }),
-      ).rejects.toThrow('posterior failed');
-      expect(await env.snapshot()).toEqual(before);
+    const submission = new SubmissionService(
+      env.services.db,
+      env.services.events,
+      env.services.taskSlots,
+      [
+        {
+          name: 'test step',
+          run: (_tx, submitted) => {
+            seen.push(submitted.task.countedAnswers);
+            if (submitted.assignment.answerLabels![0] === 'cat') return { completeTask: true };
+            if (submitted.assignment.answerLabels![0] === 'dog')
+              throw new Error('posterior failed');
+          },
+        },
+      ],
+    );
+    const { ctx } = await env.user([Role.WORKER]);
+    const lease = (await env.services.leasing.nextAssignment(ctx, project.id))!;
+    const before = await env.snapshot();
+    await expect(
+      submission.submitAssignment(ctx, { assignmentId: lease.id, answer: { labels: ['dog'] } }),
+    ).rejects.toThrow('posterior failed');
+    expect(await env.snapshot()).toEqual(before);
 
-      await services.submitAssignment(ctx, { assignmentId: lease.id, answer: { labels: ['cat'] } });
-      expect(seen).toEqual([1, 1]);
-      expect(await task(lease.taskId)).toMatchObject({
-        status: TaskStatus.COMPLETE,
-        countedAnswers: 1,
-      });
-      expect(tasks.map(t => t.id)).toContain(lease.taskId);
-    } finally {
-      unregister();
-    }
+    await submission.submitAssignment(ctx, { assignmentId: lease.id, answer: { labels: ['cat'] } });
+    expect(seen).toEqual([1, 1]);
+    expect(await task(lease.taskId)).toMatchObject({
+      status: TaskStatus.COMPLETE,
+      countedAnswers: 1,
+    });
+    expect(tasks.map(t => t.id)).toContain(lease.taskId);
   });
 
   it('leaves every counter equal to a recount after all of the above', async () => {

@@ -44,8 +44,8 @@ describe('AssignmentService: review', () => {
     const submitted: string[] = [];
     for (let i = 0; i < answers; i++) {
       const worker = await env.user([Role.WORKER]);
-      const lease = (await env.services.assignments.nextAssignment(worker.ctx, project.id))!;
-      await env.services.assignments.submitAssignment(worker.ctx, {
+      const lease = (await env.services.leasing.nextAssignment(worker.ctx, project.id))!;
+      await env.services.submission.submitAssignment(worker.ctx, {
         assignmentId: lease.id,
         answer: { labels: ['cat'] },
       });
@@ -56,9 +56,8 @@ describe('AssignmentService: review', () => {
 
   it('approves a submitted assignment once; a second approval is ASSIGNMENT_ALREADY_REVIEWED', async () => {
     const { requester, submitted } = await answered(1);
-    const services = env.services.assignments;
 
-    const approved = await services.approveAssignment(requester.ctx, submitted[0]);
+    const approved = await env.services.review.approveAssignment(requester.ctx, submitted[0]);
     expect(approved).toMatchObject({
       status: AssignmentStatus.APPROVED,
       reviewedBy: requester.user.id,
@@ -70,8 +69,8 @@ describe('AssignmentService: review', () => {
 
     const before = await env.snapshot();
     for (const call of [
-      services.approveAssignment(requester.ctx, submitted[0]),
-      services.rejectAssignment(requester.ctx, submitted[0], 'changed my mind'),
+      env.services.review.approveAssignment(requester.ctx, submitted[0]),
+      env.services.review.rejectAssignment(requester.ctx, submitted[0], 'changed my mind'),
     ]) {
       expect(await extensionsOf(call)).toMatchObject({
         code: 'ASSIGNMENT_ALREADY_REVIEWED',
@@ -87,10 +86,10 @@ describe('AssignmentService: review', () => {
     const project = await makeProject(db.current.dataSource, requester.user.id);
     await makeTasks(db.current.dataSource, project.id, 1);
     const worker = await env.user([Role.WORKER]);
-    const lease = (await env.services.assignments.nextAssignment(worker.ctx, project.id))!;
+    const lease = (await env.services.leasing.nextAssignment(worker.ctx, project.id))!;
 
     expect(
-      await extensionsOf(env.services.assignments.approveAssignment(requester.ctx, lease.id)),
+      await extensionsOf(env.services.review.approveAssignment(requester.ctx, lease.id)),
     ).toMatchObject({ code: 'ASSIGNMENT_NOT_SUBMITTED', status: 'LEASED' });
   });
 
@@ -99,21 +98,20 @@ describe('AssignmentService: review', () => {
     const stranger = await env.user([Role.REQUESTER]);
     const worker = await env.user([Role.WORKER]);
     const admin = await env.user([Role.ADMIN]);
-    const services = env.services.assignments;
     const before = await env.snapshot();
 
     for (const ctx of [stranger.ctx, worker.ctx]) {
       for (const call of [
-        services.approveAssignment(ctx, submitted[0]),
-        services.rejectAssignment(ctx, submitted[0], 'no'),
-        services.reverseRejection(ctx, submitted[0]),
-        services.approveAssignments(ctx, submitted),
+        env.services.review.approveAssignment(ctx, submitted[0]),
+        env.services.review.rejectAssignment(ctx, submitted[0], 'no'),
+        env.services.review.reverseRejection(ctx, submitted[0]),
+        env.services.review.approveAssignments(ctx, submitted),
       ]) {
         expect(await extensionsOf(call)).toMatchObject({ code: 'NOT_FOUND', id: submitted[0] });
       }
     }
     expect(await env.snapshot()).toEqual(before);
-    expect((await services.approveAssignment(admin.ctx, submitted[0])).reviewedBy).toBe(
+    expect((await env.services.review.approveAssignment(admin.ctx, submitted[0])).reviewedBy).toBe(
       admin.user.id,
     );
   });
@@ -124,7 +122,7 @@ describe('AssignmentService: review', () => {
     for (const reason of ['', '   ', 'x'.repeat(2001)]) {
       expect(
         await extensionsOf(
-          env.services.assignments.rejectAssignment(requester.ctx, submitted[0], reason),
+          env.services.review.rejectAssignment(requester.ctx, submitted[0], reason),
         ),
       ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
     }
@@ -138,7 +136,7 @@ describe('AssignmentService: review', () => {
       countedAnswers: 2,
     });
 
-    const rejected = await env.services.assignments.rejectAssignment(
+    const rejected = await env.services.review.rejectAssignment(
       requester.ctx,
       submitted[0],
       '  Answered at random  ',
@@ -160,9 +158,9 @@ describe('AssignmentService: review', () => {
       wasCounted: true,
     });
     const replacement = await env.user([Role.WORKER]);
-    expect(
-      (await env.services.assignments.nextAssignment(replacement.ctx, project.id))?.taskId,
-    ).toBe(onlyTask.id);
+    expect((await env.services.leasing.nextAssignment(replacement.ctx, project.id))?.taskId).toBe(
+      onlyTask.id,
+    );
   });
 
   it('reverses a rejection within the window: approved, paid, counted again if a slot is free', async () => {
@@ -173,11 +171,10 @@ describe('AssignmentService: review', () => {
     } = await answered(2, {
       rejectionReversalWindowSeconds: 3600,
     });
-    const services = env.services.assignments;
-    await services.rejectAssignment(requester.ctx, submitted[0], 'wrong');
+    await env.services.review.rejectAssignment(requester.ctx, submitted[0], 'wrong');
     env.clock.advance(3599_999);
 
-    const reversed = await services.reverseRejection(requester.ctx, submitted[0]);
+    const reversed = await env.services.review.reverseRejection(requester.ctx, submitted[0]);
 
     expect(reversed).toMatchObject({
       status: AssignmentStatus.APPROVED,
@@ -196,22 +193,21 @@ describe('AssignmentService: review', () => {
       env.events.filter(e => e instanceof AssignmentApprovedEvent && e.viaReversal),
     ).toHaveLength(1);
     expect(
-      await extensionsOf(services.reverseRejection(requester.ctx, submitted[0])),
+      await extensionsOf(env.services.review.reverseRejection(requester.ctx, submitted[0])),
     ).toMatchObject({ code: 'ASSIGNMENT_NOT_REJECTED', status: 'APPROVED' });
   });
 
   it('keeps a reversed answer uncounted but paid when its slot went to someone else', async () => {
     const { requester, project, task: onlyTask, submitted } = await answered(1);
-    const services = env.services.assignments;
-    await services.rejectAssignment(requester.ctx, submitted[0], 'wrong');
+    await env.services.review.rejectAssignment(requester.ctx, submitted[0], 'wrong');
     const replacement = await env.user([Role.WORKER]);
-    const lease = (await services.nextAssignment(replacement.ctx, project.id))!;
-    await services.submitAssignment(replacement.ctx, {
+    const lease = (await env.services.leasing.nextAssignment(replacement.ctx, project.id))!;
+    await env.services.submission.submitAssignment(replacement.ctx, {
       assignmentId: lease.id,
       answer: { labels: ['dog'] },
     });
 
-    const reversed = await services.reverseRejection(requester.ctx, submitted[0]);
+    const reversed = await env.services.review.reverseRejection(requester.ctx, submitted[0]);
 
     expect(reversed).toMatchObject({ status: AssignmentStatus.APPROVED, counted: false });
     expect(await task(onlyTask.id)).toMatchObject({ countedAnswers: 1, liveAssignments: 1 });
@@ -222,37 +218,44 @@ describe('AssignmentService: review', () => {
 
   it('refuses a reversal once the window closed (REVERSAL_WINDOW_CLOSED), writing nothing', async () => {
     const { requester, submitted } = await answered(1, { rejectionReversalWindowSeconds: 60 });
-    await env.services.assignments.rejectAssignment(requester.ctx, submitted[0], 'wrong');
+    await env.services.review.rejectAssignment(requester.ctx, submitted[0], 'wrong');
     env.clock.advance(60_000);
     const before = await env.snapshot();
 
     expect(
-      await extensionsOf(env.services.assignments.reverseRejection(requester.ctx, submitted[0])),
+      await extensionsOf(env.services.review.reverseRejection(requester.ctx, submitted[0])),
     ).toMatchObject({ code: 'REVERSAL_WINDOW_CLOSED' });
     expect(await env.snapshot()).toEqual(before);
   });
 
   it('reviews in bulk all or nothing: one bad id refuses the whole call', async () => {
     const first = await answered(3);
-    const services = env.services.assignments;
-    await services.approveAssignment(first.requester.ctx, first.submitted[2]);
+    await env.services.review.approveAssignment(first.requester.ctx, first.submitted[2]);
     const before = await env.snapshot();
 
     expect(
-      await extensionsOf(services.approveAssignments(first.requester.ctx, first.submitted)),
+      await extensionsOf(
+        env.services.review.approveAssignments(first.requester.ctx, first.submitted),
+      ),
     ).toMatchObject({ code: 'ASSIGNMENT_ALREADY_REVIEWED', assignmentId: first.submitted[2] });
     expect(
       await extensionsOf(
-        services.rejectAssignments(first.requester.ctx, [first.submitted[0], 'not-an-id'], 'bad'),
+        env.services.review.rejectAssignments(
+          first.requester.ctx,
+          [first.submitted[0], 'not-an-id'],
+          'bad',
+        ),
       ),
     ).toMatchObject({ code: 'NOT_FOUND', id: 'not-an-id' });
-    expect(await extensionsOf(services.approveAssignments(first.requester.ctx, []))).toMatchObject({
+    expect(
+      await extensionsOf(env.services.review.approveAssignments(first.requester.ctx, [])),
+    ).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'ids',
     });
     expect(await env.snapshot()).toEqual(before);
 
-    const rejected = await services.rejectAssignments(
+    const rejected = await env.services.review.rejectAssignments(
       first.requester.ctx,
       [first.submitted[1], first.submitted[0], first.submitted[1]],
       'spam',

@@ -45,7 +45,7 @@ describe('leases under concurrency (PostgreSQL)', () => {
         const ctx = contextFor(dataSource, worker, clock);
         let emptyPolls = 0;
         while (emptyPolls < EMPTY_POLLS_BEFORE_STOPPING) {
-          const lease: WorkerAssignment | null = await services.assignments.nextAssignment(
+          const lease: WorkerAssignment | null = await services.leasing.nextAssignment(
             ctx,
             project.id,
           );
@@ -56,7 +56,7 @@ describe('leases under concurrency (PostgreSQL)', () => {
           emptyPolls = 0;
           leases++;
           const payload = lease.preloadedTask!.payload as { n: number };
-          const submitted = await services.assignments.submitAssignment(ctx, {
+          const submitted = await services.submission.submitAssignment(ctx, {
             assignmentId: lease.id,
             answer: { labels: [payload.n % 2 === 0 ? 'cat' : 'dog'] },
             clientDurationMs: 1000,

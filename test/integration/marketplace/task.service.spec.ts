@@ -5,7 +5,10 @@ import type { RequestContext } from '../../../src/common/request-context';
 import type { Project } from '../../../src/modules/projects/project.entity';
 import { LabelSchemaKind, ProjectStatus } from '../../../src/modules/projects/project.types';
 import { TasksImportedEvent } from '../../../src/modules/marketplace/task.events';
-import { type ImportTaskItem, TASK_IMPORT_LIMITS } from '../../../src/modules/marketplace/task.inputs';
+import {
+  type ImportTaskItem,
+  TASK_IMPORT_LIMITS,
+} from '../../../src/modules/marketplace/task.inputs';
 import { TaskService } from '../../../src/modules/marketplace/task.service';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import {

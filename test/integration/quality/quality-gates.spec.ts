@@ -37,14 +37,14 @@ describe('Quality gates on PostgreSQL', () => {
     ds().query(`UPDATE projects SET gold_rate = $2 WHERE id = $1`, [projectId, rate]);
 
   async function answer(
-    ctx: Parameters<MarketplaceEnv['services']['assignments']['nextAssignment']>[0],
+    ctx: Parameters<MarketplaceEnv['services']['leasing']['nextAssignment']>[0],
     projectId: string,
     label: string,
   ) {
-    const lease = await env.services.assignments.nextAssignment(ctx, projectId);
+    const lease = await env.services.leasing.nextAssignment(ctx, projectId);
     if (!lease) return null;
     env.clock.advance(20_000);
-    await env.services.assignments.submitAssignment(ctx, {
+    await env.services.submission.submitAssignment(ctx, {
       assignmentId: lease.id,
       answer: { labels: [label] },
     });
@@ -92,7 +92,7 @@ describe('Quality gates on PostgreSQL', () => {
       }),
     ]);
     expect(blocks[0].reason).toContain('gold accuracy 0.0% (0 of 3');
-    expect(await env.services.assignments.nextAssignment(cheat.ctx, project.id)).toBeNull();
+    expect(await env.services.leasing.nextAssignment(cheat.ctx, project.id)).toBeNull();
 
     // … their answers excluded but kept, and the ordinary tasks back in the queue.
     const cheatAnswers = await ds().getRepository(Assignment).findBy({ workerId: cheat.user.id });

@@ -44,13 +44,13 @@ describe('Qualification: training gold before real tasks', () => {
 
   /** Leases the next task of `projectId`; null when none is served. */
   async function lease(ctx: RequestContext, projectId: string): Promise<Assignment | null> {
-    const next = await env.services.assignments.nextAssignment(ctx, projectId);
+    const next = await env.services.leasing.nextAssignment(ctx, projectId);
     if (!next) return null;
     return db.current.dataSource.getRepository(Assignment).findOneByOrFail({ id: next.id });
   }
 
   async function answer(ctx: RequestContext, assignment: Assignment, label: string) {
-    await env.services.assignments.submitAssignment(ctx, {
+    await env.services.submission.submitAssignment(ctx, {
       assignmentId: assignment.id,
       answer: { labels: [label] },
     });

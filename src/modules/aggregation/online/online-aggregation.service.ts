@@ -6,8 +6,12 @@ import { AggregationRun } from '../aggregation-run.entity';
 import type { AggregationService } from '../aggregation.service';
 import { AggregationRunStatus } from '../aggregation.types';
 import type { WorkerReliabilities } from '../algorithms/online-posterior';
-import type { AssignmentService } from '../../marketplace/assignment.service';
-import type { SubmissionDecision, SubmittedAnswer } from '../../marketplace/assignment.hooks';
+import type {
+  CountChange,
+  SubmissionDecision,
+  SubmittedAnswer,
+} from '../../marketplace/assignment.hooks';
+import { type ModelVote, modelVote } from '../../prelabel/model-vote';
 import type { JobQueue } from '../../jobs/job-queue';
 import { Project } from '../../projects/project.entity';
 import { LabelSchemaKind } from '../../projects/project.types';
@@ -125,15 +129,12 @@ export class OnlineAggregationService {
     }
   }
 
-  /** Hooks into submissions and count changes, and registers the refit job. */
-  register(assignments: AssignmentService): void {
-    assignments.onSubmitted((tx, submitted) => this.onSubmitted(tx, submitted));
-    assignments.onCountChanged(async (tx, change) => {
-      if (!change.task.isGold) await this.updateTask(tx, change.project, change.task);
-    });
-    this.jobs.register(ONLINE_AGGREGATION_JOBS.refit, async (ctx, payload) =>
-      this.refit(ctx, String(payload.projectId)),
-    );
+  /**
+   * The count-change hook (`TaskSlots.onCountChanged`): an answer left or re-entered the count
+   * (rejection, exclusion, reversal, inclusion), so the task's posterior drops or re-adds it.
+   */
+  async onCountChanged(tx: RequestContext, change: CountChange): Promise<void> {
+    if (!change.task.isGold) await this.updateTask(tx, change.project, change.task);
   }
 
   /**
@@ -228,55 +229,18 @@ export class OnlineAggregationService {
   }
 
   /**
-   * The latest model version's vote on the task with the version's gold record; null when the
-   * project has no model, the latest has no prediction on the task, or its label is not a key.
+   * The latest model version's vote on the task (prelabel/'s `modelVote`) as a label index;
+   * null when there is none or its label is not one of `keys`.
    */
   private async modelVote(
     ctx: RequestContext,
     projectId: string,
     taskId: string,
     keys: readonly string[],
-  ): Promise<{
-    modelVersionId: string;
-    annotatorId: string;
-    label: number;
-    confidence: number;
-    gold: GoldRecord;
-  } | null> {
-    const manager = this.db.manager(ctx);
-    const [row] = await queryRows<{
-      model_version_id: string;
-      annotator_id: string;
-      predicted_label: string | null;
-      confidence: number | null;
-    }>(
-      manager,
-      `SELECT mv.id AS model_version_id, mv.annotator_id, p.predicted_label, p.confidence
-       FROM (SELECT id, annotator_id FROM model_versions WHERE project_id = $1
-             ORDER BY created_at DESC, id DESC LIMIT 1) AS mv
-       LEFT JOIN prelabel_predictions p ON p.model_version_id = mv.id AND p.task_id = $2`,
-      [projectId, taskId],
-    );
-    const label = row?.predicted_label == null ? -1 : keys.indexOf(row.predicted_label);
-    if (!row || label < 0) return null;
-    // Driven from the project's gold tasks (few) through the predictions' primary key, so a
-    // submit does not scan the version's predictions on every task.
-    const [gold] = await queryRows<GoldRecord>(
-      manager,
-      `SELECT count(*)::int AS gold_answers,
-              count(*) FILTER (WHERE p.predicted_label = t.gold_labels[1])::int AS gold_correct
-       FROM tasks t
-       JOIN prelabel_predictions p ON p.task_id = t.id AND p.model_version_id = $2
-       WHERE t.project_id = $1 AND t.is_gold AND array_length(t.gold_labels, 1) = 1`,
-      [projectId, row.model_version_id],
-    );
-    return {
-      modelVersionId: row.model_version_id,
-      annotatorId: row.annotator_id,
-      label,
-      confidence: Number(row.confidence),
-      gold,
-    };
+  ): Promise<(ModelVote & { label: number }) | null> {
+    const vote = await modelVote(this.db, ctx, projectId, taskId);
+    const label = vote ? keys.indexOf(vote.predictedLabel) : -1;
+    return vote && label >= 0 ? { ...vote, label } : null;
   }
 
   /**
@@ -307,7 +271,10 @@ export class OnlineAggregationService {
     return { status: result.status, runId: run.id };
   }
 
-  /** Recomputes and stores the task's posterior, consensus and confidence. */
+  /**
+   * Recomputes and stores the task's posterior, consensus and confidence (aggregation is the one
+   * writer of these columns; the refit writes them too).
+   */
   private async updateTask(
     tx: RequestContext,
     project: Project,

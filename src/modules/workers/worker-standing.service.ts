@@ -18,13 +18,24 @@ import {
 /** Most blocks one `listBlocks` call returns (newest first). */
 const MAX_LISTED_BLOCKS = 500;
 
+/** A block a quality rule decided on (`WorkerStandingService.block`). */
+export interface RuleBlock {
+  readonly workerId: string;
+  /** Null: every project. */
+  readonly projectId: string | null;
+  readonly reason: string;
+  /** Null: until lifted. */
+  readonly endsAt: Date | null;
+  readonly ruleId: string;
+}
+
 /**
- * Worker blocks, minimal for now (the quality issue adds rule-driven blocks through
- * `blockWorker` with a system context and `ruleId`). Admins block anywhere; a requester blocks
- * only on their own projects. Blocks stop new leases (`AssignmentService.nextAssignment` reads
+ * A worker's standing: the one writer of `worker_blocks`. Admins block anywhere; a requester
+ * blocks only on their own projects; quality rules block and lift through `block` / `lift`
+ * inside their transaction. Blocks stop new leases (`LeasingService.nextAssignment` reads
  * `worker_blocks` in its selection); leases already held run their course.
  */
-export class WorkerBlockService {
+export class WorkerStandingService {
   constructor(
     private readonly db: TransactionalConnection,
     private readonly events: EventBus,
@@ -61,25 +72,53 @@ export class WorkerBlockService {
       if (!worker || !worker.roles.includes(Role.WORKER)) {
         throw new NotFoundError('Worker', input.workerId);
       }
-      const blocks = this.db.repo(tx, WorkerBlock);
-      const block = await blocks.save(
-        blocks.create({
-          workerId: worker.id,
-          projectId,
-          reason,
-          startsAt: now,
-          endsAt: input.endsAt ?? null,
-          liftedAt: null,
-          createdBy: callerId,
-          ruleId: null,
-        }),
-      );
+      return this.insertBlock(tx, {
+        workerId: worker.id,
+        projectId,
+        reason,
+        endsAt: input.endsAt ?? null,
+        createdBy: callerId,
+        ruleId: null,
+      });
+    });
+  }
+
+  /**
+   * A quality rule blocks the worker from now, inside the rule's transaction (`reason` is cut to
+   * 2,000 characters); `WorkerBlockedEvent` names no person (`blockedBy` null).
+   */
+  block(tx: RequestContext, rule: RuleBlock): Promise<WorkerBlock> {
+    return this.insertBlock(tx, {
+      ...rule,
+      reason: rule.reason.slice(0, MAX_BLOCK_REASON_LENGTH),
+      createdBy: null,
+    });
+  }
+
+  /**
+   * A quality rule lifts the worker's blocks still in force now: on `projectId`, or every block
+   * when null. Publishes `WorkerUnblockedEvent` per block, `liftedBy` the rule. Returns them.
+   */
+  async lift(
+    tx: RequestContext,
+    rule: { workerId: string; projectId: string | null; ruleId: string },
+  ): Promise<Array<{ id: string; project_id: string | null }>> {
+    const now = tx.now();
+    const lifted = await queryRows<{ id: string; project_id: string | null }>(
+      this.db.manager(tx),
+      `UPDATE worker_blocks SET lifted_at = $3, updated_at = now()
+       WHERE worker_id = $1 AND lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $3)
+         AND ($2::uuid IS NULL OR project_id = $2::uuid)
+       RETURNING id, project_id`,
+      [rule.workerId, rule.projectId, now],
+    );
+    for (const block of lifted) {
       await this.events.publish(
         tx,
-        new WorkerBlockedEvent(block.id, block.workerId, block.projectId, callerId, reason),
+        new WorkerUnblockedEvent(block.id, rule.workerId, block.project_id, rule.ruleId),
       );
-      return block;
-    });
+    }
+    return lifted;
   }
 
   /** Lifts a block now (idempotent). Requesters may lift only blocks on their own projects. */
@@ -148,6 +187,27 @@ export class WorkerBlockService {
       [workerId, projectId, ctx.now()],
     );
     return rows[0]?.blocked ?? false;
+  }
+
+  private async insertBlock(
+    tx: RequestContext,
+    fields: Omit<RuleBlock, 'ruleId'> & { createdBy: string | null; ruleId: string | null },
+  ): Promise<WorkerBlock> {
+    const blocks = this.db.repo(tx, WorkerBlock);
+    const block = await blocks.save(
+      blocks.create({ ...fields, startsAt: tx.now(), liftedAt: null }),
+    );
+    await this.events.publish(
+      tx,
+      new WorkerBlockedEvent(
+        block.id,
+        block.workerId,
+        block.projectId,
+        fields.createdBy,
+        block.reason,
+      ),
+    );
+    return block;
   }
 
   private async requireManagedProject(ctx: RequestContext, projectId: string): Promise<void> {

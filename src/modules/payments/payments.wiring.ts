@@ -12,14 +12,78 @@ import { ProjectStatusChangedEvent } from '../projects/project.events';
 import type { ProjectService } from '../projects/project.service';
 import { ProjectStatus } from '../projects/project.types';
 import type { TaskService } from '../marketplace/task.service';
-import type { EscrowService } from './escrow.service';
-import type { PayoutService } from './payout.service';
+import type { IdempotencyService } from '../idempotency/idempotency.service';
+import { LedgerService } from '../ledger/ledger.service';
+import type { WiringContext } from '../../wiring-context';
+import { EscrowService } from './escrow.service';
+import { FundingService } from './funding.service';
+import { MoneyQueryService } from './money-query.service';
+import { PaymentsResolver } from './payments.resolver';
+import { PayoutService } from './payout.service';
+import { ReconciliationService } from './reconciliation.service';
+import { createPaymentProvider } from './strategies/create-payment-provider';
+import type { PaymentProvider } from './strategies/payment-provider';
+import { StripeWebhookService } from './stripe-webhook.service';
 
 /** Names of the payments jobs in the `jobs` table. */
 export const PAYMENT_JOBS = {
   sweep: 'payments.sweep',
   runPayouts: 'payments.run-payouts',
 } as const;
+
+/** The money services (docs/money.md): the ledger, its flows, Stripe and the webhook. */
+export interface Money {
+  readonly ledger: LedgerService;
+  readonly paymentProvider: PaymentProvider;
+  readonly escrow: EscrowService;
+  readonly fundings: FundingService;
+  readonly payouts: PayoutService;
+  readonly stripeWebhooks: StripeWebhookService;
+  readonly reconciliation: ReconciliationService;
+}
+
+/**
+ * The ledger and payments: services, the in-transaction hooks on projects and tasks, the
+ * after-commit subscribers to marketplace events, the jobs and the resolver.
+ */
+export function wirePayments(
+  app: WiringContext,
+  deps: { idempotency: IdempotencyService; projects: ProjectService; tasks: TaskService },
+): Money {
+  const { config, db, logger } = app;
+  const ledger = new LedgerService(db);
+  const paymentProvider = createPaymentProvider(config);
+  const escrow = new EscrowService(db, ledger, deps.idempotency, config.payments.platformFeeBps);
+  const fundings = new FundingService(db, ledger, deps.idempotency, paymentProvider);
+  const payouts = new PayoutService(
+    db,
+    ledger,
+    deps.idempotency,
+    paymentProvider,
+    // The claim outlives a Stripe call that times out, so only a crashed sender is overtaken.
+    {
+      minimumAmount: config.payments.payoutMinimumAmount,
+      claimMs: 4 * config.payments.stripeTimeoutMs,
+    },
+    logger,
+  );
+  const stripeWebhooks = new StripeWebhookService(db, paymentProvider, fundings, payouts, logger);
+  const reconciliation = new ReconciliationService(db, ledger, paymentProvider);
+  registerPaymentHooks(deps.projects, deps.tasks, escrow);
+  registerPaymentSubscribers(app.events, escrow, logger);
+  registerPaymentJobs(app.jobs, { escrow, payouts }, config.payments);
+  app.resolvers.register(
+    PaymentsResolver,
+    new PaymentsResolver(
+      new MoneyQueryService(db, ledger),
+      fundings,
+      escrow,
+      payouts,
+      reconciliation,
+    ),
+  );
+  return { ledger, paymentProvider, escrow, fundings, payouts, stripeWebhooks, reconciliation };
+}
 
 /**
  * Money reacts to the marketplace; the marketplace never calls money (DESIGN.md, Where things

@@ -1,0 +1,10 @@
+import type { WiringContext } from '../../wiring-context';
+import { AuthResolver } from './auth.resolver';
+import { AuthService } from './auth.service';
+
+/** Users, roles, passwords, JWT and API keys. */
+export function wireAuth(app: WiringContext): { auth: AuthService } {
+  const auth = new AuthService(app.db, app.config.auth);
+  app.resolvers.register(AuthResolver, new AuthResolver(auth));
+  return { auth };
+}

@@ -1,0 +1,151 @@
+import { BadUserInputError, NotFoundError } from '../../common/errors';
+import type { RequestContext } from '../../common/request-context';
+import { isUuid } from '../../common/uuid';
+import { hydrateRow, queryRows } from '../../db/query-rows';
+import type { TransactionalConnection } from '../../db/transactional-connection';
+import type { EventBus } from '../../events/event-bus';
+import { Project } from '../projects/project.entity';
+import { assertTransition } from './assignment-lifecycle';
+import { Assignment } from './assignment.entity';
+import { refOf } from './assignment-rows';
+import { AssignmentSubmittedEvent } from './assignment.events';
+import type { SubmissionDecision, SubmissionStep } from './assignment.hooks';
+import { ASSIGNMENT_LIMITS, type SubmitAssignmentInput } from './assignment.inputs';
+import type { TaskSlots } from './task-slots';
+import { TaskStatus } from './task.types';
+import { sameLabels, validateAnswer } from './validate-answer';
+import { toWorkerAssignment, type WorkerAssignment } from './worker-assignment.type';
+import { toWorkerTask } from './worker-task.type';
+
+/**
+ * Submission (DESIGN.md promise 4): records a worker's answer and, in the same transaction, runs
+ * the submission steps in the order `marketplace.wiring.ts` lists them (online posterior and
+ * dynamic overlap, quality rules, qualification), then decides the task's completion. The answer
+ * enters the count through `TaskSlots`.
+ */
+export class SubmissionService {
+  constructor(
+    private readonly db: TransactionalConnection,
+    private readonly events: EventBus,
+    private readonly slots: TaskSlots,
+    /** Run in this order inside every submit transaction; a step that throws rolls it back. */
+    private readonly steps: readonly SubmissionStep[],
+  ) {}
+
+  /**
+   * Records the holder's answer. Checks, in order: the assignment is the caller's (else
+   * NOT_FOUND), the lease is live (LEASE_EXPIRED / ASSIGNMENT_NOT_LEASED /
+   * ASSIGNMENT_ALREADY_SUBMITTED), the answer fits the project's schema (BAD_USER_INPUT, field
+   * `answer.labels`). Then: SUBMITTED, counted, server-measured duration, gold scored, the task's
+   * `counted_answers` + 1, the submission steps in order, the task completed at `maxOverlap` (or when a hook
+   * asks), auto-approval scheduled. Any refusal writes nothing.
+   */
+  async submitAssignment(
+    ctx: RequestContext,
+    input: SubmitAssignmentInput,
+  ): Promise<WorkerAssignment> {
+    const workerId = ctx.requireUserId();
+    const labels = input.answer?.labels ?? [];
+    if (labels.length > ASSIGNMENT_LIMITS.maxAnswerLabels) {
+      throw new BadUserInputError(
+        `An answer has at most ${ASSIGNMENT_LIMITS.maxAnswerLabels} labels`,
+        { field: 'answer.labels' },
+      );
+    }
+    const clientDurationMs = input.clientDurationMs ?? null;
+    if (
+      clientDurationMs !== null &&
+      (!Number.isInteger(clientDurationMs) ||
+        clientDurationMs < 0 ||
+        clientDurationMs > ASSIGNMENT_LIMITS.maxClientDurationMs)
+    ) {
+      throw new BadUserInputError('clientDurationMs must be between 0 and 7 days in ms', {
+        field: 'clientDurationMs',
+      });
+    }
+    if (!isUuid(input.assignmentId)) throw new NotFoundError('Assignment', input.assignmentId);
+
+    return this.db.withTransaction(ctx, async tx => {
+      const now = tx.now();
+      const manager = this.db.manager(tx);
+      // The assignment row is locked (lock order: assignment, then task) and read with its
+      // project and the requester's display name in one round trip.
+      const [row] = await queryRows<
+        Record<string, unknown> & { project: Record<string, unknown>; requester_name: string }
+      >(
+        manager,
+        `SELECT a.*, to_jsonb(p.*) AS project, u.display_name AS requester_name
+         FROM assignments a
+         JOIN projects p ON p.id = a.project_id
+         JOIN users u ON u.id = p.owner_id
+         WHERE a.id = $1
+         FOR UPDATE OF a`,
+        [input.assignmentId],
+      );
+      if (!row || row.worker_id !== workerId) {
+        throw new NotFoundError('Assignment', input.assignmentId);
+      }
+      const assignment = hydrateRow(manager, Assignment, row);
+      const project = hydrateRow(manager, Project, row.project);
+      const submitted = assertTransition(assignment, 'submit', now);
+      const validation = validateAnswer(project.labelSchema, labels);
+      if (!validation.ok) {
+        throw new BadUserInputError(validation.message, { field: 'answer.labels' });
+      }
+      // Counting the answer locks the task row and returns it as it now is.
+      const task = await this.slots.countSubmittedAnswer(tx, assignment.taskId);
+
+      Object.assign(assignment, {
+        status: submitted,
+        submittedAt: now,
+        answerLabels: validation.labels,
+        clientDurationMs,
+        serverDurationMs: Math.max(0, now.getTime() - assignment.leasedAt.getTime()),
+        counted: true,
+        schemaVersion: project.schemaVersion,
+        goldCorrect: assignment.isGold
+          ? sameLabels(validation.labels, task.goldLabels ?? [])
+          : null,
+        autoApproveAt: new Date(now.getTime() + project.autoApprovalDelaySeconds * 1000),
+      } satisfies Partial<Assignment>);
+      await this.db.repo(tx, Assignment).update(assignment.id, {
+        status: assignment.status,
+        submittedAt: assignment.submittedAt,
+        answerLabels: assignment.answerLabels,
+        clientDurationMs: assignment.clientDurationMs,
+        serverDurationMs: assignment.serverDurationMs,
+        counted: true,
+        schemaVersion: assignment.schemaVersion,
+        goldCorrect: assignment.goldCorrect,
+        autoApproveAt: assignment.autoApproveAt,
+      });
+
+      const decisions: Array<SubmissionDecision | void> = [];
+      for (const step of this.steps) {
+        decisions.push(await step.run(tx, { assignment, task, project }));
+      }
+      const taskCompleted =
+        !task.isGold &&
+        task.status === TaskStatus.OPEN &&
+        (task.countedAnswers >= project.maxOverlap || decisions.some(d => d?.completeTask));
+      if (taskCompleted) await this.slots.completeTask(tx, task, now);
+
+      await this.events.publish(
+        tx,
+        new AssignmentSubmittedEvent(
+          refOf(assignment),
+          validation.labels,
+          assignment.isGold,
+          assignment.goldCorrect,
+          assignment.serverDurationMs!,
+          clientDurationMs,
+          taskCompleted,
+        ),
+      );
+      return toWorkerAssignment(
+        assignment,
+        toWorkerTask(task, project, { displayName: row.requester_name }),
+      );
+    });
+  }
+}

@@ -1,0 +1,268 @@
+import type { EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import type { RequestContext } from '../../common/request-context';
+import { hydrateRow, queryRows } from '../../db/query-rows';
+import type { TransactionalConnection } from '../../db/transactional-connection';
+import { Project } from '../projects/project.entity';
+import { Assignment } from './assignment.entity';
+import type { CountChange, CountChangeHook } from './assignment.hooks';
+import { Task } from './task.entity';
+import { TaskStatus } from './task.types';
+
+/** A lease about to be inserted (the task row is already locked by the selection). */
+export interface NewLease {
+  readonly taskId: string;
+  readonly projectId: string;
+  readonly workerId: string;
+  readonly leasedAt: Date;
+  readonly expiresAt: Date;
+  readonly schemaVersion: number;
+  readonly rewardAmount: number;
+  readonly currency: string;
+  readonly isGold: boolean;
+}
+
+/** An answer whose `counted` flag the caller has just written (false: it left the count). */
+export interface CountedFlip {
+  readonly assignmentId: string;
+  readonly taskId: string;
+}
+
+/**
+ * The one place that changes a task's slot counters (DESIGN.md promise 2):
+ *
+ * - `tasks.live_assignments` = LEASED assignments + counted answers;
+ * - `tasks.counted_answers` = counted answers (`assignments.counted`).
+ *
+ * Both change only under the task row's lock, in the transaction that changes the assignment, so
+ * they always equal a recount (the concurrency test and `assignment-invariants.ts` check it). An
+ * ordinary task is leasable while `live_assignments < max_overlap`.
+ *
+ * Lease (+1 live), return and expiry (−1 live) move a lease's slot; a submission counts the answer
+ * (+1 counted; its lease already holds the live slot). Rejection and exclusion take an answer out
+ * of the count (−1 both, a COMPLETE task reopens); a reversed rejection and an inclusion put it
+ * back (+1 both, the task completes at `max_overlap`). Whenever an answer's `counted` flips, the
+ * count-change hooks run in the same transaction (the online posterior drops or re-adds it), so no
+ * path can change a count and skip them.
+ *
+ * Lock order, to stay deadlock-free: assignment rows (the caller locks them first) before task
+ * rows, each by id.
+ */
+export class TaskSlots {
+  private readonly countChangeHooks: CountChangeHook[] = [];
+
+  constructor(private readonly db: TransactionalConnection) {}
+
+  /** Adds a hook run inside the transaction whenever an answer's `counted` flips. */
+  onCountChanged(hook: CountChangeHook): () => void {
+    this.countChangeHooks.push(hook);
+    return () => void this.countChangeHooks.splice(this.countChangeHooks.indexOf(hook), 1);
+  }
+
+  /**
+   * Inserts the lease and takes the task's slot in one statement; null, and no slot taken, when
+   * this worker already has an assignment for the task (the unique key, promise 1).
+   */
+  async insertLease(manager: EntityManager, lease: NewLease): Promise<Assignment | null> {
+    const [row] = await queryRows<Record<string, unknown>>(
+      manager,
+      `WITH lease AS (
+         INSERT INTO assignments
+           (task_id, project_id, worker_id, status, leased_at, expires_at, schema_version,
+            reward_amount, currency, is_gold)
+         VALUES ($1, $2, $3, 'LEASED', $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (task_id, worker_id) DO NOTHING
+         RETURNING *
+       ), slot AS (
+         UPDATE tasks SET live_assignments = live_assignments + 1, updated_at = now()
+         WHERE id = $1 AND EXISTS (SELECT 1 FROM lease)
+       )
+       SELECT * FROM lease`,
+      [
+        lease.taskId,
+        lease.projectId,
+        lease.workerId,
+        lease.leasedAt,
+        lease.expiresAt,
+        lease.schemaVersion,
+        lease.rewardAmount,
+        lease.currency,
+        lease.isGold,
+      ],
+    );
+    return row ? hydrateRow(manager, Assignment, row) : null;
+  }
+
+  /** A submitted answer enters the count; locks the task row and returns it as it now is. */
+  async countSubmittedAnswer(tx: RequestContext, taskId: string): Promise<Task> {
+    const manager = this.db.manager(tx);
+    const [taskRow] = await queryRows<Record<string, unknown>>(
+      manager,
+      `UPDATE tasks SET counted_answers = counted_answers + 1, updated_at = now()
+       WHERE id = $1 RETURNING *`,
+      [taskId],
+    );
+    return hydrateRow(manager, Task, taskRow);
+  }
+
+  /** A returned lease frees its slot at once. */
+  async freeReturnedLease(tx: RequestContext, taskId: string): Promise<void> {
+    await this.db
+      .manager(tx)
+      .query(
+        'UPDATE tasks SET live_assignments = live_assignments - 1, updated_at = now() WHERE id = $1',
+        [taskId],
+      );
+  }
+
+  /** Expired leases free their slots: one entry of `taskIds` per expired lease. */
+  async freeExpiredLeases(tx: RequestContext, taskIds: readonly string[]): Promise<void> {
+    const freed = new Map<string, number>();
+    for (const taskId of taskIds) freed.set(taskId, (freed.get(taskId) ?? 0) + 1);
+    const sortedIds = [...freed.keys()].sort();
+    const manager = this.db.manager(tx);
+    await queryRows(
+      manager,
+      'SELECT id FROM tasks WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+      [sortedIds],
+    );
+    await manager.query(
+      `UPDATE tasks t SET live_assignments = t.live_assignments - d.n, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[]) AS d(id, n)
+       WHERE t.id = d.id`,
+      [sortedIds, sortedIds.map(id => freed.get(id)!)],
+    );
+  }
+
+  /**
+   * Answers that left the count (the caller already set `counted = false` on them): each frees
+   * its overlap slot (`counted_answers` and `live_assignments` − 1) and sends a COMPLETE task back
+   * to OPEN, then the count-change hooks run per answer (`projects` saves a read when the caller
+   * has them). Returns the tasks, locked and updated,
+   * and how many reopened.
+   */
+  async uncount(
+    tx: RequestContext,
+    answers: readonly CountedFlip[],
+    cause: CountChange['cause'],
+    projects?: ReadonlyMap<string, Project>,
+  ): Promise<{ tasks: Map<string, Task>; tasksReopened: number }> {
+    const tasks = await this.lockTasks(
+      tx,
+      answers.map(answer => answer.taskId),
+    );
+    const taskById = new Map(tasks.map(task => [task.id, task]));
+    const wasComplete = new Set(
+      tasks.filter(task => task.status === TaskStatus.COMPLETE).map(task => task.id),
+    );
+    for (const answer of answers) {
+      const task = taskById.get(answer.taskId)!;
+      task.countedAnswers -= 1;
+      task.liveAssignments -= 1;
+      if (task.status === TaskStatus.COMPLETE) {
+        task.status = TaskStatus.OPEN;
+        task.completedAt = null;
+      }
+    }
+    for (const task of tasks) await this.saveCounters(tx, task);
+    await this.runCountChangeHooks(tx, answers, taskById, false, cause, projects);
+    return { tasks: taskById, tasksReopened: wasComplete.size };
+  }
+
+  /**
+   * Answers that re-enter the count (the caller already set `counted = true` on them, having
+   * checked that their task had room): `counted_answers` and `live_assignments`
+   * + 1 each, an OPEN ordinary task completes at `max_overlap`, then the count-change hooks run.
+   * Returns how many tasks completed.
+   */
+  async recount(
+    tx: RequestContext,
+    answers: readonly CountedFlip[],
+    lockedTasks: readonly Task[],
+    projects: ReadonlyMap<string, Project>,
+    cause: CountChange['cause'],
+  ): Promise<number> {
+    const taskById = new Map(lockedTasks.map(task => [task.id, task]));
+    const touched = new Set<Task>();
+    for (const answer of answers) {
+      const task = taskById.get(answer.taskId)!;
+      task.countedAnswers += 1;
+      task.liveAssignments += 1;
+      touched.add(task);
+    }
+    let completed = 0;
+    for (const task of touched) {
+      const project = projects.get(task.projectId)!;
+      if (!task.isGold && task.status === TaskStatus.OPEN) {
+        if (task.countedAnswers >= project.maxOverlap) {
+          task.status = TaskStatus.COMPLETE;
+          task.completedAt = tx.now();
+          completed++;
+        }
+      }
+      await this.saveCounters(tx, task);
+    }
+    await this.runCountChangeHooks(tx, answers, taskById, true, cause, projects);
+    return completed;
+  }
+
+  /** Marks an ordinary task COMPLETE (its counted answers reached the goal). */
+  async completeTask(tx: RequestContext, task: Task, now: Date): Promise<void> {
+    task.status = TaskStatus.COMPLETE;
+    task.completedAt = now;
+    await this.db.repo(tx, Task).update(task.id, { status: task.status, completedAt: now });
+  }
+
+  /** Locks tasks by id, in id order, after any assignment locks; returns them in that order. */
+  lockTasks(tx: RequestContext, ids: readonly string[]): Promise<Task[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db
+      .repo(tx, Task)
+      .createQueryBuilder('task')
+      .where('task.id IN (:...ids)', { ids: [...new Set(ids)] })
+      .orderBy('task.id')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  private async saveCounters(tx: RequestContext, task: Task): Promise<void> {
+    await this.db.repo(tx, Task).update(task.id, {
+      countedAnswers: task.countedAnswers,
+      liveAssignments: task.liveAssignments,
+      status: task.status,
+      completedAt: task.completedAt,
+    });
+  }
+
+  private async runCountChangeHooks(
+    tx: RequestContext,
+    answers: readonly CountedFlip[],
+    taskById: ReadonlyMap<string, Task>,
+    counted: boolean,
+    cause: CountChange['cause'],
+    knownProjects?: ReadonlyMap<string, Project>,
+  ): Promise<void> {
+    if (this.countChangeHooks.length === 0 || answers.length === 0) return;
+    const projects = knownProjects ?? (await this.projectsOf(tx, [...taskById.values()]));
+    for (const answer of answers) {
+      const task = taskById.get(answer.taskId)!;
+      const change: CountChange = {
+        assignmentId: answer.assignmentId,
+        task,
+        project: projects.get(task.projectId)!,
+        counted,
+        cause,
+      };
+      for (const hook of this.countChangeHooks) await hook(tx, change);
+    }
+  }
+
+  private async projectsOf(
+    tx: RequestContext,
+    tasks: readonly Task[],
+  ): Promise<Map<string, Project>> {
+    const ids = [...new Set(tasks.map(task => task.projectId))];
+    const rows = await this.db.repo(tx, Project).findBy({ id: In(ids) });
+    return new Map(rows.map(project => [project.id, project]));
+  }
+}

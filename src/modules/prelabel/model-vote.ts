@@ -1,0 +1,67 @@
+import type { RequestContext } from '../../common/request-context';
+import { queryRows } from '../../db/query-rows';
+import type { TransactionalConnection } from '../../db/transactional-connection';
+
+/** How often a model version's predictions matched the project's single-label gold. */
+export interface ModelGoldRecord {
+  readonly gold_answers: number;
+  readonly gold_correct: number;
+}
+
+/** The latest model version's prediction on one task, with that version's gold record. */
+export interface ModelVote {
+  readonly modelVersionId: string;
+  /** The version's MODEL annotator (a user id), as aggregation knows it. */
+  readonly annotatorId: string;
+  readonly predictedLabel: string;
+  readonly confidence: number;
+  readonly gold: ModelGoldRecord;
+}
+
+/**
+ * What pre-labeling tells other modules about a task: the project's LATEST model version's vote
+ * on it (older versions are left out on purpose: a superseded model would vote twice with
+ * correlated errors), or null when the project has no model or the latest has no prediction on
+ * the task. The online posterior reads pre-labels only through this function, never through the
+ * `model_versions` / `prelabel_predictions` tables. `ctx` may be a transaction.
+ */
+export async function modelVote(
+  db: TransactionalConnection,
+  ctx: RequestContext,
+  projectId: string,
+  taskId: string,
+): Promise<ModelVote | null> {
+  const manager = db.manager(ctx);
+  const [row] = await queryRows<{
+    model_version_id: string;
+    annotator_id: string;
+    predicted_label: string | null;
+    confidence: number | null;
+  }>(
+    manager,
+    `SELECT mv.id AS model_version_id, mv.annotator_id, p.predicted_label, p.confidence
+     FROM (SELECT id, annotator_id FROM model_versions WHERE project_id = $1
+           ORDER BY created_at DESC, id DESC LIMIT 1) AS mv
+     LEFT JOIN prelabel_predictions p ON p.model_version_id = mv.id AND p.task_id = $2`,
+    [projectId, taskId],
+  );
+  if (!row || row.predicted_label == null) return null;
+  // Driven from the project's gold tasks (few) through the predictions' primary key, so a
+  // submit does not scan the version's predictions on every task.
+  const [gold] = await queryRows<ModelGoldRecord>(
+    manager,
+    `SELECT count(*)::int AS gold_answers,
+            count(*) FILTER (WHERE p.predicted_label = t.gold_labels[1])::int AS gold_correct
+     FROM tasks t
+     JOIN prelabel_predictions p ON p.task_id = t.id AND p.model_version_id = $2
+     WHERE t.project_id = $1 AND t.is_gold AND array_length(t.gold_labels, 1) = 1`,
+    [projectId, row.model_version_id],
+  );
+  return {
+    modelVersionId: row.model_version_id,
+    annotatorId: row.annotator_id,
+    predictedLabel: row.predicted_label,
+    confidence: Number(row.confidence),
+    gold,
+  };
+}
