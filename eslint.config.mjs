@@ -2,63 +2,23 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import tableOwnership from './eslint-rules/table-ownership.js';
+
+import purity from './eslint-rules/purity.js';
+
+const { PURE_FILES, pureImportOptions } = purity;
 
 /**
- * Imports a pure file may never make: no database, GraphQL, HTTP, Stripe, ONNX, or Node
- * built-ins. Pure code (aggregation algorithms, quality math, money math) is then testable and
- * benchmarkable alone, and could run in a browser or a batch engine (STYLE.md 5.2).
+ * Writes a module may make to a table another module owns (the table-ownership rule), each
+ * limited to named columns and with its reason.
  */
-const IMPURE_MODULES = [
-  'typeorm',
-  'typeorm/*',
-  'pg',
-  'pg/*',
-  '@electric-sql/*',
-  'type-graphql',
-  'graphql',
-  'graphql/*',
-  'graphql-scalars',
-  '@apollo/*',
-  'express',
-  'express/*',
-  '@as-integrations/*',
-  'stripe',
-  'onnxruntime-node',
-  'onnx-proto',
-  'passport',
-  'passport-*',
-  'dataloader',
-  'pino',
-  'pino-http',
-  'node:*',
-  'fs',
-  'path',
-  'os',
-  'http',
-  'https',
-  'net',
-  'crypto',
-  'child_process',
-  'worker_threads',
-  'stream',
-  'url',
-  'util',
-  'zlib',
-  'events',
-  'process',
-  'buffer',
-];
-
-/** Folders and files that must stay pure. */
-const PURE_FILES = [
-  'src/**/algorithms/**/*.ts',
-  'src/**/math/**/*.ts',
-  'src/modules/aggregation/encode-responses.ts',
-  'src/modules/aggregation/encode-project-answers.ts',
-  'src/modules/aggregation/compute-aggregation.ts',
-  'src/modules/aggregation/results-export.ts',
-  'src/modules/aggregation/gold-accuracy.ts',
-  'src/reports/audit/**/*.ts',
+const TABLE_GRANTS = [
+  {
+    module: 'aggregation',
+    table: 'tasks',
+    columns: ['posterior', 'consensus_labels', 'consensus_confidence', 'updated_at'],
+    reason: 'aggregation is the one writer of a task’s consensus, confidence and posterior',
+  },
 ];
 
 export default tseslint.config(
@@ -89,6 +49,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    plugins: { quorum: { rules: { 'table-ownership': tableOwnership } } },
+    rules: { 'quorum/table-ownership': ['error', { grants: TABLE_GRANTS }] },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'src/cli/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
@@ -109,18 +74,7 @@ export default tseslint.config(
   {
     files: PURE_FILES,
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: IMPURE_MODULES,
-              message:
-                'Pure code: no database, GraphQL, HTTP, Stripe, ONNX or Node built-in imports.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', pureImportOptions],
       'no-restricted-globals': [
         'error',
         { name: 'process', message: 'Pure code does not read the process environment.' },

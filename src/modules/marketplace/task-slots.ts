@@ -41,7 +41,8 @@ export interface CountedFlip {
  * Lease (+1 live), return and expiry (−1 live) move a lease's slot; a submission counts the answer
  * (+1 counted; its lease already holds the live slot). Rejection and exclusion take an answer out
  * of the count (−1 both, a COMPLETE task reopens); a reversed rejection and an inclusion put it
- * back (+1 both, the task completes at `max_overlap`). Whenever an answer's `counted` flips, the
+ * back (+1 both, the task completes at `max_overlap`). The `counted` / `excluded_at` flags of an
+ * excluded or included answer are written here too. Whenever an answer's `counted` flips, the
  * count-change hooks run in the same transaction (the online posterior drops or re-adds it), so no
  * path can change a count and skip them.
  *
@@ -132,6 +133,68 @@ export class TaskSlots {
        WHERE t.id = d.id`,
       [sortedIds, sortedIds.map(id => freed.get(id)!)],
     );
+  }
+
+  /**
+   * Excludes answers from aggregation (rows locked by the caller, none already excluded):
+   * `excluded_at` now and `counted = false`; the counted ones leave the count (`uncount`, cause
+   * EXCLUDED), so their slots are freed, COMPLETE tasks reopen and the count-change hooks drop
+   * them from the tasks' online posteriors.
+   */
+  async exclude(
+    tx: RequestContext,
+    answers: ReadonlyArray<{ id: string; task_id: string; counted: boolean }>,
+  ): Promise<{ slotsFreed: number; tasksReopened: number }> {
+    await queryRows(
+      this.db.manager(tx),
+      `UPDATE assignments SET excluded_at = $2, counted = false, updated_at = now()
+       WHERE id = ANY($1::uuid[])`,
+      [answers.map(a => a.id), tx.now()],
+    );
+    const freed = answers
+      .filter(answer => answer.counted)
+      .map(answer => ({ assignmentId: answer.id, taskId: answer.task_id }));
+    const { tasksReopened } = await this.uncount(tx, freed, 'EXCLUDED');
+    return { slotsFreed: freed.length, tasksReopened };
+  }
+
+  /**
+   * Includes excluded answers again (rows locked by the caller): `excluded_at` cleared. Like a
+   * reversed rejection, a SUBMITTED or APPROVED answer takes its slot back only while its task has
+   * fewer counted answers than `max_overlap` (gold: always), so a task never exceeds its overlap;
+   * the others stay stored and included, uncounted. Those counted go through `recount` (cause
+   * INCLUDED). Returns how many were counted and how many tasks completed.
+   */
+  async include(
+    tx: RequestContext,
+    answers: ReadonlyArray<{ id: string; task_id: string; status: string }>,
+  ): Promise<{ answersCounted: number; tasksCompleted: number }> {
+    const tasks = await this.lockTasks(
+      tx,
+      answers.map(a => a.task_id),
+    );
+    const taskById = new Map(tasks.map(task => [task.id, task]));
+    const projects = await this.projectsOf(tx, tasks);
+    const counts = new Map(tasks.map(task => [task.id, task.countedAnswers]));
+    const recount: CountedFlip[] = [];
+    for (const answer of answers) {
+      const task = taskById.get(answer.task_id)!;
+      const maxOverlap = projects.get(task.projectId)!.maxOverlap;
+      const countable = answer.status === 'SUBMITTED' || answer.status === 'APPROVED';
+      if (countable && (task.isGold || counts.get(task.id)! < maxOverlap)) {
+        counts.set(task.id, counts.get(task.id)! + 1);
+        recount.push({ assignmentId: answer.id, taskId: answer.task_id });
+      }
+    }
+    await queryRows(
+      this.db.manager(tx),
+      `UPDATE assignments SET excluded_at = NULL,
+         counted = (id = ANY($2::uuid[])), updated_at = now()
+       WHERE id = ANY($1::uuid[])`,
+      [answers.map(a => a.id), recount.map(r => r.assignmentId)],
+    );
+    const tasksCompleted = await this.recount(tx, recount, tasks, projects, 'INCLUDED');
+    return { answersCounted: recount.length, tasksCompleted };
   }
 
   /**
@@ -262,6 +325,7 @@ export class TaskSlots {
     tasks: readonly Task[],
   ): Promise<Map<string, Project>> {
     const ids = [...new Set(tasks.map(task => task.projectId))];
+    if (ids.length === 0) return new Map();
     const rows = await this.db.repo(tx, Project).findBy({ id: In(ids) });
     return new Map(rows.map(project => [project.id, project]));
   }

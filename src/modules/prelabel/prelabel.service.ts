@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { AppError, BadUserInputError, ConflictError, NotFoundError } from '../../common/errors';
 import type { RequestContext } from '../../common/request-context';
 import { isUuid } from '../../common/uuid';
 import { queryRows } from '../../db/query-rows';
 import { rethrowUniqueViolationAs } from '../../db/pg-errors';
 import type { TransactionalConnection } from '../../db/transactional-connection';
-import { User, UserKind } from '../auth/user.entity';
+import { createModelAnnotator } from '../auth/model-annotators';
 import type { JobQueue } from '../jobs/job-queue';
 import { Project } from '../projects/project.entity';
 import type { ProjectService } from '../projects/project.service';
@@ -155,13 +154,11 @@ export class PrelabelService {
     await this.validateOnTask(ctx, project, request.modelBytes, featurizer, request.labelKeys);
 
     return this.db.withTransaction(ctx, async tx => {
-      const annotator = await this.db.repo(tx, User).save({
-        email: `model-${randomUUID()}@models.quorum.invalid`,
-        displayName: `model ${version} (${project.name})`.slice(0, 200),
-        passwordHash: null,
-        roles: [],
-        kind: UserKind.MODEL,
-      });
+      const annotator = await createModelAnnotator(
+        this.db,
+        tx,
+        `model ${version} (${project.name})`,
+      );
       const repo = this.db.repo(tx, ModelVersion);
       return repo
         .save(

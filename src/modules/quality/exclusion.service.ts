@@ -1,4 +1,3 @@
-import { In } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import type { RequestContext } from '../../common/request-context';
 import { isUuid } from '../../common/uuid';
@@ -8,7 +7,6 @@ import { Role } from '../auth/role';
 import { User } from '../auth/user.entity';
 import { Project } from '../projects/project.entity';
 import type { TaskSlots } from '../marketplace/task-slots';
-import type { Task } from '../marketplace/task.entity';
 import { AuditAction } from './audit-log.entity';
 import type { AuditRecord, AuditService } from './audit.service';
 import { ExclusionResult } from './quality.types';
@@ -90,43 +88,18 @@ export class ExclusionService {
         [workerId, projectId],
       );
       const taskIds = [...new Set(answers.map(a => a.task_id))].sort();
-      const tasks = await this.slots.lockTasks(tx, taskIds);
-      const taskById = new Map(tasks.map(t => [t.id, t]));
-      const projects = await this.projectsOf(tx, tasks);
-      const counts = new Map(tasks.map(t => [t.id, t.countedAnswers]));
-      const recount: Array<{ assignmentId: string; taskId: string }> = [];
-      for (const answer of answers) {
-        const task = taskById.get(answer.task_id)!;
-        const maxOverlap = projects.get(task.projectId)!.maxOverlap;
-        const countable = answer.status === 'SUBMITTED' || answer.status === 'APPROVED';
-        // Like a reversed rejection: the answer takes its slot back only while one is free, so a
-        // task never exceeds its overlap; otherwise it stays stored and included, uncounted.
-        if (countable && (task.isGold || counts.get(task.id)! < maxOverlap)) {
-          counts.set(task.id, counts.get(task.id)! + 1);
-          recount.push({ assignmentId: answer.id, taskId: answer.task_id });
-        }
-      }
-      await queryRows(
-        manager,
-        `UPDATE assignments SET excluded_at = NULL,
-           counted = (id = ANY($2::uuid[])), updated_at = now()
-         WHERE id = ANY($1::uuid[])`,
-        [answers.map(a => a.id), recount.map(r => r.assignmentId)],
-      );
-      // Back in the count through the slots, so the count-change hooks (the online posterior)
-      // see the answers again.
-      const tasksCompleted = await this.slots.recount(tx, recount, tasks, projects, 'INCLUDED');
+      const { answersCounted, tasksCompleted } = await this.slots.include(tx, answers);
       await this.audit.record(tx, {
         projectId,
         workerId,
         action: AuditAction.INCLUDE_ANSWERS,
         reason: trimmed,
         actor: { userId: adminId },
-        evidence: { answers: answers.length, answersCounted: recount.length, tasksCompleted },
+        evidence: { answers: answers.length, answersCounted, tasksCompleted },
       });
       return Object.assign(new ExclusionResult(), {
         answers: answers.length,
-        answersCounted: recount.length,
+        answersCounted,
         tasksReopened: 0,
         taskIds,
       });
@@ -149,18 +122,7 @@ export class ExclusionService {
       [target.workerId, target.projectId, target.assignmentIds ?? null],
     );
     const taskIds = [...new Set(answers.map(a => a.task_id))].sort();
-    await queryRows(
-      manager,
-      `UPDATE assignments SET excluded_at = $2, counted = false, updated_at = now()
-       WHERE id = ANY($1::uuid[])`,
-      [answers.map(a => a.id), tx.now()],
-    );
-    // Counted answers leave the count through the slots: slots freed, COMPLETE tasks reopened,
-    // and the count-change hooks drop them from the task's online posterior.
-    const freed = answers
-      .filter(answer => answer.counted)
-      .map(answer => ({ assignmentId: answer.id, taskId: answer.task_id }));
-    const { tasksReopened } = await this.slots.uncount(tx, freed, 'EXCLUDED');
+    const { slotsFreed, tasksReopened } = await this.slots.exclude(tx, answers);
     await this.audit.record(tx, {
       projectId: target.projectId,
       workerId: target.workerId,
@@ -170,7 +132,7 @@ export class ExclusionService {
       evidence: {
         ...target.evidence,
         answersExcluded: answers.length,
-        slotsFreed: freed.length,
+        slotsFreed,
         tasksReopened,
       },
     });
@@ -180,15 +142,6 @@ export class ExclusionService {
       tasksReopened,
       taskIds,
     });
-  }
-
-  private async projectsOf(
-    tx: RequestContext,
-    tasks: readonly Task[],
-  ): Promise<Map<string, Project>> {
-    const ids = [...new Set(tasks.map(task => task.projectId))];
-    const rows = ids.length > 0 ? await this.db.repo(tx, Project).findBy({ id: In(ids) }) : [];
-    return new Map(rows.map(project => [project.id, project]));
   }
 
   /** Admins only (the resolver checks the role); NOT_FOUND for an unknown worker or project. */
