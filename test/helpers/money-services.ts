@@ -7,9 +7,25 @@ import { LedgerService } from '../../src/modules/ledger/ledger.service';
 import { EscrowService } from '../../src/modules/payments/escrow.service';
 import { FundingService } from '../../src/modules/payments/funding.service';
 import { PayoutService } from '../../src/modules/payments/payout.service';
+import { StripePaymentProvider } from '../../src/modules/payments/strategies/stripe-payment-provider';
 import { OfflinePaymentProvider } from '../../src/modules/payments/strategies/offline-payment-provider';
 import type { PaymentProvider } from '../../src/modules/payments/strategies/payment-provider';
 import { StripeWebhookService } from '../../src/modules/payments/stripe-webhook.service';
+
+/** The real Stripe provider against a test Stripe server (webhooks are not read by it). */
+export function stripeProviderFor(
+  stripe: { apiKey: string; host: string; port: number },
+  timeoutMs = 2_000,
+): StripePaymentProvider {
+  return new StripePaymentProvider({
+    secretKey: stripe.apiKey,
+    webhookSecret: 'whsec_test_unused',
+    apiHost: stripe.host,
+    apiPort: stripe.port,
+    apiProtocol: 'http',
+    timeoutMs,
+  });
+}
 
 /** The money services over `dataSource`, built as the container builds them. */
 export function buildMoneyServices(

@@ -7,8 +7,7 @@ import { MODEL_GATE_MIN_ACCURACY } from '../../../src/modules/aggregation/online
 import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { makeProject, makeTasks } from '../../helpers/factories';
-import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
-import { useTestDatabase } from '../../helpers/test-db';
+import { useMarketplaceEnv } from '../../helpers/marketplace-env';
 
 const FEATURIZER = { kind: 'numeric-vector', field: 'features', dimension: 2 } as const;
 
@@ -36,12 +35,7 @@ const truthOf = (x0: number) => (x0 > 0 ? 'cat' : 'dog');
 jest.setTimeout(60_000);
 
 describe('the seeded quality gate (a trusted model lets a task complete early)', () => {
-  const db = useTestDatabase({ poolSize: 4 });
-  let env: MarketplaceEnv;
-
-  beforeAll(async () => {
-    env = await createMarketplaceEnv(db.current.dataSource);
-  });
+  const { db, env } = useMarketplaceEnv({ poolSize: 4 });
 
   const task = (id: string) => db.current.dataSource.getRepository(Task).findOneByOrFail({ id });
 
@@ -91,17 +85,9 @@ describe('the seeded quality gate (a trusted model lets a task complete early)',
     return { owner, project, target, model, modelGoldCorrect };
   }
 
-  /** A fresh worker leases the project's next task and answers `label`; returns the task id. */
-  async function answer(projectId: string, label: string): Promise<string | null> {
-    const worker = await env.user([Role.WORKER]);
-    const assignment = await env.services.leasing.nextAssignment(worker.ctx, projectId);
-    if (!assignment) return null;
-    await env.services.submission.submitAssignment(worker.ctx, {
-      assignmentId: assignment.id,
-      answer: { labels: [label] },
-    });
-    return assignment.taskId;
-  }
+  /** A fresh worker answers the project's next task with `label`; returns the task id. */
+  const answer = async (projectId: string, label: string) =>
+    (await env.answer(projectId, label))?.taskId ?? null;
 
   it('completes a task after ONE human agrees with a model trusted on gold (minOverlap 3)', async () => {
     const { owner, project, target, model, modelGoldCorrect } = await setup(0, 30);

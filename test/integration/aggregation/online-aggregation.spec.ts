@@ -12,33 +12,20 @@ import { OnlineAggregationService } from '../../../src/modules/aggregation/onlin
 import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { makeProject, makeTasks } from '../../helpers/factories';
-import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
-import { useTestDatabase } from '../../helpers/test-db';
+import { type MarketplaceEnv, useMarketplaceEnv } from '../../helpers/marketplace-env';
 import { seedDataset } from './seed-dataset';
 
 describe(OnlineAggregationService.name, () => {
-  const db = useTestDatabase({ poolSize: 4 });
-  let env: MarketplaceEnv;
+  const { db, env, task } = useMarketplaceEnv({ poolSize: 4 });
   let owner: Awaited<ReturnType<MarketplaceEnv['user']>>;
 
   beforeAll(async () => {
-    env = await createMarketplaceEnv(db.current.dataSource);
     owner = await env.user([Role.REQUESTER]);
   });
 
-  const task = (id: string) => db.current.dataSource.getRepository(Task).findOneByOrFail({ id });
-
-  /** A fresh worker leases the project's next task and answers `label`; returns the task id. */
-  async function answer(projectId: string, label: string): Promise<string | null> {
-    const worker = await env.user([Role.WORKER]);
-    const assignment = await env.services.leasing.nextAssignment(worker.ctx, projectId);
-    if (!assignment) return null;
-    await env.services.submission.submitAssignment(worker.ctx, {
-      assignmentId: assignment.id,
-      answer: { labels: [label] },
-    });
-    return assignment.taskId;
-  }
+  /** A fresh worker answers the project's next task with `label`; returns the task id. */
+  const answer = async (projectId: string, label: string) =>
+    (await env.answer(projectId, label))?.taskId ?? null;
 
   describe('dynamic overlap on the live posterior', () => {
     it('completes a task of agreeing workers before maxOverlap and stops serving it', async () => {

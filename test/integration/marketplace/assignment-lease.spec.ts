@@ -12,28 +12,14 @@ import { SubmissionService } from '../../../src/modules/marketplace/submission.s
 import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
 import { Role } from '../../../src/modules/auth/role';
 import { LabelSchemaKind, ProjectStatus } from '../../../src/modules/projects/project.types';
-import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { makeProject, makeTasks } from '../../helpers/factories';
-import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
+import { useMarketplaceEnv } from '../../helpers/marketplace-env';
 import { extensionsOf } from '../../helpers/errors';
-import { useTestDatabase } from '../../helpers/test-db';
 
 describe('LeasingService and SubmissionService: leasing and answering', () => {
-  const db = useTestDatabase({ poolSize: 8 });
-  let env: MarketplaceEnv;
-
-  beforeAll(async () => {
-    env = await createMarketplaceEnv(db.current.dataSource);
-  });
-
-  beforeEach(async () => {
-    // Each test owns its projects; earlier tests' projects stop serving work.
-    await db.current.dataSource.query(`UPDATE projects SET status = 'ARCHIVED'`);
-    env.events.length = 0;
-  });
-
-  const task = (id: string) => db.current.dataSource.getRepository(Task).findOneByOrFail({ id });
+  // Each test owns its projects; earlier tests' projects stop serving work.
+  const { db, env, task, assignment } = useMarketplaceEnv({ poolSize: 8, isolateProjects: true });
   const expiredEventsFor = (assignmentId: string) =>
     env.events.filter(
       e => e instanceof AssignmentExpiredEvent && e.ref.assignmentId === assignmentId,
@@ -41,8 +27,6 @@ describe('LeasingService and SubmissionService: leasing and answering', () => {
   /** A leasing service whose gold/ordinary draws come from `rng`, over the env's task slots. */
   const leasingWith = (rng: () => number) =>
     new LeasingService(env.services.db, env.services.events, env.services.taskSlots, { rng });
-  const assignment = (id: string) =>
-    db.current.dataSource.getRepository(Assignment).findOneByOrFail({ id });
 
   async function setUp(
     options: { tasks?: number; overlap?: number; gold?: number; goldRate?: number } = {},

@@ -1,4 +1,3 @@
-import { Assignment } from '../../../src/modules/marketplace/assignment.entity';
 import {
   AssignmentApprovedEvent,
   AssignmentRejectedEvent,
@@ -8,29 +7,13 @@ import { findInvariantViolations } from '../../../src/modules/marketplace/assign
 import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
 import { Role } from '../../../src/modules/auth/role';
 import type { Project } from '../../../src/modules/projects/project.entity';
-import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { makeProject, makeTasks } from '../../helpers/factories';
-import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
+import { useMarketplaceEnv } from '../../helpers/marketplace-env';
 import { extensionsOf } from '../../helpers/errors';
-import { useTestDatabase } from '../../helpers/test-db';
 
-describe('AssignmentService: review', () => {
-  const db = useTestDatabase({ poolSize: 8 });
-  let env: MarketplaceEnv;
-
-  beforeAll(async () => {
-    env = await createMarketplaceEnv(db.current.dataSource);
-  });
-
-  beforeEach(async () => {
-    await db.current.dataSource.query(`UPDATE projects SET status = 'ARCHIVED'`);
-    env.events.length = 0;
-  });
-
-  const task = (id: string) => db.current.dataSource.getRepository(Task).findOneByOrFail({ id });
-  const assignment = (id: string) =>
-    db.current.dataSource.getRepository(Assignment).findOneByOrFail({ id });
+describe('ReviewService: review', () => {
+  const { db, env, task, assignment } = useMarketplaceEnv({ poolSize: 8, isolateProjects: true });
 
   /** A project with one task and `answers` submitted assignments on it (overlap = answers). */
   async function answered(answers: number, overrides: Partial<Project> = {}) {
@@ -43,13 +26,7 @@ describe('AssignmentService: review', () => {
     const [onlyTask] = await makeTasks(db.current.dataSource, project.id, 1);
     const submitted: string[] = [];
     for (let i = 0; i < answers; i++) {
-      const worker = await env.user([Role.WORKER]);
-      const lease = (await env.services.leasing.nextAssignment(worker.ctx, project.id))!;
-      await env.services.submission.submitAssignment(worker.ctx, {
-        assignmentId: lease.id,
-        answer: { labels: ['cat'] },
-      });
-      submitted.push(lease.id);
+      submitted.push((await env.answer(project.id, 'cat'))!.assignmentId);
     }
     return { requester, project, task: onlyTask, submitted };
   }

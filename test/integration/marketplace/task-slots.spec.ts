@@ -1,9 +1,7 @@
 import { Role } from '../../../src/modules/auth/role';
-import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { makeProject, makeTasks } from '../../helpers/factories';
-import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
-import { useTestDatabase } from '../../helpers/test-db';
+import { type MarketplaceEnv, useMarketplaceEnv } from '../../helpers/marketplace-env';
 
 /**
  * Every path that changes a task's counted answers goes through `TaskSlots`, so the count-change
@@ -11,29 +9,18 @@ import { useTestDatabase } from '../../helpers/test-db';
  * update the counters itself and left excluded answers in the posterior until the next refit).
  */
 describe('TaskSlots: count changes reach the online posterior', () => {
-  const db = useTestDatabase({ poolSize: 4 });
-  let env: MarketplaceEnv;
+  const { db, env, task } = useMarketplaceEnv({ poolSize: 4 });
   let owner: Awaited<ReturnType<MarketplaceEnv['user']>>;
   let admin: Awaited<ReturnType<MarketplaceEnv['user']>>;
 
   beforeAll(async () => {
-    env = await createMarketplaceEnv(db.current.dataSource);
     owner = await env.user([Role.REQUESTER]);
     admin = await env.user([Role.ADMIN]);
   });
 
-  const task = (id: string) => db.current.dataSource.getRepository(Task).findOneByOrFail({ id });
-
   /** A fresh worker answers the project's next task with `label`; returns the worker's id. */
-  async function answer(projectId: string, label: string): Promise<string> {
-    const worker = await env.user([Role.WORKER]);
-    const lease = (await env.services.leasing.nextAssignment(worker.ctx, projectId))!;
-    await env.services.submission.submitAssignment(worker.ctx, {
-      assignmentId: lease.id,
-      answer: { labels: [label] },
-    });
-    return worker.user.id;
-  }
+  const answer = async (projectId: string, label: string) =>
+    (await env.answer(projectId, label))!.workerId;
 
   /** A dynamic-overlap task answered dog, cat: disputed, so it stays OPEN at confidence 0.5. */
   async function disputedTask(): Promise<{ projectId: string; taskId: string; catWorker: string }> {

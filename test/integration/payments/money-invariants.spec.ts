@@ -10,7 +10,6 @@ import { amountWithFee, platformFee } from '../../../src/modules/payments/math/f
 import { Payout } from '../../../src/modules/payments/payout.entity';
 import { transferGroupOf } from '../../../src/modules/payments/payout.service';
 import { PayoutStatus } from '../../../src/modules/payments/payments.types';
-import { StripePaymentProvider } from '../../../src/modules/payments/strategies/stripe-payment-provider';
 import { Project } from '../../../src/modules/projects/project.entity';
 import { ProjectStatus } from '../../../src/modules/projects/project.types';
 import type { Task } from '../../../src/modules/marketplace/task.entity';
@@ -21,7 +20,7 @@ import {
   moneyContext,
   Role,
 } from '../../helpers/money-fixtures';
-import { buildMoneyServices } from '../../helpers/money-services';
+import { buildMoneyServices, stripeProviderFor } from '../../helpers/money-services';
 import { startStripeServer, type StripeTestServer } from '../../helpers/stripe-server';
 import { useTestDatabase } from '../../helpers/test-db';
 
@@ -53,14 +52,7 @@ describe('money invariants under random operations', () => {
     dataSource = testDb.current.dataSource;
     stripe = await startStripeServer({ clock });
     money = buildMoneyServices(dataSource, {
-      provider: new StripePaymentProvider({
-        secretKey: stripe.apiKey,
-        webhookSecret: 'whsec_test_unused',
-        apiHost: stripe.host,
-        apiPort: stripe.port,
-        apiProtocol: 'http',
-        timeoutMs: 2_000,
-      }),
+      provider: stripeProviderFor(stripe),
       feeBps: FEE_BPS,
       claimMs: CLAIM_MS,
       minimumAmount: 1,

@@ -6,7 +6,6 @@ import { LedgerAccountKind, LedgerTransactionKind } from '../../../src/modules/l
 import { Payout } from '../../../src/modules/payments/payout.entity';
 import { PayoutService, transferGroupOf } from '../../../src/modules/payments/payout.service';
 import { PayoutStatus } from '../../../src/modules/payments/payments.types';
-import { StripePaymentProvider } from '../../../src/modules/payments/strategies/stripe-payment-provider';
 import { ProjectStatus } from '../../../src/modules/projects/project.types';
 import {
   makeMoneyAssignment,
@@ -15,7 +14,7 @@ import {
   moneyContext,
   Role,
 } from '../../helpers/money-fixtures';
-import { buildMoneyServices } from '../../helpers/money-services';
+import { buildMoneyServices, stripeProviderFor } from '../../helpers/money-services';
 import { startStripeServer, type StripeTestServer } from '../../helpers/stripe-server';
 import { useTestDatabase } from '../../helpers/test-db';
 
@@ -32,14 +31,7 @@ describe(`${PayoutService.name} with Stripe`, () => {
   beforeAll(async () => {
     dataSource = testDb.current.dataSource;
     stripe = await startStripeServer({ clock });
-    const provider = new StripePaymentProvider({
-      secretKey: stripe.apiKey,
-      webhookSecret: 'whsec_test_unused',
-      apiHost: stripe.host,
-      apiPort: stripe.port,
-      apiProtocol: 'http',
-      timeoutMs: 300,
-    });
+    const provider = stripeProviderFor(stripe, 300);
     money = buildMoneyServices(dataSource, { provider, feeBps: 2000, claimMs: CLAIM_MS, clock });
     admin = await makeMoneyUser(dataSource, [Role.ADMIN]);
   });

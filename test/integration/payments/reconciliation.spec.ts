@@ -6,9 +6,8 @@ import type { User } from '../../../src/modules/auth/user.entity';
 import { LedgerAccountKind, LedgerTransactionKind } from '../../../src/modules/ledger/ledger.types';
 import { FundingMethod } from '../../../src/modules/payments/payments.types';
 import { ReconciliationService } from '../../../src/modules/payments/reconciliation.service';
-import { StripePaymentProvider } from '../../../src/modules/payments/strategies/stripe-payment-provider';
 import { makeMoneyUser, moneyContext, Role } from '../../helpers/money-fixtures';
-import { buildMoneyServices } from '../../helpers/money-services';
+import { buildMoneyServices, stripeProviderFor } from '../../helpers/money-services';
 import { startStripeServer, type StripeTestServer } from '../../helpers/stripe-server';
 import { testConfig } from '../../helpers/test-config';
 import { useTestDatabase } from '../../helpers/test-db';
@@ -26,14 +25,7 @@ describe(ReconciliationService.name, () => {
     dataSource = testDb.current.dataSource;
     stripe = await startStripeServer({ clock });
     money = buildMoneyServices(dataSource, {
-      provider: new StripePaymentProvider({
-        secretKey: stripe.apiKey,
-        webhookSecret: 'whsec_test_unused',
-        apiHost: stripe.host,
-        apiPort: stripe.port,
-        apiProtocol: 'http',
-        timeoutMs: 2_000,
-      }),
+      provider: stripeProviderFor(stripe),
       clock,
     });
     sut = new ReconciliationService(money.db, money.ledger, money.provider);

@@ -5,9 +5,8 @@ import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { WorkerBlock } from '../../../src/modules/workers/worker-block.entity';
 import { makeProject, makeTasks } from '../../helpers/factories';
-import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
+import { type MarketplaceEnv, useMarketplaceEnv } from '../../helpers/marketplace-env';
 import { extensionsOf } from '../../helpers/errors';
-import { useTestDatabase } from '../../helpers/test-db';
 
 /** Gold accuracy below 50% after 3 gold answers: block on the project, re-collect everything. */
 const FAILS_GOLD_RULE = {
@@ -21,16 +20,7 @@ const FAILS_GOLD_RULE = {
 };
 
 describe('Quality gates on PostgreSQL', () => {
-  const db = useTestDatabase({ poolSize: 8 });
-  let env: MarketplaceEnv;
-
-  beforeAll(async () => {
-    env = await createMarketplaceEnv(db.current.dataSource);
-  });
-
-  beforeEach(async () => {
-    await db.current.dataSource.query(`UPDATE projects SET status = 'ARCHIVED'`);
-  });
+  const { db, env } = useMarketplaceEnv({ poolSize: 8, isolateProjects: true });
 
   const ds = () => db.current.dataSource;
   const setGoldRate = (projectId: string, rate: number) =>
