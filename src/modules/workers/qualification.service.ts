@@ -21,7 +21,7 @@ const LATEST_ATTEMPT_SQL = `
  * tasks until they have answered n of them in one attempt; the n-th answer scores the attempt
  * (correct / answered ≥ `qualificationPassMark` → PASSED, real tasks from then on with gold at
  * the usual rate; else FAILED, nothing of the project until `retry_after` = now +
- * `qualificationRetryDelaySeconds`). The selection side lives in `AssignmentService`
+ * `qualificationRetryDelaySeconds`). The selection side lives in `LeasingService`
  * (`ELIGIBLE_PROJECTS_SQL` and the `t.is_gold` predicate); this service keeps the attempts.
  *
  * A retry is served only gold tasks the worker has never been assigned (the selection skips any
@@ -32,7 +32,7 @@ export class QualificationService {
   constructor(private readonly db: TransactionalConnection) {}
 
   /**
-   * The submission hook (`AssignmentService.onSubmitted`): counts a gold answer of a worker who
+   * The submission step (`src/submission-steps.ts`): counts a gold answer of a worker who
    * has not qualified toward their current attempt (starting one when there is none, or when the
    * last one failed and its delay has passed), and scores the attempt on its last answer. The
    * latest attempt row is locked, so two concurrent submissions of one worker count one after

@@ -1,5 +1,5 @@
 /**
- * Where money enters and leaves Quorum. Configured in `container.ts`: `StripePaymentProvider`
+ * Where money enters and leaves Quorum. Configured in `payments.wiring.ts`: `StripePaymentProvider`
  * when STRIPE_SECRET_KEY is set, `OfflinePaymentProvider` otherwise (admins record fundings and
  * mark payouts paid by hand). Only `stripe-payment-provider.ts` imports the Stripe SDK.
  *
