@@ -174,3 +174,32 @@ export function finishLogPosteriorRow(
   for (let k = 0; k < width; k++) posterior[row + k] /= sum;
   return max + Math.log(sum);
 }
+
+/**
+ * Responses in canonical (task, worker, label) order, as parallel arrays, with task t's answers at
+ * `[taskStart[t], taskStart[t + 1])`: the input layout of the log-space EM aggregators (GLAD,
+ * MACE). Visiting them in this order makes the results independent of response order.
+ */
+export interface ResponsesByTask {
+  readonly worker: Int32Array;
+  readonly label: Int32Array;
+  /** Length nTasks + 1. */
+  readonly taskStart: Int32Array;
+}
+
+/** Groups a validated matrix's responses by task in canonical order; see `ResponsesByTask`. */
+export function responsesByTask(m: Parameters<typeof canonicalResponseOrder>[0]): ResponsesByTask {
+  const R = m.task.length;
+  const order = canonicalResponseOrder(m);
+  const worker = new Int32Array(R);
+  const label = new Int32Array(R);
+  const taskStart = new Int32Array(m.nTasks + 1);
+  for (let i = 0; i < R; i++) {
+    const r = order[i];
+    worker[i] = m.worker[r];
+    label[i] = m.label[r];
+    taskStart[m.task[r] + 1]++;
+  }
+  for (let t = 0; t < m.nTasks; t++) taskStart[t + 1] += taskStart[t];
+  return { worker, label, taskStart };
+}
