@@ -149,7 +149,6 @@ export function dawidSkeneEStep(
 ): number {
   const K = index.nLabels;
   const { taskOffsets, cells } = index;
-  const { emission, classPriors } = parameters;
   let logLikelihood = 0;
   for (let t = taskStart; t < taskEnd; t++) {
     const row = t * K;
@@ -161,16 +160,7 @@ export function dawidSkeneEStep(
     } else if (g >= 0) {
       logLikelihood += goldPosterior(cells, start, end, parameters, K, g, posterior, row);
     } else {
-      logLikelihood += posteriorOfCells(
-        cells,
-        start,
-        end,
-        emission,
-        classPriors,
-        K,
-        posterior,
-        row,
-      );
+      logLikelihood += posteriorOfCells(cells, start, end, parameters, K, posterior, row);
     }
   }
   return logLikelihood;
@@ -231,7 +221,6 @@ export function dawidSkeneEStepAccumulate(
     );
   }
   const { taskOffsets, cells } = index;
-  const { emission, classPriors } = parameters;
   if (rowScratch.length < K) rowScratch = new Float64Array(K);
   const noGold = gold === undefined;
   let logLikelihood = 0;
@@ -269,7 +258,7 @@ export function dawidSkeneEStepAccumulate(
       logLikelihood +=
         g >= 0
           ? goldPosterior(cells, start, end, parameters, K, g, posterior, row)
-          : posteriorOfCells(cells, start, end, emission, classPriors, K, posterior, row);
+          : posteriorOfCells(cells, start, end, parameters, K, posterior, row);
       accumulateTask(cells, start, end, K, posterior, row, counts, classCounts);
     }
   }
@@ -287,12 +276,12 @@ export function posteriorOfCells(
   cells: Int32Array,
   start: number,
   end: number,
-  emission: Float64Array,
-  classPriors: Float64Array,
+  parameters: Pick<DawidSkeneParameters, 'emission' | 'classPriors'>,
   K: number,
   posterior: Float64Array,
   row: number,
 ): number {
+  const { emission, classPriors } = parameters;
   let logScale = 0;
   const bases = blockBases;
   if (end - start <= BLOCK) {
@@ -529,16 +518,7 @@ function binaryEStepAccumulate(
       posterior[row + 1] = posterior1;
       logLikelihood += Math.log(sum);
     } else {
-      logLikelihood += posteriorOfCells(
-        cells,
-        start,
-        end,
-        emission,
-        classPriors,
-        2,
-        posterior,
-        row,
-      );
+      logLikelihood += posteriorOfCells(cells, start, end, parameters, 2, posterior, row);
       posterior0 = posterior[row];
       posterior1 = posterior[row + 1];
     }

@@ -8,6 +8,28 @@
  * A. P. Dempster, N. M. Laird and D. B. Rubin, "Maximum Likelihood from Incomplete Data via the
  * EM Algorithm", Journal of the Royal Statistical Society B 39(1), 1–38, 1977.
  */
+import { responsesByTask, ResponsesByTask } from './math';
+import { GoldLabels, ResponseMatrix } from './response-matrix';
+
+/** The answers an EM aggregator iterates: sizes, responses grouped by task, gold labels. */
+export interface EmData {
+  readonly nTasks: number;
+  readonly nWorkers: number;
+  readonly K: number;
+  readonly responses: ResponsesByTask;
+  readonly gold: GoldLabels | undefined;
+}
+
+/** `EmData` of a validated matrix, responses in canonical order (see `responsesByTask`). */
+export function emData(m: ResponseMatrix, gold: GoldLabels | undefined): EmData {
+  return {
+    nTasks: m.nTasks,
+    nWorkers: m.nWorkers,
+    K: m.nLabels,
+    responses: responsesByTask(m),
+    gold,
+  };
+}
 
 /** The objective after the first E-step and after every iteration, and how the loop ended. */
 export interface EmTrace {

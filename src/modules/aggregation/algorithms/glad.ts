@@ -45,15 +45,8 @@
  * Optimal Integration of Labels from Labelers of Unknown Expertise", NIPS 22, 2009.
  * https://proceedings.neurips.cc/paper/2009/file/f899139df5e1059396431415e770c6dd-Paper.pdf
  */
-import { EmTrace, runEm } from './em-loop';
-import {
-  argmaxRows,
-  EPS,
-  finishLogPosteriorRow,
-  responsesByTask,
-  ResponsesByTask,
-  softplus,
-} from './math';
+import { EmData, emData, EmTrace, runEm } from './em-loop';
+import { argmaxRows, EPS, finishLogPosteriorRow, softplus } from './math';
 import {
   AggregationResult,
   emptyResult,
@@ -164,12 +157,7 @@ function gladSettings(options: GladOptions): GladSettings {
 }
 
 /** The data, parameters and working arrays of one GLAD fit. */
-interface GladModel {
-  readonly nTasks: number;
-  readonly nWorkers: number;
-  readonly K: number;
-  readonly responses: ResponsesByTask;
-  readonly gold: GoldLabels | undefined;
+interface GladModel extends EmData {
   /** log p[k], fixed. */
   readonly logPriors: Float64Array;
   /** log(K − 1): a wrong answer is one of K − 1 labels. */
@@ -195,11 +183,7 @@ function createGladModel(
 ): GladModel {
   const { nTasks, nWorkers, nLabels: K } = m;
   return {
-    nTasks,
-    nWorkers,
-    K,
-    responses: responsesByTask(m),
-    gold,
+    ...emData(m, gold),
     logPriors,
     logWrong: Math.log(K - 1),
     alpha,

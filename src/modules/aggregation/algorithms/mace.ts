@@ -47,15 +47,8 @@
  * D. Hovy, T. Berg-Kirkpatrick, A. Vaswani and E. Hovy, "Learning Whom to Trust with MACE",
  * NAACL-HLT 2013, 1120–1130. https://aclanthology.org/N13-1132.pdf
  */
-import { runEm } from './em-loop';
-import {
-  argmaxRows,
-  digamma,
-  EPS,
-  finishLogPosteriorRow,
-  responsesByTask,
-  ResponsesByTask,
-} from './math';
+import { EmData, emData, runEm } from './em-loop';
+import { argmaxRows, digamma, EPS, finishLogPosteriorRow } from './math';
 import {
   AggregationResult,
   emptyResult,
@@ -215,12 +208,7 @@ function maceSettings(options: MaceOptions, K: number): MaceSettings {
 }
 
 /** The data and working arrays of one MACE fit, reused by every restart. */
-interface MaceModel {
-  readonly nTasks: number;
-  readonly nWorkers: number;
-  readonly K: number;
-  readonly responses: ResponsesByTask;
-  readonly gold: GoldLabels | undefined;
+interface MaceModel extends EmData {
   /** E-step parameters: θ_w, the spamming weight and ξ_w[l] ('vb': exp(E[log ·]), not normalised). */
   readonly knowing: Float64Array;
   readonly spamming: Float64Array;
@@ -252,11 +240,7 @@ interface MaceRun {
 function createMaceModel(m: ResponseMatrix, gold: GoldLabels | undefined): MaceModel {
   const { nTasks, nWorkers, nLabels: K } = m;
   return {
-    nTasks,
-    nWorkers,
-    K,
-    responses: responsesByTask(m),
-    gold,
+    ...emData(m, gold),
     knowing: new Float64Array(nWorkers),
     spamming: new Float64Array(nWorkers),
     strategy: new Float64Array(nWorkers * K),

@@ -194,7 +194,7 @@ export function onlinePosterior(
     cells[i] = (known ? w : reliabilities.nWorkers) * K + l;
   }
   sortRange(cells, 0, n);
-  posteriorOfCells(cells, 0, n, reliabilities.emission, reliabilities.classPriors, K, out, 0);
+  posteriorOfCells(cells, 0, n, reliabilities, K, out, 0);
   return out;
 }
 
