@@ -29,7 +29,7 @@ export function fixtureDataset(name: string, options?: LoadDatasetOptions): Load
  * equal, the probabilities equal to 1e-12, and `matrix` unchanged. Returns both results, in that
  * order, for checks of the method's own parameters.
  */
-export function expectOrderInvariantAndPure<T extends AggregationResult>(
+export function expectPureAndOrderFree<T extends AggregationResult>(
   aggregate: (m: ResponseMatrix) => T,
   matrix: ResponseMatrix,
   seed: number,
