@@ -13,7 +13,7 @@
  * other work. The database is dropped at the end.
  */
 import 'reflect-metadata';
-import { Client } from 'pg';
+import { ADMIN_URL, withScratchDatabase } from './bench-support';
 import { ManualClock } from '../src/common/clock';
 import { createLogger } from '../src/common/logger';
 import { RequestContext } from '../src/common/request-context';
@@ -44,16 +44,22 @@ async function main(): Promise<void> {
   const taskCount = argument('tasks', 10_000);
   const repeat = argument('repeat', 5);
   const payloadBytes = argument('payload-bytes', 200);
-  const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const name = `quorum_bench_import_${process.pid}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const adminUrl = process.env.TEST_PG_ADMIN_URL ?? ADMIN_URL;
+  await withScratchDatabase(name, url => timeImports(url, taskCount, repeat, payloadBytes), {
+    adminUrl,
+  });
+}
+
+/** Migrates the database at `url`, then times `repeat` imports and one all-skipped repeat. */
+async function timeImports(
+  url: string,
+  taskCount: number,
+  repeat: number,
+  payloadBytes: number,
+): Promise<void> {
   const dataSource = await createDataSource({
-    url: url.toString(),
+    url,
     dataDir: 'memory://',
     poolSize: 4,
     migrationsRun: false,
@@ -124,8 +130,6 @@ async function main(): Promise<void> {
     if (typical >= GOAL_MS) process.exitCode = 1;
   } finally {
     await closeDataSource(dataSource);
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
   }
 }
 

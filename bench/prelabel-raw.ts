@@ -24,6 +24,7 @@
  */
 import { parseArgs } from 'node:util';
 
+import { formatRate, syllables } from './bench-support';
 import { mulberry32 } from '../src/modules/aggregation/algorithms/rng';
 import { createFeaturizer } from '../src/modules/prelabel/algorithms/featurize';
 import {
@@ -82,7 +83,7 @@ function benchmarkFeaturizers(payloads: Array<{ text: string }>): void {
   const textSeconds = bestOf(3, () => text.featurizeBatch(payloads, out));
   console.log(
     `featurize hashed-text  ${TEXTS} texts (mean ${meanLength.toFixed(0)} chars) → ${TEXTS} × ${D}: ` +
-      `${format(TEXTS / textSeconds)} rows/s (${(textSeconds * 1000).toFixed(0)} ms)`,
+      `${formatRate(TEXTS / textSeconds)} rows/s (${(textSeconds * 1000).toFixed(0)} ms)`,
   );
 
   const vectors = Array.from({ length: TEXTS }, () => ({
@@ -91,7 +92,7 @@ function benchmarkFeaturizers(payloads: Array<{ text: string }>): void {
   const numeric = createFeaturizer({ kind: 'numeric-vector', field: 'features', dimension: D });
   const numericSeconds = bestOf(3, () => numeric.featurizeBatch(vectors, out));
   console.log(
-    `featurize numeric-vector ${TEXTS} × ${D}: ${format(TEXTS / numericSeconds)} rows/s ` +
+    `featurize numeric-vector ${TEXTS} × ${D}: ${formatRate(TEXTS / numericSeconds)} rows/s ` +
       `(${(numericSeconds * 1000).toFixed(0)} ms)`,
   );
 }
@@ -124,7 +125,7 @@ async function benchmarkInference(): Promise<Uint8Array> {
       const median = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
       console.log(
         `onnxruntime-node ${ROWS} × ${D} → ${C}, ${threads} thread(s), ${bytes.length} B model: ` +
-          `${(median * 1000).toFixed(2)} ms/batch median of ${REPEAT}, ${format(ROWS / median)} rows/s`,
+          `${(median * 1000).toFixed(2)} ms/batch median of ${REPEAT}, ${formatRate(ROWS / median)} rows/s`,
       );
     } finally {
       await onnxModel.dispose();
@@ -134,7 +135,7 @@ async function benchmarkInference(): Promise<Uint8Array> {
   const tsSeconds = bestOf(3, () => predictProbabilities(model, batch, ROWS));
   console.log(
     `TypeScript predictProbabilities same batch: ${(tsSeconds * 1000).toFixed(2)} ms/batch, ` +
-      `${format(ROWS / tsSeconds)} rows/s`,
+      `${formatRate(ROWS / tsSeconds)} rows/s`,
   );
   return bytes;
 }
@@ -160,7 +161,7 @@ async function benchmarkWorker(payloads: Array<{ text: string }>, modelBytes: Ui
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     console.log(
-      `worker thread ${payloads.length} texts in batches of ${ROWS}: ${format(payloads.length / seconds)} rows/s ` +
+      `worker thread ${payloads.length} texts in batches of ${ROWS}: ${formatRate(payloads.length / seconds)} rows/s ` +
         `(${(seconds * 1000).toFixed(0)} ms: featurize ${featurizeMs.toFixed(0)} ms, ` +
         `inference ${inferenceMs.toFixed(0)} ms, the rest cloning and messaging)`,
     );
@@ -179,21 +180,6 @@ function bestOf(runs: number, work: () => unknown): number {
     best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e9);
   }
   return best;
-}
-
-function syllables(rng: () => number, count: number): string {
-  const consonants = 'bcdfghjklmnprstvwz';
-  const vowels = 'aeiou';
-  let word = '';
-  for (let i = 0; i < count; i++) {
-    word += consonants[Math.floor(rng() * consonants.length)];
-    word += vowels[Math.floor(rng() * vowels.length)];
-  }
-  return word;
-}
-
-function format(rate: number): string {
-  return Math.round(rate).toLocaleString('en-US');
 }
 
 main().catch(error => {

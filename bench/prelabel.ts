@@ -25,9 +25,9 @@
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 
+import { formatRate, syllables, withAdmin, withScratchDatabase } from './bench-support';
 import { systemClock } from '../src/common/clock';
 import { createLogger } from '../src/common/logger';
 import { RequestContext } from '../src/common/request-context';
@@ -66,7 +66,6 @@ const BATCH = positive('batch');
 const D = positive('dimension');
 const POOL = positive('pool');
 const SEED = positive('seed');
-const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LABELS = ['pos', 'neg', 'neutral'] as const;
 const C = LABELS.length;
 const TRAINING_TEXTS = 3000;
@@ -106,17 +105,6 @@ class TextGenerator {
     }
     return { text: words.join(' '), label };
   }
-}
-
-function syllables(rng: Rng, count: number): string {
-  const consonants = 'bcdfghjklmnprstvwz';
-  const vowels = 'aeiou';
-  let word = '';
-  for (let i = 0; i < count; i++) {
-    word += consonants[Math.floor(rng() * consonants.length)];
-    word += vowels[Math.floor(rng() * vowels.length)];
-  }
-  return word;
 }
 
 /** The ONNX bytes of a softmax regression trained on `TRAINING_TEXTS` seeded texts. */
@@ -301,7 +289,7 @@ function print(label: string, report: RunReport, rawMsPerBatch: number, goals: b
   const share = (ms: number) => `${((100 * ms) / wallMs).toFixed(1)}%`;
   const lines = [
     `[${label}] ${report.processed} tasks (${report.predicted} predicted) in ${report.batches} batches ` +
-      `of ${BATCH}: ${report.seconds.toFixed(2)} s, ${format(rate)} tasks/s end to end`,
+      `of ${BATCH}: ${report.seconds.toFixed(2)} s, ${formatRate(rate)} tasks/s end to end`,
     `  read       ${share(report.totals.read).padStart(6)}  ${report.totals.read.toFixed(0)} ms`,
     `  featurize  ${share(report.totals.featurize).padStart(6)}  ${report.totals.featurize.toFixed(0)} ms`,
     `  inference  ${share(report.totals.inference).padStart(6)}  ${report.totals.inference.toFixed(0)} ms`,
@@ -309,38 +297,18 @@ function print(label: string, report: RunReport, rawMsPerBatch: number, goals: b
     `  write      ${share(report.totals.write).padStart(6)}  ${report.totals.write.toFixed(0)} ms`,
     `  other      ${share(other).padStart(6)}  ${other.toFixed(0)} ms (job claim, worker start, run bookkeeping)`,
     `  raw onnxruntime-node, same model, batch ${BATCH}: ${rawMsPerBatch.toFixed(2)} ms/batch, ` +
-      `${format((BATCH * 1000) / rawMsPerBatch)} rows/s`,
+      `${formatRate((BATCH * 1000) / rawMsPerBatch)} rows/s`,
   ];
   if (goals) {
     const modelShare = (report.totals.featurize + report.totals.inference) / wallMs;
     lines.push(
-      `  goal ≥ ${format(GOAL_TASKS_PER_SECOND)} tasks/s end to end: ${format(rate)} — ` +
+      `  goal ≥ ${formatRate(GOAL_TASKS_PER_SECOND)} tasks/s end to end: ${formatRate(rate)} — ` +
         (rate >= GOAL_TASKS_PER_SECOND ? 'met' : 'NOT met'),
       `  goal featurize + inference < ${GOAL_MODEL_SHARE * 100}% of the time: ` +
         `${(modelShare * 100).toFixed(1)}% — ${modelShare < GOAL_MODEL_SHARE ? 'met' : 'NOT met'}`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(name: string): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-function format(rate: number): string {
-  return Math.round(rate).toLocaleString('en-US');
 }
 
 async function main(): Promise<void> {
@@ -354,34 +322,22 @@ async function main(): Promise<void> {
   );
 
   const database = `quorum_bench_prelabel_${process.pid}`;
-  await withAdmin(async admin => {
-    await admin.query(`DROP DATABASE IF EXISTS ${database}`);
-    await admin.query(`CREATE DATABASE ${database}`);
-  });
-  try {
-    const [{ server_version: version }] = await withAdmin(
-      async admin => (await admin.query('SHOW server_version')).rows,
-    );
-    const label = `PostgreSQL ${version}, pool ${POOL}`;
-    const report = await benchmark(
-      label,
-      {
-        url: databaseUrl(database),
-        dataDir: '',
-        poolSize: POOL,
-        migrationsRun: true,
-        logging: false,
-      },
-      bytes,
-    );
-    print(label, report, rawMs, true);
-  } finally {
-    if (!flags['keep-db']) {
-      await withAdmin(admin => admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
-    } else {
-      process.stdout.write(`kept database ${database}\n`);
-    }
-  }
+  await withScratchDatabase(
+    database,
+    async url => {
+      const [{ server_version: version }] = await withAdmin(
+        async admin => (await admin.query('SHOW server_version')).rows,
+      );
+      const label = `PostgreSQL ${version}, pool ${POOL}`;
+      const report = await benchmark(
+        label,
+        { url, dataDir: '', poolSize: POOL, migrationsRun: true, logging: false },
+        bytes,
+      );
+      print(label, report, rawMs, true);
+    },
+    { keep: flags['keep-db'] },
+  );
 
   if (!flags['skip-embedded']) {
     const label = 'PGlite in memory';

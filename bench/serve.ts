@@ -31,7 +31,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { Client } from 'pg';
+import { withScratchDatabase } from './bench-support';
 import { createApp, type QuorumApp } from '../src/app';
 import { createLogger } from '../src/common/logger';
 import { RequestContext } from '../src/common/request-context';
@@ -60,7 +60,6 @@ const SECONDS = positive('seconds');
 const TASKS = positive('tasks');
 const OVERLAP = positive('overlap');
 const POOL = positive('pool');
-const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 function positive(name: keyof typeof flags): number {
   const value = Number(flags[name]);
@@ -154,22 +153,6 @@ class Recorder {
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(name: string): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 function findPgbench(): string {
@@ -336,16 +319,18 @@ async function checkInvariants(app: QuorumApp, projectId: string, acknowledged: 
   return { problems, counts };
 }
 
-function runPgbench(database: string) {
+/** pgbench's tpcb-like load on the database at `url` (its host, port, user and name). */
+function runPgbench(url: string) {
   const pgbench = findPgbench();
-  const admin = new URL(ADMIN_URL);
+  const target = new URL(url);
+  const database = decodeURIComponent(target.pathname.slice(1));
   const connection = [
     '-h',
-    admin.hostname,
+    target.hostname,
     '-p',
-    admin.port || '5432',
+    target.port || '5432',
     '-U',
-    decodeURIComponent(admin.username || 'postgres'),
+    decodeURIComponent(target.username || 'postgres'),
   ];
   const scale = flags['pgbench-scale']!;
   execFileSync(pgbench, [...connection, '-i', '-q', '-s', scale, database], { stdio: 'pipe' });
@@ -370,18 +355,16 @@ function runPgbench(database: string) {
   return { tps: tps ? Number(tps) : NaN, latencyMs: latency ? Number(latency) : NaN, scale };
 }
 
-async function main(): Promise<void> {
-  const database = `quorum_bench_${process.pid}`;
-  await withAdmin(async admin => {
-    await admin.query(`DROP DATABASE IF EXISTS ${database}`);
-    await admin.query(`CREATE DATABASE ${database}`);
-  });
+/**
+ * The whole run on the scratch database at `url`: the app, the virtual workers, the invariant
+ * check and pgbench for scale. Returns true when an invariant was violated.
+ */
+async function benchmarkServing(url: string): Promise<boolean> {
   let app: QuorumApp | undefined;
-  let failed = false;
   try {
     const config = loadConfig({
       NODE_ENV: 'development',
-      DATABASE_URL: databaseUrl(database),
+      DATABASE_URL: url,
       DATABASE_POOL_SIZE: String(POOL),
       MIGRATIONS_RUN: 'true',
       LOG_LEVEL: 'warn',
@@ -422,24 +405,25 @@ async function main(): Promise<void> {
         (problems.length === 0 ? ' — all hold\n' : '\n'),
     );
     for (const problem of problems) process.stdout.write(`VIOLATION ${problem}\n`);
-    failed = problems.length > 0;
+    const failing = problems.length > 0;
 
     await app.close();
     app = undefined;
-    const pgbench = runPgbench(database);
+    const pgbench = runPgbench(url);
     process.stdout.write(
       `\npgbench tpcb-like, same database (scale ${pgbench.scale}, -c ${flags['pgbench-clients']} ` +
         `-T ${flags['pgbench-seconds']}): ${pgbench.tps.toFixed(0)} tps, ` +
         `latency average ${pgbench.latencyMs.toFixed(1)} ms\n`,
     );
+    return failing;
   } finally {
     await app?.close();
-    if (!flags['keep-db']) {
-      await withAdmin(admin => admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
-    } else {
-      process.stdout.write(`kept database ${database}\n`);
-    }
   }
+}
+
+async function main(): Promise<void> {
+  const database = `quorum_bench_${process.pid}`;
+  const failed = await withScratchDatabase(database, benchmarkServing, { keep: flags['keep-db'] });
   if (failed) process.exitCode = 1;
 }
 

@@ -7,7 +7,8 @@ import {
   taskAgreement,
 } from '../../../src/modules/aggregation/algorithms/agreement';
 import { ResponseMatrix } from '../../../src/modules/aggregation/algorithms/response-matrix';
-import { mulberry32, randomInt, Rng } from '../../../src/modules/aggregation/algorithms/rng';
+import { mulberry32, randomInt } from '../../../src/modules/aggregation/algorithms/rng';
+import { shuffled } from '../../fixtures/aggregation/toy-datasets';
 
 /** A matrix from a units × raters table of label indexes; null is a missing rating. */
 function fromTable(table: Array<Array<number | null>>, nLabels: number): ResponseMatrix {
@@ -39,20 +40,6 @@ function fromCounts(counts: number[][]): ResponseMatrix {
     task: Int32Array.from(triples, r => r[0]),
     worker: Int32Array.from(triples, r => r[1]),
     label: Int32Array.from(triples, r => r[2]),
-  };
-}
-
-function shuffled(m: ResponseMatrix, rng: Rng): ResponseMatrix {
-  const order = [...m.task.keys()];
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = randomInt(rng, i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return {
-    ...m,
-    task: Int32Array.from(order, r => m.task[r]),
-    worker: Int32Array.from(order, r => m.worker[r]),
-    label: Int32Array.from(order, r => m.label[r]),
   };
 }
 
@@ -361,7 +348,7 @@ describe('agreement statistics', () => {
     const options = { bootstrap: { seed: 2, samples: 100 } };
     const base = agreementReport(m, options);
 
-    const sut = agreementReport(shuffled(m, mulberry32(1)), options);
+    const sut = agreementReport(shuffled(m, 1), options);
 
     expect(sut).toEqual(base);
   });

@@ -1,10 +1,8 @@
-import { join } from 'node:path';
-
 import { glad } from '../../../src/modules/aggregation/algorithms/glad';
 import { canonicalResponseOrder, softplus } from '../../../src/modules/aggregation/algorithms/math';
 import { ResponseMatrix } from '../../../src/modules/aggregation/algorithms/response-matrix';
 import { mulberry32, randomInt } from '../../../src/modules/aggregation/algorithms/rng';
-import { goldAccuracy, loadDataset } from '../../helpers/load-dataset';
+import { goldAccuracy } from '../../helpers/load-dataset';
 
 import {
   expectAllClose,
@@ -12,7 +10,7 @@ import {
   shuffled,
 } from '../../fixtures/aggregation/toy-datasets';
 
-const FIXTURES = join(__dirname, '../../fixtures/datasets');
+import { fixtureDataset } from './aggregator-checks';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -250,7 +248,7 @@ describe('glad', () => {
     ['bluebirds', 0.72],
     ['s4_dog', 0.83],
   ])('scores at least %s ≥ %s against gold, as crowd-kit does', (name, floor) => {
-    const { matrix: m, gold } = loadDataset(join(FIXTURES, name), { keepRepeatedAnswers: true });
+    const { matrix: m, gold } = fixtureDataset(name, { keepRepeatedAnswers: true });
 
     const sut = glad(m);
 

@@ -1,10 +1,8 @@
-import { join } from 'node:path';
-
 import { mace } from '../../../src/modules/aggregation/algorithms/mace';
 import { digamma } from '../../../src/modules/aggregation/algorithms/math';
 import { ResponseMatrix } from '../../../src/modules/aggregation/algorithms/response-matrix';
 import { mulberry32, randomInt } from '../../../src/modules/aggregation/algorithms/rng';
-import { goldAccuracy, loadDataset } from '../../helpers/load-dataset';
+import { goldAccuracy } from '../../helpers/load-dataset';
 
 import {
   expectAllClose,
@@ -12,7 +10,7 @@ import {
   shuffled,
 } from '../../fixtures/aggregation/toy-datasets';
 
-const FIXTURES = join(__dirname, '../../fixtures/datasets');
+import { fixtureDataset } from './aggregator-checks';
 
 /**
  * Synthetic crowd from the MACE model: worker w knows the answer with probability θ_w, else
@@ -298,7 +296,7 @@ describe('mace', () => {
     ['bluebirds', 0.85],
     ['s4_dog', 0.83],
   ])('scores %s ≥ %s against gold', (name, floor) => {
-    const { matrix: m, gold } = loadDataset(join(FIXTURES, name), { keepRepeatedAnswers: true });
+    const { matrix: m, gold } = fixtureDataset(name, { keepRepeatedAnswers: true });
 
     expect(goldAccuracy(mace(m).labels, gold)).toBeGreaterThanOrEqual(floor);
   });

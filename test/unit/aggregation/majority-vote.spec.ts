@@ -1,20 +1,12 @@
-import { join } from 'node:path';
-
 import {
   agreementCounts,
   goldAccuracyWeights,
   majorityVote,
 } from '../../../src/modules/aggregation/algorithms/majority-vote';
-import {
-  copyMatrix,
-  matrixOf,
-  maxAbsDifference,
-  shuffled,
-  toyBinary,
-} from '../../fixtures/aggregation/toy-datasets';
-import { goldAccuracy, loadDataset } from '../../helpers/load-dataset';
+import { matrixOf, maxAbsDifference, toyBinary } from '../../fixtures/aggregation/toy-datasets';
+import { goldAccuracy } from '../../helpers/load-dataset';
 
-const DATASETS = join(__dirname, '../../fixtures/datasets');
+import { expectPureAndOrderFree, fixtureDataset, itReachesGoldAccuracy } from './aggregator-checks';
 
 describe('majorityVote', () => {
   it('gives the hand-checked vote shares and labels on the toy dataset', () => {
@@ -61,13 +53,7 @@ describe('majorityVote', () => {
   });
 
   it('does not depend on the order of responses and does not mutate its input', () => {
-    const { matrix } = loadDataset(join(DATASETS, 's4_dog'));
-    const before = copyMatrix(matrix);
-    const a = majorityVote(matrix);
-    const b = majorityVote(shuffled(matrix, 9));
-    expect([...b.labels]).toEqual([...a.labels]);
-    expect(maxAbsDifference(a.probabilities, b.probabilities)).toBeLessThanOrEqual(1e-12);
-    expect(matrix).toEqual(before);
+    expectPureAndOrderFree(majorityVote, fixtureDataset('s4_dog').matrix, 9);
   });
 
   it('returns empty results for empty input and -1 for tasks without answers', () => {
@@ -90,15 +76,12 @@ describe('majorityVote', () => {
     expect(() => majorityVote({ ...m, task: Int32Array.from([1]) })).toThrow(RangeError);
   });
 
-  it.each([
-    // crowd-kit MV on the same files: bluebirds 0.7593, rte 0.9187, s4_dog 0.8178.
+  // crowd-kit MV on the same files: bluebirds 0.7593, rte 0.9187, s4_dog 0.8178.
+  itReachesGoldAccuracy(majorityVote, [
     ['bluebirds', 0.759],
     ['rte', 0.918],
     ['s4_dog', 0.817],
-  ])('matches crowd-kit accuracy on %s (≥ %f)', (name, floor) => {
-    const { matrix, gold } = loadDataset(join(DATASETS, name));
-    expect(goldAccuracy(majorityVote(matrix).labels, gold)).toBeGreaterThanOrEqual(floor);
-  });
+  ]);
 });
 
 describe('goldAccuracyWeights', () => {
@@ -128,7 +111,7 @@ describe('goldAccuracyWeights', () => {
   });
 
   it('makes a weighted vote that improves on plain majority vote on s4_dog', () => {
-    const { matrix, gold } = loadDataset(join(DATASETS, 's4_dog'));
+    const { matrix, gold } = fixtureDataset('s4_dog');
     // Learn weights from half of the gold tasks, score on the other half.
     const train = gold.map((g, t) => (t % 2 === 0 ? g : -1));
     const test = gold.map((g, t) => (t % 2 === 1 ? g : -1));

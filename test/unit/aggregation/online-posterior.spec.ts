@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-
 import {
   buildDawidSkeneIndex,
   dawidSkene,
@@ -12,13 +10,12 @@ import {
   reliabilitiesFromDawidSkene,
 } from '../../../src/modules/aggregation/algorithms/online-posterior';
 import { matrixOf, maxAbsDifference, shuffled } from '../../fixtures/aggregation/toy-datasets';
-import { loadDataset } from '../../helpers/load-dataset';
 
-const DATASETS = join(__dirname, '../../fixtures/datasets');
+import { fixtureDataset } from './aggregator-checks';
 
 describe('onlinePosterior', () => {
   it('gives exactly the batch E-step posterior under the same parameters, for every task', () => {
-    const { matrix } = loadDataset(join(DATASETS, 's4_dog'));
+    const { matrix } = fixtureDataset('s4_dog');
     const K = matrix.nLabels;
     const result = dawidSkene(matrix);
     const batch = new Float64Array(matrix.nTasks * K);
@@ -123,7 +120,7 @@ describe('reliabilitiesFromDawidSkene', () => {
   });
 
   it('pulls a worker with few answers toward the prior and leaves a busy worker near DS', () => {
-    const { matrix } = loadDataset(join(DATASETS, 'rte'));
+    const { matrix } = fixtureDataset('rte');
     const ds = dawidSkene(matrix);
     const sut = reliabilitiesFromDawidSkene(matrix, ds, { priorStrength: 2 });
     const K = 2;

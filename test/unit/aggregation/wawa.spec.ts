@@ -1,17 +1,13 @@
-import { join } from 'node:path';
-
 import { majorityVote } from '../../../src/modules/aggregation/algorithms/majority-vote';
 import { agreementRates, wawa } from '../../../src/modules/aggregation/algorithms/wawa';
 import {
   copyMatrix,
   matrixOf,
   maxAbsDifference,
-  shuffled,
   toyBinary,
 } from '../../fixtures/aggregation/toy-datasets';
-import { goldAccuracy, loadDataset } from '../../helpers/load-dataset';
 
-const DATASETS = join(__dirname, '../../fixtures/datasets');
+import { expectPureAndOrderFree, fixtureDataset, itReachesGoldAccuracy } from './aggregator-checks';
 
 describe('wawa', () => {
   it('gives the hand-checked skills and weighted posteriors on the toy dataset', () => {
@@ -54,11 +50,7 @@ describe('wawa', () => {
   });
 
   it('does not depend on the order of responses', () => {
-    const { matrix } = loadDataset(join(DATASETS, 's4_dog'));
-    const a = wawa(matrix);
-    const b = wawa(shuffled(matrix, 5));
-    expect([...b.labels]).toEqual([...a.labels]);
-    expect(maxAbsDifference(a.probabilities, b.probabilities)).toBeLessThanOrEqual(1e-12);
+    expectPureAndOrderFree(wawa, fixtureDataset('s4_dog').matrix, 5);
   });
 
   it('returns empty results for empty input', () => {
@@ -73,13 +65,10 @@ describe('wawa', () => {
     ]);
   });
 
-  it.each([
-    // crowd-kit Wawa on the same files: bluebirds 0.7593, rte 0.9213, s4_dog 0.8290.
+  // crowd-kit Wawa on the same files: bluebirds 0.7593, rte 0.9213, s4_dog 0.8290.
+  itReachesGoldAccuracy(wawa, [
     ['bluebirds', 0.759],
     ['rte', 0.921],
     ['s4_dog', 0.828],
-  ])('matches crowd-kit accuracy on %s (≥ %f)', (name, floor) => {
-    const { matrix, gold } = loadDataset(join(DATASETS, name));
-    expect(goldAccuracy(wawa(matrix).labels, gold)).toBeGreaterThanOrEqual(floor);
-  });
+  ]);
 });

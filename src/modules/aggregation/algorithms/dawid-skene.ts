@@ -15,14 +15,11 @@
  * e.g. one built from their gold record. The M-step is then the MAP estimate under Dirichlet(1 + α).
  * π and p are clipped at EPS = 1e-10 where they enter a product or a log, as in crowd-kit.
  *
- * Numerics: the E-step product is the log-space sum log p[k] + Σ log π exponentiated, computed
- * without K exp() calls per task: it multiplies the clipped probabilities directly and, after
- * every block of 16 answers, rescales the row by 2⁶⁰⁰ when its largest entry is below 2⁻⁴⁰⁰,
- * tracking the scale as a logarithm (the scaling technique of HMM forward passes). Each answer
- * shrinks an entry by at most EPS ≈ 2⁻³³, so the largest entry stays above 2⁻⁹³² (normal range)
- * and anything that underflows (below 2⁻¹⁰²²) is under 2⁻⁹⁰ of the largest, far below double
- * precision; scaling by powers of two is exact. This halves the E-step's cost against one exp()
- * per class and task.
+ * The E-step kernels, its numerics (scaled products instead of exp per class) and their fast
+ * paths are in dawid-skene-e-step.ts. This file has the EM loop in crowd-kit's named steps:
+ * `dawidSkeneRunSettings` (options), `runDawidSkeneEm` (initialisation, then E-step + M-step until
+ * `DawidSkeneProgress` says stop), `dawidSkeneMaximize` (the M-step) and `dawidSkenePseudoCounts`
+ * (the Dirichlet prior). The one-coin variant and the parallel runner use the same steps.
  *
  * Iteration i is E-step (with θ_{i−1}) then M-step (θ_i), as in crowd-kit. Stopping, `stopOn`:
  * - 'crowd-kit-loss' (default): crowd-kit's loss, per answer,
@@ -49,21 +46,18 @@
  *   emission[((w * K) + l) * K + k]  = max(π_w[k][l], EPS)  (step functions: transposed so the
  *                                                            E-step reads K contiguous numbers per answer)
  *
- * The step functions (`buildDawidSkeneIndex`, `createDawidSkeneParameters`,
- * `dawidSkeneInitialPosterior`, `dawidSkeneEStep`, `dawidSkeneAccumulate`, `addPartialSums`,
- * `dawidSkeneMaximize`) work on caller-provided typed arrays over a task range, allocate nothing,
- * and let a parallel runner split one iteration across threads: each thread runs the E-step and
- * accumulates partial counts for its task range (own `counts`/`classCounts`), the partials are
- * summed with `addPartialSums`, and one `dawidSkeneMaximize` produces the next parameters.
- * `dawidSkene` below is the sequential driver and the reference for how they fit together; it
- * uses `dawidSkeneEStepAccumulate`, the E-step and accumulation fused into one pass over the
- * answers (bit-identical to the two calls, with a two-class fast path).
- *
  * A. P. Dawid and A. M. Skene, "Maximum Likelihood Estimation of Observer Error-Rates Using
  * the EM Algorithm", Journal of the Royal Statistical Society C 28(1), 20–28, 1979.
  * https://doi.org/10.2307/2346806 — crowd-kit's `DawidSkene` (Ustalov et al., JOSS 9(96), 2024)
  * for the initialisation and stopping rule.
  */
+import {
+  type DawidSkeneParameters,
+  buildDawidSkeneIndex,
+  dawidSkeneAccumulate,
+  dawidSkeneEStepAccumulate,
+  dawidSkeneInitialPosterior,
+} from './dawid-skene-e-step';
 import { EPS, argmaxRows } from './math';
 import {
   AggregationResult,
@@ -71,6 +65,17 @@ import {
   ResponseMatrix,
   validateResponseMatrix,
 } from './response-matrix';
+
+export type { DawidSkeneIndex, DawidSkeneParameters } from './dawid-skene-e-step';
+export {
+  buildDawidSkeneIndex,
+  dawidSkeneAccumulate,
+  dawidSkeneEStep,
+  dawidSkeneEStepAccumulate,
+  dawidSkeneInitialPosterior,
+  posteriorOfCells,
+  sortRange,
+} from './dawid-skene-e-step';
 
 /**
  * Default Dirichlet pseudo-count added to every confusion cell. Measured on the 11 public
@@ -123,33 +128,27 @@ export interface DawidSkeneResult extends AggregationResult {
 }
 
 /**
- * Responses grouped by task (CSR): task t's answers are `cells[taskOffsets[t] .. taskOffsets[t+1])`,
- * each stored as `worker * K + label`, i.e. its row of the emission table. Within a task they are
- * sorted ascending, which makes every sum independent of the input order. Memory: 4 bytes per
- * response plus 4 per task.
+ * What every Dawid–Skene EM run reports besides its model parameters: the posterior, its labels
+ * and the trace of the stopping rule.
  */
-export interface DawidSkeneIndex {
-  readonly nTasks: number;
-  readonly nWorkers: number;
-  readonly nLabels: number;
-  readonly taskOffsets: Int32Array;
-  readonly cells: Int32Array;
+export type DawidSkeneFit = Omit<DawidSkeneResult, 'priors' | 'confusion'>;
+
+/** The validated stopping options of a Dawid–Skene EM run. */
+export interface DawidSkeneRunSettings {
+  readonly maxIterations: number;
+  readonly tolerance: number;
+  readonly stopOn: DawidSkeneStopRule;
 }
 
 /**
- * Model parameters in the layouts the step functions use (K = nLabels). Written by
- * `dawidSkeneMaximize`, read by `dawidSkeneEStep`.
+ * M-step callback of `runDawidSkeneEm`: from the summed counts, overwrites `parameters` and
+ * returns the change of crowd-kit's loss numerator, as `dawidSkeneMaximize` does.
  */
-export interface DawidSkeneParameters {
-  /** nWorkers × K × K, `[((w * K) + l) * K + k]` = max(π_w[k][l], EPS). */
-  readonly emission: Float64Array;
-  /** log of `emission`, same layout. */
-  readonly logEmission: Float64Array;
-  /** Length K, max(p[k], EPS). */
-  readonly classPriors: Float64Array;
-  /** Length K, log of `classPriors`. */
-  readonly logClassPriors: Float64Array;
-}
+export type DawidSkeneMStep = (
+  counts: Float64Array,
+  classCounts: Float64Array,
+  parameters: DawidSkeneParameters,
+) => number;
 
 /**
  * Dawid–Skene EM; see the file header for the model and stopping rules.
@@ -158,6 +157,22 @@ export interface DawidSkeneParameters {
  */
 export function dawidSkene(m: ResponseMatrix, options: DawidSkeneOptions = {}): DawidSkeneResult {
   validateResponseMatrix(m, options.gold);
+  const settings = dawidSkeneRunSettings(options);
+  const pseudoCounts = dawidSkenePseudoCounts(m.nWorkers, m.nLabels, options);
+  const K = m.nLabels;
+  const confusion = new Float64Array(m.nWorkers * K * K);
+  const priors = new Float64Array(K);
+  if (m.task.length === 0 || K === 0) return { ...emptyDawidSkeneFit(m), priors, confusion };
+  const fit = runDawidSkeneEm(m, options.gold, settings, (counts, classCounts, parameters) =>
+    dawidSkeneMaximize(counts, classCounts, pseudoCounts, parameters, { confusion, priors }),
+  );
+  return { ...fit, priors, confusion };
+}
+
+/** Defaults (crowd-kit's: 100 iterations, tolerance 1e-5, its loss) and validation of `options`. */
+export function dawidSkeneRunSettings(
+  options: Pick<DawidSkeneOptions, 'maxIterations' | 'tolerance' | 'stopOn'>,
+): DawidSkeneRunSettings {
   const maxIterations = options.maxIterations ?? 100;
   const tolerance = options.tolerance ?? 1e-5;
   const stopOn = options.stopOn ?? 'crowd-kit-loss';
@@ -169,43 +184,39 @@ export function dawidSkene(m: ResponseMatrix, options: DawidSkeneOptions = {}): 
   if (stopOn !== 'crowd-kit-loss' && stopOn !== 'log-likelihood') {
     throw new RangeError(`unknown stopOn rule ${String(stopOn)}`);
   }
-  const pseudoCounts = dawidSkenePseudoCounts(m.nWorkers, m.nLabels, options);
-  const K = m.nLabels;
-  const R = m.task.length;
-  if (R === 0 || K === 0) {
-    return {
-      probabilities: new Float64Array(m.nTasks * K),
-      labels: new Int32Array(m.nTasks).fill(-1),
-      priors: new Float64Array(K),
-      confusion: new Float64Array(m.nWorkers * K * K),
-      logLikelihood: [],
-      loss: [],
-      iterations: 0,
-      converged: true,
-    };
-  }
+  return { maxIterations, tolerance, stopOn };
+}
 
+/**
+ * The EM loop on this thread, with the M-step given by the caller (full or one-coin):
+ *
+ *   initialisation  majority-vote posterior T⁽⁰⁾ → its counts → M-step (θ₀)
+ *   iteration i     E-step with θ_{i−1} fused with the counts → M-step (θ_i) → stopping rule
+ *
+ * Assumes a validated matrix with at least one answer and one label.
+ */
+export function runDawidSkeneEm(
+  m: ResponseMatrix,
+  gold: GoldLabels | undefined,
+  settings: DawidSkeneRunSettings,
+  maximize: DawidSkeneMStep,
+): DawidSkeneFit {
+  const K = m.nLabels;
   const index = buildDawidSkeneIndex(m);
-  const gold = options.gold;
   const posterior = new Float64Array(m.nTasks * K);
   const counts = new Float64Array(m.nWorkers * K * K);
   const classCounts = new Float64Array(K);
   const parameters = createDawidSkeneParameters(m.nWorkers, K);
-  const confusion = new Float64Array(m.nWorkers * K * K);
-  const priors = new Float64Array(K);
-  const plainOut = { confusion, priors };
 
   dawidSkeneInitialPosterior(index, gold, 0, m.nTasks, posterior);
   dawidSkeneAccumulate(index, posterior, 0, m.nTasks, counts, classCounts);
-  dawidSkeneMaximize(counts, classCounts, pseudoCounts, parameters, plainOut);
+  maximize(counts, classCounts, parameters);
 
-  const logLikelihood: number[] = [];
-  const loss: number[] = [];
-  let converged = false;
-  for (let iteration = 1; iteration <= maxIterations; iteration++) {
+  const progress = new DawidSkeneProgress(settings, m.task.length);
+  while (progress.iterations < settings.maxIterations) {
     counts.fill(0);
     classCounts.fill(0);
-    const ll = dawidSkeneEStepAccumulate(
+    const logLikelihood = dawidSkeneEStepAccumulate(
       index,
       parameters,
       gold,
@@ -215,55 +226,86 @@ export function dawidSkene(m: ResponseMatrix, options: DawidSkeneOptions = {}): 
       counts,
       classCounts,
     );
-    const lossChange = dawidSkeneMaximize(counts, classCounts, pseudoCounts, parameters, plainOut);
-    logLikelihood.push(ll);
-    loss.push((ll + lossChange) / R);
-    const i = iteration - 1;
-    converged =
-      stopOn === 'crowd-kit-loss'
-        ? i > 0 && loss[i] - loss[i - 1] < tolerance
-        : i > 0 && (logLikelihood[i] - logLikelihood[i - 1]) / R < tolerance;
-    if (converged) break;
+    if (progress.record(logLikelihood, maximize(counts, classCounts, parameters))) break;
+  }
+  return { probabilities: posterior, labels: argmaxRows(posterior, K), ...progress.trace() };
+}
+
+/**
+ * The stopping rule of every Dawid–Skene EM loop (see the file header): records each
+ * iteration's log-likelihood and crowd-kit loss and says when to stop.
+ */
+export class DawidSkeneProgress {
+  private readonly logLikelihood: number[] = [];
+  private readonly loss: number[] = [];
+  private converged = false;
+
+  constructor(
+    private readonly settings: DawidSkeneRunSettings,
+    /** R, the number of answers: both rules are per answer. */
+    private readonly nAnswers: number,
+  ) {}
+
+  /** Iterations recorded so far. */
+  get iterations(): number {
+    return this.logLikelihood.length;
   }
 
+  /**
+   * Records iteration i: LL(θ_{i−1}) from its E-step and the loss change its M-step returned.
+   * Returns true when EM has converged and should stop.
+   */
+  record(logLikelihood: number, lossChange: number): boolean {
+    const R = this.nAnswers;
+    const { loss, settings } = this;
+    this.logLikelihood.push(logLikelihood);
+    loss.push((logLikelihood + lossChange) / R);
+    const i = loss.length - 1;
+    const gain =
+      settings.stopOn === 'crowd-kit-loss'
+        ? loss[i] - loss[i - 1]
+        : (this.logLikelihood[i] - this.logLikelihood[i - 1]) / R;
+    this.converged = i > 0 && gain < settings.tolerance;
+    return this.converged;
+  }
+
+  /** The trace for the result. */
+  trace(): Pick<DawidSkeneFit, 'logLikelihood' | 'loss' | 'iterations' | 'converged'> {
+    return {
+      logLikelihood: this.logLikelihood,
+      loss: this.loss,
+      iterations: this.logLikelihood.length,
+      converged: this.converged,
+    };
+  }
+}
+
+/** The result of EM on no answers or no labels: zero rows, no label, nothing run. */
+export function emptyDawidSkeneFit(m: ResponseMatrix): DawidSkeneFit {
   return {
-    probabilities: posterior,
-    labels: argmaxRows(posterior, K),
-    priors,
-    confusion,
-    logLikelihood,
-    loss,
-    iterations: logLikelihood.length,
-    converged,
+    probabilities: new Float64Array(m.nTasks * m.nLabels),
+    labels: new Int32Array(m.nTasks).fill(-1),
+    logLikelihood: [],
+    loss: [],
+    iterations: 0,
+    converged: true,
   };
 }
 
 /**
- * Groups responses by task into a `DawidSkeneIndex` (counting sort by task, then each task's cells
- * sorted). O(R log(answers per task)) time, R + nTasks + 1 Int32 of memory. Assumes a validated
- * matrix.
+ * Zero-filled parameter arrays for nWorkers and K labels, from `allocate` (e.g. one backed by a
+ * SharedArrayBuffer for worker threads).
  */
-export function buildDawidSkeneIndex(m: ResponseMatrix): DawidSkeneIndex {
-  const K = m.nLabels;
-  const R = m.task.length;
-  if (m.nWorkers * K > 0x7fffffff) throw new RangeError('nWorkers × nLabels exceeds 2³¹ − 1');
-  const taskOffsets = new Int32Array(m.nTasks + 1);
-  for (let r = 0; r < R; r++) taskOffsets[m.task[r] + 1]++;
-  for (let t = 0; t < m.nTasks; t++) taskOffsets[t + 1] += taskOffsets[t];
-  const next = taskOffsets.slice(0, m.nTasks);
-  const cells = new Int32Array(R);
-  for (let r = 0; r < R; r++) cells[next[m.task[r]]++] = m.worker[r] * K + m.label[r];
-  for (let t = 0; t < m.nTasks; t++) sortRange(cells, taskOffsets[t], taskOffsets[t + 1]);
-  return { nTasks: m.nTasks, nWorkers: m.nWorkers, nLabels: K, taskOffsets, cells };
-}
-
-/** Zero-filled parameter arrays for nWorkers and K labels. */
-export function createDawidSkeneParameters(nWorkers: number, K: number): DawidSkeneParameters {
+export function createDawidSkeneParameters(
+  nWorkers: number,
+  K: number,
+  allocate: (length: number) => Float64Array = length => new Float64Array(length),
+): DawidSkeneParameters {
   return {
-    emission: new Float64Array(nWorkers * K * K),
-    logEmission: new Float64Array(nWorkers * K * K),
-    classPriors: new Float64Array(K),
-    logClassPriors: new Float64Array(K),
+    emission: allocate(nWorkers * K * K),
+    logEmission: allocate(nWorkers * K * K),
+    classPriors: allocate(K),
+    logClassPriors: allocate(K),
   };
 }
 
@@ -312,395 +354,6 @@ export function dawidSkenePseudoCounts(
   return alpha;
 }
 
-/**
- * Majority-vote start: writes vote shares of tasks [taskStart, taskEnd) into `posterior`
- * (nTasks × K), one-hot rows for gold tasks, zeros for tasks without answers.
- */
-export function dawidSkeneInitialPosterior(
-  index: DawidSkeneIndex,
-  gold: GoldLabels | undefined,
-  taskStart: number,
-  taskEnd: number,
-  posterior: Float64Array,
-): void {
-  const K = index.nLabels;
-  const { taskOffsets, cells } = index;
-  for (let t = taskStart; t < taskEnd; t++) {
-    const row = t * K;
-    for (let k = 0; k < K; k++) posterior[row + k] = 0;
-    const start = taskOffsets[t];
-    const end = taskOffsets[t + 1];
-    if (start === end) continue;
-    const g = gold === undefined ? -1 : gold[t];
-    if (g >= 0) {
-      posterior[row + g] = 1;
-      continue;
-    }
-    for (let p = start; p < end; p++) posterior[row + (cells[p] % K)] += 1;
-    const share = 1 / (end - start);
-    for (let k = 0; k < K; k++) posterior[row + k] *= share;
-  }
-}
-
-/**
- * E-step over tasks [taskStart, taskEnd): writes their posterior rows and returns their
- * contribution to the log-likelihood (natural log). Gold tasks get one-hot rows and contribute
- * the log joint probability of their gold label. Tasks without answers get zero rows. Allocates
- * nothing.
- */
-export function dawidSkeneEStep(
-  index: DawidSkeneIndex,
-  parameters: DawidSkeneParameters,
-  gold: GoldLabels | undefined,
-  taskStart: number,
-  taskEnd: number,
-  posterior: Float64Array,
-): number {
-  const K = index.nLabels;
-  const { taskOffsets, cells } = index;
-  const { emission, classPriors, logEmission, logClassPriors } = parameters;
-  let logLikelihood = 0;
-  for (let t = taskStart; t < taskEnd; t++) {
-    const row = t * K;
-    const start = taskOffsets[t];
-    const end = taskOffsets[t + 1];
-    const g = gold === undefined ? -1 : gold[t];
-    if (start === end) {
-      for (let k = 0; k < K; k++) posterior[row + k] = 0;
-    } else if (g >= 0) {
-      let logJoint = logClassPriors[g];
-      for (let p = start; p < end; p++) logJoint += logEmission[cells[p] * K + g];
-      logLikelihood += logJoint;
-      for (let k = 0; k < K; k++) posterior[row + k] = 0;
-      posterior[row + g] = 1;
-    } else {
-      logLikelihood += posteriorOfCells(
-        cells,
-        start,
-        end,
-        emission,
-        classPriors,
-        K,
-        posterior,
-        row,
-      );
-    }
-  }
-  return logLikelihood;
-}
-
-/**
- * One task's unnormalised posterior while the fused kernel builds it: a small array that stays in
- * L1 and in registers, cheaper than multiplying into the posterior row in place (about 20% on
- * cifar10n). Module-level and grown on demand, so the kernel allocates nothing after its first
- * call with a given K; safe because the kernel is synchronous.
- */
-let rowScratch = new Float64Array(16);
-
-/**
- * `dawidSkeneEStep` and then `dawidSkeneAccumulate` over tasks [taskStart, taskEnd) in one pass:
- * each task's posterior row is added into `counts` and `classCounts` while its answers are still
- * in cache. Same arithmetic in the same order as the two calls, so the results are bit-identical;
- * it only saves the second sweep over the answers and posteriors. Tasks of up to 16 answers (the
- * kernel's one-block case) are computed inline, with a specialised path for two classes; longer
- * tasks go through `posteriorOfCells`. Returns the E-step's log-likelihood. Allocates nothing.
- */
-export function dawidSkeneEStepAccumulate(
-  index: DawidSkeneIndex,
-  parameters: DawidSkeneParameters,
-  gold: GoldLabels | undefined,
-  taskStart: number,
-  taskEnd: number,
-  posterior: Float64Array,
-  counts: Float64Array,
-  classCounts: Float64Array,
-): number {
-  const K = index.nLabels;
-  if (K === 2 && gold === undefined) {
-    return binaryEStepAccumulate(
-      index,
-      parameters,
-      taskStart,
-      taskEnd,
-      posterior,
-      counts,
-      classCounts,
-    );
-  }
-  const { taskOffsets, cells } = index;
-  const { emission, classPriors, logEmission, logClassPriors } = parameters;
-  if (rowScratch.length < K) rowScratch = new Float64Array(K);
-  const scratch = rowScratch;
-  const noGold = gold === undefined;
-  let logLikelihood = 0;
-  for (let t = taskStart; t < taskEnd; t++) {
-    const start = taskOffsets[t];
-    const end = taskOffsets[t + 1];
-    const row = t * K;
-    if (start === end) {
-      for (let k = 0; k < K; k++) posterior[row + k] = 0;
-      continue;
-    }
-    const g = noGold ? -1 : gold[t];
-    if (g >= 0) {
-      let logJoint = logClassPriors[g];
-      for (let p = start; p < end; p++) logJoint += logEmission[cells[p] * K + g];
-      logLikelihood += logJoint;
-      for (let k = 0; k < K; k++) posterior[row + k] = 0;
-      posterior[row + g] = 1;
-    } else if (end - start === 3) {
-      // The most common task size (cifar10n has only these), with every per-class loop fused:
-      // p[k] · π₁ · π₂ · π₃ left to right and the sum over k in order, as below.
-      const base0 = cells[start] * K;
-      const base1 = cells[start + 1] * K;
-      const base2 = cells[start + 2] * K;
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        const product =
-          classPriors[k] * emission[base0 + k] * emission[base1 + k] * emission[base2 + k];
-        scratch[k] = product;
-        sum += product;
-      }
-      const inverse = 1 / sum;
-      for (let k = 0; k < K; k++) {
-        const value = scratch[k] * inverse;
-        posterior[row + k] = value;
-        classCounts[k] += value;
-        counts[base0 + k] += value;
-        counts[base1 + k] += value;
-        counts[base2 + k] += value;
-      }
-      logLikelihood += Math.log(sum);
-      continue;
-    } else if (end - start <= BLOCK) {
-      // posteriorOfCells' one-block case, answer by answer in a scratch row: each entry is still
-      // p[k] · π₁ · π₂ ⋯ multiplied left to right, so the bits are the same.
-      // Answers go three at a time (one sweep over k per three), still left to right.
-      for (let k = 0; k < K; k++) scratch[k] = classPriors[k];
-      let p = start;
-      for (; p + 3 <= end; p += 3) {
-        const base0 = cells[p] * K;
-        const base1 = cells[p + 1] * K;
-        const base2 = cells[p + 2] * K;
-        for (let k = 0; k < K; k++) {
-          scratch[k] = scratch[k] * emission[base0 + k] * emission[base1 + k] * emission[base2 + k];
-        }
-      }
-      for (; p < end; p++) {
-        const base = cells[p] * K;
-        for (let k = 0; k < K; k++) scratch[k] *= emission[base + k];
-      }
-      let sum = 0;
-      for (let k = 0; k < K; k++) sum += scratch[k];
-      const inverse = 1 / sum;
-      for (let k = 0; k < K; k++) {
-        const value = scratch[k] * inverse;
-        scratch[k] = value;
-        posterior[row + k] = value;
-        classCounts[k] += value;
-      }
-      logLikelihood += Math.log(sum);
-      p = start;
-      for (; p + 3 <= end; p += 3) {
-        const base0 = cells[p] * K;
-        const base1 = cells[p + 1] * K;
-        const base2 = cells[p + 2] * K;
-        for (let k = 0; k < K; k++) {
-          const value = scratch[k];
-          counts[base0 + k] += value;
-          counts[base1 + k] += value;
-          counts[base2 + k] += value;
-        }
-      }
-      for (; p < end; p++) {
-        const base = cells[p] * K;
-        for (let k = 0; k < K; k++) counts[base + k] += scratch[k];
-      }
-      continue;
-    } else {
-      logLikelihood += posteriorOfCells(
-        cells,
-        start,
-        end,
-        emission,
-        classPriors,
-        K,
-        posterior,
-        row,
-      );
-    }
-    for (let k = 0; k < K; k++) classCounts[k] += posterior[row + k];
-    for (let p = start; p < end; p++) {
-      const base = cells[p] * K;
-      for (let k = 0; k < K; k++) counts[base + k] += posterior[row + k];
-    }
-  }
-  return logLikelihood;
-}
-
-/** `dawidSkeneEStepAccumulate` for K = 2 and no gold, with the two classes held in registers. */
-function binaryEStepAccumulate(
-  index: DawidSkeneIndex,
-  parameters: DawidSkeneParameters,
-  taskStart: number,
-  taskEnd: number,
-  posterior: Float64Array,
-  counts: Float64Array,
-  classCounts: Float64Array,
-): number {
-  const { taskOffsets, cells } = index;
-  const { emission, classPriors } = parameters;
-  const prior0 = classPriors[0];
-  const prior1 = classPriors[1];
-  let logLikelihood = 0;
-  let classCount0 = classCounts[0];
-  let classCount1 = classCounts[1];
-  for (let t = taskStart; t < taskEnd; t++) {
-    const start = taskOffsets[t];
-    const end = taskOffsets[t + 1];
-    const row = t * 2;
-    let posterior0: number;
-    let posterior1: number;
-    if (start === end) {
-      posterior[row] = 0;
-      posterior[row + 1] = 0;
-      continue;
-    } else if (end - start <= BLOCK) {
-      let product0 = prior0;
-      let product1 = prior1;
-      for (let p = start; p < end; p++) {
-        const base = cells[p] * 2;
-        product0 *= emission[base];
-        product1 *= emission[base + 1];
-      }
-      const sum = product0 + product1;
-      const inverse = 1 / sum;
-      posterior0 = product0 * inverse;
-      posterior1 = product1 * inverse;
-      posterior[row] = posterior0;
-      posterior[row + 1] = posterior1;
-      logLikelihood += Math.log(sum);
-    } else {
-      logLikelihood += posteriorOfCells(
-        cells,
-        start,
-        end,
-        emission,
-        classPriors,
-        2,
-        posterior,
-        row,
-      );
-      posterior0 = posterior[row];
-      posterior1 = posterior[row + 1];
-    }
-    classCount0 += posterior0;
-    classCount1 += posterior1;
-    for (let p = start; p < end; p++) {
-      const base = cells[p] * 2;
-      counts[base] += posterior0;
-      counts[base + 1] += posterior1;
-    }
-  }
-  classCounts[0] = classCount0;
-  classCounts[1] = classCount1;
-  return logLikelihood;
-}
-
-const BLOCK = 16;
-const RESCALE_BELOW = 2 ** -400;
-const RESCALE_BY = 2 ** 600;
-const LOG_RESCALE_BY = 600 * Math.LN2;
-/**
- * Emission offsets of the answers of the block in progress. Module-level so the kernel allocates
- * nothing; safe because the kernel is synchronous (each worker thread has its own module copy).
- */
-const blockBases = new Int32Array(BLOCK);
-
-/**
- * The E-step kernel for one task: posterior[row + k] = p[k] Π π[k][label] / Z over the answers
- * `cells[start .. end)` (each worker * K + label, multiplied in this order), and returns log Z.
- * Shared with the online path so both give bit-identical posteriors. Answers are taken in blocks
- * of 16, class by class (the running product stays in a register), and the row is rescaled between
- * blocks as the file header explains. Allocates nothing.
- */
-export function posteriorOfCells(
-  cells: Int32Array,
-  start: number,
-  end: number,
-  emission: Float64Array,
-  classPriors: Float64Array,
-  K: number,
-  posterior: Float64Array,
-  row: number,
-): number {
-  let logScale = 0;
-  const bases = blockBases;
-  if (end - start <= BLOCK) {
-    // The common case, one block: the product cannot underflow, so no rescaling checks.
-    const n = end - start;
-    for (let j = 0; j < n; j++) bases[j] = cells[start + j] * K;
-    for (let k = 0; k < K; k++) {
-      let product = classPriors[k];
-      for (let j = 0; j < n; j++) product *= emission[bases[j] + k];
-      posterior[row + k] = product;
-    }
-  } else {
-    for (let k = 0; k < K; k++) posterior[row + k] = classPriors[k];
-    for (let blockStart = start; blockStart < end; blockStart += BLOCK) {
-      const blockEnd = blockStart + BLOCK < end ? blockStart + BLOCK : end;
-      const n = blockEnd - blockStart;
-      for (let j = 0; j < n; j++) bases[j] = cells[blockStart + j] * K;
-      for (let k = 0; k < K; k++) {
-        let product = posterior[row + k];
-        for (let j = 0; j < n; j++) product *= emission[bases[j] + k];
-        posterior[row + k] = product;
-      }
-      if (blockEnd === end) break;
-      let max = 0;
-      for (let k = 0; k < K; k++) if (posterior[row + k] > max) max = posterior[row + k];
-      if (max < RESCALE_BELOW) {
-        for (let k = 0; k < K; k++) posterior[row + k] *= RESCALE_BY;
-        logScale -= LOG_RESCALE_BY;
-      }
-    }
-  }
-  let sum = 0;
-  for (let k = 0; k < K; k++) sum += posterior[row + k];
-  const inverse = 1 / sum;
-  for (let k = 0; k < K; k++) posterior[row + k] *= inverse;
-  return Math.log(sum) + logScale;
-}
-
-/**
- * M-step sufficient statistics of tasks [taskStart, taskEnd), ADDED into the caller's arrays:
- * `counts[((w * K) + l) * K + k] += Σ T[t][k]` over w's answers l, and
- * `classCounts[k] += Σ_t T[t][k]`. Zero them first (or give each thread its own and combine with
- * `addPartialSums`). Allocates nothing.
- */
-export function dawidSkeneAccumulate(
-  index: DawidSkeneIndex,
-  posterior: Float64Array,
-  taskStart: number,
-  taskEnd: number,
-  counts: Float64Array,
-  classCounts: Float64Array,
-): void {
-  const K = index.nLabels;
-  const { taskOffsets, cells } = index;
-  for (let t = taskStart; t < taskEnd; t++) {
-    const start = taskOffsets[t];
-    const end = taskOffsets[t + 1];
-    if (start === end) continue;
-    const row = t * K;
-    for (let k = 0; k < K; k++) classCounts[k] += posterior[row + k];
-    for (let p = start; p < end; p++) {
-      const base = cells[p] * K;
-      for (let k = 0; k < K; k++) counts[base + k] += posterior[row + k];
-    }
-  }
-}
-
 /** target[i] += source[i]: combines per-thread partial counts. */
 export function addPartialSums(target: Float64Array, source: Float64Array): void {
   if (target.length !== source.length) {
@@ -725,22 +378,10 @@ export function dawidSkeneMaximize(
   plainOut?: { readonly confusion?: Float64Array; readonly priors?: Float64Array },
 ): number {
   const K = classCounts.length;
-  const { emission, logEmission, classPriors, logClassPriors } = parameters;
+  const { emission, logEmission, logClassPriors } = parameters;
   const nWorkers = K === 0 ? 0 : counts.length / (K * K);
   const confusion = plainOut?.confusion;
-  // Priors first: the loss change needs the old log p before it is overwritten and the new one
-  // for every count (Σ_k D_k log p_new[k] is added cell by cell below, without a second pass).
-  let change = 0;
-  let tasks = 0;
-  for (let k = 0; k < K; k++) tasks += classCounts[k];
-  for (let k = 0; k < K; k++) {
-    const p = tasks > 0 ? classCounts[k] / tasks : 1 / K;
-    const clipped = p > EPS ? p : EPS;
-    change -= classCounts[k] * logClassPriors[k];
-    classPriors[k] = clipped;
-    logClassPriors[k] = Math.log(clipped);
-    if (plainOut?.priors) plainOut.priors[k] = p;
-  }
+  let change = maximizeClassPriors(classCounts, parameters, plainOut?.priors);
   // Cells of (w, k) sit K apart in the emission layout; walk them with a stride rather than
   // recomputing (w·K + l)·K + k. Same operations in the same order as the plain loops.
   const perWorker = K * K;
@@ -773,6 +414,33 @@ export function dawidSkeneMaximize(
 }
 
 /**
+ * The class-prior half of every Dawid–Skene M-step: p[k] = c_k / Σ c (uniform when no task has
+ * answers), clipped at EPS into `parameters`, unclipped into `priorsOut` when given. It runs
+ * before the confusion half, which needs the new log p for every count; returns the entropy part
+ * of the loss change, −Σ_k c_k log p_old[k].
+ */
+export function maximizeClassPriors(
+  classCounts: Float64Array,
+  parameters: DawidSkeneParameters,
+  priorsOut?: Float64Array,
+): number {
+  const K = classCounts.length;
+  const { classPriors, logClassPriors } = parameters;
+  let change = 0;
+  let tasks = 0;
+  for (let k = 0; k < K; k++) tasks += classCounts[k];
+  for (let k = 0; k < K; k++) {
+    const p = tasks > 0 ? classCounts[k] / tasks : 1 / K;
+    const clipped = p > EPS ? p : EPS;
+    change -= classCounts[k] * logClassPriors[k];
+    classPriors[k] = clipped;
+    logClassPriors[k] = Math.log(clipped);
+    if (priorsOut) priorsOut[k] = p;
+  }
+  return change;
+}
+
+/**
  * Step-function parameters from a result's plain `confusion` (result layout) and `priors`,
  * clipped at EPS exactly as the M-step does: an E-step with them reproduces the posterior the
  * result implies.
@@ -800,24 +468,4 @@ export function parametersFromConfusion(
     parameters.logClassPriors[k] = Math.log(clipped);
   }
   return parameters;
-}
-
-/**
- * Sorts `values[start .. end)` ascending in place: insertion sort (no allocation) for runs of up
- * to 64, the usual number of answers per task; the built-in sort on a view beyond that.
- */
-export function sortRange(values: Int32Array, start: number, end: number): void {
-  if (end - start > 64) {
-    values.subarray(start, end).sort();
-    return;
-  }
-  for (let i = start + 1; i < end; i++) {
-    const value = values[i];
-    let j = i - 1;
-    while (j >= start && values[j] > value) {
-      values[j + 1] = values[j];
-      j--;
-    }
-    values[j + 1] = value;
-  }
 }

@@ -45,12 +45,14 @@
  * Optimal Integration of Labels from Labelers of Unknown Expertise", NIPS 22, 2009.
  * https://proceedings.neurips.cc/paper/2009/file/f899139df5e1059396431415e770c6dd-Paper.pdf
  */
-import { argmaxRows, canonicalResponseOrder, EPS, finishLogPosteriorRow, softplus } from './math';
+import { EmData, emData, EmTrace, runEm } from './em-loop';
+import { argmaxRows, EPS, finishLogPosteriorRow, softplus } from './math';
 import {
   AggregationResult,
   emptyResult,
   GoldLabels,
   ResponseMatrix,
+  singleLabelResult,
   validateResponseMatrix,
 } from './response-matrix';
 
@@ -102,147 +104,180 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
  */
 export function glad(m: ResponseMatrix, options: GladOptions = {}): GladResult {
   validateResponseMatrix(m, options.gold);
-  const maxIterations = options.maxIterations ?? 100;
-  const tolerance = options.tolerance ?? 1e-5;
-  const mStepIterations = options.mStepIterations ?? 3;
-  const maxStep = options.maxNewtonStep ?? 1;
-  const alphaMean = options.alphaPriorMean ?? 1;
-  const logBetaMean = options.logBetaPriorMean ?? 1;
-  const { nTasks, nWorkers, nLabels: K } = m;
-  const R = m.task.length;
-
-  const alpha = new Float64Array(nWorkers).fill(alphaMean);
-  const logBeta = new Float64Array(nTasks).fill(logBetaMean);
-  const result = (
-    probabilities: Float64Array,
-    labels: Int32Array,
-    logLikelihood: number[],
-    iterations: number,
-    converged: boolean,
-  ): GladResult => ({
-    probabilities,
-    labels,
+  const settings = gladSettings(options);
+  const alpha = new Float64Array(m.nWorkers).fill(settings.alphaMean);
+  const logBeta = new Float64Array(m.nTasks).fill(settings.logBetaMean);
+  const finish = (result: AggregationResult, trace: EmTrace): GladResult => ({
+    probabilities: result.probabilities,
+    labels: result.labels,
     alpha,
     beta: logBeta.map(Math.exp),
-    logLikelihood,
-    iterations,
-    converged,
+    logLikelihood: trace.logLikelihood,
+    iterations: trace.iterations,
+    converged: trace.converged,
   });
+  const R = m.task.length;
+  const noEm: EmTrace = { logLikelihood: [], iterations: 0, converged: true };
+  if (R === 0) return finish(emptyResult(m), noEm);
+  const logPriors = logLabelPriors(options.labelPriors, m.nLabels);
+  if (m.nLabels === 1) return finish(singleLabelResult(m), noEm);
 
-  if (R === 0) {
-    const empty = emptyResult(m);
-    return result(empty.probabilities, empty.labels, [], 0, true);
-  }
-  const logPriors = logLabelPriors(options.labelPriors, K);
-  if (K === 1) {
-    const probabilities = new Float64Array(nTasks);
-    for (let r = 0; r < R; r++) probabilities[m.task[r]] = 1;
-    return result(probabilities, argmaxRows(probabilities, 1), [], 0, true);
-  }
+  const model = createGladModel(m, options.gold, logPriors, alpha, logBeta);
+  const trace = runEm(
+    () => gladEStep(model, settings),
+    () => gladMStep(model, settings),
+    settings.maxIterations,
+    (previous, next) => next - previous < settings.tolerance * R,
+  );
+  return finish(
+    { probabilities: model.posterior, labels: argmaxRows(model.posterior, m.nLabels) },
+    trace,
+  );
+}
 
-  // Responses in canonical order, with per-task runs [taskStart[t], taskStart[t + 1]).
-  const order = canonicalResponseOrder(m);
-  const rTask = new Int32Array(R);
-  const rWorker = new Int32Array(R);
-  const rLabel = new Int32Array(R);
-  const taskStart = new Int32Array(nTasks + 1);
-  for (let i = 0; i < R; i++) {
-    const r = order[i];
-    rTask[i] = m.task[r];
-    rWorker[i] = m.worker[r];
-    rLabel[i] = m.label[r];
-    taskStart[rTask[i] + 1]++;
-  }
-  for (let t = 0; t < nTasks; t++) taskStart[t + 1] += taskStart[t];
+/** `GladOptions` with defaults applied. */
+interface GladSettings {
+  readonly maxIterations: number;
+  readonly tolerance: number;
+  readonly mStepIterations: number;
+  readonly maxStep: number;
+  readonly alphaMean: number;
+  readonly logBetaMean: number;
+}
 
-  const gold = options.gold;
-  const logWrong = Math.log(K - 1);
-  const posterior = new Float64Array(nTasks * K);
-  const beta = new Float64Array(nTasks);
-  const q = new Float64Array(R); // posterior probability that response r is correct
-  const gradient = new Float64Array(nWorkers);
-  const curvature = new Float64Array(nWorkers);
-
-  /** E-step: fills `posterior` and `q`; returns the log posterior of the current parameters. */
-  const eStep = (): number => {
-    for (let t = 0; t < nTasks; t++) beta[t] = Math.exp(logBeta[t]);
-    let total = 0;
-    for (let t = 0; t < nTasks; t++) {
-      const start = taskStart[t];
-      const end = taskStart[t + 1];
-      if (start === end) continue;
-      const row = t * K;
-      let base = 0;
-      for (let k = 0; k < K; k++) posterior[row + k] = logPriors[k];
-      for (let i = start; i < end; i++) {
-        const x = alpha[rWorker[i]] * beta[t];
-        base -= softplus(x) + logWrong;
-        posterior[row + rLabel[i]] += x + logWrong;
-      }
-      total += finishLogPosteriorRow(posterior, row, K, base, gold ? gold[t] : -1);
-      for (let i = start; i < end; i++) q[i] = posterior[row + rLabel[i]];
-    }
-    for (let w = 0; w < nWorkers; w++) total -= 0.5 * (alpha[w] - alphaMean) ** 2 + LOG_SQRT_2PI;
-    for (let t = 0; t < nTasks; t++) total -= 0.5 * (logBeta[t] - logBetaMean) ** 2 + LOG_SQRT_2PI;
-    return total;
+function gladSettings(options: GladOptions): GladSettings {
+  return {
+    maxIterations: options.maxIterations ?? 100,
+    tolerance: options.tolerance ?? 1e-5,
+    mStepIterations: options.mStepIterations ?? 3,
+    maxStep: options.maxNewtonStep ?? 1,
+    alphaMean: options.alphaPriorMean ?? 1,
+    logBetaMean: options.logBetaPriorMean ?? 1,
   };
+}
 
-  /** M-step: block-coordinate Newton ascent on Q(α, b) with q fixed. */
-  const mStep = (): void => {
-    for (let round = 0; round < mStepIterations; round++) {
-      // α block: given β, each α_w maximises its own concave term.
-      for (let w = 0; w < nWorkers; w++) {
-        gradient[w] = alphaMean - alpha[w];
-        curvature[w] = -1;
-      }
-      for (let t = 0; t < nTasks; t++) {
-        const b = beta[t];
-        for (let i = taskStart[t]; i < taskStart[t + 1]; i++) {
-          const w = rWorker[i];
-          const s = 1 / (1 + Math.exp(-alpha[w] * b));
-          gradient[w] += (q[i] - s) * b;
-          curvature[w] -= s * (1 - s) * b * b;
-        }
-      }
-      for (let w = 0; w < nWorkers; w++) alpha[w] += clamp(-gradient[w] / curvature[w], maxStep);
+/** The data, parameters and working arrays of one GLAD fit. */
+interface GladModel extends EmData {
+  /** log p[k], fixed. */
+  readonly logPriors: Float64Array;
+  /** log(K − 1): a wrong answer is one of K − 1 labels. */
+  readonly logWrong: number;
+  /** α_w, b_t = log β_t and β_t, updated in place. */
+  readonly alpha: Float64Array;
+  readonly logBeta: Float64Array;
+  readonly beta: Float64Array;
+  readonly posterior: Float64Array;
+  /** Per response, in `responses` order: the posterior probability that it is correct. */
+  readonly q: Float64Array;
+  /** Per worker: ∂Q/∂α_w and ∂²Q/∂α_w² of the α block. */
+  readonly gradient: Float64Array;
+  readonly curvature: Float64Array;
+}
 
-      // b block: given α, each b_t maximises its own term.
-      for (let t = 0; t < nTasks; t++) {
-        let g = logBetaMean - logBeta[t];
-        let h = -1;
-        let hFisher = -1;
-        const b = beta[t];
-        for (let i = taskStart[t]; i < taskStart[t + 1]; i++) {
-          const x = alpha[rWorker[i]] * b;
-          const s = 1 / (1 + Math.exp(-x));
-          const residual = q[i] - s;
-          const fisherTerm = s * (1 - s) * x * x;
-          g += residual * x;
-          h += residual * x - fisherTerm;
-          hFisher -= fisherTerm;
-        }
-        // Where Q is not concave in b_t the Newton step could go downhill; Fisher scoring cannot.
-        logBeta[t] += clamp(-g / (h < -EPS ? h : hFisher), maxStep);
-        beta[t] = Math.exp(logBeta[t]);
-      }
-    }
+function createGladModel(
+  m: ResponseMatrix,
+  gold: GoldLabels | undefined,
+  logPriors: Float64Array,
+  alpha: Float64Array,
+  logBeta: Float64Array,
+): GladModel {
+  const { nTasks, nWorkers, nLabels: K } = m;
+  return {
+    ...emData(m, gold),
+    logPriors,
+    logWrong: Math.log(K - 1),
+    alpha,
+    logBeta,
+    beta: new Float64Array(nTasks),
+    posterior: new Float64Array(nTasks * K),
+    q: new Float64Array(m.task.length),
+    gradient: new Float64Array(nWorkers),
+    curvature: new Float64Array(nWorkers),
   };
+}
 
-  const trace = [eStep()];
-  let iterations = 0;
-  let converged = false;
-  while (iterations < maxIterations) {
-    mStep();
-    const objective = eStep();
-    iterations++;
-    const gain = objective - trace[trace.length - 1];
-    trace.push(objective);
-    if (gain < tolerance * R) {
-      converged = true;
-      break;
+/** E-step: fills `posterior` and `q`; returns the log posterior of the current parameters. */
+function gladEStep(model: GladModel, settings: GladSettings): number {
+  const { nTasks, nWorkers, K, gold, logPriors, logWrong, alpha, logBeta, beta, posterior, q } =
+    model;
+  const { worker: rWorker, label: rLabel, taskStart } = model.responses;
+  const { alphaMean, logBetaMean } = settings;
+  for (let t = 0; t < nTasks; t++) beta[t] = Math.exp(logBeta[t]);
+  let total = 0;
+  for (let t = 0; t < nTasks; t++) {
+    const start = taskStart[t];
+    const end = taskStart[t + 1];
+    if (start === end) continue;
+    const row = t * K;
+    let base = 0;
+    for (let k = 0; k < K; k++) posterior[row + k] = logPriors[k];
+    for (let i = start; i < end; i++) {
+      const x = alpha[rWorker[i]] * beta[t];
+      base -= softplus(x) + logWrong;
+      posterior[row + rLabel[i]] += x + logWrong;
+    }
+    total += finishLogPosteriorRow(posterior, row, K, base, gold ? gold[t] : -1);
+    for (let i = start; i < end; i++) q[i] = posterior[row + rLabel[i]];
+  }
+  for (let w = 0; w < nWorkers; w++) total -= 0.5 * (alpha[w] - alphaMean) ** 2 + LOG_SQRT_2PI;
+  for (let t = 0; t < nTasks; t++) total -= 0.5 * (logBeta[t] - logBetaMean) ** 2 + LOG_SQRT_2PI;
+  return total;
+}
+
+/** M-step: `mStepIterations` rounds of block-coordinate Newton ascent on Q(α, b), q fixed. */
+function gladMStep(model: GladModel, settings: GladSettings): void {
+  for (let round = 0; round < settings.mStepIterations; round++) {
+    gladAlphaNewtonStep(model, settings);
+    gladLogBetaNewtonStep(model, settings);
+  }
+}
+
+/** α block: given β, each α_w maximises its own concave term; one Newton step for all. */
+function gladAlphaNewtonStep(model: GladModel, settings: GladSettings): void {
+  const { nTasks, nWorkers, alpha, beta, q, gradient, curvature } = model;
+  const { worker: rWorker, taskStart } = model.responses;
+  for (let w = 0; w < nWorkers; w++) {
+    gradient[w] = settings.alphaMean - alpha[w];
+    curvature[w] = -1;
+  }
+  for (let t = 0; t < nTasks; t++) {
+    const b = beta[t];
+    for (let i = taskStart[t]; i < taskStart[t + 1]; i++) {
+      const w = rWorker[i];
+      const s = 1 / (1 + Math.exp(-alpha[w] * b));
+      gradient[w] += (q[i] - s) * b;
+      curvature[w] -= s * (1 - s) * b * b;
     }
   }
-  return result(posterior, argmaxRows(posterior, K), trace, iterations, converged);
+  for (let w = 0; w < nWorkers; w++) {
+    alpha[w] += clamp(-gradient[w] / curvature[w], settings.maxStep);
+  }
+}
+
+/**
+ * b block: given α, each b_t maximises its own term; one Newton step each, or Fisher scoring
+ * where Q is not concave in b_t (there the Newton step could go downhill; Fisher scoring cannot).
+ */
+function gladLogBetaNewtonStep(model: GladModel, settings: GladSettings): void {
+  const { nTasks, alpha, logBeta, beta, q } = model;
+  const { worker: rWorker, taskStart } = model.responses;
+  for (let t = 0; t < nTasks; t++) {
+    let g = settings.logBetaMean - logBeta[t];
+    let h = -1;
+    let hFisher = -1;
+    const b = beta[t];
+    for (let i = taskStart[t]; i < taskStart[t + 1]; i++) {
+      const x = alpha[rWorker[i]] * b;
+      const s = 1 / (1 + Math.exp(-x));
+      const residual = q[i] - s;
+      const fisherTerm = s * (1 - s) * x * x;
+      g += residual * x;
+      h += residual * x - fisherTerm;
+      hFisher -= fisherTerm;
+    }
+    logBeta[t] += clamp(-g / (h < -EPS ? h : hFisher), settings.maxStep);
+    beta[t] = Math.exp(logBeta[t]);
+  }
 }
 
 function clamp(step: number, limit: number): number {

@@ -47,12 +47,14 @@
  * D. Hovy, T. Berg-Kirkpatrick, A. Vaswani and E. Hovy, "Learning Whom to Trust with MACE",
  * NAACL-HLT 2013, 1120–1130. https://aclanthology.org/N13-1132.pdf
  */
-import { argmaxRows, canonicalResponseOrder, digamma, EPS, finishLogPosteriorRow } from './math';
+import { EmData, emData, runEm } from './em-loop';
+import { argmaxRows, digamma, EPS, finishLogPosteriorRow } from './math';
 import {
   AggregationResult,
   emptyResult,
   GoldLabels,
   ResponseMatrix,
+  singleLabelResult,
   validateResponseMatrix,
 } from './response-matrix';
 import { mulberry32, Rng } from './rng';
@@ -115,56 +117,15 @@ export interface MaceResult extends AggregationResult {
  */
 export function mace(m: ResponseMatrix, options: MaceOptions = {}): MaceResult {
   validateResponseMatrix(m, options.gold);
-  const restarts = options.restarts ?? 10;
-  const maxIterations = options.maxIterations ?? 50;
-  const tolerance = options.tolerance ?? 1e-7;
-  const method = options.method ?? 'vb';
-  const smoothing = (options.smoothing ?? 0.01) / Math.max(m.nLabels, 1);
-  const noise = options.noise ?? 0.5;
-  const learnClassPriors = (options.classPriors ?? 'uniform') === 'learned';
-  const priorKnowing = options.priorKnowing ?? 0.5;
-  const priorSpamming = options.priorSpamming ?? 0.5;
-  const priorStrategy = options.priorStrategy ?? 10;
+  const settings = maceSettings(options, m.nLabels);
   const rng = options.rng ?? mulberry32(options.seed ?? 0);
-  if (!(Number.isInteger(restarts) && restarts >= 1)) {
-    throw new RangeError(`restarts must be a positive integer, got ${restarts}`);
-  }
-  const { nTasks, nWorkers, nLabels: K } = m;
-  const R = m.task.length;
-
-  /**
-   * Parameters re-estimated from expected counts, as the next M-step would (for 'vb', the
-   * posterior means of q(θ) and q(ξ) rather than its geometric-mean weights).
-   */
-  const reportedParameters = (
-    knows: Float64Array,
-    spams: Float64Array,
-    strategyCounts: Float64Array,
-  ): { competence: Float64Array; strategies: Float64Array } => {
-    const know = method === 'vb' ? priorKnowing : smoothing;
-    const spam = method === 'vb' ? priorSpamming : smoothing;
-    const pseudo = method === 'vb' ? priorStrategy : smoothing;
-    const competence = new Float64Array(nWorkers);
-    const strategies = new Float64Array(nWorkers * K);
-    for (let w = 0; w < nWorkers; w++) {
-      competence[w] = (knows[w] + know) / (knows[w] + spams[w] + know + spam);
-      let total = K * pseudo;
-      for (let l = 0; l < K; l++) total += strategyCounts[w * K + l];
-      for (let l = 0; l < K; l++)
-        strategies[w * K + l] = (strategyCounts[w * K + l] + pseudo) / total;
-    }
-    return { competence, strategies };
-  };
-
-  if (R === 0 || K === 1) {
+  if (m.task.length === 0 || m.nLabels === 1) {
     // Nothing to learn: parameters stay at their priors; with K = 1 every answer is label 0.
-    const { probabilities, labels } = emptyResult(m);
-    for (let r = 0; r < R; r++) probabilities[m.task[r]] = 1;
-    const zeros = new Float64Array(nWorkers * K);
+    const noCounts = new Float64Array(m.nWorkers);
+    const noStrategyCounts = new Float64Array(m.nWorkers * m.nLabels);
     return {
-      probabilities,
-      labels: R === 0 ? labels : argmaxRows(probabilities, 1),
-      ...reportedParameters(zeros, zeros, zeros),
+      ...(m.task.length === 0 ? emptyResult(m) : singleLabelResult(m)),
+      ...maceReportedParameters(noCounts, noCounts, noStrategyCounts, m.nLabels, settings),
       logLikelihood: [],
       iterations: 0,
       converged: true,
@@ -172,175 +133,265 @@ export function mace(m: ResponseMatrix, options: MaceOptions = {}): MaceResult {
     };
   }
 
-  const order = canonicalResponseOrder(m);
-  const rWorker = new Int32Array(R);
-  const rLabel = new Int32Array(R);
-  const taskStart = new Int32Array(nTasks + 1);
-  for (let i = 0; i < R; i++) {
-    const r = order[i];
-    rWorker[i] = m.worker[r];
-    rLabel[i] = m.label[r];
-    taskStart[m.task[r] + 1]++;
-  }
-  for (let t = 0; t < nTasks; t++) taskStart[t + 1] += taskStart[t];
-  const gold = options.gold;
-  const logK = Math.log(K);
-
-  // Parameters used by the E-step: knowing weight θ_w, spamming weight, strategy ξ_w[l].
-  // (With 'vb' these are exp(E[log ·]) and need not sum to one.)
-  const knowing = new Float64Array(nWorkers);
-  const spamming = new Float64Array(nWorkers);
-  const strategy = new Float64Array(nWorkers * K);
-  // Per (worker, label) tables rebuilt before each E-step: log a, log b − log a, θ/b.
-  const logA = new Float64Array(nWorkers * K);
-  const logBOverA = new Float64Array(nWorkers * K);
-  const knowShare = new Float64Array(nWorkers * K);
-  // Expected counts from the E-step.
-  const knowCount = new Float64Array(nWorkers);
-  const spamCount = new Float64Array(nWorkers);
-  const strategyCount = new Float64Array(nWorkers * K);
-  const posterior = new Float64Array(nTasks * K);
-  const logClassPriors = new Float64Array(K);
-
-  const eStep = (): number => {
-    for (let w = 0; w < nWorkers; w++) {
-      for (let l = 0; l < K; l++) {
-        const a = Math.max(spamming[w] * strategy[w * K + l], EPS);
-        const b = a + knowing[w];
-        logA[w * K + l] = Math.log(a);
-        logBOverA[w * K + l] = Math.log(b / a);
-        knowShare[w * K + l] = knowing[w] / b;
-      }
-    }
-    knowCount.fill(0);
-    spamCount.fill(0);
-    strategyCount.fill(0);
-    let logLikelihood = 0;
-    for (let t = 0; t < nTasks; t++) {
-      const start = taskStart[t];
-      const end = taskStart[t + 1];
-      if (start === end) continue;
-      const row = t * K;
-      let base = 0;
-      for (let k = 0; k < K; k++) posterior[row + k] = logClassPriors[k];
-      for (let i = start; i < end; i++) {
-        const cell = rWorker[i] * K + rLabel[i];
-        base += logA[cell];
-        posterior[row + rLabel[i]] += logBOverA[cell];
-      }
-      logLikelihood += finishLogPosteriorRow(posterior, row, K, base, gold ? gold[t] : -1);
-      for (let i = start; i < end; i++) {
-        const w = rWorker[i];
-        const l = rLabel[i];
-        const knows = posterior[row + l] * knowShare[w * K + l];
-        knowCount[w] += knows;
-        spamCount[w] += 1 - knows;
-        strategyCount[w * K + l] += 1 - knows;
-      }
-    }
-    return logLikelihood;
-  };
-
-  const mStep = (): void => {
-    if (learnClassPriors) {
-      let answered = 0;
-      logClassPriors.fill(1); // add-one smoothing: no class prior collapses to zero
-      for (let t = 0; t < nTasks; t++) {
-        if (taskStart[t] === taskStart[t + 1]) continue;
-        answered++;
-        for (let k = 0; k < K; k++) logClassPriors[k] += posterior[t * K + k];
-      }
-      for (let k = 0; k < K; k++) logClassPriors[k] = Math.log(logClassPriors[k] / (answered + K));
-    }
-    for (let w = 0; w < nWorkers; w++) {
-      let strategyTotal = 0;
-      for (let l = 0; l < K; l++) strategyTotal += strategyCount[w * K + l];
-      if (method === 'vb') {
-        const norm = digamma(knowCount[w] + spamCount[w] + priorKnowing + priorSpamming);
-        knowing[w] = Math.exp(digamma(knowCount[w] + priorKnowing) - norm);
-        spamming[w] = Math.exp(digamma(spamCount[w] + priorSpamming) - norm);
-        const strategyNorm = digamma(strategyTotal + K * priorStrategy);
-        for (let l = 0; l < K; l++) {
-          strategy[w * K + l] = Math.exp(
-            digamma(strategyCount[w * K + l] + priorStrategy) - strategyNorm,
-          );
-        }
-      } else {
-        const total = knowCount[w] + spamCount[w] + 2 * smoothing;
-        knowing[w] = (knowCount[w] + smoothing) / total;
-        spamming[w] = (spamCount[w] + smoothing) / total;
-        for (let l = 0; l < K; l++) {
-          strategy[w * K + l] =
-            (strategyCount[w * K + l] + smoothing) / (strategyTotal + K * smoothing);
-        }
-      }
-    }
-  };
-
-  const initialise = (): void => {
-    logClassPriors.fill(-logK);
-    for (let w = 0; w < nWorkers; w++) {
-      const spam = 1 + noise * rng();
-      const know = 1 + noise * rng();
-      spamming[w] = spam / (spam + know);
-      knowing[w] = know / (spam + know);
-      let sum = 0;
-      for (let l = 0; l < K; l++) sum += strategy[w * K + l] = 1 + noise * rng();
-      for (let l = 0; l < K; l++) strategy[w * K + l] /= sum;
-    }
-  };
-
-  let best: {
-    logLikelihood: number[];
-    iterations: number;
-    converged: boolean;
-    restart: number;
-    posterior: Float64Array;
-    knowCount: Float64Array;
-    spamCount: Float64Array;
-    strategyCount: Float64Array;
-  } | null = null;
-  for (let restart = 0; restart < restarts; restart++) {
-    initialise();
-    const trace = [eStep()];
-    let iterations = 0;
-    let converged = false;
-    while (iterations < maxIterations) {
-      mStep();
-      const logLikelihood = eStep();
-      iterations++;
-      const change = Math.abs(logLikelihood - trace[trace.length - 1]);
-      trace.push(logLikelihood);
-      if (change < tolerance * R) {
-        converged = true;
-        break;
-      }
-    }
+  const model = createMaceModel(m, options.gold);
+  const R = m.task.length;
+  let best: MaceRun | null = null;
+  for (let restart = 0; restart < settings.restarts; restart++) {
+    maceInitialise(model, rng, settings.noise);
+    const trace = runEm(
+      () => maceEStep(model),
+      () => maceMStep(model, settings),
+      settings.maxIterations,
+      (previous, next) => Math.abs(next - previous) < settings.tolerance * R,
+    );
     // Strictly greater: on equal likelihood the earliest restart wins, deterministically.
-    if (
-      best === null ||
-      trace[trace.length - 1] > best.logLikelihood[best.logLikelihood.length - 1]
-    ) {
+    if (best === null || lastOf(trace.logLikelihood) > lastOf(best.logLikelihood)) {
       best = {
-        logLikelihood: trace,
-        iterations,
-        converged,
+        ...trace,
         restart,
-        posterior: posterior.slice(),
-        knowCount: knowCount.slice(),
-        spamCount: spamCount.slice(),
-        strategyCount: strategyCount.slice(),
+        posterior: model.posterior.slice(),
+        knowCount: model.knowCount.slice(),
+        spamCount: model.spamCount.slice(),
+        strategyCount: model.strategyCount.slice(),
       };
     }
   }
   const winner = best!;
   return {
     probabilities: winner.posterior,
-    labels: argmaxRows(winner.posterior, K),
-    ...reportedParameters(winner.knowCount, winner.spamCount, winner.strategyCount),
+    labels: argmaxRows(winner.posterior, m.nLabels),
+    ...maceReportedParameters(
+      winner.knowCount,
+      winner.spamCount,
+      winner.strategyCount,
+      m.nLabels,
+      settings,
+    ),
     logLikelihood: winner.logLikelihood,
     iterations: winner.iterations,
     converged: winner.converged,
     restart: winner.restart,
   };
+}
+
+/** `MaceOptions` with defaults applied and `smoothing` already divided by K. */
+interface MaceSettings {
+  readonly restarts: number;
+  readonly maxIterations: number;
+  readonly tolerance: number;
+  readonly method: 'vb' | 'em';
+  readonly smoothing: number;
+  readonly noise: number;
+  readonly learnClassPriors: boolean;
+  readonly priorKnowing: number;
+  readonly priorSpamming: number;
+  readonly priorStrategy: number;
+}
+
+function maceSettings(options: MaceOptions, K: number): MaceSettings {
+  const restarts = options.restarts ?? 10;
+  if (!(Number.isInteger(restarts) && restarts >= 1)) {
+    throw new RangeError(`restarts must be a positive integer, got ${restarts}`);
+  }
+  return {
+    restarts,
+    maxIterations: options.maxIterations ?? 50,
+    tolerance: options.tolerance ?? 1e-7,
+    method: options.method ?? 'vb',
+    smoothing: (options.smoothing ?? 0.01) / Math.max(K, 1),
+    noise: options.noise ?? 0.5,
+    learnClassPriors: (options.classPriors ?? 'uniform') === 'learned',
+    priorKnowing: options.priorKnowing ?? 0.5,
+    priorSpamming: options.priorSpamming ?? 0.5,
+    priorStrategy: options.priorStrategy ?? 10,
+  };
+}
+
+/** The data and working arrays of one MACE fit, reused by every restart. */
+interface MaceModel extends EmData {
+  /** E-step parameters: θ_w, the spamming weight and ξ_w[l] ('vb': exp(E[log ·]), not normalised). */
+  readonly knowing: Float64Array;
+  readonly spamming: Float64Array;
+  readonly strategy: Float64Array;
+  /** Per (worker, label) tables rebuilt before each E-step: log a, log b − log a, θ/b. */
+  readonly logA: Float64Array;
+  readonly logBOverA: Float64Array;
+  readonly knowShare: Float64Array;
+  /** Expected counts from the E-step: K_w, S_w and C_w[l]. */
+  readonly knowCount: Float64Array;
+  readonly spamCount: Float64Array;
+  readonly strategyCount: Float64Array;
+  readonly posterior: Float64Array;
+  readonly logClassPriors: Float64Array;
+}
+
+/** The winning restart's trace and the E-step state it ended in. */
+interface MaceRun {
+  readonly logLikelihood: number[];
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly restart: number;
+  readonly posterior: Float64Array;
+  readonly knowCount: Float64Array;
+  readonly spamCount: Float64Array;
+  readonly strategyCount: Float64Array;
+}
+
+function createMaceModel(m: ResponseMatrix, gold: GoldLabels | undefined): MaceModel {
+  const { nTasks, nWorkers, nLabels: K } = m;
+  return {
+    ...emData(m, gold),
+    knowing: new Float64Array(nWorkers),
+    spamming: new Float64Array(nWorkers),
+    strategy: new Float64Array(nWorkers * K),
+    logA: new Float64Array(nWorkers * K),
+    logBOverA: new Float64Array(nWorkers * K),
+    knowShare: new Float64Array(nWorkers * K),
+    knowCount: new Float64Array(nWorkers),
+    spamCount: new Float64Array(nWorkers),
+    strategyCount: new Float64Array(nWorkers * K),
+    posterior: new Float64Array(nTasks * K),
+    logClassPriors: new Float64Array(K),
+  };
+}
+
+/**
+ * Random start of one restart: uniform class priors, and per worker (in index order) the
+ * spamming and knowing weights, then its strategy, each 1 + noise · u normalised.
+ */
+function maceInitialise(model: MaceModel, rng: Rng, noise: number): void {
+  const { nWorkers, K, knowing, spamming, strategy } = model;
+  model.logClassPriors.fill(-Math.log(K));
+  for (let w = 0; w < nWorkers; w++) {
+    const spam = 1 + noise * rng();
+    const know = 1 + noise * rng();
+    spamming[w] = spam / (spam + know);
+    knowing[w] = know / (spam + know);
+    let sum = 0;
+    for (let l = 0; l < K; l++) sum += strategy[w * K + l] = 1 + noise * rng();
+    for (let l = 0; l < K; l++) strategy[w * K + l] /= sum;
+  }
+}
+
+/**
+ * E-step (see the file header): the per-(worker, label) tables, then each task's posterior and
+ * the expected knowing / spamming counts of its answers. Returns the log marginal likelihood.
+ */
+function maceEStep(model: MaceModel): number {
+  const { nTasks, nWorkers, K, gold, knowing, spamming, strategy } = model;
+  const { logA, logBOverA, knowShare, knowCount, spamCount, strategyCount } = model;
+  const { posterior, logClassPriors } = model;
+  const { worker: rWorker, label: rLabel, taskStart } = model.responses;
+  for (let w = 0; w < nWorkers; w++) {
+    for (let l = 0; l < K; l++) {
+      const a = Math.max(spamming[w] * strategy[w * K + l], EPS);
+      const b = a + knowing[w];
+      logA[w * K + l] = Math.log(a);
+      logBOverA[w * K + l] = Math.log(b / a);
+      knowShare[w * K + l] = knowing[w] / b;
+    }
+  }
+  knowCount.fill(0);
+  spamCount.fill(0);
+  strategyCount.fill(0);
+  let logLikelihood = 0;
+  for (let t = 0; t < nTasks; t++) {
+    const start = taskStart[t];
+    const end = taskStart[t + 1];
+    if (start === end) continue;
+    const row = t * K;
+    let base = 0;
+    for (let k = 0; k < K; k++) posterior[row + k] = logClassPriors[k];
+    for (let i = start; i < end; i++) {
+      const cell = rWorker[i] * K + rLabel[i];
+      base += logA[cell];
+      posterior[row + rLabel[i]] += logBOverA[cell];
+    }
+    logLikelihood += finishLogPosteriorRow(posterior, row, K, base, gold ? gold[t] : -1);
+    for (let i = start; i < end; i++) {
+      const w = rWorker[i];
+      const l = rLabel[i];
+      const knows = posterior[row + l] * knowShare[w * K + l];
+      knowCount[w] += knows;
+      spamCount[w] += 1 - knows;
+      strategyCount[w * K + l] += 1 - knows;
+    }
+  }
+  return logLikelihood;
+}
+
+/** M-step: the class priors when learned, then each worker's 'vb' or 'em' update. */
+function maceMStep(model: MaceModel, settings: MaceSettings): void {
+  if (settings.learnClassPriors) maceLearnClassPriors(model);
+  const { nWorkers, K, knowing, spamming, strategy, knowCount, spamCount, strategyCount } = model;
+  const { priorKnowing, priorSpamming, priorStrategy, smoothing } = settings;
+  for (let w = 0; w < nWorkers; w++) {
+    let strategyTotal = 0;
+    for (let l = 0; l < K; l++) strategyTotal += strategyCount[w * K + l];
+    if (settings.method === 'vb') {
+      const norm = digamma(knowCount[w] + spamCount[w] + priorKnowing + priorSpamming);
+      knowing[w] = Math.exp(digamma(knowCount[w] + priorKnowing) - norm);
+      spamming[w] = Math.exp(digamma(spamCount[w] + priorSpamming) - norm);
+      const strategyNorm = digamma(strategyTotal + K * priorStrategy);
+      for (let l = 0; l < K; l++) {
+        strategy[w * K + l] = Math.exp(
+          digamma(strategyCount[w * K + l] + priorStrategy) - strategyNorm,
+        );
+      }
+    } else {
+      const total = knowCount[w] + spamCount[w] + 2 * smoothing;
+      knowing[w] = (knowCount[w] + smoothing) / total;
+      spamming[w] = (spamCount[w] + smoothing) / total;
+      for (let l = 0; l < K; l++) {
+        strategy[w * K + l] =
+          (strategyCount[w * K + l] + smoothing) / (strategyTotal + K * smoothing);
+      }
+    }
+  }
+}
+
+/** `classPriors: 'learned'`: p[k] = (Σ_t T[t][k] + 1) / (answered tasks + K), as logs. */
+function maceLearnClassPriors(model: MaceModel): void {
+  const { nTasks, K, posterior, logClassPriors } = model;
+  const { taskStart } = model.responses;
+  let answered = 0;
+  logClassPriors.fill(1); // add-one smoothing: no class prior collapses to zero
+  for (let t = 0; t < nTasks; t++) {
+    if (taskStart[t] === taskStart[t + 1]) continue;
+    answered++;
+    for (let k = 0; k < K; k++) logClassPriors[k] += posterior[t * K + k];
+  }
+  for (let k = 0; k < K; k++) logClassPriors[k] = Math.log(logClassPriors[k] / (answered + K));
+}
+
+/**
+ * Parameters re-estimated from expected counts, as the next M-step would (for 'vb', the
+ * posterior means of q(θ) and q(ξ) rather than its geometric-mean weights).
+ */
+function maceReportedParameters(
+  knows: Float64Array,
+  spams: Float64Array,
+  strategyCounts: Float64Array,
+  K: number,
+  settings: MaceSettings,
+): { competence: Float64Array; strategies: Float64Array } {
+  const nWorkers = knows.length;
+  const vb = settings.method === 'vb';
+  const know = vb ? settings.priorKnowing : settings.smoothing;
+  const spam = vb ? settings.priorSpamming : settings.smoothing;
+  const pseudo = vb ? settings.priorStrategy : settings.smoothing;
+  const competence = new Float64Array(nWorkers);
+  const strategies = new Float64Array(nWorkers * K);
+  for (let w = 0; w < nWorkers; w++) {
+    competence[w] = (knows[w] + know) / (knows[w] + spams[w] + know + spam);
+    let total = K * pseudo;
+    for (let l = 0; l < K; l++) total += strategyCounts[w * K + l];
+    for (let l = 0; l < K; l++)
+      strategies[w * K + l] = (strategyCounts[w * K + l] + pseudo) / total;
+  }
+  return { competence, strategies };
+}
+
+function lastOf(values: number[]): number {
+  return values[values.length - 1];
 }

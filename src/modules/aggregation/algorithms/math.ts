@@ -2,6 +2,7 @@
  * Small numeric helpers shared by the aggregators. All operate on row-major matrices stored in
  * Float64Arrays; none mutate their inputs unless the name says `InPlace`.
  */
+import type { ResponseMatrix } from './response-matrix';
 
 /** Probabilities are clipped at EPS before taking logs (crowd-kit uses the same floor). */
 export const EPS = 1e-10;
@@ -112,14 +113,7 @@ export function digamma(x: number): number {
  * this order add floating-point numbers in the same order whatever order the answers arrived
  * in, so their results are bit-for-bit invariant to shuffling (DESIGN.md promise 6).
  */
-export function canonicalResponseOrder(m: {
-  readonly nTasks: number;
-  readonly nWorkers: number;
-  readonly nLabels: number;
-  readonly task: Int32Array;
-  readonly worker: Int32Array;
-  readonly label: Int32Array;
-}): Int32Array {
+export function canonicalResponseOrder(m: ResponseMatrix): Int32Array {
   const n = m.task.length;
   let order = new Int32Array(n);
   for (let r = 0; r < n; r++) order[r] = r;
@@ -173,4 +167,33 @@ export function finishLogPosteriorRow(
   }
   for (let k = 0; k < width; k++) posterior[row + k] /= sum;
   return max + Math.log(sum);
+}
+
+/**
+ * Responses in canonical (task, worker, label) order, as parallel arrays, with task t's answers at
+ * `[taskStart[t], taskStart[t + 1])`: the input layout of the log-space EM aggregators (GLAD,
+ * MACE). Visiting them in this order makes the results independent of response order.
+ */
+export interface ResponsesByTask {
+  readonly worker: Int32Array;
+  readonly label: Int32Array;
+  /** Length nTasks + 1. */
+  readonly taskStart: Int32Array;
+}
+
+/** Groups a validated matrix's responses by task in canonical order; see `ResponsesByTask`. */
+export function responsesByTask(m: ResponseMatrix): ResponsesByTask {
+  const R = m.task.length;
+  const order = canonicalResponseOrder(m);
+  const worker = new Int32Array(R);
+  const label = new Int32Array(R);
+  const taskStart = new Int32Array(m.nTasks + 1);
+  for (let i = 0; i < R; i++) {
+    const r = order[i];
+    worker[i] = m.worker[r];
+    label[i] = m.label[r];
+    taskStart[m.task[r] + 1]++;
+  }
+  for (let t = 0; t < m.nTasks; t++) taskStart[t + 1] += taskStart[t];
+  return { worker, label, taskStart };
 }

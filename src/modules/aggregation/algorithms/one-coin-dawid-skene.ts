@@ -10,7 +10,8 @@
  *   M-step  s_w = Σ_{r: worker_r = w} T[task_r][label_r] / #{r: worker_r = w}
  *           p[k] = mean over tasks with answers of T[t][k]
  * With the Dawid–Skene counts C_w[k][l] = Σ_{r: worker_r = w, label_r = l} T[task_r][k], the
- * skill is trace(C_w) / ΣC_w, so it reuses the Dawid–Skene E-step and accumulation unchanged.
+ * skill is trace(C_w) / ΣC_w, so it runs the Dawid–Skene EM loop (`runDawidSkeneEm`: the same
+ * initialisation, fused E-step, class-prior update and stopping rule) with its own M-step.
  *
  * It stops like `dawidSkene` (crowd-kit's loss per answer, or the log-likelihood; tolerance 1e-5,
  * 100 iterations by default). Far fewer parameters than full Dawid–Skene, so it is steadier with
@@ -25,13 +26,12 @@
 import {
   DawidSkeneParameters,
   DawidSkeneStopRule,
-  buildDawidSkeneIndex,
-  createDawidSkeneParameters,
-  dawidSkeneAccumulate,
-  dawidSkeneEStep,
-  dawidSkeneInitialPosterior,
+  dawidSkeneRunSettings,
+  emptyDawidSkeneFit,
+  maximizeClassPriors,
+  runDawidSkeneEm,
 } from './dawid-skene';
-import { EPS, argmaxRows } from './math';
+import { EPS } from './math';
 import {
   AggregationResult,
   GoldLabels,
@@ -77,82 +77,23 @@ export function oneCoinDawidSkene(
   options: OneCoinDawidSkeneOptions = {},
 ): OneCoinDawidSkeneResult {
   validateResponseMatrix(m, options.gold);
-  const maxIterations = options.maxIterations ?? 100;
-  const tolerance = options.tolerance ?? 1e-5;
-  const stopOn = options.stopOn ?? 'crowd-kit-loss';
-  if (!(Number.isInteger(maxIterations) && maxIterations >= 0)) {
-    throw new RangeError(`maxIterations must be a non-negative integer, got ${maxIterations}`);
-  }
-  if (Number.isNaN(tolerance))
-    throw new RangeError('tolerance must be a number (-Infinity: never stop early)');
-  if (stopOn !== 'crowd-kit-loss' && stopOn !== 'log-likelihood') {
-    throw new RangeError(`unknown stopOn rule ${String(stopOn)}`);
-  }
+  const settings = dawidSkeneRunSettings(options);
   const K = m.nLabels;
-  const R = m.task.length;
   const skills = new Float64Array(m.nWorkers);
   const priors = new Float64Array(K);
-  if (R === 0 || K === 0) {
-    return {
-      probabilities: new Float64Array(m.nTasks * K),
-      labels: new Int32Array(m.nTasks).fill(-1),
-      priors,
-      skills,
-      confusion: new Float64Array(m.nWorkers * K * K),
-      logLikelihood: [],
-      loss: [],
-      iterations: 0,
-      converged: true,
-    };
-  }
-
-  const index = buildDawidSkeneIndex(m);
-  const gold = options.gold;
-  const posterior = new Float64Array(m.nTasks * K);
-  const counts = new Float64Array(m.nWorkers * K * K);
-  const classCounts = new Float64Array(K);
-  const parameters = createDawidSkeneParameters(m.nWorkers, K);
-
-  dawidSkeneInitialPosterior(index, gold, 0, m.nTasks, posterior);
-  dawidSkeneAccumulate(index, posterior, 0, m.nTasks, counts, classCounts);
-  oneCoinMaximize(counts, classCounts, parameters, skills, priors);
-
-  const logLikelihood: number[] = [];
-  const loss: number[] = [];
-  let converged = false;
-  for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    const ll = dawidSkeneEStep(index, parameters, gold, 0, m.nTasks, posterior);
-    counts.fill(0);
-    classCounts.fill(0);
-    dawidSkeneAccumulate(index, posterior, 0, m.nTasks, counts, classCounts);
-    const lossChange = oneCoinMaximize(counts, classCounts, parameters, skills, priors);
-    logLikelihood.push(ll);
-    loss.push((ll + lossChange) / R);
-    const i = iteration - 1;
-    converged =
-      stopOn === 'crowd-kit-loss'
-        ? i > 0 && loss[i] - loss[i - 1] < tolerance
-        : i > 0 && (logLikelihood[i] - logLikelihood[i - 1]) / R < tolerance;
-    if (converged) break;
-  }
-
   const confusion = new Float64Array(m.nWorkers * K * K);
+  if (m.task.length === 0 || K === 0) {
+    return { ...emptyDawidSkeneFit(m), priors, skills, confusion };
+  }
+  const fit = runDawidSkeneEm(m, options.gold, settings, (counts, classCounts, parameters) =>
+    oneCoinMaximize(counts, classCounts, parameters, skills, priors),
+  );
   for (let w = 0; w < m.nWorkers; w++) {
     for (let k = 0; k < K; k++) {
       for (let l = 0; l < K; l++) confusion[(w * K + k) * K + l] = oneCoinCell(skills[w], k, l, K);
     }
   }
-  return {
-    probabilities: posterior,
-    labels: argmaxRows(posterior, K),
-    priors,
-    skills,
-    confusion,
-    logLikelihood,
-    loss,
-    iterations: logLikelihood.length,
-    converged,
-  };
+  return { ...fit, priors, skills, confusion };
 }
 
 /**
@@ -168,19 +109,8 @@ export function oneCoinMaximize(
   priorsOut: Float64Array,
 ): number {
   const K = classCounts.length;
-  const { emission, logEmission, classPriors, logClassPriors } = parameters;
-  // Priors first, as in `dawidSkeneMaximize`: old log p for the entropy term, new log p per count.
-  let change = 0;
-  let tasks = 0;
-  for (let k = 0; k < K; k++) tasks += classCounts[k];
-  for (let k = 0; k < K; k++) {
-    const p = tasks > 0 ? classCounts[k] / tasks : 1 / K;
-    const clipped = p > EPS ? p : EPS;
-    change -= classCounts[k] * logClassPriors[k];
-    classPriors[k] = clipped;
-    logClassPriors[k] = Math.log(clipped);
-    priorsOut[k] = p;
-  }
+  const { emission, logEmission, logClassPriors } = parameters;
+  let change = maximizeClassPriors(classCounts, parameters, priorsOut);
   for (let w = 0; w < skillsOut.length; w++) {
     let diagonal = 0;
     let total = 0;

@@ -17,7 +17,8 @@
  * A. P. Dawid and A. M. Skene, "Maximum Likelihood Estimation of Observer Error-Rates Using the EM
  * Algorithm", Journal of the Royal Statistical Society C 28(1), 20–28, 1979.
  */
-import { DawidSkeneResult, posteriorOfCells, sortRange } from './dawid-skene';
+import { DawidSkeneResult } from './dawid-skene';
+import { posteriorOfCells, sortRange } from './dawid-skene-e-step';
 import { EPS } from './math';
 import { GoldLabels, ResponseMatrix, validateResponseMatrix } from './response-matrix';
 
@@ -193,7 +194,7 @@ export function onlinePosterior(
     cells[i] = (known ? w : reliabilities.nWorkers) * K + l;
   }
   sortRange(cells, 0, n);
-  posteriorOfCells(cells, 0, n, reliabilities.emission, reliabilities.classPriors, K, out, 0);
+  posteriorOfCells(cells, 0, n, reliabilities, K, out, 0);
   return out;
 }
 

@@ -1,3 +1,5 @@
+import { argmaxRows } from './math';
+
 /**
  * Crowd responses in coordinate form: response r says worker `worker[r]` gave label `label[r]`
  * to task `task[r]`. Indexes are dense (0 ≤ task[r] < nTasks, 0 ≤ worker[r] < nWorkers,
@@ -68,4 +70,14 @@ export function emptyResult(m: Pick<ResponseMatrix, 'nTasks' | 'nLabels'>): Aggr
     probabilities: new Float64Array(m.nTasks * m.nLabels),
     labels: new Int32Array(m.nTasks).fill(-1),
   };
+}
+
+/**
+ * With a single label (K = 1) there is nothing to learn: every answered task gets label 0 with
+ * probability 1, unanswered ones stay at -1.
+ */
+export function singleLabelResult(m: ResponseMatrix): AggregationResult {
+  const probabilities = new Float64Array(m.nTasks);
+  for (let r = 0; r < m.task.length; r++) probabilities[m.task[r]] = 1;
+  return { probabilities, labels: argmaxRows(probabilities, 1) };
 }

@@ -4,7 +4,8 @@
  * reading and writing the SharedArrayBuffers it was given (nothing is copied per iteration):
  *
  *   'init'     majority-vote start for its tasks, then its M-step partial counts
- *   'iterate'  E-step for its tasks (posterior rows + log-likelihood share), then partial counts
+ *   'iterate'  E-step for its tasks (posterior rows + log-likelihood share) fused with its partial
+ *              counts (`dawidSkeneEStepAccumulate`, bit-identical to the two steps)
  *
  * The partial counts go to this thread's own slice of the shared partial arrays; the main thread
  * adds the slices in thread order and runs the M-step normalisation. Replies with
@@ -16,7 +17,7 @@ import {
   DawidSkeneIndex,
   DawidSkeneParameters,
   dawidSkeneAccumulate,
-  dawidSkeneEStep,
+  dawidSkeneEStepAccumulate,
   dawidSkeneInitialPosterior,
 } from '../algorithms/dawid-skene';
 
@@ -47,14 +48,23 @@ function serve(data: DawidSkeneWorkerData): void {
   parentPort!.on('message', (command: DawidSkeneWorkerCommand) => {
     try {
       let logLikelihood = 0;
-      if (command === 'init') {
-        dawidSkeneInitialPosterior(index, gold, taskStart, taskEnd, posterior);
-      } else {
-        logLikelihood = dawidSkeneEStep(index, parameters, gold, taskStart, taskEnd, posterior);
-      }
       counts.fill(0);
       classCounts.fill(0);
-      dawidSkeneAccumulate(index, posterior, taskStart, taskEnd, counts, classCounts);
+      if (command === 'init') {
+        dawidSkeneInitialPosterior(index, gold, taskStart, taskEnd, posterior);
+        dawidSkeneAccumulate(index, posterior, taskStart, taskEnd, counts, classCounts);
+      } else {
+        logLikelihood = dawidSkeneEStepAccumulate(
+          index,
+          parameters,
+          gold,
+          taskStart,
+          taskEnd,
+          posterior,
+          counts,
+          classCounts,
+        );
+      }
       parentPort!.postMessage({ logLikelihood } satisfies DawidSkeneWorkerReply);
     } catch (error) {
       parentPort!.postMessage({

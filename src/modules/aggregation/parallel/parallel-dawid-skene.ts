@@ -14,9 +14,10 @@
  * the posterior (8·K per task), the parameters, and nThreads copies of the counts (8·K² per
  * worker).
  *
- * The steps are helper A's exported building blocks, in the order `dawidSkene` uses them, so the
- * result equals the sequential one up to floating-point summation order (partial sums are added
- * per thread), i.e. to about 1e-12 in practice; the tests hold it to 1e-9.
+ * The steps are those of `runDawidSkeneEm` (settings, fused E-step and counts, M-step, the
+ * `DawidSkeneProgress` stopping rule), in the same order, so the result equals the sequential one
+ * up to floating-point summation order (partial sums are added per thread), i.e. to about 1e-12
+ * in practice; the tests hold it to 1e-9.
  *
  * Worker entry: `dawid-skene.worker.js` next to this file when running compiled code (dist/), or
  * `dawid-skene.worker.ts` loaded through ts-node's swc transpiler when running from source
@@ -29,12 +30,15 @@ import { Worker } from 'node:worker_threads';
 import {
   DawidSkeneIndex,
   DawidSkeneOptions,
+  DawidSkeneProgress,
   DawidSkeneResult,
   addPartialSums,
   buildDawidSkeneIndex,
+  createDawidSkeneParameters,
   dawidSkene,
   dawidSkeneMaximize,
   dawidSkenePseudoCounts,
+  dawidSkeneRunSettings,
 } from '../algorithms/dawid-skene';
 import { argmaxRows } from '../algorithms/math';
 import { ResponseMatrix, validateResponseMatrix } from '../algorithms/response-matrix';
@@ -108,47 +112,28 @@ async function runOnIndex(
   options: DawidSkeneOptions,
   threads: number,
 ): Promise<DawidSkeneResult> {
-  const maxIterations = options.maxIterations ?? 100;
-  const tolerance = options.tolerance ?? 1e-5;
-  const stopOn = options.stopOn ?? 'crowd-kit-loss';
-  if (!(Number.isInteger(maxIterations) && maxIterations >= 0)) {
-    throw new RangeError(`maxIterations must be a non-negative integer, got ${maxIterations}`);
-  }
-  if (!(tolerance >= 0)) throw new RangeError(`tolerance must be non-negative, got ${tolerance}`);
-  if (stopOn !== 'crowd-kit-loss' && stopOn !== 'log-likelihood') {
-    throw new RangeError(`unknown stopOn rule ${String(stopOn)}`);
-  }
+  const settings = dawidSkeneRunSettings(options);
   const { nTasks, nWorkers, nLabels: K } = index;
   const pseudoCounts = dawidSkenePseudoCounts(nWorkers, K, options);
-  const R = index.cells.length;
-
   const cellsPerWorker = nWorkers * K * K;
-  const shared = {
-    gold: options.gold ? copyToShared(options.gold, sharedInt32(nTasks)) : undefined,
-    posterior: sharedFloat64(nTasks * K),
-    parameters: {
-      emission: sharedFloat64(cellsPerWorker),
-      logEmission: sharedFloat64(cellsPerWorker),
-      classPriors: sharedFloat64(K),
-      logClassPriors: sharedFloat64(K),
-    },
-  };
+  const posterior = sharedFloat64(nTasks * K);
+  const parameters = createDawidSkeneParameters(nWorkers, K, sharedFloat64);
+  const gold = options.gold ? copyToShared(options.gold, sharedInt32(nTasks)) : undefined;
   // One buffer per thread, not slices of one: the class counts are updated once per task, and
   // two threads writing the same cache line would stall each other on every update (false
   // sharing; it made two threads slower than one).
   const ranges = balancedTaskRanges(index.taskOffsets, threads);
-  const partialCounts = ranges.map(() => sharedFloat64(cellsPerWorker));
-  const partialClassCounts = ranges.map(() => sharedFloat64(K));
-  const countsOf = (i: number) => partialCounts[i];
-  const classCountsOf = (i: number) => partialClassCounts[i];
+  const partials = ranges.map(() => ({
+    counts: sharedFloat64(cellsPerWorker),
+    classCounts: sharedFloat64(K),
+  }));
   const pool = WorkerPool.start(
     ranges.map(([taskStart, taskEnd], i): DawidSkeneWorkerData => ({
       index,
-      gold: shared.gold,
-      posterior: shared.posterior,
-      parameters: shared.parameters,
-      counts: countsOf(i),
-      classCounts: classCountsOf(i),
+      gold,
+      posterior,
+      parameters,
+      ...partials[i],
       taskStart,
       taskEnd,
     })),
@@ -163,46 +148,32 @@ async function runOnIndex(
     const maximize = () => {
       counts.fill(0);
       classCounts.fill(0);
-      for (let i = 0; i < ranges.length; i++) {
-        addPartialSums(counts, countsOf(i));
-        addPartialSums(classCounts, classCountsOf(i));
+      for (const partial of partials) {
+        addPartialSums(counts, partial.counts);
+        addPartialSums(classCounts, partial.classCounts);
       }
-      return dawidSkeneMaximize(counts, classCounts, pseudoCounts, shared.parameters, {
+      return dawidSkeneMaximize(counts, classCounts, pseudoCounts, parameters, {
         confusion,
         priors,
       });
     };
 
+    // The loop of `runDawidSkeneEm`, with each E-step split over the pool.
     await pool.run('init');
     maximize();
-    const logLikelihood: number[] = [];
-    const loss: number[] = [];
-    let converged = false;
-    for (let iteration = 1; iteration <= maxIterations; iteration++) {
+    const progress = new DawidSkeneProgress(settings, index.cells.length);
+    while (progress.iterations < settings.maxIterations) {
       const shares = await pool.run('iterate');
-      let ll = 0;
-      for (const share of shares) ll += share;
-      const lossChange = maximize();
-      logLikelihood.push(ll);
-      loss.push((ll + lossChange) / R);
-      // The stopping rule of `dawidSkene`, verbatim.
-      const i = iteration - 1;
-      converged =
-        stopOn === 'crowd-kit-loss'
-          ? i > 0 && loss[i] - loss[i - 1] < tolerance
-          : i > 0 && (logLikelihood[i] - logLikelihood[i - 1]) / R < tolerance;
-      if (converged) break;
+      let logLikelihood = 0;
+      for (const share of shares) logLikelihood += share;
+      if (progress.record(logLikelihood, maximize())) break;
     }
-
     return {
-      probabilities: shared.posterior,
-      labels: argmaxRows(shared.posterior, K),
+      probabilities: posterior,
+      labels: argmaxRows(posterior, K),
       priors,
       confusion,
-      logLikelihood,
-      loss,
-      iterations: logLikelihood.length,
-      converged,
+      ...progress.trace(),
     };
   } finally {
     await pool.close();

@@ -81,12 +81,7 @@ export function minimizeLbfgs(
   let xNext = new Float64Array(P);
   let gNext = new Float64Array(P);
   const d = new Float64Array(P);
-  const s = Array.from({ length: m }, () => new Float64Array(P));
-  const y = Array.from({ length: m }, () => new Float64Array(P));
-  const rho = new Float64Array(m);
-  const alpha = new Float64Array(m);
-  let stored = 0;
-  let newest = -1;
+  const pairs = new CurvaturePairs(m, P);
 
   const valueHistory: number[] = [];
   let stop: LbfgsStop = 'max-iterations';
@@ -100,59 +95,22 @@ export function minimizeLbfgs(
     }
     if (iterations >= maxIterations) break;
 
-    // Two-loop recursion: d = −H·g, newest pair first, then oldest first.
-    for (let i = 0; i < P; i++) d[i] = -g[i];
-    for (let c = 0; c < stored; c++) {
-      const k = (newest - c + m) % m;
-      alpha[k] = rho[k] * dot(s[k], d);
-      axpy(-alpha[k], y[k], d);
-    }
-    if (stored > 0) {
-      const yy = dot(y[newest], y[newest]);
-      scale(d, 1 / (rho[newest] * yy));
-    }
-    for (let c = stored - 1; c >= 0; c--) {
-      const k = (newest - c + m) % m;
-      const beta = rho[k] * dot(y[k], d);
-      axpy(alpha[k] - beta, s[k], d);
-    }
+    pairs.direction(g, d);
     let slope = dot(g, d);
     if (!(slope < 0)) {
       // Not a descent direction (numerical trouble): restart from steepest descent.
-      stored = 0;
+      pairs.forget();
       for (let i = 0; i < P; i++) d[i] = -g[i];
       slope = dot(g, d);
     }
-
-    let step = stored === 0 ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
-    let fNext = NaN;
-    let accepted = false;
-    for (let b = 0; b < MAX_BACKTRACKS; b++) {
-      for (let i = 0; i < P; i++) xNext[i] = x[i] + step * d[i];
-      fNext = objective(xNext, gNext);
-      if (Number.isFinite(fNext) && fNext <= f + ARMIJO_C1 * step * slope) {
-        accepted = true;
-        break;
-      }
-      step *= 0.5;
-    }
-    if (!accepted) {
+    const firstStep = pairs.stored === 0 ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
+    const fNext = armijoBacktracking(objective, x, f, d, slope, firstStep, xNext, gNext);
+    if (fNext === undefined) {
       stop = 'line-search';
       break;
     }
     iterations++;
-
-    const slot = (newest + 1) % m;
-    for (let i = 0; i < P; i++) {
-      s[slot][i] = xNext[i] - x[i];
-      y[slot][i] = gNext[i] - g[i];
-    }
-    const sy = dot(s[slot], y[slot]);
-    if (sy > 1e-10 * dot(y[slot], y[slot])) {
-      rho[slot] = 1 / sy;
-      newest = slot;
-      stored = Math.min(stored + 1, m);
-    }
+    pairs.remember(x, xNext, g, gNext);
 
     const decrease = f - fNext;
     [x, xNext] = [xNext, x];
@@ -175,6 +133,93 @@ export function minimizeLbfgs(
     stop,
     converged: stop === 'gradient' || stop === 'value',
   };
+}
+
+/** The last m pairs sᵢ = xᵢ₊₁ − xᵢ, yᵢ = ∇fᵢ₊₁ − ∇fᵢ in a ring, and the two-loop recursion over them. */
+class CurvaturePairs {
+  private readonly s: Float64Array[];
+  private readonly y: Float64Array[];
+  private readonly rho: Float64Array;
+  private readonly alpha: Float64Array;
+  private newest = -1;
+  /** Pairs in use (0 after `forget`: the next direction is steepest descent). */
+  stored = 0;
+
+  constructor(
+    private readonly m: number,
+    P: number,
+  ) {
+    this.s = Array.from({ length: m }, () => new Float64Array(P));
+    this.y = Array.from({ length: m }, () => new Float64Array(P));
+    this.rho = new Float64Array(m);
+    this.alpha = new Float64Array(m);
+  }
+
+  /** d = −H·g by the two-loop recursion: newest pair first, then H₀ = (sᵀy / yᵀy)·I, then oldest first. */
+  direction(g: Float64Array, d: Float64Array): void {
+    const { s, y, rho, alpha, m, newest, stored } = this;
+    for (let i = 0; i < d.length; i++) d[i] = -g[i];
+    for (let c = 0; c < stored; c++) {
+      const k = (newest - c + m) % m;
+      alpha[k] = rho[k] * dot(s[k], d);
+      axpy(-alpha[k], y[k], d);
+    }
+    if (stored > 0) {
+      const yy = dot(y[newest], y[newest]);
+      scale(d, 1 / (rho[newest] * yy));
+    }
+    for (let c = stored - 1; c >= 0; c--) {
+      const k = (newest - c + m) % m;
+      const beta = rho[k] * dot(y[k], d);
+      axpy(alpha[k] - beta, s[k], d);
+    }
+  }
+
+  /** Keeps the pair from x, g to xNext, gNext when sᵀy > 1e-10·yᵀy, so H stays positive definite. */
+  remember(x: Float64Array, xNext: Float64Array, g: Float64Array, gNext: Float64Array): void {
+    const slot = (this.newest + 1) % this.m;
+    const s = this.s[slot];
+    const y = this.y[slot];
+    for (let i = 0; i < x.length; i++) {
+      s[i] = xNext[i] - x[i];
+      y[i] = gNext[i] - g[i];
+    }
+    const sy = dot(s, y);
+    if (sy > 1e-10 * dot(y, y)) {
+      this.rho[slot] = 1 / sy;
+      this.newest = slot;
+      this.stored = Math.min(this.stored + 1, this.m);
+    }
+  }
+
+  /** Drops every pair (after a direction that was not a descent direction). */
+  forget(): void {
+    this.stored = 0;
+  }
+}
+
+/**
+ * Backtracking line search on the Armijo condition from `step`, halving up to MAX_BACKTRACKS
+ * times: writes the accepted point and its gradient into `xNext`, `gNext` and returns its value,
+ * or undefined when no step was accepted.
+ */
+function armijoBacktracking(
+  objective: Objective,
+  x: Float64Array,
+  f: number,
+  d: Float64Array,
+  slope: number,
+  step: number,
+  xNext: Float64Array,
+  gNext: Float64Array,
+): number | undefined {
+  for (let b = 0; b < MAX_BACKTRACKS; b++) {
+    for (let i = 0; i < x.length; i++) xNext[i] = x[i] + step * d[i];
+    const fNext = objective(xNext, gNext);
+    if (Number.isFinite(fNext) && fNext <= f + ARMIJO_C1 * step * slope) return fNext;
+    step *= 0.5;
+  }
+  return undefined;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

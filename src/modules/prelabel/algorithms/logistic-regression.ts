@@ -26,7 +26,7 @@
  * regression); multinomial form and its gradient: C. M. Bishop, "Pattern Recognition and
  * Machine Learning", Springer 2006, §4.3.4.
  */
-import { LbfgsStop, minimizeLbfgs } from './lbfgs';
+import { LbfgsStop, minimizeLbfgs, Objective } from './lbfgs';
 
 /** A trained softmax regression, float32 parameters (see the layout above). */
 export interface LogisticRegressionModel {
@@ -94,7 +94,7 @@ export function trainLogisticRegression(
   validateData(data);
   const l2 = options.l2 ?? 1e-3;
   if (!(l2 >= 0 && Number.isFinite(l2))) throw new RangeError(`l2 must be ≥ 0, got ${l2}`);
-  const { nSamples: N, nFeatures: D, nClasses: C, features: X } = data;
+  const { nSamples: N, nFeatures: D, nClasses: C } = data;
   const weightOf = data.sampleWeights;
   let totalWeight = 0;
   for (let i = 0; i < N; i++) totalWeight += weightOf ? weightOf[i] : 1;
@@ -115,9 +115,43 @@ export function trainLogisticRegression(
     };
   }
 
+  const biasOffset = D * C;
+  const objective = softmaxRegressionObjective(data, l2, totalWeight);
+  const result = minimizeLbfgs(objective, new Float64Array(D * C + C), {
+    maxIterations: options.maxIterations ?? 200,
+    gradientTolerance: options.gradientTolerance ?? 1e-6,
+  });
+  return {
+    model: {
+      nFeatures: D,
+      nClasses: C,
+      weights: Float32Array.from(result.x.subarray(0, biasOffset)),
+      bias: Float32Array.from(result.x.subarray(biasOffset)),
+    },
+    loss: result.value,
+    lossHistory: result.valueHistory,
+    iterations: result.iterations,
+    converged: result.converged,
+    stop: result.stop,
+    gradientNorm: result.gradientNorm,
+  };
+}
+
+/**
+ * The training objective L(θ) of the file header and its gradient, for L-BFGS: θ holds the
+ * D × C weights, then the C biases. The closure reuses two length-C rows, so each evaluation
+ * allocates nothing.
+ */
+function softmaxRegressionObjective(
+  data: LogisticRegressionData,
+  l2: number,
+  totalWeight: number,
+): Objective {
+  const { nSamples: N, nFeatures: D, nClasses: C, features: X } = data;
+  const weightOf = data.sampleWeights;
+  const biasOffset = D * C;
   const logits = new Float64Array(C);
   const residual = new Float64Array(C);
-  const biasOffset = D * C;
   const objective = (theta: Float64Array, gradient: Float64Array): number => {
     gradient.fill(0);
     let loss = 0;
@@ -171,24 +205,7 @@ export function trainLogisticRegression(
     return loss + 0.5 * l2 * penalty;
   };
 
-  const result = minimizeLbfgs(objective, new Float64Array(D * C + C), {
-    maxIterations: options.maxIterations ?? 200,
-    gradientTolerance: options.gradientTolerance ?? 1e-6,
-  });
-  return {
-    model: {
-      nFeatures: D,
-      nClasses: C,
-      weights: Float32Array.from(result.x.subarray(0, biasOffset)),
-      bias: Float32Array.from(result.x.subarray(biasOffset)),
-    },
-    loss: result.value,
-    lossHistory: result.valueHistory,
-    iterations: result.iterations,
-    converged: result.converged,
-    stop: result.stop,
-    gradientNorm: result.gradientNorm,
-  };
+  return objective;
 }
 
 /**

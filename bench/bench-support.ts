@@ -1,0 +1,85 @@
+/**
+ * Set-up the database benchmarks share: a scratch database on the PostgreSQL of
+ * BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/test, trust auth), created fresh
+ * and dropped afterwards unless the run asks to keep it; plus the seeded word generator and the
+ * rate formatting the pre-label benchmarks print with.
+ */
+import { Client } from 'pg';
+
+/** The maintenance connection benchmarks create and drop their databases through. */
+export const ADMIN_URL =
+  process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Runs `work` on a short-lived connection to `adminUrl`, closed afterwards. */
+export async function withAdmin<T>(
+  work: (client: Client) => Promise<T>,
+  adminUrl = ADMIN_URL,
+): Promise<T> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The URL of database `name` on the admin connection's server. */
+export function databaseUrl(name: string, adminUrl = ADMIN_URL): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Options of `withScratchDatabase`. */
+export interface ScratchDatabaseOptions {
+  /** Leave the database in place afterwards (and say so), e.g. to inspect it. Default false. */
+  readonly keep?: boolean;
+  /** Server to create it on. Default `ADMIN_URL`. */
+  readonly adminUrl?: string;
+}
+
+/**
+ * Creates database `name` afresh (dropping a leftover of the same name), runs `work` with its URL
+ * and drops it afterwards, even when `work` throws, unless `keep`.
+ */
+export async function withScratchDatabase<T>(
+  name: string,
+  work: (url: string) => Promise<T>,
+  options: ScratchDatabaseOptions = {},
+): Promise<T> {
+  const adminUrl = options.adminUrl ?? ADMIN_URL;
+  await withAdmin(async admin => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  }, adminUrl);
+  try {
+    return await work(databaseUrl(name, adminUrl));
+  } finally {
+    if (!options.keep) {
+      await withAdmin(
+        admin => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+        adminUrl,
+      );
+    } else {
+      process.stdout.write(`kept database ${name}\n`);
+    }
+  }
+}
+
+/** A pronounceable pseudo-word of `count` consonant–vowel syllables drawn from `rng`. */
+export function syllables(rng: () => number, count: number): string {
+  const consonants = 'bcdfghjklmnprstvwz';
+  const vowels = 'aeiou';
+  let word = '';
+  for (let i = 0; i < count; i++) {
+    word += consonants[Math.floor(rng() * consonants.length)];
+    word += vowels[Math.floor(rng() * vowels.length)];
+  }
+  return word;
+}
+
+/** A rate rounded to a whole number with thousands separators, e.g. 12,345. */
+export function formatRate(rate: number): string {
+  return Math.round(rate).toLocaleString('en-US');
+}
