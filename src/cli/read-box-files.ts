@@ -6,8 +6,7 @@
  * rounding is allowed); a worker's repeated answer for an image: the latest line counts.
  */
 import { Box, BoxCrowd, buildBoxCrowd } from '../modules/aggregation/algorithms/kinds/box-geometry';
-import { CliError } from './cli-error';
-import { IdIndex, JsonLine, LineReader, readJsonLines } from './read-jsonl';
+import { JsonLine, LineReader, readTaskAnswerFiles, sortedNames } from './read-jsonl';
 
 /** A boxes dataset in dense form. */
 export interface BoxFiles {
@@ -29,55 +28,26 @@ interface RawBox {
 
 /** Reads the files; throws CliError naming file and line on malformed input. */
 export function readBoxFiles(files: { tasks: string; input: string; gold?: string }): BoxFiles {
-  const taskReader = new LineReader(files.tasks);
-  const tasks = new IdIndex();
-  const sizes: Array<[number, number]> = [];
-  for (const line of readJsonLines(files.tasks)) {
-    const id = taskReader.id(line, 'task');
-    if (tasks.get(id) !== undefined) throw taskReader.error(line, `task "${id}" repeated`);
-    tasks.add(id);
-    sizes.push([taskReader.number(line, 'width'), taskReader.number(line, 'height')]);
-  }
   const classes = new Set<string>();
-  const workers = new IdIndex();
-  const latest = new Map<string, { task: number; worker: number; boxes: RawBox[] }>();
-  const inputReader = new LineReader(files.input);
-  for (const line of readJsonLines(files.input)) {
-    const worker = workers.add(inputReader.id(line, 'worker'));
-    const task = taskOf(inputReader, line, tasks);
-    const boxes = readBoxes(inputReader, line, sizes[task], classes);
-    latest.delete(`${worker}\u0000${task}`);
-    latest.set(`${worker}\u0000${task}`, { task, worker, boxes });
-  }
-  if (latest.size === 0) throw new CliError(`${files.input}: no answers`);
-  let goldRaw: Array<RawBox[] | undefined> | undefined;
-  if (files.gold !== undefined) {
-    const goldReader = new LineReader(files.gold);
-    goldRaw = new Array<RawBox[] | undefined>(tasks.size).fill(undefined);
-    for (const line of readJsonLines(files.gold)) {
-      const task = taskOf(goldReader, line, tasks);
-      goldRaw[task] = readBoxes(goldReader, line, sizes[task], classes);
-    }
-  }
-  const classNames = [...classes].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const classIndex = new Map(classNames.map((name, i) => [name, i]));
+  const read = readTaskAnswerFiles<[number, number], RawBox>(files, {
+    task: (reader, line) => [reader.number(line, 'width'), reader.number(line, 'height')],
+    items: (reader, line, size) => readBoxes(reader, line, size, classes),
+  });
+  const { names: classNames, index } = sortedNames(classes);
   const toBoxes = (boxes: RawBox[]): Box[] =>
-    boxes.map(box => ({ ...box, label: classIndex.get(box.label)! }));
-  const annotations = [...latest.values()].map(a => ({ ...a, boxes: toBoxes(a.boxes) }));
+    boxes.map(box => ({ ...box, label: index.get(box.label)! }));
+  const annotations = read.answers.map(a => ({
+    task: a.task,
+    worker: a.worker,
+    boxes: toBoxes(a.items),
+  }));
   return {
-    crowd: buildBoxCrowd(tasks.size, workers.size, classNames.length, annotations),
-    taskIds: tasks.ids,
-    workerIds: workers.ids,
+    crowd: buildBoxCrowd(read.tasks.size, read.workers.size, classNames.length, annotations),
+    taskIds: read.tasks.ids,
+    workerIds: read.workers.ids,
     classNames,
-    gold: goldRaw?.map(boxes => (boxes ? toBoxes(boxes) : undefined)),
+    gold: read.gold?.map(boxes => (boxes ? toBoxes(boxes) : undefined)),
   };
-}
-
-function taskOf(reader: LineReader, line: JsonLine, tasks: IdIndex): number {
-  const id = reader.id(line, 'task');
-  const task = tasks.get(id);
-  if (task === undefined) throw reader.error(line, `task "${id}" is not in the tasks file`);
-  return task;
 }
 
 /** Rounding slack when checking that a box lies inside its image, in pixels. */

@@ -116,3 +116,76 @@ export class IdIndex {
     return this.ids.length;
   }
 }
+
+/** What `readTaskAnswerFiles` reads per line: a task's own data, an answer's items. */
+export interface TaskAnswerReaders<TaskInfo, Item> {
+  /** Reads a tasks-file line's data (besides "task"). */
+  readonly task: (reader: LineReader, line: JsonLine) => TaskInfo;
+  /** Reads the items of an answer or gold line of a task. */
+  readonly items: (reader: LineReader, line: JsonLine, task: TaskInfo) => Item[];
+}
+
+/** Tasks, answers (a worker's latest line per task) and optional gold of a JSONL dataset. */
+export interface TaskAnswerFiles<TaskInfo, Item> {
+  readonly tasks: IdIndex;
+  readonly taskInfo: TaskInfo[];
+  readonly workers: IdIndex;
+  /** In order of each (worker, task)'s latest line. */
+  readonly answers: Array<{ task: number; worker: number; items: Item[] }>;
+  readonly gold?: Array<Item[] | undefined>;
+}
+
+/**
+ * Reads `tasks` (`{task, …}`, ids unique), `input` (`{worker, task, …}`; a worker's repeated
+ * answer to a task: the latest line counts) and optional `gold` (`{task, …}`) JSONL files.
+ */
+export function readTaskAnswerFiles<TaskInfo, Item>(
+  files: { tasks: string; input: string; gold?: string },
+  readers: TaskAnswerReaders<TaskInfo, Item>,
+): TaskAnswerFiles<TaskInfo, Item> {
+  const taskReader = new LineReader(files.tasks);
+  const tasks = new IdIndex();
+  const taskInfo: TaskInfo[] = [];
+  for (const line of readJsonLines(files.tasks)) {
+    const id = taskReader.id(line, 'task');
+    if (tasks.get(id) !== undefined) throw taskReader.error(line, `task "${id}" repeated`);
+    tasks.add(id);
+    taskInfo.push(readers.task(taskReader, line));
+  }
+  const taskOf = (reader: LineReader, line: JsonLine): number => {
+    const id = reader.id(line, 'task');
+    const task = tasks.get(id);
+    if (task === undefined) throw reader.error(line, `task "${id}" is not in the tasks file`);
+    return task;
+  };
+  const workers = new IdIndex();
+  const latest = new Map<string, { task: number; worker: number; items: Item[] }>();
+  const inputReader = new LineReader(files.input);
+  for (const line of readJsonLines(files.input)) {
+    const worker = workers.add(inputReader.id(line, 'worker'));
+    const task = taskOf(inputReader, line);
+    const items = readers.items(inputReader, line, taskInfo[task]);
+    latest.delete(`${worker}\u0000${task}`); // re-insert: the latest line keeps its place last
+    latest.set(`${worker}\u0000${task}`, { task, worker, items });
+  }
+  if (latest.size === 0) throw new CliError(`${files.input}: no answers`);
+  let gold: Array<Item[] | undefined> | undefined;
+  if (files.gold !== undefined) {
+    const goldReader = new LineReader(files.gold);
+    gold = new Array<Item[] | undefined>(tasks.size).fill(undefined);
+    for (const line of readJsonLines(files.gold)) {
+      const task = taskOf(goldReader, line);
+      gold[task] = readers.items(goldReader, line, taskInfo[task]);
+    }
+  }
+  return { tasks, taskInfo, workers, answers: [...latest.values()], gold };
+}
+
+/** Names sorted by character code, and their indexes. */
+export function sortedNames(names: Iterable<string>): {
+  names: string[];
+  index: Map<string, number>;
+} {
+  const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { names: sorted, index: new Map(sorted.map((name, i) => [name, i])) };
+}

@@ -5,9 +5,9 @@
  */
 import { PairwiseMatrix } from '../modules/aggregation/algorithms/kinds/pairwise';
 import { CliError } from './cli-error';
-import { CsvRecord, CsvSyntaxError } from './csv';
+import { CsvRecord } from './csv';
+import { readCsv } from './read-answers';
 import { IdIndex } from './read-jsonl';
-import { readCsvFile } from './read-csv-file';
 
 /** Comparisons in dense form, with their ids. */
 export interface PairwiseFile {
@@ -23,8 +23,9 @@ export function readCsvColumns(
   onRow: (values: string[], line: number) => void,
 ): void {
   let columns: number[] | undefined;
-  try {
-    readCsvFile(path, (record: CsvRecord) => {
+  readCsv(
+    path,
+    (record: CsvRecord) => {
       const fields = Array.from({ length: record.length }, (_, i) => record.text(i));
       if (!columns) {
         const normalized = fields.map(name => name.trim().toLowerCase());
@@ -42,15 +43,9 @@ export function readCsvColumns(
         throw new CliError(`${path}: line ${record.line}: empty ${names.join(', ')} field`);
       }
       onRow(values, record.line);
-    });
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new CliError(`${path}: ${error.message}`);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-      throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
-    }
-    throw error;
-  }
+    },
+    undefined,
+  );
   if (!columns) throw new CliError(`${path}: empty file (a header is required)`);
 }
 

@@ -11,8 +11,7 @@ import {
   TokenSpan,
   buildSpanCrowd,
 } from '../modules/aggregation/algorithms/kinds/bio-tags';
-import { CliError } from './cli-error';
-import { IdIndex, JsonLine, LineReader, readJsonLines } from './read-jsonl';
+import { JsonLine, LineReader, readTaskAnswerFiles, sortedNames } from './read-jsonl';
 
 /** A spans dataset in dense form. */
 export interface SpanFiles {
@@ -32,61 +31,30 @@ interface RawSpan {
 
 /** Reads the three files; throws CliError naming file and line on malformed input. */
 export function readSpanFiles(files: { tasks: string; input: string; gold?: string }): SpanFiles {
-  const taskReader = new LineReader(files.tasks);
-  const tasks = new IdIndex();
-  const lengths: number[] = [];
-  for (const line of readJsonLines(files.tasks)) {
-    const id = taskReader.id(line, 'task');
-    const tokens = line.value.tokens;
-    if (!Array.isArray(tokens)) throw taskReader.error(line, '"tokens" must be an array');
-    if (tasks.get(id) !== undefined) throw taskReader.error(line, `task "${id}" repeated`);
-    tasks.add(id);
-    lengths.push(tokens.length);
-  }
   const types = new Set<string>();
-  const workers = new IdIndex();
-  const latest = new Map<string, { task: number; worker: number; spans: RawSpan[] }>();
-  const inputReader = new LineReader(files.input);
-  for (const line of readJsonLines(files.input)) {
-    const worker = workers.add(inputReader.id(line, 'worker'));
-    const task = taskOf(inputReader, line, tasks);
-    const spans = readSpans(inputReader, line, lengths[task], types);
-    latest.delete(`${worker}\u0000${task}`); // re-insert: the latest line keeps its place last
-    latest.set(`${worker}\u0000${task}`, { task, worker, spans });
-  }
-  if (latest.size === 0) throw new CliError(`${files.input}: no annotations`);
-  let goldRaw: Array<RawSpan[] | undefined> | undefined;
-  if (files.gold !== undefined) {
-    const goldReader = new LineReader(files.gold);
-    goldRaw = new Array<RawSpan[] | undefined>(tasks.size).fill(undefined);
-    for (const line of readJsonLines(files.gold)) {
-      const task = taskOf(goldReader, line, tasks);
-      goldRaw[task] = readSpans(goldReader, line, lengths[task], types);
-    }
-  }
-  const typeNames = [...types].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const typeIndex = new Map(typeNames.map((name, i) => [name, i]));
+  const read = readTaskAnswerFiles<number, RawSpan>(files, {
+    task: (reader, line) => {
+      const tokens = line.value.tokens;
+      if (!Array.isArray(tokens)) throw reader.error(line, '"tokens" must be an array');
+      return tokens.length;
+    },
+    items: (reader, line, length) => readSpans(reader, line, length, types),
+  });
+  const { names: typeNames, index } = sortedNames(types);
   const toSpans = (spans: RawSpan[]): TokenSpan[] =>
-    spans.map(span => ({ start: span.start, end: span.end, type: typeIndex.get(span.label)! }));
-  const annotations: SpanAnnotation[] = [...latest.values()].map(a => ({
+    spans.map(span => ({ start: span.start, end: span.end, type: index.get(span.label)! }));
+  const annotations: SpanAnnotation[] = read.answers.map(a => ({
     task: a.task,
     worker: a.worker,
-    spans: toSpans(a.spans),
+    spans: toSpans(a.items),
   }));
   return {
-    crowd: buildSpanCrowd(lengths, annotations, typeNames.length, workers.size),
-    taskIds: tasks.ids,
-    workerIds: workers.ids,
+    crowd: buildSpanCrowd(read.taskInfo, annotations, typeNames.length, read.workers.size),
+    taskIds: read.tasks.ids,
+    workerIds: read.workers.ids,
     typeNames,
-    gold: goldRaw?.map(spans => (spans ? toSpans(spans) : undefined)),
+    gold: read.gold?.map(spans => (spans ? toSpans(spans) : undefined)),
   };
-}
-
-function taskOf(reader: LineReader, line: JsonLine, tasks: IdIndex): number {
-  const id = reader.id(line, 'task');
-  const task = tasks.get(id);
-  if (task === undefined) throw reader.error(line, `task "${id}" is not in the tasks file`);
-  return task;
 }
 
 function readSpans(
