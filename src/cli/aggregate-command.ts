@@ -281,7 +281,8 @@ function formatProbability(p: number): string {
   return String(Math.round(p * 1e6) / 1e6);
 }
 
-function writeOutput(path: string | undefined, chunks: Iterable<string>): void {
+/** Writes chunks to a file, or to stdout when `path` is undefined. */
+export function writeOutput(path: string | undefined, chunks: Iterable<string>): void {
   const fd = path === undefined ? 1 : openOutput(path);
   try {
     for (const chunk of chunks) writeFully(fd, chunk);

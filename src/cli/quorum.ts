@@ -9,12 +9,14 @@
  * input (message only).
  */
 import { runAggregateCommand, AGGREGATE_USAGE } from './aggregate-command';
+import { AGGREGATE_KIND_USAGE, runAggregateKindCommand } from './aggregate-kind-command';
 import { CliError } from './cli-error';
 
 const USAGE = `Usage: quorum <command> [options]
 
 Commands:
-  aggregate   infer one label per task from crowd answers (CSV in, CSV out)
+  aggregate   infer one label per task from crowd answers (CSV in, CSV out); with --kind
+              spans|boxes|rating|pairwise, the structured kinds (quorum aggregate --kind x --help)
 
 Run "quorum <command> --help" for the command's options.
 `;
@@ -25,6 +27,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     switch (command) {
       case 'aggregate':
+        if (rest.some(arg => arg === '--kind' || arg === '-k' || arg.startsWith('--kind='))) {
+          if (rest.includes('--help') || rest.includes('-h'))
+            process.stdout.write(AGGREGATE_KIND_USAGE);
+          else runAggregateKindCommand(rest);
+          return 0;
+        }
         if (rest.includes('--help') || rest.includes('-h')) {
           process.stdout.write(AGGREGATE_USAGE);
           return 0;

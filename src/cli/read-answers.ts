@@ -126,7 +126,7 @@ class ColumnIndex {
 }
 
 /** Reads a CSV file, turning syntax and file-system errors into CliErrors that name the file. */
-function readCsv(
+export function readCsv(
   path: string,
   onRecord: (record: CsvRecord) => void,
   onProgress: ReadProgress | undefined,
