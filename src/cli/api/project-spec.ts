@@ -11,7 +11,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 
 import { CliError } from '../cli-error';
 
@@ -56,8 +55,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Reads and checks the spec file; CliError naming the file and the problem. */
-export function readProjectSpec(path: string): ProjectSpec {
+/**
+ * Reads and checks the spec file; CliError naming the file and the problem. `yaml` is loaded
+ * here, on first use, so other commands start without it.
+ */
+export async function readProjectSpec(path: string): Promise<ProjectSpec> {
+  const { parse: parseYaml } = await import('yaml');
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -54,7 +54,7 @@ function printJson(value: unknown): void {
 async function createProject(api: QuorumApi, argv: readonly string[]): Promise<void> {
   const parsed = parseCommand(argv, { spec: { type: 'string' } }, PROJECTS_USAGE);
   if (parsed.help) return;
-  const spec = readProjectSpec(required(parsed.values.spec, '--spec'));
+  const spec = await readProjectSpec(required(parsed.values.spec, '--spec'));
   const { createProject: project } = await api.request<{ createProject: { id: string } }>(
     `mutation ($input: CreateProjectInput!) { createProject(input: $input) { ${PROJECT_FIELDS} } }`,
     { input: { ...spec.input, idempotencyKey: spec.idempotencyKey } },
