@@ -56,6 +56,9 @@ import { StripeWebhookService } from './modules/payments/stripe-webhook.service'
 import { PrelabelResolver } from './modules/prelabel/prelabel.resolver';
 import { PrelabelService } from './modules/prelabel/prelabel.service';
 import { TrainingService } from './modules/prelabel/training.service';
+import { WebhookResolver } from './modules/webhooks/webhook.resolver';
+import type { WebhookService } from './modules/webhooks/webhook.service';
+import { wireWebhooks } from './modules/webhooks/webhook.wiring';
 
 type Constructor<T = unknown> = abstract new (...args: never[]) => T;
 
@@ -117,6 +120,8 @@ export interface Services {
   /** Pre-label models, pre-labeling runs and training (docs/prelabel.md). */
   readonly prelabels: PrelabelService;
   readonly training: TrainingService;
+  /** Outbound webhooks: endpoints, the outbox and its delivery job. */
+  readonly webhooks: WebhookService;
 }
 
 export function buildContainer(
@@ -191,6 +196,9 @@ export function buildContainer(
     responses: (ctx, projectId) => prelabels.modelResponses(ctx, projectId),
   });
 
+  const webhooks = wireWebhooks(db, events, jobs, config.webhooks);
+  container.register(WebhookResolver, new WebhookResolver(webhooks));
+
   container.register(AuthResolver, new AuthResolver(auth));
   container.register(ProjectResolver, new ProjectResolver(projects));
   container.register(TaskResolver, new TaskResolver(tasks));
@@ -248,6 +256,7 @@ export function buildContainer(
       auditQueries,
       auditReports,
       qualifications,
+      webhooks,
     },
   };
 }

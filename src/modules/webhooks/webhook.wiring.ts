@@ -1,0 +1,72 @@
+/**
+ * Wires the webhooks module: the service, the delivery job, and the in-transaction observers
+ * that turn domain events into outbox rows (one line per event kind).
+ */
+import type { WebhooksConfig } from '../../config/app-config';
+import type { TransactionalConnection } from '../../db/transactional-connection';
+import type { EventBus } from '../../events/event-bus';
+import { LabelsAggregatedEvent } from '../aggregation/aggregation.events';
+import { AssignmentSubmittedEvent } from '../assignments/assignment.events';
+import type { JobQueue } from '../jobs/job-queue';
+import { ProjectStatusChangedEvent } from '../projects/project.events';
+import { WorkerBlockedEvent } from '../workers/worker-block.events';
+import { HttpWebhookTransport, type WebhookTransport } from './webhook-sender';
+import { WebhookService } from './webhook.service';
+
+/** Name of the recurring job that sends due deliveries. */
+export const WEBHOOK_DELIVERY_JOB = 'webhooks.deliver';
+
+/** Builds the service, registers its job and its event observers; returns the service. */
+export function wireWebhooks(
+  db: TransactionalConnection,
+  events: EventBus,
+  jobs: JobQueue,
+  config: WebhooksConfig,
+  transport: WebhookTransport = new HttpWebhookTransport(config, config.timeoutMs),
+): WebhookService {
+  const webhooks = new WebhookService(db, config, transport);
+  jobs.registerRecurring(WEBHOOK_DELIVERY_JOB, config.pollIntervalMs, async ctx => ({
+    attempted: await webhooks.deliverDue(ctx),
+  }));
+
+  events.observeInTransaction(ProjectStatusChangedEvent, (tx, event) =>
+    event.to === 'COMPLETED'
+      ? webhooks.emit(tx, 'project.completed', event.projectId, {
+          projectId: event.projectId,
+          completedAt: event.at.toISOString(),
+        })
+      : undefined,
+  );
+  events.observeInTransaction(WorkerBlockedEvent, (tx, event) =>
+    webhooks.emit(tx, 'worker.blocked', event.projectId, {
+      blockId: event.blockId,
+      workerId: event.workerId,
+      projectId: event.projectId,
+      byRule: event.blockedBy === null,
+      reason: event.reason,
+    }),
+  );
+  events.observeInTransaction(AssignmentSubmittedEvent, async (tx, event) => {
+    const { assignmentId, taskId, projectId, workerId } = event.ref;
+    await webhooks.emit(tx, 'assignment.submitted', projectId, {
+      assignmentId,
+      taskId,
+      projectId,
+      workerId,
+      labels: event.labels,
+    });
+    if (event.taskCompleted) {
+      await webhooks.emit(tx, 'task.completed', projectId, { taskId, projectId });
+    }
+  });
+  events.observeInTransaction(LabelsAggregatedEvent, (tx, event) =>
+    webhooks.emit(tx, 'aggregation.finished', event.projectId, {
+      projectId: event.projectId,
+      runId: event.runId,
+      method: event.method,
+      taskCount: event.taskCount,
+      changedTasks: event.changedTasks,
+    }),
+  );
+  return webhooks;
+}
