@@ -19,6 +19,7 @@ import { runLoginCommand } from './commands/login-command';
 import { runProjectsCommand } from './commands/projects-command';
 import { runStatusOrReport } from './commands/status-report-commands';
 import { runTasksCommand } from './commands/tasks-import-command';
+import { runWebhooksCommand } from './commands/webhooks-command';
 
 const USAGE = `Usage: quorum <command> [options]
 
@@ -33,6 +34,7 @@ Over the API (QUORUM_URL and QUORUM_API_KEY, or the file "quorum login" writes):
   answers     export the raw answers (worker,task,label,time: crowd-kit's form)
   status      a project's progress, spend and ETA
   report      save a project's HTML audit report
+  webhooks    register signed webhook endpoints, see deliveries, replay, rotate secrets
 
 Run "quorum <command> --help" for the command's options.
 `;
@@ -63,6 +65,9 @@ export async function main(
       case 'results':
       case 'answers':
         await runExportCommand(command, rest, api);
+        return 0;
+      case 'webhooks':
+        await runWebhooksCommand(rest, api);
         return 0;
       case 'status':
       case 'report':

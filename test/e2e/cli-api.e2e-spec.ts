@@ -274,6 +274,40 @@ describe('quorum command over the API (e2e)', () => {
     }
   }, 60_000);
 
+  it('registers, lists and rotates webhook endpoints; refuses a private address', async () => {
+    const created = await runCli(
+      [
+        'webhooks',
+        'create',
+        '--url',
+        'https://example.com/hook',
+        '--events',
+        'task.completed,worker.blocked',
+      ],
+      env,
+    );
+    expect(created.code).toBe(0);
+    const { secret, endpoint } = JSON.parse(created.stdout);
+    expect(secret).toMatch(/^whsec_/);
+    expect(endpoint).toMatchObject({ url: 'https://example.com/hook', enabled: true });
+
+    const listed = await runCli(['webhooks', 'list'], env);
+    expect(listed.stdout).toContain(
+      `${endpoint.id}\tenabled\ttask.completed,worker.blocked\thttps://example.com/hook\n`,
+    );
+    const rotated = await runCli(['webhooks', 'rotate', endpoint.id, '--overlap', '60'], env);
+    expect(JSON.parse(rotated.stdout).secret).not.toBe(secret);
+    const disabled = await runCli(['webhooks', 'disable', endpoint.id], env);
+    expect(JSON.parse(disabled.stdout)).toMatchObject({ id: endpoint.id, enabled: false });
+
+    const refused = await runCli(
+      ['webhooks', 'create', '--url', 'https://192.168.1.5/hook', '--events', 'task.completed'],
+      env,
+    );
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/^quorum: WEBHOOK_URL_REFUSED: /);
+  });
+
   it('login checks the key and stores it in a file only the user can read', async () => {
     const config = join(dir, 'login', 'credentials.json');
     const login = await runCli(
