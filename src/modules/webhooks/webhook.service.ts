@@ -19,6 +19,7 @@ import type { WebhooksConfig } from '../../config/app-config';
 import { queryRows } from '../../db/query-rows';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import { Role } from '../auth/role';
+import { webhookRetryDelayMs } from './webhook-retry';
 import type { WebhookTransport } from './webhook-sender';
 import { newWebhookSecret, SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 import { urlProblem } from './webhook-url-policy';
@@ -39,11 +40,6 @@ const MAX_URL_LENGTH = 2_048;
 const DELIVERY_BATCH = 50;
 /** Longest overlap of a rotated secret. */
 const MAX_ROTATION_OVERLAP_SECONDS = 7 * 86_400;
-
-/** Delay before retry number `attempt` (1-based): 30 s doubling, capped at 6 h. */
-export function webhookRetryDelayMs(attempt: number): number {
-  return Math.min(30_000 * 2 ** Math.max(0, attempt - 1), 6 * 3_600_000);
-}
 
 const ENDPOINT_COLUMNS = `id, url, events, project_id AS "projectId", enabled,
   disabled_reason AS "disabledReason", consecutive_failures AS "consecutiveFailures",
