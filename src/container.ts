@@ -196,7 +196,7 @@ export function buildContainer(
     responses: (ctx, projectId) => prelabels.modelResponses(ctx, projectId),
   });
 
-  const webhooks = wireWebhooks(db, events, jobs, config.webhooks);
+  const webhooks = wireWebhooks(db, events, jobs, config.webhooks, { audit, payouts });
   container.register(WebhookResolver, new WebhookResolver(webhooks));
 
   container.register(AuthResolver, new AuthResolver(auth));

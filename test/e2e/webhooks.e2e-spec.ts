@@ -6,6 +6,7 @@
  * repeated failures disable the endpoint, and private addresses are refused without the list.
  */
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -14,8 +15,10 @@ import { join } from 'node:path';
 
 import { RequestContext } from '../../src/common/request-context';
 import { Role } from '../../src/modules/auth/role';
+import { AuditAction } from '../../src/modules/quality/audit-log.entity';
 import { HttpWebhookTransport } from '../../src/modules/webhooks/webhook-sender';
 import { verifySignature } from '../../src/modules/webhooks/webhook-signature';
+import { fundRequester } from '../helpers/money-fixtures';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
 
 interface Received {
@@ -303,6 +306,104 @@ describe('webhooks (e2e)', () => {
     expect(verifyWithReadmeNode(after.body, after.headers['quorum-signature'] as string, old)).toBe(
       false,
     );
+  });
+
+  it('sends answers, completions, flags and payouts to the endpoints entitled to them', async () => {
+    await endpoint(['assignment.submitted', 'task.completed', 'worker.flagged']);
+    await requester.client.ok(
+      `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`,
+      { input: { projectId, tasks: [{ externalId: 'only', payload: { text: 'x' } }] } },
+    );
+    await fundRequester(server.app, requester.userId);
+    await requester.client.ok(`mutation ($id: ID!) { launchProject(id: $id) { id } }`, {
+      id: projectId,
+    });
+    const answering = await server.signUp(['WORKER']);
+    const { nextAssignment } = await answering.client.ok(
+      `mutation ($p: ID) { nextAssignment(projectId: $p) { id task { id } } }`,
+      { p: projectId },
+    );
+    await answering.client.ok(
+      `mutation ($input: SubmitAssignmentInput!) { submitAssignment(input: $input) { id } }`,
+      { input: { assignmentId: nextAssignment.id, answer: { labels: ['a'] } } },
+    );
+    await requester.client.ok(`mutation ($id: ID!) { approveAssignment(id: $id) { id } }`, {
+      id: nextAssignment.id,
+    });
+    // A quality rule's FLAG is an audit entry; the webhook is its delivery.
+    await server.app.services.audit.record(jobsContext(), {
+      projectId,
+      workerId: answering.userId,
+      action: AuditAction.FLAG,
+      reason: 'answers too fast',
+      actor: { ruleId: randomUUID() },
+    });
+
+    // Payouts go to admins' endpoints only; a requester may not subscribe to them.
+    const refused = await requester.client.query(CREATE_ENDPOINT, {
+      input: { url: receiver.url, events: ['payout.paid'] },
+    });
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+    const adminEmail = `admin-${randomUUID()}@example.test`;
+    await server.app.services.auth.createAdmin(jobsContext(), {
+      email: adminEmail,
+      password: 'admin-password-long',
+    });
+    const { logIn } = await server
+      .anonymous()
+      .ok(`mutation ($input: LogInInput!) { logIn(input: $input) { token } }`, {
+        input: { email: adminEmail, password: 'admin-password-long' },
+      });
+    const admin = server.anonymous().withToken(logIn.token);
+    const { createWebhookEndpoint: adminHook } = await admin.ok(CREATE_ENDPOINT, {
+      input: { url: `${receiver.url}?admin`, events: ['payout.paid', 'payout.failed'] },
+    });
+    const { createPayout } = await admin.ok(
+      `mutation ($input: CreatePayoutInput!) { createPayout(input: $input) { id amount } }`,
+      { input: { workerId: answering.userId, currency: 'usd', idempotencyKey: randomUUID() } },
+    );
+    await admin.ok(
+      `mutation ($input: MarkPayoutPaidInput!) { markPayoutPaid(input: $input) { id status } }`,
+      { input: { payoutId: createPayout.id, reference: 'wire 1', idempotencyKey: randomUUID() } },
+    );
+    await tick();
+
+    const events = receiver.received.map(r => JSON.parse(r.body));
+    expect(events.map(e => e.type).sort()).toEqual([
+      'assignment.submitted',
+      'payout.paid',
+      'task.completed',
+      'worker.flagged',
+    ]);
+    const byType = Object.fromEntries(events.map(e => [e.type, e.data]));
+    expect(byType['assignment.submitted']).toEqual({
+      assignmentId: nextAssignment.id,
+      taskId: nextAssignment.task.id,
+      projectId,
+      workerId: answering.userId,
+      labels: ['a'],
+    });
+    expect(byType['task.completed']).toEqual({ taskId: nextAssignment.task.id, projectId });
+    expect(byType['worker.flagged']).toMatchObject({
+      workerId: answering.userId,
+      action: 'FLAG',
+      reason: 'answers too fast',
+    });
+    expect(byType['payout.paid']).toEqual({
+      payoutId: createPayout.id,
+      workerId: answering.userId,
+      amount: createPayout.amount,
+      currency: 'usd',
+    });
+    const payoutRequest = receiver.received.find(r => JSON.parse(r.body).type === 'payout.paid')!;
+    expect(
+      verifySignature(
+        payoutRequest.body,
+        payoutRequest.headers['quorum-signature'] as string,
+        adminHook.secret,
+        server.clock.now().getTime() / 1000,
+      ),
+    ).toBe(true);
   });
 
   it('refuses private and loopback addresses without the allow-list, and plain http unless allowed', async () => {

@@ -14,7 +14,8 @@ Actions:
   create --url URL --events E1,E2 [--project ID]
                          register an endpoint; prints it as JSON with its signing secret,
                          shown once. Events: task.completed, project.completed, worker.blocked,
-                         assignment.submitted, aggregation.finished
+                         worker.flagged, assignment.submitted, aggregation.finished,
+                         payout.paid and payout.failed (admins)
   list                   one line per endpoint: id, enabled, events, url
   deliveries ID [--limit N]
                          the endpoint's delivery log, newest first (JSON lines)

@@ -24,6 +24,7 @@ import type { WebhookTransport } from './webhook-sender';
 import { newWebhookSecret, SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 import { urlProblem } from './webhook-url-policy';
 import {
+  ADMIN_ONLY_WEBHOOK_EVENTS,
   type CreateWebhookEndpointInput,
   type ReplayWebhookDeliveriesInput,
   WEBHOOK_EVENTS,
@@ -83,6 +84,14 @@ export class WebhookService {
       throw new BadUserInputError(`events must be some of ${WEBHOOK_EVENTS.join(', ')}`, {
         field: 'events',
       });
+    }
+    if (!ctx.hasRole(Role.ADMIN) && events.some(e => ADMIN_ONLY_WEBHOOK_EVENTS.includes(e))) {
+      throw new BadUserInputError(
+        `Only admins subscribe to ${ADMIN_ONLY_WEBHOOK_EVENTS.join(', ')}`,
+        {
+          field: 'events',
+        },
+      );
     }
     return this.db.withTransaction(ctx, async tx => {
       const manager = this.db.manager(tx);

@@ -5,9 +5,15 @@ export const WEBHOOK_EVENTS = [
   'task.completed',
   'project.completed',
   'worker.blocked',
+  'worker.flagged',
   'assignment.submitted',
   'aggregation.finished',
+  'payout.paid',
+  'payout.failed',
 ] as const;
+
+/** Events only admins may subscribe to (they concern workers' money, not a project). */
+export const ADMIN_ONLY_WEBHOOK_EVENTS: readonly string[] = ['payout.paid', 'payout.failed'];
 
 /** One of WEBHOOK_EVENTS. */
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];

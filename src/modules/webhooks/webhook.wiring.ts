@@ -8,6 +8,9 @@ import type { EventBus } from '../../events/event-bus';
 import { LabelsAggregatedEvent } from '../aggregation/aggregation.events';
 import { AssignmentSubmittedEvent } from '../assignments/assignment.events';
 import type { JobQueue } from '../jobs/job-queue';
+import type { PayoutService } from '../payments/payout.service';
+import { AuditAction } from '../quality/audit-log.entity';
+import type { AuditService } from '../quality/audit.service';
 import { ProjectStatusChangedEvent } from '../projects/project.events';
 import { WorkerBlockedEvent } from '../workers/worker-block.events';
 import { HttpWebhookTransport, type WebhookTransport } from './webhook-sender';
@@ -22,6 +25,7 @@ export function wireWebhooks(
   events: EventBus,
   jobs: JobQueue,
   config: WebhooksConfig,
+  sources: { readonly audit: AuditService; readonly payouts: PayoutService },
   transport: WebhookTransport = new HttpWebhookTransport(config, config.timeoutMs),
 ): WebhookService {
   const webhooks = new WebhookService(db, config, transport);
@@ -66,6 +70,28 @@ export function wireWebhooks(
       method: event.method,
       taskCount: event.taskCount,
       changedTasks: event.changedTasks,
+    }),
+  );
+  // A quality rule's FLAG and NOTIFY actions are audit entries: the webhook is their delivery.
+  sources.audit.onRecorded((tx, entry) =>
+    entry.workerId && (entry.action === AuditAction.FLAG || entry.action === AuditAction.NOTIFY)
+      ? webhooks.emit(tx, 'worker.flagged', entry.projectId, {
+          workerId: entry.workerId,
+          projectId: entry.projectId,
+          action: entry.action,
+          reason: entry.reason,
+          ruleId: entry.ruleId,
+          auditEntryId: entry.id,
+        })
+      : undefined,
+  );
+  // Payouts concern no project: only admins' endpoints get them.
+  sources.payouts.onSettled((tx, payout, status) =>
+    webhooks.emit(tx, status === 'PAID' ? 'payout.paid' : 'payout.failed', null, {
+      payoutId: payout.id,
+      workerId: payout.workerId,
+      amount: payout.amount,
+      currency: payout.currency,
     }),
   );
   return webhooks;
