@@ -308,8 +308,14 @@ describe('webhooks (e2e)', () => {
     );
   });
 
-  it('sends answers, completions, flags and payouts to the endpoints entitled to them', async () => {
-    await endpoint(['assignment.submitted', 'task.completed', 'worker.flagged']);
+  it('sends answers, completions, aggregation runs, flags and payouts to the endpoints entitled to them', async () => {
+    await endpoint([
+      'assignment.submitted',
+      'task.completed',
+      'worker.flagged',
+      'aggregation.finished',
+      'project.completed',
+    ]);
     await requester.client.ok(
       `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`,
       { input: { projectId, tasks: [{ externalId: 'only', payload: { text: 'x' } }] } },
@@ -329,6 +335,13 @@ describe('webhooks (e2e)', () => {
     );
     await requester.client.ok(`mutation ($id: ID!) { approveAssignment(id: $id) { id } }`, {
       id: nextAssignment.id,
+    });
+    const { runAggregation } = await requester.client.ok(
+      `mutation ($p: ID!) { runAggregation(projectId: $p) { id } }`,
+      { p: projectId },
+    );
+    await requester.client.ok(`mutation ($id: ID!) { completeProject(id: $id) { id } }`, {
+      id: projectId,
     });
     // A quality rule's FLAG is an audit entry; the webhook is its delivery.
     await server.app.services.audit.record(jobsContext(), {
@@ -370,8 +383,10 @@ describe('webhooks (e2e)', () => {
 
     const events = receiver.received.map(r => JSON.parse(r.body));
     expect(events.map(e => e.type).sort()).toEqual([
+      'aggregation.finished',
       'assignment.submitted',
       'payout.paid',
+      'project.completed',
       'task.completed',
       'worker.flagged',
     ]);
@@ -384,6 +399,8 @@ describe('webhooks (e2e)', () => {
       labels: ['a'],
     });
     expect(byType['task.completed']).toEqual({ taskId: nextAssignment.task.id, projectId });
+    expect(byType['aggregation.finished']).toMatchObject({ projectId, runId: runAggregation.id });
+    expect(byType['project.completed']).toMatchObject({ projectId });
     expect(byType['worker.flagged']).toMatchObject({
       workerId: answering.userId,
       action: 'FLAG',
