@@ -34,6 +34,8 @@ import type { AuditReportService } from './reports/audit-report.service';
 import { wireReports } from './reports/reports.wiring';
 import { submissionSteps } from './submission-steps';
 import type { ResolverRegistry, WiringContext } from './wiring-context';
+import type { WebhookService } from './modules/webhooks/webhook.service';
+import { wireWebhooks } from './modules/webhooks/webhook.wiring';
 
 type Constructor<T = unknown> = abstract new (...args: never[]) => T;
 
@@ -86,6 +88,8 @@ export interface Services extends Money, Quality {
   /** Pre-label models, pre-labeling runs and training (docs/prelabel.md). */
   readonly prelabels: PrelabelService;
   readonly training: TrainingService;
+  /** Outbound webhooks: endpoints, the outbox and its delivery job. */
+  readonly webhooks: WebhookService;
 }
 
 /**
@@ -127,6 +131,7 @@ export function buildContainer(
   );
   const money = wirePayments(app, { idempotency, projects, tasks: marketplace.tasks });
   const { prelabels, training } = wirePrelabel(app, { projects, aggregation });
+  const webhooks = wireWebhooks(app, { audit: quality.audit, payouts: money.payouts });
 
   return {
     container,
@@ -150,6 +155,7 @@ export function buildContainer(
       auditReports,
       prelabels,
       training,
+      webhooks,
       ...quality,
       ...money,
     },

@@ -30,6 +30,7 @@ import { goldAccuracy } from '../modules/aggregation/gold-accuracy';
 import { parallelDawidSkene } from '../modules/aggregation/parallel/parallel-dawid-skene';
 import { CliError } from './cli-error';
 import { csvField } from './csv';
+import { ProgressBar } from './progress-bar';
 import { readAnswerFiles } from './read-answers';
 
 /** `quorum aggregate --help`. */
@@ -310,40 +311,5 @@ function writeFully(fd: number, text: string): void {
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
-  }
-}
-
-/** A one-line progress bar on stderr, drawn only when stderr is a terminal. */
-class ProgressBar {
-  private readonly enabled = process.stderr.isTTY === true;
-  private lastDraw = 0;
-  private drawn = false;
-
-  update(what: string, done: number, total: number): void {
-    if (!this.enabled) return;
-    const now = Date.now();
-    if (now - this.lastDraw < 100 && done < total) return;
-    this.lastDraw = now;
-    const fraction = total > 0 ? Math.min(done / total, 1) : 1;
-    const width = 30;
-    const filled = Math.round(fraction * width);
-    this.draw(
-      `${what} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(fraction * 100)}%`,
-    );
-  }
-
-  status(text: string): void {
-    if (this.enabled) this.draw(text);
-  }
-
-  clear(): void {
-    if (this.enabled && this.drawn) process.stderr.write('\r\x1b[K');
-    this.drawn = false;
-  }
-
-  private draw(text: string): void {
-    const columns = process.stderr.columns ?? 80;
-    process.stderr.write(`\r\x1b[K${text.slice(0, columns - 1)}`);
-    this.drawn = true;
   }
 }

@@ -2,30 +2,79 @@
  * `quorum` command-line entry (package.json "bin", through bin/quorum.js).
  *
  * Start-up is kept lean on purpose: this file and the commands it loads import only the pure
- * aggregation code, the CSV reader and Node built-ins, never the server, TypeORM or GraphQL, so
- * `quorum aggregate` on 150k answers finishes in a fraction of a second.
+ * aggregation code, the CSV reader, a fetch-based GraphQL client, `yaml` and Node built-ins,
+ * never the server, TypeORM or GraphQL, so `quorum aggregate` on 150k answers finishes in a
+ * fraction of a second.
  *
  * Exit codes: 0 success, 1 unexpected failure (a bug: the stack is printed), 2 bad usage or bad
- * input (message only).
+ * input (message only), 3 the server refused or could not be reached (its code and message).
+ * The API key is never printed: every message goes through `redactSecret` on its way out.
  */
 import { runAggregateCommand, AGGREGATE_USAGE } from './aggregate-command';
 import { AGGREGATE_KIND_USAGE, runAggregateKindCommand } from './aggregate-kind-command';
+import { QuorumApi, redactSecret } from './api/api-client';
+import { resolveCredentials } from './api/credentials';
 import { CliError } from './cli-error';
+import { runExportCommand } from './commands/export-commands';
+import { runLoginCommand } from './commands/login-command';
+import { runProjectsCommand } from './commands/projects-command';
+import { runStatusOrReport } from './commands/status-report-commands';
+import { runTasksCommand } from './commands/tasks-import-command';
+import { runWebhooksCommand } from './commands/webhooks-command';
 
 const USAGE = `Usage: quorum <command> [options]
 
 Commands:
-  aggregate   infer one label per task from crowd answers (CSV in, CSV out); with --kind
+  aggregate   infer one label per task from crowd answers (CSV in, CSV out; offline); with --kind
               spans|boxes|rating|pairwise, the structured kinds (quorum aggregate --kind x --help)
+
+Over the API (QUORUM_URL and QUORUM_API_KEY, or the file "quorum login" writes):
+  login       check an API key and store it with the server URL (owner-only file)
+  projects    create from a YAML spec, list, show, launch, pause, resume, complete
+  tasks       import a CSV or JSONL file (resumable, idempotent on externalId)
+  results     export every task's result (CSV or JSONL, streamed)
+  answers     export the raw answers (worker,task,label,time: crowd-kit's form)
+  status      a project's progress, spend and ETA
+  report      save a project's HTML audit report
+  webhooks    register signed webhook endpoints, see deliveries, replay, rotate secrets
 
 Run "quorum <command> --help" for the command's options.
 `;
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
   const [command, ...rest] = argv;
+  let apiKey = env.QUORUM_API_KEY;
+  const api = (): QuorumApi => {
+    const credentials = resolveCredentials(env);
+    apiKey = credentials.apiKey;
+    return new QuorumApi(credentials);
+  };
   try {
     switch (command) {
+      case 'login':
+        await runLoginCommand(rest, env);
+        return 0;
+      case 'projects':
+        await runProjectsCommand(rest, api);
+        return 0;
+      case 'tasks':
+        await runTasksCommand(rest, api);
+        return 0;
+      case 'results':
+      case 'answers':
+        await runExportCommand(command, rest, api);
+        return 0;
+      case 'webhooks':
+        await runWebhooksCommand(rest, api);
+        return 0;
+      case 'status':
+      case 'report':
+        await runStatusOrReport(command, rest, api);
+        return 0;
       case 'aggregate':
         if (rest.some(arg => arg === '--kind' || arg === '-k' || arg.startsWith('--kind='))) {
           if (rest.includes('--help') || rest.includes('-h'))
@@ -52,10 +101,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof CliError) {
-      process.stderr.write(`quorum: ${error.message}\n`);
+      process.stderr.write(`quorum: ${redactSecret(error.message, apiKey)}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`quorum: unexpected error\n${(error as Error)?.stack ?? String(error)}\n`);
+    const detail = (error as Error)?.stack ?? String(error);
+    process.stderr.write(`quorum: unexpected error\n${redactSecret(detail, apiKey)}\n`);
     return 1;
   }
 }

@@ -61,6 +61,8 @@ export enum ErrorCode {
   MODEL_OUTPUT_INVALID = 'MODEL_OUTPUT_INVALID',
   /** The model failed to run on a row of the declared shape (on registration: on a task). */
   MODEL_RUN_FAILED = 'MODEL_RUN_FAILED',
+  /** A webhook URL that is not https, or resolves to a private or loopback address. */
+  WEBHOOK_URL_REFUSED = 'WEBHOOK_URL_REFUSED',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

@@ -68,6 +68,24 @@ export interface AppConfig {
     /** Interval of the auto-approval sweep. */
     readonly autoApproveSweepSeconds: number;
   };
+  /** Outbound webhooks (src/modules/webhooks): which URLs, how long to retry, when to give up. */
+  readonly webhooks: WebhooksConfig;
+}
+
+/** See README "Webhooks" for the matching environment variables. */
+export interface WebhooksConfig {
+  /** Allow plain http URLs (development only). */
+  readonly allowHttp: boolean;
+  /** Hosts or addresses exempt from the private/loopback rule. */
+  readonly allowedHosts: readonly string[];
+  /** Timeout of one delivery attempt. */
+  readonly timeoutMs: number;
+  /** A delivery is retried with exponential backoff for this long, then dead-lettered. */
+  readonly retryWindowMs: number;
+  /** An endpoint is disabled after this many failed attempts in a row. */
+  readonly disableAfterFailures: number;
+  /** How often the outbox is polled for due deliveries. */
+  readonly pollIntervalMs: number;
 }
 
 /** `url` set: a PostgreSQL server. Unset: embedded PGlite persisted in `dataDir` (or memory). */

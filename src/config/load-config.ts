@@ -62,6 +62,12 @@ const envSchema = z.object({
   JOBS_POLL_INTERVAL_MS: positiveInt.min(50).default(1000),
   JOBS_LEASE_SWEEP_SECONDS: positiveInt.default(15),
   JOBS_AUTO_APPROVE_SWEEP_SECONDS: positiveInt.default(60),
+  WEBHOOKS_ALLOW_HTTP: bool.default(false),
+  WEBHOOKS_ALLOWED_HOSTS: z.string().default(''),
+  WEBHOOKS_TIMEOUT_MS: positiveInt.default(10_000),
+  WEBHOOKS_RETRY_HOURS: positiveInt.min(24).default(25),
+  WEBHOOKS_DISABLE_AFTER_FAILURES: positiveInt.default(100),
+  WEBHOOKS_POLL_INTERVAL_MS: positiveInt.min(100).default(5_000),
 });
 
 /** Thrown when the environment is invalid; `problems` lists every one, not just the first. */
@@ -155,6 +161,16 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       pollIntervalMs: e.JOBS_POLL_INTERVAL_MS,
       leaseSweepSeconds: e.JOBS_LEASE_SWEEP_SECONDS,
       autoApproveSweepSeconds: e.JOBS_AUTO_APPROVE_SWEEP_SECONDS,
+    },
+    webhooks: {
+      allowHttp: e.WEBHOOKS_ALLOW_HTTP,
+      allowedHosts: e.WEBHOOKS_ALLOWED_HOSTS.split(',')
+        .map(host => host.trim())
+        .filter(Boolean),
+      timeoutMs: e.WEBHOOKS_TIMEOUT_MS,
+      retryWindowMs: e.WEBHOOKS_RETRY_HOURS * 3_600_000,
+      disableAfterFailures: e.WEBHOOKS_DISABLE_AFTER_FAILURES,
+      pollIntervalMs: e.WEBHOOKS_POLL_INTERVAL_MS,
     },
   };
 }

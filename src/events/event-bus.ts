@@ -18,6 +18,7 @@ type EventClass<E extends DomainEvent> = abstract new (...args: never[]) => E;
  */
 export class EventBus {
   private readonly handlers = new Map<EventClass<DomainEvent>, Handler<DomainEvent>[]>();
+  private readonly observers = new Map<EventClass<DomainEvent>, Handler<DomainEvent>[]>();
 
   constructor(private readonly logger: Logger) {}
 
@@ -28,7 +29,20 @@ export class EventBus {
     return () => list.splice(list.indexOf(handler as Handler<DomainEvent>), 1);
   }
 
+  /**
+   * Runs `handler` inside the publisher's transaction, before COMMIT: its writes commit or roll
+   * back with the change, and a failure rolls the change back. For the webhook outbox only;
+   * everything else subscribes.
+   */
+  observeInTransaction<E extends DomainEvent>(type: EventClass<E>, handler: Handler<E>): void {
+    const list = this.observers.get(type) ?? [];
+    list.push(handler as Handler<DomainEvent>);
+    this.observers.set(type, list);
+  }
+
   async publish(ctx: RequestContext, event: DomainEvent): Promise<void> {
+    const observers = this.observers.get(event.constructor as EventClass<DomainEvent>) ?? [];
+    for (const observer of observers) await observer(ctx, event);
     await ctx.afterCommit(() => this.deliver(ctx, event));
   }
 

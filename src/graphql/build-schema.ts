@@ -15,6 +15,7 @@ import { PrelabelResolver } from '../modules/prelabel/prelabel.resolver';
 import { QualityResolver } from '../modules/quality/quality.resolver';
 import { AuditResolver } from '../modules/quality/audit.resolver';
 import { QualificationResolver } from '../modules/workers/qualification.resolver';
+import { WebhookResolver } from '../modules/webhooks/webhook.resolver';
 import { authChecker } from './auth-checker';
 
 /** Every resolver class of the API. */
@@ -34,6 +35,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   QualityResolver,
   AuditResolver,
   QualificationResolver,
+  WebhookResolver,
 ];
 
 /**

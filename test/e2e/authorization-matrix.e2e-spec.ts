@@ -112,6 +112,9 @@ const MATRIX_RULE = {
   action: { kind: 'FLAG' },
 };
 
+/** Webhooks: an endpoint of `requester`'s (not even an admin manages another user's endpoints). */
+const OWN_ENDPOINT: Expectations = { ...OWNER_OR_ADMIN, admin: 'NOT_FOUND' };
+
 const MATRIX: MatrixEntry[] = [
   // --- auth -------------------------------------------------------------------------------
   {
@@ -704,7 +707,63 @@ const MATRIX: MatrixEntry[] = [
     expect: ADMIN_ONLY,
     call: () => [`{ paymentsReconciliation { ok } }`],
   },
+  // --- webhooks: each user manages only their own endpoints (admins too) -------------------
+  {
+    operation: 'createWebhookEndpoint',
+    expect: ANY_REQUESTER_OR_ADMIN,
+    call: () => [
+      `mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }`,
+      { input: { url: 'https://example.com/hook', events: ['task.completed'] } },
+    ],
+  },
+  {
+    operation: 'webhookEndpoints',
+    expect: ANY_REQUESTER_OR_ADMIN,
+    call: () => [`query { webhookEndpoints { id } }`],
+  },
+  {
+    operation: 'setWebhookEndpointEnabled',
+    expect: OWN_ENDPOINT,
+    call: async fx => [
+      `mutation ($id: ID!) { setWebhookEndpointEnabled(id: $id, enabled: true) { id } }`,
+      { id: await matrixEndpoint(fx) },
+    ],
+  },
+  {
+    operation: 'rotateWebhookSecret',
+    expect: OWN_ENDPOINT,
+    call: async fx => [
+      `mutation ($id: ID!) { rotateWebhookSecret(id: $id, overlapSeconds: 60) { secret } }`,
+      { id: await matrixEndpoint(fx) },
+    ],
+  },
+  {
+    operation: 'webhookDeliveries',
+    expect: OWN_ENDPOINT,
+    call: async fx => [
+      `query ($id: ID!) { webhookDeliveries(endpointId: $id) { id } }`,
+      { id: await matrixEndpoint(fx) },
+    ],
+  },
+  {
+    operation: 'replayWebhookDeliveries',
+    expect: OWN_ENDPOINT,
+    call: async fx => [
+      `mutation ($input: ReplayWebhookDeliveriesInput!) { replayWebhookDeliveries(input: $input) }`,
+      { input: { endpointId: await matrixEndpoint(fx), from: '2020-01-01T00:00:00Z' } },
+    ],
+  },
 ];
+
+let matrixEndpointId: Promise<string> | undefined;
+function matrixEndpoint(fx: Fixtures): Promise<string> {
+  matrixEndpointId ??= fx.clients.requester
+    .ok(
+      `mutation { createWebhookEndpoint(input: { url: "https://example.com/m", events: ["task.completed"] }) { endpoint { id } } }`,
+    )
+    .then(data => data.createWebhookEndpoint.endpoint.id as string);
+  return matrixEndpointId;
+}
 
 const ROLE_OF: Partial<Record<Caller, string>> = {
   worker: 'WORKER',

@@ -79,44 +79,51 @@ export function presentTaskResult(
 /** MIME types of the export formats. */
 export const EXPORT_CONTENT_TYPES = { CSV: 'text/csv', JSONL: 'application/x-ndjson' } as const;
 
+/** The CSV export's header row, without its line end. */
+export const RESULTS_CSV_HEADER = 'task_id,external_id,label,confidence,answers';
+
+/** One CSV row of the export (see the file header), without its line end. */
+export function resultCsvRow(result: PresentedTaskResult): string {
+  return [
+    csvField(result.taskId),
+    csvField(result.externalId ?? ''),
+    csvField(result.labels?.join('|') ?? ''),
+    result.confidence === null ? '' : String(result.confidence),
+    String(result.answerCount),
+  ].join(',');
+}
+
+/** One JSONL line of the export (see the file header), without its line end. */
+export function resultJsonLine(result: PresentedTaskResult): string {
+  return JSON.stringify({
+    task_id: result.taskId,
+    external_id: result.externalId,
+    status: result.status,
+    labels: result.labels,
+    label: result.label,
+    confidence: result.confidence,
+    abstained: result.abstained,
+    posterior:
+      result.posterior === null
+        ? null
+        : Object.fromEntries(result.posterior.map(({ key, probability }) => [key, probability])),
+    answers: result.answerCount,
+    is_gold: result.isGold,
+    gold_labels: result.goldLabels,
+  });
+}
+
 /** The CSV export of `results` (see the file header). */
 export function resultsToCsv(results: Iterable<PresentedTaskResult>): string {
-  const lines = ['task_id,external_id,label,confidence,answers'];
-  for (const result of results) {
-    lines.push(
-      [
-        csvField(result.taskId),
-        csvField(result.externalId ?? ''),
-        csvField(result.labels?.join('|') ?? ''),
-        result.confidence === null ? '' : String(result.confidence),
-        String(result.answerCount),
-      ].join(','),
-    );
-  }
+  const lines = [RESULTS_CSV_HEADER];
+  for (const result of results) lines.push(resultCsvRow(result));
   return `${lines.join('\n')}\n`;
 }
 
 /** The JSONL export of `results` (see the file header). */
 export function resultsToJsonl(results: Iterable<PresentedTaskResult>): string {
   let content = '';
-  for (const result of results) {
-    content += `${JSON.stringify({
-      task_id: result.taskId,
-      external_id: result.externalId,
-      status: result.status,
-      labels: result.labels,
-      label: result.label,
-      confidence: result.confidence,
-      abstained: result.abstained,
-      posterior:
-        result.posterior === null
-          ? null
-          : Object.fromEntries(result.posterior.map(({ key, probability }) => [key, probability])),
-      answers: result.answerCount,
-      is_gold: result.isGold,
-      gold_labels: result.goldLabels,
-    })}\n`;
-  }
+  for (const result of results) content += `${resultJsonLine(result)}\n`;
   return content;
 }
 

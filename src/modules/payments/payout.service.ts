@@ -49,6 +49,13 @@ export interface PayoutOptions {
   readonly claimMs: number;
 }
 
+/** Called in the transaction that settles a payout (PAID) or gives it up (FAILED). */
+export type PayoutSettledHook = (
+  tx: RequestContext,
+  payout: Payout,
+  status: 'PAID' | 'FAILED',
+) => Promise<void> | void;
+
 /**
  * Payouts: a worker's WORKER_EARNED balance to their Stripe connected account, exactly once.
  *
@@ -76,6 +83,21 @@ export class PayoutService {
     private readonly options: PayoutOptions,
     private readonly logger: Logger,
   ) {}
+
+  private readonly settledHooks: PayoutSettledHook[] = [];
+
+  /** Runs inside the transaction that marks a payout PAID or FAILED (the webhook outbox). */
+  onSettled(hook: PayoutSettledHook): void {
+    this.settledHooks.push(hook);
+  }
+
+  private async settled(
+    tx: RequestContext,
+    payout: Payout,
+    status: 'PAID' | 'FAILED',
+  ): Promise<void> {
+    for (const hook of this.settledHooks) await hook(tx, payout, status);
+  }
 
   // ── Connected accounts ────────────────────────────────────────────────────────────────────
 
@@ -446,6 +468,7 @@ export class PayoutService {
         ],
       });
       Object.assign(payout, { status: PayoutStatus.PAID, transferId: transfer.id });
+      await this.settled(tx, payout, 'PAID');
     } else if (payout.status === PayoutStatus.FAILED) {
       this.logger.error(
         { payoutId: payout.id, transferId: transfer.id },
@@ -552,6 +575,7 @@ export class PayoutService {
         await this.db
           .repo(tx, Payout)
           .update({ id: payout.id }, { status: PayoutStatus.PAID, paidAt: tx.now(), reference });
+        await this.settled(tx, payout, 'PAID');
         await this.ledger.post(tx, {
           kind: LedgerTransactionKind.PAYOUT_SETTLE,
           uniqueKey: `payout-settle:${payout.id}`,
@@ -649,6 +673,7 @@ export class PayoutService {
         { id: payout.id },
         { status: PayoutStatus.FAILED, failedAt: tx.now(), failureReason: reason.slice(0, 1000) },
       );
+    await this.settled(tx, payout, 'FAILED');
     await this.ledger.post(tx, {
       kind: LedgerTransactionKind.PAYOUT_RETURN,
       uniqueKey: `payout-return:${payout.id}`,

@@ -22,13 +22,22 @@ export interface AuditRecord {
  * entry commit or roll back together; the table's trigger refuses UPDATE and DELETE.
  */
 export class AuditService {
+  private readonly recordedHooks: Array<
+    (tx: RequestContext, entry: AuditLogEntry) => Promise<void> | void
+  > = [];
+
   constructor(private readonly db: TransactionalConnection) {}
+
+  /** Runs in the recording transaction after each entry (the webhook outbox: FLAG, NOTIFY). */
+  onRecorded(hook: (tx: RequestContext, entry: AuditLogEntry) => Promise<void> | void): void {
+    this.recordedHooks.push(hook);
+  }
 
   /** Appends one entry at `ctx.now()`; call inside the action's transaction. */
   async record(ctx: RequestContext, record: AuditRecord): Promise<AuditLogEntry> {
     const byRule = 'ruleId' in record.actor;
     const repo = this.db.repo(ctx, AuditLogEntry);
-    return repo.save(
+    const entry = await repo.save(
       repo.create({
         projectId: record.projectId,
         workerId: record.workerId,
@@ -41,6 +50,8 @@ export class AuditService {
         occurredAt: ctx.now(),
       }),
     );
+    for (const hook of this.recordedHooks) await hook(ctx, entry);
+    return entry;
   }
 
   /**

@@ -1,0 +1,64 @@
+/**
+ * Argument parsing shared by the API subcommands: `--help` on every one, strict flags, and the
+ * usage text after any mistake.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+import { CliError } from '../cli-error';
+
+type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+
+/** Parsed flags and positionals, or `help` when the user asked for the usage text. */
+export type ParsedCommand<O extends OptionSpecs> =
+  | { readonly help: true }
+  | {
+      readonly help: false;
+      readonly values: ReturnType<
+        typeof parseArgs<{ options: O; allowPositionals: true }>
+      >['values'];
+      readonly positionals: string[];
+    };
+
+/** Parses `argv` against `options`; prints `usage` and returns `{ help: true }` for -h/--help. */
+export function parseCommand<O extends OptionSpecs>(
+  argv: readonly string[],
+  options: O,
+  usage: string,
+): ParsedCommand<O> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(usage);
+    return { help: true };
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
+    return { help: false, values, positionals };
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\n${usage}`);
+  }
+}
+
+/** The value of a required flag; CliError naming it otherwise. */
+export function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value === '') throw new CliError(`${flag} is required`);
+  return value;
+}
+
+/** A number flag within [min, max]; undefined when absent. */
+export function numberFlag(
+  value: string | undefined,
+  flag: string,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < min || number > max) {
+    throw new CliError(`${flag} expects a number from ${min} to ${max}, got "${value}"`);
+  }
+  return number;
+}
