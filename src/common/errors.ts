@@ -61,6 +61,8 @@ export enum ErrorCode {
   MODEL_OUTPUT_INVALID = 'MODEL_OUTPUT_INVALID',
   /** The model failed to run on a row of the declared shape (on registration: on a task). */
   MODEL_RUN_FAILED = 'MODEL_RUN_FAILED',
+  /** The database is unreachable for now: retry after `retryAfterSeconds` (HTTP 503). */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
