@@ -17,6 +17,8 @@ export enum ErrorCode {
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   /** A debit beyond an account's balance (launch, escrow top-up, bonus, payout); nothing moved. */
   INSUFFICIENT_BALANCE = 'INSUFFICIENT_BALANCE',
+  /** A movement that would take a balance beyond the money ceiling; `limit` in extensions. */
+  BALANCE_LIMIT_EXCEEDED = 'BALANCE_LIMIT_EXCEEDED',
   /** An amount in one currency where another is expected; `expected`/`given` in extensions. */
   CURRENCY_MISMATCH = 'CURRENCY_MISMATCH',
   /** A payout to a worker without a connected Stripe account able to receive transfers. */
