@@ -23,6 +23,9 @@ export interface AppConfig {
     /** Login attempts allowed per client address in `loginWindowSeconds`. */
     readonly loginMaxAttemptsPerAddress: number;
     readonly loginWindowSeconds: number;
+    /** Accounts one client address may create in `signUpWindowSeconds` (sign-up farming). */
+    readonly signUpMaxPerAddress: number;
+    readonly signUpWindowSeconds: number;
   };
   readonly graphql: {
     readonly maxDepth: number;

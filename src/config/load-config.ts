@@ -37,6 +37,8 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
   LOGIN_MAX_ATTEMPTS_PER_ADDRESS: positiveInt.default(30),
   LOGIN_WINDOW_SECONDS: positiveInt.default(900),
+  SIGNUP_MAX_PER_ADDRESS: positiveInt.default(10),
+  SIGNUP_WINDOW_SECONDS: positiveInt.default(3600),
   GRAPHQL_MAX_DEPTH: positiveInt.default(8),
   GRAPHQL_MAX_ALIASES: positiveInt.default(15),
   GRAPHQL_MAX_COST: positiveInt.default(5000),
@@ -127,6 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       loginMaxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       loginMaxAttemptsPerAddress: e.LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
       loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+      signUpMaxPerAddress: e.SIGNUP_MAX_PER_ADDRESS,
+      signUpWindowSeconds: e.SIGNUP_WINDOW_SECONDS,
     },
     graphql: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
