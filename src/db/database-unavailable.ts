@@ -25,7 +25,7 @@ const UNAVAILABLE_MESSAGE =
 
 /**
  * Whether `error` (or what it wraps: TypeORM's `driverError`, `cause`, an AggregateError's
- * errors) says the database could not be reached, as opposed to refusing a statement. Such a
+ * errors, graphql-js' `thrownValue`) says the database could not be reached, as opposed to refusing a statement. Such a
  * failure is transient: the pool reconnects by itself once the server is back, so clients are
  * told to retry (SERVICE_UNAVAILABLE) instead of seeing an internal error.
  */
@@ -38,8 +38,15 @@ export function isDatabaseUnavailable(error: unknown, seen = new Set<unknown>())
   if (sqlState && UNAVAILABLE_SQLSTATE.test(sqlState)) return true;
   const message = (error as { message?: unknown }).message;
   if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
-  const inner = error as { driverError?: unknown; cause?: unknown; errors?: unknown };
+  const inner = error as {
+    driverError?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+    thrownValue?: unknown;
+  };
+  // graphql-js wraps a thrown non-Error (an error object from another realm) in `thrownValue`.
   const wrapped = [
+    inner.thrownValue,
     inner.driverError,
     inner.cause,
     ...(Array.isArray(inner.errors) ? inner.errors : []),
