@@ -19,6 +19,7 @@ import { errorStatusPlugin } from './graphql/error-status-plugin';
 import { createFormatError } from './graphql/format-error';
 import { queryLimitRules } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
+import { graphqlBodyParser } from './http/graphql-body-limit';
 import { httpErrorHandler } from './http/http-error-handler';
 import { createMetrics } from './http/metrics';
 import { authenticate, createPassport } from './modules/auth/passport';
@@ -140,7 +141,7 @@ export async function createApp(
   const passport = createPassport(services.auth, config.auth, clock);
   app.use(
     '/graphql',
-    express.json({ limit: config.http.bodyLimitBytes }),
+    ...graphqlBodyParser(config.http),
     passport.initialize(),
     authenticate(passport),
     expressMiddleware(apollo, {

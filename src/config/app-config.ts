@@ -9,6 +9,8 @@ export interface AppConfig {
     readonly port: number;
     /** Largest accepted request body, in bytes (GraphQL and webhooks). */
     readonly bodyLimitBytes: number;
+    /** Largest body of an `importTasks` request (its 10,000-task batch), in bytes. */
+    readonly importBodyLimitBytes: number;
     /** Value for express' `trust proxy`, so rate limits see the client's address behind a proxy. */
     readonly trustProxy: boolean | number | string;
   };

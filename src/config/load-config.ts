@@ -23,6 +23,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(4000),
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  IMPORT_BODY_LIMIT_BYTES: positiveInt.default(4_194_304),
   TRUST_PROXY: z.string().default('false'),
   DATABASE_URL: z
     .string()
@@ -41,7 +42,7 @@ const envSchema = z.object({
   SIGNUP_WINDOW_SECONDS: positiveInt.default(3600),
   GRAPHQL_MAX_DEPTH: positiveInt.default(8),
   GRAPHQL_MAX_ALIASES: positiveInt.default(15),
-  GRAPHQL_MAX_COST: positiveInt.default(5000),
+  GRAPHQL_MAX_COST: positiveInt.default(20_000),
   GRAPHQL_INTROSPECTION: bool.optional(),
   STRIPE_SECRET_KEY: z
     .string()
@@ -112,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       host: e.HOST,
       port: e.PORT,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      importBodyLimitBytes: e.IMPORT_BODY_LIMIT_BYTES,
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
     },
     database: {
