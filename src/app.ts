@@ -130,7 +130,10 @@ export async function createApp(
     validationRules: queryLimitRules(config.graphql),
     formatError: createFormatError(logger),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: config.http.shutdownGraceMs,
+      }),
       metrics.apolloPlugin,
       errorStatusPlugin,
     ],

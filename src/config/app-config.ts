@@ -11,6 +11,8 @@ export interface AppConfig {
     readonly bodyLimitBytes: number;
     /** Largest body of an `importTasks` request (its 10,000-task batch), in bytes. */
     readonly importBodyLimitBytes: number;
+    /** On SIGTERM: how long in-flight requests may finish before connections are closed. */
+    readonly shutdownGraceMs: number;
     /** Value for express' `trust proxy`, so rate limits see the client's address behind a proxy. */
     readonly trustProxy: boolean | number | string;
   };

@@ -24,6 +24,7 @@ const envSchema = z.object({
   PORT: port.default(4000),
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
   IMPORT_BODY_LIMIT_BYTES: positiveInt.default(4_194_304),
+  SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   TRUST_PROXY: z.string().default('false'),
   DATABASE_URL: z
     .string()
@@ -114,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       port: e.PORT,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       importBodyLimitBytes: e.IMPORT_BODY_LIMIT_BYTES,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
     },
     database: {
