@@ -4,21 +4,23 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from './config/app-config';
 import { type Clock, systemClock } from './common/clock';
-import { ErrorCode } from './common/errors';
 import { createLogger, type Logger } from './common/logger';
 import { RequestContext } from './common/request-context';
 import { buildContainer, type Services } from './container';
 import { closeDataSource, createDataSource } from './db/data-source';
 import { buildAppSchema } from './graphql/build-schema';
+import { errorStatusPlugin } from './graphql/error-status-plugin';
 import { createFormatError } from './graphql/format-error';
 import { queryLimitRules } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
+import { graphqlBodyParser } from './http/graphql-body-limit';
+import { httpErrorHandler } from './http/http-error-handler';
 import { createMetrics } from './http/metrics';
 import { authenticate, createPassport } from './modules/auth/passport';
 import {
@@ -127,7 +129,14 @@ export async function createApp(
     allowBatchedHttpRequests: false,
     validationRules: queryLimitRules(config.graphql),
     formatError: createFormatError(logger),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metrics.apolloPlugin],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: config.http.shutdownGraceMs,
+      }),
+      metrics.apolloPlugin,
+      errorStatusPlugin,
+    ],
     logger,
   });
   await apollo.start();
@@ -135,7 +144,7 @@ export async function createApp(
   const passport = createPassport(services.auth, config.auth, clock);
   app.use(
     '/graphql',
-    express.json({ limit: config.http.bodyLimitBytes }),
+    ...graphqlBodyParser(config.http),
     passport.initialize(),
     authenticate(passport),
     expressMiddleware(apollo, {
@@ -182,34 +191,5 @@ export async function createApp(
       if (httpServer.listening) await new Promise(resolve => httpServer.close(resolve));
       if (ownsDataSource) await closeDataSource(dataSource);
     },
-  };
-}
-
-/** Body-parser and other HTTP-level failures, answered in the GraphQL error shape. */
-function httpErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, _req, res, _next) => {
-    const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') {
-      res.status(413).json({
-        errors: [
-          { message: 'Request body too large', extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } },
-        ],
-      });
-      return;
-    }
-    if (type === 'entity.parse.failed') {
-      res.status(400).json({
-        errors: [
-          { message: 'Malformed JSON body', extensions: { code: ErrorCode.BAD_USER_INPUT } },
-        ],
-      });
-      return;
-    }
-    logger.error({ err: error }, 'unhandled HTTP error');
-    res.status(500).json({
-      errors: [
-        { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } },
-      ],
-    });
   };
 }

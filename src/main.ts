@@ -2,7 +2,13 @@ import 'reflect-metadata';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config/load-config';
 
-/** Entry point: loadConfig → createApp → listen; SIGTERM/SIGINT → graceful close. */
+/** Time after the grace period for the scheduler and the database to close. */
+const SHUTDOWN_MARGIN_MS = 5_000;
+
+/**
+ * Entry point: loadConfig → createApp → listen; SIGTERM/SIGINT → graceful close, bounded by
+ * SHUTDOWN_GRACE_MS plus a margin.
+ */
 async function main(): Promise<void> {
   let config;
   try {
@@ -29,6 +35,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.logger.info({ signal }, 'shutting down');
+    // The drain force-closes connections after the grace period; a close that still hangs
+    // (a stuck query, a database that never answers) must not keep the process alive.
+    setTimeout(() => {
+      app.logger.error({ signal }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, config.http.shutdownGraceMs + SHUTDOWN_MARGIN_MS).unref();
     app
       .close()
       .then(() => process.exit(0))
@@ -42,8 +54,13 @@ async function main(): Promise<void> {
 }
 
 main().catch(error => {
-  process.stderr.write(
-    `Quorum failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
-  );
+  // A ConfigError (e.g. the embedded database held by another process) is told without a stack.
+  const shown =
+    error instanceof ConfigError
+      ? error.message
+      : error instanceof Error
+        ? error.stack
+        : String(error);
+  process.stderr.write(`Quorum failed to start: ${shown}\n`);
   process.exit(1);
 });

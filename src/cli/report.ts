@@ -97,7 +97,10 @@ async function projectReportData(
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;
   }
-  const dataSource = await createDataSource(config.database);
+  const dataSource = await createDataSource(config.database).catch(error => {
+    // e.g. the embedded database is held by a running server
+    throw error instanceof ConfigError ? new CliError(error.message) : error;
+  });
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });

@@ -17,6 +17,8 @@ export enum ErrorCode {
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   /** A debit beyond an account's balance (launch, escrow top-up, bonus, payout); nothing moved. */
   INSUFFICIENT_BALANCE = 'INSUFFICIENT_BALANCE',
+  /** A movement that would take a balance beyond the money ceiling; `limit` in extensions. */
+  BALANCE_LIMIT_EXCEEDED = 'BALANCE_LIMIT_EXCEEDED',
   /** An amount in one currency where another is expected; `expected`/`given` in extensions. */
   CURRENCY_MISMATCH = 'CURRENCY_MISMATCH',
   /** A payout to a worker without a connected Stripe account able to receive transfers. */
@@ -63,6 +65,8 @@ export enum ErrorCode {
   MODEL_RUN_FAILED = 'MODEL_RUN_FAILED',
   /** A webhook URL that is not https, or resolves to a private or loopback address. */
   WEBHOOK_URL_REFUSED = 'WEBHOOK_URL_REFUSED',
+  /** The database is unreachable for now: retry after `retryAfterSeconds` (HTTP 503). */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

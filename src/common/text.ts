@@ -10,6 +10,11 @@ export function isStorableText(text: string): boolean {
   return !text.includes('\u0000');
 }
 
+/** Whether `text` is well-formed Unicode: no lone surrogate (UTF-8 cannot encode one). */
+export function isWellFormedText(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
 /**
  * Whether PostgreSQL can store `value` as jsonb: no string or key may hold NUL (`\u0000` is
  * refused by jsonb, SQLSTATE 22P05) or a lone surrogate (JSON.stringify writes it as an escape

@@ -9,6 +9,10 @@ export interface AppConfig {
     readonly port: number;
     /** Largest accepted request body, in bytes (GraphQL and webhooks). */
     readonly bodyLimitBytes: number;
+    /** Largest body of an `importTasks` request (its 10,000-task batch), in bytes. */
+    readonly importBodyLimitBytes: number;
+    /** On SIGTERM: how long in-flight requests may finish before connections are closed. */
+    readonly shutdownGraceMs: number;
     /** Value for express' `trust proxy`, so rate limits see the client's address behind a proxy. */
     readonly trustProxy: boolean | number | string;
   };
@@ -23,6 +27,9 @@ export interface AppConfig {
     /** Login attempts allowed per client address in `loginWindowSeconds`. */
     readonly loginMaxAttemptsPerAddress: number;
     readonly loginWindowSeconds: number;
+    /** Accounts one client address may create in `signUpWindowSeconds` (sign-up farming). */
+    readonly signUpMaxPerAddress: number;
+    readonly signUpWindowSeconds: number;
   };
   readonly graphql: {
     readonly maxDepth: number;

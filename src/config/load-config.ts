@@ -23,6 +23,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(4000),
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  IMPORT_BODY_LIMIT_BYTES: positiveInt.default(4_194_304),
+  SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
   TRUST_PROXY: z.string().default('false'),
   DATABASE_URL: z
     .string()
@@ -37,9 +39,11 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
   LOGIN_MAX_ATTEMPTS_PER_ADDRESS: positiveInt.default(30),
   LOGIN_WINDOW_SECONDS: positiveInt.default(900),
+  SIGNUP_MAX_PER_ADDRESS: positiveInt.default(10),
+  SIGNUP_WINDOW_SECONDS: positiveInt.default(3600),
   GRAPHQL_MAX_DEPTH: positiveInt.default(8),
   GRAPHQL_MAX_ALIASES: positiveInt.default(15),
-  GRAPHQL_MAX_COST: positiveInt.default(5000),
+  GRAPHQL_MAX_COST: positiveInt.default(20_000),
   GRAPHQL_INTROSPECTION: bool.optional(),
   STRIPE_SECRET_KEY: z
     .string()
@@ -116,6 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       host: e.HOST,
       port: e.PORT,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      importBodyLimitBytes: e.IMPORT_BODY_LIMIT_BYTES,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
     },
     database: {
@@ -133,6 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       loginMaxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       loginMaxAttemptsPerAddress: e.LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
       loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+      signUpMaxPerAddress: e.SIGNUP_MAX_PER_ADDRESS,
+      signUpWindowSeconds: e.SIGNUP_WINDOW_SECONDS,
     },
     graphql: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,

@@ -4,9 +4,12 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { MIGRATIONS } from '../../migrations';
+import { acquireDataDirLock } from './data-dir-lock';
 import { ENTITIES } from './entities';
 
 const embedded = new WeakMap<DataSource, PGlite>();
+/** Releases the data-directory lock of an embedded DataSource persisted on disk. */
+const locks = new WeakMap<DataSource, () => void>();
 
 /**
  * The one DataSource factory, used by the app, `ormconfig.ts` (TypeORM CLI) and tests.
@@ -43,8 +46,17 @@ export async function createDataSource(
     } as DataSourceOptions);
   }
 
-  if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true });
-  const pglite = await PGlite.create(config.dataDir);
+  // One process owns a directory (`npm start`, or a CLI command while the server is stopped).
+  const onDisk = !config.dataDir.startsWith('memory://');
+  const release = onDisk ? acquireDataDirLock(config.dataDir) : null;
+  let pglite: PGlite;
+  try {
+    if (onDisk) mkdirSync(config.dataDir, { recursive: true });
+    pglite = await PGlite.create(config.dataDir);
+  } catch (error) {
+    release?.();
+    throw error;
+  }
   // One connection: PGlite is single-session. Transactions are therefore serialised, which is
   // correct (if not concurrent) for row locks and SKIP LOCKED.
   const dataSource = new DataSource({
@@ -53,6 +65,7 @@ export async function createDataSource(
     extra: { ...createPgConfig(pglite), max: 1 },
   } as DataSourceOptions);
   embedded.set(dataSource, pglite);
+  if (release) locks.set(dataSource, release);
   return dataSource;
 }
 
@@ -67,4 +80,6 @@ export async function closeDataSource(dataSource: DataSource): Promise<void> {
   const pglite = embedded.get(dataSource);
   if (pglite && !pglite.closed) await pglite.close();
   embedded.delete(dataSource);
+  locks.get(dataSource)?.();
+  locks.delete(dataSource);
 }

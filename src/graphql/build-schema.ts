@@ -17,6 +17,7 @@ import { AuditResolver } from '../modules/quality/audit.resolver';
 import { QualificationResolver } from '../modules/workers/qualification.resolver';
 import { WebhookResolver } from '../modules/webhooks/webhook.resolver';
 import { authChecker } from './auth-checker';
+import { guardArguments } from './input-guard';
 
 /** Every resolver class of the API. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -40,13 +41,15 @@ export const RESOLVERS: NonEmptyArray<Function> = [
 
 /**
  * Builds the executable schema once per app. `validate` runs class-validator on every input,
- * and type-graphql reports its failures as BAD_USER_INPUT.
+ * and type-graphql reports its failures as BAD_USER_INPUT; `guardArguments` first refuses what
+ * PostgreSQL or JSON could not hold (NUL, lone surrogates, deep JSON, malformed ids).
  */
 export function buildAppSchema(container?: ContainerType): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: RESOLVERS,
     authChecker,
     container,
+    globalMiddlewares: [guardArguments],
     validate: { forbidUnknownValues: false },
   });
 }

@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '../common/errors';
 import type { Logger } from '../common/logger';
+import { isDataException, isDatabaseUnavailable } from '../db/database-unavailable';
 
 /** Codes produced by Apollo, graphql-js or type-graphql that are safe to pass through. */
 const PASS_THROUGH = new Set<string>([
@@ -15,10 +16,15 @@ const PASS_THROUGH = new Set<string>([
   ...Object.values(ErrorCode),
 ]);
 
+/** Seconds a client should wait before retrying while the database is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * The one place errors leave the server. Errors we threw on purpose (AppError and type-graphql's
- * coded errors) pass through with their `extensions.code`. Anything else is a bug: it is logged
- * with its stack and the client gets INTERNAL_SERVER_ERROR with no SQL text or stack trace.
+ * coded errors) pass through with their `extensions.code`. A database that cannot be reached is
+ * SERVICE_UNAVAILABLE (retryable); a value PostgreSQL refused as data is BAD_USER_INPUT.
+ * Anything else is a bug: it is logged with its stack and the client gets INTERNAL_SERVER_ERROR
+ * with no SQL text or stack trace.
  */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -33,6 +39,9 @@ export function createFormatError(logger: Logger) {
     if (wrappedCode === ErrorCode.QUERY_TOO_COMPLEX) {
       return { ...formatted, extensions: { ...formatted.extensions, code: wrappedCode } };
     }
+    if (original instanceof GraphQLError && Array.isArray(original.extensions?.validationErrors)) {
+      return withoutEchoedInput(formatted, original.extensions.validationErrors);
+    }
     if (original instanceof GraphQLError && typeof code === 'string' && PASS_THROUGH.has(code)) {
       return formatted;
     }
@@ -40,12 +49,67 @@ export function createFormatError(logger: Logger) {
       // graphql-js' own errors without a code (e.g. variable coercion) are user input errors.
       return { ...formatted, extensions: { code: ErrorCode.BAD_USER_INPUT } };
     }
+    const bare = { locations: formatted.locations, path: formatted.path };
+    if (isDatabaseUnavailable(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'database unavailable');
+      return {
+        ...bare,
+        message: 'The service is temporarily unavailable; retry later',
+        extensions: {
+          code: ErrorCode.SERVICE_UNAVAILABLE,
+          retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+        },
+      };
+    }
+    if (isDataException(original)) {
+      return {
+        ...bare,
+        message: 'A value in the request cannot be stored',
+        extensions: { code: ErrorCode.BAD_USER_INPUT },
+      };
+    }
     logger.error({ err: original, path: formatted.path }, 'unexpected error in resolver');
     return {
+      ...bare,
       message: 'Internal server error',
-      locations: formatted.locations,
-      path: formatted.path,
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
+  };
+}
+
+/** class-validator's findings, as type-graphql attaches them (target and value included). */
+interface ValidationFinding {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationFinding[];
+}
+
+/**
+ * A validation error without the input it judged: class-validator attaches the whole input
+ * object (`target`, password included) and each rejected `value`. Clients get each failing
+ * field's dotted path and constraint messages, and `extensions.field` names the first.
+ */
+function withoutEchoedInput(
+  formatted: GraphQLFormattedError,
+  findings: ValidationFinding[],
+): GraphQLFormattedError {
+  const validationErrors: Array<{ field: string; constraints: Record<string, string> }> = [];
+  const collect = (items: ValidationFinding[], prefix: string) => {
+    for (const item of items) {
+      const field = prefix ? `${prefix}.${item.property}` : item.property;
+      if (item.constraints) validationErrors.push({ field, constraints: item.constraints });
+      if (item.children?.length) collect(item.children, field);
+    }
+  };
+  collect(findings, '');
+  const { stacktrace } = formatted.extensions ?? {};
+  return {
+    ...formatted,
+    extensions: {
+      code: ErrorCode.BAD_USER_INPUT,
+      field: validationErrors[0]?.field,
+      validationErrors,
+      ...(stacktrace ? { stacktrace } : {}),
+    },
   };
 }

@@ -26,6 +26,8 @@ export function testConfig(env: Record<string, string | undefined> = {}): AppCon
     // Tests advance a ManualClock and drain the job queue themselves; a background loop would
     // run sweeps at moments no test controls.
     JOBS_ENABLED: 'false',
+    // Every test signs its users up from 127.0.0.1; the sign-up limit has its own test.
+    SIGNUP_MAX_PER_ADDRESS: '1000000',
     ...env,
   });
 }

@@ -25,14 +25,16 @@ export async function createTestDatabase(
   const name = `${template.replace('tpl', 't')}_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
   await withAdmin(async admin => {
     // Two files cloning the template at the same instant can collide (55006: "source database
-    // is being accessed by other users"); the clone is cheap, so retry.
+    // is being accessed by other users"); the clone is cheap, so retry, backing off
+    // exponentially with jitter so colliding files spread out instead of colliding again.
     for (let attempt = 1; ; attempt++) {
       try {
         await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
         return;
       } catch (error) {
         if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
-        await new Promise(resolve => setImmediate(resolve));
+        const backoffMs = Math.min(1_000, 10 * 2 ** attempt) * (0.5 + Math.random());
+        await new Promise(resolve => setTimeout(resolve, backoffMs));
       }
     }
   });

@@ -63,11 +63,12 @@ export interface TokenClaims {
 
 /**
  * Identity: sign-up, log-in (Argon2id), JWTs, API keys. Login is rate-limited per account
- * (failed attempts) and per client address (all attempts); limits live in memory, per process.
+ * (failed attempts) and per client address (all attempts), sign-up per client address; limits live in memory, per process.
  */
 export class AuthService {
   private readonly failuresPerAccount: RateLimiterMemory;
   private readonly attemptsPerAddress: RateLimiterMemory;
+  private readonly signUpsPerAddress: RateLimiterMemory;
   /** Verified against when the email is unknown, so both paths cost the same time. */
   private dummyHash?: Promise<string>;
   private readonly signingKey: KeyObject;
@@ -87,10 +88,19 @@ export class AuthService {
       points: config.loginMaxAttemptsPerAddress,
       duration: config.loginWindowSeconds,
     });
+    this.signUpsPerAddress = new RateLimiterMemory({
+      keyPrefix: 'signup-address',
+      points: config.signUpMaxPerAddress,
+      duration: config.signUpWindowSeconds,
+    });
   }
 
-  /** Creates a user with REQUESTER and/or WORKER roles and logs them in. */
+  /**
+   * Creates a user with REQUESTER and/or WORKER roles and logs them in. Rate-limited per client
+   * address, so one machine cannot farm accounts (to see gold from many workers, say).
+   */
   async signUp(ctx: RequestContext, input: SignUpInput): Promise<AuthPayload> {
+    await consumeOrThrow(this.signUpsPerAddress, ctx.ip ?? 'unknown');
     const email = normalizeEmail(input.email);
     const roles = uniqueRoles(input.roles);
     const passwordHash = await argon2.hash(input.password, ARGON2_OPTIONS);

@@ -5,6 +5,7 @@ import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import type { AppConfig } from '../../config/app-config';
 import type { Clock } from '../../common/clock';
 import { ErrorCode } from '../../common/errors';
+import { isUuid } from '../../common/uuid';
 import { RequestContext, type AuthUser } from '../../common/request-context';
 import {
   API_KEY_PREFIX,
@@ -38,6 +39,9 @@ export function createPassport(auth: AuthService, config: AppConfig['auth'], clo
       audience: config.jwtAudience,
     },
     (claims: TokenClaims, done: (error: unknown, user?: AuthUser | false) => void) => {
+      // A token Quorum did not shape (no expiry, a subject that is not a user id) is refused
+      // like a bad signature, never looked up: a token without `exp` would never expire.
+      if (!hasQuorumClaims(claims)) return done(null, false);
       auth
         .userForToken(RequestContext.create({ clock }), claims)
         .then(user => done(null, user ?? false), done);
@@ -102,4 +106,16 @@ function reject(res: Response, code: ErrorCode, message: string): void {
     .status(401)
     .set('WWW-Authenticate', 'Bearer')
     .json({ errors: [{ message, extensions: { code } }] });
+}
+
+/** Whether verified claims have the shape `issueToken` gives them. */
+function hasQuorumClaims(claims: unknown): claims is TokenClaims {
+  const { sub, exp, roles } = (claims ?? {}) as { sub?: unknown; exp?: unknown; roles?: unknown };
+  return (
+    typeof sub === 'string' &&
+    isUuid(sub) &&
+    typeof exp === 'number' &&
+    Number.isFinite(exp) &&
+    Array.isArray(roles)
+  );
 }

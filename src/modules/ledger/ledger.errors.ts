@@ -29,3 +29,17 @@ export class CurrencyMismatchError extends AppError {
     });
   }
 }
+
+/**
+ * A movement that would take an account's balance beyond MAX_MINOR_AMOUNT either way. Nothing
+ * was written: a larger balance could no longer be added up exactly.
+ */
+export class BalanceLimitExceededError extends AppError {
+  constructor(details: { accountKind: LedgerAccountKind; currency: string; limit: number }) {
+    super(
+      `The ${details.accountKind} balance in ${details.currency} would exceed ${details.limit} minor units`,
+      ErrorCode.BALANCE_LIMIT_EXCEEDED,
+      details,
+    );
+  }
+}

@@ -2,10 +2,10 @@ import { type EntityManager, IsNull } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
 import type { RequestContext } from '../../common/request-context';
 import type { TransactionalConnection } from '../../db/transactional-connection';
-import { isCurrency, minorAmountFromDatabase } from './math/money';
+import { isCurrency, MAX_MINOR_AMOUNT, minorAmountFromDatabase } from './math/money';
 import { LedgerAccount } from './ledger-account.entity';
 import { LedgerTransaction } from './ledger-transaction.entity';
-import { InsufficientBalanceError } from './ledger.errors';
+import { BalanceLimitExceededError, InsufficientBalanceError } from './ledger.errors';
 import {
   type LedgerAccountKind,
   type LedgerTransactionKind,
@@ -117,6 +117,13 @@ export class LedgerService {
           currency: account.currency,
           available: account.balance,
           required: -line.amount,
+        });
+      }
+      if (Math.abs(account.balance + line.amount) > MAX_MINOR_AMOUNT) {
+        throw new BalanceLimitExceededError({
+          accountKind: account.kind,
+          currency: account.currency,
+          limit: MAX_MINOR_AMOUNT,
         });
       }
     }

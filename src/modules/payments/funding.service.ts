@@ -8,7 +8,7 @@ import type { IdempotencyService } from '../idempotency/idempotency.service';
 import type { LedgerService } from '../ledger/ledger.service';
 import { LedgerAccountKind, LedgerTransactionKind } from '../ledger/ledger.types';
 import { Funding } from './funding.entity';
-import { isCurrency, isPositiveMinorAmount } from '../ledger/math/money';
+import { isCurrency, isPositiveMinorAmount, MAX_MINOR_AMOUNT } from '../ledger/math/money';
 import { PaymentProviderError, PaymentsOfflineError } from './payments.errors';
 import { FundingMethod, FundingStatus } from './payments.types';
 import {
@@ -334,9 +334,10 @@ export class FundingService {
 
 function validateMoney(amount: number, currency: string): string {
   if (!isPositiveMinorAmount(amount)) {
-    throw new BadUserInputError('amount must be a positive whole number of minor units', {
-      field: 'amount',
-    });
+    throw new BadUserInputError(
+      `amount must be a whole number of minor units from 1 to ${MAX_MINOR_AMOUNT}`,
+      { field: 'amount', limit: MAX_MINOR_AMOUNT },
+    );
   }
   const lower = currency.toLowerCase();
   if (!isCurrency(lower)) {

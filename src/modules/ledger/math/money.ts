@@ -19,9 +19,17 @@ export function isMinorAmount(amount: number): boolean {
   return Number.isSafeInteger(amount);
 }
 
-/** True for an amount a user may move: a safe integer above zero. */
+/**
+ * Largest amount one movement may carry and one account balance may reach, in minor units
+ * (10^12: ten billion in a two-decimal currency). Far below 2^53, so a balance, and the sum of
+ * thousands of balances in a trial balance, stays an exact JavaScript integer: an append-only
+ * ledger must never hold a total it cannot add up again.
+ */
+export const MAX_MINOR_AMOUNT = 1_000_000_000_000;
+
+/** True for an amount a user may move: a whole number above zero, at most MAX_MINOR_AMOUNT. */
 export function isPositiveMinorAmount(amount: number): boolean {
-  return Number.isSafeInteger(amount) && amount > 0;
+  return Number.isSafeInteger(amount) && amount > 0 && amount <= MAX_MINOR_AMOUNT;
 }
 
 /**

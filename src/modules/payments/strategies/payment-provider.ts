@@ -167,3 +167,14 @@ export class WebhookSignatureError extends Error {
     this.name = 'WebhookSignatureError';
   }
 }
+
+/**
+ * A correctly signed delivery that is not a well-formed event (no id, no object, text
+ * PostgreSQL cannot store). Answered 400: retrying the same bytes can never succeed.
+ */
+export class WebhookPayloadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebhookPayloadError';
+  }
+}

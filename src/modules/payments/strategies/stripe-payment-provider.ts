@@ -8,8 +8,10 @@ import {
   type ProviderEvent,
   type ProviderPaymentIntent,
   type ProviderTransfer,
+  WebhookPayloadError,
   WebhookSignatureError,
 } from './payment-provider';
+import { isStorableJson } from '../../../common/text';
 
 /** What the Stripe provider needs from the configuration. */
 export interface StripeProviderOptions {
@@ -283,6 +285,7 @@ export class StripePaymentProvider implements PaymentProvider {
     } catch (error) {
       throw new WebhookSignatureError((error as Error).message);
     }
+    assertWellFormedEvent(event);
     return {
       id: event.id,
       type: event.type,
@@ -290,6 +293,26 @@ export class StripePaymentProvider implements PaymentProvider {
       account: event.account ?? null,
       object: event.data.object as unknown as Record<string, unknown>,
     };
+  }
+}
+
+/** The fields `verifyWebhook` reads, checked: a signed payload is authentic, not well-formed. */
+function assertWellFormedEvent(event: Stripe.Event): void {
+  const { id, type, created, account, data } = (event ?? {}) as unknown as Record<string, unknown>;
+  const text = (value: unknown) =>
+    typeof value === 'string' && value.length > 0 && value.length <= 255 && isStorableJson(value);
+  const object = (data as { object?: unknown } | null | undefined)?.object;
+  if (
+    !text(id) ||
+    !text(type) ||
+    !Number.isSafeInteger(created) ||
+    (account != null && !text(account)) ||
+    object === null ||
+    typeof object !== 'object' ||
+    Array.isArray(object) ||
+    !isStorableJson(object)
+  ) {
+    throw new WebhookPayloadError('The event is not a well-formed Stripe event');
   }
 }
 
