@@ -314,10 +314,6 @@ function scale(): void {
     () => hmmCrowd(spans),
   );
   row('spans token-dawid-skene', 'same', spans.tags.length, () => tokenDawidSkene(spans));
-  const boxes = syntheticBoxes(110_000, 300, 3);
-  row('boxes box-fusion', '110,000 images × 7 workers (answers = boxes)', boxes.x.length, () =>
-    fuseBoxes(boxes),
-  );
   const ratings = syntheticRatings(200_000, 2000, 4);
   row('rating ordinal (default)', '200,000 tasks × 5 answers', ratings.matrix.task.length, () =>
     ordinalRating(ratings.matrix),
@@ -327,6 +323,10 @@ function scale(): void {
     noisyBradleyTerry(pairs.matrix),
   );
   row('pairwise bt', 'same', pairs.matrix.worker.length, () => bradleyTerry(pairs.matrix));
+  const boxes = syntheticBoxes(110_000, 300, 3);
+  row('boxes box-fusion', '110,000 images × 7 workers (answers = boxes)', boxes.x.length, () =>
+    fuseBoxes(boxes),
+  );
 }
 
 function main(): void {

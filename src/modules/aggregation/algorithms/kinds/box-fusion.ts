@@ -356,7 +356,7 @@ function fitExistence(
       return next;
     });
     rates = maximizeRates(crowd.nWorkers, images, buckets, drew, responsibilities);
-    if (change < 1e-6) break;
+    if (change < 1e-4) break;
   }
   const existence = responsibilities.map(r =>
     Float64Array.from({ length: r.length / CLASSES }, (_, c) => 1 - r[c * CLASSES]),
@@ -385,12 +385,13 @@ function classPosterior(
   at: number,
 ): void {
   const nWorkers = model.drawRate.length / (CLASSES * SIZE_BUCKETS);
+  const { logDraw, logMiss } = logRates(model);
   let top = -Infinity;
   for (let k = 0; k < CLASSES; k++) {
     let logp = Math.log(model.prior[s * CLASSES + k]);
     for (const w of workers) {
-      const r = model.drawRate[(k * nWorkers + w) * SIZE_BUCKETS + s];
-      logp += Math.log(drew.has(w) ? r : 1 - r);
+      const j = (k * nWorkers + w) * SIZE_BUCKETS + s;
+      logp += drew.has(w) ? logDraw[j] : logMiss[j];
     }
     out[at + k] = logp;
     top = Math.max(top, logp);
@@ -398,6 +399,21 @@ function classPosterior(
   let total = 0;
   for (let k = 0; k < CLASSES; k++) total += out[at + k] = Math.exp(out[at + k] - top);
   for (let k = 0; k < CLASSES; k++) out[at + k] /= total;
+}
+
+const logCache = new WeakMap<Float64Array, { logDraw: Float64Array; logMiss: Float64Array }>();
+
+/** log r and log(1 − r) of the draw rates, computed once per rates array. */
+function logRates(model: ExistenceRates): { logDraw: Float64Array; logMiss: Float64Array } {
+  let logs = logCache.get(model.drawRate);
+  if (!logs) {
+    logs = {
+      logDraw: model.drawRate.map(Math.log),
+      logMiss: model.drawRate.map(r => Math.log(1 - r)),
+    };
+    logCache.set(model.drawRate, logs);
+  }
+  return logs;
 }
 
 /** P(exists) = 1 − P(absent) of a cluster drawn by `drew` among `workers`, in size bucket s. */
