@@ -56,7 +56,9 @@ function checkValue(value: unknown, type: GraphQLInputType, field: string): void
     if (!Array.isArray(value)) return checkValue(value, type.ofType, field);
     value.forEach((item, index) => {
       if (item === null || item === undefined) {
-        throw new BadUserInputError(`${field} must not contain null`, { field: `${field}.${index}` });
+        throw new BadUserInputError(`${field} must not contain null`, {
+          field: `${field}.${index}`,
+        });
       }
       checkValue(item, type.ofType, `${field}.${index}`);
     });

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import Stripe from 'stripe';
 import { MAX_JSON_DEPTH } from '../../src/graphql/input-guard';
+import { minimalProjectInput } from '../helpers/e2e-fixtures';
 import { errorCode, GraphQLClient, useTestServer } from '../helpers/test-server';
 
 const CREATE_PROJECT = /* GraphQL */ `
@@ -27,22 +28,8 @@ const SIGN_UP = /* GraphQL */ `
   }
 `;
 
-function projectInput(overrides: Record<string, unknown> = {}) {
-  return {
-    name: 'Hostile',
-    labelSchema: {
-      kind: 'SINGLE_CHOICE',
-      labels: [
-        { key: 'pos', displayName: 'Positive' },
-        { key: 'neg', displayName: 'Negative' },
-      ],
-    },
-    rewardAmount: 12,
-    currency: 'USD',
-    overlap: { minOverlap: 1 },
-    ...overrides,
-  };
-}
+const projectInput = (overrides: Record<string, unknown> = {}) =>
+  minimalProjectInput({ name: 'Hostile', ...overrides });
 
 /** `{"a":{"a":…}}` nested `depth` levels. */
 function nested(depth: number): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { minimalProjectInput } from '../helpers/e2e-fixtures';
 import { errorCode, useTestServer } from '../helpers/test-server';
 
 const IMPORT = /* GraphQL */ `
@@ -19,21 +20,7 @@ describe('import body limit (e2e)', () => {
     const requester = (await server.signUp(['REQUESTER'])).client;
     const { createProject } = await requester.ok(
       `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
-      {
-        input: {
-          name: 'Tweets',
-          labelSchema: {
-            kind: 'SINGLE_CHOICE',
-            labels: [
-              { key: 'pos', displayName: 'Positive' },
-              { key: 'neg', displayName: 'Negative' },
-            ],
-          },
-          rewardAmount: 1,
-          currency: 'usd',
-          overlap: { minOverlap: 1 },
-        },
-      },
+      { input: minimalProjectInput({ name: 'Tweets' }) },
     );
     const tweet = (i: number) => `${i} ${'Just landed and the coffee here is great. '.repeat(3)}`;
     const tasks = Array.from({ length: 10_000 }, (_, i) => ({

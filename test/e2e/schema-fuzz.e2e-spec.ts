@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   type GraphQLField,
   type GraphQLInputType,
@@ -12,7 +12,7 @@ import {
   isObjectType,
   isRequiredArgument,
 } from 'graphql';
-import { RequestContext } from '../../src/common/request-context';
+import { minimalProjectInput, signInAdmin } from '../helpers/e2e-fixtures';
 import { type GraphQLClient, useTestServer } from '../helpers/test-server';
 
 /** Fixed seed: a failure reproduces; change it to explore (FUZZ_SEED=n). */
@@ -65,35 +65,10 @@ describe('schema fuzz (e2e)', () => {
   beforeAll(async () => {
     const requester = await server.signUp(['REQUESTER']);
     const worker = await server.signUp(['WORKER']);
-    const email = `admin-${randomBytes(6).toString('hex')}@example.test`;
-    const password = `admin-${randomBytes(12).toString('hex')}`;
-    await server.app.services.auth.createAdmin(RequestContext.create({ clock: server.clock }), {
-      email,
-      password,
-    });
-    const login = await server
-      .anonymous()
-      .ok(`mutation ($input: LogInInput!) { logIn(input: $input) { token } }`, {
-        input: { email, password },
-      });
-    const admin = server.anonymous().withToken(login.logIn.token);
+    const admin = await signInAdmin(server);
     const { createProject } = await requester.client.ok(
       `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
-      {
-        input: {
-          name: 'Fuzz',
-          labelSchema: {
-            kind: 'SINGLE_CHOICE',
-            labels: [
-              { key: 'a', displayName: 'A' },
-              { key: 'b', displayName: 'B' },
-            ],
-          },
-          rewardAmount: 1,
-          currency: 'usd',
-          overlap: { minOverlap: 1 },
-        },
-      },
+      { input: minimalProjectInput({ name: 'Fuzz' }) },
     );
     await requester.client.ok(
       `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`,
