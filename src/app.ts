@@ -20,6 +20,7 @@ import { createFormatError } from './graphql/format-error';
 import { queryLimitRules } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { createMetrics } from './http/metrics';
+import { createWebAppRouter } from './http/web-app';
 import { authenticate, createPassport } from './modules/auth/passport';
 import {
   createStripeWebhookRouter,
@@ -149,6 +150,8 @@ export async function createApp(
         }),
     }),
   );
+  // The worker app (web/dist) at `/`, after every API route.
+  app.use(createWebAppRouter());
   app.use(httpErrorHandler(logger));
   if (config.jobs.enabled) services.scheduler.start();
 

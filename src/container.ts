@@ -21,6 +21,8 @@ import { DatabaseJobQueue } from './modules/jobs/database-job-queue';
 import { Scheduler } from './modules/jobs/scheduler';
 import { WorkerBlockResolver } from './modules/workers/worker-block.resolver';
 import { WorkerBlockService } from './modules/workers/worker-block.service';
+import { WorkerCatalogueResolver } from './modules/workers/worker-catalogue.resolver';
+import { WorkerCatalogueService } from './modules/workers/worker-catalogue.service';
 import { registerAggregationJobs } from './modules/aggregation/aggregation.jobs';
 import {
   AggregationResolver,
@@ -198,6 +200,10 @@ export function buildContainer(
   container.register(AssignmentResolver, new AssignmentResolver(assignments));
   container.register(WorkerTaskResolver, new WorkerTaskResolver());
   container.register(WorkerBlockResolver, new WorkerBlockResolver(workerBlocks));
+  container.register(
+    WorkerCatalogueResolver,
+    new WorkerCatalogueResolver(new WorkerCatalogueService(db)),
+  );
   container.register(AggregationResolver, new AggregationResolver(aggregation));
   container.register(ProjectAggregationResolver, new ProjectAggregationResolver(aggregation));
   container.register(

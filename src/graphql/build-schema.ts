@@ -6,6 +6,7 @@ import { ProjectTasksResolver, TaskResolver } from '../modules/tasks/task.resolv
 import { AssignmentResolver } from '../modules/assignments/assignment.resolver';
 import { WorkerTaskResolver } from '../modules/tasks/worker-task.resolver';
 import { WorkerBlockResolver } from '../modules/workers/worker-block.resolver';
+import { WorkerCatalogueResolver } from '../modules/workers/worker-catalogue.resolver';
 import {
   AggregationResolver,
   ProjectAggregationResolver,
@@ -27,6 +28,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AssignmentResolver,
   WorkerTaskResolver,
   WorkerBlockResolver,
+  WorkerCatalogueResolver,
   AggregationResolver,
   ProjectAggregationResolver,
   PaymentsResolver,

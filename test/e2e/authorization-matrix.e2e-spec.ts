@@ -460,6 +460,11 @@ const MATRIX: MatrixEntry[] = [
     ],
   },
   {
+    operation: 'workerCatalogue',
+    expect: ANY_WORKER,
+    call: () => [`query { workerCatalogue { projectId tasksLeft qualificationStatus } }`, {}],
+  },
+  {
     operation: 'auditReport',
     expect: OWNER_OR_ADMIN,
     call: fx => [`query ($p: ID!) { auditReport(projectId: $p) }`, { p: fx.sharedProjectId }],
