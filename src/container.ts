@@ -7,6 +7,8 @@ import type { DataSource } from 'typeorm';
 import { EventBus } from './events/event-bus';
 import { AuthResolver } from './modules/auth/auth.resolver';
 import { AuthService } from './modules/auth/auth.service';
+import { AdminUsersResolver } from './modules/auth/admin-users.resolver';
+import { AdminUsersService } from './modules/auth/admin-users.service';
 import { IdempotencyService } from './modules/idempotency/idempotency.service';
 import { ProjectResolver } from './modules/projects/project.resolver';
 import { ProjectService } from './modules/projects/project.service';
@@ -194,6 +196,7 @@ export function buildContainer(
   });
 
   container.register(AuthResolver, new AuthResolver(auth));
+  container.register(AdminUsersResolver, new AdminUsersResolver(new AdminUsersService(db)));
   container.register(ProjectResolver, new ProjectResolver(projects));
   container.register(TaskResolver, new TaskResolver(tasks));
   container.register(ProjectTasksResolver, new ProjectTasksResolver(tasks));

@@ -703,6 +703,11 @@ const MATRIX: MatrixEntry[] = [
     ],
   },
   { operation: 'payouts', expect: ADMIN_ONLY, call: () => [`{ payouts { totalCount } }`] },
+  {
+    operation: 'adminUsers',
+    expect: ADMIN_ONLY,
+    call: () => [`{ adminUsers(search: "example", first: 5) { id email roles activeBlocks } }`],
+  },
   { operation: 'trialBalance', expect: ADMIN_ONLY, call: () => [`{ trialBalance { balanced } }`] },
   {
     operation: 'paymentsReconciliation',

@@ -70,7 +70,8 @@ export class WorkerCatalogueService {
 
 function toCatalogueProject(row: CatalogueRow): CatalogueProject {
   const medianMs = row.median_ms == null ? null : Number(row.median_ms);
-  const seconds = medianMs == null ? null : Math.max(medianMs / 1000, 0.001);
+  // At least 1 s: a sub-second median would promise an absurd hourly rate.
+  const seconds = medianMs == null ? null : Math.max(medianMs / 1000, 1);
   const required = row.qualification_task_count > 0;
   return Object.assign(new CatalogueProject(), {
     projectId: row.id,

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { AdminUsers } from '../features/admin/AdminUsers';
+import { AdminPage } from '../features/admin/AdminPage';
 import { SignIn } from '../features/worker/SignIn';
 import { Catalogue } from '../features/worker/Catalogue';
 import { MyWork } from '../features/worker/MyWork';
@@ -60,6 +60,6 @@ function Screen({ path, signedIn }: { path: string; signedIn: boolean }) {
   const work = /^\/work\/([0-9a-f-]{36})$/.exec(path);
   if (work) return <TaskScreen projectId={work[1]!} />;
   if (path === '/my-work') return <MyWork />;
-  if (path.startsWith('/admin')) return <AdminUsers />;
+  if (path.startsWith('/admin')) return <AdminPage path={path} />;
   return <Catalogue />;
 }
