@@ -150,6 +150,8 @@ describe('worker app in the browser (e2e)', () => {
       await page.keyboard.press('Enter');
     }
     await page.getByText(`Answered in this session: ${total}`).waitFor();
+    // Answers are sent in the background while the next task shows: wait for every ack.
+    await page.getByText(`Saved: ${total}`).waitFor();
 
     const rows: Array<{ is_gold: boolean; n: number }> = await server.app.dataSource.query(
       `SELECT a.is_gold, count(*)::int AS n FROM assignments a JOIN users u ON u.id = a.worker_id

@@ -37,6 +37,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
   const [apiError, setApiError] = useState<CombinedError | null>(null);
   const [busy, setBusy] = useState(false);
   const [answered, setAnswered] = useState(0);
+  const [saved, setSaved] = useState(0);
   const [shownAt, setShownAt] = useState(() => Date.now());
   const prefetched = useRef<Promise<Lease | null> | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -100,33 +101,36 @@ export function TaskScreen({ projectId }: { projectId: string }) {
   const task = lease?.task ?? null;
   const widget = task ? widgetFor(task.labelSchema.kind) : null;
 
-  const submit = useCallback(async () => {
-    if (!lease || !task || !widget || busy) return;
+  /**
+   * Shows the next task at once and records the answer in the background: the worker never
+   * waits for the server between tasks. A refused submission (e.g. LEASE_EXPIRED) is reported
+   * on the next task; "saved" counts only what the server acknowledged.
+   */
+  const submit = useCallback(() => {
+    if (!lease || !task || !widget) return;
     const invalid = widget.validate(answer, task);
     setProblem(invalid);
     if (invalid) return;
-    setBusy(true);
     setApiError(null);
-    const result = await client
-      .mutation(SubmitAssignment, {
-        input: {
-          assignmentId: lease.id,
-          answer: { labels: widget.toLabels(answer) },
-          clientDurationMs: Math.max(0, Math.round(Date.now() - shownAt)),
-        },
-      })
-      .toPromise();
-    setBusy(false);
-    if (result.error) {
-      const code = result.error.graphQLErrors[0]?.extensions?.code;
-      if (code === 'LEASE_EXPIRED') setPhase('expired');
-      else setApiError(result.error);
-      return;
-    }
+    const input = {
+      assignmentId: lease.id,
+      answer: { labels: widget.toLabels(answer) },
+      clientDurationMs: Math.max(0, Math.round(Date.now() - shownAt)),
+    };
     setAnswered(count => count + 1);
-    refetchQualification({ requestPolicy: 'network-only' });
-    await advance();
-  }, [lease, task, widget, busy, answer, client, shownAt, refetchQualification, advance]);
+    void client
+      .mutation(SubmitAssignment, { input })
+      .toPromise()
+      .then(result => {
+        if (result.error) {
+          setApiError(result.error);
+          return;
+        }
+        setSaved(count => count + 1);
+        refetchQualification({ requestPolicy: 'network-only' });
+      });
+    void advance();
+  }, [lease, task, widget, answer, client, shownAt, refetchQualification, advance]);
 
   const skip = useCallback(async () => {
     if (!lease || busy) return;
@@ -146,7 +150,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
           run: () => setAnswer((current: unknown) => binding.apply(current)),
         });
       }
-      keys.push({ key: 'Enter', description: t('task.key.submit'), run: () => void submit() });
+      keys.push({ key: 'Enter', description: t('task.key.submit'), run: submit });
       keys.push({ key: 'Escape', description: t('task.key.skip'), run: () => void skip() });
     }
     if (phase === 'expired') {
@@ -217,6 +221,8 @@ export function TaskScreen({ projectId }: { projectId: string }) {
             </span>
             {' · '}
             <span>{t('task.answeredCount', { n: answered })}</span>
+            {' · '}
+            <span>{t('task.savedCount', { n: saved })}</span>
           </p>
           {warning && (
             <p className="notice warning" role="status">
@@ -247,7 +253,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
           )}
           {problem && <ErrorText message={t(problem)} />}
           <div className="actions">
-            <button type="button" className="primary" disabled={busy} onClick={() => void submit()}>
+            <button type="button" className="primary" onClick={submit}>
               {t('task.submit')} <kbd>Enter</kbd>
             </button>
             <button type="button" disabled={busy} onClick={() => void skip()}>
