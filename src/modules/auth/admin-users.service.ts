@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../common/request-context';
 import { queryRows } from '../../db/query-rows';
 import type { TransactionalConnection } from '../../db/transactional-connection';
+import { blockInForceSql } from '../workers/block-in-force.sql';
 import type { Role } from './role';
 import { AdminUserView, type AdminUsersArgs } from './admin-users.types';
 
@@ -11,8 +12,7 @@ import { AdminUserView, type AdminUsersArgs } from './admin-users.types';
 const ADMIN_USERS_SQL = `
   SELECT u.id, u.email, u.display_name, u.roles, u.created_at,
          (SELECT count(*) FROM worker_blocks b
-            WHERE b.worker_id = u.id AND b.lifted_at IS NULL AND b.starts_at <= $2
-              AND (b.ends_at IS NULL OR b.ends_at > $2))::int AS active_blocks
+            WHERE ${blockInForceSql('u.id', '$2')})::int AS active_blocks
   FROM users u
   WHERE $1::text IS NULL
      OR u.email ILIKE '%' || $1 || '%' ESCAPE '\\'

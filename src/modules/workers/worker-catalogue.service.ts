@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../common/request-context';
 import { queryRows } from '../../db/query-rows';
 import type { TransactionalConnection } from '../../db/transactional-connection';
+import { blockInForceSql } from './block-in-force.sql';
 import { MyQualificationStatus } from '../quality/qualification.types';
 import { CatalogueProject } from './worker-catalogue.types';
 
@@ -32,11 +33,7 @@ const CATALOGUE_SQL = `
     AND p.owner_id <> $1
     AND NOT EXISTS (
       SELECT 1 FROM worker_blocks b
-      WHERE b.worker_id = $1
-        AND (b.project_id IS NULL OR b.project_id = p.id)
-        AND b.lifted_at IS NULL
-        AND b.starts_at <= $2
-        AND (b.ends_at IS NULL OR b.ends_at > $2))
+      WHERE ${blockInForceSql('$1', '$2')} AND (b.project_id IS NULL OR b.project_id = p.id))
   ORDER BY p.launched_at NULLS LAST, p.id
   LIMIT ${CATALOGUE_LIMIT}`;
 

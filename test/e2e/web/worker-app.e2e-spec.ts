@@ -141,8 +141,8 @@ describe('worker app in the browser (e2e)', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, 'task-screen.png');
 
-    // 2 training answers pass; the task leased in advance during training is the third gold
-    // task; then 20 real ones. Every answer is key 1 then Enter.
+    // 2 training answers pass, then real tasks; 23 answers hold at least 20 real ones whether or
+    // not the third gold task is served. Every answer is key 1 then Enter.
     const total = TRAINING + REAL_TO_LABEL;
     for (let answered = 0; answered < total; answered++) {
       await page.getByText(`Answered in this session: ${answered}`).waitFor();
@@ -153,16 +153,33 @@ describe('worker app in the browser (e2e)', () => {
     // Answers are sent in the background while the next task shows: wait for every ack.
     await page.getByText(`Saved: ${total}`).waitFor();
 
-    const rows: Array<{ is_gold: boolean; n: number }> = await server.app.dataSource.query(
-      `SELECT a.is_gold, count(*)::int AS n FROM assignments a JOIN users u ON u.id = a.worker_id
-       WHERE u.email = $1 AND a.status = 'SUBMITTED' AND a.answer_labels = '{pos}'
-       GROUP BY a.is_gold ORDER BY a.is_gold`,
+    const [landed] = await server.app.dataSource.query(
+      `SELECT count(*) FILTER (WHERE a.is_gold)::int AS gold,
+              count(*) FILTER (WHERE NOT a.is_gold)::int AS real
+       FROM assignments a JOIN users u ON u.id = a.worker_id
+       WHERE u.email = $1 AND a.status = 'SUBMITTED' AND a.answer_labels = '{pos}'`,
       [workerEmail],
     );
-    expect(rows).toEqual([
-      { is_gold: false, n: REAL_TO_LABEL },
-      { is_gold: true, n: TRAINING },
-    ]);
+    // Every answer landed; 2 or 3 of them on gold (the third gold task is served only when the
+    // task leased in advance was taken before the second training answer was recorded).
+    expect(landed.gold + landed.real).toBe(total);
+    expect(landed.gold).toBeGreaterThanOrEqual(2);
+    expect(landed.real).toBeGreaterThanOrEqual(REAL_TO_LABEL);
+
+    // Esc gives the shown task back (committed before the next task shows) and moves on.
+    const shown = await page.locator('.payload-text').innerText();
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(
+      previous => document.querySelector('.payload-text')?.textContent !== previous,
+      shown,
+    );
+    const [returned] = await server.app.dataSource.query(
+      `SELECT count(*)::int AS n FROM assignments a JOIN users u ON u.id = a.worker_id
+       WHERE u.email = $1 AND a.status = 'RETURNED'`,
+      [workerEmail],
+    );
+    expect(returned.n).toBe(1);
+
     const [qualification] = await server.app.dataSource.query(
       `SELECT q.status FROM worker_qualifications q JOIN users u ON u.id = q.worker_id
        WHERE u.email = $1 AND q.project_id = $2`,

@@ -23,7 +23,11 @@ describe(WorkerCatalogueService.name, () => {
       maxOverlap: 1,
       qualificationTaskCount: 2,
     });
-    const fresh = await makeProject(dataSource, requester.id, { name: 'fresh' });
+    // Oldest launch first.
+    const fresh = await makeProject(dataSource, requester.id, {
+      name: 'fresh',
+      launchedAt: new Date('2026-01-02T00:00:00Z'),
+    });
     const blocked = await makeProject(dataSource, requester.id, { name: 'blocked' });
     await makeProject(dataSource, requester.id, { name: 'draft', status: 'DRAFT' as never });
     const tasks = await makeTasks(dataSource, measured.id, 5);

@@ -1,6 +1,7 @@
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import { errorMessage, useI18n } from '../../i18n/i18n';
+import { DataTable } from '../../ui/DataTable';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatTime } from '../../ui/format';
 
@@ -26,30 +27,18 @@ export function AdminAudit() {
     <section>
       <h2>{t('admin.auditLog')}</h2>
       <ErrorText message={errorMessage(t, error)} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('admin.occurredAt')}</th>
-            <th scope="col">{t('admin.action')}</th>
-            <th scope="col">{t('admin.actor')}</th>
-            <th scope="col">{t('admin.worker')}</th>
-            <th scope="col">{t('catalogue.project')}</th>
-            <th scope="col">{t('admin.reason')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data?.qualityAuditLog.map(entry => (
-            <tr key={entry.id}>
-              <td>{formatTime(entry.occurredAt, locale)}</td>
-              <td>{entry.action}</td>
-              <td>{entry.actorKind}</td>
-              <td>{entry.workerId ?? '—'}</td>
-              <td>{entry.projectId ?? '—'}</td>
-              <td>{entry.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        rows={data?.qualityAuditLog ?? []}
+        rowKey={entry => entry.id}
+        columns={[
+          { header: t('admin.occurredAt'), cell: entry => formatTime(entry.occurredAt, locale) },
+          { header: t('admin.action'), cell: entry => entry.action },
+          { header: t('admin.actor'), cell: entry => entry.actorKind },
+          { header: t('admin.worker'), cell: entry => entry.workerId ?? '—' },
+          { header: t('catalogue.project'), cell: entry => entry.projectId ?? '—' },
+          { header: t('admin.reason'), cell: entry => entry.reason },
+        ]}
+      />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import { errorMessage, useI18n } from '../../i18n/i18n';
+import { DataTable } from '../../ui/DataTable';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatMoney, formatTime } from '../../ui/format';
 
@@ -75,57 +76,44 @@ export function AdminMoney() {
             {t('admin.cachedMatch')}:{' '}
             <strong>{yesNo(data.trialBalance.cachedBalancesMatchEntries)}</strong>
           </p>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('myWork.currency')}</th>
-                <th scope="col">{t('admin.accountKind')}</th>
-                <th scope="col">{t('admin.accounts')}</th>
-                <th scope="col">{t('admin.balance')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.trialBalance.currencies.flatMap(currency =>
-                currency.lines.map(line => (
-                  <tr key={`${currency.currency}-${line.kind}`}>
-                    <td>{currency.currency.toUpperCase()}</td>
-                    <td>{line.kind}</td>
-                    <td>{line.accounts}</td>
-                    <td>{formatMoney(line.balance, currency.currency, locale)}</td>
-                  </tr>
-                )),
-              )}
-            </tbody>
-          </table>
+          <DataTable
+            rows={data.trialBalance.currencies.flatMap(currency =>
+              currency.lines.map(line => ({ ...line, currency: currency.currency })),
+            )}
+            rowKey={line => `${line.currency}-${line.kind}`}
+            columns={[
+              { header: t('myWork.currency'), cell: line => line.currency.toUpperCase() },
+              { header: t('admin.accountKind'), cell: line => line.kind },
+              { header: t('admin.accounts'), cell: line => line.accounts },
+              {
+                header: t('admin.balance'),
+                cell: line => formatMoney(line.balance, line.currency, locale),
+              },
+            ]}
+          />
           <h2>{t('admin.payouts')}</h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.worker')}</th>
-                <th scope="col">{t('myWork.reward')}</th>
-                <th scope="col">{t('myWork.status')}</th>
-                <th scope="col">{t('admin.attempts')}</th>
-                <th scope="col">{t('admin.createdAt')}</th>
-                <th scope="col">{t('admin.outcome')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.payouts.nodes.map(payout => (
-                <tr key={payout.id}>
-                  <td>{payout.workerId}</td>
-                  <td>{formatMoney(payout.amount, payout.currency, locale)}</td>
-                  <td>{payout.status}</td>
-                  <td>{payout.attempts}</td>
-                  <td>{formatTime(payout.createdAt, locale)}</td>
-                  <td>
-                    {payout.paidAt
-                      ? formatTime(payout.paidAt, locale)
-                      : (payout.failureReason ?? '')}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={data.payouts.nodes}
+            rowKey={payout => payout.id}
+            columns={[
+              { header: t('admin.worker'), cell: payout => payout.workerId },
+              {
+                header: t('myWork.reward'),
+                cell: payout => formatMoney(payout.amount, payout.currency, locale),
+              },
+              { header: t('myWork.status'), cell: payout => payout.status },
+              { header: t('admin.attempts'), cell: payout => payout.attempts },
+              {
+                header: t('admin.createdAt'),
+                cell: payout => formatTime(payout.createdAt, locale),
+              },
+              {
+                header: t('admin.outcome'),
+                cell: payout =>
+                  payout.paidAt ? formatTime(payout.paidAt, locale) : (payout.failureReason ?? ''),
+              },
+            ]}
+          />
         </>
       )}
       <h2>{t('admin.reconciliation')}</h2>
@@ -136,26 +124,16 @@ export function AdminMoney() {
             {t('admin.reconciliationOk')}: <strong>{yesNo(report.ok)}</strong> · {report.provider} ·{' '}
             {formatTime(report.checkedAt, locale)}
           </p>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.differenceKind')}</th>
-                <th scope="col">{t('admin.reference')}</th>
-                <th scope="col">{t('admin.ledgerAmount')}</th>
-                <th scope="col">{t('admin.providerAmount')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.differences.map(difference => (
-                <tr key={`${difference.kind}-${difference.reference}-${difference.movement}`}>
-                  <td>{difference.kind}</td>
-                  <td>{difference.reference}</td>
-                  <td>{difference.ledgerAmount ?? '—'}</td>
-                  <td>{difference.providerAmount ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={report.differences}
+            rowKey={d => `${d.kind}-${d.reference}-${d.movement}`}
+            columns={[
+              { header: t('admin.differenceKind'), cell: d => d.kind },
+              { header: t('admin.reference'), cell: d => d.reference },
+              { header: t('admin.ledgerAmount'), cell: d => d.ledgerAmount ?? '—' },
+              { header: t('admin.providerAmount'), cell: d => d.providerAmount ?? '—' },
+            ]}
+          />
         </>
       )}
     </section>

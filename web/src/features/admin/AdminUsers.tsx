@@ -2,7 +2,9 @@ import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
 import { errorMessage, useI18n } from '../../i18n/i18n';
+import { DataTable, HiddenHeader } from '../../ui/DataTable';
 import { ErrorText } from '../../ui/ErrorText';
+import { TextField } from '../../ui/TextField';
 import { formatTime } from '../../ui/format';
 
 const AdminUsersQuery = graphql(`
@@ -66,50 +68,35 @@ export function AdminUsers() {
     <section>
       <h2>{t('admin.users')}</h2>
       <form className="inline" onSubmit={onSearch} role="search">
-        <label>
-          {t('admin.search')}
-          <input value={search} onChange={event => setSearch(event.target.value)} />
-        </label>
+        <TextField label={t('admin.search')} value={search} onValue={setSearch} />
         <button type="submit">{t('admin.searchButton')}</button>
       </form>
       <ErrorText message={errorMessage(t, error)} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('auth.displayName')}</th>
-            <th scope="col">{t('auth.email')}</th>
-            <th scope="col">{t('admin.roles')}</th>
-            <th scope="col">{t('admin.createdAt')}</th>
-            <th scope="col">{t('admin.activeBlocks')}</th>
-            <th scope="col">
-              <span className="visually-hidden">{t('admin.manageBlocks')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {data?.adminUsers.map(user => (
-            <tr key={user.id}>
-              <th scope="row">{user.displayName}</th>
-              <td>{user.email}</td>
-              <td>{user.roles.join(', ')}</td>
-              <td>{formatTime(user.createdAt, locale)}</td>
-              <td>{user.activeBlocks}</td>
-              <td>
-                {user.roles.includes('WORKER') && (
-                  <button
-                    type="button"
-                    aria-expanded={selected === user.id}
-                    aria-label={`${t('admin.manageBlocks')}: ${user.displayName}`}
-                    onClick={() => setSelected(selected === user.id ? null : user.id)}
-                  >
-                    {t('admin.manageBlocks')}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        rows={data?.adminUsers ?? []}
+        rowKey={user => user.id}
+        columns={[
+          { header: t('auth.displayName'), rowHeader: true, cell: user => user.displayName },
+          { header: t('auth.email'), cell: user => user.email },
+          { header: t('admin.roles'), cell: user => user.roles.join(', ') },
+          { header: t('admin.createdAt'), cell: user => formatTime(user.createdAt, locale) },
+          { header: t('admin.activeBlocks'), cell: user => user.activeBlocks },
+          {
+            header: <HiddenHeader>{t('admin.manageBlocks')}</HiddenHeader>,
+            cell: user =>
+              user.roles.includes('WORKER') && (
+                <button
+                  type="button"
+                  aria-expanded={selected === user.id}
+                  aria-label={`${t('admin.manageBlocks')}: ${user.displayName}`}
+                  onClick={() => setSelected(selected === user.id ? null : user.id)}
+                >
+                  {t('admin.manageBlocks')}
+                </button>
+              ),
+          },
+        ]}
+      />
       {selected && (
         <WorkerBlocks
           workerId={selected}
@@ -170,15 +157,13 @@ function WorkerBlocks({ workerId, onChange }: { workerId: string; onChange: () =
         ))}
       </ul>
       <form className="inline" onSubmit={onBlock}>
-        <label>
-          {t('admin.blockReason')}
-          <input
-            required
-            maxLength={2000}
-            value={reason}
-            onChange={event => setReason(event.target.value)}
-          />
-        </label>
+        <TextField
+          label={t('admin.blockReason')}
+          required
+          maxLength={2000}
+          value={reason}
+          onValue={setReason}
+        />
         <button type="submit" className="primary" disabled={blockResult.fetching}>
           {t('admin.block')}
         </button>

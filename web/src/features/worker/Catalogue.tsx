@@ -2,6 +2,7 @@ import { useQuery } from 'urql';
 import { navigate } from '../../app/router';
 import { graphql } from '../../gql';
 import { errorMessage, useI18n } from '../../i18n/i18n';
+import { DataTable, HiddenHeader } from '../../ui/DataTable';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatMoney } from '../../ui/format';
 import { BlockNotice } from './BlockNotice';
@@ -35,57 +36,62 @@ export function Catalogue() {
       <ErrorText message={errorMessage(t, error)} />
       {data && projects.length === 0 && <p>{t('catalogue.empty')}</p>}
       {projects.length > 0 && (
-        <table className="catalogue">
-          <thead>
-            <tr>
-              <th scope="col">{t('catalogue.project')}</th>
-              <th scope="col">{t('catalogue.reward')}</th>
-              <th scope="col">{t('catalogue.time')}</th>
-              <th scope="col">{t('catalogue.hourly')}</th>
-              <th scope="col">{t('catalogue.tasksLeft')}</th>
-              <th scope="col">{t('catalogue.qualification')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('catalogue.startShort')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {projects.map(project => (
-              <tr key={project.projectId}>
-                <th scope="row">
+        <DataTable
+          className="catalogue"
+          rows={projects}
+          rowKey={project => project.projectId}
+          columns={[
+            {
+              header: t('catalogue.project'),
+              rowHeader: true,
+              cell: project => (
+                <>
                   {project.name}
                   <br />
                   <small>
                     {t('catalogue.requester')}: {project.requesterDisplayName}
                   </small>
-                </th>
-                <td>{formatMoney(project.rewardAmount, project.currency, locale)}</td>
-                <td>
-                  {project.estimatedSecondsPerTask == null
-                    ? t('catalogue.notMeasured')
-                    : t('catalogue.seconds', { n: Math.round(project.estimatedSecondsPerTask) })}
-                </td>
-                <td>
-                  {project.hourlyRate == null
-                    ? t('catalogue.notMeasured')
-                    : formatMoney(project.hourlyRate, project.currency, locale)}
-                </td>
-                <td>{project.tasksLeft}</td>
-                <td>{t(`qualification.${project.qualificationStatus}`)}</td>
-                <td>
-                  <button
-                    type="button"
-                    className="primary"
-                    aria-label={t('catalogue.start', { name: project.name })}
-                    onClick={() => navigate(`/work/${project.projectId}`)}
-                  >
-                    {t('catalogue.startShort')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            {
+              header: t('catalogue.reward'),
+              cell: project => formatMoney(project.rewardAmount, project.currency, locale),
+            },
+            {
+              header: t('catalogue.time'),
+              cell: project =>
+                project.estimatedSecondsPerTask == null
+                  ? t('catalogue.notMeasured')
+                  : t('catalogue.seconds', { n: Math.round(project.estimatedSecondsPerTask) }),
+            },
+            {
+              header: t('catalogue.hourly'),
+              cell: project =>
+                project.hourlyRate == null
+                  ? t('catalogue.notMeasured')
+                  : formatMoney(project.hourlyRate, project.currency, locale),
+            },
+            { header: t('catalogue.tasksLeft'), cell: project => project.tasksLeft },
+            {
+              header: t('catalogue.qualification'),
+              cell: project => t(`qualification.${project.qualificationStatus}`),
+            },
+            {
+              header: <HiddenHeader>{t('catalogue.startShort')}</HiddenHeader>,
+              cell: project => (
+                <button
+                  type="button"
+                  className="primary"
+                  aria-label={t('catalogue.start', { name: project.name })}
+                  onClick={() => navigate(`/work/${project.projectId}`)}
+                >
+                  {t('catalogue.startShort')}
+                </button>
+              ),
+            },
+          ]}
+        />
       )}
     </section>
   );

@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
 import { errorMessage, type MessageKey, useI18n } from '../../i18n/i18n';
+import { DataTable } from '../../ui/DataTable';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatMoney, formatTime } from '../../ui/format';
 import { BlockNotice } from './BlockNotice';
@@ -84,26 +85,29 @@ export function MyWork() {
           {data.myEarnings.length === 0 ? (
             <p>{t('myWork.noEarnings')}</p>
           ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('myWork.currency')}</th>
-                  <th scope="col">{t('myWork.earned')}</th>
-                  <th scope="col">{t('myWork.pending')}</th>
-                  <th scope="col">{t('myWork.paid')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.myEarnings.map(row => (
-                  <tr key={row.currency}>
-                    <th scope="row">{row.currency.toUpperCase()}</th>
-                    <td>{formatMoney(row.earned, row.currency, locale)}</td>
-                    <td>{formatMoney(row.pending, row.currency, locale)}</td>
-                    <td>{formatMoney(row.paidOut, row.currency, locale)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              rows={data.myEarnings}
+              rowKey={row => row.currency}
+              columns={[
+                {
+                  header: t('myWork.currency'),
+                  rowHeader: true,
+                  cell: row => row.currency.toUpperCase(),
+                },
+                {
+                  header: t('myWork.earned'),
+                  cell: row => formatMoney(row.earned, row.currency, locale),
+                },
+                {
+                  header: t('myWork.pending'),
+                  cell: row => formatMoney(row.pending, row.currency, locale),
+                },
+                {
+                  header: t('myWork.paid'),
+                  cell: row => formatMoney(row.paidOut, row.currency, locale),
+                },
+              ]}
+            />
           )}
 
           <h2>{t('myWork.payoutAccount')}</h2>
@@ -150,30 +154,24 @@ export function MyWork() {
           </dl>
 
           <h2>{t('myWork.answersTitle')}</h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('catalogue.project')}</th>
-                <th scope="col">{t('myWork.status')}</th>
-                <th scope="col">{t('myWork.labels')}</th>
-                <th scope="col">{t('myWork.reward')}</th>
-                <th scope="col">{t('myWork.submittedAt')}</th>
-                <th scope="col">{t('myWork.rejection')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.myAssignments.nodes.map(row => (
-                <tr key={row.id}>
-                  <td>{row.task?.projectName ?? '—'}</td>
-                  <td>{t(`status.${row.status}` as MessageKey)}</td>
-                  <td>{row.answerLabels?.join(', ') ?? '—'}</td>
-                  <td>{formatMoney(row.rewardAmount, row.currency, locale)}</td>
-                  <td>{row.submittedAt ? formatTime(row.submittedAt, locale) : '—'}</td>
-                  <td>{row.rejectionReason ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={data.myAssignments.nodes}
+            rowKey={row => row.id}
+            columns={[
+              { header: t('catalogue.project'), cell: row => row.task?.projectName ?? '—' },
+              { header: t('myWork.status'), cell: row => t(`status.${row.status}` as MessageKey) },
+              { header: t('myWork.labels'), cell: row => row.answerLabels?.join(', ') ?? '—' },
+              {
+                header: t('myWork.reward'),
+                cell: row => formatMoney(row.rewardAmount, row.currency, locale),
+              },
+              {
+                header: t('myWork.submittedAt'),
+                cell: row => (row.submittedAt ? formatTime(row.submittedAt, locale) : '—'),
+              },
+              { header: t('myWork.rejection'), cell: row => row.rejectionReason ?? '' },
+            ]}
+          />
         </>
       )}
     </section>

@@ -5,6 +5,7 @@ import { useSession } from '../../app/session';
 import { graphql } from '../../gql';
 import { errorMessage, useI18n } from '../../i18n/i18n';
 import { ErrorText } from '../../ui/ErrorText';
+import { TextField } from '../../ui/TextField';
 
 const LogIn = graphql(`
   mutation LogIn($input: LogInInput!) {
@@ -65,39 +66,33 @@ export function SignIn({ mode }: { mode: 'signIn' | 'signUp' }) {
       <p>{t('auth.welcome')}</p>
       <form onSubmit={onSubmit}>
         {signingUp && (
-          <label>
-            {t('auth.displayName')}
-            <input
-              name="displayName"
-              required
-              value={displayName}
-              onChange={event => setDisplayName(event.target.value)}
-            />
-          </label>
+          <TextField
+            label={t('auth.displayName')}
+            name="displayName"
+            required
+            value={displayName}
+            onValue={setDisplayName}
+          />
         )}
-        <label>
-          {t('auth.email')}
-          <input
-            name="email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={event => setEmail(event.target.value)}
-          />
-        </label>
-        <label>
-          {t('auth.password')}
-          <input
-            name="password"
-            type="password"
-            autoComplete={signingUp ? 'new-password' : 'current-password'}
-            required
-            minLength={signingUp ? 10 : undefined}
-            value={password}
-            onChange={event => setPassword(event.target.value)}
-          />
-        </label>
+        <TextField
+          label={t('auth.email')}
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onValue={setEmail}
+        />
+        <TextField
+          label={t('auth.password')}
+          name="password"
+          type="password"
+          autoComplete={signingUp ? 'new-password' : 'current-password'}
+          required
+          minLength={signingUp ? 10 : undefined}
+          value={password}
+          onValue={setPassword}
+        />
         <ErrorText message={errorMessage(t, result.error)} />
         <button type="submit" className="primary" disabled={result.fetching}>
           {signingUp ? t('auth.signUp') : t('auth.signIn')}

@@ -40,6 +40,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
   const [saved, setSaved] = useState(0);
   const [shownAt, setShownAt] = useState(() => Date.now());
   const prefetched = useRef<Promise<Lease | null> | null>(null);
+  const lastSave = useRef<Promise<unknown>>(Promise.resolve());
   const heading = useRef<HTMLHeadingElement>(null);
   const [qualification, refetchQualification] = useQuery({
     query: MyQualification,
@@ -66,7 +67,9 @@ export function TaskScreen({ projectId }: { projectId: string }) {
       if (next) {
         setAnswer(widgetFor(next.task?.labelSchema.kind ?? '')?.empty(next.task!) ?? null);
         setShownAt(Date.now());
-        prefetched.current = leaseNext().catch(() => null);
+        // Lease the next task only once the last answer is recorded: until then the server
+        // may still count the worker as in training and serve the wrong pool (or nothing).
+        prefetched.current = lastSave.current.then(leaseNext).catch(() => null);
       }
     } catch (error) {
       prefetched.current = null;
@@ -118,7 +121,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
       clientDurationMs: Math.max(0, Math.round(Date.now() - shownAt)),
     };
     setAnswered(count => count + 1);
-    void client
+    lastSave.current = client
       .mutation(SubmitAssignment, { input })
       .toPromise()
       .then(result => {
