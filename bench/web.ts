@@ -104,12 +104,28 @@ async function signInToFirstTask(page: Page, baseUrl: string, email: string): Pr
   return performance.now() - start;
 }
 
+/** The page's globals (this file is type-checked without the DOM library). */
+type PageGlobals = {
+  dispatchEvent(event: unknown): void;
+  KeyboardEvent: new (type: string, init: { key: string }) => unknown;
+  MutationObserver: new (callback: () => void) => {
+    observe(target: unknown, options: Record<string, boolean>): void;
+    disconnect(): void;
+  };
+  document: { body: { innerText: string } };
+};
+
 /** Picks the first label, then times Enter → the next task on screen, inside the page. */
 async function answerAndTime(page: Page, answered: number): Promise<number> {
-  await page.evaluate(() => window.dispatchEvent(new KeyboardEvent('keydown', { key: '1' })));
+  await page.evaluate(() => {
+    const page = globalThis as unknown as PageGlobals;
+    page.dispatchEvent(new page.KeyboardEvent('keydown', { key: '1' }));
+  });
   return page.evaluate(
     next =>
       new Promise<number>(resolve => {
+        const { document, KeyboardEvent, MutationObserver, dispatchEvent } =
+          globalThis as unknown as PageGlobals;
         const target = `Answered in this session: ${next}`;
         const start = performance.now();
         const observer = new MutationObserver(() => {
@@ -118,7 +134,7 @@ async function answerAndTime(page: Page, answered: number): Promise<number> {
           resolve(performance.now() - start);
         });
         observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-        window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+        dispatchEvent.call(globalThis, new KeyboardEvent('keydown', { key: 'Enter' }));
       }),
     answered + 1,
   );

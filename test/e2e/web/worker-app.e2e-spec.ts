@@ -126,7 +126,9 @@ describe('worker app in the browser (e2e)', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, 'catalogue.png');
     // No token in any web storage: it lives in page memory only.
-    const stored = await page.evaluate(() => JSON.stringify({ ...window.localStorage }));
+    const stored = await page.evaluate(() =>
+      JSON.stringify({ ...(globalThis as unknown as { localStorage: object }).localStorage }),
+    );
     expect(stored).not.toMatch(/eyJ/);
   });
 
@@ -135,7 +137,7 @@ describe('worker app in the browser (e2e)', () => {
     // The instructions render as Markdown, with raw HTML shown as text and no script run.
     await page.getByRole('heading', { name: 'Review sentiment' }).waitFor();
     expect(await page.locator('.markdown strong').innerText()).toBe('review');
-    expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.locator('.markdown a[href^="javascript"]').count()).toBe(0);
     expect(await page.getByText('Qualification: 0 of 2 training tasks answered').count()).toBe(1);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -170,7 +172,12 @@ describe('worker app in the browser (e2e)', () => {
     const shown = await page.locator('.payload-text').innerText();
     await page.keyboard.press('Escape');
     await page.waitForFunction(
-      previous => document.querySelector('.payload-text')?.textContent !== previous,
+      previous =>
+        (
+          globalThis as unknown as {
+            document: { querySelector(selector: string): { textContent: string } | null };
+          }
+        ).document.querySelector('.payload-text')?.textContent !== previous,
       shown,
     );
     const [returned] = await server.app.dataSource.query(

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import codegenConfig from '../../../web/codegen';
 
 const WEB = join(__dirname, '../../../web');
 const GENERATED = join(WEB, 'src/gql');
@@ -11,6 +10,10 @@ const GENERATED = join(WEB, 'src/gql');
  * CommonJS runtime cannot) and returns the files it would write, without writing them.
  */
 function generateFresh(): Map<string, string> {
+  // web/ is an ES module package, which CommonJS code may not import statically; Jest's
+  // require loads its TypeScript config all the same.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const codegenConfig = (require('../../../web/codegen') as { default: object }).default;
   const script = `
     import { generate } from '@graphql-codegen/cli';
     const config = JSON.parse(process.env.CODEGEN_CONFIG);
