@@ -25,8 +25,9 @@ type Documents = {
     "\n  query WorkerCatalogue {\n    workerCatalogue {\n      projectId\n      name\n      requesterDisplayName\n      rewardAmount\n      currency\n      estimatedSecondsPerTask\n      hourlyRate\n      tasksLeft\n      qualificationRequired\n      qualificationStatus\n    }\n  }\n": typeof types.WorkerCatalogueDocument,
     "\n  query MyWork {\n    myEarnings {\n      currency\n      earned\n      pending\n      paidOut\n    }\n    myQuality {\n      answers\n      medianSeconds\n      goldAccuracy {\n        estimate\n        count\n      }\n      consensusAgreement {\n        estimate\n        count\n      }\n    }\n    myPayoutAccount {\n      id\n      payoutsEnabled\n      detailsSubmitted\n    }\n    myAssignments(first: 50) {\n      totalCount\n      nodes {\n        id\n        status\n        answerLabels\n        rewardAmount\n        currency\n        submittedAt\n        rejectionReason\n        task {\n          projectName\n        }\n      }\n    }\n  }\n": typeof types.MyWorkDocument,
     "\n  mutation ConnectPayoutAccount($input: ConnectPayoutAccountInput!) {\n    connectPayoutAccount(input: $input) {\n      url\n    }\n  }\n": typeof types.ConnectPayoutAccountDocument,
-    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        id\n        displayName\n        roles\n      }\n    }\n  }\n": typeof types.LogInDocument,
-    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        id\n        displayName\n        roles\n      }\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  fragment SessionPayload on AuthPayload {\n    token\n    user {\n      id\n      displayName\n      roles\n    }\n  }\n": typeof types.SessionPayloadFragmentDoc,
+    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      ...SessionPayload\n    }\n  }\n": typeof types.LogInDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...SessionPayload\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n": typeof types.LeasedAssignmentFragmentDoc,
     "\n  mutation NextAssignment($projectId: ID) {\n    nextAssignment(projectId: $projectId) {\n      ...LeasedAssignment\n    }\n  }\n": typeof types.NextAssignmentDocument,
     "\n  mutation SubmitAssignment($input: SubmitAssignmentInput!) {\n    submitAssignment(input: $input) {\n      id\n      status\n    }\n  }\n": typeof types.SubmitAssignmentDocument,
@@ -45,8 +46,9 @@ const documents: Documents = {
     "\n  query WorkerCatalogue {\n    workerCatalogue {\n      projectId\n      name\n      requesterDisplayName\n      rewardAmount\n      currency\n      estimatedSecondsPerTask\n      hourlyRate\n      tasksLeft\n      qualificationRequired\n      qualificationStatus\n    }\n  }\n": types.WorkerCatalogueDocument,
     "\n  query MyWork {\n    myEarnings {\n      currency\n      earned\n      pending\n      paidOut\n    }\n    myQuality {\n      answers\n      medianSeconds\n      goldAccuracy {\n        estimate\n        count\n      }\n      consensusAgreement {\n        estimate\n        count\n      }\n    }\n    myPayoutAccount {\n      id\n      payoutsEnabled\n      detailsSubmitted\n    }\n    myAssignments(first: 50) {\n      totalCount\n      nodes {\n        id\n        status\n        answerLabels\n        rewardAmount\n        currency\n        submittedAt\n        rejectionReason\n        task {\n          projectName\n        }\n      }\n    }\n  }\n": types.MyWorkDocument,
     "\n  mutation ConnectPayoutAccount($input: ConnectPayoutAccountInput!) {\n    connectPayoutAccount(input: $input) {\n      url\n    }\n  }\n": types.ConnectPayoutAccountDocument,
-    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        id\n        displayName\n        roles\n      }\n    }\n  }\n": types.LogInDocument,
-    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        id\n        displayName\n        roles\n      }\n    }\n  }\n": types.SignUpDocument,
+    "\n  fragment SessionPayload on AuthPayload {\n    token\n    user {\n      id\n      displayName\n      roles\n    }\n  }\n": types.SessionPayloadFragmentDoc,
+    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      ...SessionPayload\n    }\n  }\n": types.LogInDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...SessionPayload\n    }\n  }\n": types.SignUpDocument,
     "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n": types.LeasedAssignmentFragmentDoc,
     "\n  mutation NextAssignment($projectId: ID) {\n    nextAssignment(projectId: $projectId) {\n      ...LeasedAssignment\n    }\n  }\n": types.NextAssignmentDocument,
     "\n  mutation SubmitAssignment($input: SubmitAssignmentInput!) {\n    submitAssignment(input: $input) {\n      id\n      status\n    }\n  }\n": types.SubmitAssignmentDocument,
@@ -115,11 +117,15 @@ export function graphql(source: "\n  mutation ConnectPayoutAccount($input: Conne
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        id\n        displayName\n        roles\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        id\n        displayName\n        roles\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment SessionPayload on AuthPayload {\n    token\n    user {\n      id\n      displayName\n      roles\n    }\n  }\n"): (typeof documents)["\n  fragment SessionPayload on AuthPayload {\n    token\n    user {\n      id\n      displayName\n      roles\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        id\n        displayName\n        roles\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        id\n        displayName\n        roles\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      ...SessionPayload\n    }\n  }\n"): (typeof documents)["\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      ...SessionPayload\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...SessionPayload\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...SessionPayload\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -7,15 +7,22 @@ import { errorMessage, useI18n } from '../../i18n/i18n';
 import { ErrorText } from '../../ui/ErrorText';
 import { TextField } from '../../ui/TextField';
 
+/** What signing in or up returns: the token (kept in memory) and who it is. */
+graphql(`
+  fragment SessionPayload on AuthPayload {
+    token
+    user {
+      id
+      displayName
+      roles
+    }
+  }
+`);
+
 const LogIn = graphql(`
   mutation LogIn($input: LogInInput!) {
     logIn(input: $input) {
-      token
-      user {
-        id
-        displayName
-        roles
-      }
+      ...SessionPayload
     }
   }
 `);
@@ -23,12 +30,7 @@ const LogIn = graphql(`
 const SignUp = graphql(`
   mutation SignUp($input: SignUpInput!) {
     signUp(input: $input) {
-      token
-      user {
-        id
-        displayName
-        roles
-      }
+      ...SessionPayload
     }
   }
 `);
