@@ -31,13 +31,15 @@ export default tseslint.config(
       'schema/**',
       'bin/**',
       'reports/**',
+      'web/dist/**',
+      'web/src/gql/**',
     ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@typescript-eslint/no-unused-vars': [
         'error',

@@ -22,6 +22,7 @@ import { createLoaders } from './graphql/loaders';
 import { graphqlBodyParser } from './http/graphql-body-limit';
 import { httpErrorHandler } from './http/http-error-handler';
 import { createMetrics } from './http/metrics';
+import { createWebAppRouter } from './http/web-app';
 import { authenticate, createPassport } from './modules/auth/passport';
 import {
   createStripeWebhookRouter,
@@ -158,6 +159,8 @@ export async function createApp(
         }),
     }),
   );
+  // The worker app (web/dist) at `/`, after every API route.
+  app.use(createWebAppRouter());
   app.use(httpErrorHandler(logger));
   if (config.jobs.enabled) services.scheduler.start();
 

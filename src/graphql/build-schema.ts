@@ -1,11 +1,13 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, type ContainerType, type NonEmptyArray } from 'type-graphql';
 import { AuthResolver } from '../modules/auth/auth.resolver';
+import { AdminUsersResolver } from '../modules/auth/admin-users.resolver';
 import { ProjectResolver } from '../modules/projects/project.resolver';
 import { ProjectTasksResolver, TaskResolver } from '../modules/marketplace/task.resolver';
 import { AssignmentResolver } from '../modules/marketplace/assignment.resolver';
 import { WorkerTaskResolver } from '../modules/marketplace/worker-task.resolver';
 import { WorkerBlockResolver } from '../modules/workers/worker-block.resolver';
+import { WorkerCatalogueResolver } from '../modules/workers/worker-catalogue.resolver';
 import {
   AggregationResolver,
   ProjectAggregationResolver,
@@ -23,12 +25,14 @@ import { guardArguments } from './input-guard';
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [
   AuthResolver,
+  AdminUsersResolver,
   ProjectResolver,
   TaskResolver,
   ProjectTasksResolver,
   AssignmentResolver,
   WorkerTaskResolver,
   WorkerBlockResolver,
+  WorkerCatalogueResolver,
   AggregationResolver,
   ProjectAggregationResolver,
   PaymentsResolver,

@@ -463,6 +463,11 @@ const MATRIX: MatrixEntry[] = [
     ],
   },
   {
+    operation: 'workerCatalogue',
+    expect: ANY_WORKER,
+    call: () => [`query { workerCatalogue { projectId tasksLeft qualificationStatus } }`, {}],
+  },
+  {
     operation: 'auditReport',
     expect: OWNER_OR_ADMIN,
     call: fx => [`query ($p: ID!) { auditReport(projectId: $p) }`, { p: fx.sharedProjectId }],
@@ -701,6 +706,11 @@ const MATRIX: MatrixEntry[] = [
     ],
   },
   { operation: 'payouts', expect: ADMIN_ONLY, call: () => [`{ payouts { totalCount } }`] },
+  {
+    operation: 'adminUsers',
+    expect: ADMIN_ONLY,
+    call: () => [`{ adminUsers(search: "example", first: 5) { id email roles activeBlocks } }`],
+  },
   { operation: 'trialBalance', expect: ADMIN_ONLY, call: () => [`{ trialBalance { balanced } }`] },
   {
     operation: 'paymentsReconciliation',

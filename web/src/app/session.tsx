@@ -1,0 +1,65 @@
+import { createContext, type ReactNode, useContext, useMemo, useRef, useState } from 'react';
+import { cacheExchange, Client, fetchExchange, Provider } from 'urql';
+
+/** Who is signed in. The bearer token lives only in memory (never in localStorage). */
+export interface Session {
+  readonly token: string;
+  readonly userId: string;
+  readonly displayName: string;
+  readonly roles: readonly string[];
+}
+
+interface SessionValue {
+  readonly session: Session | null;
+  signIn(session: Session): void;
+  signOut(): void;
+}
+
+const SessionContext = createContext<SessionValue | null>(null);
+
+/**
+ * A GraphQL client for `/graphql` that sends the in-memory token. POST with a JSON body always
+ * (no GET queries), which is what the API's CSRF prevention accepts.
+ */
+function createClient(token: () => string | null): Client {
+  return new Client({
+    url: '/graphql',
+    exchanges: [cacheExchange, fetchExchange],
+    preferGetMethod: false,
+    requestPolicy: 'cache-and-network',
+    fetchOptions: (): RequestInit => {
+      const current = token();
+      const headers: Record<string, string> = {};
+      if (current) headers.authorization = `Bearer ${current}`;
+      return { headers };
+    },
+  });
+}
+
+/** Holds the session and a GraphQL client; a new client per session, so no cache is shared. */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session | null>(null);
+  const tokenRef = useRef<string | null>(null);
+  tokenRef.current = session?.token ?? null;
+  const client = useMemo(
+    () => createClient(() => tokenRef.current),
+    // A fresh client (and cache) whenever the signed-in user changes.
+    [session?.userId],
+  );
+  const value = useMemo<SessionValue>(
+    () => ({ session, signIn: setSession, signOut: () => setSession(null) }),
+    [session],
+  );
+  return (
+    <SessionContext.Provider value={value}>
+      <Provider value={client}>{children}</Provider>
+    </SessionContext.Provider>
+  );
+}
+
+/** The current session and its actions. */
+export function useSession(): SessionValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession outside SessionProvider');
+  return value;
+}

@@ -1,0 +1,154 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query AdminAuditLog {\n    qualityAuditLog(limit: 200) {\n      id\n      action\n      actorKind\n      occurredAt\n      projectId\n      workerId\n      reason\n    }\n  }\n": typeof types.AdminAuditLogDocument,
+    "\n  query AdminMoney {\n    trialBalance {\n      balanced\n      cachedBalancesMatchEntries\n      currencies {\n        currency\n        total\n        lines {\n          kind\n          accounts\n          balance\n        }\n      }\n    }\n    payouts(first: 100) {\n      totalCount\n      nodes {\n        id\n        workerId\n        amount\n        currency\n        status\n        attempts\n        createdAt\n        paidAt\n        failureReason\n      }\n    }\n  }\n": typeof types.AdminMoneyDocument,
+    "\n  query AdminReconciliation {\n    paymentsReconciliation {\n      ok\n      provider\n      checkedAt\n      balanceMismatches\n      stalePendingPayouts\n      unpaidApprovals\n      differences {\n        kind\n        movement\n        reference\n        currency\n        ledgerAmount\n        providerAmount\n      }\n    }\n  }\n": typeof types.AdminReconciliationDocument,
+    "\n  query AdminUsers($search: String) {\n    adminUsers(search: $search, first: 50) {\n      id\n      email\n      displayName\n      roles\n      createdAt\n      activeBlocks\n    }\n  }\n": typeof types.AdminUsersDocument,
+    "\n  query AdminUserBlocks($workerId: ID!) {\n    workerBlocks(workerId: $workerId, activeOnly: true) {\n      id\n      reason\n      projectId\n      startsAt\n      endsAt\n    }\n  }\n": typeof types.AdminUserBlocksDocument,
+    "\n  mutation AdminBlockWorker($input: BlockWorkerInput!) {\n    blockWorker(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminBlockWorkerDocument,
+    "\n  mutation AdminUnblockWorker($blockId: ID!) {\n    unblockWorker(blockId: $blockId) {\n      id\n    }\n  }\n": typeof types.AdminUnblockWorkerDocument,
+    "\n  query MyBlocks {\n    myQuality {\n      blocks {\n        reason\n        byRule\n        projectId\n        startsAt\n        endsAt\n      }\n    }\n  }\n": typeof types.MyBlocksDocument,
+    "\n  query WorkerCatalogue {\n    workerCatalogue {\n      projectId\n      name\n      requesterDisplayName\n      rewardAmount\n      currency\n      estimatedSecondsPerTask\n      hourlyRate\n      tasksLeft\n      qualificationRequired\n      qualificationStatus\n    }\n  }\n": typeof types.WorkerCatalogueDocument,
+    "\n  query MyWork {\n    myEarnings {\n      currency\n      earned\n      pending\n      paidOut\n    }\n    myQuality {\n      answers\n      medianSeconds\n      goldAccuracy {\n        estimate\n        count\n      }\n      consensusAgreement {\n        estimate\n        count\n      }\n    }\n    myPayoutAccount {\n      id\n      payoutsEnabled\n      detailsSubmitted\n    }\n    myAssignments(first: 50) {\n      totalCount\n      nodes {\n        id\n        status\n        answerLabels\n        rewardAmount\n        currency\n        submittedAt\n        rejectionReason\n        task {\n          projectName\n        }\n      }\n    }\n  }\n": typeof types.MyWorkDocument,
+    "\n  mutation ConnectPayoutAccount($input: ConnectPayoutAccountInput!) {\n    connectPayoutAccount(input: $input) {\n      url\n    }\n  }\n": typeof types.ConnectPayoutAccountDocument,
+    "\n  fragment SessionPayload on AuthPayload {\n    token\n    user {\n      id\n      displayName\n      roles\n    }\n  }\n": typeof types.SessionPayloadFragmentDoc,
+    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      ...SessionPayload\n    }\n  }\n": typeof types.LogInDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...SessionPayload\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n": typeof types.LeasedAssignmentFragmentDoc,
+    "\n  mutation NextAssignment($projectId: ID) {\n    nextAssignment(projectId: $projectId) {\n      ...LeasedAssignment\n    }\n  }\n": typeof types.NextAssignmentDocument,
+    "\n  mutation SubmitAssignment($input: SubmitAssignmentInput!) {\n    submitAssignment(input: $input) {\n      id\n      status\n    }\n  }\n": typeof types.SubmitAssignmentDocument,
+    "\n  mutation ReturnAssignment($id: ID!) {\n    returnAssignment(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.ReturnAssignmentDocument,
+    "\n  query MyQualification($projectId: ID!) {\n    myQualification(projectId: $projectId) {\n      status\n      answered\n      required\n      retryAfter\n    }\n  }\n": typeof types.MyQualificationDocument,
+};
+const documents: Documents = {
+    "\n  query AdminAuditLog {\n    qualityAuditLog(limit: 200) {\n      id\n      action\n      actorKind\n      occurredAt\n      projectId\n      workerId\n      reason\n    }\n  }\n": types.AdminAuditLogDocument,
+    "\n  query AdminMoney {\n    trialBalance {\n      balanced\n      cachedBalancesMatchEntries\n      currencies {\n        currency\n        total\n        lines {\n          kind\n          accounts\n          balance\n        }\n      }\n    }\n    payouts(first: 100) {\n      totalCount\n      nodes {\n        id\n        workerId\n        amount\n        currency\n        status\n        attempts\n        createdAt\n        paidAt\n        failureReason\n      }\n    }\n  }\n": types.AdminMoneyDocument,
+    "\n  query AdminReconciliation {\n    paymentsReconciliation {\n      ok\n      provider\n      checkedAt\n      balanceMismatches\n      stalePendingPayouts\n      unpaidApprovals\n      differences {\n        kind\n        movement\n        reference\n        currency\n        ledgerAmount\n        providerAmount\n      }\n    }\n  }\n": types.AdminReconciliationDocument,
+    "\n  query AdminUsers($search: String) {\n    adminUsers(search: $search, first: 50) {\n      id\n      email\n      displayName\n      roles\n      createdAt\n      activeBlocks\n    }\n  }\n": types.AdminUsersDocument,
+    "\n  query AdminUserBlocks($workerId: ID!) {\n    workerBlocks(workerId: $workerId, activeOnly: true) {\n      id\n      reason\n      projectId\n      startsAt\n      endsAt\n    }\n  }\n": types.AdminUserBlocksDocument,
+    "\n  mutation AdminBlockWorker($input: BlockWorkerInput!) {\n    blockWorker(input: $input) {\n      id\n    }\n  }\n": types.AdminBlockWorkerDocument,
+    "\n  mutation AdminUnblockWorker($blockId: ID!) {\n    unblockWorker(blockId: $blockId) {\n      id\n    }\n  }\n": types.AdminUnblockWorkerDocument,
+    "\n  query MyBlocks {\n    myQuality {\n      blocks {\n        reason\n        byRule\n        projectId\n        startsAt\n        endsAt\n      }\n    }\n  }\n": types.MyBlocksDocument,
+    "\n  query WorkerCatalogue {\n    workerCatalogue {\n      projectId\n      name\n      requesterDisplayName\n      rewardAmount\n      currency\n      estimatedSecondsPerTask\n      hourlyRate\n      tasksLeft\n      qualificationRequired\n      qualificationStatus\n    }\n  }\n": types.WorkerCatalogueDocument,
+    "\n  query MyWork {\n    myEarnings {\n      currency\n      earned\n      pending\n      paidOut\n    }\n    myQuality {\n      answers\n      medianSeconds\n      goldAccuracy {\n        estimate\n        count\n      }\n      consensusAgreement {\n        estimate\n        count\n      }\n    }\n    myPayoutAccount {\n      id\n      payoutsEnabled\n      detailsSubmitted\n    }\n    myAssignments(first: 50) {\n      totalCount\n      nodes {\n        id\n        status\n        answerLabels\n        rewardAmount\n        currency\n        submittedAt\n        rejectionReason\n        task {\n          projectName\n        }\n      }\n    }\n  }\n": types.MyWorkDocument,
+    "\n  mutation ConnectPayoutAccount($input: ConnectPayoutAccountInput!) {\n    connectPayoutAccount(input: $input) {\n      url\n    }\n  }\n": types.ConnectPayoutAccountDocument,
+    "\n  fragment SessionPayload on AuthPayload {\n    token\n    user {\n      id\n      displayName\n      roles\n    }\n  }\n": types.SessionPayloadFragmentDoc,
+    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      ...SessionPayload\n    }\n  }\n": types.LogInDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...SessionPayload\n    }\n  }\n": types.SignUpDocument,
+    "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n": types.LeasedAssignmentFragmentDoc,
+    "\n  mutation NextAssignment($projectId: ID) {\n    nextAssignment(projectId: $projectId) {\n      ...LeasedAssignment\n    }\n  }\n": types.NextAssignmentDocument,
+    "\n  mutation SubmitAssignment($input: SubmitAssignmentInput!) {\n    submitAssignment(input: $input) {\n      id\n      status\n    }\n  }\n": types.SubmitAssignmentDocument,
+    "\n  mutation ReturnAssignment($id: ID!) {\n    returnAssignment(id: $id) {\n      id\n      status\n    }\n  }\n": types.ReturnAssignmentDocument,
+    "\n  query MyQualification($projectId: ID!) {\n    myQualification(projectId: $projectId) {\n      status\n      answered\n      required\n      retryAfter\n    }\n  }\n": types.MyQualificationDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminAuditLog {\n    qualityAuditLog(limit: 200) {\n      id\n      action\n      actorKind\n      occurredAt\n      projectId\n      workerId\n      reason\n    }\n  }\n"): (typeof documents)["\n  query AdminAuditLog {\n    qualityAuditLog(limit: 200) {\n      id\n      action\n      actorKind\n      occurredAt\n      projectId\n      workerId\n      reason\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminMoney {\n    trialBalance {\n      balanced\n      cachedBalancesMatchEntries\n      currencies {\n        currency\n        total\n        lines {\n          kind\n          accounts\n          balance\n        }\n      }\n    }\n    payouts(first: 100) {\n      totalCount\n      nodes {\n        id\n        workerId\n        amount\n        currency\n        status\n        attempts\n        createdAt\n        paidAt\n        failureReason\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminMoney {\n    trialBalance {\n      balanced\n      cachedBalancesMatchEntries\n      currencies {\n        currency\n        total\n        lines {\n          kind\n          accounts\n          balance\n        }\n      }\n    }\n    payouts(first: 100) {\n      totalCount\n      nodes {\n        id\n        workerId\n        amount\n        currency\n        status\n        attempts\n        createdAt\n        paidAt\n        failureReason\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminReconciliation {\n    paymentsReconciliation {\n      ok\n      provider\n      checkedAt\n      balanceMismatches\n      stalePendingPayouts\n      unpaidApprovals\n      differences {\n        kind\n        movement\n        reference\n        currency\n        ledgerAmount\n        providerAmount\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminReconciliation {\n    paymentsReconciliation {\n      ok\n      provider\n      checkedAt\n      balanceMismatches\n      stalePendingPayouts\n      unpaidApprovals\n      differences {\n        kind\n        movement\n        reference\n        currency\n        ledgerAmount\n        providerAmount\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUsers($search: String) {\n    adminUsers(search: $search, first: 50) {\n      id\n      email\n      displayName\n      roles\n      createdAt\n      activeBlocks\n    }\n  }\n"): (typeof documents)["\n  query AdminUsers($search: String) {\n    adminUsers(search: $search, first: 50) {\n      id\n      email\n      displayName\n      roles\n      createdAt\n      activeBlocks\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUserBlocks($workerId: ID!) {\n    workerBlocks(workerId: $workerId, activeOnly: true) {\n      id\n      reason\n      projectId\n      startsAt\n      endsAt\n    }\n  }\n"): (typeof documents)["\n  query AdminUserBlocks($workerId: ID!) {\n    workerBlocks(workerId: $workerId, activeOnly: true) {\n      id\n      reason\n      projectId\n      startsAt\n      endsAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminBlockWorker($input: BlockWorkerInput!) {\n    blockWorker(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation AdminBlockWorker($input: BlockWorkerInput!) {\n    blockWorker(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUnblockWorker($blockId: ID!) {\n    unblockWorker(blockId: $blockId) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation AdminUnblockWorker($blockId: ID!) {\n    unblockWorker(blockId: $blockId) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyBlocks {\n    myQuality {\n      blocks {\n        reason\n        byRule\n        projectId\n        startsAt\n        endsAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyBlocks {\n    myQuality {\n      blocks {\n        reason\n        byRule\n        projectId\n        startsAt\n        endsAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkerCatalogue {\n    workerCatalogue {\n      projectId\n      name\n      requesterDisplayName\n      rewardAmount\n      currency\n      estimatedSecondsPerTask\n      hourlyRate\n      tasksLeft\n      qualificationRequired\n      qualificationStatus\n    }\n  }\n"): (typeof documents)["\n  query WorkerCatalogue {\n    workerCatalogue {\n      projectId\n      name\n      requesterDisplayName\n      rewardAmount\n      currency\n      estimatedSecondsPerTask\n      hourlyRate\n      tasksLeft\n      qualificationRequired\n      qualificationStatus\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyWork {\n    myEarnings {\n      currency\n      earned\n      pending\n      paidOut\n    }\n    myQuality {\n      answers\n      medianSeconds\n      goldAccuracy {\n        estimate\n        count\n      }\n      consensusAgreement {\n        estimate\n        count\n      }\n    }\n    myPayoutAccount {\n      id\n      payoutsEnabled\n      detailsSubmitted\n    }\n    myAssignments(first: 50) {\n      totalCount\n      nodes {\n        id\n        status\n        answerLabels\n        rewardAmount\n        currency\n        submittedAt\n        rejectionReason\n        task {\n          projectName\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyWork {\n    myEarnings {\n      currency\n      earned\n      pending\n      paidOut\n    }\n    myQuality {\n      answers\n      medianSeconds\n      goldAccuracy {\n        estimate\n        count\n      }\n      consensusAgreement {\n        estimate\n        count\n      }\n    }\n    myPayoutAccount {\n      id\n      payoutsEnabled\n      detailsSubmitted\n    }\n    myAssignments(first: 50) {\n      totalCount\n      nodes {\n        id\n        status\n        answerLabels\n        rewardAmount\n        currency\n        submittedAt\n        rejectionReason\n        task {\n          projectName\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConnectPayoutAccount($input: ConnectPayoutAccountInput!) {\n    connectPayoutAccount(input: $input) {\n      url\n    }\n  }\n"): (typeof documents)["\n  mutation ConnectPayoutAccount($input: ConnectPayoutAccountInput!) {\n    connectPayoutAccount(input: $input) {\n      url\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SessionPayload on AuthPayload {\n    token\n    user {\n      id\n      displayName\n      roles\n    }\n  }\n"): (typeof documents)["\n  fragment SessionPayload on AuthPayload {\n    token\n    user {\n      id\n      displayName\n      roles\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      ...SessionPayload\n    }\n  }\n"): (typeof documents)["\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      ...SessionPayload\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...SessionPayload\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...SessionPayload\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NextAssignment($projectId: ID) {\n    nextAssignment(projectId: $projectId) {\n      ...LeasedAssignment\n    }\n  }\n"): (typeof documents)["\n  mutation NextAssignment($projectId: ID) {\n    nextAssignment(projectId: $projectId) {\n      ...LeasedAssignment\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SubmitAssignment($input: SubmitAssignmentInput!) {\n    submitAssignment(input: $input) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation SubmitAssignment($input: SubmitAssignmentInput!) {\n    submitAssignment(input: $input) {\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReturnAssignment($id: ID!) {\n    returnAssignment(id: $id) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation ReturnAssignment($id: ID!) {\n    returnAssignment(id: $id) {\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyQualification($projectId: ID!) {\n    myQualification(projectId: $projectId) {\n      status\n      answered\n      required\n      retryAfter\n    }\n  }\n"): (typeof documents)["\n  query MyQualification($projectId: ID!) {\n    myQualification(projectId: $projectId) {\n      status\n      answered\n      required\n      retryAfter\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
