@@ -2,7 +2,7 @@ import type { RequestContext } from '../../common/request-context';
 import { queryRows } from '../../db/query-rows';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import { blockInForceSql } from './block-in-force.sql';
-import { MyQualificationStatus } from '../quality/qualification.types';
+import { MyQualificationStatus } from './qualification.types';
 import { CatalogueProject } from './worker-catalogue.types';
 
 /** At most this many projects in one catalogue answer (oldest launch first). */

@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { MyQualificationStatus } from '../quality/qualification.types';
+import { MyQualificationStatus } from './qualification.types';
 
 /**
  * One project as the worker app's catalogue shows it: what it pays, how long its tasks take
