@@ -8,6 +8,7 @@ import { CreateQuality1795464894637 } from './1795464894637-CreateQuality';
 import { AddJobsRunningIndex1795464972489 } from './1795464972489-AddJobsRunningIndex';
 import { DefaultPooledDawidSkene1795466989129 } from './1795466989129-DefaultPooledDawidSkene';
 import { AddQualification1795468158300 } from './1795468158300-AddQualification';
+import { CreateReview1796000000600 } from './1796000000600-CreateReview';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -25,4 +26,5 @@ export const MIGRATIONS: Function[] = [
   AddJobsRunningIndex1795464972489,
   DefaultPooledDawidSkene1795466989129,
   AddQualification1795468158300,
+  CreateReview1796000000600,
 ];

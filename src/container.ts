@@ -34,6 +34,9 @@ import { AuditService } from './modules/quality/audit.service';
 import { ExclusionService } from './modules/quality/exclusion.service';
 import { QualityRulesService } from './modules/quality/quality-rules.service';
 import { QualityResolver } from './modules/quality/quality.resolver';
+import { wireReview } from './modules/review/review.wiring';
+import { MoneyPreviewResolver } from './modules/payments/money-preview.resolver';
+import { MoneyPreviewService } from './modules/payments/money-preview.service';
 import { AuditQueriesService } from './modules/quality/audit-queries.service';
 import { AuditReportService } from './modules/quality/audit-report.service';
 import { AuditResolver } from './modules/quality/audit.resolver';
@@ -223,6 +226,13 @@ export function buildContainer(
     ),
   );
   container.register(PrelabelResolver, new PrelabelResolver(prelabels, training));
+  wireReview(container, { db, projects, tasks, aggregation });
+  container.register(
+    MoneyPreviewResolver,
+    new MoneyPreviewResolver(
+      new MoneyPreviewService(db, projects, ledger, config.payments.platformFeeBps),
+    ),
+  );
 
   return {
     container,

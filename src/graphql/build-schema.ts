@@ -16,6 +16,8 @@ import { PrelabelResolver } from '../modules/prelabel/prelabel.resolver';
 import { QualityResolver } from '../modules/quality/quality.resolver';
 import { AuditResolver } from '../modules/quality/audit.resolver';
 import { QualificationResolver } from '../modules/quality/qualification.resolver';
+import { ReviewResolver } from '../modules/review/review.resolver';
+import { MoneyPreviewResolver } from '../modules/payments/money-preview.resolver';
 import { authChecker } from './auth-checker';
 
 /** Every resolver class of the API. */
@@ -36,6 +38,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   QualityResolver,
   AuditResolver,
   QualificationResolver,
+  ReviewResolver,
+  MoneyPreviewResolver,
 ];
 
 /**
