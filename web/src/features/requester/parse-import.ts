@@ -182,7 +182,8 @@ export function parseImportFile(name: string, text: string, schema: ImportSchema
 
 /** The errors as a CSV file a requester can download (line,field,reason). */
 export function lineErrorsToCsv(errors: readonly LineError[]): string {
-  const quote = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+  const quote = (value: string) =>
+    /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
   return ['line,field,reason', ...errors.map(e => `${e.line},${quote(e.field)},${quote(e.reason)}`)]
     .join('\n')
     .concat('\n');
@@ -209,7 +210,11 @@ function checkItem(
     return null;
   }
   if (externalId.length > MAX_EXTERNAL_ID) {
-    errors.push({ line, field: 'external_id', reason: `Longer than ${MAX_EXTERNAL_ID} characters` });
+    errors.push({
+      line,
+      field: 'external_id',
+      reason: `Longer than ${MAX_EXTERNAL_ID} characters`,
+    });
     return null;
   }
   if (gold) {
