@@ -15,7 +15,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query AdminTrialBalance {\n    trialBalance {\n      balanced\n      cachedBalancesMatchEntries\n    }\n  }\n": typeof types.AdminTrialBalanceDocument,
-    "\n  query RequesterProjects {\n    projects(first: 100) {\n      nodes {\n        id\n        name\n        status\n        currency\n        rewardAmount\n        createdAt\n      }\n    }\n    reviewableProjects {\n      projectId\n      name\n      owner\n    }\n  }\n": typeof types.RequesterProjectsDocument,
+    "\n  query RequesterProjects {\n    projects(first: 100) {\n      nodes {\n        id\n        name\n        status\n        currency\n        rewardAmount\n        createdAt\n      }\n    }\n  }\n": typeof types.RequesterProjectsDocument,
+    "\n  query ReviewableProjects {\n    reviewableProjects {\n      projectId\n      name\n      owner\n    }\n  }\n": typeof types.ReviewableProjectsDocument,
     "\n  query AggregationMethods {\n    aggregationMethods {\n      name\n      isDefault\n    }\n  }\n": typeof types.AggregationMethodsDocument,
     "\n  mutation CreateConsoleProject($input: CreateProjectInput!) {\n    createProject(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateConsoleProjectDocument,
     "\n  query ConsoleProject($id: ID!) {\n    project(id: $id) {\n      id\n      name\n      status\n      currency\n      rewardAmount\n      goldRate\n      instructions\n      aggregationMethod\n      qualificationTaskCount\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n      }\n      overlap {\n        minOverlap\n        maxOverlap\n        confidenceTarget\n      }\n      tasks(first: 1) {\n        totalCount\n      }\n      gold: tasks(first: 1, filter: { isGold: true }) {\n        totalCount\n      }\n      done: tasks(first: 1, filter: { status: COMPLETE }) {\n        totalCount\n      }\n    }\n    projectMoneyPreview(projectId: $id) {\n      currency\n      available\n      required\n      reservedSoFar\n      toReserve\n      escrow\n      toRelease\n    }\n    projectMoney(projectId: $id) {\n      spent\n      reserved\n      escrow\n      approvedAssignments\n    }\n  }\n": typeof types.ConsoleProjectDocument,
@@ -50,7 +51,8 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query AdminTrialBalance {\n    trialBalance {\n      balanced\n      cachedBalancesMatchEntries\n    }\n  }\n": types.AdminTrialBalanceDocument,
-    "\n  query RequesterProjects {\n    projects(first: 100) {\n      nodes {\n        id\n        name\n        status\n        currency\n        rewardAmount\n        createdAt\n      }\n    }\n    reviewableProjects {\n      projectId\n      name\n      owner\n    }\n  }\n": types.RequesterProjectsDocument,
+    "\n  query RequesterProjects {\n    projects(first: 100) {\n      nodes {\n        id\n        name\n        status\n        currency\n        rewardAmount\n        createdAt\n      }\n    }\n  }\n": types.RequesterProjectsDocument,
+    "\n  query ReviewableProjects {\n    reviewableProjects {\n      projectId\n      name\n      owner\n    }\n  }\n": types.ReviewableProjectsDocument,
     "\n  query AggregationMethods {\n    aggregationMethods {\n      name\n      isDefault\n    }\n  }\n": types.AggregationMethodsDocument,
     "\n  mutation CreateConsoleProject($input: CreateProjectInput!) {\n    createProject(input: $input) {\n      id\n    }\n  }\n": types.CreateConsoleProjectDocument,
     "\n  query ConsoleProject($id: ID!) {\n    project(id: $id) {\n      id\n      name\n      status\n      currency\n      rewardAmount\n      goldRate\n      instructions\n      aggregationMethod\n      qualificationTaskCount\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n      }\n      overlap {\n        minOverlap\n        maxOverlap\n        confidenceTarget\n      }\n      tasks(first: 1) {\n        totalCount\n      }\n      gold: tasks(first: 1, filter: { isGold: true }) {\n        totalCount\n      }\n      done: tasks(first: 1, filter: { status: COMPLETE }) {\n        totalCount\n      }\n    }\n    projectMoneyPreview(projectId: $id) {\n      currency\n      available\n      required\n      reservedSoFar\n      toReserve\n      escrow\n      toRelease\n    }\n    projectMoney(projectId: $id) {\n      spent\n      reserved\n      escrow\n      approvedAssignments\n    }\n  }\n": types.ConsoleProjectDocument,
@@ -105,7 +107,11 @@ export function graphql(source: "\n  query AdminTrialBalance {\n    trialBalance
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query RequesterProjects {\n    projects(first: 100) {\n      nodes {\n        id\n        name\n        status\n        currency\n        rewardAmount\n        createdAt\n      }\n    }\n    reviewableProjects {\n      projectId\n      name\n      owner\n    }\n  }\n"): (typeof documents)["\n  query RequesterProjects {\n    projects(first: 100) {\n      nodes {\n        id\n        name\n        status\n        currency\n        rewardAmount\n        createdAt\n      }\n    }\n    reviewableProjects {\n      projectId\n      name\n      owner\n    }\n  }\n"];
+export function graphql(source: "\n  query RequesterProjects {\n    projects(first: 100) {\n      nodes {\n        id\n        name\n        status\n        currency\n        rewardAmount\n        createdAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query RequesterProjects {\n    projects(first: 100) {\n      nodes {\n        id\n        name\n        status\n        currency\n        rewardAmount\n        createdAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReviewableProjects {\n    reviewableProjects {\n      projectId\n      name\n      owner\n    }\n  }\n"): (typeof documents)["\n  query ReviewableProjects {\n    reviewableProjects {\n      projectId\n      name\n      owner\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -14,6 +14,11 @@ export const RequesterProjects = graphql(`
         createdAt
       }
     }
+  }
+`);
+
+export const ReviewableProjects = graphql(`
+  query ReviewableProjects {
     reviewableProjects {
       projectId
       name
