@@ -1,6 +1,7 @@
 import type { Page, Route } from 'playwright-core';
 import {
   buildWebApp,
+  goInApp,
   openBrowser,
   recordGraphQLResponses,
   seriousAxeViolations,
@@ -35,7 +36,7 @@ describe('requester console: resumable import and access (browser)', () => {
     page.setDefaultTimeout(20_000);
     try {
       await signInOnPage(page, server.url, requester);
-      await page.goto(`${server.url}/console/projects/${createProject.id}/import`);
+      await goInApp(page, `/console/projects/${createProject.id}/import`);
 
       // The third batch reaches the server, which stores it, but its answer never arrives.
       let imports = 0;
@@ -51,7 +52,9 @@ describe('requester console: resumable import and access (browser)', () => {
       await choose(page, 'tasks.csv', rows.join('\n'));
       await page.getByText('tasks.csv: 1800 tasks ready, 0 lines with errors.').waitFor();
       await page.getByRole('button', { name: 'Upload 1800 tasks' }).click();
-      await page.getByRole('button', { name: 'Resume the upload' }).waitFor();
+      // The upload stops at the lost answer and offers to resume (the button is enabled again).
+      await page.getByText('The server could not be reached.').waitFor();
+      await page.locator('button:not([disabled])', { hasText: 'Resume the upload' }).waitFor();
       expect(await page.getByRole('status').textContent()).toBe('1000 created, 0 already there.');
       expect(await count(createProject.id)).toBe(1500);
 
@@ -119,12 +122,12 @@ describe('requester console: resumable import and access (browser)', () => {
       const seen = recordGraphQLResponses(otherPage);
       await signInOnPage(otherPage, server.url, other);
       for (const section of ['overview', 'import', 'results', 'review']) {
-        await otherPage.goto(`${server.url}/console/projects/${projectId}/${section}`);
+        await goInApp(otherPage, `/console/projects/${projectId}/${section}`);
         await otherPage.getByText('Not found.').first().waitFor();
       }
-      await otherPage.goto(`${server.url}/console`);
+      await goInApp(otherPage, '/console');
       await otherPage.getByText('No project yet: create one to start.').waitFor();
-      expect(seen.length).toBeGreaterThan(4);
+      expect(seen.length).toBeGreaterThanOrEqual(3);
       expect(seen.filter(body => body.includes(name) || body.includes('hush'))).toEqual([]);
       await otherPage.close();
 
@@ -133,7 +136,7 @@ describe('requester console: resumable import and access (browser)', () => {
       page.setDefaultTimeout(20_000);
       const reviewerSaw = recordGraphQLResponses(page);
       await signInOnPage(page, server.url, reviewer);
-      await page.goto(`${server.url}/console`);
+      await goInApp(page, '/console');
       await page.getByRole('link', { name }).click();
       await page.getByRole('heading', { name: 'Review queue' }).waitFor();
       expect(await seriousAxeViolations(page)).toEqual([]);
@@ -170,6 +173,26 @@ describe('requester console: resumable import and access (browser)', () => {
       expect([query, result.data ?? null]).toEqual([query, null]);
       expect(['NOT_FOUND', 'UNAUTHORIZED']).toContain(errorCode(result));
     }
+    // The owner's decision replaces the reviewer's, becomes a gold task, and is exported.
+    const asOwner = await owner.client.ok(
+      `mutation ($t: ID!) { decideReview(input: { taskId: $t, labels: ["pos"], makeGold: true }) { goldTaskId } }`,
+      { t: taskId },
+    );
+    expect(asOwner.decideReview.goldTaskId).toEqual(expect.any(String));
+    const exported = await owner.client.ok(
+      `query ($p: ID!) { exportResults(projectId: $p, format: JSONL) { content } }`,
+      { p: projectId },
+    );
+    const objects = (exported.exportResults.content as string)
+      .trimEnd()
+      .split('\n')
+      .map(line => JSON.parse(line));
+    expect(
+      objects.map(o => [o.external_id, o.labels, o.reviewed, o.is_gold, o.gold_labels]),
+    ).toEqual([
+      ['secret-1', ['pos'], true, false, null],
+      [`review:${taskId}`, null, false, true, ['pos']],
+    ]);
     const settings = await owner.client.ok(
       `query ($p: ID!) { project(id: $p) { rewardAmount status } }`,
       { p: projectId },

@@ -89,3 +89,15 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
         `${violation.id}: ${violation.nodes.map(node => node.target.join(' ')).join(', ')}`,
     );
 }
+
+/**
+ * Goes to `path` inside the running app (history API, as its own links do): a full page load
+ * would end the session, whose token lives only in memory.
+ */
+export async function goInApp(page: Page, path: string): Promise<void> {
+  // A string, evaluated in the page: this file is compiled without the DOM's types.
+  await page.evaluate(
+    `window.history.pushState(null, '', ${JSON.stringify(path)});` +
+      `window.dispatchEvent(new PopStateEvent('popstate'));`,
+  );
+}
