@@ -464,6 +464,7 @@ describe(AggregationService.name, () => {
       answers: 10,
       is_gold: task.isGold,
       gold_labels: task.goldLabels,
+      reviewed: false,
     });
   });
 
