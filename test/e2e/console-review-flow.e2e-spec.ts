@@ -157,7 +157,13 @@ describe('requester console: create, fund, launch, review, export (browser)', ()
       // The queue at the target lists them; the requester decides three of them: neg.
       await page.getByRole('link', { name: 'Review' }).click();
       await page.getByLabel('Queue tasks with confidence below').fill('0.9');
-      await page.getByText('12 tasks need review').waitFor();
+      // 12 answers: 12 tasks with one answer each, fewer when both workers met on a task.
+      await page.getByText(/^\d+ tasks need review$/).waitFor();
+      const need = Number(
+        (await page.getByText(/tasks need review$/).textContent())!.split(' ')[0],
+      );
+      expect(need).toBeGreaterThanOrEqual(6);
+      expect(need).toBeLessThanOrEqual(12);
       const queued = await page.getByRole('button', { name: /^Review t\d+$/ }).allTextContents();
       expect(queued.length).toBeGreaterThanOrEqual(3);
       const reviewed = queued.slice(0, 3).map(text => text.replace('Review ', ''));
@@ -167,7 +173,7 @@ describe('requester console: create, fund, launch, review, export (browser)', ()
         // The owner sees every answer; the decision records who and when.
         const answers = page.getByRole('table', { name: 'Answers' }).locator('tbody tr');
         await answers.first().waitFor();
-        expect(await answers.count()).toBe(1);
+        expect(await answers.count()).toBeGreaterThanOrEqual(1);
         await page.getByLabel('Negative').check();
         await page.getByRole('button', { name: 'Save the final label' }).click();
         await page.getByText(/Final label neg, set by Ada Requester/).waitFor();
