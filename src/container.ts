@@ -32,6 +32,7 @@ import type { WorkerStandingService } from './modules/workers/worker-standing.se
 import { wireWorkers } from './modules/workers/workers.wiring';
 import type { AuditReportService } from './reports/audit-report.service';
 import { wireReports } from './reports/reports.wiring';
+import { wireReview } from './modules/review/review.wiring';
 import { submissionSteps } from './submission-steps';
 import type { ResolverRegistry, WiringContext } from './wiring-context';
 import type { WebhookService } from './modules/webhooks/webhook.service';
@@ -131,6 +132,7 @@ export function buildContainer(
   );
   const money = wirePayments(app, { idempotency, projects, tasks: marketplace.tasks });
   const { prelabels, training } = wirePrelabel(app, { projects, aggregation });
+  wireReview(app, { projects, tasks: marketplace.tasks, aggregation });
   const webhooks = wireWebhooks(app, { audit: quality.audit, payouts: money.payouts });
 
   return {

@@ -18,6 +18,8 @@ import { QualityResolver } from '../modules/quality/quality.resolver';
 import { AuditResolver } from '../modules/quality/audit.resolver';
 import { QualificationResolver } from '../modules/workers/qualification.resolver';
 import { WebhookResolver } from '../modules/webhooks/webhook.resolver';
+import { ReviewResolver } from '../modules/review/review.resolver';
+import { MoneyPreviewResolver } from '../modules/payments/money-preview.resolver';
 import { authChecker } from './auth-checker';
 import { guardArguments } from './input-guard';
 
@@ -41,6 +43,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AuditResolver,
   QualificationResolver,
   WebhookResolver,
+  ReviewResolver,
+  MoneyPreviewResolver,
 ];
 
 /**

@@ -295,7 +295,7 @@ describe.each([
     const csv = (await requester.client.ok(EXPORT, { projectId, format: 'CSV' })).exportResults;
     expect(csv).toMatchObject({ format: 'CSV', contentType: 'text/csv', taskCount: 8 });
     const [header, ...lines] = csv.content.trimEnd().split('\n');
-    expect(header).toBe('task_id,external_id,label,confidence,answers');
+    expect(header).toBe('task_id,external_id,label,confidence,answers,reviewed');
     expect(lines.map((line: string) => line.split(','))).toEqual(
       results.map(result => [
         result.taskId,
@@ -303,6 +303,7 @@ describe.each([
         result.label ?? '',
         result.confidence === null ? '' : String(result.confidence),
         String(result.answerCount),
+        'false',
       ]),
     );
 

@@ -75,6 +75,12 @@ const HOLDING_WORKER: Expectations = {
   otherRequester: 'UNAUTHORIZED',
   admin: 'UNAUTHORIZED',
 };
+/** Owner, admin or a granted reviewer (none granted here): others get NOT_FOUND. */
+const OWNER_ADMIN_OR_REVIEWER: Expectations = {
+  ...OWNER_OR_ADMIN,
+  worker: 'NOT_FOUND',
+  otherWorker: 'NOT_FOUND',
+};
 /** Any worker, for themselves. */
 const ANY_WORKER: Expectations = { ...HOLDING_WORKER, otherWorker: 'OK' };
 /** Requesters, for themselves; not admins (who have no balance of their own). */
@@ -763,6 +769,83 @@ const MATRIX: MatrixEntry[] = [
       { input: { endpointId: await matrixEndpoint(fx), from: '2020-01-01T00:00:00Z' } },
     ],
   },
+  // --- review (issue 13): owner, admin or a granted reviewer; others never learn it exists ---
+  {
+    operation: 'reviewQueue',
+    expect: OWNER_ADMIN_OR_REVIEWER,
+    call: fx => [
+      `query ($p: ID!) { reviewQueue(projectId: $p) { totalCount items { taskId } } }`,
+      { p: fx.sharedProjectId },
+    ],
+  },
+  {
+    operation: 'reviewTask',
+    expect: OWNER_ADMIN_OR_REVIEWER,
+    call: fx => [
+      `query ($t: ID!) { reviewTask(taskId: $t) { taskId answers { worker workerId } } }`,
+      { t: fx.sharedTaskId },
+    ],
+  },
+  {
+    operation: 'decideReview',
+    expect: OWNER_ADMIN_OR_REVIEWER,
+    call: async fx => {
+      const projectId = await fx.project({ launch: false });
+      const data = await fx.clients.requester.ok(
+        `query ($id: ID!) { project(id: $id) { tasks(first: 1) { nodes { id } } } }`,
+        { id: projectId },
+      );
+      return [
+        `mutation ($t: ID!) { decideReview(input: { taskId: $t, labels: ["pos"] }) { labels } }`,
+        { t: data.project.tasks.nodes[0].id },
+      ];
+    },
+  },
+  {
+    operation: 'reviewableProjects',
+    expect: SIGNED_IN,
+    call: () => [`{ reviewableProjects { projectId owner } }`],
+  },
+  {
+    operation: 'projectReviewers',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($p: ID!) { projectReviewers(projectId: $p) { userId } }`,
+      { p: fx.sharedProjectId },
+    ],
+  },
+  {
+    operation: 'grantReviewer',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `mutation ($p: ID!, $e: String!) { grantReviewer(projectId: $p, email: $e) { userId } }`,
+      { p: await fx.project({ launch: false }), e: (await fx.freshUser()).email },
+    ],
+  },
+  {
+    operation: 'revokeReviewer',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => {
+      const projectId = await fx.project({ launch: false });
+      const user = await fx.freshUser();
+      await fx.clients.requester.ok(
+        `mutation ($p: ID!, $e: String!) { grantReviewer(projectId: $p, email: $e) { userId } }`,
+        { p: projectId, e: user.email },
+      );
+      return [
+        `mutation ($p: ID!, $u: ID!) { revokeReviewer(projectId: $p, userId: $u) { userId } }`,
+        { p: projectId, u: user.id },
+      ];
+    },
+  },
+  {
+    operation: 'projectMoneyPreview',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($p: ID!) { projectMoneyPreview(projectId: $p) { toReserve toRelease } }`,
+      { p: fx.sharedProjectId },
+    ],
+  },
 ];
 
 let matrixEndpointId: Promise<string> | undefined;
@@ -862,6 +945,18 @@ class Fixtures {
     if (options.launch) await owner.ok(byId('launchProject', 'id'), { id });
     if (options.pause) await owner.ok(byId('pauseProject', 'id'), { id });
     return id;
+  }
+
+  /** A fresh worker account (a reviewer to grant), made through the public sign-up. */
+  async freshUser(): Promise<{ id: string; email: string }> {
+    const email = `reviewer-${randomUUID()}@example.com`;
+    const data = await this.clients.anonymous.ok(
+      `mutation ($input: SignUpInput!) { signUp(input: $input) { user { id } } }`,
+      {
+        input: { email, password: 'correct horse battery', displayName: 'Rev', roles: ['WORKER'] },
+      },
+    );
+    return { id: data.signUp.user.id, email };
   }
 
   /** A fresh lease held by `worker` on a task of a fresh project of `requester`. */

@@ -102,6 +102,11 @@ export class TaskResult {
   @Field(() => Boolean, { description: 'Whether the label was withheld for low confidence.' })
   abstained: boolean;
 
+  @Field(() => Boolean, {
+    description: 'Whether a reviewer’s decision replaced the aggregate label (never withheld).',
+  })
+  reviewed: boolean;
+
   @Field(() => [LabelProbability], {
     nullable: true,
     description:
@@ -136,7 +141,7 @@ export class ResultsExport {
 
   @Field({
     description:
-      'The file. CSV: task_id,external_id,label,confidence,answers (multi-label keys joined by |). ' +
+      'The file. CSV: task_id,external_id,label,confidence,answers,reviewed (multi-label keys joined by |). ' +
       'JSONL: one object per task with labels, confidence, posterior, answers and gold.',
   })
   content: string;

@@ -103,6 +103,20 @@ export interface ExtraResponsesSource {
   responses(ctx: RequestContext, projectId: string): Promise<readonly ExtraResponse[]>;
 }
 
+/**
+ * Final labels set by people after aggregation (review decisions), applied over the stored
+ * consensus when results are read or exported. Set in the container (`setResultOverrides`), so
+ * aggregation never imports the module that owns them.
+ */
+export interface ResultOverridesSource {
+  /** Task id → final label keys, for the given tasks of the project (all when omitted). */
+  overrides(
+    ctx: RequestContext,
+    projectId: string,
+    taskIds?: readonly string[],
+  ): Promise<ReadonlyMap<string, readonly string[]>>;
+}
+
 interface AnswerRow {
   worker_id: string;
   task_id: string;
@@ -151,6 +165,7 @@ export class AggregationService {
   private readonly writeChunkSize: number;
   private readonly maxExportTasks: number;
   private readonly responseSources: ExtraResponsesSource[] = [];
+  private resultOverrides: ResultOverridesSource | null = null;
 
   constructor(
     private readonly db: TransactionalConnection,
@@ -174,6 +189,19 @@ export class AggregationService {
   /** Adds a provider of extra responses to every later run (once per source, at start-up). */
   addResponseSource(source: ExtraResponsesSource): void {
     this.responseSources.push(source);
+  }
+
+  /** Sets where reviewed labels come from (once, at start-up). */
+  setResultOverrides(source: ResultOverridesSource): void {
+    this.resultOverrides = source;
+  }
+
+  private async overridesOf(
+    ctx: RequestContext,
+    projectId: string,
+    taskIds?: readonly string[],
+  ): Promise<ReadonlyMap<string, readonly string[]>> {
+    return (await this.resultOverrides?.overrides(ctx, projectId, taskIds)) ?? new Map();
   }
 
   /**
@@ -319,8 +347,18 @@ export class AggregationService {
     }
     const page = await paginate(qb, args);
     const schema = schemaOf(project);
+    const overrides = await this.overridesOf(
+      ctx,
+      project.id,
+      page.nodes.map(task => task.id),
+    );
     const present = (task: Task): TaskResult =>
-      presentTaskResult(storedResultOf(task), schema, args.abstainBelow) as TaskResult;
+      presentTaskResult(
+        storedResultOf(task),
+        schema,
+        args.abstainBelow,
+        overrides.get(task.id),
+      ) as TaskResult;
     return {
       ...page,
       edges: page.edges.map(edge => ({ cursor: edge.cursor, node: present(edge.node) })),
@@ -359,8 +397,9 @@ export class AggregationService {
       const size = await this.db.repo(ctx, Task).countBy({ projectId: project.id });
       throw new ResultsExportTooLargeError(project.id, size, this.maxExportTasks);
     }
+    const overrides = await this.overridesOf(ctx, project.id);
     const results: PresentedTaskResult[] = tasks.map(task =>
-      presentTaskResult(storedResultOf(task), schema, abstainBelow),
+      presentTaskResult(storedResultOf(task), schema, abstainBelow, overrides.get(task.id)),
     );
     return {
       format,

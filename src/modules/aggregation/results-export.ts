@@ -2,14 +2,15 @@
  * Stored task results → what clients read: the `TaskResult` shape (abstention applied) and the
  * CSV / JSONL export files. Pure: the service loads the rows.
  *
- * CSV (RFC 4180, header row, `\n` line ends): task_id,external_id,label,confidence,answers.
+ * CSV (RFC 4180, header row, `\n` line ends): task_id,external_id,label,confidence,answers,reviewed.
  * `label` is the consensus key; for multi-label projects the consensus keys joined by `|` (label
  * keys never contain it), empty when the set is empty. `label` is empty before any answer and
  * when abstaining; `confidence` is empty only before any answer (an abstained row keeps it, so
- * the threshold can be re-applied downstream). Numbers are written in full precision.
+ * the threshold can be re-applied downstream). Numbers are written in full precision. `reviewed`
+ * is `true` where an expert's review decision replaced the aggregate label (src/modules/review).
  *
  * JSONL: one JSON object per line and task, with `labels` (array or null), `label`, `confidence`,
- * `abstained`, `posterior` (key → probability), `answers`, `is_gold`, `gold_labels`.
+ * `abstained`, `posterior` (key → probability), `answers`, `is_gold`, `gold_labels`, `reviewed`.
  */
 
 /** A task's stored result, as loaded from the `tasks` table. */
@@ -38,24 +39,34 @@ export interface PresentedTaskResult {
   readonly answerCount: number;
   readonly isGold: boolean;
   readonly goldLabels: string[] | null;
+  /** Whether a review decision replaced the aggregate labels. */
+  readonly reviewed: boolean;
 }
 
 /**
  * Applies `abstainBelow` (labels withheld when confidence < threshold) and labels the posterior
  * with the schema's keys. A posterior shorter than the schema (labels appended after the run)
- * covers the keys it has.
+ * covers the keys it has. `reviewedLabels` (a reviewer's final decision) replace the aggregate
+ * labels and are never withheld.
  */
 export function presentTaskResult(
   row: StoredTaskResult,
   schema: { readonly kind: string; readonly keys: readonly string[] },
   abstainBelow?: number | null,
+  reviewedLabels?: readonly string[] | null,
 ): PresentedTaskResult {
   const confidence = row.consensusConfidence;
+  const reviewed = reviewedLabels != null;
   const abstained =
+    !reviewed &&
     row.consensusLabels !== null &&
     abstainBelow != null &&
     !(confidence !== null && confidence >= abstainBelow);
-  const labels = row.consensusLabels === null || abstained ? null : [...row.consensusLabels];
+  const labels = reviewed
+    ? [...reviewedLabels]
+    : row.consensusLabels === null || abstained
+      ? null
+      : [...row.consensusLabels];
   return {
     taskId: row.taskId,
     externalId: row.externalId,
@@ -73,6 +84,7 @@ export function presentTaskResult(
     answerCount: row.answerCount,
     isGold: row.isGold,
     goldLabels: row.goldLabels === null ? null : [...row.goldLabels],
+    reviewed,
   };
 }
 
@@ -80,7 +92,7 @@ export function presentTaskResult(
 export const EXPORT_CONTENT_TYPES = { CSV: 'text/csv', JSONL: 'application/x-ndjson' } as const;
 
 /** The CSV export's header row, without its line end. */
-export const RESULTS_CSV_HEADER = 'task_id,external_id,label,confidence,answers';
+export const RESULTS_CSV_HEADER = 'task_id,external_id,label,confidence,answers,reviewed';
 
 /** One CSV row of the export (see the file header), without its line end. */
 export function resultCsvRow(result: PresentedTaskResult): string {
@@ -90,6 +102,7 @@ export function resultCsvRow(result: PresentedTaskResult): string {
     csvField(result.labels?.join('|') ?? ''),
     result.confidence === null ? '' : String(result.confidence),
     String(result.answerCount),
+    String(result.reviewed),
   ].join(',');
 }
 
@@ -110,6 +123,7 @@ export function resultJsonLine(result: PresentedTaskResult): string {
     answers: result.answerCount,
     is_gold: result.isGold,
     gold_labels: result.goldLabels,
+    reviewed: result.reviewed,
   });
 }
 

@@ -18,6 +18,8 @@ import type { WiringContext } from '../../wiring-context';
 import { EscrowService } from './escrow.service';
 import { FundingService } from './funding.service';
 import { MoneyQueryService } from './money-query.service';
+import { MoneyPreviewResolver } from './money-preview.resolver';
+import { MoneyPreviewService } from './money-preview.service';
 import { PaymentsResolver } from './payments.resolver';
 import { PayoutService } from './payout.service';
 import { ReconciliationService } from './reconciliation.service';
@@ -72,6 +74,12 @@ export function wirePayments(
   registerPaymentHooks(deps.projects, deps.tasks, escrow);
   registerPaymentSubscribers(app.events, escrow, logger);
   registerPaymentJobs(app.jobs, { escrow, payouts }, config.payments);
+  app.resolvers.register(
+    MoneyPreviewResolver,
+    new MoneyPreviewResolver(
+      new MoneyPreviewService(db, deps.projects, ledger, config.payments.platformFeeBps),
+    ),
+  );
   app.resolvers.register(
     PaymentsResolver,
     new PaymentsResolver(

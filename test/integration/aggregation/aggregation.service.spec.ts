@@ -426,7 +426,7 @@ describe(AggregationService.name, () => {
     const csv = await sut().exportResults(owner.ctx, dog.project.id, ResultsExportFormat.CSV, 0.9);
 
     const [header, ...lines] = csv.content.trimEnd().split('\n');
-    expect(header).toBe('task_id,external_id,label,confidence,answers');
+    expect(header).toBe('task_id,external_id,label,confidence,answers,reviewed');
     expect(csv).toMatchObject({ taskCount: 807, contentType: 'text/csv' });
     const rows = lines.map(line => line.split(','));
     expect(rows).toHaveLength(807);
@@ -464,6 +464,7 @@ describe(AggregationService.name, () => {
       answers: 10,
       is_gold: task.isGold,
       gold_labels: task.goldLabels,
+      reviewed: false,
     });
   });
 

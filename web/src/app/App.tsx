@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { AdminPage } from '../features/admin/AdminPage';
+import { RequesterConsole } from '../features/requester/Console';
 import { SignIn } from '../features/worker/SignIn';
 import { Catalogue } from '../features/worker/Catalogue';
 import { MyWork } from '../features/worker/MyWork';
@@ -29,6 +30,7 @@ export function App() {
           <nav aria-label={t('app.name')}>
             <Link to="/">{t('nav.catalogue')}</Link>
             <Link to="/my-work">{t('nav.myWork')}</Link>
+            <Link to="/console">{t('nav.console')}</Link>
             {session.roles.includes('ADMIN') && <Link to="/admin">{t('nav.admin')}</Link>}
           </nav>
         )}
@@ -49,17 +51,24 @@ export function App() {
         )}
       </header>
       <main id="main" tabIndex={-1}>
-        <Screen path={path} signedIn={session !== null} />
+        <Screen
+          path={path}
+          signedIn={session !== null}
+          worker={!!session?.roles.includes('WORKER')}
+        />
       </main>
     </>
   );
 }
 
-function Screen({ path, signedIn }: { path: string; signedIn: boolean }) {
+function Screen({ path, signedIn, worker }: { path: string; signedIn: boolean; worker: boolean }) {
   if (!signedIn) return <SignIn mode={path === '/signup' ? 'signUp' : 'signIn'} />;
+  // Requesters (and admins) without a worker role start in the console.
+  if (path === '/' && !worker) return <RequesterConsole path="/console" />;
   const work = /^\/work\/([0-9a-f-]{36})$/.exec(path);
   if (work) return <TaskScreen projectId={work[1]!} />;
   if (path === '/my-work') return <MyWork />;
+  if (path === '/console' || path.startsWith('/console/')) return <RequesterConsole path={path} />;
   if (path.startsWith('/admin')) return <AdminPage path={path} />;
   return <Catalogue />;
 }

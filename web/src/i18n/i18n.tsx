@@ -2,13 +2,18 @@ import { createContext, type ReactNode, useCallback, useContext, useMemo, useSta
 import type { CombinedError } from 'urql';
 import en from './en.json';
 import zhCN from './zh-CN.json';
+import requesterEn from './requester.en.json';
+import requesterZhCN from './requester.zh-CN.json';
 
 /** Every string a person reads, keyed by meaning (en.json is the reference key set). */
-export type MessageKey = keyof typeof en;
+export type MessageKey = keyof typeof en | keyof typeof requesterEn;
 /** The languages the app ships. */
 export type Locale = 'en' | 'zh-CN';
 
-const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = {
+  en: { ...en, ...requesterEn },
+  'zh-CN': { ...zhCN, ...requesterZhCN },
+};
 /** Shown in the language switcher, each in its own language. */
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
 const PREFERENCE_KEY = 'quorum.locale';
@@ -51,7 +56,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const value = useMemo<I18nValue>(() => {
     const dictionary = DICTIONARIES[locale];
     const t: Translate = (key, values) =>
-      (dictionary[key] ?? en[key]).replace(/\{(\w+)\}/g, (whole, name: string) =>
+      (dictionary[key] ?? DICTIONARIES.en[key]).replace(/\{(\w+)\}/g, (whole, name: string) =>
         values && name in values ? String(values[name]) : whole,
       );
     return { locale, t, setLocale };
@@ -75,5 +80,5 @@ export function errorMessage(t: Translate, error: CombinedError | undefined | nu
   if (error.networkError && error.graphQLErrors.length === 0) return t('error.NETWORK');
   const code = error.graphQLErrors[0]?.extensions?.code;
   const key = `error.${String(code)}`;
-  return key in en ? t(key as MessageKey) : t('error.UNKNOWN');
+  return key in DICTIONARIES.en ? t(key as MessageKey) : t('error.UNKNOWN');
 }

@@ -1,0 +1,64 @@
+import { useQuery } from 'urql';
+import { Link } from '../../app/router';
+import { useSession } from '../../app/session';
+import { errorMessage, useI18n } from '../../i18n/i18n';
+import { ErrorText } from '../../ui/ErrorText';
+import { formatMoney } from '../../ui/format';
+import { RequesterProjects, ReviewableProjects } from './documents';
+
+/** The requester's projects, and the projects others granted them to review. */
+export function ProjectList() {
+  const { t, locale } = useI18n();
+  const { session } = useSession();
+  // Only requesters and admins own projects; anyone may have been granted review.
+  const owns = !!session?.roles.some(role => role === 'REQUESTER' || role === 'ADMIN');
+  const [{ data, error }] = useQuery({ query: RequesterProjects, pause: !owns });
+  const [review] = useQuery({ query: ReviewableProjects });
+  const reviewable = review.data?.reviewableProjects.filter(project => !project.owner) ?? [];
+  return (
+    <section>
+      <h1>{t('console.projects.title')}</h1>
+      <ErrorText message={errorMessage(t, error ?? review.error)} />
+      {owns && (
+        <p>
+          <Link to="/console/new">{t('console.projects.new')}</Link>
+        </p>
+      )}
+      {data && data.projects.nodes.length === 0 && <p>{t('console.projects.empty')}</p>}
+      {data && data.projects.nodes.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('console.project.name')}</th>
+              <th scope="col">{t('console.project.status')}</th>
+              <th scope="col">{t('console.project.reward')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.projects.nodes.map(project => (
+              <tr key={project.id}>
+                <th scope="row">
+                  <Link to={`/console/projects/${project.id}`}>{project.name}</Link>
+                </th>
+                <td>{t(`console.status.${project.status}`)}</td>
+                <td>{formatMoney(project.rewardAmount, project.currency, locale)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {reviewable.length > 0 && (
+        <>
+          <h2>{t('console.projects.toReview')}</h2>
+          <ul>
+            {reviewable.map(project => (
+              <li key={project.projectId}>
+                <Link to={`/console/review/${project.projectId}`}>{project.name}</Link>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,274 @@
+import { type FormEvent, useState } from 'react';
+import { useMutation } from 'urql';
+import { navigate } from '../../app/router';
+import { errorMessage, useI18n } from '../../i18n/i18n';
+import { ErrorText } from '../../ui/ErrorText';
+import { Markdown } from '../../ui/Markdown';
+import { CreateProjectMutation } from './documents';
+import { WorkerPreview } from './WorkerPreview';
+
+interface LabelRow {
+  key: string;
+  displayName: string;
+}
+
+/**
+ * The project wizard: label schema with a live preview of the worker's screen, Markdown
+ * instructions with a safe preview, reward, overlap (fixed or dynamic, each explained), gold
+ * rate and qualification. Creates a DRAFT; tasks, rules and launch come on the project page.
+ */
+export function ProjectWizard() {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<'SINGLE_CHOICE' | 'MULTI_LABEL'>('SINGLE_CHOICE');
+  const [labels, setLabels] = useState<LabelRow[]>([
+    { key: 'pos', displayName: 'Positive' },
+    { key: 'neg', displayName: 'Negative' },
+  ]);
+  const [instructions, setInstructions] = useState('');
+  const [reward, setReward] = useState('0.05');
+  const [currency, setCurrency] = useState('usd');
+  const [overlapMode, setOverlapMode] = useState<'fixed' | 'dynamic'>('fixed');
+  const [fixedOverlap, setFixedOverlap] = useState('3');
+  const [minOverlap, setMinOverlap] = useState('2');
+  const [maxOverlap, setMaxOverlap] = useState('5');
+  const [target, setTarget] = useState('0.9');
+  const [goldPercent, setGoldPercent] = useState('5');
+  const [qualification, setQualification] = useState('0');
+  const [{ fetching, error }, create] = useMutation(CreateProjectMutation);
+
+  const setLabel = (index: number, change: Partial<LabelRow>) =>
+    setLabels(rows => rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const overlap =
+      overlapMode === 'fixed'
+        ? { minOverlap: Number(fixedOverlap) }
+        : {
+            minOverlap: Number(minOverlap),
+            maxOverlap: Number(maxOverlap),
+            confidenceTarget: Number(target),
+          };
+    const result = await create({
+      input: {
+        name,
+        instructions,
+        labelSchema: { kind, labels },
+        rewardAmount: Math.round(Number(reward) * 100),
+        currency,
+        overlap,
+        goldRate: Number(goldPercent) / 100,
+        qualificationTaskCount: Number(qualification),
+        idempotencyKey: crypto.randomUUID(),
+      },
+    });
+    const id = result.data?.createProject.id;
+    if (id) navigate(`/console/projects/${id}/import`);
+  };
+
+  return (
+    <section>
+      <h1>{t('console.wizard.title')}</h1>
+      <form onSubmit={submit} className="wizard">
+        <fieldset>
+          <legend>{t('console.wizard.basics')}</legend>
+          <label>
+            {t('console.project.name')}
+            <input value={name} onChange={e => setName(e.target.value)} required maxLength={200} />
+          </label>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('console.wizard.schema')}</legend>
+          <label>
+            {t('console.wizard.kind')}
+            <select value={kind} onChange={e => setKind(e.target.value as typeof kind)}>
+              <option value="SINGLE_CHOICE">{t('console.wizard.kind.SINGLE_CHOICE')}</option>
+              <option value="MULTI_LABEL">{t('console.wizard.kind.MULTI_LABEL')}</option>
+            </select>
+          </label>
+          {labels.map((row, index) => (
+            <div key={index} className="label-row">
+              <label>
+                {t('console.wizard.labelKey', { n: index + 1 })}
+                <input
+                  value={row.key}
+                  onChange={e => setLabel(index, { key: e.target.value })}
+                  required
+                  pattern="[A-Za-z0-9_\-]+"
+                />
+              </label>
+              <label>
+                {t('console.wizard.labelName', { n: index + 1 })}
+                <input
+                  value={row.displayName}
+                  onChange={e => setLabel(index, { displayName: e.target.value })}
+                  required
+                />
+              </label>
+              <button
+                type="button"
+                onClick={() => setLabels(rows => rows.filter((_, i) => i !== index))}
+                disabled={labels.length <= 2}
+              >
+                {t('console.wizard.removeLabel', { n: index + 1 })}
+              </button>
+            </div>
+          ))}
+          <button
+            type="button"
+            onClick={() => setLabels(rows => [...rows, { key: '', displayName: '' }])}
+          >
+            {t('console.wizard.addLabel')}
+          </button>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('console.wizard.instructions')}</legend>
+          <label>
+            {t('console.wizard.instructionsMarkdown')}
+            <textarea
+              rows={6}
+              value={instructions}
+              onChange={e => setInstructions(e.target.value)}
+            />
+          </label>
+        </fieldset>
+
+        <section className="card" aria-labelledby="worker-preview">
+          <h2 id="worker-preview">{t('console.wizard.preview')}</h2>
+          <h3>{t('task.instructions')}</h3>
+          <Markdown source={instructions} />
+          <WorkerPreview key={kind} kind={kind} labels={labels.filter(row => row.key !== '')} />
+        </section>
+
+        <fieldset>
+          <legend>{t('console.wizard.pay')}</legend>
+          <label>
+            {t('console.wizard.reward')}
+            <input
+              type="number"
+              min="0"
+              step="0.01"
+              value={reward}
+              onChange={e => setReward(e.target.value)}
+              required
+            />
+          </label>
+          <label>
+            {t('console.wizard.currency')}
+            <input
+              value={currency}
+              onChange={e => setCurrency(e.target.value)}
+              required
+              pattern="[A-Za-z]{3}"
+            />
+          </label>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('console.wizard.overlap')}</legend>
+          <label>
+            <input
+              type="radio"
+              name="overlap"
+              checked={overlapMode === 'fixed'}
+              onChange={() => setOverlapMode('fixed')}
+            />
+            {t('console.wizard.overlap.fixed')}
+          </label>
+          <p className="hint">{t('console.wizard.overlap.fixedHelp')}</p>
+          <label>
+            <input
+              type="radio"
+              name="overlap"
+              checked={overlapMode === 'dynamic'}
+              onChange={() => setOverlapMode('dynamic')}
+            />
+            {t('console.wizard.overlap.dynamic')}
+          </label>
+          <p className="hint">{t('console.wizard.overlap.dynamicHelp')}</p>
+          {overlapMode === 'fixed' ? (
+            <label>
+              {t('console.wizard.overlap.answers')}
+              <input
+                type="number"
+                min="1"
+                max="100"
+                value={fixedOverlap}
+                onChange={e => setFixedOverlap(e.target.value)}
+              />
+            </label>
+          ) : (
+            <>
+              <label>
+                {t('console.wizard.overlap.min')}
+                <input
+                  type="number"
+                  min="1"
+                  max="100"
+                  value={minOverlap}
+                  onChange={e => setMinOverlap(e.target.value)}
+                />
+              </label>
+              <label>
+                {t('console.wizard.overlap.max')}
+                <input
+                  type="number"
+                  min="1"
+                  max="100"
+                  value={maxOverlap}
+                  onChange={e => setMaxOverlap(e.target.value)}
+                />
+              </label>
+              <label>
+                {t('console.wizard.overlap.target')}
+                <input
+                  type="number"
+                  min="0.51"
+                  max="0.99"
+                  step="0.01"
+                  value={target}
+                  onChange={e => setTarget(e.target.value)}
+                />
+              </label>
+            </>
+          )}
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('console.wizard.quality')}</legend>
+          <label>
+            {t('console.wizard.goldRate')}
+            <input
+              type="number"
+              min="0"
+              max="50"
+              step="1"
+              value={goldPercent}
+              onChange={e => setGoldPercent(e.target.value)}
+            />
+          </label>
+          <p className="hint">{t('console.wizard.goldHelp')}</p>
+          <label>
+            {t('console.wizard.qualification')}
+            <input
+              type="number"
+              min="0"
+              max="1000"
+              value={qualification}
+              onChange={e => setQualification(e.target.value)}
+            />
+          </label>
+          <p className="hint">{t('console.wizard.qualificationHelp')}</p>
+        </fieldset>
+
+        <ErrorText message={errorMessage(t, error)} />
+        <button type="submit" className="primary" disabled={fetching}>
+          {t('console.wizard.create')}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,149 @@
+import { useState } from 'react';
+import { useClient, useMutation, useQuery } from 'urql';
+import { errorMessage, useI18n } from '../../i18n/i18n';
+import { ErrorText } from '../../ui/ErrorText';
+import { ExportResults, ProjectResults, RunAggregation } from './documents';
+import { downloadText } from './download';
+import { ReviewTaskView } from './ReviewTaskView';
+
+type GoldFilter = 'any' | 'gold' | 'ordinary';
+
+/**
+ * The results browser: filter by confidence, gold and consensus, open a task (payload, answers,
+ * posterior, pre-label, decision), run aggregation, and export CSV or JSONL with confidences and
+ * the reviewed flag.
+ */
+export function ResultsPanel({ projectId }: { projectId: string }) {
+  const { t } = useI18n();
+  const client = useClient();
+  const [below, setBelow] = useState('');
+  const [gold, setGold] = useState<GoldFilter>('any');
+  const [after, setAfter] = useState<string | null>(null);
+  const [openTask, setOpenTask] = useState<string | null>(null);
+  const [exportError, setExportError] = useState('');
+  const filter = {
+    ...(below !== '' ? { confidenceBelow: Number(below) } : {}),
+    ...(gold !== 'any' ? { isGold: gold === 'gold' } : {}),
+  };
+  const [{ data, error }, refetch] = useQuery({
+    query: ProjectResults,
+    variables: { id: projectId, filter, after },
+  });
+  const [aggregation, runAggregation] = useMutation(RunAggregation);
+  const results = data?.project.results;
+
+  const exportAs = async (format: 'CSV' | 'JSONL') => {
+    const result = await client
+      .query(ExportResults, { projectId, format }, { requestPolicy: 'network-only' })
+      .toPromise();
+    setExportError(errorMessage(t, result.error));
+    const file = result.data?.exportResults;
+    if (file)
+      downloadText(`results-${projectId}.${format.toLowerCase()}`, file.content, file.contentType);
+  };
+
+  return (
+    <section className="card" aria-labelledby="results-title">
+      <h2 id="results-title">{t('console.results.title')}</h2>
+      <div className="actions">
+        <button
+          type="button"
+          disabled={aggregation.fetching}
+          onClick={async () => {
+            await runAggregation({ projectId });
+            refetch({ requestPolicy: 'network-only' });
+          }}
+        >
+          {t('console.results.aggregate')}
+        </button>
+        <button type="button" onClick={() => exportAs('CSV')}>
+          {t('console.results.exportCsv')}
+        </button>
+        <button type="button" onClick={() => exportAs('JSONL')}>
+          {t('console.results.exportJsonl')}
+        </button>
+      </div>
+      <ErrorText message={errorMessage(t, aggregation.error) || exportError} />
+      <fieldset>
+        <legend>{t('console.results.filters')}</legend>
+        <label>
+          {t('console.results.confidenceBelow')}
+          <input
+            type="number"
+            min="0"
+            max="1"
+            step="0.05"
+            value={below}
+            onChange={e => {
+              setBelow(e.target.value);
+              setAfter(null);
+            }}
+          />
+        </label>
+        <label>
+          {t('console.results.gold')}
+          <select
+            value={gold}
+            onChange={e => {
+              setGold(e.target.value as GoldFilter);
+              setAfter(null);
+            }}
+          >
+            <option value="any">{t('console.results.gold.any')}</option>
+            <option value="gold">{t('console.results.gold.gold')}</option>
+            <option value="ordinary">{t('console.results.gold.ordinary')}</option>
+          </select>
+        </label>
+      </fieldset>
+      <ErrorText message={errorMessage(t, error)} />
+      {results && (
+        <>
+          <p>{t('console.results.count', { n: results.totalCount })}</p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('console.results.task')}</th>
+                <th scope="col">{t('console.results.label')}</th>
+                <th scope="col">{t('console.results.confidence')}</th>
+                <th scope="col">{t('console.results.answers')}</th>
+                <th scope="col">{t('console.results.flags')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.nodes.map(result => (
+                <tr key={result.taskId}>
+                  <th scope="row">
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => setOpenTask(result.taskId)}
+                    >
+                      {result.externalId ?? result.taskId}
+                    </button>
+                  </th>
+                  <td>{result.labels?.join(', ') ?? '—'}</td>
+                  <td>{result.confidence == null ? '—' : result.confidence.toFixed(3)}</td>
+                  <td>{result.answerCount}</td>
+                  <td>
+                    {[
+                      result.isGold ? t('console.results.isGold') : '',
+                      result.reviewed ? t('console.results.reviewed') : '',
+                    ]
+                      .filter(Boolean)
+                      .join(', ')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {results.pageInfo.hasNextPage && (
+            <button type="button" onClick={() => setAfter(results.pageInfo.endCursor ?? null)}>
+              {t('console.results.next')}
+            </button>
+          )}
+        </>
+      )}
+      {openTask && <ReviewTaskView taskId={openTask} onClose={() => setOpenTask(null)} />}
+    </section>
+  );
+}

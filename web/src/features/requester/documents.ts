@@ -1,0 +1,316 @@
+import { graphql } from '../../gql';
+
+/** The typed documents of the requester console (one place, so codegen sees them all). */
+
+export const RequesterProjects = graphql(`
+  query RequesterProjects {
+    projects(first: 100) {
+      nodes {
+        id
+        name
+        status
+        currency
+        rewardAmount
+        createdAt
+      }
+    }
+  }
+`);
+
+export const ReviewableProjects = graphql(`
+  query ReviewableProjects {
+    reviewableProjects {
+      projectId
+      name
+      owner
+    }
+  }
+`);
+
+export const AggregationMethods = graphql(`
+  query AggregationMethods {
+    aggregationMethods {
+      name
+      isDefault
+    }
+  }
+`);
+
+export const CreateProjectMutation = graphql(`
+  mutation CreateConsoleProject($input: CreateProjectInput!) {
+    createProject(input: $input) {
+      id
+    }
+  }
+`);
+
+export const ConsoleProject = graphql(`
+  query ConsoleProject($id: ID!) {
+    project(id: $id) {
+      id
+      name
+      status
+      currency
+      rewardAmount
+      goldRate
+      instructions
+      aggregationMethod
+      qualificationTaskCount
+      labelSchema {
+        kind
+        labels {
+          key
+          displayName
+        }
+      }
+      overlap {
+        minOverlap
+        maxOverlap
+        confidenceTarget
+      }
+      tasks(first: 1) {
+        totalCount
+      }
+      gold: tasks(first: 1, filter: { isGold: true }) {
+        totalCount
+      }
+      done: tasks(first: 1, filter: { status: COMPLETE }) {
+        totalCount
+      }
+    }
+    projectMoneyPreview(projectId: $id) {
+      currency
+      available
+      required
+      reservedSoFar
+      toReserve
+      escrow
+      toRelease
+    }
+    projectMoney(projectId: $id) {
+      spent
+      reserved
+      escrow
+      approvedAssignments
+    }
+  }
+`);
+
+export const ProjectDashboard = graphql(`
+  query ProjectDashboard($id: ID!) {
+    projectQualityAudit(projectId: $id) {
+      confidenceCounts
+      confidenceEdges
+    }
+    workerBlocks(projectId: $id, activeOnly: true) {
+      id
+      workerId
+      reason
+    }
+    projectAssignments(projectId: $id, first: 100, status: SUBMITTED) {
+      totalCount
+    }
+  }
+`);
+
+export const LaunchProject = graphql(`
+  mutation LaunchProject($id: ID!) {
+    launchProject(id: $id) {
+      id
+      status
+    }
+  }
+`);
+export const PauseProject = graphql(`
+  mutation PauseProject($id: ID!) {
+    pauseProject(id: $id) {
+      id
+      status
+    }
+  }
+`);
+export const ResumeProject = graphql(`
+  mutation ResumeProject($id: ID!) {
+    resumeProject(id: $id) {
+      id
+      status
+    }
+  }
+`);
+export const CompleteProject = graphql(`
+  mutation CompleteProject($id: ID!) {
+    completeProject(id: $id) {
+      id
+      status
+    }
+  }
+`);
+export const ArchiveProject = graphql(`
+  mutation ArchiveProject($id: ID!) {
+    archiveProject(id: $id) {
+      id
+      status
+    }
+  }
+`);
+
+export const ImportTasks = graphql(`
+  mutation ConsoleImportTasks($input: ImportTasksInput!) {
+    importTasks(input: $input) {
+      created
+      skipped
+    }
+  }
+`);
+
+export const DryRunRule = graphql(`
+  query DryRunRule($projectId: ID!, $rule: JSONObject!) {
+    dryRunQualityRule(projectId: $projectId, rule: $rule) {
+      answers
+      answersPrevented
+      workersTouched
+    }
+  }
+`);
+
+export const CreateRule = graphql(`
+  mutation CreateConsoleRule($projectId: ID!, $rule: JSONObject!) {
+    createQualityRule(projectId: $projectId, rule: $rule) {
+      id
+      name
+    }
+  }
+`);
+
+export const ProjectResults = graphql(`
+  query ProjectResults($id: ID!, $filter: ResultsFilter, $after: String) {
+    project(id: $id) {
+      id
+      results(first: 50, filter: $filter, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          taskId
+          externalId
+          label
+          labels
+          confidence
+          answerCount
+          isGold
+          reviewed
+        }
+      }
+    }
+  }
+`);
+
+export const RunAggregation = graphql(`
+  mutation ConsoleRunAggregation($projectId: ID!) {
+    runAggregation(projectId: $projectId) {
+      id
+      status
+    }
+  }
+`);
+
+export const ExportResults = graphql(`
+  query ConsoleExportResults($projectId: ID!, $format: ResultsExportFormat!) {
+    exportResults(projectId: $projectId, format: $format) {
+      content
+      contentType
+      taskCount
+    }
+  }
+`);
+
+export const ReviewQueueQuery = graphql(`
+  query ConsoleReviewQueue($projectId: ID!, $confidenceBelow: Float!) {
+    reviewQueue(projectId: $projectId, confidenceBelow: $confidenceBelow, first: 50) {
+      totalCount
+      items {
+        taskId
+        externalId
+        reasons
+        consensusLabels
+        confidence
+        modelLabel
+        answerCount
+      }
+    }
+  }
+`);
+
+export const ReviewTaskQuery = graphql(`
+  query ConsoleReviewTask($taskId: ID!) {
+    reviewTask(taskId: $taskId) {
+      taskId
+      projectId
+      projectName
+      externalId
+      payload
+      labelSchema {
+        kind
+        labels {
+          key
+          displayName
+        }
+      }
+      consensusLabels
+      confidence
+      posterior {
+        key
+        probability
+      }
+      prelabel {
+        label
+        confidence
+      }
+      answers {
+        worker
+        workerId
+        labels
+        submittedAt
+        excluded
+        status
+      }
+      decision {
+        labels
+        decidedBy
+        decidedAt
+        goldTaskId
+      }
+    }
+  }
+`);
+
+export const DecideReview = graphql(`
+  mutation DecideReview($input: DecideReviewInput!) {
+    decideReview(input: $input) {
+      taskId
+      labels
+      decidedBy
+      decidedAt
+    }
+  }
+`);
+
+export const Reviewers = graphql(`
+  query ConsoleReviewers($projectId: ID!) {
+    projectReviewers(projectId: $projectId) {
+      userId
+      email
+      displayName
+    }
+  }
+`);
+
+export const GrantReviewer = graphql(`
+  mutation ConsoleGrantReviewer($projectId: ID!, $email: String!) {
+    grantReviewer(projectId: $projectId, email: $email) {
+      userId
+    }
+  }
+`);

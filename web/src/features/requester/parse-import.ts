@@ -1,0 +1,255 @@
+/**
+ * Task files → import items, with every bad line reported (line number, field, reason) instead
+ * of failing the whole file. Pure: no DOM, no network; the import panel sends the good items in
+ * batches.
+ *
+ * CSV (RFC 4180: quoted fields may hold commas, quotes doubled, line breaks): a header row;
+ * `external_id` is required (imports are idempotent on it, which is what lets a broken upload
+ * resume); `gold_label` (single choice) or `gold_labels` (multi-label, keys joined by `|`) mark
+ * gold tasks; every other column becomes a payload field of the same name.
+ *
+ * JSONL: one object per line, `{ "externalId": "…", "payload": {…}, "goldLabel": "…" }` or
+ * `goldLabels: […]`; blank lines are ignored.
+ */
+
+/** One task ready for `importTasks`. */
+export interface ImportItem {
+  externalId: string;
+  payload: Record<string, unknown>;
+  goldLabel?: string;
+  goldLabels?: string[];
+}
+
+/** Why one line of the file cannot be imported. */
+export interface LineError {
+  readonly line: number;
+  readonly field: string;
+  readonly reason: string;
+}
+
+/** The good items of a file and the errors of the bad lines. */
+export interface ParsedImport {
+  readonly items: ImportItem[];
+  readonly errors: LineError[];
+}
+
+/** What the parser checks items against. */
+export interface ImportSchema {
+  readonly kind: string;
+  readonly keys: readonly string[];
+}
+
+/** Longest external id the API accepts. */
+const MAX_EXTERNAL_ID = 255;
+
+/** Splits CSV text into records of fields, each with the line number it starts on. */
+export function csvRecords(text: string): Array<{ line: number; fields: string[] }> {
+  const records: Array<{ line: number; fields: string[] }> = [];
+  let fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  let line = 1;
+  let start = 1;
+  let touched = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        if (c === '\n') line++;
+        field += c;
+      }
+      continue;
+    }
+    if (c === '"' && field === '') {
+      quoted = true;
+      touched = true;
+    } else if (c === ',') {
+      fields.push(field);
+      field = '';
+      touched = true;
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      if (touched || field !== '') records.push({ line: start, fields: [...fields, field] });
+      fields = [];
+      field = '';
+      touched = false;
+      line++;
+      start = line;
+    } else {
+      field += c;
+      touched = true;
+    }
+  }
+  if (touched || field !== '') records.push({ line: start, fields: [...fields, field] });
+  return records;
+}
+
+/** Parses a CSV task file (see the file header). */
+export function parseCsvImport(text: string, schema: ImportSchema): ParsedImport {
+  const [header, ...rows] = csvRecords(text.replace(/^\uFEFF/, ''));
+  const errors: LineError[] = [];
+  const items: ImportItem[] = [];
+  const lines: number[] = [];
+  if (!header) return { items, errors: [{ line: 1, field: '', reason: 'The file is empty' }] };
+  const names = header.fields.map(name => name.trim());
+  const idColumn = names.indexOf('external_id');
+  if (idColumn < 0) {
+    return { items, errors: [{ line: 1, field: 'external_id', reason: 'Missing column' }] };
+  }
+  for (const row of rows) {
+    if (row.fields.length !== names.length) {
+      errors.push({
+        line: row.line,
+        field: '',
+        reason: `Expected ${names.length} fields, found ${row.fields.length}`,
+      });
+      continue;
+    }
+    const payload: Record<string, unknown> = {};
+    let gold: string[] | undefined;
+    names.forEach((name, index) => {
+      const value = row.fields[index]!;
+      if (name === 'gold_label' || name === 'gold_labels') {
+        if (value !== '') gold = name === 'gold_label' ? [value] : value.split('|');
+      } else if (name !== 'external_id') payload[name] = value;
+    });
+    const item = checkItem(row.line, row.fields[idColumn]!, payload, gold, schema, errors);
+    if (item) {
+      items.push(item);
+      lines.push(row.line);
+    }
+  }
+  return withoutRepeats(items, lines, errors);
+}
+
+/** Parses a JSONL task file (see the file header). */
+export function parseJsonlImport(text: string, schema: ImportSchema): ParsedImport {
+  const errors: LineError[] = [];
+  const items: ImportItem[] = [];
+  const lines: number[] = [];
+  text.split(/\r?\n/).forEach((source, index) => {
+    const line = index + 1;
+    if (source.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(source);
+    } catch {
+      errors.push({ line, field: '', reason: 'Not valid JSON' });
+      return;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      errors.push({ line, field: '', reason: 'Not a JSON object' });
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    if (typeof record.payload !== 'object' || record.payload === null) {
+      errors.push({ line, field: 'payload', reason: 'Missing or not an object' });
+      return;
+    }
+    const gold =
+      typeof record.goldLabel === 'string'
+        ? [record.goldLabel]
+        : Array.isArray(record.goldLabels)
+          ? record.goldLabels.map(String)
+          : undefined;
+    const item = checkItem(
+      line,
+      typeof record.externalId === 'string' ? record.externalId : '',
+      record.payload as Record<string, unknown>,
+      gold,
+      schema,
+      errors,
+    );
+    if (item) {
+      items.push(item);
+      lines.push(line);
+    }
+  });
+  return withoutRepeats(items, lines, errors);
+}
+
+/** Picks the parser by file name: `.jsonl`/`.ndjson` → JSONL, anything else → CSV. */
+export function parseImportFile(name: string, text: string, schema: ImportSchema): ParsedImport {
+  return /\.(jsonl|ndjson)$/i.test(name)
+    ? parseJsonlImport(text, schema)
+    : parseCsvImport(text, schema);
+}
+
+/** The errors as a CSV file a requester can download (line,field,reason). */
+export function lineErrorsToCsv(errors: readonly LineError[]): string {
+  const quote = (value: string) =>
+    /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return ['line,field,reason', ...errors.map(e => `${e.line},${quote(e.field)},${quote(e.reason)}`)]
+    .join('\n')
+    .concat('\n');
+}
+
+/** Splits items into batches of at most `size`. */
+export function batchesOf<T>(items: readonly T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+  return batches;
+}
+
+function checkItem(
+  line: number,
+  rawId: string,
+  payload: Record<string, unknown>,
+  gold: string[] | undefined,
+  schema: ImportSchema,
+  errors: LineError[],
+): ImportItem | null {
+  const externalId = rawId.trim();
+  if (externalId === '') {
+    errors.push({ line, field: 'external_id', reason: 'Required (it makes uploads resumable)' });
+    return null;
+  }
+  if (externalId.length > MAX_EXTERNAL_ID) {
+    errors.push({
+      line,
+      field: 'external_id',
+      reason: `Longer than ${MAX_EXTERNAL_ID} characters`,
+    });
+    return null;
+  }
+  if (gold) {
+    const unknown = gold.find(key => !schema.keys.includes(key));
+    if (unknown !== undefined) {
+      errors.push({ line, field: 'gold_label', reason: `Unknown label key "${unknown}"` });
+      return null;
+    }
+    if (schema.kind === 'SINGLE_CHOICE' && gold.length !== 1) {
+      errors.push({ line, field: 'gold_label', reason: 'Single choice takes exactly one label' });
+      return null;
+    }
+  }
+  const item: ImportItem = { externalId, payload };
+  if (gold && schema.kind === 'SINGLE_CHOICE') item.goldLabel = gold[0];
+  else if (gold) item.goldLabels = gold;
+  return item;
+}
+
+/** Drops repeated external ids (the first one wins), reporting each repeat on its own line. */
+function withoutRepeats(items: ImportItem[], lines: number[], errors: LineError[]): ParsedImport {
+  const seen = new Map<string, number>();
+  const kept: ImportItem[] = [];
+  items.forEach((item, index) => {
+    const first = seen.get(item.externalId);
+    if (first !== undefined) {
+      errors.push({
+        line: lines[index]!,
+        field: 'external_id',
+        reason: `Repeats the id of line ${first}`,
+      });
+    } else {
+      seen.set(item.externalId, lines[index]!);
+      kept.push(item);
+    }
+  });
+  return { items: kept, errors: errors.sort((a, b) => a.line - b.line) };
+}
