@@ -42,7 +42,7 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+      globalSetup: '<rootDir>/test/helpers/global-setup-e2e.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
     },
   ],

@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { RequestContext } from '../../src/common/request-context';
 import {
-  buildWebApp,
+  assertWebAppBuilt,
   openBrowser,
   recordGraphQLResponses,
+  saveScreenshot,
   seriousAxeViolations,
   signInOnPage,
 } from '../helpers/console-browser';
@@ -23,16 +23,12 @@ import { type GraphQLClient, useTestServer } from '../helpers/test-server';
 describe('requester console: create, fund, launch, review, export (browser)', () => {
   // Gold mixing never draws gold for these workers, so who answers what is deterministic.
   const server = useTestServer({ overrides: { rng: () => 0.999 } });
-  const screenshots = join(__dirname, '..', '..', 'docs', 'screenshots');
 
-  beforeAll(() => {
-    buildWebApp();
-    mkdirSync(screenshots, { recursive: true });
-  }, 120_000);
+  beforeAll(() => assertWebAppBuilt());
 
   async function screen(page: Page, name: string): Promise<void> {
     expect(await seriousAxeViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(screenshots, `console-${name}.png`), fullPage: true });
+    await saveScreenshot(page, `console-${name}.png`);
   }
 
   async function adminClient(): Promise<GraphQLClient> {

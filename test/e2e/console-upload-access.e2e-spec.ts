@@ -1,6 +1,6 @@
 import type { Page, Route } from 'playwright-core';
 import {
-  buildWebApp,
+  assertWebAppBuilt,
   goInApp,
   openBrowser,
   recordGraphQLResponses,
@@ -26,7 +26,7 @@ const CREATE = /* GraphQL */ `
 describe('requester console: resumable import and access (browser)', () => {
   const server = useTestServer();
 
-  beforeAll(() => buildWebApp(), 120_000);
+  beforeAll(() => assertWebAppBuilt());
 
   it('resumes a dropped upload without duplicates and lists bad lines', async () => {
     const requester = await server.signUp(['REQUESTER']);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -26,14 +26,21 @@ export interface TestBrowser {
 }
 
 /** Launches one browser for a test file (reuse its pages: a launch costs seconds). */
-export async function launchBrowser(options: { locale?: string } = {}): Promise<TestBrowser> {
+export async function launchBrowser(
+  options: {
+    locale?: string;
+    viewport?: { width: number; height: number };
+    acceptDownloads?: boolean;
+  } = {},
+): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'quorum-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: process.env.CHROMIUM_PATH ?? CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
     locale: options.locale ?? 'en-US',
-    viewport: { width: 1100, height: 800 },
+    viewport: options.viewport ?? { width: 1100, height: 800 },
+    acceptDownloads: options.acceptDownloads ?? false,
   });
   return {
     context,
@@ -56,10 +63,29 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
     );
 }
 
-/** Fails early, with the fix, when the web app has not been built. */
+/**
+ * Fails early, with the fix, when the web app has not been built (the e2e tier's global setup
+ * builds it once per run when web/ changed: bin/build-web.js --if-stale).
+ */
 export function assertWebAppBuilt(): void {
   const index = join(__dirname, '../../web/dist/index.html');
   if (!existsSync(index)) throw new Error('web/dist is missing: run `npm run build:web` first');
+}
+
+/** Where README's screenshots live. */
+const SCREENSHOT_DIR = join(__dirname, '../../docs/screenshots');
+
+/**
+ * Takes a screenshot (proving the page paints); saves it under docs/screenshots for README
+ * only when SAVE_SCREENSHOT_DIR=1, so a test run leaves the working tree clean.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  const png = await page.screenshot({ fullPage: true });
+  if (png.subarray(1, 4).toString() !== 'PNG') throw new Error(`screenshot ${name} is not a PNG`);
+  if (process.env.SAVE_SCREENSHOT_DIR === '1') {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    writeFileSync(join(SCREENSHOT_DIR, name), png);
+  }
 }
 
 export type { Browser, Page };

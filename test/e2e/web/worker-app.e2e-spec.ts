@@ -1,11 +1,10 @@
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { LabelSchemaKind } from '../../../src/modules/projects/project.types';
 import {
   assertWebAppBuilt,
   launchBrowser,
+  saveScreenshot,
   seriousAccessibilityViolations,
   type TestBrowser,
 } from '../../helpers/browser';
@@ -34,7 +33,6 @@ const FORBIDDEN_KEYS = [
   'consensusConfidence',
   'posterior',
 ];
-const SCREENSHOTS = join(__dirname, '../../../docs/screenshots');
 
 /**
  * The worker app in headless Chromium against the real app on PostgreSQL: one browser and one
@@ -293,18 +291,5 @@ function walk(
       visit(key, child, value as Record<string, unknown>);
       walk(child, visit);
     }
-  }
-}
-
-/**
- * Takes a screenshot (proving the page paints); saves it under docs/screenshots for README
- * only when SAVE_SCREENSHOTS=1, so a test run leaves the working tree clean.
- */
-async function saveScreenshot(page: Page, name: string): Promise<void> {
-  const png = await page.screenshot({ fullPage: true });
-  expect(png.subarray(1, 4).toString()).toBe('PNG');
-  if (process.env.SAVE_SCREENSHOTS === '1') {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    writeFileSync(join(SCREENSHOTS, name), png);
   }
 }
