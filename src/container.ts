@@ -16,6 +16,8 @@ import { registerAssignmentJobs } from './modules/assignments/assignment.jobs';
 import { AssignmentResolver } from './modules/assignments/assignment.resolver';
 import { WorkerTaskResolver } from './modules/tasks/worker-task.resolver';
 import { AssignmentService } from './modules/assignments/assignment.service';
+import { GoldExposureResolver } from './modules/tasks/gold-exposure.resolver';
+import { GoldExposureService } from './modules/tasks/gold-exposure.service';
 import { secureUniformRng } from './modules/assignments/uniform-rng';
 import { DatabaseJobQueue } from './modules/jobs/database-job-queue';
 import { Scheduler } from './modules/jobs/scheduler';
@@ -197,6 +199,10 @@ export function buildContainer(
   container.register(ProjectTasksResolver, new ProjectTasksResolver(tasks));
   container.register(AssignmentResolver, new AssignmentResolver(assignments));
   container.register(WorkerTaskResolver, new WorkerTaskResolver());
+  container.register(
+    GoldExposureResolver,
+    new GoldExposureResolver(new GoldExposureService(db, projects)),
+  );
   container.register(WorkerBlockResolver, new WorkerBlockResolver(workerBlocks));
   container.register(AggregationResolver, new AggregationResolver(aggregation));
   container.register(ProjectAggregationResolver, new ProjectAggregationResolver(aggregation));

@@ -5,6 +5,7 @@ import { ProjectResolver } from '../modules/projects/project.resolver';
 import { ProjectTasksResolver, TaskResolver } from '../modules/tasks/task.resolver';
 import { AssignmentResolver } from '../modules/assignments/assignment.resolver';
 import { WorkerTaskResolver } from '../modules/tasks/worker-task.resolver';
+import { GoldExposureResolver } from '../modules/tasks/gold-exposure.resolver';
 import { WorkerBlockResolver } from '../modules/workers/worker-block.resolver';
 import {
   AggregationResolver,
@@ -26,6 +27,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ProjectTasksResolver,
   AssignmentResolver,
   WorkerTaskResolver,
+  GoldExposureResolver,
   WorkerBlockResolver,
   AggregationResolver,
   ProjectAggregationResolver,
