@@ -241,6 +241,22 @@ describe('gold secrecy: selection and submit work', () => {
     expect((await ds.getRepository(Task).findOneByOrFail({ id: first.id })).retiredAt).toBeNull();
   });
 
+  it('keeps a worker’s myQuality still across consecutive submits, gold and ordinary', async () => {
+    const { project } = await setUp({ minOverlap: 1, maxOverlap: 1 }, 3, 3);
+    const ctx = await worker();
+    const seen = [await services.auditQueries.myQuality(ctx, project.id)];
+    for (const nextDraw of [0, 0.99, 0, 0.99]) {
+      draw = nextDraw;
+      const next = (await lease(ctx, project.id))!;
+      expect(next.isGold).toBe(nextDraw === 0);
+      await answer(ctx, next.id);
+      seen.push(await services.auditQueries.myQuality(ctx, project.id));
+    }
+    for (const view of seen) expect(view).toEqual(seen[0]);
+    // Ordinary tasks completed (overlap 1) and gold answered: still nothing before a review.
+    expect(seen[0]).toMatchObject({ answers: 0, goldAccuracy: { count: 0 } });
+  });
+
   it('runs the very same statements for a gold submit as for an ordinary one', async () => {
     // Every per-answer path: dynamic overlap (online posterior), a qualification, a rule.
     const { owner, project } = await setUp(
