@@ -101,6 +101,24 @@ const ELIGIBLE_PROJECTS_SQL = `
   LIMIT $4`;
 
 /**
+ * Task alias `t` of project $1 is open, in the gold or the ordinary pool, not skipped ($4) and
+ * never assigned to worker $3 (a predicate both selection statements share).
+ */
+function unseenTask(t: string, gold: boolean): string {
+  return `${t}.project_id = $1
+    AND ${t}.status = 'OPEN'
+    AND ${t}.is_gold = ${gold}
+    AND NOT (${t}.id = ANY($4::uuid[]))
+    AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ${t}.id AND a.worker_id = $3)`;
+}
+
+/** Ordinary task alias `t` is `unseenTask` and has a free slot under overlap $2. */
+function leasableOrdinaryTask(t: string): string {
+  return `${unseenTask(t, false)}
+    AND ${t}.live_assignments < $2`;
+}
+
+/**
  * One leasable ordinary task of project $1 (overlap $2) for worker $3, skipping tasks $4 and any
  * task row another transaction holds.
  *
@@ -119,12 +137,7 @@ const ELIGIBLE_PROJECTS_SQL = `
 const SELECT_ORDINARY_TASK_SQL = `
   SELECT t.id, t.payload
   FROM tasks t
-  WHERE t.project_id = $1
-    AND t.status = 'OPEN'
-    AND t.is_gold = false
-    AND t.live_assignments < $2
-    AND NOT (t.id = ANY($4::uuid[]))
-    AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.worker_id = $3)
+  WHERE ${leasableOrdinaryTask('t')}
   LIMIT 1
   FOR UPDATE OF t SKIP LOCKED`;
 
@@ -149,20 +162,10 @@ const SELECT_ORDINARY_TASK_SQL = `
 const SELECT_GOLD_TASK_SQL = `
   SELECT t.id, t.payload
   FROM tasks t
-  WHERE t.project_id = $1
-    AND t.status = 'OPEN'
-    AND t.is_gold = true
+  WHERE ${unseenTask('t', true)}
     AND t.retired_at IS NULL
     AND t.served_workers < $5
-    AND NOT (t.id = ANY($4::uuid[]))
-    AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.worker_id = $3)
-    AND ($6::boolean OR EXISTS (
-      SELECT 1 FROM tasks o
-      WHERE o.project_id = $1
-        AND o.status = 'OPEN'
-        AND o.is_gold = false
-        AND o.live_assignments < $2
-        AND NOT EXISTS (SELECT 1 FROM assignments b WHERE b.task_id = o.id AND b.worker_id = $3)))
+    AND ($6::boolean OR EXISTS (SELECT 1 FROM tasks o WHERE ${leasableOrdinaryTask('o')}))
   ORDER BY md5($3::text || t.id::text)
   LIMIT 1
   FOR UPDATE OF t SKIP LOCKED`;

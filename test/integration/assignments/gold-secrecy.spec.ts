@@ -4,7 +4,7 @@ import { ManualClock } from '../../../src/common/clock';
 import { createLogger } from '../../../src/common/logger';
 import type { RequestContext } from '../../../src/common/request-context';
 import { buildContainer, type Services } from '../../../src/container';
-import { closeDataSource, createDataSource } from '../../../src/db/data-source';
+import { closeDataSource } from '../../../src/db/data-source';
 import { Assignment } from '../../../src/modules/assignments/assignment.entity';
 import { Role } from '../../../src/modules/auth/role';
 import type { Project } from '../../../src/modules/projects/project.entity';
@@ -13,7 +13,7 @@ import { TaskStatus } from '../../../src/modules/tasks/task.types';
 import { GoldExposureService } from '../../../src/modules/tasks/gold-exposure.service';
 import { extensionsOf } from '../../helpers/errors';
 import { contextFor, makeProject, makeTasks, makeUser } from '../../helpers/factories';
-import { QueryCounter } from '../../helpers/query-counter';
+import { createCountedDataSource, QueryCounter } from '../../helpers/query-counter';
 import { testConfig } from '../../helpers/test-config';
 import { useTestDatabase } from '../../helpers/test-db';
 
@@ -32,17 +32,7 @@ describe('gold secrecy: selection and submit work', () => {
   let draw = 0;
 
   beforeAll(async () => {
-    ds = await createDataSource(
-      {
-        url: database.current.url,
-        dataDir: 'memory://',
-        poolSize: 4,
-        migrationsRun: false,
-        logging: false,
-      },
-      { logger: counter },
-    );
-    await ds.initialize();
+    ds = await createCountedDataSource(database.current.url, counter);
     services = buildContainer(testConfig(), ds, createLogger('silent'), clock, () => draw).services;
   });
 
@@ -68,6 +58,15 @@ describe('gold secrecy: selection and submit work', () => {
       ordinary: await makeTasks(ds, project.id, ordinary),
       gold: await makeTasks(ds, project.id, gold, { gold: true, goldLabels: ['cat'] }),
     };
+  }
+
+  /** Records a passed qualification attempt of `ctx`'s worker on the project. */
+  async function passQualification(projectId: string, ctx: RequestContext) {
+    await ds.query(
+      `INSERT INTO worker_qualifications (project_id, worker_id, attempt, status, started_at, answered, correct)
+       VALUES ($1, $2, 1, 'PASSED', now(), 1, 1)`,
+      [projectId, ctx.requireUserId()],
+    );
   }
 
   /** Leases with the current draw; the task id and whether it is gold, or null. */
@@ -155,11 +154,7 @@ describe('gold secrecy: selection and submit work', () => {
       );
       // The only ordinary task is taken: training gold is still served (on purpose)...
       const other = await worker();
-      await ds.query(
-        `INSERT INTO worker_qualifications (project_id, worker_id, attempt, status, started_at, answered, correct)
-         VALUES ($1, $2, 1, 'PASSED', now(), 2, 2)`,
-        [project.id, other.requireUserId()],
-      );
+      await passQualification(project.id, other);
       draw = 0.99;
       expect(await lease(other, project.id)).toMatchObject({ isGold: false });
 
@@ -276,11 +271,7 @@ describe('gold secrecy: selection and submit work', () => {
       action: [{ kind: 'FLAG' }],
     });
     const ctx = await worker();
-    await ds.query(
-      `INSERT INTO worker_qualifications (project_id, worker_id, attempt, status, started_at, answered, correct)
-       VALUES ($1, $2, 1, 'PASSED', now(), 1, 1)`,
-      [project.id, ctx.requireUserId()],
-    );
+    await passQualification(project.id, ctx);
     draw = 0.99;
     const warmUp = (await lease(ctx, project.id))!;
     await answer(ctx, warmUp.id);
