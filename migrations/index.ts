@@ -8,6 +8,7 @@ import { CreateQuality1795464894637 } from './1795464894637-CreateQuality';
 import { AddJobsRunningIndex1795464972489 } from './1795464972489-AddJobsRunningIndex';
 import { DefaultPooledDawidSkene1795466989129 } from './1795466989129-DefaultPooledDawidSkene';
 import { AddQualification1795468158300 } from './1795468158300-AddQualification';
+import { GoldExposure1796000000200 } from './1796000000200-GoldExposure';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -25,4 +26,5 @@ export const MIGRATIONS: Function[] = [
   AddJobsRunningIndex1795464972489,
   DefaultPooledDawidSkene1795466989129,
   AddQualification1795468158300,
+  GoldExposure1796000000200,
 ];
