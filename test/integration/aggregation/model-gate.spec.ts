@@ -1,33 +1,20 @@
 import 'reflect-metadata';
 import { Role } from '../../../src/modules/auth/role';
-import type { LogisticRegressionModel } from '../../../src/modules/prelabel/algorithms/logistic-regression';
-import { exportLogisticRegressionToOnnx } from '../../../src/modules/prelabel/onnx-export';
 import type { Project } from '../../../src/modules/projects/project.entity';
 import { MODEL_GATE_MIN_ACCURACY } from '../../../src/modules/aggregation/online/algorithms/model-gate';
 import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { makeProject, makeTasks } from '../../helpers/factories';
 import { useMarketplaceEnv } from '../../helpers/marketplace-env';
+import { NUMERIC_FEATURIZER, thresholdModel } from '../../helpers/prelabel-fixtures';
 
-const FEATURIZER = { kind: 'numeric-vector', field: 'features', dimension: 2 } as const;
+const FEATURIZER = NUMERIC_FEATURIZER;
 
 /**
  * P(cat) = σ(40·(x₀ − threshold)), output columns [dog, cat]. Steep, so the model is sure of
  * every task away from its threshold (the task below has x₀ = 0.9: P(cat) > 0.9999 for both).
  */
-function thresholdModel(threshold: number, version: string): Uint8Array {
-  const model: LogisticRegressionModel = {
-    nFeatures: 2,
-    nClasses: 2,
-    weights: Float32Array.from([-20, 20, 0, 0]),
-    bias: Float32Array.from([20 * threshold, -20 * threshold]),
-  };
-  return exportLogisticRegressionToOnnx(model, {
-    featurizer: FEATURIZER,
-    labelKeys: ['dog', 'cat'],
-    version,
-  });
-}
+const steepModel = (threshold: number, version: string) => thresholdModel(threshold, version, 20);
 
 /** The truth of a task: cat when x₀ > 0. */
 const truthOf = (x0: number) => (x0 > 0 ? 'cat' : 'dog');
@@ -70,7 +57,7 @@ describe('the seeded quality gate (a trusted model lets a task complete early)',
     const model = await env.services.prelabels.registerModel(owner.ctx, {
       projectId: project.id,
       version: `t${threshold}`,
-      modelBytes: thresholdModel(threshold, `t${threshold}`),
+      modelBytes: steepModel(threshold, `t${threshold}`),
       featurizer: FEATURIZER,
       labelKeys: ['dog', 'cat'],
     });

@@ -9,16 +9,15 @@ import { encodeResponses } from '../../../src/modules/aggregation/encode-respons
 import { Assignment } from '../../../src/modules/marketplace/assignment.entity';
 import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
 import { Role } from '../../../src/modules/auth/role';
-import type { LogisticRegressionModel } from '../../../src/modules/prelabel/algorithms/logistic-regression';
-import { exportLogisticRegressionToOnnx } from '../../../src/modules/prelabel/onnx-export';
 import type { Project } from '../../../src/modules/projects/project.entity';
 import type { Task } from '../../../src/modules/marketplace/task.entity';
 import { TransactionalConnection } from '../../../src/db/transactional-connection';
 import { makeProject, makeTasks, makeWorkers, systemContext } from '../../helpers/factories';
 import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
+import { NUMERIC_FEATURIZER, thresholdModel } from '../../helpers/prelabel-fixtures';
 import { useTestDatabase } from '../../helpers/test-db';
 
-const FEATURIZER = { kind: 'numeric-vector', field: 'features', dimension: 2 } as const;
+const FEATURIZER = NUMERIC_FEATURIZER;
 const KEYS = ['cat', 'dog'];
 const ANSWERED = 80;
 /** Tasks the model pre-labels but no human answers. */
@@ -29,20 +28,7 @@ const UNANSWERED = 10;
  * The threshold −0.5 plants the bias: every cat (x₀ > 0) is called a cat, and so is every dog
  * with x₀ in (−0.5, 0], i.e. half of the dogs.
  */
-function biasedModel(): Uint8Array {
-  const threshold = -0.5;
-  const model: LogisticRegressionModel = {
-    nFeatures: 2,
-    nClasses: 2,
-    weights: Float32Array.from([-4, 4, 0, 0]),
-    bias: Float32Array.from([4 * threshold, -4 * threshold]),
-  };
-  return exportLogisticRegressionToOnnx(model, {
-    featurizer: FEATURIZER,
-    labelKeys: ['dog', 'cat'],
-    version: 'biased',
-  });
-}
+const biasedModel = () => thresholdModel(-0.5, 'biased');
 
 const x0 = (task: Task) => (task.payload.features as number[])[0];
 const truth = (task: Task) => (x0(task) > 0 ? 'cat' : 'dog');

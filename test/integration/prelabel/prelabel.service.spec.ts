@@ -1,17 +1,10 @@
 import { ManualClock } from '../../../src/common/clock';
 import { AppError } from '../../../src/common/errors';
-import { createLogger } from '../../../src/common/logger';
-import { TransactionalConnection } from '../../../src/db/transactional-connection';
-import { EventBus } from '../../../src/events/event-bus';
 import { dawidSkene } from '../../../src/modules/aggregation/algorithms/dawid-skene';
 import { encodeResponses } from '../../../src/modules/aggregation/encode-responses';
 import { Role } from '../../../src/modules/auth/role';
 import { User, UserKind } from '../../../src/modules/auth/user.entity';
-import { IdempotencyService } from '../../../src/modules/idempotency/idempotency.service';
-import { DatabaseJobQueue } from '../../../src/modules/jobs/database-job-queue';
-import type { LogisticRegressionModel } from '../../../src/modules/prelabel/algorithms/logistic-regression';
 import { ModelVersion } from '../../../src/modules/prelabel/model-version.entity';
-import { exportLogisticRegressionToOnnx } from '../../../src/modules/prelabel/onnx-export';
 import { Prediction } from '../../../src/modules/prelabel/prediction.entity';
 import { PrelabelRunStatus } from '../../../src/modules/prelabel/prelabel-run.entity';
 import {
@@ -19,7 +12,6 @@ import {
   PrelabelService,
   type PrelabelServiceOptions,
 } from '../../../src/modules/prelabel/prelabel.service';
-import { ProjectService } from '../../../src/modules/projects/project.service';
 import type { Task } from '../../../src/modules/marketplace/task.entity';
 import {
   contextFor,
@@ -28,28 +20,17 @@ import {
   makeUser,
   systemContext,
 } from '../../helpers/factories';
+import {
+  buildPrelabelServices,
+  NUMERIC_FEATURIZER,
+  thresholdModel,
+} from '../../helpers/prelabel-fixtures';
 import { useTestDatabase } from '../../helpers/test-db';
 
-const FEATURIZER = { kind: 'numeric-vector', field: 'features', dimension: 2 } as const;
+const FEATURIZER = NUMERIC_FEATURIZER;
 
-/**
- * A two-feature model built by hand: P(cat) = σ(8·(x₀ − threshold)). Its columns are
- * [dog, cat], the reverse of the project's schema [cat, dog], so the label mapping is exercised.
- */
-function thresholdModel(threshold: number): Uint8Array {
-  const model: LogisticRegressionModel = {
-    nFeatures: 2,
-    nClasses: 2,
-    // logit_dog = −4·x₀ + 4·threshold, logit_cat = 4·x₀ − 4·threshold.
-    weights: Float32Array.from([-4, 4, 0, 0]),
-    bias: Float32Array.from([4 * threshold, -4 * threshold]),
-  };
-  return exportLogisticRegressionToOnnx(model, {
-    featurizer: FEATURIZER,
-    labelKeys: ['dog', 'cat'],
-    version: 'hand',
-  });
-}
+/** P(cat) = σ(8·(x₀ − threshold)), columns [dog, cat] (the reverse of the schema). */
+const handModel = (threshold: number) => thresholdModel(threshold, 'hand');
 
 /** x₀ spread over [−1, 1): task n is a cat when x₀ > 0. */
 function payloadOf(n: number, count: number): Record<string, unknown> {
@@ -61,16 +42,7 @@ describe(PrelabelService.name, () => {
   const clock = new ManualClock('2026-06-01T00:00:00.000Z');
 
   function build(options: PrelabelServiceOptions = {}) {
-    const connection = new TransactionalConnection(db.current.dataSource);
-    const logger = createLogger('silent');
-    const projects = new ProjectService(
-      connection,
-      new EventBus(logger),
-      new IdempotencyService(connection),
-    );
-    const jobs = new DatabaseJobQueue(connection, logger);
-    const sut = new PrelabelService(connection, projects, jobs, options);
-    sut.registerJobs();
+    const { prelabels: sut, jobs } = buildPrelabelServices(db.current.dataSource, options);
     return { sut, jobs };
   }
 
@@ -95,7 +67,7 @@ describe(PrelabelService.name, () => {
   it('registers a model that fits, with a MODEL annotator that cannot sign in', async () => {
     const { project, ctx } = await setup(5);
     const { sut } = build();
-    const bytes = thresholdModel(0);
+    const bytes = handModel(0);
 
     const model = await sut.registerModel(ctx, {
       projectId: project.id,
@@ -134,7 +106,7 @@ describe(PrelabelService.name, () => {
   it('refuses bad models with their codes and stores nothing', async () => {
     const { project, ctx } = await setup(3);
     const { sut } = build({ maxModelBytes: 10_000 });
-    const bytes = thresholdModel(0);
+    const bytes = handModel(0);
     const base = { projectId: project.id, version: 'bad', featurizer: FEATURIZER };
     const countRows = async () => ({
       models: await db.current.dataSource
@@ -200,7 +172,7 @@ describe(PrelabelService.name, () => {
         sut.registerModel(contextFor(db.current.dataSource, stranger, clock), {
           projectId: project.id,
           version: 'v1',
-          modelBytes: thresholdModel(0),
+          modelBytes: handModel(0),
           featurizer: FEATURIZER,
           labelKeys: ['dog', 'cat'],
         }),
@@ -218,7 +190,7 @@ describe(PrelabelService.name, () => {
     const model = await sut.registerModel(ctx, {
       projectId: project.id,
       version: 'v1',
-      modelBytes: thresholdModel(0),
+      modelBytes: handModel(0),
       featurizer: FEATURIZER,
       labelKeys: ['dog', 'cat'],
     });
@@ -278,7 +250,7 @@ describe(PrelabelService.name, () => {
     const model = await sut.registerModel(ctx, {
       projectId: project.id,
       version: 'v1',
-      modelBytes: thresholdModel(0),
+      modelBytes: handModel(0),
       featurizer: FEATURIZER,
       labelKeys: ['dog', 'cat'],
     });
@@ -306,7 +278,7 @@ describe(PrelabelService.name, () => {
     const model = await sut.registerModel(ctx, {
       projectId: project.id,
       version: 'v1',
-      modelBytes: thresholdModel(0),
+      modelBytes: handModel(0),
       featurizer: FEATURIZER,
       labelKeys: ['dog', 'cat'],
     });
@@ -334,7 +306,7 @@ describe(PrelabelService.name, () => {
     const model = await sut.registerModel(ctx, {
       projectId: project.id,
       version: 'biased',
-      modelBytes: thresholdModel(-0.5),
+      modelBytes: handModel(-0.5),
       featurizer: FEATURIZER,
       labelKeys: ['dog', 'cat'],
     });

@@ -1,20 +1,13 @@
 import { ManualClock } from '../../../src/common/clock';
 import { AppError } from '../../../src/common/errors';
-import { createLogger } from '../../../src/common/logger';
-import { TransactionalConnection } from '../../../src/db/transactional-connection';
-import { EventBus } from '../../../src/events/event-bus';
 import { Role } from '../../../src/modules/auth/role';
-import { IdempotencyService } from '../../../src/modules/idempotency/idempotency.service';
-import { DatabaseJobQueue } from '../../../src/modules/jobs/database-job-queue';
 import { createFeaturizer } from '../../../src/modules/prelabel/algorithms/featurize';
 import { ModelSource, ModelVersion } from '../../../src/modules/prelabel/model-version.entity';
 import { readQuorumModelMetadata } from '../../../src/modules/prelabel/onnx-export';
 import { Prediction } from '../../../src/modules/prelabel/prediction.entity';
 import { PrelabelRunStatus } from '../../../src/modules/prelabel/prelabel-run.entity';
-import { PrelabelService } from '../../../src/modules/prelabel/prelabel.service';
 import { OnnxModel } from '../../../src/modules/prelabel/strategies/onnx-model';
 import { TrainingService } from '../../../src/modules/prelabel/training.service';
-import { ProjectService } from '../../../src/modules/projects/project.service';
 import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import {
@@ -24,6 +17,7 @@ import {
   makeUser,
   systemContext,
 } from '../../helpers/factories';
+import { buildPrelabelServices } from '../../helpers/prelabel-fixtures';
 import { useTestDatabase } from '../../helpers/test-db';
 
 const FEATURIZER = { kind: 'hashed-text', field: 'text', dimension: 256 } as const;
@@ -45,16 +39,9 @@ describe(TrainingService.name, () => {
   const clock = new ManualClock('2026-06-01T00:00:00.000Z');
 
   function build() {
-    const connection = new TransactionalConnection(db.current.dataSource);
-    const logger = createLogger('silent');
-    const projects = new ProjectService(
-      connection,
-      new EventBus(logger),
-      new IdempotencyService(connection),
-    );
-    const jobs = new DatabaseJobQueue(connection, logger);
-    const prelabels = new PrelabelService(connection, projects, jobs, { batchSize: 50 });
-    prelabels.registerJobs();
+    const { connection, projects, jobs, prelabels } = buildPrelabelServices(db.current.dataSource, {
+      batchSize: 50,
+    });
     return { prelabels, jobs, sut: new TrainingService(connection, projects, prelabels) };
   }
 
