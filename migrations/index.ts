@@ -8,6 +8,7 @@ import { CreateQuality1795464894637 } from './1795464894637-CreateQuality';
 import { AddJobsRunningIndex1795464972489 } from './1795464972489-AddJobsRunningIndex';
 import { DefaultPooledDawidSkene1795466989129 } from './1795466989129-DefaultPooledDawidSkene';
 import { AddQualification1795468158300 } from './1795468158300-AddQualification';
+import { GoldExposure1796000000200 } from './1796000000200-GoldExposure';
 import { CreateWebhooks1796000000500 } from './1796000000500-CreateWebhooks';
 import { CreateReview1796000000600 } from './1796000000600-CreateReview';
 
@@ -27,6 +28,7 @@ export const MIGRATIONS: Function[] = [
   AddJobsRunningIndex1795464972489,
   DefaultPooledDawidSkene1795466989129,
   AddQualification1795468158300,
+  GoldExposure1796000000200,
   CreateWebhooks1796000000500,
   CreateReview1796000000600,
 ];

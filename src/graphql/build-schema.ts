@@ -6,6 +6,7 @@ import { ProjectResolver } from '../modules/projects/project.resolver';
 import { ProjectTasksResolver, TaskResolver } from '../modules/marketplace/task.resolver';
 import { AssignmentResolver } from '../modules/marketplace/assignment.resolver';
 import { WorkerTaskResolver } from '../modules/marketplace/worker-task.resolver';
+import { GoldExposureResolver } from '../modules/marketplace/gold-exposure.resolver';
 import { WorkerBlockResolver } from '../modules/workers/worker-block.resolver';
 import { WorkerCatalogueResolver } from '../modules/workers/worker-catalogue.resolver';
 import {
@@ -33,6 +34,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ProjectTasksResolver,
   AssignmentResolver,
   WorkerTaskResolver,
+  GoldExposureResolver,
   WorkerBlockResolver,
   WorkerCatalogueResolver,
   AggregationResolver,

@@ -245,11 +245,13 @@ describe.each([
     const requester = await server.signUp(['REQUESTER']);
     const worker = await server.signUp(['WORKER']);
     const dataSource = server.app.dataSource;
-    // Same settings; one project serves only gold (rate 1), the other only ordinary tasks.
+    // Same settings; one project serves gold first (rate 1), the other only ordinary tasks.
     const goldProject = await makeProject(dataSource, requester.userId, { name: 'P', goldRate: 1 });
     const ordinaryProject = await makeProject(dataSource, requester.userId, { name: 'P' });
     const payload = () => ({ text: 'Is this a cat?' });
     await makeTasks(dataSource, goldProject.id, 1, { gold: true, goldLabels: ['dog'], payload });
+    // Gold is never served alone: an ordinary task keeps the gold servable.
+    await makeTasks(dataSource, goldProject.id, 1, { payload: () => ({ text: 'spare' }) });
     await makeTasks(dataSource, ordinaryProject.id, 1, { payload });
 
     const selection = await everyField(worker.client, 'WorkerAssignment');

@@ -474,6 +474,22 @@ const MATRIX: MatrixEntry[] = [
     call: () => [`query { workerCatalogue { projectId tasksLeft qualificationStatus } }`, {}],
   },
   {
+    operation: 'goldExposure',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($p: ID!) { goldExposure(projectId: $p) { cap goldTasks tasks { taskId servedWorkers } } }`,
+      { p: fx.sharedProjectId },
+    ],
+  },
+  {
+    operation: 'retireGoldTasks',
+    expect: OWNER_OR_ADMIN,
+    call: async fx => [
+      `mutation ($p: ID!, $ids: [ID!]!) { retireGoldTasks(projectId: $p, taskIds: $ids) { taskId retiredAt } }`,
+      { p: fx.sharedProjectId, ids: [await fx.goldTask()] },
+    ],
+  },
+  {
     operation: 'auditReport',
     expect: OWNER_OR_ADMIN,
     call: fx => [`query ($p: ID!) { auditReport(projectId: $p) }`, { p: fx.sharedProjectId }],
@@ -957,6 +973,27 @@ class Fixtures {
       },
     );
     return { id: data.signUp.user.id, email };
+  }
+
+  /** A fresh gold task in the shared project; returns its id. */
+  async goldTask(): Promise<string> {
+    const externalId = `gold-${randomBytes(4).toString('hex')}`;
+    await this.clients.requester.ok(
+      `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`,
+      {
+        input: {
+          projectId: this.sharedProjectId,
+          tasks: [{ externalId, payload: { text: 'gold' }, goldLabel: 'pos' }],
+        },
+      },
+    );
+    const data = await this.clients.requester.ok(
+      `query ($p: ID!) { goldExposure(projectId: $p) { tasks { taskId externalId } } }`,
+      { p: this.sharedProjectId },
+    );
+    return data.goldExposure.tasks.find(
+      (task: { externalId: string }) => task.externalId === externalId,
+    ).taskId;
   }
 
   /** A fresh lease held by `worker` on a task of a fresh project of `requester`. */

@@ -1,4 +1,5 @@
-import type { Logger as TypeOrmLogger } from 'typeorm';
+import type { DataSource, Logger as TypeOrmLogger } from 'typeorm';
+import { createDataSource } from '../../src/db/data-source';
 
 /**
  * A TypeORM logger that counts the SQL statements a DataSource sends, for tests that prove a
@@ -29,4 +30,17 @@ export class QueryCounter implements TypeOrmLogger {
   logSchemaBuild(): void {}
   logMigration(): void {}
   log(): void {}
+}
+
+/** An initialized DataSource on database `url` whose statements `counter` records. */
+export async function createCountedDataSource(
+  url: string,
+  counter: QueryCounter,
+): Promise<DataSource> {
+  const dataSource = await createDataSource(
+    { url, dataDir: 'memory://', poolSize: 4, migrationsRun: false, logging: false },
+    { logger: counter },
+  );
+  await dataSource.initialize();
+  return dataSource;
 }

@@ -50,7 +50,7 @@ const MAX_PROJECTS_SCANNED = 50;
  */
 const ELIGIBLE_PROJECTS_SQL = `
   SELECT p.id, p.name, p.instructions, p.label_schema, p.schema_version, p.reward_amount,
-         p.currency, p.max_overlap, p.gold_rate, p.assignment_duration_seconds,
+         p.currency, p.max_overlap, p.gold_rate, p.gold_exposure_cap, p.assignment_duration_seconds,
          u.display_name AS requester_display_name,
          (p.qualification_task_count > 0 AND NOT EXISTS (
            SELECT 1 FROM worker_qualifications q
@@ -77,33 +77,72 @@ const ELIGIBLE_PROJECTS_SQL = `
   LIMIT $4`;
 
 /**
- * One leasable task of project $1 in the gold ($2 true) or ordinary pool for worker $4, skipping
- * tasks $5 and any task row another transaction holds.
+ * Task alias `t` of project $1 is open, in the gold or the ordinary pool, not skipped ($4) and
+ * never assigned to worker $3 (a predicate both selection statements share).
+ */
+function unseenTask(t: string, gold: boolean): string {
+  return `${t}.project_id = $1
+    AND ${t}.status = 'OPEN'
+    AND ${t}.is_gold = ${gold}
+    AND NOT (${t}.id = ANY($4::uuid[]))
+    AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ${t}.id AND a.worker_id = $3)`;
+}
+
+/** Ordinary task alias `t` is `unseenTask` and has a free slot under overlap $2. */
+function leasableOrdinaryTask(t: string): string {
+  return `${unseenTask(t, false)}
+    AND ${t}.live_assignments < $2`;
+}
+
+/**
+ * One leasable ordinary task of project $1 (overlap $2) for worker $3, skipping tasks $4 and any
+ * task row another transaction holds.
  *
  * `FOR UPDATE SKIP LOCKED` locks the chosen row, and PostgreSQL re-checks the WHERE clause on the
- * row's latest committed version when it locks it, so `live_assignments < max_overlap` ($3) holds
+ * row's latest committed version when it locks it, so `live_assignments < max_overlap` ($2) holds
  * for the real counter, not for a stale snapshot: that is why the counter lives on the task row
- * (promise 2). Gold tasks ignore overlap. The assignment subquery reads the statement's snapshot,
- * so two concurrent calls of one worker could both pass it: the unique (task, worker) key is the
- * final guard (promise 1; `ON CONFLICT DO NOTHING`, then the next candidate). A worker in
- * qualification training ($6) gets gold tasks only; since no task they were ever assigned is
- * served again, a retry after a failed attempt sees only gold tasks they have not seen.
+ * (promise 2). The assignment subquery reads the statement's snapshot, so two concurrent calls of
+ * one worker could both pass it: the unique (task, worker) key is the final guard (promise 1;
+ * `ON CONFLICT DO NOTHING`, then the next candidate).
  *
  * No ORDER BY, on purpose: an order no index serves makes every call read and sort all open tasks
  * of the project (186 ms per call at 5,000 tasks, measured). The equality conditions match
  * `tasks_project_status_idx` (project_id, status, is_gold), whose scan returns tasks in insertion
  * order and stops at the first leasable one; completed tasks are not even visited.
  */
-const SELECT_TASK_SQL = `
+const SELECT_ORDINARY_TASK_SQL = `
   SELECT t.id, t.payload
   FROM tasks t
-  WHERE t.project_id = $1
-    AND t.status = 'OPEN'
-    AND t.is_gold = $2
-    AND ($2 OR t.live_assignments < $3)
-    AND NOT (t.id = ANY($5::uuid[]))
-    AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.worker_id = $4)
-    AND (NOT $6::boolean OR t.is_gold)
+  WHERE ${leasableOrdinaryTask('t')}
+  LIMIT 1
+  FOR UPDATE OF t SKIP LOCKED`;
+
+/**
+ * One servable gold task of project $1 for worker $3 (DESIGN.md promise 8), skipping tasks $4 and
+ * rows another transaction holds. Gold ignores overlap but:
+ *
+ * - is never served alone: unless the worker is in qualification training ($6, where gold is
+ *   the point), an ordinary task this worker could lease must exist (open, a free slot under
+ *   overlap $2, not assigned to them). The EXISTS names no column of `t`, so PostgreSQL runs it
+ *   once per statement (an InitPlan) on the same index, stopping at the first such task. It does
+ *   not lock: a concurrent lease may take that last slot, so at most one gold can slip through
+ *   per such race, never a run of them;
+ * - stops at the exposure cap $5: `served_workers` (distinct workers it was leased to) is
+ *   re-checked on the locked row like `live_assignments`, so the cap is exact under concurrency;
+ *   retired gold (`retired_at`) is never served;
+ * - comes in a per-worker order: md5(worker id ‖ task id), so every worker walks the gold in a
+ *   different order and no gold task is "the first one" for everybody. The sort covers only the
+ *   project's open, in-service gold (few rows, read through `tasks_project_status_idx`); the
+ *   ordinary statement above, the hot path, stays unsorted.
+ */
+const SELECT_GOLD_TASK_SQL = `
+  SELECT t.id, t.payload
+  FROM tasks t
+  WHERE ${unseenTask('t', true)}
+    AND t.retired_at IS NULL
+    AND t.served_workers < $5
+    AND ($6::boolean OR EXISTS (SELECT 1 FROM tasks o WHERE ${leasableOrdinaryTask('o')}))
+  ORDER BY md5($3::text || t.id::text)
   LIMIT 1
   FOR UPDATE OF t SKIP LOCKED`;
 
@@ -117,6 +156,7 @@ interface EligibleProject {
   currency: string;
   max_overlap: number;
   gold_rate: number;
+  gold_exposure_cap: number;
   assignment_duration_seconds: number;
   requester_display_name: string;
   in_training: boolean;
@@ -161,8 +201,8 @@ export class LeasingService {
    * Leases one task to the calling worker, or returns null when none is available to them.
    * In one transaction: expire a bounded batch of stale leases (freeing their slots), list the
    * projects the worker may work on (`ELIGIBLE_PROJECTS_SQL`), and in each, oldest first, look for
-   * a task in the pool the draw chose (`SELECT_TASK_SQL`); then insert the assignment and take the
-   * slot.
+   * a task in the pool the draw chose (`SELECT_GOLD_TASK_SQL` / `SELECT_ORDINARY_TASK_SQL`); then
+   * insert the assignment and take the slot.
    *
    * Qualification: on a project that asks for one, a worker who has not passed it gets only
    * the project's gold tasks (the training set, see `QualificationService`), and nothing while a
@@ -170,9 +210,11 @@ export class LeasingService {
    *
    * Gold: one uniform draw u per lease; a project serves gold first when u < gold_rate, so gold
    * comes at the project's rate. When the worker has seen every gold task, ordinary work is
-   * served instead. There is deliberately no fallback from ordinary to gold: once a project's
-   * ordinary tasks run out, a worker would get nothing but gold, which pays for no labels and
-   * tells the worker that what they now receive is gold (DESIGN.md promise 3).
+   * served instead. Gold is never served alone: there is no fallback from ordinary to gold, and
+   * the gold statement itself serves nothing unless an ordinary task this worker could lease
+   * exists (none left for them, all leased by others, qualification passed: no gold either), so
+   * a run of gold never tells a worker what it is (DESIGN.md promises 3 and 8). Gold comes in a
+   * per-worker order and each gold task reaches at most `gold_exposure_cap` workers.
    *
    * `projectId` that is unknown, malformed or names an unpublished (DRAFT) project: NOT_FOUND.
    */
@@ -360,8 +402,17 @@ export class LeasingService {
       for (const isGold of pools) {
         const [row] = await queryRows<{ id: string; payload: Record<string, unknown> }>(
           manager,
-          SELECT_TASK_SQL,
-          [project.id, isGold, project.max_overlap, workerId, skipped, project.in_training],
+          isGold ? SELECT_GOLD_TASK_SQL : SELECT_ORDINARY_TASK_SQL,
+          isGold
+            ? [
+                project.id,
+                project.max_overlap,
+                workerId,
+                skipped,
+                project.gold_exposure_cap,
+                project.in_training,
+              ]
+            : [project.id, project.max_overlap, workerId, skipped],
         );
         if (row) return { project, taskId: row.id, payload: row.payload, isGold };
       }

@@ -4,6 +4,8 @@ import type { ProjectService } from '../projects/project.service';
 import { registerAssignmentJobs } from './assignment.jobs';
 import type { SubmissionStep } from './assignment.hooks';
 import { AssignmentResolver } from './assignment.resolver';
+import { GoldExposureResolver } from './gold-exposure.resolver';
+import { GoldExposureService } from './gold-exposure.service';
 import { LeasingService, type UniformRng } from './leasing.service';
 import { ReviewService } from './review.service';
 import { SubmissionService } from './submission.service';
@@ -22,7 +24,7 @@ export interface Marketplace {
 }
 
 /**
- * Tasks, leases and review, with the lease-expiry and auto-approval sweeps. Submission is wired
+ * Tasks, leases, review and gold exposure, with the lease-expiry and auto-approval sweeps. Submission is wired
  * separately, last, because its steps come from modules built on top of this one.
  */
 export function wireMarketplace(
@@ -37,6 +39,10 @@ export function wireMarketplace(
   app.resolvers.register(TaskResolver, new TaskResolver(tasks));
   app.resolvers.register(ProjectTasksResolver, new ProjectTasksResolver(tasks));
   app.resolvers.register(WorkerTaskResolver, new WorkerTaskResolver());
+  app.resolvers.register(
+    GoldExposureResolver,
+    new GoldExposureResolver(new GoldExposureService(app.db, deps.projects)),
+  );
   return { tasks, slots, leasing, review };
 }
 

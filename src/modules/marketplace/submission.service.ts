@@ -94,6 +94,8 @@ export class SubmissionService {
       }
       // Counting the answer locks the task row and returns it as it now is.
       const task = await this.slots.countSubmittedAnswer(tx, assignment.taskId);
+      // Scored for every answer and kept for gold only: the same work either way (promise 8).
+      const matchesGold = sameLabels(validation.labels, task.goldLabels ?? []);
 
       Object.assign(assignment, {
         status: submitted,
@@ -103,9 +105,7 @@ export class SubmissionService {
         serverDurationMs: Math.max(0, now.getTime() - assignment.leasedAt.getTime()),
         counted: true,
         schemaVersion: project.schemaVersion,
-        goldCorrect: assignment.isGold
-          ? sameLabels(validation.labels, task.goldLabels ?? [])
-          : null,
+        goldCorrect: assignment.isGold ? matchesGold : null,
         autoApproveAt: new Date(now.getTime() + project.autoApprovalDelaySeconds * 1000),
       } satisfies Partial<Assignment>);
       await this.db.repo(tx, Assignment).update(assignment.id, {

@@ -62,7 +62,9 @@ export class TaskSlots {
 
   /**
    * Inserts the lease and takes the task's slot in one statement; null, and no slot taken, when
-   * this worker already has an assignment for the task (the unique key, promise 1).
+   * this worker already has an assignment for the task (the unique key, promise 1). The lease
+   * also counts one more distinct worker in `served_workers` (a worker leases a task at most
+   * once), which caps and reports a gold task's exposure (`gold-exposure.service.ts`).
    */
   async insertLease(manager: EntityManager, lease: NewLease): Promise<Assignment | null> {
     const [row] = await queryRows<Record<string, unknown>>(
@@ -75,7 +77,8 @@ export class TaskSlots {
          ON CONFLICT (task_id, worker_id) DO NOTHING
          RETURNING *
        ), slot AS (
-         UPDATE tasks SET live_assignments = live_assignments + 1, updated_at = now()
+         UPDATE tasks SET live_assignments = live_assignments + 1,
+                          served_workers = served_workers + 1, updated_at = now()
          WHERE id = $1 AND EXISTS (SELECT 1 FROM lease)
        )
        SELECT * FROM lease`,

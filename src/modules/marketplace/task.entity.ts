@@ -68,4 +68,12 @@ export class Task extends AppEntity {
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt: Date | null;
+
+  /** Distinct workers the task was leased to (a gold task's exposure; see gold-exposure.ts). */
+  @Column({ name: 'served_workers', type: 'integer', default: 0 })
+  servedWorkers: number;
+
+  /** When its owner retired this gold task (it is no longer served); null while in service. */
+  @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
+  retiredAt: Date | null;
 }

@@ -13,6 +13,7 @@ import { LabelSchema, OverlapPolicy, ProjectStatus } from './project.types';
 @ObjectType()
 @Check('projects_overlap_check', '"min_overlap" >= 1 AND "max_overlap" >= "min_overlap"')
 @Check('projects_gold_rate_check', '"gold_rate" >= 0 AND "gold_rate" <= 1')
+@Check('projects_gold_exposure_cap_check', '"gold_exposure_cap" >= 1')
 @Check('projects_reward_check', '"reward_amount" >= 0')
 @Check(
   'projects_qualification_check',
@@ -67,6 +68,13 @@ export class Project extends AppEntity {
   @Field(() => Float, { description: 'Share of served assignments that are gold tasks, 0 to 1.' })
   @Column({ name: 'gold_rate', type: 'double precision', default: 0 })
   goldRate: number;
+
+  @Field(() => Int, {
+    description:
+      'Most distinct workers one gold task is served to; an over-exposed gold task stops being served.',
+  })
+  @Column({ name: 'gold_exposure_cap', type: 'integer', default: 50 })
+  goldExposureCap: number;
 
   @Field(() => Int, {
     description:

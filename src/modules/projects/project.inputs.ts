@@ -86,6 +86,12 @@ export class CreateProjectInput {
   })
   qualificationRetryDelaySeconds?: number | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Most distinct workers one gold task is served to, 1 to 1,000,000; default 50.',
+  })
+  goldExposureCap?: number | null;
+
   @Field(() => Boolean, {
     nullable: true,
     description:
@@ -145,6 +151,9 @@ export class UpdateProjectInput {
 
   @Field(() => Int, { nullable: true })
   qualificationRetryDelaySeconds?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  goldExposureCap?: number | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Show workers the model pre-labels.' })
   showPrelabelsToWorkers?: boolean | null;

@@ -82,6 +82,7 @@ export class ProjectService {
       qualificationPassMark: input.qualificationPassMark ?? PROJECT_DEFAULTS.qualificationPassMark,
       qualificationRetryDelaySeconds:
         input.qualificationRetryDelaySeconds ?? PROJECT_DEFAULTS.qualificationRetryDelaySeconds,
+      goldExposureCap: input.goldExposureCap ?? PROJECT_DEFAULTS.goldExposureCap,
     });
     // Not a validated setting: any boolean is valid, and off is the default (it biases answers).
     const showPrelabelsToWorkers = input.showPrelabelsToWorkers ?? false;
@@ -160,6 +161,7 @@ export class ProjectService {
         qualificationPassMark: input.qualificationPassMark ?? current.qualificationPassMark,
         qualificationRetryDelaySeconds:
           input.qualificationRetryDelaySeconds ?? current.qualificationRetryDelaySeconds,
+        goldExposureCap: input.goldExposureCap ?? current.goldExposureCap,
       });
 
       const schemaChanged = !sameLabelSchema(current.labelSchema, next.labelSchema);
@@ -363,6 +365,7 @@ function settingsOf(project: Project): ProjectSettings {
     qualificationTaskCount: project.qualificationTaskCount,
     qualificationPassMark: project.qualificationPassMark,
     qualificationRetryDelaySeconds: project.qualificationRetryDelaySeconds,
+    goldExposureCap: project.goldExposureCap,
   };
 }
 

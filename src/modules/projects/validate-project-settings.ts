@@ -23,6 +23,7 @@ export const PROJECT_LIMITS = {
   rejectionReversalWindowSeconds: { min: 0, max: 30 * 24 * 3600 },
   qualificationTaskCount: { min: 0, max: 1000 },
   qualificationRetryDelaySeconds: { min: 0, max: 365 * 24 * 3600 },
+  goldExposureCap: { min: 1, max: 1_000_000 },
 } as const;
 
 /** Defaults for optional settings at creation. */
@@ -35,6 +36,8 @@ export const PROJECT_DEFAULTS = {
   qualificationTaskCount: 0,
   qualificationPassMark: 0.8,
   qualificationRetryDelaySeconds: 24 * 3600,
+  /** Distinct workers per gold task: enough to score a crowd, few enough to stay unrecognised. */
+  goldExposureCap: 50,
 } as const;
 
 /** Every setting of a project, validated and normalised (what the columns hold). */
@@ -54,6 +57,7 @@ export interface ProjectSettings {
   qualificationTaskCount: number;
   qualificationPassMark: number;
   qualificationRetryDelaySeconds: number;
+  goldExposureCap: number;
 }
 
 /**
@@ -119,6 +123,7 @@ export function validateProjectSettings(settings: ProjectSettings): ProjectSetti
     'rejectionReversalWindowSeconds',
     'qualificationTaskCount',
     'qualificationRetryDelaySeconds',
+    'goldExposureCap',
   ] as const) {
     integerIn(field, settings[field], PROJECT_LIMITS[field].min, PROJECT_LIMITS[field].max);
   }

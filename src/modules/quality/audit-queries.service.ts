@@ -11,6 +11,12 @@ import { Role } from '../auth/role';
 import { WorkerBlock } from '../workers/worker-block.entity';
 import { wilsonInterval } from './algorithms/wilson-interval';
 import type { AuditService } from './audit.service';
+import {
+  FEEDBACK_ANSWERS_SQL,
+  type FeedbackAnswerRow,
+  publicationTimes,
+  publishedAnswers,
+} from './published-quality';
 import { QualityRuleRecord } from './quality-rule.entity';
 import {
   type MyBlock,
@@ -165,15 +171,24 @@ export class AuditQueriesService {
 
   /**
    * The caller's own figures (one project, or all their answers) and the blocks in force on them
-   * there. Never gold answers, other workers or task-level gold information: only counts.
+   * there. Never gold answers, other workers or task-level gold information: only counts, as
+   * published at the latest publication time (published-quality.ts: settled answers, gold in
+   * whole batches, consensus only where final), so they never move per answer (promise 8).
    * A project the worker has not answered gives zeros (its existence is not revealed).
    */
   async myQuality(ctx: RequestContext, projectId: string | null): Promise<MyQuality> {
     const user = ctx.requireUser();
+    const { publishedAt, nextPublicationAt } = publicationTimes(ctx.now());
     return this.db.withTransaction(ctx, async tx => {
       const rows: AuditAnswerRow[] =
         projectId === null || isUuid(projectId)
-          ? await this.answerRows(tx, projectId, user.id)
+          ? publishedAnswers(
+              await queryRows<FeedbackAnswerRow>(this.db.manager(tx), FEEDBACK_ANSWERS_SQL, [
+                user.id,
+                projectId,
+              ]),
+              publishedAt,
+            )
           : [];
       // The confidence target is per project; read each one the worker answered.
       const targets = await queryRows<{ id: string; confidence_target: number | null }>(
@@ -202,6 +217,8 @@ export class AuditQueriesService {
       const blocks = await qb.orderBy('block.starts_at', 'DESC').getMany();
       return {
         projectId: projectId ?? '',
+        publishedAt,
+        nextPublicationAt,
         answers: figures.answers,
         goldAccuracy: figures.goldAccuracy,
         consensusAgreement: figures.consensusAgreement,

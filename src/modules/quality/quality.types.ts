@@ -1,6 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { AuditLogEntry } from './audit-log.entity';
+import { QUALITY_FEEDBACK } from './published-quality';
 import { QualityRuleRecord } from './quality-rule.entity';
 import { WorkerBlock } from '../workers/worker-block.entity';
 
@@ -138,21 +139,37 @@ export class WorkerQualityAudit {
   events: AuditLogEntry[];
 }
 
-@ObjectType({ description: 'A worker’s own figures: no gold answers, no other workers.' })
+@ObjectType({
+  description:
+    'A worker’s own figures: no gold answers, no other workers. Published once a day (00:00 ' +
+    `UTC) from reviewed answers only, gold in whole batches of ${QUALITY_FEEDBACK.goldBatchSize}, ` +
+    'consensus of completed tasks only, so they never move per answer (docs/quality.md, ' +
+    '"What a worker learns").',
+})
 export class MyQuality {
   @Field(() => ID)
   projectId: string;
 
-  @Field(() => Int)
+  @Field({ description: 'The publication these figures are from (the same for every worker).' })
+  publishedAt: Date;
+
+  @Field({ description: 'When the figures are published next.' })
+  nextPublicationAt: Date;
+
+  @Field(() => Int, { description: 'Answers reviewed (approved or rejected) by publishedAt.' })
   answers: number;
 
-  @Field(() => ProportionView)
+  @Field(() => ProportionView, {
+    description: `Reviewed gold answers, in whole batches of ${QUALITY_FEEDBACK.goldBatchSize} (the rest waits).`,
+  })
   goldAccuracy: ProportionView;
 
-  @Field(() => ProportionView)
+  @Field(() => ProportionView, {
+    description: 'Reviewed answers to tasks completed by publishedAt, against their consensus.',
+  })
   consensusAgreement: ProportionView;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Median time of the reviewed answers, s.' })
   medianSeconds: number | null;
 
   @Field(() => [MyBlock], { description: 'Blocks in force on this project or everywhere.' })

@@ -41,10 +41,13 @@ export class QualificationService {
   async onAnswerSubmitted(tx: RequestContext, submitted: SubmittedAnswer): Promise<void> {
     const { assignment, project } = submitted;
     const required = project.qualificationTaskCount;
-    if (!assignment.isGold || required === 0) return;
+    if (required === 0) return;
     const manager = this.db.manager(tx);
     const now = tx.now();
+    // Read before the gold check: on a qualifying project an ordinary answer costs the same
+    // query as a gold one (DESIGN.md promise 8: submit timing must not tell gold).
     let current = await this.latestAttempt(tx, project.id, assignment.workerId);
+    if (!assignment.isGold) return;
     if (current?.status === QualificationStatus.PASSED) return;
     if (current && current.status === QualificationStatus.FAILED) {
       if (current.retryAfter && current.retryAfter.getTime() > now.getTime()) return;

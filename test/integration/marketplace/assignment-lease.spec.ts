@@ -423,8 +423,9 @@ describe('LeasingService and SubmissionService: leasing and answering', () => {
     });
   });
 
-  it('serves gold to any number of workers, scores it, and never completes it', async () => {
-    const { project, gold } = await setUp({ tasks: 0, gold: 1, goldRate: 0.5, overlap: 1 });
+  it('serves gold to many workers, scores it, and never completes it', async () => {
+    // One ordinary task with free slots: gold is never served alone.
+    const { project, gold } = await setUp({ tasks: 1, gold: 1, goldRate: 0.5, overlap: 3 });
     const leasing = leasingWith(() => 0);
     const answers = ['dog', 'cat', 'dog'];
     for (const label of answers) {

@@ -5,11 +5,11 @@ import { ManualClock } from '../../../src/common/clock';
 import { createLogger } from '../../../src/common/logger';
 import { RequestContext } from '../../../src/common/request-context';
 import { buildContainer, type Services } from '../../../src/container';
-import { closeDataSource, createDataSource } from '../../../src/db/data-source';
+import { closeDataSource } from '../../../src/db/data-source';
 import { buildAppSchema } from '../../../src/graphql/build-schema';
 import { createLoaders } from '../../../src/graphql/loaders';
 import { createTestUser, projectInput, Role } from '../../helpers/project-fixtures';
-import { QueryCounter } from '../../helpers/query-counter';
+import { createCountedDataSource, QueryCounter } from '../../helpers/query-counter';
 import { testConfig } from '../../helpers/test-config';
 import { useTestDatabase } from '../../helpers/test-db';
 
@@ -58,17 +58,7 @@ describe('a page of tasks with their assignments', () => {
   let projectId: string;
 
   beforeAll(async () => {
-    counted = await createDataSource(
-      {
-        url: database.current.url,
-        dataDir: 'memory://',
-        poolSize: 4,
-        migrationsRun: false,
-        logging: false,
-      },
-      { logger: counter },
-    );
-    await counted.initialize();
+    counted = await createCountedDataSource(database.current.url, counter);
     const clock = new ManualClock();
     const built = buildContainer(testConfig(), counted, createLogger('silent'), clock);
     services = built.services;

@@ -74,6 +74,7 @@ describe(ProjectService.name, () => {
         maxOverlap: 2,
         confidenceTarget: null,
         goldRate: 0,
+        goldExposureCap: 50,
         schemaVersion: 1,
         assignmentDurationSeconds: 600,
         launchedAt: null,
@@ -208,6 +209,7 @@ describe(ProjectService.name, () => {
       ],
       ['a gold rate above 0.5', { goldRate: 0.6 }, 'goldRate'],
       ['a negative gold rate', { goldRate: -0.1 }, 'goldRate'],
+      ['a gold exposure cap of 0', { goldExposureCap: 0 }, 'goldExposureCap'],
       ['a 10-second lease', { assignmentDurationSeconds: 10 }, 'assignmentDurationSeconds'],
       [
         'a 31-day auto-approval delay',

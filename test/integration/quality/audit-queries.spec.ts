@@ -205,33 +205,65 @@ describe('Quality audit queries on PostgreSQL', () => {
     );
   });
 
-  it('shows a worker their own figures and block reasons, never gold answers', async () => {
-    const { alice, bob, project, gold } = await seed();
-    const mine = await env.services.auditQueries.myQuality(alice.ctx, project.id);
-    expect(mine.answers).toBe(8);
-    expect(mine.goldAccuracy).toMatchObject({ successes: 3, count: 4, estimate: 0.75 });
-    expect(mine.consensusAgreement).toMatchObject({ successes: 2, count: 3 });
-    expect(mine.medianSeconds).toBe(45);
-    expect(mine.blocks).toEqual([
+  it('shows a worker their own figures as published (reviewed answers, whole gold batches, final consensus), never gold answers', async () => {
+    const { alice, bob, project, gold, plain } = await seed();
+    const myQuality = (ctx: typeof alice.ctx, projectId: string | null) =>
+      env.services.auditQueries.myQuality(ctx, projectId);
+    env.clock.set(new Date('2026-03-01T18:00:00Z'));
+    // Nothing reviewed yet: nothing published; the block is shown at once (the worker must know).
+    const before = await myQuality(alice.ctx, project.id);
+    expect(before).toMatchObject({
+      answers: 0,
+      goldAccuracy: { successes: 0, count: 0 },
+      consensusAgreement: { successes: 0, count: 0 },
+      medianSeconds: null,
+      publishedAt: new Date('2026-03-01T00:00:00Z'),
+      nextPublicationAt: new Date('2026-03-02T00:00:00Z'),
+    });
+    expect(before.blocks).toEqual([
       expect.objectContaining({
         projectId: project.id,
         reason: 'Gold accuracy 75% on 4 answers',
         byRule: false,
       }),
     ]);
+
+    // Reviewed at 12:00 and t0, t1 completed then: still nothing until the next publication.
+    const noon = new Date('2026-03-01T12:00:00Z');
+    await ds().query(
+      `UPDATE assignments SET status = 'APPROVED', reviewed_at = $2 WHERE project_id = $1`,
+      [project.id, noon],
+    );
+    await ds().query(
+      `UPDATE tasks SET status = 'COMPLETE', completed_at = $2 WHERE id = ANY($1::uuid[])`,
+      [[plain[0].id, plain[1].id], noon],
+    );
+    expect(await myQuality(alice.ctx, project.id)).toEqual(before);
+
+    env.clock.set(new Date('2026-03-02T00:00:00Z'));
+    const mine = await myQuality(alice.ctx, project.id);
+    expect(mine).toMatchObject({
+      answers: 8,
+      medianSeconds: 45,
+      publishedAt: new Date('2026-03-02T00:00:00Z'),
+    });
+    // 4 gold answers are less than a whole batch: not published yet. Agreement counts only the
+    // completed tasks (t0 agrees, t1 does not); t2's consensus is still open.
+    expect(mine.goldAccuracy).toMatchObject({ successes: 0, count: 0 });
+    expect(mine.consensusAgreement).toMatchObject({ successes: 1, count: 2 });
     const text = JSON.stringify(mine);
     for (const task of gold) expect(text).not.toContain(task.id);
     expect(text).not.toMatch(/gold_?labels|"cat"|isGold/i);
 
     // Everything of hers (one project here), and Bob's own, unblocked figures.
-    const everywhere = await env.services.auditQueries.myQuality(alice.ctx, null);
+    const everywhere = await myQuality(alice.ctx, null);
     expect(everywhere.answers).toBe(8);
-    const bobs = await env.services.auditQueries.myQuality(bob.ctx, project.id);
+    const bobs = await myQuality(bob.ctx, project.id);
     expect(bobs).toMatchObject({ answers: 10, blocks: [] });
-    expect(bobs.goldAccuracy).toMatchObject({ successes: 4, count: 4 });
+    expect(bobs.consensusAgreement).toMatchObject({ successes: 2, count: 2 });
     // A project she never answered: zeros, no error.
     const other = await makeProject(ds(), (await env.user([Role.REQUESTER])).user.id);
-    expect((await env.services.auditQueries.myQuality(alice.ctx, other.id)).answers).toBe(0);
+    expect((await myQuality(alice.ctx, other.id)).answers).toBe(0);
   });
 
   it('reports a project’s agreement with a seeded interval and its confidence histogram', async () => {

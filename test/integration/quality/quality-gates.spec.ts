@@ -64,7 +64,10 @@ describe('Quality gates on PostgreSQL', () => {
       expect(row).toMatchObject({ status: TaskStatus.COMPLETE, countedAnswers: 1 });
     }
 
-    // Then gold only, all wrong; two wrong golds are not enough evidence (minCount 3).
+    // Then gold only, all wrong; two wrong golds are not enough evidence (minCount 3). Gold is
+    // never served alone: a spare ordinary task keeps it available (cancelled before the
+    // re-collection below).
+    const [spare] = await makeTasks(ds(), project.id, 1);
     await setGoldRate(project.id, 1);
     await answer(cheat.ctx, project.id, 'dog');
     await answer(cheat.ctx, project.id, 'dog');
@@ -111,6 +114,7 @@ describe('Quality gates on PostgreSQL', () => {
 
     // The re-opened tasks are served to another worker and complete again with their answers.
     await setGoldRate(project.id, 0);
+    await ds().query(`UPDATE tasks SET status = 'CANCELLED' WHERE id = $1`, [spare.id]);
     const served = [
       await answer(honest.ctx, project.id, 'cat'),
       await answer(honest.ctx, project.id, 'cat'),
@@ -233,6 +237,7 @@ describe('Quality gates on PostgreSQL', () => {
       goldRate: 1,
     });
     await makeTasks(ds(), project.id, 4, { gold: true, goldLabels: ['cat'] });
+    await makeTasks(ds(), project.id, 1); // gold is never served alone
     const bad = await env.user([Role.WORKER]);
     const good = await env.user([Role.WORKER]);
     for (let i = 0; i < 4; i++) {

@@ -66,6 +66,8 @@ export type CreateProjectInput = {
   autoApprovalDelaySeconds?: number | null | undefined;
   /** ISO 4217 code, any case (stored lower case). */
   currency: string;
+  /** Most distinct workers one gold task is served to, 1 to 1,000,000; default 50. */
+  goldExposureCap?: number | null | undefined;
   /** Share of gold tasks served, 0 to 0.5. */
   goldRate?: number | null | undefined;
   /** Retry-safe creation: a repeat with the same key returns the same project. */

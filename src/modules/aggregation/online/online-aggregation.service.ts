@@ -140,13 +140,17 @@ export class OnlineAggregationService {
   /**
    * The submission hook: updates the task's posterior and consensus, asks for completion when the
    * policy says COMPLETE_CONFIDENT, and queues a refit when due. Runs inside `tx`.
+   *
+   * A gold answer runs exactly the same statements (DESIGN.md promise 8: a gold submit must not
+   * be measurably faster than an ordinary one): its posterior is computed and the same UPDATE
+   * runs, which leaves a gold task's stored posterior and consensus as they were, and its
+   * decision is ignored (gold never completes).
    */
   async onSubmitted(tx: RequestContext, submitted: SubmittedAnswer): Promise<SubmissionDecision> {
     const { task, project } = submitted;
-    if (task.isGold) return {};
     const online = await this.updateTask(tx, project, task);
     await this.queueRefitIfDue(tx, project.id);
-    return { completeTask: online?.decision === 'COMPLETE_CONFIDENT' };
+    return { completeTask: !task.isGold && online?.decision === 'COMPLETE_CONFIDENT' };
   }
 
   /**
@@ -273,7 +277,9 @@ export class OnlineAggregationService {
 
   /**
    * Recomputes and stores the task's posterior, consensus and confidence (aggregation is the one
-   * writer of these columns; the refit writes them too).
+   * writer of these columns; the refit writes them too). A gold task goes through the same
+   * statements but keeps its stored values (the CASE), so gold and ordinary answers cost the same
+   * work (see `onSubmitted`).
    */
   private async updateTask(
     tx: RequestContext,
@@ -283,16 +289,20 @@ export class OnlineAggregationService {
     const online = await this.posteriorOf(tx, project, task);
     if (!online) return null;
     const hasAnswers = online.answers > 0;
-    task.posterior = hasAnswers ? Array.from(online.posterior) : null;
-    task.consensusLabels = hasAnswers ? [online.keys[online.topLabel]] : null;
-    task.consensusConfidence = hasAnswers ? online.confidence : null;
+    const posterior = hasAnswers ? Array.from(online.posterior) : null;
+    const consensusLabels = hasAnswers ? [online.keys[online.topLabel]] : null;
+    const consensusConfidence = hasAnswers ? online.confidence : null;
     await queryRows(
       this.db.manager(tx),
-      `UPDATE tasks SET posterior = $2::float8[], consensus_labels = $3::text[],
-              consensus_confidence = $4, updated_at = now()
+      `UPDATE tasks SET
+         posterior = CASE WHEN is_gold THEN posterior ELSE $2::float8[] END,
+         consensus_labels = CASE WHEN is_gold THEN consensus_labels ELSE $3::text[] END,
+         consensus_confidence = CASE WHEN is_gold THEN consensus_confidence ELSE $4 END,
+         updated_at = now()
        WHERE id = $1`,
-      [task.id, task.posterior, task.consensusLabels, task.consensusConfidence],
+      [task.id, posterior, consensusLabels, consensusConfidence],
     );
+    if (!task.isGold) Object.assign(task, { posterior, consensusLabels, consensusConfidence });
     return online;
   }
 
