@@ -6,15 +6,22 @@
  * 1 − |rating − gold| / (max − min). The default threshold 1 therefore passes exactly the answers
  * within tolerance; a project may lower it. Aggregation input: a `ResponseMatrix` whose label
  * index is rating − min (encode-responses.ts rules: a worker's latest answer counts).
- * Confidence: the ordered-probit model fitted on the task's current answers, then its online
- * posterior (`ratingTaskPosterior`): the probability of the posterior median grade.
+ * Confidence: the online posterior of the ordered-probit model (`ratingTaskPosterior`), the
+ * probability of the posterior median grade, under the model's starting point (`priorModel`:
+ * every worker unbiased with a noise of one grade, a uniform prior). A fit on one task's answers
+ * alone cannot tell a bias from the truth (three workers saying 4 came out less sure than 1, 3, 5),
+ * so the prior stands in until the service passes the project's learned model (docs/kinds.md).
  *
  * Exports: CSV `task_id,external_id,rating,label,confidence,answers` and JSONL with the same
  * fields (`label` is the grade's label, empty or null without labels).
  */
 import { encodeResponses } from '../aggregation/encode-responses';
 import type { ResponseMatrix } from '../aggregation/algorithms/response-matrix';
-import { ordinalRating, ratingTaskPosterior } from '../aggregation/algorithms/kinds/ordinal-rating';
+import {
+  answerProbabilities,
+  ratingTaskPosterior,
+  type OrdinalRatingModel,
+} from '../aggregation/algorithms/kinds/ordinal-rating';
 import { answerObject, isIndex, isKey, okUnless, settingsObject, tableExport } from './kind-checks';
 import type { KindIssue, KindResultRow, TaskKind } from './task-kind';
 
@@ -116,6 +123,25 @@ function exportFields(settings: RatingSettings, row: KindResultRow<RatingAnswer>
   };
 }
 
+/**
+ * The ordered-probit model before any fit (as `ordinalRating` starts): cutpoints l + ½, every
+ * worker with bias 0 and noise 1, a uniform prior over the K grades.
+ */
+export function priorModel(K: number, nWorkers: number): OrdinalRatingModel {
+  const cutpoints = Float64Array.from({ length: K - 1 }, (_, l) => l + 0.5);
+  const one = answerProbabilities(K, 0, 1, cutpoints, new Float64Array(K * K));
+  const confusion = new Float64Array(nWorkers * K * K);
+  for (let w = 0; w < nWorkers; w++) confusion.set(one, w * K * K);
+  return {
+    K,
+    prior: new Float64Array(K).fill(1 / K),
+    cutpoints,
+    bias: new Float64Array(nWorkers),
+    noise: new Float64Array(nWorkers).fill(1),
+    confusion,
+  };
+}
+
 /** The RATING kind. */
 export const ratingKind: TaskKind<RatingSettings, RatingAnswer, ResponseMatrix> = {
   name: 'RATING',
@@ -146,7 +172,7 @@ export const ratingKind: TaskKind<RatingSettings, RatingAnswer, ResponseMatrix> 
   taskConfidence(settings, payload, answers) {
     if (answers.length === 0) return 0;
     const { input } = ratingKind.encode(settings, [{ taskId: '', payload, answers }]);
-    const { model } = ordinalRating(input);
+    const model = priorModel(settings.max - settings.min + 1, input.nWorkers);
     return ratingTaskPosterior(model, input.worker, input.label).confidence;
   },
 
