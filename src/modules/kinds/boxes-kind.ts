@@ -23,7 +23,8 @@ import { matchedBoxes } from '../aggregation/algorithms/kinds/box-metrics';
 import { precisionRecall } from '../aggregation/algorithms/kinds/span-metrics';
 import {
   Interner,
-  answerObject,
+  annotationsOf,
+  answerList,
   isFiniteNumber,
   isKey,
   okUnless,
@@ -126,17 +127,11 @@ function validateAnswer(settings: BoxSettings, payload: TaskPayload, raw: unknow
       'the task has no positive image width and height',
     );
   }
+  const list = answerList(raw, 'boxes', MAX_BOXES);
+  if (!list.ok) return { ok: false, issues: list.issues } as const;
   const issues: KindIssue[] = [];
-  const list = answerObject(raw, issues).boxes;
-  if (issues.length === 0 && (!Array.isArray(list) || list.length > MAX_BOXES)) {
-    return refuse<BoxAnswer>(
-      'MALFORMED_ANSWER',
-      'answer.boxes',
-      `a list of at most ${MAX_BOXES} boxes`,
-    );
-  }
   const boxes: LabelledBox[] = [];
-  for (const [i, box] of (Array.isArray(list) ? list : []).entries()) {
+  for (const [i, box] of list.value.entries()) {
     const checked = checkBox(settings, size, box, `answer.boxes[${i}]`);
     if ('code' in checked) issues.push(checked);
     else boxes.push(checked);
@@ -188,13 +183,9 @@ export const boxesKind: TaskKind<BoxSettings, BoxAnswer, BoxCrowd> = {
 
   encode(settings, tasks) {
     const workers = new Interner();
-    const annotations = tasks.flatMap((task, t) =>
-      task.answers.map(({ worker, answer }) => ({
-        task: t,
-        worker: workers.of(worker),
-        boxes: typed(settings, answer.boxes),
-      })),
-    );
+    const annotations = annotationsOf(tasks, workers, answer => ({
+      boxes: typed(settings, answer.boxes),
+    }));
     const input = buildBoxCrowd(
       tasks.length,
       workers.ids.length,

@@ -11,6 +11,7 @@ import type {
   ExportFormat,
   KindIssue,
   KindIssueCode,
+  TaskAnswers,
   TaskPayload,
 } from './task-kind';
 
@@ -123,6 +124,37 @@ export function answerObject(raw: unknown, issues: KindIssue[]): Readonly<Record
   if (isRecord(raw)) return raw;
   issues.push({ code: 'MALFORMED_ANSWER', field: 'answer', reason: 'an answer is a JSON object' });
   return {};
+}
+
+/**
+ * The list `answer[name]` of at most `max` items, or the refusal: MALFORMED_ANSWER on `answer`
+ * (not an object) or on `answer.<name>` (not a list, or too long).
+ */
+export function answerList(raw: unknown, name: string, max: number): Checked<readonly unknown[]> {
+  const issues: KindIssue[] = [];
+  const list = answerObject(raw, issues)[name];
+  if (issues.length > 0) return { ok: false, issues };
+  return Array.isArray(list) && list.length <= max
+    ? ok(list)
+    : refuse('MALFORMED_ANSWER', `answer.${name}`, `a list of at most ${max} ${name}`);
+}
+
+/**
+ * Every answer of `tasks` as an annotation of the typed-array builders: task index, dense
+ * worker index (from `workers`, in order of first appearance) and the converted answer.
+ */
+export function annotationsOf<A, T>(
+  tasks: readonly TaskAnswers<A>[],
+  workers: Interner,
+  convert: (answer: A) => T,
+): Array<{ task: number; worker: number } & T> {
+  return tasks.flatMap((task, t) =>
+    task.answers.map(({ worker, answer }) => ({
+      task: t,
+      worker: workers.of(worker),
+      ...convert(answer),
+    })),
+  );
 }
 
 /** A string-valued payload field (an item id, a text, an image URL), or null when absent. */

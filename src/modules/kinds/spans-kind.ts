@@ -29,7 +29,8 @@ import { hmmCrowd, hmmCrowdTaskPosterior } from '../aggregation/algorithms/kinds
 import { matchingSpans, precisionRecall } from '../aggregation/algorithms/kinds/span-metrics';
 import {
   Interner,
-  answerObject,
+  annotationsOf,
+  answerList,
   isIndex,
   isKey,
   jsonlFile,
@@ -122,17 +123,11 @@ function validateAnswer(settings: SpanSettings, payload: TaskPayload, raw: unkno
     const field = settings.tokenization === 'PAYLOAD' ? settings.tokensField : settings.textField;
     return refuse<SpanAnswer>('INVALID_PAYLOAD', `payload.${field}`, 'the task has no tokens');
   }
+  const list = answerList(raw, 'spans', MAX_SPANS);
+  if (!list.ok) return { ok: false, issues: list.issues } as const;
   const issues: KindIssue[] = [];
-  const list = answerObject(raw, issues).spans;
-  if (issues.length === 0 && (!Array.isArray(list) || list.length > MAX_SPANS)) {
-    return refuse<SpanAnswer>(
-      'MALFORMED_ANSWER',
-      'answer.spans',
-      `a list of at most ${MAX_SPANS} spans`,
-    );
-  }
   const spans: LabelledSpan[] = [];
-  (Array.isArray(list) ? list : []).forEach((span: unknown, i) => {
+  list.value.forEach((span: unknown, i) => {
     const field = `answer.spans[${i}]`;
     const { start, end, label } = (span ?? {}) as Record<string, unknown>;
     if (!isIndex(start) || !isIndex(end)) {
@@ -245,13 +240,9 @@ export const spansKind: TaskKind<SpanSettings, SpanAnswer, SpanCrowd> = {
   encode(settings, tasks) {
     const workers = new Interner();
     const lengths = tasks.map(task => tokensOf(settings, task.payload)?.length ?? 0);
-    const annotations = tasks.flatMap((task, t) =>
-      task.answers.map(({ worker, answer }) => ({
-        task: t,
-        worker: workers.of(worker),
-        spans: typed(settings, answer.spans),
-      })),
-    );
+    const annotations = annotationsOf(tasks, workers, answer => ({
+      spans: typed(settings, answer.spans),
+    }));
     const input = buildSpanCrowd(
       lengths,
       annotations,
