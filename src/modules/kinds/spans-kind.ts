@@ -14,7 +14,8 @@
  * current answers, then its online posterior (`hmmCrowdTaskPosterior`): the smallest marginal of
  * a decoded tag.
  *
- * Exports: JSONL (`task_id, external_id, tokens, spans [{start, end, label}], confidence`);
+ * Exports: JSONL (`task_id, external_id, tokens, spans [{start, end, label}], confidence`; the
+ * spans as stored, overlaps included);
  * CoNLL BIO (`token TAG` per line, a blank line between tasks, whitespace inside a token written
  * as `_`); spaCy's v2 JSON training format (one document per task, BILUO `ner` tags).
  */
@@ -188,10 +189,6 @@ function typed(settings: SpanSettings, spans: readonly LabelledSpan[]): TokenSpa
   }));
 }
 
-function labelled(settings: SpanSettings, spans: readonly TokenSpan[]): LabelledSpan[] {
-  return spans.map(s => ({ start: s.start, end: s.end, label: settings.entityTypes[s.type] }));
-}
-
 /** The well-formed BIO column of an answer (overlaps cut as in `spansToTags`). */
 function tagColumn(settings: SpanSettings, answer: SpanAnswer | null, length: number): Int32Array {
   return spansToTags(answer === null ? [] : typed(settings, answer.spans), length);
@@ -278,11 +275,11 @@ export const spansKind: TaskKind<SpanSettings, SpanAnswer, SpanCrowd> = {
       return [
         jsonlFile(
           'spans.jsonl',
-          columns.map(({ row, tokens, tags }) => ({
+          columns.map(({ row, tokens }) => ({
             task_id: row.taskId,
             external_id: row.externalId,
             tokens,
-            spans: row.answer === null ? null : labelled(settings, tagsToSpans(tags)),
+            spans: row.answer?.spans ?? null,
             confidence: row.confidence,
           })),
         ),

@@ -279,6 +279,19 @@ describe('TEXT_SPANS kind', () => {
       expect(docs[1].paragraphs[0].sentences[0].tokens).toEqual([{ id: 0, orth: 'Hi', ner: 'O' }]);
     });
 
+    it('keeps allowed overlaps in JSONL and cuts them to the free tokens in CoNLL', () => {
+      const overlapping = { ...settings, allowOverlap: true };
+      const spans = [
+        { start: 0, end: 3, label: 'ORG' },
+        { start: 2, end: 4, label: 'PER' },
+      ];
+      const row = { ...rows[0], answer: { spans } };
+      const [jsonl] = spansKind.exportResults('JSONL', overlapping, [row]);
+      expect(JSON.parse(jsonl.content).spans).toEqual(spans);
+      const [conll] = spansKind.exportResults('CONLL', overlapping, [row]);
+      expect(conll.content).toBe('Ann B-ORG\nmet I-ORG\nNew I-ORG\nYork B-PER\n');
+    });
+
     it('refuses a format it does not list', () => {
       expect(() => spansKind.exportResults('COCO', settings, rows)).toThrow(RangeError);
     });
