@@ -55,6 +55,7 @@ const PURE_FILES = [
   'src/modules/aggregation/compute-aggregation.ts',
   'src/modules/aggregation/results-export.ts',
   'src/modules/aggregation/gold-accuracy.ts',
+  'src/modules/kinds/**/*.ts',
   'src/reports/audit/**/*.ts',
 ];
 

@@ -142,6 +142,6 @@ export function resultsToJsonl(results: Iterable<PresentedTaskResult>): string {
 }
 
 /** RFC 4180: quote fields holding a comma, quote, CR or LF; double inner quotes. */
-function csvField(value: string): string {
+export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
