@@ -164,7 +164,7 @@ describe('requester console: create, fund, launch, review, export (browser)', ()
       expect(queued.length).toBeGreaterThanOrEqual(3);
       const reviewed = queued.slice(0, 3).map(text => text.replace('Review ', ''));
       for (const externalId of reviewed) {
-        await page.getByRole('button', { name: `Review ${externalId}` }).click();
+        await page.getByRole('button', { name: `Review ${externalId}`, exact: true }).click();
         await page.getByRole('heading', { name: `Task ${externalId}` }).waitFor();
         // The owner sees every answer; the decision records who and when.
         const answers = page.getByRole('table', { name: 'Answers' }).locator('tbody tr');

@@ -82,6 +82,28 @@ function comparable(result: GraphQLResponse<unknown>): unknown {
   });
 }
 
+/**
+ * Lists that span projects (the worker catalogue) show each side both twin projects; a side is
+ * compared on the entry of the project it works in, as the other is the other side's work.
+ */
+function ownProjectOnly(
+  result: GraphQLResponse<unknown>,
+  side: { projectId: string },
+): GraphQLResponse<unknown> {
+  const data = result.data as Record<string, unknown> | null | undefined;
+  if (!data) return result;
+  const scoped = Object.fromEntries(
+    Object.entries(data).map(([key, value]) => [
+      key,
+      Array.isArray(value) &&
+      value.some(item => item && typeof item === 'object' && 'projectId' in item)
+        ? value.filter(item => (item as { projectId?: string }).projectId === side.projectId)
+        : value,
+    ]),
+  );
+  return { ...result, data: scoped };
+}
+
 describe('gold differential: a worker sees the same whether their task is gold or not', () => {
   let types: Map<string, IntrospectedType>;
   let queries: IntrospectedField[];
@@ -156,9 +178,14 @@ describe('gold differential: a worker sees the same whether their task is gold o
   }
 
   /** Every query as both sides; returns how many answered with data. */
-  async function expectSameQueries(gold: Side, control: Side, step: string): Promise<string[]> {
+  async function expectSameQueries(
+    gold: Side,
+    control: Side,
+    step: string,
+    notComparable: readonly string[] = [],
+  ): Promise<string[]> {
     const answered: string[] = [];
-    for (const field of queries) {
+    for (const field of queries.filter(query => !notComparable.includes(query.name))) {
       const [a, b] = [await call(field, gold), await call(field, control)];
       if (a === null || b === null) {
         expect({ step, field: field.name, callable: a !== null }).toEqual({
@@ -168,10 +195,10 @@ describe('gold differential: a worker sees the same whether their task is gold o
         });
         continue;
       }
-      expect({ step, field: field.name, answer: comparable(a) }).toEqual({
+      expect({ step, field: field.name, answer: comparable(ownProjectOnly(a, gold)) }).toEqual({
         step,
         field: field.name,
-        answer: comparable(b),
+        answer: comparable(ownProjectOnly(b, control)),
       });
       if (!a.errors?.length) answered.push(field.name);
     }
@@ -236,7 +263,9 @@ describe('gold differential: a worker sees the same whether their task is gold o
       side.taskId = response.data.nextAssignment.task.id;
     };
 
-    await expectSameQueries(gold, control, 'before any lease');
+    // Before the first lease the twins differ in size by construction (the control's second task
+    // is added after it), and the catalogue's work-left figure says so: compared from then on.
+    await expectSameQueries(gold, control, 'before any lease', ['workerCatalogue']);
 
     // 1. Lease: the gold task on one side, its ordinary twin on the other.
     const [goldLease, controlLease] = await expectSameMutation(gold, control, NEXT, side => ({

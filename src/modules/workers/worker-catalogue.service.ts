@@ -19,16 +19,21 @@ const CATALOGUE_SQL = `
          (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a.server_duration_ms)
             FROM assignments a
             WHERE a.project_id = p.id AND a.server_duration_ms IS NOT NULL) AS median_ms,
-         (SELECT count(*) FROM tasks t
-            WHERE t.project_id = p.id AND NOT t.is_gold AND t.status = 'OPEN'
-              AND t.live_assignments < p.max_overlap
-              AND NOT EXISTS (SELECT 1 FROM assignments a
-                              WHERE a.task_id = t.id AND a.worker_id = $1))::int AS tasks_left,
+         left_for_worker.ordinary_left, left_for_worker.gold_left,
          (SELECT q.status FROM worker_qualifications q
             WHERE q.project_id = p.id AND q.worker_id = $1
             ORDER BY q.attempt DESC LIMIT 1) AS qualification_status
   FROM projects p
   JOIN users u ON u.id = p.owner_id
+  CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE NOT t.is_gold AND t.live_assignments < p.max_overlap)::int
+             AS ordinary_left,
+           count(*) FILTER (WHERE t.is_gold AND t.retired_at IS NULL
+                              AND t.served_workers < p.gold_exposure_cap)::int AS gold_left
+      FROM tasks t
+      WHERE t.project_id = p.id AND t.status = 'OPEN'
+        AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.worker_id = $1)
+  ) left_for_worker
   WHERE p.status = 'ACTIVE'
     AND p.owner_id <> $1
     AND NOT EXISTS (
@@ -46,8 +51,19 @@ interface CatalogueRow {
   assignment_duration_seconds: number;
   requester_display_name: string;
   median_ms: number | null;
-  tasks_left: number;
+  ordinary_left: number;
+  gold_left: number;
   qualification_status: string | null;
+}
+
+/**
+ * The work a worker is told is left: every open task they have not answered, gold included, so
+ * the figure drops by one whatever the task they just answered was (counting ordinary tasks
+ * only told a worker which of their answers went to gold). Gold is counted only while ordinary
+ * work is left, as it is only served then (marketplace/leasing.service.ts).
+ */
+export function tasksLeftShown(ordinaryLeft: number, goldLeft: number): number {
+  return ordinaryLeft > 0 ? ordinaryLeft + goldLeft : 0;
 }
 
 /** The worker app's project catalogue (read only). */
@@ -78,7 +94,7 @@ function toCatalogueProject(row: CatalogueRow): CatalogueProject {
     currency: row.currency,
     estimatedSecondsPerTask: seconds,
     hourlyRate: seconds == null ? null : Math.floor((row.reward_amount * 3600) / seconds),
-    tasksLeft: row.tasks_left,
+    tasksLeft: tasksLeftShown(row.ordinary_left, row.gold_left),
     qualificationRequired: required,
     qualificationStatus: !required
       ? MyQualificationStatus.NOT_REQUIRED

@@ -3,7 +3,10 @@ import { ManualClock } from '../../../src/common/clock';
 import { TransactionalConnection } from '../../../src/db/transactional-connection';
 import { Role } from '../../../src/modules/auth/role';
 import { WorkerBlock } from '../../../src/modules/workers/worker-block.entity';
-import { WorkerCatalogueService } from '../../../src/modules/workers/worker-catalogue.service';
+import {
+  tasksLeftShown,
+  WorkerCatalogueService,
+} from '../../../src/modules/workers/worker-catalogue.service';
 import { contextFor, makeProject, makeTasks, makeUser } from '../../helpers/factories';
 import { useTestDatabase } from '../../helpers/test-db';
 
@@ -61,7 +64,9 @@ describe(WorkerCatalogueService.name, () => {
       rewardAmount: 10,
       estimatedSecondsPerTask: 5,
       hourlyRate: 7200, // 10 × 3600 / 5
-      tasksLeft: 3,
+      // 3 ordinary tasks with a free slot + 3 gold: gold counts, so answering it moves the
+      // figure as an ordinary answer does (the gold differential e2e test checks that).
+      tasksLeft: 6,
       qualificationRequired: true,
       qualificationStatus: 'NOT_STARTED',
     });
@@ -72,5 +77,13 @@ describe(WorkerCatalogueService.name, () => {
       qualificationRequired: false,
       qualificationStatus: 'NOT_REQUIRED',
     });
+  });
+});
+
+describe(tasksLeftShown.name, () => {
+  it('counts gold only while ordinary work is left, since gold is never served alone', () => {
+    expect(tasksLeftShown(3, 2)).toBe(5);
+    expect(tasksLeftShown(0, 4)).toBe(0);
+    expect(tasksLeftShown(1, 0)).toBe(1);
   });
 });
