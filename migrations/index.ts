@@ -9,6 +9,7 @@ import { AddJobsRunningIndex1795464972489 } from './1795464972489-AddJobsRunning
 import { DefaultPooledDawidSkene1795466989129 } from './1795466989129-DefaultPooledDawidSkene';
 import { AddQualification1795468158300 } from './1795468158300-AddQualification';
 import { CreateWebhooks1796000000500 } from './1796000000500-CreateWebhooks';
+import { CreateRateLimits1796000000700 } from './1796000000700-CreateRateLimits';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -27,4 +28,5 @@ export const MIGRATIONS: Function[] = [
   DefaultPooledDawidSkene1795466989129,
   AddQualification1795468158300,
   CreateWebhooks1796000000500,
+  CreateRateLimits1796000000700,
 ];
