@@ -1,5 +1,6 @@
 import { createApp, type QuorumApp } from '../../src/app';
 import { closeDataSource, createDataSource } from '../../src/db/data-source';
+import { makeProject, makeTasks } from '../helpers/factories';
 import { errorCode, GraphQLClient, useTestServer } from '../helpers/test-server';
 import { testConfig } from '../helpers/test-config';
 
@@ -92,5 +93,28 @@ describe('state shared by two API processes (e2e)', () => {
     const refused = await onSecond.query(ME);
     expect(refused.status).toBe(401);
     expect(errorCode(refused)).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a worker blocked through the other process at the next lease, cache or not', async () => {
+    const requester = await first.signUp(['REQUESTER']);
+    const worker = await first.signUp(['WORKER']);
+    const project = await makeProject(first.app.dataSource, requester.userId, {
+      minOverlap: 1,
+      maxOverlap: 1,
+    });
+    await makeTasks(first.app.dataSource, project.id, 2, { payload: () => ({ text: 'cat?' }) });
+    const next = `mutation ($projectId: ID) { nextAssignment(projectId: $projectId) { id } }`;
+    const onSecond = new GraphQLClient(secondUrl, worker.token);
+    expect((await onSecond.ok(next, { projectId: project.id })).nextAssignment).not.toBeNull();
+
+    await requester.client.ok(
+      `mutation ($input: BlockWorkerInput!) { blockWorker(input: $input) { id } }`,
+      { input: { workerId: worker.userId, projectId: project.id, reason: 'spam' } },
+    );
+    // No clock advance: blocks are read by the lease itself, not from the credential cache.
+    // The second task is still open, so only the block explains an empty answer.
+    const refused = await onSecond.query(next, { projectId: project.id });
+    expect(refused.errors).toBeUndefined();
+    expect(refused.data?.nextAssignment).toBeNull();
   });
 });
