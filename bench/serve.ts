@@ -36,9 +36,11 @@ import { createApp, type QuorumApp } from '../src/app';
 import { createLogger } from '../src/common/logger';
 import { RequestContext } from '../src/common/request-context';
 import { loadConfig } from '../src/config/load-config';
+import { closeDataSource, createDataSource } from '../src/db/data-source';
 import { findInvariantViolations } from '../src/modules/marketplace/assignment-invariants';
 import { Role } from '../src/modules/auth/role';
 import { User } from '../src/modules/auth/user.entity';
+import { QueryCounter } from '../test/helpers/query-counter';
 
 const { values: flags } = parseArgs({
   // The load thread re-loads this file; it takes its input from workerData, not from flags.
@@ -293,6 +295,66 @@ function runWorkers(input: LoadInput): Promise<LoadResult> {
   });
 }
 
+/** What the round-trip probe reads of a lease. */
+interface ProbedLease {
+  id: string;
+  task: { payload: { n: number }; labelSchema: { labels: Array<{ key: string }> } };
+}
+
+/** Sequential lease → submit pairs probed one at a time for the statements each request sends. */
+const ROUND_TRIP_PROBES = 15;
+
+/**
+ * SQL statements per nextAssignment and per submitAssignment, counted (every statement the app's
+ * DataSource sends, BEGIN and COMMIT included) over sequential calls by one worker after the
+ * load; the median, so a background job's statement landing in one window does not count.
+ */
+async function countRoundTrips(
+  baseUrl: string,
+  token: string,
+  projectId: string,
+  counter: QueryCounter,
+) {
+  const client = new GraphQLHttpClient(baseUrl, 1);
+  const perLease: number[] = [];
+  const perSubmit: number[] = [];
+  try {
+    for (let i = 0; i < ROUND_TRIP_PROBES; i++) {
+      let lease = null as ProbedLease | null;
+      perLease.push(
+        (
+          await counter.during(async () => {
+            lease =
+              (await client.request(token, NEXT, { projectId })).body.data?.nextAssignment ?? null;
+          })
+        ).length,
+      );
+      if (!lease) break;
+      const { id, task } = lease;
+      const answer = task.labelSchema.labels[task.payload.n % task.labelSchema.labels.length].key;
+      perSubmit.push(
+        (
+          await counter.during(() =>
+            client.request(token, SUBMIT, {
+              input: { assignmentId: id, answer: { labels: [answer] }, clientDurationMs: 1500 },
+            }),
+          )
+        ).length,
+      );
+    }
+  } finally {
+    client.close();
+  }
+  const median = (values: number[]) =>
+    values.length
+      ? percentile(
+          [...values].sort((a, b) => a - b),
+          50,
+        )
+      : NaN;
+  return { lease: median(perLease), submit: median(perSubmit), probes: perSubmit.length };
+}
+
 async function checkInvariants(app: QuorumApp, projectId: string, acknowledged: string[]) {
   const problems: string[] = [];
   for (const violation of await findInvariantViolations(app.dataSource.manager)) {
@@ -361,6 +423,7 @@ function runPgbench(url: string) {
  */
 async function benchmarkServing(url: string): Promise<boolean> {
   let app: QuorumApp | undefined;
+  let dataSource: Awaited<ReturnType<typeof createDataSource>> | undefined;
   try {
     const config = loadConfig({
       NODE_ENV: 'development',
@@ -370,7 +433,9 @@ async function benchmarkServing(url: string): Promise<boolean> {
       LOG_LEVEL: 'warn',
       JOBS_ENABLED: 'true',
     });
-    app = await createApp(config, { logger: createLogger('warn') });
+    const counter = new QueryCounter();
+    dataSource = await createDataSource(config.database, { logger: counter });
+    app = await createApp(config, { logger: createLogger('warn'), dataSource });
     const baseUrl = await app.listen(0, '127.0.0.1');
     const { projectId, tokens } = await seed(app);
     const [{ server_version: version }] = await app.dataSource.query('SHOW server_version');
@@ -399,6 +464,12 @@ async function benchmarkServing(url: string): Promise<boolean> {
       process.stdout.write(`error ${key}: ${count}\n`);
     }
 
+    const trips = await countRoundTrips(baseUrl, tokens[0], projectId, counter);
+    process.stdout.write(
+      `\nSQL round trips (counted, median of ${trips.probes} sequential pairs): ` +
+        `${trips.lease} per nextAssignment, ${trips.submit} per submitAssignment\n`,
+    );
+
     const { problems, counts } = await checkInvariants(app, projectId, run.acknowledged);
     process.stdout.write(
       `\ninvariants: ${counts.total} assignments (${counts.counted} counted, ${counts.leased} still leased)` +
@@ -409,15 +480,21 @@ async function benchmarkServing(url: string): Promise<boolean> {
 
     await app.close();
     app = undefined;
+    await closeDataSource(dataSource);
+    dataSource = undefined;
     const pgbench = runPgbench(url);
+    const completedPerSecond = submitted / run.elapsedSeconds;
     process.stdout.write(
       `\npgbench tpcb-like, same database (scale ${pgbench.scale}, -c ${flags['pgbench-clients']} ` +
         `-T ${flags['pgbench-seconds']}): ${pgbench.tps.toFixed(0)} tps, ` +
-        `latency average ${pgbench.latencyMs.toFixed(1)} ms\n`,
+        `latency average ${pgbench.latencyMs.toFixed(1)} ms\n` +
+        `completed assignments/s ÷ pgbench tps: ${completedPerSecond.toFixed(0)} ÷ ` +
+        `${pgbench.tps.toFixed(0)} = ${(completedPerSecond / pgbench.tps).toFixed(3)}× (issue 16's goal: 0.25×)\n`,
     );
     return failing;
   } finally {
     await app?.close();
+    if (dataSource) await closeDataSource(dataSource);
   }
 }
 
