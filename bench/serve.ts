@@ -32,6 +32,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { withScratchDatabase } from './bench-support';
+import { backendCpuSeconds, cpuSecondsBetween } from './cpu-time';
 import { createApp, type QuorumApp } from '../src/app';
 import { createLogger } from '../src/common/logger';
 import { RequestContext } from '../src/common/request-context';
@@ -444,7 +445,14 @@ async function benchmarkServing(url: string): Promise<boolean> {
       `bench:serve — ${WORKERS} virtual workers for ${SECONDS} s over HTTP, ${TASKS} tasks × overlap ` +
         `${OVERLAP}, pool ${POOL}, PostgreSQL ${version}, ${availableParallelism()} CPUs, Node ${process.version}\n`,
     );
+    const postgresBefore = await backendCpuSeconds(app.dataSource);
+    const nodeBefore = process.cpuUsage();
     const run = await runWorkers({ baseUrl, projectId, tokens, seconds: SECONDS });
+    const nodeCpu = process.cpuUsage(nodeBefore);
+    const postgresSeconds = cpuSecondsBetween(
+      postgresBefore,
+      await backendCpuSeconds(app.dataSource),
+    );
     const submitted = run.acknowledged.length;
     process.stdout.write(
       `\nthroughput: ${((run.leased + submitted) / run.elapsedSeconds).toFixed(0)} assignments/s ` +
@@ -464,6 +472,12 @@ async function benchmarkServing(url: string): Promise<boolean> {
       process.stdout.write(`error ${key}: ${count}\n`);
     }
 
+    const perAssignmentMs = (seconds: number) => ((seconds * 1000) / submitted).toFixed(1);
+    process.stdout.write(
+      `\nCPU per completed assignment: Node ${perAssignmentMs((nodeCpu.user + nodeCpu.system) / 1e6)} ms ` +
+        `(the server and the load thread share the process: an upper bound), PostgreSQL ` +
+        `${perAssignmentMs(postgresSeconds)} ms (the app's backends, from /proc)\n`,
+    );
     const trips = await countRoundTrips(baseUrl, tokens[0], projectId, counter);
     process.stdout.write(
       `\nSQL round trips (counted, median of ${trips.probes} sequential pairs): ` +
