@@ -2,7 +2,13 @@
  * Serving benchmark (a script, not a test: speed goals live here, never in timed tests).
  *
  *   npm run bench:serve [-- --workers 200 --seconds 20 --tasks 20000 --overlap 3 --pool 20
- *                          --pgbench-clients 16 --pgbench-seconds 10 --pgbench-scale 16 --keep-db]
+ *                          --pgbench-clients 16 --pgbench-seconds 10 --pgbench-scale 16 --keep-db
+ *                          --rate R]
+ *
+ * `--rate R`: open loop, one lease → submit started every 1/R s on an idle virtual worker
+ * (latency at a fixed arrival rate, not at saturation); the closed-loop run prints the rate at
+ * 50% of its measured peak. Also printed: SQL statements per call (counted), Node and
+ * PostgreSQL CPU per completed assignment, and completed assignments/s as a ratio of pgbench.
  *
  * 1. Creates a fresh database on the PostgreSQL of BENCH_PG_ADMIN_URL (default
  *    postgres://postgres@127.0.0.1:5432/test) and starts the real app on it (createApp: migrations,
@@ -56,6 +62,7 @@ const { values: flags } = parseArgs({
     'pgbench-seconds': { type: 'string', default: '10' },
     'pgbench-scale': { type: 'string', default: '16' },
     'keep-db': { type: 'boolean', default: false },
+    rate: { type: 'string' },
   },
 });
 const WORKERS = positive('workers');
@@ -63,6 +70,7 @@ const SECONDS = positive('seconds');
 const TASKS = positive('tasks');
 const OVERLAP = positive('overlap');
 const POOL = positive('pool');
+const RATE = flags.rate === undefined ? undefined : positive('rate');
 
 function positive(name: keyof typeof flags): number {
   const value = Number(flags[name]);
@@ -221,6 +229,8 @@ interface LoadInput {
   readonly projectId: string;
   readonly tokens: string[];
   readonly seconds: number;
+  /** Open loop: start one lease → submit every 1/rate s whatever the answers' speed; unset: closed loop. */
+  readonly rate?: number;
 }
 
 interface LoadResult {
@@ -241,35 +251,56 @@ async function generateLoad(input: LoadInput): Promise<LoadResult> {
   let empty = 0;
   const deadline = performance.now() + input.seconds * 1000;
 
-  const worker = async (token: string) => {
-    while (performance.now() < deadline) {
-      const next = await client.request(token, NEXT, { projectId: input.projectId });
-      recorder.record('nextAssignment', next.ms);
-      const lease = next.body.data?.nextAssignment;
-      if (next.body.errors?.length) {
-        recorder.error('nextAssignment', next.body.errors[0].extensions?.code ?? 'unknown');
-        continue;
-      }
-      if (!lease) {
-        empty++;
-        continue;
-      }
-      leased++;
-      const labels = lease.task.labelSchema.labels as Array<{ key: string }>;
-      const answer = labels[(lease.task.payload.n as number) % labels.length].key;
-      const submit = await client.request(token, SUBMIT, {
-        input: { assignmentId: lease.id, answer: { labels: [answer] }, clientDurationMs: 1500 },
-      });
-      recorder.record('submitAssignment', submit.ms);
-      if (submit.body.errors?.length) {
-        recorder.error('submitAssignment', submit.body.errors[0].extensions?.code ?? 'unknown');
-      } else {
-        acknowledged.push(submit.body.data!.submitAssignment.id);
-      }
+  /** One lease → submit; false when there was nothing to submit. */
+  const cycle = async (token: string): Promise<boolean> => {
+    const next = await client.request(token, NEXT, { projectId: input.projectId });
+    recorder.record('nextAssignment', next.ms);
+    const lease = next.body.data?.nextAssignment;
+    if (next.body.errors?.length) {
+      recorder.error('nextAssignment', next.body.errors[0].extensions?.code ?? 'unknown');
+      return false;
     }
+    if (!lease) {
+      empty++;
+      return false;
+    }
+    leased++;
+    const labels = lease.task.labelSchema.labels as Array<{ key: string }>;
+    const answer = labels[(lease.task.payload.n as number) % labels.length].key;
+    const submit = await client.request(token, SUBMIT, {
+      input: { assignmentId: lease.id, answer: { labels: [answer] }, clientDurationMs: 1500 },
+    });
+    recorder.record('submitAssignment', submit.ms);
+    if (submit.body.errors?.length) {
+      recorder.error('submitAssignment', submit.body.errors[0].extensions?.code ?? 'unknown');
+    } else {
+      acknowledged.push(submit.body.data!.submitAssignment.id);
+    }
+    return true;
+  };
+  const closedLoop = async (token: string) => {
+    while (performance.now() < deadline) await cycle(token);
+  };
+  /** Arrivals every 1/rate s on the first idle worker; an arrival with none idle is counted as dropped. */
+  const openLoop = async (rate: number) => {
+    const idle = [...input.tokens];
+    const running: Array<Promise<void>> = [];
+    const start = performance.now();
+    for (let k = 0; start + (k * 1000) / rate < deadline; k++) {
+      const wait = start + (k * 1000) / rate - performance.now();
+      if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
+      const token = idle.pop();
+      if (!token) {
+        recorder.error('arrival', 'no idle worker (dropped)');
+        continue;
+      }
+      running.push(cycle(token).then(() => void idle.push(token)));
+    }
+    await Promise.all(running);
   };
   const started = performance.now();
-  await Promise.all(input.tokens.map(worker));
+  if (input.rate) await openLoop(input.rate);
+  else await Promise.all(input.tokens.map(closedLoop));
   const elapsedSeconds = (performance.now() - started) / 1000;
   client.close();
   return {
@@ -442,12 +473,12 @@ async function benchmarkServing(url: string): Promise<boolean> {
     const [{ server_version: version }] = await app.dataSource.query('SHOW server_version');
 
     process.stdout.write(
-      `bench:serve — ${WORKERS} virtual workers for ${SECONDS} s over HTTP, ${TASKS} tasks × overlap ` +
+      `bench:serve — ${WORKERS} virtual workers for ${SECONDS} s over HTTP (${RATE ? `open loop, ${RATE} arrivals/s` : 'closed loop'}), ${TASKS} tasks × overlap ` +
         `${OVERLAP}, pool ${POOL}, PostgreSQL ${version}, ${availableParallelism()} CPUs, Node ${process.version}\n`,
     );
     const postgresBefore = await backendCpuSeconds(app.dataSource);
     const nodeBefore = process.cpuUsage();
-    const run = await runWorkers({ baseUrl, projectId, tokens, seconds: SECONDS });
+    const run = await runWorkers({ baseUrl, projectId, tokens, seconds: SECONDS, rate: RATE });
     const nodeCpu = process.cpuUsage(nodeBefore);
     const postgresSeconds = cpuSecondsBetween(
       postgresBefore,
@@ -478,6 +509,12 @@ async function benchmarkServing(url: string): Promise<boolean> {
         `(the server and the load thread share the process: an upper bound), PostgreSQL ` +
         `${perAssignmentMs(postgresSeconds)} ms (the app's backends, from /proc)\n`,
     );
+    if (RATE === undefined) {
+      process.stdout.write(
+        `open loop at 50% of this peak: npm run bench:serve -- --workers ${WORKERS} --seconds ${SECONDS} ` +
+          `--rate ${Math.max(1, Math.round(submitted / run.elapsedSeconds / 2))}\n`,
+      );
+    }
     const trips = await countRoundTrips(baseUrl, tokens[0], projectId, counter);
     process.stdout.write(
       `\nSQL round trips (counted, median of ${trips.probes} sequential pairs): ` +
