@@ -2,7 +2,13 @@
  * Serving benchmark (a script, not a test: speed goals live here, never in timed tests).
  *
  *   npm run bench:serve [-- --workers 200 --seconds 20 --tasks 20000 --overlap 3 --pool 20
- *                          --pgbench-clients 16 --pgbench-seconds 10 --pgbench-scale 16 --keep-db]
+ *                          --pgbench-clients 16 --pgbench-seconds 10 --pgbench-scale 16 --keep-db
+ *                          --rate R]
+ *
+ * `--rate R`: open loop, one lease → submit started every 1/R s on an idle virtual worker
+ * (latency at a fixed arrival rate, not at saturation); the closed-loop run prints the rate at
+ * 50% of its measured peak. Also printed: SQL statements per call (counted), Node and
+ * PostgreSQL CPU per completed assignment, and completed assignments/s as a ratio of pgbench.
  *
  * 1. Creates a fresh database on the PostgreSQL of BENCH_PG_ADMIN_URL (default
  *    postgres://postgres@127.0.0.1:5432/test) and starts the real app on it (createApp: migrations,
@@ -32,13 +38,16 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { withScratchDatabase } from './bench-support';
+import { backendCpuSeconds, cpuSecondsBetween } from './cpu-time';
 import { createApp, type QuorumApp } from '../src/app';
 import { createLogger } from '../src/common/logger';
 import { RequestContext } from '../src/common/request-context';
 import { loadConfig } from '../src/config/load-config';
+import { closeDataSource, createDataSource } from '../src/db/data-source';
 import { findInvariantViolations } from '../src/modules/marketplace/assignment-invariants';
 import { Role } from '../src/modules/auth/role';
 import { User } from '../src/modules/auth/user.entity';
+import { QueryCounter } from '../test/helpers/query-counter';
 
 const { values: flags } = parseArgs({
   // The load thread re-loads this file; it takes its input from workerData, not from flags.
@@ -53,6 +62,7 @@ const { values: flags } = parseArgs({
     'pgbench-seconds': { type: 'string', default: '10' },
     'pgbench-scale': { type: 'string', default: '16' },
     'keep-db': { type: 'boolean', default: false },
+    rate: { type: 'string' },
   },
 });
 const WORKERS = positive('workers');
@@ -60,6 +70,7 @@ const SECONDS = positive('seconds');
 const TASKS = positive('tasks');
 const OVERLAP = positive('overlap');
 const POOL = positive('pool');
+const RATE = flags.rate === undefined ? undefined : positive('rate');
 
 function positive(name: keyof typeof flags): number {
   const value = Number(flags[name]);
@@ -218,6 +229,8 @@ interface LoadInput {
   readonly projectId: string;
   readonly tokens: string[];
   readonly seconds: number;
+  /** Open loop: start one lease → submit every 1/rate s whatever the answers' speed; unset: closed loop. */
+  readonly rate?: number;
 }
 
 interface LoadResult {
@@ -238,35 +251,56 @@ async function generateLoad(input: LoadInput): Promise<LoadResult> {
   let empty = 0;
   const deadline = performance.now() + input.seconds * 1000;
 
-  const worker = async (token: string) => {
-    while (performance.now() < deadline) {
-      const next = await client.request(token, NEXT, { projectId: input.projectId });
-      recorder.record('nextAssignment', next.ms);
-      const lease = next.body.data?.nextAssignment;
-      if (next.body.errors?.length) {
-        recorder.error('nextAssignment', next.body.errors[0].extensions?.code ?? 'unknown');
-        continue;
-      }
-      if (!lease) {
-        empty++;
-        continue;
-      }
-      leased++;
-      const labels = lease.task.labelSchema.labels as Array<{ key: string }>;
-      const answer = labels[(lease.task.payload.n as number) % labels.length].key;
-      const submit = await client.request(token, SUBMIT, {
-        input: { assignmentId: lease.id, answer: { labels: [answer] }, clientDurationMs: 1500 },
-      });
-      recorder.record('submitAssignment', submit.ms);
-      if (submit.body.errors?.length) {
-        recorder.error('submitAssignment', submit.body.errors[0].extensions?.code ?? 'unknown');
-      } else {
-        acknowledged.push(submit.body.data!.submitAssignment.id);
-      }
+  /** One lease → submit; false when there was nothing to submit. */
+  const cycle = async (token: string): Promise<boolean> => {
+    const next = await client.request(token, NEXT, { projectId: input.projectId });
+    recorder.record('nextAssignment', next.ms);
+    const lease = next.body.data?.nextAssignment;
+    if (next.body.errors?.length) {
+      recorder.error('nextAssignment', next.body.errors[0].extensions?.code ?? 'unknown');
+      return false;
     }
+    if (!lease) {
+      empty++;
+      return false;
+    }
+    leased++;
+    const labels = lease.task.labelSchema.labels as Array<{ key: string }>;
+    const answer = labels[(lease.task.payload.n as number) % labels.length].key;
+    const submit = await client.request(token, SUBMIT, {
+      input: { assignmentId: lease.id, answer: { labels: [answer] }, clientDurationMs: 1500 },
+    });
+    recorder.record('submitAssignment', submit.ms);
+    if (submit.body.errors?.length) {
+      recorder.error('submitAssignment', submit.body.errors[0].extensions?.code ?? 'unknown');
+    } else {
+      acknowledged.push(submit.body.data!.submitAssignment.id);
+    }
+    return true;
+  };
+  const closedLoop = async (token: string) => {
+    while (performance.now() < deadline) await cycle(token);
+  };
+  /** Arrivals every 1/rate s on the first idle worker; an arrival with none idle is counted as dropped. */
+  const openLoop = async (rate: number) => {
+    const idle = [...input.tokens];
+    const running: Array<Promise<void>> = [];
+    const start = performance.now();
+    for (let k = 0; start + (k * 1000) / rate < deadline; k++) {
+      const wait = start + (k * 1000) / rate - performance.now();
+      if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
+      const token = idle.pop();
+      if (!token) {
+        recorder.error('arrival', 'no idle worker (dropped)');
+        continue;
+      }
+      running.push(cycle(token).then(() => void idle.push(token)));
+    }
+    await Promise.all(running);
   };
   const started = performance.now();
-  await Promise.all(input.tokens.map(worker));
+  if (input.rate) await openLoop(input.rate);
+  else await Promise.all(input.tokens.map(closedLoop));
   const elapsedSeconds = (performance.now() - started) / 1000;
   client.close();
   return {
@@ -291,6 +325,66 @@ function runWorkers(input: LoadInput): Promise<LoadResult> {
       if (code !== 0) reject(new Error(`load thread exited with code ${code}`));
     });
   });
+}
+
+/** What the round-trip probe reads of a lease. */
+interface ProbedLease {
+  id: string;
+  task: { payload: { n: number }; labelSchema: { labels: Array<{ key: string }> } };
+}
+
+/** Sequential lease → submit pairs probed one at a time for the statements each request sends. */
+const ROUND_TRIP_PROBES = 15;
+
+/**
+ * SQL statements per nextAssignment and per submitAssignment, counted (every statement the app's
+ * DataSource sends, BEGIN and COMMIT included) over sequential calls by one worker after the
+ * load; the median, so a background job's statement landing in one window does not count.
+ */
+async function countRoundTrips(
+  baseUrl: string,
+  token: string,
+  projectId: string,
+  counter: QueryCounter,
+) {
+  const client = new GraphQLHttpClient(baseUrl, 1);
+  const perLease: number[] = [];
+  const perSubmit: number[] = [];
+  try {
+    for (let i = 0; i < ROUND_TRIP_PROBES; i++) {
+      let lease = null as ProbedLease | null;
+      perLease.push(
+        (
+          await counter.during(async () => {
+            lease =
+              (await client.request(token, NEXT, { projectId })).body.data?.nextAssignment ?? null;
+          })
+        ).length,
+      );
+      if (!lease) break;
+      const { id, task } = lease;
+      const answer = task.labelSchema.labels[task.payload.n % task.labelSchema.labels.length].key;
+      perSubmit.push(
+        (
+          await counter.during(() =>
+            client.request(token, SUBMIT, {
+              input: { assignmentId: id, answer: { labels: [answer] }, clientDurationMs: 1500 },
+            }),
+          )
+        ).length,
+      );
+    }
+  } finally {
+    client.close();
+  }
+  const median = (values: number[]) =>
+    values.length
+      ? percentile(
+          [...values].sort((a, b) => a - b),
+          50,
+        )
+      : NaN;
+  return { lease: median(perLease), submit: median(perSubmit), probes: perSubmit.length };
 }
 
 async function checkInvariants(app: QuorumApp, projectId: string, acknowledged: string[]) {
@@ -361,6 +455,7 @@ function runPgbench(url: string) {
  */
 async function benchmarkServing(url: string): Promise<boolean> {
   let app: QuorumApp | undefined;
+  let dataSource: Awaited<ReturnType<typeof createDataSource>> | undefined;
   try {
     const config = loadConfig({
       NODE_ENV: 'development',
@@ -370,16 +465,25 @@ async function benchmarkServing(url: string): Promise<boolean> {
       LOG_LEVEL: 'warn',
       JOBS_ENABLED: 'true',
     });
-    app = await createApp(config, { logger: createLogger('warn') });
+    const counter = new QueryCounter();
+    dataSource = await createDataSource(config.database, { logger: counter });
+    app = await createApp(config, { logger: createLogger('warn'), dataSource });
     const baseUrl = await app.listen(0, '127.0.0.1');
     const { projectId, tokens } = await seed(app);
     const [{ server_version: version }] = await app.dataSource.query('SHOW server_version');
 
     process.stdout.write(
-      `bench:serve — ${WORKERS} virtual workers for ${SECONDS} s over HTTP, ${TASKS} tasks × overlap ` +
+      `bench:serve — ${WORKERS} virtual workers for ${SECONDS} s over HTTP (${RATE ? `open loop, ${RATE} arrivals/s` : 'closed loop'}), ${TASKS} tasks × overlap ` +
         `${OVERLAP}, pool ${POOL}, PostgreSQL ${version}, ${availableParallelism()} CPUs, Node ${process.version}\n`,
     );
-    const run = await runWorkers({ baseUrl, projectId, tokens, seconds: SECONDS });
+    const postgresBefore = await backendCpuSeconds(app.dataSource);
+    const nodeBefore = process.cpuUsage();
+    const run = await runWorkers({ baseUrl, projectId, tokens, seconds: SECONDS, rate: RATE });
+    const nodeCpu = process.cpuUsage(nodeBefore);
+    const postgresSeconds = cpuSecondsBetween(
+      postgresBefore,
+      await backendCpuSeconds(app.dataSource),
+    );
     const submitted = run.acknowledged.length;
     process.stdout.write(
       `\nthroughput: ${((run.leased + submitted) / run.elapsedSeconds).toFixed(0)} assignments/s ` +
@@ -399,6 +503,24 @@ async function benchmarkServing(url: string): Promise<boolean> {
       process.stdout.write(`error ${key}: ${count}\n`);
     }
 
+    const perAssignmentMs = (seconds: number) => ((seconds * 1000) / submitted).toFixed(1);
+    process.stdout.write(
+      `\nCPU per completed assignment: Node ${perAssignmentMs((nodeCpu.user + nodeCpu.system) / 1e6)} ms ` +
+        `(the server and the load thread share the process: an upper bound), PostgreSQL ` +
+        `${perAssignmentMs(postgresSeconds)} ms (the app's backends, from /proc)\n`,
+    );
+    if (RATE === undefined) {
+      process.stdout.write(
+        `open loop at 50% of this peak: npm run bench:serve -- --workers ${WORKERS} --seconds ${SECONDS} ` +
+          `--rate ${Math.max(1, Math.round(submitted / run.elapsedSeconds / 2))}\n`,
+      );
+    }
+    const trips = await countRoundTrips(baseUrl, tokens[0], projectId, counter);
+    process.stdout.write(
+      `\nSQL round trips (counted, median of ${trips.probes} sequential pairs): ` +
+        `${trips.lease} per nextAssignment, ${trips.submit} per submitAssignment\n`,
+    );
+
     const { problems, counts } = await checkInvariants(app, projectId, run.acknowledged);
     process.stdout.write(
       `\ninvariants: ${counts.total} assignments (${counts.counted} counted, ${counts.leased} still leased)` +
@@ -409,15 +531,21 @@ async function benchmarkServing(url: string): Promise<boolean> {
 
     await app.close();
     app = undefined;
+    await closeDataSource(dataSource);
+    dataSource = undefined;
     const pgbench = runPgbench(url);
+    const completedPerSecond = submitted / run.elapsedSeconds;
     process.stdout.write(
       `\npgbench tpcb-like, same database (scale ${pgbench.scale}, -c ${flags['pgbench-clients']} ` +
         `-T ${flags['pgbench-seconds']}): ${pgbench.tps.toFixed(0)} tps, ` +
-        `latency average ${pgbench.latencyMs.toFixed(1)} ms\n`,
+        `latency average ${pgbench.latencyMs.toFixed(1)} ms\n` +
+        `completed assignments/s ÷ pgbench tps: ${completedPerSecond.toFixed(0)} ÷ ` +
+        `${pgbench.tps.toFixed(0)} = ${(completedPerSecond / pgbench.tps).toFixed(3)}× (issue 16's goal: 0.25×)\n`,
     );
     return failing;
   } finally {
     await app?.close();
+    if (dataSource) await closeDataSource(dataSource);
   }
 }
 

@@ -11,6 +11,7 @@ import { AddQualification1795468158300 } from './1795468158300-AddQualification'
 import { GoldExposure1796000000200 } from './1796000000200-GoldExposure';
 import { CreateWebhooks1796000000500 } from './1796000000500-CreateWebhooks';
 import { CreateReview1796000000600 } from './1796000000600-CreateReview';
+import { CreateRateLimits1796000000700 } from './1796000000700-CreateRateLimits';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -31,4 +32,5 @@ export const MIGRATIONS: Function[] = [
   GoldExposure1796000000200,
   CreateWebhooks1796000000500,
   CreateReview1796000000600,
+  CreateRateLimits1796000000700,
 ];

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { createApp } from './app';
+import { requestedProcesses, runClusterPrimary } from './cluster';
 import { ConfigError, loadConfig } from './config/load-config';
 
 /** Time after the grace period for the scheduler and the database to close. */
@@ -19,6 +21,13 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     throw error;
+  }
+  // QUORUM_PROCESSES=N|auto: N API processes under node:cluster, on PostgreSQL only (the
+  // embedded database has one owner process).
+  const processes = config.database.url ? requestedProcesses(process.env.QUORUM_PROCESSES) : 1;
+  if (processes > 1 && cluster.isPrimary) {
+    runClusterPrimary(processes, message => process.stdout.write(`${message}\n`));
+    return;
   }
   const app = await createApp(config);
   const url = await app.listen();

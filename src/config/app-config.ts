@@ -30,6 +30,12 @@ export interface AppConfig {
     /** Accounts one client address may create in `signUpWindowSeconds` (sign-up farming). */
     readonly signUpMaxPerAddress: number;
     readonly signUpWindowSeconds: number;
+    /**
+     * How long one process trusts what it read about a user or API key (roles, existence,
+     * revocation) before reading it again: the window in which a change made through another
+     * process is not yet seen. Changes made through this process apply at once.
+     */
+    readonly credentialCacheSeconds: number;
   };
   readonly graphql: {
     readonly maxDepth: number;

@@ -41,6 +41,7 @@ const envSchema = z.object({
   LOGIN_WINDOW_SECONDS: positiveInt.default(900),
   SIGNUP_MAX_PER_ADDRESS: positiveInt.default(10),
   SIGNUP_WINDOW_SECONDS: positiveInt.default(3600),
+  AUTH_CACHE_SECONDS: positiveInt.default(5),
   GRAPHQL_MAX_DEPTH: positiveInt.default(8),
   GRAPHQL_MAX_ALIASES: positiveInt.default(15),
   GRAPHQL_MAX_COST: positiveInt.default(20_000),
@@ -141,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
       signUpMaxPerAddress: e.SIGNUP_MAX_PER_ADDRESS,
       signUpWindowSeconds: e.SIGNUP_WINDOW_SECONDS,
+      credentialCacheSeconds: e.AUTH_CACHE_SECONDS,
     },
     graphql: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,

@@ -7,8 +7,9 @@ import {
 } from 'node:crypto';
 import * as argon2 from 'argon2';
 import jwt from 'jsonwebtoken';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppConfig } from '../../config/app-config';
+import { type Clock, systemClock } from '../../common/clock';
 import {
   BadUserInputError,
   ConflictError,
@@ -19,6 +20,8 @@ import type { AuthUser, RequestContext } from '../../common/request-context';
 import { rethrowUniqueViolationAs } from '../../db/pg-errors';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import { ApiKey } from './api-key.entity';
+import { CredentialCache } from './credential-cache';
+import { createRateLimiter } from './rate-limiters';
 import { InvalidCredentialsError } from './auth.errors';
 import type {
   AuthPayload,
@@ -55,6 +58,15 @@ export function jwtKey(secret: string): KeyObject {
   return createSecretKey(Buffer.from(secret, 'utf8'));
 }
 
+/** What authentication needs of an API key, cached per process (`CredentialCache`). */
+interface CachedApiKey {
+  readonly id: string;
+  readonly userId: string;
+  readonly secretHash: string;
+  /** The key's scopes narrowed to the roles its owner holds now. */
+  readonly roles: readonly Role[];
+}
+
 /** Claims Quorum puts in its JWTs. */
 export interface TokenClaims {
   sub: string;
@@ -63,35 +75,43 @@ export interface TokenClaims {
 
 /**
  * Identity: sign-up, log-in (Argon2id), JWTs, API keys. Login is rate-limited per account
- * (failed attempts) and per client address (all attempts), sign-up per client address; limits live in memory, per process.
+ * (failed attempts) and per client address (all attempts), sign-up per client address; the counts live in PostgreSQL (`rate-limiters.ts`), shared by
+ * every API process.
  */
 export class AuthService {
-  private readonly failuresPerAccount: RateLimiterMemory;
-  private readonly attemptsPerAddress: RateLimiterMemory;
-  private readonly signUpsPerAddress: RateLimiterMemory;
+  private readonly failuresPerAccount: RateLimiterAbstract;
+  private readonly attemptsPerAddress: RateLimiterAbstract;
+  private readonly signUpsPerAddress: RateLimiterAbstract;
   /** Verified against when the email is unknown, so both paths cost the same time. */
   private dummyHash?: Promise<string>;
   private readonly signingKey: KeyObject;
+  /** User id → roles, or null for a user that no longer exists. */
+  private readonly userRoles: CredentialCache<readonly Role[] | null>;
+  /** API key prefix → the live key, or null when unknown or revoked. */
+  private readonly apiKeys: CredentialCache<CachedApiKey | null>;
 
   constructor(
     private readonly db: TransactionalConnection,
     private readonly config: AppConfig['auth'],
+    clock: Clock = systemClock,
   ) {
     this.signingKey = jwtKey(config.jwtSecret);
-    this.failuresPerAccount = new RateLimiterMemory({
+    this.userRoles = new CredentialCache(clock, config.credentialCacheSeconds);
+    this.apiKeys = new CredentialCache(clock, config.credentialCacheSeconds);
+    this.failuresPerAccount = createRateLimiter(db.dataSource, {
       keyPrefix: 'login-account',
       points: config.loginMaxFailuresPerAccount,
-      duration: config.loginWindowSeconds,
+      durationSeconds: config.loginWindowSeconds,
     });
-    this.attemptsPerAddress = new RateLimiterMemory({
+    this.attemptsPerAddress = createRateLimiter(db.dataSource, {
       keyPrefix: 'login-address',
       points: config.loginMaxAttemptsPerAddress,
-      duration: config.loginWindowSeconds,
+      durationSeconds: config.loginWindowSeconds,
     });
-    this.signUpsPerAddress = new RateLimiterMemory({
+    this.signUpsPerAddress = createRateLimiter(db.dataSource, {
       keyPrefix: 'signup-address',
       points: config.signUpMaxPerAddress,
-      duration: config.signUpWindowSeconds,
+      durationSeconds: config.signUpWindowSeconds,
     });
   }
 
@@ -159,25 +179,42 @@ export class AuthService {
 
   /**
    * The caller behind a verified JWT, or null when the user no longer exists. Roles come from
-   * the database, not the token, so a role removed by an admin takes effect at once.
+   * the user's row, not the token, read at most once per `credentialCacheSeconds` per process:
+   * a role removed by an admin takes effect within that window (at once in the process that
+   * removed it), and most requests cost no SQL.
    */
   async userForToken(ctx: RequestContext, claims: TokenClaims): Promise<AuthUser | null> {
-    const user = await this.db.repo(ctx, User).findOneBy({ id: claims.sub });
-    return user ? { id: user.id, roles: user.roles, via: 'jwt' } : null;
+    const roles = await this.userRoles.get(claims.sub, async () => {
+      const user = await this.db
+        .repo(ctx, User)
+        .findOne({ where: { id: claims.sub }, select: { id: true, roles: true } });
+      return user ? user.roles : null;
+    });
+    return roles ? { id: claims.sub, roles, via: 'jwt' } : null;
   }
 
-  /** The caller behind an API key, or null when the key is unknown, malformed or revoked. */
+  /**
+   * The caller behind an API key, or null when the key is unknown, malformed or revoked. The
+   * key's row is read at most once per `credentialCacheSeconds` per process (a revocation made
+   * through another process is seen within that window), and `lastUsedAt` is written on those
+   * reads only, so it is exact to the window.
+   */
   async userForApiKey(ctx: RequestContext, secret: string): Promise<AuthUser | null> {
     const prefix = apiKeyPrefix(secret);
     if (!prefix) return null;
+    const key = await this.apiKeys.get(prefix, () => this.loadApiKey(ctx, prefix));
+    if (!key || !safeEqualHex(key.secretHash, hashSecret(secret))) return null;
+    return { id: key.userId, roles: key.roles, via: 'api-key', apiKeyId: key.id };
+  }
+
+  private async loadApiKey(ctx: RequestContext, prefix: string): Promise<CachedApiKey | null> {
     const key = await this.db
       .repo(ctx, ApiKey)
       .findOne({ where: { prefix }, relations: { user: true } });
     if (!key || key.revokedAt || !key.user) return null;
-    if (!safeEqualHex(key.secretHash, hashSecret(secret))) return null;
     await this.db.repo(ctx, ApiKey).update({ id: key.id }, { lastUsedAt: ctx.now() });
     const roles = key.scopes.filter(role => key.user!.roles.includes(role));
-    return { id: key.userId, roles, via: 'api-key', apiKeyId: key.id };
+    return { id: key.id, userId: key.userId, secretHash: key.secretHash, roles };
   }
 
   /** The calling user's row. */
@@ -221,7 +258,7 @@ export class AuthService {
   /** Revokes one of the caller's keys; at once, for every later request. Idempotent. */
   async revokeApiKey(ctx: RequestContext, id: string): Promise<ApiKey> {
     const userId = ctx.requireUserId();
-    return this.db.withTransaction(ctx, async tx => {
+    const revoked = await this.db.withTransaction(ctx, async tx => {
       const keys = this.db.repo(tx, ApiKey);
       const key = await keys.findOneBy({ id, userId });
       if (!key) throw new NotFoundError('ApiKey', id);
@@ -231,6 +268,9 @@ export class AuthService {
       }
       return key;
     });
+    // After commit: a request racing the transaction could have cached the unrevoked row.
+    this.apiKeys.forget(revoked.prefix);
+    return revoked;
   }
 
   /** The caller's keys, newest first. */
@@ -260,6 +300,7 @@ export class AuthService {
       if (existing) {
         existing.roles = uniqueRoles([...existing.roles, Role.ADMIN]);
         existing.passwordHash = passwordHash;
+        this.userRoles.forget(existing.id);
         return { user: await users.save(existing), created: false };
       }
       const user = await users.save({
@@ -302,7 +343,7 @@ function apiKeyPrefix(secret: string): string | null {
   return match ? match[1] : null;
 }
 
-async function consumeOrThrow(limiter: RateLimiterMemory, key: string): Promise<void> {
+async function consumeOrThrow(limiter: RateLimiterAbstract, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {

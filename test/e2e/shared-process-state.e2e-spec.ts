@@ -1,0 +1,120 @@
+import { createApp, type QuorumApp } from '../../src/app';
+import { closeDataSource, createDataSource } from '../../src/db/data-source';
+import { makeProject, makeTasks } from '../helpers/factories';
+import { errorCode, GraphQLClient, useTestServer } from '../helpers/test-server';
+import { testConfig } from '../helpers/test-config';
+
+const ENV = {
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+  LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000',
+  AUTH_CACHE_SECONDS: '5',
+};
+const LOG_IN = /* GraphQL */ `
+  mutation ($input: LogInInput!) {
+    logIn(input: $input) {
+      token
+    }
+  }
+`;
+const ME = /* GraphQL */ `
+  query {
+    me {
+      id
+    }
+  }
+`;
+
+/**
+ * Two API processes' worth of app (two `createApp` instances, each with its own pool, caches
+ * and limiters) on one PostgreSQL database and one manual clock: what one process learns, the
+ * other must honour — the login limit at once, a revoked API key within AUTH_CACHE_SECONDS.
+ */
+describe('state shared by two API processes (e2e)', () => {
+  const first = useTestServer({ env: ENV });
+  let second: QuorumApp;
+  let secondUrl: string;
+  let closeSecond: () => Promise<void>;
+
+  beforeAll(async () => {
+    const config = testConfig({ ...ENV, DATABASE_URL: first.db!.url });
+    const dataSource = await createDataSource(config.database);
+    second = await createApp(config, { clock: first.clock, dataSource });
+    secondUrl = await second.listen(0, '127.0.0.1');
+    closeSecond = async () => {
+      await second.close();
+      await closeDataSource(dataSource);
+    };
+  }, 60_000);
+  afterAll(() => closeSecond?.());
+
+  it('counts failed logins made through either process against one limit', async () => {
+    const user = await first.signUp(['WORKER']);
+    const logIn = (url: string, password: string) =>
+      new GraphQLClient(url).query(LOG_IN, { input: { email: user.email, password } });
+    expect(errorCode(await logIn(first.url, 'wrong-password-1'))).toBe('INVALID_CREDENTIALS');
+    expect(errorCode(await logIn(first.url, 'wrong-password-2'))).toBe('INVALID_CREDENTIALS');
+    expect(errorCode(await logIn(secondUrl, 'wrong-password-3'))).toBe('INVALID_CREDENTIALS');
+    // The second process saw one failure itself; a per-process limit would let this through.
+    const limited = await logIn(secondUrl, user.password);
+    expect(errorCode(limited)).toBe('RATE_LIMITED');
+    expect(limited.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it('refuses a key revoked through the other process once AUTH_CACHE_SECONDS have passed', async () => {
+    const user = await first.signUp(['REQUESTER']);
+    const created = await user.client.ok(
+      `mutation { createApiKey(input: { name: "ci", scopes: [REQUESTER] }) { secret apiKey { id } } }`,
+    );
+    const { secret, apiKey } = created.createApiKey;
+    const onFirst = new GraphQLClient(first.url, secret);
+    const onSecond = new GraphQLClient(secondUrl, secret);
+    expect((await onSecond.ok(ME)).me.id).toBe(user.userId);
+
+    await user.client.ok(`mutation ($id: ID!) { revokeApiKey(id: $id) { id } }`, {
+      id: apiKey.id,
+    });
+    // The revoking process refuses at once; the other still trusts its cached row…
+    expect(errorCode(await onFirst.query(ME))).toBe('UNAUTHENTICATED');
+    first.clock.advance(4_000);
+    expect((await onSecond.ok(ME)).me.id).toBe(user.userId);
+    // …until its window ends.
+    first.clock.advance(1_001);
+    const refused = await onSecond.query(ME);
+    expect(refused.status).toBe(401);
+    expect(errorCode(refused)).toBe('UNAUTHENTICATED');
+  });
+
+  it('authenticates a JWT from the cache: a deleted user is refused after the window', async () => {
+    const user = await first.signUp(['WORKER']);
+    const onSecond = new GraphQLClient(secondUrl, user.token);
+    expect((await onSecond.ok(ME)).me.id).toBe(user.userId);
+    await first.db!.dataSource.query(`DELETE FROM users WHERE id = $1`, [user.userId]);
+    first.clock.advance(5_001);
+    const refused = await onSecond.query(ME);
+    expect(refused.status).toBe(401);
+    expect(errorCode(refused)).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a worker blocked through the other process at the next lease, cache or not', async () => {
+    const requester = await first.signUp(['REQUESTER']);
+    const worker = await first.signUp(['WORKER']);
+    const project = await makeProject(first.app.dataSource, requester.userId, {
+      minOverlap: 1,
+      maxOverlap: 1,
+    });
+    await makeTasks(first.app.dataSource, project.id, 2, { payload: () => ({ text: 'cat?' }) });
+    const next = `mutation ($projectId: ID) { nextAssignment(projectId: $projectId) { id } }`;
+    const onSecond = new GraphQLClient(secondUrl, worker.token);
+    expect((await onSecond.ok(next, { projectId: project.id })).nextAssignment).not.toBeNull();
+
+    await requester.client.ok(
+      `mutation ($input: BlockWorkerInput!) { blockWorker(input: $input) { id } }`,
+      { input: { workerId: worker.userId, projectId: project.id, reason: 'spam' } },
+    );
+    // No clock advance: blocks are read by the lease itself, not from the credential cache.
+    // The second task is still open, so only the block explains an empty answer.
+    const refused = await onSecond.query(next, { projectId: project.id });
+    expect(refused.errors).toBeUndefined();
+    expect(refused.data?.nextAssignment).toBeNull();
+  });
+});
