@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { RequestContext } from '../../src/common/request-context';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
+import { signInNewAdmin } from '../helpers/admin-client';
 import { fundRequester } from '../helpers/money-fixtures';
 
 const CREATE_PROJECT = /* GraphQL */ `
@@ -165,19 +165,7 @@ describe.each([
   let admin: GraphQLClient;
 
   beforeAll(async () => {
-    const email = `admin-${randomBytes(6).toString('hex')}@example.test`;
-    const password = `admin-${randomBytes(12).toString('hex')}`;
-    await server.app.services.auth.createAdmin(RequestContext.create({ clock: server.clock }), {
-      email,
-      password,
-    });
-    const login = await server
-      .anonymous()
-      .ok<{ logIn: { token: string } }>(
-        `mutation ($input: LogInInput!) { logIn(input: $input) { token } }`,
-        { input: { email, password } },
-      );
-    admin = server.anonymous().withToken(login.logIn.token);
+    admin = await signInNewAdmin(server);
   }, 60_000);
 
   /** A launched, funded cat/dog project with ITEMS and GOLD imported; returns its id. */

@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { RequestContext } from '../../src/common/request-context';
+import { randomUUID } from 'node:crypto';
 import { MAX_MINOR_AMOUNT } from '../../src/modules/ledger/math/money';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
+import { signInNewAdmin } from '../helpers/admin-client';
 
 const FUND = /* GraphQL */ `
   mutation ($input: RecordManualFundingInput!) {
@@ -21,18 +21,7 @@ describe('money ceiling (e2e)', () => {
   let admin: GraphQLClient;
 
   beforeAll(async () => {
-    const email = `admin-${randomBytes(6).toString('hex')}@example.test`;
-    const password = `admin-${randomBytes(12).toString('hex')}`;
-    await server.app.services.auth.createAdmin(RequestContext.create({ clock: server.clock }), {
-      email,
-      password,
-    });
-    const login = await server
-      .anonymous()
-      .ok(`mutation ($input: LogInInput!) { logIn(input: $input) { token } }`, {
-        input: { email, password },
-      });
-    admin = server.anonymous().withToken(login.logIn.token);
+    admin = await signInNewAdmin(server);
   });
 
   it('refuses amounts and balances beyond the ceiling, and the books stay readable', async () => {

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ManualClock } from '../../src/common/clock';
-import { RequestContext } from '../../src/common/request-context';
 import { fundRequester } from '../helpers/money-fixtures';
 import { startStripeServer, type StripeTestServer } from '../helpers/stripe-server';
 import {
@@ -9,6 +8,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../helpers/test-server';
+import { signInNewAdmin } from '../helpers/admin-client';
 
 /**
  * Money over real HTTP: the app talks to the offline Stripe server through the real SDK, and
@@ -39,19 +39,7 @@ describe('payments (e2e)', () => {
       },
     });
     stripe.configureWebhook({ url: `${server.url}/webhooks/stripe`, secret: webhookSecret });
-    const email = `admin-${randomBytes(6).toString('hex')}@example.test`;
-    const password = `admin-${randomBytes(12).toString('hex')}`;
-    await server.app.services.auth.createAdmin(RequestContext.create({ clock }), {
-      email,
-      password,
-    });
-    const login = await server
-      .anonymous()
-      .ok<{ logIn: { token: string } }>(
-        `mutation ($input: LogInInput!) { logIn(input: $input) { token } }`,
-        { input: { email, password } },
-      );
-    admin = server.anonymous().withToken(login.logIn.token);
+    admin = await signInNewAdmin(server);
   }, 60_000);
 
   afterAll(async () => {

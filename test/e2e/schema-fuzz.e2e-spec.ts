@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   type GraphQLField,
   type GraphQLInputType,
@@ -12,8 +12,8 @@ import {
   isObjectType,
   isRequiredArgument,
 } from 'graphql';
-import { RequestContext } from '../../src/common/request-context';
 import { type GraphQLClient, useTestServer } from '../helpers/test-server';
+import { signInNewAdmin } from '../helpers/admin-client';
 
 /** Fixed seed: a failure reproduces; change it to explore (FUZZ_SEED=n). */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
@@ -65,18 +65,7 @@ describe('schema fuzz (e2e)', () => {
   beforeAll(async () => {
     const requester = await server.signUp(['REQUESTER']);
     const worker = await server.signUp(['WORKER']);
-    const email = `admin-${randomBytes(6).toString('hex')}@example.test`;
-    const password = `admin-${randomBytes(12).toString('hex')}`;
-    await server.app.services.auth.createAdmin(RequestContext.create({ clock: server.clock }), {
-      email,
-      password,
-    });
-    const login = await server
-      .anonymous()
-      .ok(`mutation ($input: LogInInput!) { logIn(input: $input) { token } }`, {
-        input: { email, password },
-      });
-    const admin = server.anonymous().withToken(login.logIn.token);
+    const admin = await signInNewAdmin(server);
     const { createProject } = await requester.client.ok(
       `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
       {
