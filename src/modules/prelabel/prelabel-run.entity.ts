@@ -1,18 +1,19 @@
+import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
 import { GraphQLJSON } from 'graphql-scalars';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
 import { Project } from '../projects/project.entity';
 import { ModelVersion } from './model-version.entity';
 
 /** PENDING → RUNNING → DONE, or FAILED when the model fails on a batch. */
-export enum PrelabelRunStatus {
-  PENDING = 'PENDING',
-  RUNNING = 'RUNNING',
-  DONE = 'DONE',
-  FAILED = 'FAILED',
-}
-registerEnumType(PrelabelRunStatus, { name: 'PrelabelRunStatus' });
+export const PrelabelRunStatus = graphqlEnum('PrelabelRunStatus', [
+  'PENDING',
+  'RUNNING',
+  'DONE',
+  'FAILED',
+]);
+export type PrelabelRunStatus = EnumValue<typeof PrelabelRunStatus>;
 
 /** A task the job could not featurize (kept for the first `MAX_SKIP_SAMPLES` only). */
 export interface PrelabelSkip {

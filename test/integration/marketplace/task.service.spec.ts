@@ -44,7 +44,7 @@ describe(TaskService.name, () => {
 
   const taskCount = (projectId: string) =>
     countRows(database.current.dataSource, 'tasks', 'project_id = $1', [projectId]);
-  const newProject = (kind = LabelSchemaKind.SINGLE_CHOICE): Promise<Project> =>
+  const newProject = (kind: LabelSchemaKind = LabelSchemaKind.SINGLE_CHOICE): Promise<Project> =>
     services.projects.create(
       requester,
       projectInput({
