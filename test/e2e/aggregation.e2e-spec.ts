@@ -1,6 +1,7 @@
 import { RequestContext } from '../../src/common/request-context';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
 import { signInNewAdmin } from '../helpers/admin-client';
+import { projectInput } from '../helpers/project-fixtures';
 import { fundRequester } from '../helpers/money-fixtures';
 
 const CREATE_PROJECT = /* GraphQL */ `
@@ -172,20 +173,7 @@ describe.each([
   async function launchedProject(requester: { client: GraphQLClient; userId: string }) {
     await fundRequester(server.app, requester.userId, 100_000);
     const created = await requester.client.ok(CREATE_PROJECT, {
-      input: {
-        name: 'Cats and dogs',
-        labelSchema: {
-          kind: 'SINGLE_CHOICE',
-          labels: [
-            { key: 'cat', displayName: 'Cat' },
-            { key: 'dog', displayName: 'Dog' },
-          ],
-        },
-        rewardAmount: 5,
-        currency: 'usd',
-        overlap: { minOverlap: 3 },
-        goldRate: 0,
-      },
+      input: projectInput({ goldRate: 0 }),
     });
     const projectId: string = created.createProject.id;
     expect(created.createProject.aggregationMethod).toBe('pooled-dawid-skene');

@@ -7,6 +7,7 @@ import {
   useTestServer,
 } from '../helpers/test-server';
 import { signInNewAdmin } from '../helpers/admin-client';
+import { sentimentProjectInput } from '../helpers/e2e-project-input';
 
 /**
  * The authorization matrix (issue 3, "Done when"): every query and mutation of the schema, called
@@ -774,20 +775,12 @@ const ROLE_OF: Partial<Record<Caller, string>> = {
 };
 
 function projectInput() {
-  return {
+  return sentimentProjectInput({
     name: 'Matrix project',
     instructions: 'Label the sentiment.',
-    labelSchema: {
-      kind: 'SINGLE_CHOICE',
-      labels: [
-        { key: 'pos', displayName: 'Positive' },
-        { key: 'neg', displayName: 'Negative' },
-      ],
-    },
     rewardAmount: 10,
-    currency: 'usd',
     overlap: { minOverlap: 2 },
-  };
+  });
 }
 
 /** Data the matrix calls act on, made through the public API as its owners. */

@@ -4,6 +4,7 @@ import jwt from 'jsonwebtoken';
 import Stripe from 'stripe';
 import { MAX_JSON_DEPTH } from '../../src/graphql/input-guard';
 import { errorCode, GraphQLClient, useTestServer } from '../helpers/test-server';
+import { sentimentProjectInput } from '../helpers/e2e-project-input';
 
 const CREATE_PROJECT = /* GraphQL */ `
   mutation ($input: CreateProjectInput!) {
@@ -28,20 +29,7 @@ const SIGN_UP = /* GraphQL */ `
 `;
 
 function projectInput(overrides: Record<string, unknown> = {}) {
-  return {
-    name: 'Hostile',
-    labelSchema: {
-      kind: 'SINGLE_CHOICE',
-      labels: [
-        { key: 'pos', displayName: 'Positive' },
-        { key: 'neg', displayName: 'Negative' },
-      ],
-    },
-    rewardAmount: 12,
-    currency: 'USD',
-    overlap: { minOverlap: 1 },
-    ...overrides,
-  };
+  return sentimentProjectInput({ name: 'Hostile', currency: 'USD', ...overrides });
 }
 
 /** `{"a":{"a":…}}` nested `depth` levels. */

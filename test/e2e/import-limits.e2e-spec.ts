@@ -1,4 +1,5 @@
 import { errorCode, useTestServer } from '../helpers/test-server';
+import { sentimentProjectInput } from '../helpers/e2e-project-input';
 
 const IMPORT = /* GraphQL */ `
   mutation Import($input: ImportTasksInput!) {
@@ -20,19 +21,7 @@ describe('import body limit (e2e)', () => {
     const { createProject } = await requester.ok(
       `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
       {
-        input: {
-          name: 'Tweets',
-          labelSchema: {
-            kind: 'SINGLE_CHOICE',
-            labels: [
-              { key: 'pos', displayName: 'Positive' },
-              { key: 'neg', displayName: 'Negative' },
-            ],
-          },
-          rewardAmount: 1,
-          currency: 'usd',
-          overlap: { minOverlap: 1 },
-        },
+        input: sentimentProjectInput({ name: 'Tweets', rewardAmount: 1 }),
       },
     );
     const tweet = (i: number) => `${i} ${'Just landed and the coffee here is great. '.repeat(3)}`;
