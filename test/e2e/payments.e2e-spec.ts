@@ -9,6 +9,7 @@ import {
   type TestServer,
 } from '../helpers/test-server';
 import { signInNewAdmin } from '../helpers/admin-client';
+import { sentimentProjectInput } from '../helpers/e2e-project-input';
 
 /**
  * Money over real HTTP: the app talks to the offline Stripe server through the real SDK, and
@@ -239,19 +240,7 @@ describe('payments (e2e)', () => {
     const { createProject: project } = await requester.client.ok(
       `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
       {
-        input: {
-          name: 'Money flow',
-          labelSchema: {
-            kind: 'SINGLE_CHOICE',
-            labels: [
-              { key: 'cat', displayName: 'Cat' },
-              { key: 'dog', displayName: 'Dog' },
-            ],
-          },
-          rewardAmount: 50,
-          currency: 'usd',
-          overlap: { minOverlap: 1 },
-        },
+        input: sentimentProjectInput({ name: 'Money flow', rewardAmount: 50 }),
       },
     );
     await requester.client.ok(
@@ -269,7 +258,7 @@ describe('payments (e2e)', () => {
     );
     await worker.client.ok(
       `mutation ($input: SubmitAssignmentInput!) { submitAssignment(input: $input) { status } }`,
-      { input: { assignmentId: nextAssignment.id, answer: { labels: ['cat'] } } },
+      { input: { assignmentId: nextAssignment.id, answer: { labels: ['pos'] } } },
     );
     const APPROVE = `mutation ($id: ID!) { approveAssignment(id: $id) { status } }`;
     await requester.client.ok(APPROVE, { id: nextAssignment.id });
@@ -421,19 +410,11 @@ describe('payments (e2e)', () => {
     const { createProject: project } = await requester.client.ok(
       `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
       {
-        input: {
+        input: sentimentProjectInput({
           name: 'Underfunded',
-          labelSchema: {
-            kind: 'SINGLE_CHOICE',
-            labels: [
-              { key: 'a', displayName: 'A' },
-              { key: 'b', displayName: 'B' },
-            ],
-          },
           rewardAmount: 10,
-          currency: 'usd',
           overlap: { minOverlap: 2 },
-        },
+        }),
       },
     );
     const IMPORT = `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`;
