@@ -24,8 +24,8 @@ import { Role } from '../src/modules/auth/role';
 import { User } from '../src/modules/auth/user.entity';
 import { IdempotencyService } from '../src/modules/idempotency/idempotency.service';
 import { ProjectService } from '../src/modules/projects/project.service';
-import { LabelSchemaKind } from '../src/modules/projects/project.types';
 import type { ImportTaskItem } from '../src/modules/marketplace/task.inputs';
+import { projectInput } from '../test/helpers/project-fixtures';
 import { TaskService } from '../src/modules/marketplace/task.service';
 
 const GOAL_MS = 2000;
@@ -94,19 +94,7 @@ async function timeImports(
     const timings: number[] = [];
     let projectId = '';
     for (let run = 0; run < repeat; run++) {
-      const project = await projects.create(ctx, {
-        name: `bench ${run}`,
-        labelSchema: {
-          kind: LabelSchemaKind.SINGLE_CHOICE,
-          labels: [
-            { key: 'cat', displayName: 'Cat' },
-            { key: 'dog', displayName: 'Dog' },
-          ],
-        },
-        rewardAmount: 5,
-        currency: 'usd',
-        overlap: { minOverlap: 3 },
-      });
+      const project = await projects.create(ctx, projectInput({ name: `bench ${run}` }));
       projectId = project.id;
       const input = { projectId, tasks: items() };
       const started = process.hrtime.bigint();

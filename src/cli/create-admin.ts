@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { AppError } from '../common/errors';
 import { RequestContext } from '../common/request-context';
-import { closeDataSource, createDataSource } from '../db/data-source';
+import { withMigratedDatabase } from './with-migrated-database';
 import { TransactionalConnection } from '../db/transactional-connection';
 import { AuthService } from '../modules/auth/auth.service';
 
@@ -29,22 +29,18 @@ async function main(): Promise<void> {
   }
 
   const config = loadConfig(process.env);
-  const dataSource = await createDataSource(config.database);
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
+  const email = values.email;
+  await withMigratedDatabase(config.database, async dataSource => {
     const auth = new AuthService(new TransactionalConnection(dataSource), config.auth);
     const { user, created } = await auth.createAdmin(RequestContext.create(), {
-      email: values.email,
+      email,
       password,
       displayName: values.name,
     });
     process.stdout.write(
       `${created ? 'Created admin' : 'Granted ADMIN to (and set the password of) existing user'} ${user.email} (${user.id})\n`,
     );
-  } finally {
-    await closeDataSource(dataSource);
-  }
+  });
 }
 
 function readStdin(): Promise<string> {

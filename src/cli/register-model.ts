@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../config/load-config';
 import { AppError } from '../common/errors';
 import { createLogger } from '../common/logger';
 import { RequestContext } from '../common/request-context';
-import { closeDataSource, createDataSource } from '../db/data-source';
+import { withMigratedDatabase } from './with-migrated-database';
 import { TransactionalConnection } from '../db/transactional-connection';
 import { EventBus } from '../events/event-bus';
 import { Role } from '../modules/auth/role';
@@ -57,10 +57,8 @@ async function main(): Promise<void> {
   }
 
   const config = loadConfig(process.env);
-  const dataSource = await createDataSource(config.database);
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
+  const version = values.version;
+  await withMigratedDatabase(config.database, async dataSource => {
     const db = new TransactionalConnection(dataSource);
     const logger = createLogger('silent');
     const projects = new ProjectService(db, new EventBus(logger), new IdempotencyService(db));
@@ -77,7 +75,7 @@ async function main(): Promise<void> {
     });
     const model = await prelabels.registerModel(ctx, {
       projectId: project.id,
-      version: values.version,
+      version,
       modelBytes,
       featurizer,
       labelKeys: [...labelKeys],
@@ -85,9 +83,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `Registered model ${model.version} (${model.id}), ${model.sizeBytes} bytes\n`,
     );
-  } finally {
-    await closeDataSource(dataSource);
-  }
+  });
 }
 
 main().catch(error => {

@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { RequestContext } from '../../src/common/request-context';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
+import { signInNewAdmin } from '../helpers/admin-client';
+import { projectInput } from '../helpers/project-fixtures';
 import { fundRequester } from '../helpers/money-fixtures';
 
 const CREATE_PROJECT = /* GraphQL */ `
@@ -165,39 +166,14 @@ describe.each([
   let admin: GraphQLClient;
 
   beforeAll(async () => {
-    const email = `admin-${randomBytes(6).toString('hex')}@example.test`;
-    const password = `admin-${randomBytes(12).toString('hex')}`;
-    await server.app.services.auth.createAdmin(RequestContext.create({ clock: server.clock }), {
-      email,
-      password,
-    });
-    const login = await server
-      .anonymous()
-      .ok<{ logIn: { token: string } }>(
-        `mutation ($input: LogInInput!) { logIn(input: $input) { token } }`,
-        { input: { email, password } },
-      );
-    admin = server.anonymous().withToken(login.logIn.token);
+    admin = await signInNewAdmin(server);
   }, 60_000);
 
   /** A launched, funded cat/dog project with ITEMS and GOLD imported; returns its id. */
   async function launchedProject(requester: { client: GraphQLClient; userId: string }) {
     await fundRequester(server.app, requester.userId, 100_000);
     const created = await requester.client.ok(CREATE_PROJECT, {
-      input: {
-        name: 'Cats and dogs',
-        labelSchema: {
-          kind: 'SINGLE_CHOICE',
-          labels: [
-            { key: 'cat', displayName: 'Cat' },
-            { key: 'dog', displayName: 'Dog' },
-          ],
-        },
-        rewardAmount: 5,
-        currency: 'usd',
-        overlap: { minOverlap: 3 },
-        goldRate: 0,
-      },
+      input: projectInput({ goldRate: 0 }),
     });
     const projectId: string = created.createProject.id;
     expect(created.createProject.aggregationMethod).toBe('pooled-dawid-skene');

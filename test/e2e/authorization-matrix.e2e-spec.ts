@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { RequestContext } from '../../src/common/request-context';
 import { exportLogisticRegressionToOnnx } from '../../src/modules/prelabel/onnx-export';
 import {
   errorCode,
@@ -7,6 +6,8 @@ import {
   type GraphQLResponse,
   useTestServer,
 } from '../helpers/test-server';
+import { signInNewAdmin } from '../helpers/admin-client';
+import { sentimentProjectInput } from '../helpers/e2e-project-input';
 
 /**
  * The authorization matrix (issue 3, "Done when"): every query and mutation of the schema, called
@@ -883,20 +884,12 @@ const ROLE_OF: Partial<Record<Caller, string>> = {
 };
 
 function projectInput() {
-  return {
+  return sentimentProjectInput({
     name: 'Matrix project',
     instructions: 'Label the sentiment.',
-    labelSchema: {
-      kind: 'SINGLE_CHOICE',
-      labels: [
-        { key: 'pos', displayName: 'Positive' },
-        { key: 'neg', displayName: 'Negative' },
-      ],
-    },
     rewardAmount: 10,
-    currency: 'usd',
     overlap: { minOverlap: 2 },
-  };
+  });
 }
 
 /** Data the matrix calls act on, made through the public API as its owners. */
@@ -1162,17 +1155,7 @@ describe('authorization matrix (e2e)', () => {
 
   beforeAll(async () => {
     const requester = await server.signUp(['REQUESTER']);
-    const adminEmail = `admin-${randomBytes(6).toString('hex')}@example.test`;
-    const adminPassword = `admin-${randomBytes(12).toString('hex')}`;
-    await server.app.services.auth.createAdmin(RequestContext.create({ clock: server.clock }), {
-      email: adminEmail,
-      password: adminPassword,
-    });
-    const adminLogin = await server
-      .anonymous()
-      .ok(`mutation ($input: LogInInput!) { logIn(input: $input) { token } }`, {
-        input: { email: adminEmail, password: adminPassword },
-      });
+    const admin = await signInNewAdmin(server);
     const blocked = await server.signUp(['WORKER']);
     const clients: Record<Caller, GraphQLClient> = {
       anonymous: server.anonymous(),
@@ -1180,7 +1163,7 @@ describe('authorization matrix (e2e)', () => {
       otherWorker: (await server.signUp(['WORKER'])).client,
       requester: requester.client,
       otherRequester: (await server.signUp(['REQUESTER'])).client,
-      admin: server.anonymous().withToken(adminLogin.logIn.token),
+      admin,
     };
     fx = new Fixtures(clients, requester, {
       blockedWorker: blocked.userId,

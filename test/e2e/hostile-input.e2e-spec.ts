@@ -3,8 +3,8 @@ import { gzipSync } from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import Stripe from 'stripe';
 import { MAX_JSON_DEPTH } from '../../src/graphql/input-guard';
-import { minimalProjectInput } from '../helpers/e2e-fixtures';
 import { errorCode, GraphQLClient, useTestServer } from '../helpers/test-server';
+import { sentimentProjectInput } from '../helpers/e2e-project-input';
 
 const CREATE_PROJECT = /* GraphQL */ `
   mutation ($input: CreateProjectInput!) {
@@ -28,8 +28,9 @@ const SIGN_UP = /* GraphQL */ `
   }
 `;
 
-const projectInput = (overrides: Record<string, unknown> = {}) =>
-  minimalProjectInput({ name: 'Hostile', ...overrides });
+function projectInput(overrides: Record<string, unknown> = {}) {
+  return sentimentProjectInput({ name: 'Hostile', currency: 'USD', ...overrides });
+}
 
 /** `{"a":{"a":…}}` nested `depth` levels. */
 function nested(depth: number): Record<string, unknown> {

@@ -1,5 +1,5 @@
-import { minimalProjectInput } from '../helpers/e2e-fixtures';
 import { errorCode, useTestServer } from '../helpers/test-server';
+import { sentimentProjectInput } from '../helpers/e2e-project-input';
 
 const IMPORT = /* GraphQL */ `
   mutation Import($input: ImportTasksInput!) {
@@ -20,7 +20,9 @@ describe('import body limit (e2e)', () => {
     const requester = (await server.signUp(['REQUESTER'])).client;
     const { createProject } = await requester.ok(
       `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
-      { input: minimalProjectInput({ name: 'Tweets' }) },
+      {
+        input: sentimentProjectInput({ name: 'Tweets', rewardAmount: 1 }),
+      },
     );
     const tweet = (i: number) => `${i} ${'Just landed and the coffee here is great. '.repeat(3)}`;
     const tasks = Array.from({ length: 10_000 }, (_, i) => ({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_MINOR_AMOUNT } from '../../src/modules/ledger/math/money';
-import { signInAdmin } from '../helpers/e2e-fixtures';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
+import { signInNewAdmin } from '../helpers/admin-client';
 
 const FUND = /* GraphQL */ `
   mutation ($input: RecordManualFundingInput!) {
@@ -21,7 +21,7 @@ describe('money ceiling (e2e)', () => {
   let admin: GraphQLClient;
 
   beforeAll(async () => {
-    admin = await signInAdmin(server);
+    admin = await signInNewAdmin(server);
   });
 
   it('refuses amounts and balances beyond the ceiling, and the books stay readable', async () => {

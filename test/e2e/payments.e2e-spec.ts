@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ManualClock } from '../../src/common/clock';
-import { RequestContext } from '../../src/common/request-context';
 import { fundRequester } from '../helpers/money-fixtures';
 import { startStripeServer, type StripeTestServer } from '../helpers/stripe-server';
 import {
@@ -9,6 +8,8 @@ import {
   startTestServer,
   type TestServer,
 } from '../helpers/test-server';
+import { signInNewAdmin } from '../helpers/admin-client';
+import { sentimentProjectInput } from '../helpers/e2e-project-input';
 
 /**
  * Money over real HTTP: the app talks to the offline Stripe server through the real SDK, and
@@ -39,19 +40,7 @@ describe('payments (e2e)', () => {
       },
     });
     stripe.configureWebhook({ url: `${server.url}/webhooks/stripe`, secret: webhookSecret });
-    const email = `admin-${randomBytes(6).toString('hex')}@example.test`;
-    const password = `admin-${randomBytes(12).toString('hex')}`;
-    await server.app.services.auth.createAdmin(RequestContext.create({ clock }), {
-      email,
-      password,
-    });
-    const login = await server
-      .anonymous()
-      .ok<{ logIn: { token: string } }>(
-        `mutation ($input: LogInInput!) { logIn(input: $input) { token } }`,
-        { input: { email, password } },
-      );
-    admin = server.anonymous().withToken(login.logIn.token);
+    admin = await signInNewAdmin(server);
   }, 60_000);
 
   afterAll(async () => {
@@ -251,19 +240,7 @@ describe('payments (e2e)', () => {
     const { createProject: project } = await requester.client.ok(
       `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
       {
-        input: {
-          name: 'Money flow',
-          labelSchema: {
-            kind: 'SINGLE_CHOICE',
-            labels: [
-              { key: 'cat', displayName: 'Cat' },
-              { key: 'dog', displayName: 'Dog' },
-            ],
-          },
-          rewardAmount: 50,
-          currency: 'usd',
-          overlap: { minOverlap: 1 },
-        },
+        input: sentimentProjectInput({ name: 'Money flow', rewardAmount: 50 }),
       },
     );
     await requester.client.ok(
@@ -281,7 +258,7 @@ describe('payments (e2e)', () => {
     );
     await worker.client.ok(
       `mutation ($input: SubmitAssignmentInput!) { submitAssignment(input: $input) { status } }`,
-      { input: { assignmentId: nextAssignment.id, answer: { labels: ['cat'] } } },
+      { input: { assignmentId: nextAssignment.id, answer: { labels: ['pos'] } } },
     );
     const APPROVE = `mutation ($id: ID!) { approveAssignment(id: $id) { status } }`;
     await requester.client.ok(APPROVE, { id: nextAssignment.id });
@@ -433,19 +410,11 @@ describe('payments (e2e)', () => {
     const { createProject: project } = await requester.client.ok(
       `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
       {
-        input: {
+        input: sentimentProjectInput({
           name: 'Underfunded',
-          labelSchema: {
-            kind: 'SINGLE_CHOICE',
-            labels: [
-              { key: 'a', displayName: 'A' },
-              { key: 'b', displayName: 'B' },
-            ],
-          },
           rewardAmount: 10,
-          currency: 'usd',
           overlap: { minOverlap: 2 },
-        },
+        }),
       },
     );
     const IMPORT = `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`;

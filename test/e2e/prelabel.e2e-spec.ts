@@ -3,6 +3,7 @@ import { RequestContext } from '../../src/common/request-context';
 import { exportLogisticRegressionToOnnx } from '../../src/modules/prelabel/onnx-export';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
 import { fundRequester } from '../helpers/money-fixtures';
+import { sentimentProjectInput } from '../helpers/e2e-project-input';
 
 /**
  * Model pre-labels over HTTP (issue 7): a requester registers an ONNX model built by the test,
@@ -95,21 +96,12 @@ describe('pre-labels (e2e) on PostgreSQL', () => {
   ): Promise<string> {
     await fundRequester(server.app, requester.userId, 100_000);
     const created = await requester.client.ok(CREATE_PROJECT, {
-      input: {
+      input: sentimentProjectInput({
         name: 'Pre-labels',
-        labelSchema: {
-          kind: 'SINGLE_CHOICE',
-          labels: [
-            { key: 'pos', displayName: 'Positive' },
-            { key: 'neg', displayName: 'Negative' },
-          ],
-        },
         rewardAmount: 5,
-        currency: 'usd',
-        overlap: { minOverlap: 1 },
         goldRate: 0.5,
         ...(showPrelabelsToWorkers === undefined ? {} : { showPrelabelsToWorkers }),
-      },
+      }),
     });
     expect(created.createProject.showPrelabelsToWorkers).toBe(showPrelabelsToWorkers ?? false);
     const projectId: string = created.createProject.id;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fundRequester } from '../helpers/money-fixtures';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
+import { sentimentProjectInput } from '../helpers/e2e-project-input';
 
 const CREATE_PROJECT = /* GraphQL */ `
   mutation Create($input: CreateProjectInput!) {
@@ -79,21 +80,12 @@ const TRANSITION = (name: string) => /* GraphQL */ `
 `;
 
 function projectInput(overrides: Record<string, unknown> = {}) {
-  return {
-    name: 'Sentiment',
+  return sentimentProjectInput({
     instructions: '# Read the review\nPick its sentiment.',
-    labelSchema: {
-      kind: 'SINGLE_CHOICE',
-      labels: [
-        { key: 'pos', displayName: 'Positive' },
-        { key: 'neg', displayName: 'Negative' },
-      ],
-    },
-    rewardAmount: 12,
     currency: 'USD',
     overlap: { minOverlap: 3 },
     ...overrides,
-  };
+  });
 }
 
 describe('projects and tasks (e2e)', () => {

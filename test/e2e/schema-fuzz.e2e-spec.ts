@@ -12,8 +12,8 @@ import {
   isObjectType,
   isRequiredArgument,
 } from 'graphql';
-import { minimalProjectInput, signInAdmin } from '../helpers/e2e-fixtures';
 import { type GraphQLClient, useTestServer } from '../helpers/test-server';
+import { signInNewAdmin } from '../helpers/admin-client';
 
 /** Fixed seed: a failure reproduces; change it to explore (FUZZ_SEED=n). */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
@@ -65,10 +65,24 @@ describe('schema fuzz (e2e)', () => {
   beforeAll(async () => {
     const requester = await server.signUp(['REQUESTER']);
     const worker = await server.signUp(['WORKER']);
-    const admin = await signInAdmin(server);
+    const admin = await signInNewAdmin(server);
     const { createProject } = await requester.client.ok(
       `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
-      { input: minimalProjectInput({ name: 'Fuzz' }) },
+      {
+        input: {
+          name: 'Fuzz',
+          labelSchema: {
+            kind: 'SINGLE_CHOICE',
+            labels: [
+              { key: 'a', displayName: 'A' },
+              { key: 'b', displayName: 'B' },
+            ],
+          },
+          rewardAmount: 1,
+          currency: 'usd',
+          overlap: { minOverlap: 1 },
+        },
+      },
     );
     await requester.client.ok(
       `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`,

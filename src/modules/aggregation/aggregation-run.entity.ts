@@ -1,7 +1,6 @@
+import { ProjectOwnedEntity } from '../projects/project-owned.entity';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { AppEntity } from '../../db/app-entity';
-import { Project } from '../projects/project.entity';
+import { Column, Entity, Index } from 'typeorm';
 import { AggregationRunStatus } from './aggregation.types';
 
 /**
@@ -13,15 +12,7 @@ import { AggregationRunStatus } from './aggregation.types';
 @Entity({ name: 'aggregation_runs' })
 @ObjectType({ description: 'One aggregation of a project’s answers.' })
 @Index('aggregation_runs_project_idx', ['projectId', 'createdAt'])
-export class AggregationRun extends AppEntity {
-  @Field(() => ID)
-  @Column({ name: 'project_id', type: 'uuid' })
-  projectId: string;
-
-  @ManyToOne(() => Project, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'project_id' })
-  project?: Project;
-
+export class AggregationRun extends ProjectOwnedEntity {
   /** Who asked for the run (requester or admin). */
   @Field(() => ID, { nullable: true })
   @Column({ name: 'requested_by', type: 'uuid', nullable: true })

@@ -1,22 +1,19 @@
-import { registerEnumType } from 'type-graphql';
+import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
 
 /**
  * QUEUED (background run waiting for the job queue) → RUNNING → SUCCEEDED | FAILED, or
  * SUPERSEDED when a run that read newer answers finished first (its results were not applied).
  * A run awaited by its mutation is only ever stored finished.
  */
-export enum AggregationRunStatus {
-  QUEUED = 'QUEUED',
-  RUNNING = 'RUNNING',
-  SUCCEEDED = 'SUCCEEDED',
-  FAILED = 'FAILED',
-  SUPERSEDED = 'SUPERSEDED',
-}
-registerEnumType(AggregationRunStatus, { name: 'AggregationRunStatus' });
+export const AggregationRunStatus = graphqlEnum('AggregationRunStatus', [
+  'QUEUED',
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'SUPERSEDED',
+]);
+export type AggregationRunStatus = EnumValue<typeof AggregationRunStatus>;
 
 /** Formats of `exportResults`. */
-export enum ResultsExportFormat {
-  CSV = 'CSV',
-  JSONL = 'JSONL',
-}
-registerEnumType(ResultsExportFormat, { name: 'ResultsExportFormat' });
+export const ResultsExportFormat = graphqlEnum('ResultsExportFormat', ['CSV', 'JSONL']);
+export type ResultsExportFormat = EnumValue<typeof ResultsExportFormat>;

@@ -1,13 +1,9 @@
-import { registerEnumType } from 'type-graphql';
+import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
 
 /** What a user may do. One user may hold several roles (DESIGN.md, Roles). */
-export enum Role {
-  REQUESTER = 'REQUESTER',
-  WORKER = 'WORKER',
-  ADMIN = 'ADMIN',
-}
-
-registerEnumType(Role, {
-  name: 'Role',
-  description: 'What a user may do; a user may hold several.',
-});
+export const Role = graphqlEnum(
+  'Role',
+  ['REQUESTER', 'WORKER', 'ADMIN'],
+  'What a user may do; a user may hold several.',
+);
+export type Role = EnumValue<typeof Role>;

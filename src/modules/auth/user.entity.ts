@@ -1,4 +1,5 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
+import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
 import { Role } from './role';
@@ -8,11 +9,8 @@ import { Role } from './role';
  * (src/modules/prelabel): no password, no roles, never leases or is paid; its answers are the
  * model's predictions and enter aggregation as one more worker.
  */
-export enum UserKind {
-  PERSON = 'PERSON',
-  MODEL = 'MODEL',
-}
-registerEnumType(UserKind, { name: 'UserKind' });
+export const UserKind = graphqlEnum('UserKind', ['PERSON', 'MODEL']);
+export type UserKind = EnumValue<typeof UserKind>;
 
 /**
  * A person (or a model annotator, `kind` MODEL) with one or more roles. Emails are stored lower-case

@@ -1,15 +1,7 @@
+import { CreatedEntity } from '../../db/app-entity';
 import { GraphQLSafeInt } from 'graphql-scalars';
-import { Field, ID, ObjectType } from 'type-graphql';
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-} from 'typeorm';
+import { Field, ObjectType } from 'type-graphql';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { Project } from '../projects/project.entity';
 import { minorAmountTransformer } from './minor-amount.transformer';
@@ -47,15 +39,7 @@ import { LedgerAccountKind } from './ledger.types';
   `"balance" >= 0 OR "kind" IN ('PLATFORM_REVENUE', 'EXTERNAL_FUNDING')`,
 )
 @Check('ledger_accounts_currency_check', `"currency" ~ '^[a-z]{3}$'`)
-export class LedgerAccount {
-  @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Field()
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
-  createdAt: Date;
-
+export class LedgerAccount extends CreatedEntity {
   @Field(() => LedgerAccountKind)
   @Column({ type: 'text' })
   kind: LedgerAccountKind;

@@ -1,15 +1,7 @@
+import { CreatedEntity } from '../../db/app-entity';
 import { GraphQLSafeInt } from 'graphql-scalars';
-import { Field, ID, ObjectType } from 'type-graphql';
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-} from 'typeorm';
+import { Field, ObjectType } from 'type-graphql';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { LedgerAccount } from './ledger-account.entity';
 import { LedgerTransaction } from './ledger-transaction.entity';
 import { minorAmountTransformer } from './minor-amount.transformer';
@@ -25,15 +17,7 @@ import { minorAmountTransformer } from './minor-amount.transformer';
 @Index('ledger_entries_account_idx', ['accountId', 'createdAt', 'id'])
 @Index('ledger_entries_transaction_idx', ['transactionId'])
 @Check('ledger_entries_amount_check', '"amount" <> 0')
-export class LedgerEntry {
-  @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Field()
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
-  createdAt: Date;
-
+export class LedgerEntry extends CreatedEntity {
   @Column({ name: 'transaction_id', type: 'uuid' })
   transactionId: string;
 

@@ -1,5 +1,6 @@
+import { CreatedEntity } from '../../db/app-entity';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import { LedgerTransactionKind } from './ledger.types';
 
 /**
@@ -23,15 +24,7 @@ import { LedgerTransactionKind } from './ledger.types';
 @Index('ledger_transactions_project_idx', ['projectId', 'kind'])
 @Index('ledger_transactions_payout_idx', ['payoutId'])
 @Index('ledger_transactions_external_ref_idx', ['externalRef'])
-export class LedgerTransaction {
-  @Field(() => ID)
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Field()
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
-  createdAt: Date;
-
+export class LedgerTransaction extends CreatedEntity {
   @Field(() => LedgerTransactionKind)
   @Column({ type: 'text' })
   kind: LedgerTransactionKind;

@@ -1,8 +1,7 @@
+import { ProjectOwnedEntity } from '../projects/project-owned.entity';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { AppEntity } from '../../db/app-entity';
 import { User } from '../auth/user.entity';
-import { Project } from '../projects/project.entity';
 import { Task } from './task.entity';
 import { AssignmentStatus } from './assignment.types';
 
@@ -23,7 +22,7 @@ import { AssignmentStatus } from './assignment.types';
 @Index('assignments_worker_status_idx', ['workerId', 'status'])
 @Index('assignments_project_status_idx', ['projectId', 'status'])
 @Index('assignments_task_idx', ['taskId'])
-export class Assignment extends AppEntity {
+export class Assignment extends ProjectOwnedEntity {
   @Field(() => ID)
   @Column({ name: 'task_id', type: 'uuid' })
   taskId: string;
@@ -31,14 +30,6 @@ export class Assignment extends AppEntity {
   @ManyToOne(() => Task, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'task_id' })
   task?: Task;
-
-  @Field(() => ID)
-  @Column({ name: 'project_id', type: 'uuid' })
-  projectId: string;
-
-  @ManyToOne(() => Project, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'project_id' })
-  project?: Project;
 
   @Field(() => ID)
   @Column({ name: 'worker_id', type: 'uuid' })

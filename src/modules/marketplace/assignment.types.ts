@@ -1,15 +1,15 @@
-import { registerEnumType } from 'type-graphql';
+import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
 
 /**
  * LEASED → SUBMITTED → APPROVED / REJECTED, or LEASED → EXPIRED / RETURNED.
  * A REJECTED assignment may be reversed to APPROVED within the project's reversal window.
  */
-export enum AssignmentStatus {
-  LEASED = 'LEASED',
-  SUBMITTED = 'SUBMITTED',
-  APPROVED = 'APPROVED',
-  REJECTED = 'REJECTED',
-  EXPIRED = 'EXPIRED',
-  RETURNED = 'RETURNED',
-}
-registerEnumType(AssignmentStatus, { name: 'AssignmentStatus' });
+export const AssignmentStatus = graphqlEnum('AssignmentStatus', [
+  'LEASED',
+  'SUBMITTED',
+  'APPROVED',
+  'REJECTED',
+  'EXPIRED',
+  'RETURNED',
+]);
+export type AssignmentStatus = EnumValue<typeof AssignmentStatus>;

@@ -1,9 +1,5 @@
-import { registerEnumType } from 'type-graphql';
+import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
 
 /** OPEN (collecting answers) → COMPLETE (enough answers / confident) or CANCELLED. */
-export enum TaskStatus {
-  OPEN = 'OPEN',
-  COMPLETE = 'COMPLETE',
-  CANCELLED = 'CANCELLED',
-}
-registerEnumType(TaskStatus, { name: 'TaskStatus' });
+export const TaskStatus = graphqlEnum('TaskStatus', ['OPEN', 'COMPLETE', 'CANCELLED']);
+export type TaskStatus = EnumValue<typeof TaskStatus>;

@@ -1,9 +1,7 @@
-import { GraphQLSafeInt } from 'graphql-scalars';
+import { AmountEntity } from './amount.entity';
 import { Field, ObjectType } from 'type-graphql';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { AppEntity } from '../../db/app-entity';
 import { User } from '../auth/user.entity';
-import { minorAmountTransformer } from '../ledger/minor-amount.transformer';
 import { FundingMethod, FundingStatus } from './payments.types';
 
 /**
@@ -17,21 +15,13 @@ import { FundingMethod, FundingStatus } from './payments.types';
 @Index('fundings_requester_idx', ['requesterId', 'createdAt'])
 @Index('fundings_provider_ref_key', ['providerRef'], { unique: true })
 @Check('fundings_amount_check', '"amount" > 0')
-export class Funding extends AppEntity {
+export class Funding extends AmountEntity {
   @Column({ name: 'requester_id', type: 'uuid' })
   requesterId: string;
 
   @ManyToOne(() => User, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'requester_id' })
   requester?: User;
-
-  @Field(() => GraphQLSafeInt, { description: 'Minor units.' })
-  @Column({ type: 'bigint', transformer: minorAmountTransformer })
-  amount: number;
-
-  @Field()
-  @Column({ type: 'text' })
-  currency: string;
 
   @Field(() => FundingMethod)
   @Column({ type: 'text' })

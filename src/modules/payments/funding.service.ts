@@ -1,3 +1,4 @@
+import { checkManualReference } from './manual-reference';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import type { RequestContext } from '../../common/request-context';
 import { isUuid } from '../../common/uuid';
@@ -58,12 +59,7 @@ export class FundingService {
   ): Promise<Funding> {
     const adminId = ctx.requireUserId();
     const currency = validateMoney(input.amount, input.currency);
-    const reference = input.reference.trim();
-    if (reference.length === 0 || reference.length > 500) {
-      throw new BadUserInputError('reference must have 1 to 500 characters', {
-        field: 'reference',
-      });
-    }
+    const reference = checkManualReference(input.reference);
     return this.idempotency.run(
       ctx,
       {

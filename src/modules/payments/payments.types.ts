@@ -1,3 +1,4 @@
+import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
 import { registerEnumType } from 'type-graphql';
 
 /** How a requester's money arrives. */
@@ -12,23 +13,18 @@ export enum FundingMethod {
 registerEnumType(FundingMethod, { name: 'FundingMethod' });
 
 /** PENDING → SUCCEEDED (credited, once) / FAILED / EXPIRED. */
-export enum FundingStatus {
-  PENDING = 'PENDING',
-  SUCCEEDED = 'SUCCEEDED',
-  FAILED = 'FAILED',
-  EXPIRED = 'EXPIRED',
-}
-registerEnumType(FundingStatus, { name: 'FundingStatus' });
+export const FundingStatus = graphqlEnum('FundingStatus', [
+  'PENDING',
+  'SUCCEEDED',
+  'FAILED',
+  'EXPIRED',
+]);
+export type FundingStatus = EnumValue<typeof FundingStatus>;
 
 /**
  * PENDING (earnings moved to payout pending; transfer not confirmed) → PAID (transfer created, or
  * marked paid by hand) → REVERSED (Stripe reversed it; money back in earned). PENDING → FAILED
  * (Stripe refused the transfer; money back in earned).
  */
-export enum PayoutStatus {
-  PENDING = 'PENDING',
-  PAID = 'PAID',
-  FAILED = 'FAILED',
-  REVERSED = 'REVERSED',
-}
-registerEnumType(PayoutStatus, { name: 'PayoutStatus' });
+export const PayoutStatus = graphqlEnum('PayoutStatus', ['PENDING', 'PAID', 'FAILED', 'REVERSED']);
+export type PayoutStatus = EnumValue<typeof PayoutStatus>;

@@ -1,7 +1,7 @@
+import { AmountEntity } from './amount.entity';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { AppEntity } from '../../db/app-entity';
 import { User } from '../auth/user.entity';
 import { minorAmountTransformer } from '../ledger/minor-amount.transformer';
 import { PayoutStatus } from './payments.types';
@@ -25,7 +25,7 @@ import { PayoutStatus } from './payments.types';
 @Index('payouts_transfer_key', ['transferId'], { unique: true })
 @Check('payouts_amount_check', '"amount" > 0')
 @Check('payouts_amount_reversed_check', '"amount_reversed" >= 0 AND "amount_reversed" <= "amount"')
-export class Payout extends AppEntity {
+export class Payout extends AmountEntity {
   @Field()
   @Column({ name: 'worker_id', type: 'uuid' })
   workerId: string;
@@ -33,14 +33,6 @@ export class Payout extends AppEntity {
   @ManyToOne(() => User, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'worker_id' })
   worker?: User;
-
-  @Field(() => GraphQLSafeInt, { description: 'Minor units.' })
-  @Column({ type: 'bigint', transformer: minorAmountTransformer })
-  amount: number;
-
-  @Field()
-  @Column({ type: 'text' })
-  currency: string;
 
   @Field(() => PayoutStatus)
   @Column({ type: 'text', default: PayoutStatus.PENDING })

@@ -1,3 +1,4 @@
+import { checkManualReference } from './manual-reference';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import type { RequestContext } from '../../common/request-context';
@@ -557,12 +558,7 @@ export class PayoutService {
     ctx: RequestContext,
     input: { payoutId: string; reference: string; idempotencyKey: string },
   ): Promise<Payout> {
-    const reference = input.reference.trim();
-    if (reference.length === 0 || reference.length > 500) {
-      throw new BadUserInputError('reference must have 1 to 500 characters', {
-        field: 'reference',
-      });
-    }
+    const reference = checkManualReference(input.reference);
     return this.idempotency.run(
       ctx,
       {

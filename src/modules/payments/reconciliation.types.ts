@@ -1,12 +1,13 @@
+import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
 import { GraphQLSafeInt } from 'graphql-scalars';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 
-export enum ReconciliationDifferenceKind {
-  MISSING_IN_LEDGER = 'MISSING_IN_LEDGER',
-  MISSING_AT_PROVIDER = 'MISSING_AT_PROVIDER',
-  AMOUNT_MISMATCH = 'AMOUNT_MISMATCH',
-}
-registerEnumType(ReconciliationDifferenceKind, { name: 'ReconciliationDifferenceKind' });
+export const ReconciliationDifferenceKind = graphqlEnum('ReconciliationDifferenceKind', [
+  'MISSING_IN_LEDGER',
+  'MISSING_AT_PROVIDER',
+  'AMOUNT_MISMATCH',
+]);
+export type ReconciliationDifferenceKind = EnumValue<typeof ReconciliationDifferenceKind>;
 
 @ObjectType({ description: 'One Stripe object on which the ledger and Stripe disagree.' })
 export class ReconciliationDifference {

@@ -1,9 +1,8 @@
+import { ProjectOwnedEntity } from '../projects/project-owned.entity';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { AppEntity } from '../../db/app-entity';
 import { User } from '../auth/user.entity';
-import { Project } from '../projects/project.entity';
 
 /** Where a model version came from. */
 export enum ModelSource {
@@ -23,15 +22,7 @@ registerEnumType(ModelSource, { name: 'ModelSource' });
 @Entity({ name: 'model_versions' })
 @ObjectType({ description: 'A pre-label model registered on a project.' })
 @Index('model_versions_project_version_key', ['projectId', 'version'], { unique: true })
-export class ModelVersion extends AppEntity {
-  @Field(() => ID)
-  @Column({ name: 'project_id', type: 'uuid' })
-  projectId: string;
-
-  @ManyToOne(() => Project, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'project_id' })
-  project?: Project;
-
+export class ModelVersion extends ProjectOwnedEntity {
   @Field({ description: 'Version name, unique within the project.' })
   @Column({ type: 'text' })
   version: string;

@@ -1,18 +1,18 @@
+import { ProjectOwnedEntity } from '../projects/project-owned.entity';
+import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
 import { GraphQLJSON } from 'graphql-scalars';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { AppEntity } from '../../db/app-entity';
-import { Project } from '../projects/project.entity';
 import { ModelVersion } from './model-version.entity';
 
 /** PENDING → RUNNING → DONE, or FAILED when the model fails on a batch. */
-export enum PrelabelRunStatus {
-  PENDING = 'PENDING',
-  RUNNING = 'RUNNING',
-  DONE = 'DONE',
-  FAILED = 'FAILED',
-}
-registerEnumType(PrelabelRunStatus, { name: 'PrelabelRunStatus' });
+export const PrelabelRunStatus = graphqlEnum('PrelabelRunStatus', [
+  'PENDING',
+  'RUNNING',
+  'DONE',
+  'FAILED',
+]);
+export type PrelabelRunStatus = EnumValue<typeof PrelabelRunStatus>;
 
 /** A task the job could not featurize (kept for the first `MAX_SKIP_SAMPLES` only). */
 export interface PrelabelSkip {
@@ -30,15 +30,7 @@ export interface PrelabelSkip {
 @Entity({ name: 'prelabel_runs' })
 @ObjectType({ description: 'Progress of a pre-labeling job.' })
 @Index('prelabel_runs_project_idx', ['projectId'])
-export class PrelabelRun extends AppEntity {
-  @Field(() => ID)
-  @Column({ name: 'project_id', type: 'uuid' })
-  projectId: string;
-
-  @ManyToOne(() => Project, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'project_id' })
-  project?: Project;
-
+export class PrelabelRun extends ProjectOwnedEntity {
   @Field(() => ID)
   @Column({ name: 'model_version_id', type: 'uuid' })
   modelVersionId: string;

@@ -1,21 +1,19 @@
-import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
+import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 
 /** DRAFT → ACTIVE ⇄ PAUSED → COMPLETED / ARCHIVED (DRAFT may also be ARCHIVED). */
-export enum ProjectStatus {
-  DRAFT = 'DRAFT',
-  ACTIVE = 'ACTIVE',
-  PAUSED = 'PAUSED',
-  COMPLETED = 'COMPLETED',
-  ARCHIVED = 'ARCHIVED',
-}
-registerEnumType(ProjectStatus, { name: 'ProjectStatus' });
+export const ProjectStatus = graphqlEnum('ProjectStatus', [
+  'DRAFT',
+  'ACTIVE',
+  'PAUSED',
+  'COMPLETED',
+  'ARCHIVED',
+]);
+export type ProjectStatus = EnumValue<typeof ProjectStatus>;
 
 /** SINGLE_CHOICE: exactly one label key per answer. MULTI_LABEL: any non-empty set of keys. */
-export enum LabelSchemaKind {
-  SINGLE_CHOICE = 'SINGLE_CHOICE',
-  MULTI_LABEL = 'MULTI_LABEL',
-}
-registerEnumType(LabelSchemaKind, { name: 'LabelSchemaKind' });
+export const LabelSchemaKind = graphqlEnum('LabelSchemaKind', ['SINGLE_CHOICE', 'MULTI_LABEL']);
+export type LabelSchemaKind = EnumValue<typeof LabelSchemaKind>;
 
 @ObjectType()
 @InputType('LabelOptionInput')

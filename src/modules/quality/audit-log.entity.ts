@@ -1,33 +1,31 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Column, Entity, Index } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
 
 /** Who took an audited action. */
-export enum AuditActorKind {
-  RULE = 'RULE',
-  USER = 'USER',
-}
-registerEnumType(AuditActorKind, { name: 'AuditActorKind' });
+export const AuditActorKind = graphqlEnum('AuditActorKind', ['RULE', 'USER']);
+export type AuditActorKind = EnumValue<typeof AuditActorKind>;
 
 /**
  * What was done. Rule actions use the rule action names (BLOCK, FLAG, UNBLOCK, REJECT_PENDING,
  * REOPEN_TASKS, NOTIFY); people's actions name the mutation's effect.
  */
-export enum AuditAction {
-  BLOCK = 'BLOCK',
-  UNBLOCK = 'UNBLOCK',
-  FLAG = 'FLAG',
-  REJECT_PENDING = 'REJECT_PENDING',
-  REOPEN_TASKS = 'REOPEN_TASKS',
-  NOTIFY = 'NOTIFY',
-  EXCLUDE_ANSWERS = 'EXCLUDE_ANSWERS',
-  INCLUDE_ANSWERS = 'INCLUDE_ANSWERS',
-  RULE_CREATED = 'RULE_CREATED',
-  RULE_UPDATED = 'RULE_UPDATED',
-  RULE_DISABLED = 'RULE_DISABLED',
-}
-registerEnumType(AuditAction, { name: 'AuditAction' });
+export const AuditAction = graphqlEnum('AuditAction', [
+  'BLOCK',
+  'UNBLOCK',
+  'FLAG',
+  'REJECT_PENDING',
+  'REOPEN_TASKS',
+  'NOTIFY',
+  'EXCLUDE_ANSWERS',
+  'INCLUDE_ANSWERS',
+  'RULE_CREATED',
+  'RULE_UPDATED',
+  'RULE_DISABLED',
+]);
+export type AuditAction = EnumValue<typeof AuditAction>;
 
 /**
  * One entry of the append-only audit log (issue 4): who (a rule or a person) did what to whom,

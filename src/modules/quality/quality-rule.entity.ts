@@ -1,8 +1,7 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { ProjectOwnedEntity } from '../projects/project-owned.entity';
+import { Field, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { AppEntity } from '../../db/app-entity';
-import { Project } from '../projects/project.entity';
+import { Column, Entity, Index } from 'typeorm';
 
 /**
  * A quality rule of one project, stored as the JSON its author wrote (validated by
@@ -13,15 +12,7 @@ import { Project } from '../projects/project.entity';
 @Entity({ name: 'quality_rules' })
 @ObjectType({ description: 'A declarative quality rule of a project (docs/quality.md).' })
 @Index('quality_rules_project_idx', ['projectId'])
-export class QualityRuleRecord extends AppEntity {
-  @Field(() => ID)
-  @Column({ name: 'project_id', type: 'uuid' })
-  projectId: string;
-
-  @ManyToOne(() => Project, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'project_id' })
-  project?: Project;
-
+export class QualityRuleRecord extends ProjectOwnedEntity {
   @Field()
   @Column({ type: 'text' })
   name: string;

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../src/common/errors';
-import type { RequestContext } from '../../../src/common/request-context';
 import type { Project } from '../../../src/modules/projects/project.entity';
 import { LabelSchemaKind, ProjectStatus } from '../../../src/modules/projects/project.types';
 import { TasksImportedEvent } from '../../../src/modules/marketplace/task.events';
@@ -11,14 +10,8 @@ import {
 } from '../../../src/modules/marketplace/task.inputs';
 import { TaskService } from '../../../src/modules/marketplace/task.service';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
-import {
-  buildProjectServices,
-  countRows,
-  createTestUser,
-  projectInput,
-  Role,
-} from '../../helpers/project-fixtures';
-import { useTestDatabase } from '../../helpers/test-db';
+import { buildProjectServices, countRows, projectInput } from '../../helpers/project-fixtures';
+import { useProjectWorld } from '../../helpers/project-world';
 
 function items(n: number, prefix = 't', from = 0): ImportTaskItem[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -28,25 +21,13 @@ function items(n: number, prefix = 't', from = 0): ImportTaskItem[] {
 }
 
 describe(TaskService.name, () => {
-  const database = useTestDatabase({ poolSize: 6 });
-  let services: ReturnType<typeof buildProjectServices>;
-  let requester: RequestContext;
-  let otherRequester: RequestContext;
-  let admin: RequestContext;
-
-  beforeAll(async () => {
-    const dataSource = database.current.dataSource;
-    services = buildProjectServices(dataSource);
-    requester = (await createTestUser(dataSource, [Role.REQUESTER])).ctx;
-    otherRequester = (await createTestUser(dataSource, [Role.REQUESTER])).ctx;
-    admin = (await createTestUser(dataSource, [Role.ADMIN])).ctx;
-  });
+  const world = useProjectWorld();
 
   const taskCount = (projectId: string) =>
-    countRows(database.current.dataSource, 'tasks', 'project_id = $1', [projectId]);
-  const newProject = (kind = LabelSchemaKind.SINGLE_CHOICE): Promise<Project> =>
-    services.projects.create(
-      requester,
+    countRows(world.dataSource, 'tasks', 'project_id = $1', [projectId]);
+  const newProject = (kind: LabelSchemaKind = LabelSchemaKind.SINGLE_CHOICE): Promise<Project> =>
+    world.services.projects.create(
+      world.requester,
       projectInput({
         labelSchema: {
           kind,
@@ -62,8 +43,8 @@ describe(TaskService.name, () => {
   describe('importTasks', () => {
     it('creates tasks and gold tasks, with gold answers in schema order', async () => {
       const project = await newProject(LabelSchemaKind.MULTI_LABEL);
-      services.published.length = 0;
-      const result = await services.tasks.importTasks(requester, {
+      world.services.published.length = 0;
+      const result = await world.services.tasks.importTasks(world.requester, {
         projectId: project.id,
         tasks: [
           { externalId: 'a', payload: { url: 'a.jpg', nested: { x: [1, 2] } } },
@@ -73,7 +54,7 @@ describe(TaskService.name, () => {
       });
       expect(result).toEqual({ created: 3, skipped: 0, skippedExternalIds: [] });
 
-      const rows = await database.current.dataSource.query(
+      const rows = await world.dataSource.query(
         `SELECT external_id, payload, is_gold, gold_labels, status, live_assignments, counted_answers
          FROM tasks WHERE project_id = $1 ORDER BY external_id NULLS LAST`,
         [project.id],
@@ -107,45 +88,51 @@ describe(TaskService.name, () => {
           counted_answers: 0,
         },
       ]);
-      expect(services.published).toHaveLength(1);
-      expect(services.published[0]).toBeInstanceOf(TasksImportedEvent);
-      expect(services.published[0]).toMatchObject({
+      expect(world.services.published).toHaveLength(1);
+      expect(world.services.published[0]).toBeInstanceOf(TasksImportedEvent);
+      expect(world.services.published[0]).toMatchObject({
         projectId: project.id,
         goldCreated: 1,
         skipped: 0,
       });
-      expect((services.published[0] as TasksImportedEvent).createdTaskIds).toHaveLength(3);
+      expect((world.services.published[0] as TasksImportedEvent).createdTaskIds).toHaveLength(3);
     });
 
     it('skips existing externalIds on a repeat and changes nothing', async () => {
       const project = await newProject();
-      await services.tasks.importTasks(requester, { projectId: project.id, tasks: items(50) });
-      const before = await database.current.dataSource.query(
+      await world.services.tasks.importTasks(world.requester, {
+        projectId: project.id,
+        tasks: items(50),
+      });
+      const before = await world.dataSource.query(
         `SELECT id, external_id, payload, updated_at FROM tasks WHERE project_id = $1 ORDER BY external_id`,
         [project.id],
       );
-      services.published.length = 0;
+      world.services.published.length = 0;
 
       // Same ids, other payloads: still skipped, never overwritten.
-      const repeat = await services.tasks.importTasks(requester, {
+      const repeat = await world.services.tasks.importTasks(world.requester, {
         projectId: project.id,
         tasks: items(50).map(item => ({ ...item, payload: { changed: true } })),
       });
       expect(repeat.created).toBe(0);
       expect(repeat.skipped).toBe(50);
       expect(repeat.skippedExternalIds).toEqual(items(50).map(item => item.externalId));
-      const after = await database.current.dataSource.query(
+      const after = await world.dataSource.query(
         `SELECT id, external_id, payload, updated_at FROM tasks WHERE project_id = $1 ORDER BY external_id`,
         [project.id],
       );
       expect(after).toEqual(before);
-      expect(services.published).toEqual([]);
+      expect(world.services.published).toEqual([]);
     });
 
     it('creates only the new ones of a partly known batch and reports at most 100 skipped ids', async () => {
       const project = await newProject();
-      await services.tasks.importTasks(requester, { projectId: project.id, tasks: items(150) });
-      const result = await services.tasks.importTasks(requester, {
+      await world.services.tasks.importTasks(world.requester, {
+        projectId: project.id,
+        tasks: items(150),
+      });
+      const result = await world.services.tasks.importTasks(world.requester, {
         projectId: project.id,
         tasks: [...items(10, 't', 150), ...items(150)],
       });
@@ -158,8 +145,11 @@ describe(TaskService.name, () => {
     it('scopes externalIds per project', async () => {
       const first = await newProject();
       const second = await newProject();
-      await services.tasks.importTasks(requester, { projectId: first.id, tasks: items(3) });
-      const result = await services.tasks.importTasks(requester, {
+      await world.services.tasks.importTasks(world.requester, {
+        projectId: first.id,
+        tasks: items(3),
+      });
+      const result = await world.services.tasks.importTasks(world.requester, {
         projectId: second.id,
         tasks: items(3),
       });
@@ -173,19 +163,22 @@ describe(TaskService.name, () => {
         tasks: items(5),
         idempotencyKey: `imp-${randomUUID()}`,
       };
-      const first = await services.tasks.importTasks(requester, input);
-      const again = await services.tasks.importTasks(requester, { ...input, tasks: items(5) });
+      const first = await world.services.tasks.importTasks(world.requester, input);
+      const again = await world.services.tasks.importTasks(world.requester, {
+        ...input,
+        tasks: items(5),
+      });
       expect(again).toEqual(first);
       expect(first.created).toBe(5);
       await expect(
-        services.tasks.importTasks(requester, { ...input, tasks: items(6) }),
+        world.services.tasks.importTasks(world.requester, { ...input, tasks: items(6) }),
       ).rejects.toMatchObject({ extensions: { code: 'IDEMPOTENCY_KEY_REUSED' } });
       expect(await taskCount(project.id)).toBe(5);
     });
 
     it('imports 10,000 tasks in one call', async () => {
       const project = await newProject();
-      const result = await services.tasks.importTasks(requester, {
+      const result = await world.services.tasks.importTasks(world.requester, {
         projectId: project.id,
         tasks: items(10_000),
       });
@@ -196,8 +189,11 @@ describe(TaskService.name, () => {
     it('creates each externalId once when two imports of the same ids race', async () => {
       const project = await newProject();
       const results = await Promise.all([
-        services.tasks.importTasks(requester, { projectId: project.id, tasks: items(2_000) }),
-        services.tasks.importTasks(requester, {
+        world.services.tasks.importTasks(world.requester, {
+          projectId: project.id,
+          tasks: items(2_000),
+        }),
+        world.services.tasks.importTasks(world.requester, {
           projectId: project.id,
           tasks: items(2_000).reverse(),
         }),
@@ -275,25 +271,28 @@ describe(TaskService.name, () => {
       'refuses a batch with %s and writes nothing',
       async (_case, build, extensions) => {
         const project = await newProject();
-        const before = await countRows(database.current.dataSource, 'tasks');
+        const before = await countRows(world.dataSource, 'tasks');
         await expect(
-          services.tasks.importTasks(requester, { projectId: project.id, tasks: build(items(3)) }),
+          world.services.tasks.importTasks(world.requester, {
+            projectId: project.id,
+            tasks: build(items(3)),
+          }),
         ).rejects.toMatchObject({ extensions });
-        expect(await countRows(database.current.dataSource, 'tasks')).toBe(before);
+        expect(await countRows(world.dataSource, 'tasks')).toBe(before);
       },
     );
 
     it('checks multi-label gold answers: at least one known key, no repeats', async () => {
       const project = await newProject(LabelSchemaKind.MULTI_LABEL);
       await expect(
-        services.tasks.importTasks(requester, {
+        world.services.tasks.importTasks(world.requester, {
           projectId: project.id,
           tasks: [{ externalId: 'g', payload: {}, goldLabels: ['cat', 'cat'] }],
         }),
       ).rejects.toMatchObject({
         extensions: { code: 'BAD_USER_INPUT', field: 'tasks[0].goldLabels' },
       });
-      const ok = await services.tasks.importTasks(requester, {
+      const ok = await world.services.tasks.importTasks(world.requester, {
         projectId: project.id,
         tasks: [{ externalId: 'g', payload: {}, goldLabel: 'dog' }],
       });
@@ -303,13 +302,13 @@ describe(TaskService.name, () => {
     it('imports into DRAFT, ACTIVE and PAUSED projects only', async () => {
       const project = await newProject();
       for (const status of [ProjectStatus.ACTIVE, ProjectStatus.PAUSED]) {
-        await database.current.dataSource.query(`UPDATE projects SET status = $1 WHERE id = $2`, [
+        await world.dataSource.query(`UPDATE projects SET status = $1 WHERE id = $2`, [
           status,
           project.id,
         ]);
         expect(
           (
-            await services.tasks.importTasks(requester, {
+            await world.services.tasks.importTasks(world.requester, {
               projectId: project.id,
               tasks: items(1, status),
             })
@@ -317,12 +316,15 @@ describe(TaskService.name, () => {
         ).toBe(1);
       }
       for (const status of [ProjectStatus.COMPLETED, ProjectStatus.ARCHIVED]) {
-        await database.current.dataSource.query(`UPDATE projects SET status = $1 WHERE id = $2`, [
+        await world.dataSource.query(`UPDATE projects SET status = $1 WHERE id = $2`, [
           status,
           project.id,
         ]);
         await expect(
-          services.tasks.importTasks(requester, { projectId: project.id, tasks: items(1, status) }),
+          world.services.tasks.importTasks(world.requester, {
+            projectId: project.id,
+            tasks: items(1, status),
+          }),
         ).rejects.toMatchObject({ extensions: { code: 'PROJECT_NOT_EDITABLE', status } });
       }
       expect(await taskCount(project.id)).toBe(2);
@@ -331,12 +333,12 @@ describe(TaskService.name, () => {
     it("answers another requester's or an unknown project with NOT_FOUND and writes nothing", async () => {
       const project = await newProject();
       for (const [ctx, projectId] of [
-        [otherRequester, project.id],
-        [requester, randomUUID()],
-        [requester, 'nope'],
+        [world.otherRequester, project.id],
+        [world.requester, randomUUID()],
+        [world.requester, 'nope'],
       ] as const) {
         await expect(
-          services.tasks.importTasks(ctx, { projectId, tasks: items(2) }),
+          world.services.tasks.importTasks(ctx, { projectId, tasks: items(2) }),
         ).rejects.toMatchObject({
           extensions: { code: 'NOT_FOUND', entity: 'Project' },
         });
@@ -344,15 +346,19 @@ describe(TaskService.name, () => {
       expect(await taskCount(project.id)).toBe(0);
       // Admins may import into any project.
       expect(
-        (await services.tasks.importTasks(admin, { projectId: project.id, tasks: items(2) }))
-          .created,
+        (
+          await world.services.tasks.importTasks(world.admin, {
+            projectId: project.id,
+            tasks: items(2),
+          })
+        ).created,
       ).toBe(2);
     });
   });
 
   describe('onImported hooks', () => {
     it('see the created ids inside the transaction, and roll the import back when they throw', async () => {
-      const hooked = buildProjectServices(database.current.dataSource);
+      const hooked = buildProjectServices(world.dataSource);
       const seen: number[] = [];
       hooked.tasks.onImported((tx, { project, createdTaskIds }) => {
         expect(tx.isInTransaction).toBe(true);
@@ -360,13 +366,16 @@ describe(TaskService.name, () => {
         if (project.name === 'Refuses') throw new AppError('no money', 'INSUFFICIENT_BALANCE');
       });
       const project = await newProject();
-      await hooked.tasks.importTasks(requester, { projectId: project.id, tasks: items(4) });
-      await hooked.tasks.importTasks(requester, { projectId: project.id, tasks: items(4) }); // all skipped: no hook
+      await hooked.tasks.importTasks(world.requester, { projectId: project.id, tasks: items(4) });
+      await hooked.tasks.importTasks(world.requester, { projectId: project.id, tasks: items(4) }); // all skipped: no hook
       expect(seen).toEqual([4]);
 
-      const refusing = await services.projects.create(requester, projectInput({ name: 'Refuses' }));
+      const refusing = await world.services.projects.create(
+        world.requester,
+        projectInput({ name: 'Refuses' }),
+      );
       await expect(
-        hooked.tasks.importTasks(requester, { projectId: refusing.id, tasks: items(3) }),
+        hooked.tasks.importTasks(world.requester, { projectId: refusing.id, tasks: items(3) }),
       ).rejects.toMatchObject({ extensions: { code: 'INSUFFICIENT_BALANCE' } });
       expect(await taskCount(refusing.id)).toBe(0);
       expect(hooked.published.filter(e => e instanceof TasksImportedEvent)).toHaveLength(1);
@@ -378,7 +387,7 @@ describe(TaskService.name, () => {
 
     beforeAll(async () => {
       project = await newProject();
-      await services.tasks.importTasks(requester, {
+      await world.services.tasks.importTasks(world.requester, {
         projectId: project.id,
         tasks: [
           ...items(6),
@@ -386,7 +395,7 @@ describe(TaskService.name, () => {
           { externalId: 'gold-2', payload: {}, goldLabel: 'dog' },
         ],
       });
-      await database.current.dataSource.query(
+      await world.dataSource.query(
         `UPDATE tasks SET status = 'COMPLETE', consensus_labels = '{cat}', consensus_confidence = 0.97
          WHERE project_id = $1 AND external_id IN ('t-0', 't-1')`,
         [project.id],
@@ -397,7 +406,10 @@ describe(TaskService.name, () => {
       const seen: string[] = [];
       let after: string | null = null;
       for (;;) {
-        const page = await services.tasks.listTasks(requester, project, { first: 3, after });
+        const page = await world.services.tasks.listTasks(world.requester, project, {
+          first: 3,
+          after,
+        });
         expect(page.totalCount).toBe(8);
         seen.push(...page.nodes.map(task => task.externalId!));
         if (!page.pageInfo.hasNextPage) break;
@@ -408,7 +420,9 @@ describe(TaskService.name, () => {
 
     it('filters by status, gold and consensus', async () => {
       const ids = async (filter: object) =>
-        (await services.tasks.listTasks(requester, project, { first: 100, filter })).nodes
+        (
+          await world.services.tasks.listTasks(world.requester, project, { first: 100, filter })
+        ).nodes
           .map(t => t.externalId)
           .sort();
       expect(await ids({ status: TaskStatus.COMPLETE })).toEqual(['t-0', 't-1']);
@@ -424,20 +438,24 @@ describe(TaskService.name, () => {
 
     it('hides tasks from other requesters and shows them to admins', async () => {
       await expect(
-        services.tasks.listTasks(otherRequester, project, { first: 10 }),
+        world.services.tasks.listTasks(world.otherRequester, project, { first: 10 }),
       ).rejects.toMatchObject({
         extensions: { code: 'NOT_FOUND' },
       });
-      const [row] = await database.current.dataSource.query(
+      const [row] = await world.dataSource.query(
         `SELECT id FROM tasks WHERE project_id = $1 LIMIT 1`,
         [project.id],
       );
-      await expect(services.tasks.findTask(otherRequester, row.id)).rejects.toMatchObject({
+      await expect(
+        world.services.tasks.findTask(world.otherRequester, row.id),
+      ).rejects.toMatchObject({
         extensions: { code: 'NOT_FOUND', entity: 'Task' },
       });
-      expect((await services.tasks.findTask(admin, row.id)).id).toBe(row.id);
-      expect((await services.tasks.findTask(requester, row.id)).projectId).toBe(project.id);
-      await expect(services.tasks.findTask(requester, 'x')).rejects.toMatchObject({
+      expect((await world.services.tasks.findTask(world.admin, row.id)).id).toBe(row.id);
+      expect((await world.services.tasks.findTask(world.requester, row.id)).projectId).toBe(
+        project.id,
+      );
+      await expect(world.services.tasks.findTask(world.requester, 'x')).rejects.toMatchObject({
         extensions: { code: 'NOT_FOUND' },
       });
     });

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { Assignment } from '../../../src/modules/marketplace/assignment.entity';
 import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
-import type { User } from '../../../src/modules/auth/user.entity';
 import { LedgerAccountKind } from '../../../src/modules/ledger/ledger.types';
 import { EscrowService } from '../../../src/modules/payments/escrow.service';
 import { Project } from '../../../src/modules/projects/project.entity';
@@ -15,24 +13,14 @@ import {
   moneyContext,
   Role,
 } from '../../helpers/money-fixtures';
-import { buildMoneyServices } from '../../helpers/money-services';
-import { useTestDatabase } from '../../helpers/test-db';
+import { useMoneyWorld } from '../../helpers/money-world';
 
 describe(EscrowService.name, () => {
-  const testDb = useTestDatabase();
-  let dataSource: DataSource;
-  let money: ReturnType<typeof buildMoneyServices>;
-  let admin: User;
-
-  beforeAll(async () => {
-    dataSource = testDb.current.dataSource;
-    money = buildMoneyServices(dataSource, { feeBps: 2000 });
-    admin = await makeMoneyUser(dataSource, [Role.ADMIN]);
-  });
+  const world = useMoneyWorld({ feeBps: 2000 });
 
   const system = () => moneyContext(null);
-  const balance = (owner: Parameters<typeof money.ledger.balanceOf>[1], currency = 'usd') =>
-    money.ledger.balanceOf(system(), owner, currency);
+  const balance = (owner: Parameters<typeof world.money.ledger.balanceOf>[1], currency = 'usd') =>
+    world.money.ledger.balanceOf(system(), owner, currency);
   const available = (userId: string) =>
     balance({ kind: LedgerAccountKind.REQUESTER_AVAILABLE, userId });
   const escrow = (projectId: string) =>
@@ -41,7 +29,7 @@ describe(EscrowService.name, () => {
   const revenue = () => balance({ kind: LedgerAccountKind.PLATFORM_REVENUE });
 
   async function fund(requesterId: string, amount: number, currency = 'usd') {
-    await money.fundings.recordManualFunding(moneyContext(admin), {
+    await world.money.fundings.recordManualFunding(moneyContext(world.admin), {
       requesterId,
       amount,
       currency,
@@ -52,35 +40,35 @@ describe(EscrowService.name, () => {
 
   /** Launch as the projects module does: lock the row, save ACTIVE, reserve, one transaction. */
   async function launch(project: Project) {
-    return money.db.withTransaction(moneyContext(null), async tx => {
-      const locked = await money.db
+    return world.money.db.withTransaction(moneyContext(null), async tx => {
+      const locked = await world.money.db
         .repo(tx, Project)
         .createQueryBuilder('p')
         .where('p.id = :id', { id: project.id })
         .setLock('pessimistic_write')
         .getOneOrFail();
       locked.status = ProjectStatus.ACTIVE;
-      await money.db.repo(tx, Project).save(locked);
-      return money.escrow.reserveForLaunch(tx, locked);
+      await world.money.db.repo(tx, Project).save(locked);
+      return world.money.escrow.reserveForLaunch(tx, locked);
     });
   }
 
   async function approve(assignment: Assignment) {
-    await dataSource
+    await world.dataSource
       .getRepository(Assignment)
       .update({ id: assignment.id }, { status: AssignmentStatus.APPROVED });
-    return money.escrow.settleApprovalOf(system(), assignment.id);
+    return world.money.escrow.settleApprovalOf(system(), assignment.id);
   }
 
   async function setStatus(project: Project, status: ProjectStatus) {
-    await dataSource.getRepository(Project).update({ id: project.id }, { status });
-    return dataSource.getRepository(Project).findOneByOrFail({ id: project.id });
+    await world.dataSource.getRepository(Project).update({ id: project.id }, { status });
+    return world.dataSource.getRepository(Project).findOneByOrFail({ id: project.id });
   }
 
   it('reserves tasks × maxOverlap × (reward + fee) at launch', async () => {
-    const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
+    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
     // reward 7 at 20 %: fee 1.4 → 1, so 8 per slot; 10 tasks × overlap 3 = 30 slots = 240.
-    const { project } = await makeMoneyProject(dataSource, requester.id, {
+    const { project } = await makeMoneyProject(world.dataSource, requester.id, {
       rewardAmount: 7,
       maxOverlap: 3,
       taskCount: 10,
@@ -96,8 +84,8 @@ describe(EscrowService.name, () => {
   });
 
   it('refuses a launch the requester cannot fund, moving nothing', async () => {
-    const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
-    const { project } = await makeMoneyProject(dataSource, requester.id, {
+    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
+    const { project } = await makeMoneyProject(world.dataSource, requester.id, {
       rewardAmount: 10,
       maxOverlap: 2,
       taskCount: 5,
@@ -109,39 +97,41 @@ describe(EscrowService.name, () => {
     expect(await available(requester.id)).toBe(119);
     expect(await escrow(project.id)).toBe(0);
     expect(
-      (await dataSource.getRepository(Project).findOneByOrFail({ id: project.id })).status,
+      (await world.dataSource.getRepository(Project).findOneByOrFail({ id: project.id })).status,
     ).toBe(ProjectStatus.DRAFT);
   });
 
   it('tops escrow up when tasks are added or overlap raised, or refuses with INSUFFICIENT_BALANCE', async () => {
-    const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
-    const { project } = await makeMoneyProject(dataSource, requester.id, {
+    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
+    const { project } = await makeMoneyProject(world.dataSource, requester.id, {
       rewardAmount: 5,
       maxOverlap: 1,
       taskCount: 4,
     }); // 4 × 1 × 6 = 24
     await fund(requester.id, 60);
     await launch(project);
-    const active = await dataSource.getRepository(Project).findOneByOrFail({ id: project.id });
+    const active = await world.dataSource
+      .getRepository(Project)
+      .findOneByOrFail({ id: project.id });
 
-    await addMoneyTasks(dataSource, project.id, 2); // 6 × 6 = 36
-    const afterTasks = await money.db.withTransaction(system(), tx =>
-      money.escrow.ensureEscrow(tx, active),
+    await addMoneyTasks(world.dataSource, project.id, 2); // 6 × 6 = 36
+    const afterTasks = await world.money.db.withTransaction(system(), tx =>
+      world.money.escrow.ensureEscrow(tx, active),
     );
     expect(afterTasks).toEqual({ required: 36, reservedBefore: 24, reserved: 12 });
 
     active.maxOverlap = 2; // 6 × 2 × 6 = 72: 36 more, only 24 left
     await expect(
-      money.db.withTransaction(system(), tx => money.escrow.ensureEscrow(tx, active)),
+      world.money.db.withTransaction(system(), tx => world.money.escrow.ensureEscrow(tx, active)),
     ).rejects.toMatchObject({ extensions: { code: 'INSUFFICIENT_BALANCE', shortfall: 12 } });
     expect(await escrow(project.id)).toBe(36);
     expect(await available(requester.id)).toBe(24);
   });
 
   it('pays an approved assignment once: reward to the worker, fee to the platform', async () => {
-    const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
-    const worker = await makeMoneyUser(dataSource, [Role.WORKER]);
-    const { project, tasks } = await makeMoneyProject(dataSource, requester.id, {
+    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
+    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
+    const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, {
       rewardAmount: 25,
       maxOverlap: 1,
       taskCount: 2,
@@ -149,19 +139,19 @@ describe(EscrowService.name, () => {
     await fund(requester.id, 60);
     await launch(project);
     const revenueBefore = await revenue();
-    const assignment = await makeMoneyAssignment(dataSource, project, tasks[0]!, worker.id);
+    const assignment = await makeMoneyAssignment(world.dataSource, project, tasks[0]!, worker.id);
 
     const first = await approve(assignment);
-    const again = await money.escrow.settleApprovalOf(system(), assignment.id);
+    const again = await world.money.escrow.settleApprovalOf(system(), assignment.id);
     const concurrent = await Promise.all(
-      Array.from({ length: 4 }, () => money.escrow.settleApprovalOf(system(), assignment.id)),
+      Array.from({ length: 4 }, () => world.money.escrow.settleApprovalOf(system(), assignment.id)),
     );
     expect(again?.id).toBe(first?.id);
     expect(new Set(concurrent.map(t => t?.id))).toEqual(new Set([first?.id]));
     expect(await earned(worker.id)).toBe(25);
     expect(await revenue()).toBe(revenueBefore + 5);
     expect(await escrow(project.id)).toBe(30);
-    const [{ n }] = await dataSource.query(
+    const [{ n }] = await world.dataSource.query(
       `SELECT count(*)::int AS n FROM ledger_transactions WHERE assignment_id = $1`,
       [assignment.id],
     );
@@ -169,9 +159,9 @@ describe(EscrowService.name, () => {
   });
 
   it('moves nothing for an assignment that is not approved (rejected money stays in escrow)', async () => {
-    const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
-    const worker = await makeMoneyUser(dataSource, [Role.WORKER]);
-    const { project, tasks } = await makeMoneyProject(dataSource, requester.id, {
+    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
+    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
+    const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, {
       rewardAmount: 10,
       maxOverlap: 1,
       taskCount: 1,
@@ -179,24 +169,24 @@ describe(EscrowService.name, () => {
     await fund(requester.id, 12);
     await launch(project);
     const rejected = await makeMoneyAssignment(
-      dataSource,
+      world.dataSource,
       project,
       tasks[0]!,
       worker.id,
       AssignmentStatus.REJECTED,
     );
-    expect(await money.escrow.settleApprovalOf(system(), rejected.id)).toBeNull();
+    expect(await world.money.escrow.settleApprovalOf(system(), rejected.id)).toBeNull();
     expect(await earned(worker.id)).toBe(0);
     expect(await escrow(project.id)).toBe(12);
   });
 
   it('takes an escrow shortfall at approval from the requester’s balance', async () => {
-    const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
+    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
     const workers = [
-      await makeMoneyUser(dataSource, [Role.WORKER]),
-      await makeMoneyUser(dataSource, [Role.WORKER]),
+      await makeMoneyUser(world.dataSource, [Role.WORKER]),
+      await makeMoneyUser(world.dataSource, [Role.WORKER]),
     ];
-    const { project, tasks } = await makeMoneyProject(dataSource, requester.id, {
+    const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, {
       rewardAmount: 10,
       maxOverlap: 1,
       taskCount: 1,
@@ -204,8 +194,8 @@ describe(EscrowService.name, () => {
     await fund(requester.id, 30);
     await launch(project);
     // A gold task answered beyond the plan: two approvals on one slot's escrow.
-    await approve(await makeMoneyAssignment(dataSource, project, tasks[0]!, workers[0]!.id));
-    await approve(await makeMoneyAssignment(dataSource, project, tasks[0]!, workers[1]!.id));
+    await approve(await makeMoneyAssignment(world.dataSource, project, tasks[0]!, workers[0]!.id));
+    await approve(await makeMoneyAssignment(world.dataSource, project, tasks[0]!, workers[1]!.id));
     expect(await escrow(project.id)).toBe(0);
     // 30 funded − 12 reserved − 12 for the second approval.
     expect(await available(requester.id)).toBe(6);
@@ -214,46 +204,46 @@ describe(EscrowService.name, () => {
   });
 
   it('refuses an approval neither escrow nor balance can cover, paying nothing', async () => {
-    const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
-    const worker = await makeMoneyUser(dataSource, [Role.WORKER]);
-    const { project, tasks } = await makeMoneyProject(dataSource, requester.id, {
+    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
+    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
+    const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, {
       rewardAmount: 10,
       maxOverlap: 1,
       taskCount: 1,
       status: ProjectStatus.ACTIVE,
     });
-    const assignment = await makeMoneyAssignment(dataSource, project, tasks[0]!, worker.id);
+    const assignment = await makeMoneyAssignment(world.dataSource, project, tasks[0]!, worker.id);
     await expect(approve(assignment)).rejects.toMatchObject({
       extensions: { code: 'INSUFFICIENT_BALANCE' },
     });
     expect(await earned(worker.id)).toBe(0);
     // The sweep pays it once the requester has funds.
     await fund(requester.id, 12);
-    expect(await money.escrow.settleMissingApprovals(system())).toBeGreaterThanOrEqual(1);
+    expect(await world.money.escrow.settleMissingApprovals(system())).toBeGreaterThanOrEqual(1);
     expect(await earned(worker.id)).toBe(10);
   });
 
   it('releases what is left at completion, keeping back escrow for answers still open', async () => {
-    const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
-    const worker = await makeMoneyUser(dataSource, [Role.WORKER]);
-    const { project, tasks } = await makeMoneyProject(dataSource, requester.id, {
+    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
+    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
+    const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, {
       rewardAmount: 5,
       maxOverlap: 2,
       taskCount: 3,
     }); // 3 × 2 × 6 = 36
     await fund(requester.id, 36);
     await launch(project);
-    await approve(await makeMoneyAssignment(dataSource, project, tasks[0]!, worker.id));
-    const open = await makeMoneyAssignment(dataSource, project, tasks[1]!, worker.id);
+    await approve(await makeMoneyAssignment(world.dataSource, project, tasks[0]!, worker.id));
+    const open = await makeMoneyAssignment(world.dataSource, project, tasks[1]!, worker.id);
     const completed = await setStatus(project, ProjectStatus.COMPLETED);
 
-    const released = await money.db.withTransaction(system(), tx =>
-      money.escrow.releaseEscrow(tx, completed),
+    const released = await world.money.db.withTransaction(system(), tx =>
+      world.money.escrow.releaseEscrow(tx, completed),
     );
     expect(released).toBe(36 - 6 - 6);
     expect(await escrow(project.id)).toBe(6);
     expect(await available(requester.id)).toBe(24);
-    expect(await money.escrow.releaseEscrowOf(system(), project.id)).toBe(0);
+    expect(await world.money.escrow.releaseEscrowOf(system(), project.id)).toBe(0);
 
     // The open answer is approved late: paid from the hold-back; nothing is left to release.
     await approve(open);
@@ -263,15 +253,15 @@ describe(EscrowService.name, () => {
 
   describe('awardBonus', () => {
     async function setup() {
-      const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
-      const worker = await makeMoneyUser(dataSource, [Role.WORKER]);
-      const { project, tasks } = await makeMoneyProject(dataSource, requester.id, {
+      const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
+      const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
+      const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, {
         rewardAmount: 5,
         maxOverlap: 1,
         taskCount: 1,
         status: ProjectStatus.ACTIVE,
       });
-      const assignment = await makeMoneyAssignment(dataSource, project, tasks[0]!, worker.id);
+      const assignment = await makeMoneyAssignment(world.dataSource, project, tasks[0]!, worker.id);
       await fund(requester.id, 100);
       return { requester, worker, project, assignment };
     }
@@ -285,15 +275,15 @@ describe(EscrowService.name, () => {
         reason: 'Careful work',
         idempotencyKey: randomUUID(),
       };
-      const first = await money.escrow.awardBonus(moneyContext(requester), input);
-      const repeat = await money.escrow.awardBonus(moneyContext(requester), input);
+      const first = await world.money.escrow.awardBonus(moneyContext(requester), input);
+      const repeat = await world.money.escrow.awardBonus(moneyContext(requester), input);
       expect(first).toMatchObject({ amount: 40, fee: 8 });
       expect(repeat.transaction.id).toBe(first.transaction.id);
       expect(first.transaction.description).toBe('Bonus: Careful work');
       expect(await earned(worker.id)).toBe(40);
       expect(await available(requester.id)).toBe(100 - 48);
       await expect(
-        money.escrow.awardBonus(moneyContext(requester), { ...input, amount: 41 }),
+        world.money.escrow.awardBonus(moneyContext(requester), { ...input, amount: 41 }),
       ).rejects.toMatchObject({ extensions: { code: 'IDEMPOTENCY_KEY_REUSED' } });
     });
 
@@ -307,7 +297,7 @@ describe(EscrowService.name, () => {
     ])('refuses %p with %s and moves nothing', async (override, code) => {
       const { requester, worker, assignment } = await setup();
       await expect(
-        money.escrow.awardBonus(moneyContext(requester), {
+        world.money.escrow.awardBonus(moneyContext(requester), {
           assignmentId: assignment.id,
           amount: 10,
           currency: 'usd',
@@ -322,10 +312,10 @@ describe(EscrowService.name, () => {
 
     it('hides another requester’s assignment as NOT_FOUND', async () => {
       const { assignment } = await setup();
-      const stranger = await makeMoneyUser(dataSource, [Role.REQUESTER]);
+      const stranger = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
       await fund(stranger.id, 100);
       await expect(
-        money.escrow.awardBonus(moneyContext(stranger), {
+        world.money.escrow.awardBonus(moneyContext(stranger), {
           assignmentId: assignment.id,
           amount: 10,
           currency: 'usd',

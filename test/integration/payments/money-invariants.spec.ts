@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type DataSource, In } from 'typeorm';
+import { In } from 'typeorm';
 import { ManualClock } from '../../../src/common/clock';
 import { type Rng, mulberry32, randomInt } from '../../../src/modules/aggregation/algorithms/rng';
 import { Assignment } from '../../../src/modules/marketplace/assignment.entity';
@@ -20,9 +20,7 @@ import {
   moneyContext,
   Role,
 } from '../../helpers/money-fixtures';
-import { buildMoneyServices, stripeProviderFor } from '../../helpers/money-services';
-import { startStripeServer, type StripeTestServer } from '../../helpers/stripe-server';
-import { useTestDatabase } from '../../helpers/test-db';
+import { useMoneyWorld } from '../../helpers/money-world';
 
 const FEE_BPS = 2000;
 const CLAIM_MS = 60_000;
@@ -41,28 +39,13 @@ const CLAIM_MS = 60_000;
  * - each approved assignment has one approval transaction; each payout at most one transfer.
  */
 describe('money invariants under random operations', () => {
-  const testDb = useTestDatabase();
   const clock = new ManualClock(Date.now());
-  let dataSource: DataSource;
-  let stripe: StripeTestServer;
-  let money: ReturnType<typeof buildMoneyServices>;
-  let admin: User;
-
-  beforeAll(async () => {
-    dataSource = testDb.current.dataSource;
-    stripe = await startStripeServer({ clock });
-    money = buildMoneyServices(dataSource, {
-      provider: stripeProviderFor(stripe),
-      feeBps: FEE_BPS,
-      claimMs: CLAIM_MS,
-      minimumAmount: 1,
-      clock,
-    });
-    admin = await makeMoneyUser(dataSource, [Role.ADMIN]);
-  });
-
-  afterAll(async () => {
-    await stripe?.close();
+  const env = useMoneyWorld({
+    stripe: {},
+    feeBps: FEE_BPS,
+    claimMs: CLAIM_MS,
+    minimumAmount: 1,
+    clock,
   });
 
   it.each([[20260101], [7], [123456]])(
@@ -82,10 +65,10 @@ describe('money invariants under random operations', () => {
         await checkInvariants(world, `seed ${seed}, step ${step}, ${operation.name}`);
       }
       // Stripe heals: every pending payout goes through, still exactly once.
-      stripe.clearFaults();
+      env.stripe.clearFaults();
       clock.advance(25 * 3600_000);
-      await money.payouts.sendDuePayouts(moneyContext(null, clock));
-      const pending = await dataSource.getRepository(Payout).countBy({
+      await env.money.payouts.sendDuePayouts(moneyContext(null, clock));
+      const pending = await env.dataSource.getRepository(Payout).countBy({
         status: PayoutStatus.PENDING,
         workerId: In(world.workers.map(w => w.user.id)),
       });
@@ -108,20 +91,23 @@ describe('money invariants under random operations', () => {
     const requesters = [];
     for (let i = 0; i < 2; i++) {
       requesters.push({
-        user: await makeMoneyUser(dataSource, [Role.REQUESTER]),
+        user: await makeMoneyUser(env.dataSource, [Role.REQUESTER]),
         funded: 0,
         spent: 0,
       });
     }
     const workers = [];
     for (let i = 0; i < 3; i++) {
-      const user = await makeMoneyUser(dataSource, [Role.WORKER]);
-      const link = await money.payouts.connectAccount(moneyContext(user, clock), {
+      const user = await makeMoneyUser(env.dataSource, [Role.WORKER]);
+      const link = await env.money.payouts.connectAccount(moneyContext(user, clock), {
         refreshUrl: 'https://q.example/r',
         returnUrl: 'https://q.example/d',
       });
-      stripe.enableAccount(link.account.stripeAccountId);
-      await money.payouts.refreshAccount(moneyContext(null, clock), link.account.stripeAccountId);
+      env.stripe.enableAccount(link.account.stripeAccountId);
+      await env.money.payouts.refreshAccount(
+        moneyContext(null, clock),
+        link.account.stripeAccountId,
+      );
       workers.push({ user, accountId: link.account.stripeAccountId, credited: 0 });
     }
     return { requesters, workers, projects: [], answered: [] };
@@ -131,7 +117,7 @@ describe('money invariants under random operations', () => {
     async function fund(rng, world) {
       const requester = pick(rng, world.requesters);
       const amount = 1 + randomInt(rng, 400);
-      await money.fundings.recordManualFunding(moneyContext(admin, clock), {
+      await env.money.fundings.recordManualFunding(moneyContext(env.admin, clock), {
         requesterId: requester.user.id,
         amount,
         currency: 'usd',
@@ -144,7 +130,7 @@ describe('money invariants under random operations', () => {
     async function launch(rng, world) {
       const ownerIndex = randomInt(rng, world.requesters.length);
       const { project, tasks } = await makeMoneyProject(
-        dataSource,
+        env.dataSource,
         world.requesters[ownerIndex]!.user.id,
         {
           rewardAmount: randomInt(rng, 40),
@@ -152,10 +138,10 @@ describe('money invariants under random operations', () => {
           taskCount: 1 + randomInt(rng, 3),
         },
       );
-      await money.db.withTransaction(moneyContext(null, clock), async tx => {
+      await env.money.db.withTransaction(moneyContext(null, clock), async tx => {
         project.status = ProjectStatus.ACTIVE;
-        await money.db.repo(tx, Project).save(project);
-        await money.escrow.reserveForLaunch(tx, project);
+        await env.money.db.repo(tx, Project).save(project);
+        await env.money.escrow.reserveForLaunch(tx, project);
       });
       world.projects.push({ project, tasks, ownerIndex });
     },
@@ -163,15 +149,15 @@ describe('money invariants under random operations', () => {
     async function approve(rng, world) {
       const answer = await answerSomething(rng, world, AssignmentStatus.SUBMITTED);
       if (!answer) return;
-      await dataSource
+      await env.dataSource
         .getRepository(Assignment)
         .update({ id: answer.assignment.id }, { status: AssignmentStatus.APPROVED });
-      const paid = await money.escrow.settleApprovalOf(
+      const paid = await env.money.escrow.settleApprovalOf(
         moneyContext(null, clock),
         answer.assignment.id,
       );
       // Approving again must move nothing.
-      await money.escrow.settleApprovalOf(moneyContext(null, clock), answer.assignment.id);
+      await env.money.escrow.settleApprovalOf(moneyContext(null, clock), answer.assignment.id);
       const reward = answer.assignment.rewardAmount;
       if (paid || reward === 0) {
         world.workers[answer.workerIndex]!.credited += reward;
@@ -189,7 +175,7 @@ describe('money invariants under random operations', () => {
       const amount = 1 + randomInt(rng, 60);
       const owner = world.projects.find(p => p.project.id === assignment.projectId)!;
       const requester = world.requesters[owner.ownerIndex]!;
-      await money.escrow.awardBonus(moneyContext(requester.user, clock), {
+      await env.money.escrow.awardBonus(moneyContext(requester.user, clock), {
         assignmentId: assignment.id,
         amount,
         currency: 'usd',
@@ -210,36 +196,36 @@ describe('money invariants under random operations', () => {
       ] as const;
       const fault = pick(rng, [...faults]);
       if (fault) {
-        stripe.injectFault({ method: 'POST', path: '/v1/transfers' }, fault, {
+        env.stripe.injectFault({ method: 'POST', path: '/v1/transfers' }, fault, {
           times: 1 + randomInt(rng, 2),
         });
       }
       const workerIds = world.workers.filter(() => rng() < 0.7).map(w => w.user.id);
       await Promise.all([
-        money.payouts.createPayouts(moneyContext(admin, clock), { workerIds }),
+        env.money.payouts.createPayouts(moneyContext(env.admin, clock), { workerIds }),
         rng() < 0.5
-          ? money.payouts.createPayouts(moneyContext(admin, clock), { workerIds })
+          ? env.money.payouts.createPayouts(moneyContext(env.admin, clock), { workerIds })
           : Promise.resolve(),
       ]);
-      stripe.clearFaults();
+      env.stripe.clearFaults();
     },
 
     async function sweep(rng) {
       clock.advance(CLAIM_MS + randomInt(rng, 4 * 3600_000));
-      await money.payouts.sendDuePayouts(moneyContext(null, clock));
+      await env.money.payouts.sendDuePayouts(moneyContext(null, clock));
     },
 
     async function reverse(rng, world) {
-      const paid = await dataSource.getRepository(Payout).findBy({ status: PayoutStatus.PAID });
+      const paid = await env.dataSource.getRepository(Payout).findBy({ status: PayoutStatus.PAID });
       const mine = paid.filter(p => world.workers.some(w => w.user.id === p.workerId));
       if (mine.length === 0) return;
       const payout = pick(rng, mine);
       const left = payout.amount - payout.amountReversed;
       const amount = 1 + randomInt(rng, left);
-      await stripe.client().transfers.createReversal(payout.transferId!, { amount });
-      const transfer = await money.provider.retrieveTransfer(payout.transferId!);
-      await money.db.withTransaction(moneyContext(null, clock), tx =>
-        money.payouts.applyTransfer(tx, transfer),
+      await env.stripe.client().transfers.createReversal(payout.transferId!, { amount });
+      const transfer = await env.money.provider.retrieveTransfer(payout.transferId!);
+      await env.money.db.withTransaction(moneyContext(null, clock), tx =>
+        env.money.payouts.applyTransfer(tx, transfer),
       );
     },
 
@@ -247,10 +233,10 @@ describe('money invariants under random operations', () => {
       const open = world.projects.filter(p => p.project.status === ProjectStatus.ACTIVE);
       if (open.length === 0) return;
       const entry = pick(rng, open);
-      await money.db.withTransaction(moneyContext(null, clock), async tx => {
+      await env.money.db.withTransaction(moneyContext(null, clock), async tx => {
         entry.project.status = ProjectStatus.COMPLETED;
-        await money.db.repo(tx, Project).save(entry.project);
-        await money.escrow.releaseEscrow(tx, entry.project);
+        await env.money.db.repo(tx, Project).save(entry.project);
+        await env.money.escrow.releaseEscrow(tx, entry.project);
       });
     },
   ];
@@ -263,12 +249,12 @@ describe('money invariants under random operations', () => {
     const task = pick(rng, entry.tasks);
     const workerIndex = randomInt(rng, world.workers.length);
     const worker = world.workers[workerIndex]!;
-    const taken = await dataSource
+    const taken = await env.dataSource
       .getRepository(Assignment)
       .countBy({ taskId: task.id, workerId: worker.user.id });
     if (taken > 0) return null;
     const assignment = await makeMoneyAssignment(
-      dataSource,
+      env.dataSource,
       entry.project,
       task,
       worker.user.id,
@@ -282,15 +268,15 @@ describe('money invariants under random operations', () => {
 
   async function checkInvariants(world: World, where: string) {
     const ctx = moneyContext(null, clock);
-    const [{ total }] = await dataSource.query(
+    const [{ total }] = await env.dataSource.query(
       `SELECT coalesce(sum(balance), 0)::text AS total FROM ledger_accounts WHERE currency = 'usd'`,
     );
     expect({ where, total }).toEqual({ where, total: '0' });
-    expect({ where, mismatches: await money.ledger.balanceMismatches(ctx) }).toEqual({
+    expect({ where, mismatches: await env.money.ledger.balanceMismatches(ctx) }).toEqual({
       where,
       mismatches: [],
     });
-    const negative = await dataSource.query(
+    const negative = await env.dataSource.query(
       `SELECT kind, balance FROM ledger_accounts
         WHERE balance < 0 AND kind NOT IN ('EXTERNAL_FUNDING', 'PLATFORM_REVENUE')`,
     );
@@ -298,19 +284,19 @@ describe('money invariants under random operations', () => {
 
     for (const worker of world.workers) {
       const of = (kind: LedgerAccountKind) =>
-        money.ledger.balanceOf(ctx, { kind, userId: worker.user.id }, 'usd');
+        env.money.ledger.balanceOf(ctx, { kind, userId: worker.user.id }, 'usd');
       const earned = await of(LedgerAccountKind.WORKER_EARNED);
       const pending = await of(LedgerAccountKind.WORKER_PAYOUT_PENDING);
       const paidOut = await of(LedgerAccountKind.WORKER_PAID_OUT);
       expect({ where, sum: earned + pending + paidOut }).toEqual({ where, sum: worker.credited });
       // Stripe may already hold a pending payout's transfer (it answered 500 after acting, or
       // the answer was lost): that money is `pending` in the ledger until the retry records it.
-      const transfers = await stripe
+      const transfers = await env.stripe
         .client()
         .transfers.list({ destination: worker.accountId, limit: 100 });
       const pendingIds = new Set(
         (
-          await dataSource
+          await env.dataSource
             .getRepository(Payout)
             .findBy({ workerId: worker.user.id, status: PayoutStatus.PENDING })
         ).map(p => p.id),
@@ -322,14 +308,14 @@ describe('money invariants under random operations', () => {
     }
 
     for (const [index, requester] of world.requesters.entries()) {
-      const available = await money.ledger.balanceOf(
+      const available = await env.money.ledger.balanceOf(
         ctx,
         { kind: LedgerAccountKind.REQUESTER_AVAILABLE, userId: requester.user.id },
         'usd',
       );
       let escrow = 0;
       for (const { project } of world.projects.filter(p => p.ownerIndex === index)) {
-        escrow += await money.ledger.balanceOf(
+        escrow += await env.money.ledger.balanceOf(
           ctx,
           { kind: LedgerAccountKind.PROJECT_ESCROW, projectId: project.id },
           'usd',
@@ -341,15 +327,15 @@ describe('money invariants under random operations', () => {
       });
     }
 
-    const [{ approvals, paidApprovals }] = await dataSource.query(
+    const [{ approvals, paidApprovals }] = await env.dataSource.query(
       `SELECT (SELECT count(*)::int FROM assignments WHERE status = 'APPROVED' AND reward_amount > 0) AS approvals,
               (SELECT count(*)::int FROM ledger_transactions WHERE kind = 'ASSIGNMENT_APPROVAL') AS "paidApprovals"`,
     );
     expect({ where, paidApprovals }).toEqual({ where, paidApprovals: approvals });
 
-    const payouts = await dataSource.getRepository(Payout).find();
+    const payouts = await env.dataSource.getRepository(Payout).find();
     for (const payout of payouts) {
-      const list = await stripe
+      const list = await env.stripe
         .client()
         .transfers.list({ transfer_group: transferGroupOf(payout.id) });
       expect({ where, transfers: list.data.length }).toEqual({

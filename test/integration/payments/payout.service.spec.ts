@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { ManualClock } from '../../../src/common/clock';
 import type { User } from '../../../src/modules/auth/user.entity';
 import { LedgerAccountKind, LedgerTransactionKind } from '../../../src/modules/ledger/ledger.types';
@@ -14,83 +13,70 @@ import {
   moneyContext,
   Role,
 } from '../../helpers/money-fixtures';
-import { buildMoneyServices, stripeProviderFor } from '../../helpers/money-services';
-import { startStripeServer, type StripeTestServer } from '../../helpers/stripe-server';
-import { useTestDatabase } from '../../helpers/test-db';
+import { useMoneyWorld } from '../../helpers/money-world';
 
 const CLAIM_MS = 60_000;
 
 describe(`${PayoutService.name} with Stripe`, () => {
-  const testDb = useTestDatabase();
   const clock = new ManualClock(Date.now());
-  let dataSource: DataSource;
-  let stripe: StripeTestServer;
-  let money: ReturnType<typeof buildMoneyServices>;
-  let admin: User;
-
-  beforeAll(async () => {
-    dataSource = testDb.current.dataSource;
-    stripe = await startStripeServer({ clock });
-    const provider = stripeProviderFor(stripe, 300);
-    money = buildMoneyServices(dataSource, { provider, feeBps: 2000, claimMs: CLAIM_MS, clock });
-    admin = await makeMoneyUser(dataSource, [Role.ADMIN]);
+  const world = useMoneyWorld({
+    stripe: { timeoutMs: 300 },
+    feeBps: 2000,
+    claimMs: CLAIM_MS,
+    clock,
   });
 
-  afterAll(async () => {
-    await stripe?.close();
-  });
+  afterEach(() => world.stripe.clearFaults());
 
-  afterEach(() => stripe.clearFaults());
-
-  const ctx = (user: User | null = admin) => moneyContext(user, clock);
+  const ctx = (user: User | null = world.admin) => moneyContext(user, clock);
   const balance = (kind: LedgerAccountKind, userId: string) =>
-    money.ledger.balanceOf(ctx(null), { kind, userId }, 'usd');
+    world.money.ledger.balanceOf(ctx(null), { kind, userId }, 'usd');
 
   /** A worker with a connected, enabled Stripe account and `earned` in WORKER_EARNED. */
   async function connectedWorker(earned: number, options: { enabled?: boolean } = {}) {
-    const worker = await makeMoneyUser(dataSource, [Role.WORKER]);
-    const link = await money.payouts.connectAccount(ctx(worker), {
+    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
+    const link = await world.money.payouts.connectAccount(ctx(worker), {
       refreshUrl: 'https://quorum.example/refresh',
       returnUrl: 'https://quorum.example/return',
     });
     expect(link.url).toMatch(/^https?:\/\//);
-    if (options.enabled ?? true) stripe.enableAccount(link.account.stripeAccountId);
-    await money.payouts.refreshAccount(ctx(null), link.account.stripeAccountId);
+    if (options.enabled ?? true) world.stripe.enableAccount(link.account.stripeAccountId);
+    await world.money.payouts.refreshAccount(ctx(null), link.account.stripeAccountId);
     if (earned > 0) await earn(worker, earned);
     return { worker, accountId: link.account.stripeAccountId };
   }
 
   /** `amount` approved for `worker` on a funded project (reward = amount). */
   async function earn(worker: User, amount: number) {
-    const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
-    const { project, tasks } = await makeMoneyProject(dataSource, requester.id, {
+    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
+    const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, {
       rewardAmount: amount,
       maxOverlap: 1,
       taskCount: 1,
       status: ProjectStatus.ACTIVE,
     });
-    await money.fundings.recordManualFunding(ctx(), {
+    await world.money.fundings.recordManualFunding(ctx(), {
       requesterId: requester.id,
       amount: amount * 2,
       currency: 'usd',
       reference: 'test',
       idempotencyKey: randomUUID(),
     });
-    const assignment = await makeMoneyAssignment(dataSource, project, tasks[0]!, worker.id);
-    await dataSource.query(`UPDATE assignments SET status = 'APPROVED' WHERE id = $1`, [
+    const assignment = await makeMoneyAssignment(world.dataSource, project, tasks[0]!, worker.id);
+    await world.dataSource.query(`UPDATE assignments SET status = 'APPROVED' WHERE id = $1`, [
       assignment.id,
     ]);
-    await money.escrow.settleApprovalOf(ctx(null), assignment.id);
+    await world.money.escrow.settleApprovalOf(ctx(null), assignment.id);
   }
 
   function transfersTo(accountId: string) {
-    return stripe
+    return world.stripe
       .requests({ method: 'POST', path: '/v1/transfers' })
       .filter(r => r.params.destination === accountId && r.status === 200);
   }
 
   async function stripeTransfers(payoutId: string) {
-    const list = await stripe
+    const list = await world.stripe
       .client()
       .transfers.list({ transfer_group: transferGroupOf(payoutId) });
     return list.data;
@@ -103,13 +89,13 @@ describe(`${PayoutService.name} with Stripe`, () => {
     amount: number,
     options: { attempts?: number; sendAfter?: Date } = {},
   ): Promise<string> {
-    return money.db.withTransaction(ctx(), async tx => {
-      const [row] = await money.db.manager(tx).query(
+    return world.money.db.withTransaction(ctx(), async tx => {
+      const [row] = await world.money.db.manager(tx).query(
         `INSERT INTO payouts (worker_id, amount, currency, destination_account_id, send_after, attempts)
          VALUES ($1, $2, 'usd', $3, $4, $5) RETURNING id`,
         [workerId, amount, accountId, options.sendAfter ?? clock.now(), options.attempts ?? 0],
       );
-      await money.ledger.post(tx, {
+      await world.money.ledger.post(tx, {
         kind: LedgerTransactionKind.PAYOUT_RESERVE,
         uniqueKey: `payout-reserve:${row.id}`,
         description: 'Payout created',
@@ -136,7 +122,7 @@ describe(`${PayoutService.name} with Stripe`, () => {
 
   it('pays a worker’s earnings with one transfer, keyed by the payout id', async () => {
     const { worker, accountId } = await connectedWorker(700);
-    const run = await money.payouts.createPayouts(ctx(), {
+    const run = await world.money.payouts.createPayouts(ctx(), {
       idempotencyKey: randomUUID(),
       workerIds: [worker.id],
     });
@@ -149,16 +135,16 @@ describe(`${PayoutService.name} with Stripe`, () => {
   });
 
   it('refuses a payout to a worker without a connected account with PAYOUT_ACCOUNT_MISSING', async () => {
-    const worker = await makeMoneyUser(dataSource, [Role.WORKER]);
+    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
     await earn(worker, 300);
     await expect(
-      money.payouts.createPayout(ctx(), {
+      world.money.payouts.createPayout(ctx(), {
         workerId: worker.id,
         currency: 'usd',
         idempotencyKey: randomUUID(),
       }),
     ).rejects.toMatchObject({ extensions: { code: 'PAYOUT_ACCOUNT_MISSING' } });
-    const run = await money.payouts.createPayouts(ctx(), { workerIds: [worker.id] });
+    const run = await world.money.payouts.createPayouts(ctx(), { workerIds: [worker.id] });
     expect(run.payouts).toEqual([]);
     expect(run.skipped).toEqual([
       { workerId: worker.id, currency: 'usd', reason: 'NO_PAYOUT_ACCOUNT' },
@@ -169,7 +155,7 @@ describe(`${PayoutService.name} with Stripe`, () => {
   it('leaves out workers below the minimum and pays those above it', async () => {
     const small = await connectedWorker(99);
     const large = await connectedWorker(100);
-    const run = await money.payouts.createPayouts(ctx(), {
+    const run = await world.money.payouts.createPayouts(ctx(), {
       minimumAmount: 100,
       workerIds: [small.worker.id, large.worker.id],
     });
@@ -179,22 +165,23 @@ describe(`${PayoutService.name} with Stripe`, () => {
 
   it('records a transfer Stripe made before answering 500, without making another (crash after the call)', async () => {
     const { worker } = await connectedWorker(400);
-    stripe.injectFault(
+    world.stripe.injectFault(
       { method: 'POST', path: '/v1/transfers' },
       { kind: 'error', phase: 'after-commit', status: 500 },
     );
-    const [first] = (await money.payouts.createPayouts(ctx(), { workerIds: [worker.id] })).payouts;
+    const [first] = (await world.money.payouts.createPayouts(ctx(), { workerIds: [worker.id] }))
+      .payouts;
     expect(first!.status).toBe(PayoutStatus.PENDING);
     expect(first!.lastError).toBeTruthy();
     expect(await balance(LedgerAccountKind.WORKER_PAYOUT_PENDING, worker.id)).toBe(400);
 
     clock.advance(CLAIM_MS + 60_000);
-    await money.payouts.sendDuePayouts(ctx(null));
-    const settled = await dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id });
+    await world.money.payouts.sendDuePayouts(ctx(null));
+    const settled = await world.dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id });
     await expectPaidOnce(worker.id, settled, 400);
     // The retry found the transfer by its group: it never asked Stripe to transfer again.
     expect(
-      stripe
+      world.stripe
         .requests({ method: 'POST', path: '/v1/transfers' })
         .filter(r => r.idempotencyKey === `quorum-payout-${first!.id}`),
     ).toHaveLength(1);
@@ -208,7 +195,7 @@ describe(`${PayoutService.name} with Stripe`, () => {
       sendAfter: new Date(clock.now().getTime() + CLAIM_MS),
     });
     // The crashed sender's call reached Stripe.
-    await stripe.client().transfers.create(
+    await world.stripe.client().transfers.create(
       {
         amount: 180,
         currency: 'usd',
@@ -219,67 +206,70 @@ describe(`${PayoutService.name} with Stripe`, () => {
       { idempotencyKey: `quorum-payout-${payoutId}` },
     );
     // Its claim still holds: nobody sends.
-    expect(await money.payouts.sendDuePayouts(ctx(null))).toBe(0);
+    expect(await world.money.payouts.sendDuePayouts(ctx(null))).toBe(0);
     clock.advance(CLAIM_MS);
-    await money.payouts.sendDuePayouts(ctx(null));
+    await world.money.payouts.sendDuePayouts(ctx(null));
     await expectPaidOnce(
       worker.id,
-      await dataSource.getRepository(Payout).findOneByOrFail({ id: payoutId }),
+      await world.dataSource.getRepository(Payout).findOneByOrFail({ id: payoutId }),
       180,
     );
   });
 
   it('retries a transfer that failed before reaching Stripe with the same key', async () => {
     const { worker } = await connectedWorker(320);
-    stripe.injectFault(
+    world.stripe.injectFault(
       { method: 'POST', path: '/v1/transfers' },
       { kind: 'error', phase: 'before-execution', status: 502 },
     );
-    const [first] = (await money.payouts.createPayouts(ctx(), { workerIds: [worker.id] })).payouts;
+    const [first] = (await world.money.payouts.createPayouts(ctx(), { workerIds: [worker.id] }))
+      .payouts;
     expect(first!.status).toBe(PayoutStatus.PENDING);
     expect(await stripeTransfers(first!.id)).toHaveLength(0);
     clock.advance(CLAIM_MS + 60_000);
-    await money.payouts.sendDuePayouts(ctx(null));
+    await world.money.payouts.sendDuePayouts(ctx(null));
     await expectPaidOnce(
       worker.id,
-      await dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id }),
+      await world.dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id }),
       320,
     );
   });
 
   it('waits out a saved 500 (Stripe replays it for the key’s 24 hours) and then pays once', async () => {
     const { worker } = await connectedWorker(260);
-    stripe.injectFault(
+    world.stripe.injectFault(
       { method: 'POST', path: '/v1/transfers' },
       { kind: 'error', phase: 'before-commit', status: 500 },
     );
-    const [first] = (await money.payouts.createPayouts(ctx(), { workerIds: [worker.id] })).payouts;
+    const [first] = (await world.money.payouts.createPayouts(ctx(), { workerIds: [worker.id] }))
+      .payouts;
     clock.advance(3_600_000);
-    await money.payouts.sendDuePayouts(ctx(null));
-    let payout = await dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id });
+    await world.money.payouts.sendDuePayouts(ctx(null));
+    let payout = await world.dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id });
     expect(payout.status).toBe(PayoutStatus.PENDING);
     expect(payout.attempts).toBe(2);
     // After the key expires the same key runs the transfer for real.
     clock.advance(24 * 3_600_000);
-    await money.payouts.sendDuePayouts(ctx(null));
-    payout = await dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id });
+    await world.money.payouts.sendDuePayouts(ctx(null));
+    payout = await world.dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id });
     await expectPaidOnce(worker.id, payout, 260);
   });
 
   it('treats a client timeout as unknown and finds the transfer on the retry', async () => {
     const { worker } = await connectedWorker(150);
-    const hang = stripe.injectFault(
+    const hang = world.stripe.injectFault(
       { method: 'POST', path: '/v1/transfers' },
       { kind: 'hang', phase: 'after-commit' },
     );
-    const [first] = (await money.payouts.createPayouts(ctx(), { workerIds: [worker.id] })).payouts;
+    const [first] = (await world.money.payouts.createPayouts(ctx(), { workerIds: [worker.id] }))
+      .payouts;
     expect(first!.status).toBe(PayoutStatus.PENDING);
     hang.release();
     clock.advance(CLAIM_MS + 60_000);
-    await money.payouts.sendDuePayouts(ctx(null));
+    await world.money.payouts.sendDuePayouts(ctx(null));
     await expectPaidOnce(
       worker.id,
-      await dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id }),
+      await world.dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id }),
       150,
     );
   });
@@ -292,12 +282,12 @@ describe(`${PayoutService.name} with Stripe`, () => {
     ]);
     const ids = workers.map(w => w.worker.id);
     const runs = await Promise.all(
-      Array.from({ length: 4 }, () => money.payouts.createPayouts(ctx(), { workerIds: ids })),
+      Array.from({ length: 4 }, () => world.money.payouts.createPayouts(ctx(), { workerIds: ids })),
     );
     const created = runs.flatMap(run => run.payouts);
     expect(created).toHaveLength(3);
     for (const [index, { worker }] of workers.entries()) {
-      const [payout] = await dataSource.getRepository(Payout).findBy({ workerId: worker.id });
+      const [payout] = await world.dataSource.getRepository(Payout).findBy({ workerId: worker.id });
       await expectPaidOnce(worker.id, payout!, 110 + index * 10);
     }
   });
@@ -306,23 +296,25 @@ describe(`${PayoutService.name} with Stripe`, () => {
     const { worker, accountId } = await connectedWorker(90);
     const payoutId = await pendingPayout(worker.id, accountId, 90);
     // Slow Stripe down so the senders overlap.
-    stripe.injectFault(
+    world.stripe.injectFault(
       { method: 'POST', path: '/v1/transfers' },
       { kind: 'delay', phase: 'before-execution', ms: 100 },
       { times: 5 },
     );
     const results = await Promise.all(
-      Array.from({ length: 4 }, () => money.payouts.sendPayout(ctx(null), payoutId)),
+      Array.from({ length: 4 }, () => world.money.payouts.sendPayout(ctx(null), payoutId)),
     );
     expect(results.every(r => r.id === payoutId)).toBe(true);
-    expect(stripe.countRequests({ method: 'POST', path: '/v1/transfers' })).toBeGreaterThan(0);
+    expect(world.stripe.countRequests({ method: 'POST', path: '/v1/transfers' })).toBeGreaterThan(
+      0,
+    );
     await expectPaidOnce(
       worker.id,
-      await dataSource.getRepository(Payout).findOneByOrFail({ id: payoutId }),
+      await world.dataSource.getRepository(Payout).findOneByOrFail({ id: payoutId }),
       90,
     );
     expect(
-      stripe
+      world.stripe
         .requests({ method: 'POST', path: '/v1/transfers' })
         .filter(r => r.idempotencyKey === `quorum-payout-${payoutId}`),
     ).toHaveLength(1);
@@ -331,10 +323,11 @@ describe(`${PayoutService.name} with Stripe`, () => {
   it('fails a payout Stripe refuses and returns the money to earned', async () => {
     const { worker } = await connectedWorker(210, { enabled: false });
     // Mark the account enabled on our side only: Stripe still lacks the transfers capability.
-    await dataSource.query(`UPDATE payout_accounts SET payouts_enabled = true WHERE user_id = $1`, [
-      worker.id,
-    ]);
-    const payout = await money.payouts.createPayout(ctx(), {
+    await world.dataSource.query(
+      `UPDATE payout_accounts SET payouts_enabled = true WHERE user_id = $1`,
+      [worker.id],
+    );
+    const payout = await world.money.payouts.createPayout(ctx(), {
       workerId: worker.id,
       currency: 'usd',
       idempotencyKey: randomUUID(),
@@ -347,23 +340,30 @@ describe(`${PayoutService.name} with Stripe`, () => {
 
   it('returns reversed money to earned once, whatever the number of deliveries', async () => {
     const { worker } = await connectedWorker(500);
-    const [payout] = (await money.payouts.createPayouts(ctx(), { workerIds: [worker.id] })).payouts;
-    await stripe.client().transfers.createReversal(payout!.transferId!, { amount: 200 });
-    const transfer = await money.provider.retrieveTransfer(payout!.transferId!);
+    const [payout] = (await world.money.payouts.createPayouts(ctx(), { workerIds: [worker.id] }))
+      .payouts;
+    await world.stripe.client().transfers.createReversal(payout!.transferId!, { amount: 200 });
+    const transfer = await world.money.provider.retrieveTransfer(payout!.transferId!);
     for (let i = 0; i < 3; i++) {
-      await money.db.withTransaction(ctx(null), tx => money.payouts.applyTransfer(tx, transfer));
+      await world.money.db.withTransaction(ctx(null), tx =>
+        world.money.payouts.applyTransfer(tx, transfer),
+      );
     }
     expect(await balance(LedgerAccountKind.WORKER_EARNED, worker.id)).toBe(200);
     expect(await balance(LedgerAccountKind.WORKER_PAID_OUT, worker.id)).toBe(300);
-    let stored = await dataSource.getRepository(Payout).findOneByOrFail({ id: payout!.id });
+    let stored = await world.dataSource.getRepository(Payout).findOneByOrFail({ id: payout!.id });
     expect(stored).toMatchObject({ status: PayoutStatus.PAID, amountReversed: 200 });
 
-    await stripe.client().transfers.createReversal(payout!.transferId!);
-    const full = await money.provider.retrieveTransfer(payout!.transferId!);
-    await money.db.withTransaction(ctx(null), tx => money.payouts.applyTransfer(tx, full));
+    await world.stripe.client().transfers.createReversal(payout!.transferId!);
+    const full = await world.money.provider.retrieveTransfer(payout!.transferId!);
+    await world.money.db.withTransaction(ctx(null), tx =>
+      world.money.payouts.applyTransfer(tx, full),
+    );
     // An older snapshot arriving late changes nothing.
-    await money.db.withTransaction(ctx(null), tx => money.payouts.applyTransfer(tx, transfer));
-    stored = await dataSource.getRepository(Payout).findOneByOrFail({ id: payout!.id });
+    await world.money.db.withTransaction(ctx(null), tx =>
+      world.money.payouts.applyTransfer(tx, transfer),
+    );
+    stored = await world.dataSource.getRepository(Payout).findOneByOrFail({ id: payout!.id });
     expect(stored).toMatchObject({ status: PayoutStatus.REVERSED, amountReversed: 500 });
     expect(await balance(LedgerAccountKind.WORKER_EARNED, worker.id)).toBe(500);
     expect(await balance(LedgerAccountKind.WORKER_PAID_OUT, worker.id)).toBe(0);
@@ -371,24 +371,26 @@ describe(`${PayoutService.name} with Stripe`, () => {
 
   it('reverses the matching transfer when the worker’s bank refuses the payout', async () => {
     const { worker, accountId } = await connectedWorker(330);
-    const [payout] = (await money.payouts.createPayouts(ctx(), { workerIds: [worker.id] })).payouts;
+    const [payout] = (await world.money.payouts.createPayouts(ctx(), { workerIds: [worker.id] }))
+      .payouts;
     const failure = {
       account: accountId,
       amount: 330,
       currency: 'usd',
       failureCode: 'account_closed',
     };
-    const reversed = await money.payouts.handleBankPayoutFailed(ctx(null), failure);
-    await money.payouts.handleBankPayoutFailed(ctx(null), failure); // a duplicate event
+    const reversed = await world.money.payouts.handleBankPayoutFailed(ctx(null), failure);
+    await world.money.payouts.handleBankPayoutFailed(ctx(null), failure); // a duplicate event
     expect(reversed).toMatchObject({ id: payout!.id, status: PayoutStatus.REVERSED });
     expect(await balance(LedgerAccountKind.WORKER_EARNED, worker.id)).toBe(330);
     expect(await balance(LedgerAccountKind.WORKER_PAID_OUT, worker.id)).toBe(0);
-    const transfer = await stripe.client().transfers.retrieve(payout!.transferId!);
+    const transfer = await world.stripe.client().transfers.retrieve(payout!.transferId!);
     expect(transfer.amount_reversed).toBe(330);
     expect(
-      await dataSource.query(`SELECT last_payout_failure FROM payout_accounts WHERE user_id = $1`, [
-        worker.id,
-      ]),
+      await world.dataSource.query(
+        `SELECT last_payout_failure FROM payout_accounts WHERE user_id = $1`,
+        [worker.id],
+      ),
     ).toEqual([{ last_payout_failure: 'account_closed' }]);
   });
 });

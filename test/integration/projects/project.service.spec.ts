@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../src/common/errors';
-import type { RequestContext } from '../../../src/common/request-context';
 import type { ProjectAction } from '../../../src/modules/projects/project-lifecycle';
 import {
   ProjectLabelSchemaChangedEvent,
@@ -18,25 +17,12 @@ import {
   projectInput,
   Role,
 } from '../../helpers/project-fixtures';
-import { useTestDatabase } from '../../helpers/test-db';
+import { useProjectWorld } from '../../helpers/project-world';
 
 describe(ProjectService.name, () => {
-  const database = useTestDatabase({ poolSize: 6 });
-  let services: ReturnType<typeof buildProjectServices>;
-  let requester: RequestContext;
-  let otherRequester: RequestContext;
-  let admin: RequestContext;
+  const world = useProjectWorld({ usersOnServiceClock: true });
 
-  beforeAll(async () => {
-    const dataSource = database.current.dataSource;
-    services = buildProjectServices(dataSource);
-    const clock = services.clock;
-    requester = (await createTestUser(dataSource, [Role.REQUESTER], { clock })).ctx;
-    otherRequester = (await createTestUser(dataSource, [Role.REQUESTER], { clock })).ctx;
-    admin = (await createTestUser(dataSource, [Role.ADMIN], { clock })).ctx;
-  });
-
-  const projectCount = () => countRows(database.current.dataSource, 'projects');
+  const projectCount = () => countRows(world.dataSource, 'projects');
 
   async function projectWithTasks(
     input: Partial<CreateProjectInput> = {},
@@ -44,8 +30,8 @@ describe(ProjectService.name, () => {
       { externalId: 't1', payload: { url: 'a.jpg' } },
     ],
   ) {
-    const project = await services.projects.create(requester, projectInput(input));
-    await services.tasks.importTasks(requester, {
+    const project = await world.services.projects.create(world.requester, projectInput(input));
+    await world.services.tasks.importTasks(world.requester, {
       projectId: project.id,
       tasks: tasks as never,
     });
@@ -53,20 +39,17 @@ describe(ProjectService.name, () => {
   }
 
   async function setStatus(id: string, status: ProjectStatus): Promise<void> {
-    await database.current.dataSource.query(`UPDATE projects SET status = $1 WHERE id = $2`, [
-      status,
-      id,
-    ]);
+    await world.dataSource.query(`UPDATE projects SET status = $1 WHERE id = $2`, [status, id]);
   }
 
   describe('create', () => {
     it('creates a DRAFT project owned by the caller, with settings normalised', async () => {
-      const project = await services.projects.create(
-        requester,
+      const project = await world.services.projects.create(
+        world.requester,
         projectInput({ name: '  Birds  ', currency: 'EUR', overlap: { minOverlap: 2 } }),
       );
       expect(project).toMatchObject({
-        ownerId: requester.user!.id,
+        ownerId: world.requester.user!.id,
         status: ProjectStatus.DRAFT,
         name: 'Birds',
         currency: 'eur',
@@ -79,8 +62,8 @@ describe(ProjectService.name, () => {
         assignmentDurationSeconds: 600,
         launchedAt: null,
       });
-      const dynamic = await services.projects.create(
-        requester,
+      const dynamic = await world.services.projects.create(
+        world.requester,
         projectInput({ overlap: { minOverlap: 2, maxOverlap: 5, confidenceTarget: 0.9 } }),
       );
       expect(dynamic.overlap).toEqual({ minOverlap: 2, maxOverlap: 5, confidenceTarget: 0.9 });
@@ -89,16 +72,16 @@ describe(ProjectService.name, () => {
     it('returns the same project for a repeated idempotencyKey and refuses other parameters', async () => {
       const before = await projectCount();
       const input = projectInput({ name: 'Idempotent', idempotencyKey: `k-${randomUUID()}` });
-      const first = await services.projects.create(requester, input);
-      const again = await services.projects.create(requester, { ...input });
+      const first = await world.services.projects.create(world.requester, input);
+      const again = await world.services.projects.create(world.requester, { ...input });
       expect(again.id).toBe(first.id);
       expect(await projectCount()).toBe(before + 1);
 
       await expect(
-        services.projects.create(requester, { ...input, rewardAmount: 6 }),
+        world.services.projects.create(world.requester, { ...input, rewardAmount: 6 }),
       ).rejects.toMatchObject({ extensions: { code: 'IDEMPOTENCY_KEY_REUSED' } });
       // Another requester's same key is their own.
-      const theirs = await services.projects.create(otherRequester, input);
+      const theirs = await world.services.projects.create(world.otherRequester, input);
       expect(theirs.id).not.toBe(first.id);
       expect(await projectCount()).toBe(before + 2);
     });
@@ -228,7 +211,7 @@ describe(ProjectService.name, () => {
       async (_case, override, field) => {
         const before = await projectCount();
         await expect(
-          services.projects.create(requester, projectInput(override)),
+          world.services.projects.create(world.requester, projectInput(override)),
         ).rejects.toMatchObject({
           extensions: { code: 'BAD_USER_INPUT', field },
         });
@@ -237,8 +220,8 @@ describe(ProjectService.name, () => {
     );
 
     it('accepts the limits themselves', async () => {
-      const project = await services.projects.create(
-        requester,
+      const project = await world.services.projects.create(
+        world.requester,
         projectInput({
           rewardAmount: 1_000_000,
           goldRate: 0.5,
@@ -299,7 +282,11 @@ describe(ProjectService.name, () => {
     it.each(cases)('from %s, %s gives %s', async (from, action, outcome) => {
       const project = await projectWithTasks();
       await setStatus(project.id, from as ProjectStatus);
-      const call = services.projects.transition(requester, project.id, action as ProjectAction);
+      const call = world.services.projects.transition(
+        world.requester,
+        project.id,
+        action as ProjectAction,
+      );
       if (outcome === 'refuse') {
         const to = {
           launch: 'ACTIVE',
@@ -311,10 +298,9 @@ describe(ProjectService.name, () => {
         await expect(call).rejects.toMatchObject({
           extensions: { code: 'INVALID_STATE_TRANSITION', from, to, entity: 'Project' },
         });
-        const [row] = await database.current.dataSource.query(
-          `SELECT status FROM projects WHERE id = $1`,
-          [project.id],
-        );
+        const [row] = await world.dataSource.query(`SELECT status FROM projects WHERE id = $1`, [
+          project.id,
+        ]);
         expect(row.status).toBe(from);
       } else {
         expect((await call).status).toBe(outcome);
@@ -323,19 +309,27 @@ describe(ProjectService.name, () => {
 
     it('walks DRAFT → ACTIVE → PAUSED → ACTIVE → COMPLETED → ARCHIVED with one event per step', async () => {
       const project = await projectWithTasks();
-      services.published.length = 0;
-      services.clock.advance(1000);
-      const launched = await services.projects.transition(requester, project.id, 'launch');
-      expect(launched.launchedAt?.toISOString()).toBe(services.clock.now().toISOString());
-      await services.projects.transition(requester, project.id, 'pause');
-      await services.projects.transition(requester, project.id, 'pause'); // a retry: no event
-      await services.projects.transition(requester, project.id, 'resume');
-      const completed = await services.projects.transition(requester, project.id, 'complete');
+      world.services.published.length = 0;
+      world.services.clock.advance(1000);
+      const launched = await world.services.projects.transition(
+        world.requester,
+        project.id,
+        'launch',
+      );
+      expect(launched.launchedAt?.toISOString()).toBe(world.services.clock.now().toISOString());
+      await world.services.projects.transition(world.requester, project.id, 'pause');
+      await world.services.projects.transition(world.requester, project.id, 'pause'); // a retry: no event
+      await world.services.projects.transition(world.requester, project.id, 'resume');
+      const completed = await world.services.projects.transition(
+        world.requester,
+        project.id,
+        'complete',
+      );
       expect(completed.closedAt).not.toBeNull();
-      await services.projects.transition(requester, project.id, 'archive');
+      await world.services.projects.transition(world.requester, project.id, 'archive');
 
-      expect(services.published[0]).toBeInstanceOf(ProjectLaunchedEvent);
-      const steps = services.published
+      expect(world.services.published[0]).toBeInstanceOf(ProjectLaunchedEvent);
+      const steps = world.services.published
         .filter(
           (event): event is ProjectStatusChangedEvent => event instanceof ProjectStatusChangedEvent,
         )
@@ -350,9 +344,9 @@ describe(ProjectService.name, () => {
     });
 
     it('refuses to launch without an open non-gold task, or without gold when the gold rate asks for it', async () => {
-      const empty = await services.projects.create(requester, projectInput());
+      const empty = await world.services.projects.create(world.requester, projectInput());
       await expect(
-        services.projects.transition(requester, empty.id, 'launch'),
+        world.services.projects.transition(world.requester, empty.id, 'launch'),
       ).rejects.toMatchObject({
         extensions: { code: 'PROJECT_NOT_READY', reason: 'NO_TASKS' },
       });
@@ -360,17 +354,17 @@ describe(ProjectService.name, () => {
         { externalId: 'g', payload: {}, goldLabel: 'cat' },
       ]);
       await expect(
-        services.projects.transition(requester, goldOnly.id, 'launch'),
+        world.services.projects.transition(world.requester, goldOnly.id, 'launch'),
       ).rejects.toMatchObject({
         extensions: { code: 'PROJECT_NOT_READY', reason: 'NO_TASKS' },
       });
       const noGold = await projectWithTasks({ goldRate: 0.1 });
       await expect(
-        services.projects.transition(requester, noGold.id, 'launch'),
+        world.services.projects.transition(world.requester, noGold.id, 'launch'),
       ).rejects.toMatchObject({
         extensions: { code: 'PROJECT_NOT_READY', reason: 'NO_GOLD_TASKS' },
       });
-      const [row] = await database.current.dataSource.query(
+      const [row] = await world.dataSource.query(
         `SELECT status, launched_at FROM projects WHERE id = $1`,
         [noGold.id],
       );
@@ -380,20 +374,22 @@ describe(ProjectService.name, () => {
         { externalId: 't', payload: {} },
         { externalId: 'g', payload: {}, goldLabel: 'dog' },
       ]);
-      expect((await services.projects.transition(requester, ready.id, 'launch')).status).toBe(
-        'ACTIVE',
-      );
+      expect(
+        (await world.services.projects.transition(world.requester, ready.id, 'launch')).status,
+      ).toBe('ACTIVE');
     });
 
     it('launches once when two launches race (row lock)', async () => {
       const project = await projectWithTasks();
-      services.published.length = 0;
+      world.services.published.length = 0;
       const results = await Promise.all([
-        services.projects.transition(requester, project.id, 'launch'),
-        services.projects.transition(requester, project.id, 'launch'),
+        world.services.projects.transition(world.requester, project.id, 'launch'),
+        world.services.projects.transition(world.requester, project.id, 'launch'),
       ]);
       expect(results.map(p => p.status)).toEqual(['ACTIVE', 'ACTIVE']);
-      expect(services.published.filter(e => e instanceof ProjectLaunchedEvent)).toHaveLength(1);
+      expect(world.services.published.filter(e => e instanceof ProjectLaunchedEvent)).toHaveLength(
+        1,
+      );
     });
   });
 
@@ -408,8 +404,8 @@ describe(ProjectService.name, () => {
     };
 
     it('changes anything in DRAFT without bumping the schema version', async () => {
-      const project = await services.projects.create(requester, projectInput());
-      const updated = await services.projects.update(requester, project.id, {
+      const project = await world.services.projects.create(world.requester, projectInput());
+      const updated = await world.services.projects.update(world.requester, project.id, {
         name: 'Renamed',
         rewardAmount: 9,
         currency: 'GBP',
@@ -435,14 +431,14 @@ describe(ProjectService.name, () => {
     });
 
     it('keeps omitted settings, including overlap', async () => {
-      const project = await services.projects.create(
-        requester,
+      const project = await world.services.projects.create(
+        world.requester,
         projectInput({
           overlap: { minOverlap: 2, maxOverlap: 6, confidenceTarget: 0.95 },
           goldRate: 0.2,
         }),
       );
-      const updated = await services.projects.update(requester, project.id, {
+      const updated = await world.services.projects.update(world.requester, project.id, {
         instructions: 'New',
       });
       expect(updated).toMatchObject({
@@ -457,9 +453,9 @@ describe(ProjectService.name, () => {
 
     it('after launch allows additive schema changes (bumping the version) and the listed settings', async () => {
       const project = await projectWithTasks();
-      await services.projects.transition(requester, project.id, 'launch');
-      services.published.length = 0;
-      const updated = await services.projects.update(requester, project.id, {
+      await world.services.projects.transition(world.requester, project.id, 'launch');
+      world.services.published.length = 0;
+      const updated = await world.services.projects.update(world.requester, project.id, {
         name: 'Live',
         instructions: 'Look closely',
         overlap: { minOverlap: 5 },
@@ -479,11 +475,11 @@ describe(ProjectService.name, () => {
         schemaVersion: 2,
       });
       expect(updated.labelSchema.labels.map(l => l.displayName)).toEqual(['Kitty', 'Dog', 'Bird']);
-      expect(services.published).toEqual([expect.any(ProjectLabelSchemaChangedEvent)]);
-      expect(services.published[0]).toMatchObject({ schemaVersion: 2, labelCount: 3 });
+      expect(world.services.published).toEqual([expect.any(ProjectLabelSchemaChangedEvent)]);
+      expect(world.services.published[0]).toMatchObject({ schemaVersion: 2, labelCount: 3 });
 
       // The same schema again changes nothing.
-      const same = await services.projects.update(requester, project.id, {
+      const same = await world.services.projects.update(world.requester, project.id, {
         labelSchema: renamedAndGrown,
       });
       expect(same.schemaVersion).toBe(2);
@@ -539,14 +535,14 @@ describe(ProjectService.name, () => {
       'after launch refuses %s with PROJECT_NOT_EDITABLE and writes nothing',
       async (_case, change, field, reason) => {
         const project = await projectWithTasks();
-        await services.projects.transition(requester, project.id, 'launch');
+        await world.services.projects.transition(world.requester, project.id, 'launch');
         await setStatus(project.id, ProjectStatus.PAUSED); // the same rules hold while paused
         await expect(
-          services.projects.update(requester, project.id, { name: 'x', ...change }),
+          world.services.projects.update(world.requester, project.id, { name: 'x', ...change }),
         ).rejects.toMatchObject({
           extensions: { code: 'PROJECT_NOT_EDITABLE', field, reason, status: 'PAUSED' },
         });
-        const after = await services.projects.findOne(requester, project.id);
+        const after = await world.services.projects.findOne(world.requester, project.id);
         expect(after).toMatchObject({
           name: project.name,
           rewardAmount: 5,
@@ -559,10 +555,10 @@ describe(ProjectService.name, () => {
 
     it('refuses any change to a COMPLETED or ARCHIVED project', async () => {
       for (const status of [ProjectStatus.COMPLETED, ProjectStatus.ARCHIVED]) {
-        const project = await services.projects.create(requester, projectInput());
+        const project = await world.services.projects.create(world.requester, projectInput());
         await setStatus(project.id, status);
         await expect(
-          services.projects.update(requester, project.id, { name: 'x' }),
+          world.services.projects.update(world.requester, project.id, { name: 'x' }),
         ).rejects.toMatchObject({
           extensions: { code: 'PROJECT_NOT_EDITABLE', status },
         });
@@ -575,7 +571,7 @@ describe(ProjectService.name, () => {
         { externalId: 'g', payload: {}, goldLabel: 'dog' },
       ]);
       await expect(
-        services.projects.update(requester, project.id, {
+        world.services.projects.update(world.requester, project.id, {
           labelSchema: {
             kind: LabelSchemaKind.SINGLE_CHOICE,
             labels: [
@@ -592,7 +588,7 @@ describe(ProjectService.name, () => {
         },
       });
       // Keeping `dog` is fine.
-      const updated = await services.projects.update(requester, project.id, {
+      const updated = await world.services.projects.update(world.requester, project.id, {
         labelSchema: {
           kind: LabelSchemaKind.MULTI_LABEL,
           labels: [
@@ -605,12 +601,12 @@ describe(ProjectService.name, () => {
     });
 
     it('validates the merged settings', async () => {
-      const project = await services.projects.create(
-        requester,
+      const project = await world.services.projects.create(
+        world.requester,
         projectInput({ overlap: { minOverlap: 3 } }),
       );
       await expect(
-        services.projects.update(requester, project.id, {
+        world.services.projects.update(world.requester, project.id, {
           overlap: { minOverlap: 3, maxOverlap: 2 },
         }),
       ).rejects.toMatchObject({
@@ -621,7 +617,7 @@ describe(ProjectService.name, () => {
 
   describe('hooks', () => {
     it('runs transition hooks inside the transaction: a failing hook leaves the project a DRAFT', async () => {
-      const hooked = buildProjectServices(database.current.dataSource, services.clock);
+      const hooked = buildProjectServices(world.dataSource, world.services.clock);
       const seen: string[] = [];
       hooked.projects.onTransition((tx, { project, action, from, to }) => {
         seen.push(`${action}:${from}→${to}:${project.status}:${tx.isInTransaction}`);
@@ -631,33 +627,33 @@ describe(ProjectService.name, () => {
       });
       const unfunded = await projectWithTasks({ name: 'Unfunded' });
       await expect(
-        hooked.projects.transition(requester, unfunded.id, 'launch'),
+        hooked.projects.transition(world.requester, unfunded.id, 'launch'),
       ).rejects.toMatchObject({
         extensions: { code: 'INSUFFICIENT_BALANCE' },
       });
-      expect(await hooked.projects.findOne(requester, unfunded.id)).toMatchObject({
+      expect(await hooked.projects.findOne(world.requester, unfunded.id)).toMatchObject({
         status: 'DRAFT',
         launchedAt: null,
       });
       expect(hooked.published).toEqual([]);
 
       const funded = await projectWithTasks();
-      await hooked.projects.transition(requester, funded.id, 'launch');
-      await hooked.projects.transition(requester, funded.id, 'launch'); // no-op: no hook
+      await hooked.projects.transition(world.requester, funded.id, 'launch');
+      await hooked.projects.transition(world.requester, funded.id, 'launch'); // no-op: no hook
       expect(seen).toEqual(['launch:DRAFT→ACTIVE:ACTIVE:true', 'launch:DRAFT→ACTIVE:ACTIVE:true']);
     });
 
     it('runs settings hooks with the settings before the change', async () => {
-      const hooked = buildProjectServices(database.current.dataSource, services.clock);
+      const hooked = buildProjectServices(world.dataSource, world.services.clock);
       const changes: Array<[number, number]> = [];
       hooked.projects.onSettingsChanged((_tx, { project, previous }) => {
         changes.push([previous.maxOverlap, project.maxOverlap]);
       });
       const project = await hooked.projects.create(
-        requester,
+        world.requester,
         projectInput({ overlap: { minOverlap: 2 } }),
       );
-      await hooked.projects.update(requester, project.id, { overlap: { minOverlap: 4 } });
+      await hooked.projects.update(world.requester, project.id, { overlap: { minOverlap: 4 } });
       expect(changes).toEqual([[2, 4]]);
     });
   });
@@ -666,52 +662,56 @@ describe(ProjectService.name, () => {
     it("answers another requester's project with NOT_FOUND everywhere, and lets admins in", async () => {
       const project = await projectWithTasks();
       const notFound = { extensions: { code: 'NOT_FOUND', entity: 'Project', id: project.id } };
-      await expect(services.projects.findOne(otherRequester, project.id)).rejects.toMatchObject(
-        notFound,
+      await expect(
+        world.services.projects.findOne(world.otherRequester, project.id),
+      ).rejects.toMatchObject(notFound);
+      await expect(
+        world.services.projects.update(world.otherRequester, project.id, { name: 'mine' }),
+      ).rejects.toMatchObject(notFound);
+      await expect(
+        world.services.projects.transition(world.otherRequester, project.id, 'launch'),
+      ).rejects.toMatchObject(notFound);
+      expect((await world.services.projects.findOne(world.admin, project.id)).id).toBe(project.id);
+      expect((await world.services.projects.findOne(world.requester, project.id)).name).toBe(
+        project.name,
       );
-      await expect(
-        services.projects.update(otherRequester, project.id, { name: 'mine' }),
-      ).rejects.toMatchObject(notFound);
-      await expect(
-        services.projects.transition(otherRequester, project.id, 'launch'),
-      ).rejects.toMatchObject(notFound);
-      expect((await services.projects.findOne(admin, project.id)).id).toBe(project.id);
-      expect((await services.projects.findOne(requester, project.id)).name).toBe(project.name);
     });
 
     it('answers unknown and malformed ids with NOT_FOUND', async () => {
       for (const id of [randomUUID(), 'not-a-uuid', "'; DROP TABLE projects; --"]) {
-        await expect(services.projects.findOne(admin, id)).rejects.toMatchObject({
+        await expect(world.services.projects.findOne(world.admin, id)).rejects.toMatchObject({
           extensions: { code: 'NOT_FOUND' },
         });
       }
     });
 
     it('lists only the caller’s projects (all for admins), filtered by status, page by page', async () => {
-      const { ctx: fresh } = await createTestUser(database.current.dataSource, [Role.REQUESTER]);
+      const { ctx: fresh } = await createTestUser(world.dataSource, [Role.REQUESTER]);
       const ids: string[] = [];
       for (let i = 0; i < 5; i++)
-        ids.push((await services.projects.create(fresh, projectInput({ name: `p${i}` }))).id);
+        ids.push((await world.services.projects.create(fresh, projectInput({ name: `p${i}` }))).id);
       await setStatus(ids[4], ProjectStatus.ARCHIVED);
 
-      const first = await services.projects.list(fresh, { first: 2 });
+      const first = await world.services.projects.list(fresh, { first: 2 });
       expect(first.totalCount).toBe(5);
       expect(first.pageInfo.hasNextPage).toBe(true);
-      const rest = await services.projects.list(fresh, {
+      const rest = await world.services.projects.list(fresh, {
         first: 10,
         after: first.pageInfo.endCursor,
       });
       expect([...first.nodes, ...rest.nodes].map(p => p.id).sort()).toEqual([...ids].sort());
 
-      const drafts = await services.projects.list(fresh, {
+      const drafts = await world.services.projects.list(fresh, {
         first: 10,
         status: ProjectStatus.DRAFT,
       });
       expect(drafts.totalCount).toBe(4);
       expect(
-        (await services.projects.list(otherRequester, { first: 100 })).nodes.map(p => p.id),
+        (await world.services.projects.list(world.otherRequester, { first: 100 })).nodes.map(
+          p => p.id,
+        ),
       ).not.toContain(ids[0]);
-      const all = await services.projects.list(admin, { first: 100 });
+      const all = await world.services.projects.list(world.admin, { first: 100 });
       expect(all.totalCount).toBe(await projectCount());
     });
   });

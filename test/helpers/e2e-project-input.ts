@@ -1,0 +1,20 @@
+/**
+ * A valid `CreateProjectInput` for GraphQL e2e specs: a positive/negative sentiment project with
+ * one answer per task; override any field.
+ */
+export function sentimentProjectInput(overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'Sentiment',
+    labelSchema: {
+      kind: 'SINGLE_CHOICE',
+      labels: [
+        { key: 'pos', displayName: 'Positive' },
+        { key: 'neg', displayName: 'Negative' },
+      ],
+    },
+    rewardAmount: 12,
+    currency: 'usd',
+    overlap: { minOverlap: 1 },
+    ...overrides,
+  };
+}

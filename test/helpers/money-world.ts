@@ -1,0 +1,50 @@
+import type { DataSource } from 'typeorm';
+import type { User } from '../../src/modules/auth/user.entity';
+import { makeMoneyUser, Role } from './money-fixtures';
+import { buildMoneyServices, stripeProviderFor } from './money-services';
+import { startStripeServer, type StripeTestServer } from './stripe-server';
+import { useTestDatabase } from './test-db';
+
+/** What a money spec works with; filled in `beforeAll`, so read it inside tests only. */
+export interface MoneyWorld {
+  dataSource: DataSource;
+  /** The test database's URL, for commands that open their own connection. */
+  databaseUrl: string;
+  money: ReturnType<typeof buildMoneyServices>;
+  /** An admin user, for the admin-only operations. */
+  admin: User;
+  /** The test Stripe server; only with `stripe` in the options. */
+  stripe: StripeTestServer;
+}
+
+/**
+ * The arrange block every money spec shared: a fresh test database, the money services built as
+ * the container builds them, an admin, and (with `stripe`) a test Stripe server driven by `clock`
+ * behind the real Stripe provider, closed after the file.
+ */
+export function useMoneyWorld(
+  options: Omit<Parameters<typeof buildMoneyServices>[1] & object, 'provider'> & {
+    stripe?: { timeoutMs?: number };
+  } = {},
+): MoneyWorld {
+  const { stripe: stripeOptions, ...serviceOptions } = options;
+  const testDb = useTestDatabase();
+  const world = {} as MoneyWorld;
+
+  beforeAll(async () => {
+    world.dataSource = testDb.current.dataSource;
+    world.databaseUrl = testDb.current.url;
+    if (stripeOptions) world.stripe = await startStripeServer({ clock: options.clock });
+    const provider = stripeOptions
+      ? stripeProviderFor(world.stripe, stripeOptions.timeoutMs)
+      : undefined;
+    world.money = buildMoneyServices(world.dataSource, { ...serviceOptions, provider });
+    world.admin = await makeMoneyUser(world.dataSource, [Role.ADMIN]);
+  });
+
+  afterAll(async () => {
+    await world.stripe?.close();
+  });
+
+  return world;
+}
