@@ -54,8 +54,22 @@ export function TaskScreen({ projectId }: { projectId: string }) {
     return result.data?.nextAssignment ?? null;
   }, [client, projectId]);
 
-  /** Shows the prefetched lease (or leases one), skipping one that ran out while waiting. */
-  const advance = useCallback(async () => {
+  /**
+   * Shows the prefetched lease (or leases one), skipping one that ran out while waiting. One move
+   * at a time: two overlapping calls would both take the same prefetched lease and each lease
+   * another, leaving the worker holding tasks the screen never shows.
+   */
+  const advancing = useRef<Promise<void> | null>(null);
+  const advance = useCallback((): Promise<void> => {
+    if (advancing.current) return advancing.current;
+    const move = advanceOnce().finally(() => {
+      advancing.current = null;
+    });
+    advancing.current = move;
+    return move;
+  }, [leaseNext]);
+
+  const advanceOnce = async () => {
     setPhase('loading');
     setProblem(null);
     try {
@@ -76,7 +90,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
       setApiError(error as CombinedError);
       setPhase('none');
     }
-  }, [leaseNext]);
+  };
 
   useEffect(() => {
     void advance();
