@@ -83,7 +83,7 @@ describe('SINGLE_CHOICE and MULTI_LABEL kinds (wrapping validate-answer.ts)', ()
       },
     ];
     const [csv] = multiLabelKind.exportResults('CSV', settings, rows);
-    expect(csv.content).toBe(`${RESULTS_CSV_HEADER}\nt1,e,cat|fox,0.5,2\n`);
+    expect(csv.content).toBe(`${RESULTS_CSV_HEADER}\nt1,e,cat|fox,0.5,2,false\n`);
     const [jsonl] = multiLabelKind.exportResults('JSONL', settings, rows);
     expect(JSON.parse(jsonl.content)).toMatchObject({
       task_id: 't1',
