@@ -22,6 +22,7 @@ import {
   isAggregatorName,
 } from './algorithms';
 import { AggregationRun } from './aggregation-run.entity';
+import { posteriorMargin } from './online/algorithms/dynamic-overlap';
 import { UnknownAggregationMethodError, ResultsExportTooLargeError } from './aggregation.errors';
 import { LabelsAggregatedEvent } from './aggregation.events';
 import {
@@ -650,6 +651,7 @@ export class AggregationService {
       const ids: string[] = [];
       const labels: string[] = [];
       const confidence: number[] = [];
+      const margins: number[] = [];
       const posterior: number[] = [];
       for (let t = start; t < Math.min(start + this.writeChunkSize, solution.nTasks); t++) {
         if (solution.taskAnswers[t] === 0) continue;
@@ -659,7 +661,9 @@ export class AggregationService {
         // Label keys never contain a comma (PROJECT_LIMITS.labelKeyPattern).
         labels.push(chosen.join(','));
         confidence.push(solution.confidence[t]);
+        const start = posterior.length;
         for (let k = 0; k < K; k++) posterior.push(solution.posterior[t * K + k]);
+        margins.push(posteriorMargin(posterior.slice(start)));
       }
       if (ids.length === 0) continue;
       // Arrays as parameters: node-postgres writes each double in its shortest round-trip form
@@ -668,20 +672,22 @@ export class AggregationService {
       const updated = await queryRows<{ id: string }>(
         manager,
         `WITH incoming AS (
-           SELECT i.id, i.confidence, string_to_array(i.labels, ',') AS labels,
+           SELECT i.id, i.confidence, i.margin, string_to_array(i.labels, ',') AS labels,
                   ($5::float8[])[(i.n - 1) * $6 + 1 : i.n * $6] AS posterior
-           FROM unnest($2::uuid[], $3::text[], $4::float8[]) WITH ORDINALITY AS i(id, labels, confidence, n)
+           FROM unnest($2::uuid[], $3::text[], $4::float8[], $7::float8[])
+                WITH ORDINALITY AS i(id, labels, confidence, margin, n)
          )
          UPDATE tasks t
          SET consensus_labels = i.labels, consensus_confidence = i.confidence,
-             posterior = i.posterior, updated_at = now()
+             posterior = i.posterior, serve_priority = CASE WHEN t.is_gold THEN t.serve_priority ELSE i.margin END,
+             updated_at = now()
          FROM incoming i
          WHERE t.id = i.id AND t.project_id = $1
            AND (t.consensus_labels IS DISTINCT FROM i.labels
              OR t.consensus_confidence IS DISTINCT FROM i.confidence
              OR t.posterior IS DISTINCT FROM i.posterior)
          RETURNING t.id`,
-        [projectId, ids, labels, confidence, posterior, K],
+        [projectId, ids, labels, confidence, posterior, K, margins],
       );
       changed += updated.length;
     }
@@ -691,7 +697,8 @@ export class AggregationService {
     const cleared = await queryRows<{ id: string }>(
       manager,
       `UPDATE tasks t
-       SET consensus_labels = NULL, consensus_confidence = NULL, posterior = NULL, updated_at = now()
+       SET consensus_labels = NULL, consensus_confidence = NULL, posterior = NULL,
+           serve_priority = 0, updated_at = now()
        WHERE t.project_id = $1
          AND (t.consensus_labels IS NOT NULL OR t.consensus_confidence IS NOT NULL OR t.posterior IS NOT NULL)
          AND NOT EXISTS (

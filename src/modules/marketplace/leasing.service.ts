@@ -1,9 +1,8 @@
-import type { EntityManager } from 'typeorm';
 import { NotFoundError } from '../../common/errors';
 import { type ConnectionShape, paginate } from '../../common/pagination';
 import type { RequestContext } from '../../common/request-context';
 import { isUuid } from '../../common/uuid';
-import { queryRows } from '../../db/query-rows';
+import { hydrateRow, queryRows } from '../../db/query-rows';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import type { EventBus } from '../../events/event-bus';
 import { type LabelSchema, ProjectStatus } from '../projects/project.types';
@@ -17,7 +16,7 @@ import {
 import type { MyAssignmentsArgs } from './assignment.inputs';
 import { loadWorkerTasks } from './load-worker-tasks';
 import { lockAssignments, refOf } from './assignment-rows';
-import type { TaskSlots } from './task-slots';
+import { leaseCtes, type TaskSlots } from './task-slots';
 import { toWorkerTask, type WorkerTask } from './worker-task.type';
 import {
   toWorkerAssignment,
@@ -44,13 +43,14 @@ const MAX_PROJECTS_SCANNED = 50;
 /**
  * Projects worker $1 may work on at time $3: ACTIVE, not owned by them (a requester never labels
  * their own project), no block in force on the project or everywhere, no failed qualification
- * attempt still waiting for its retry time; only project $2 when given. `in_training`: the
- * project asks for a qualification this worker has not passed, so only its gold tasks (the
- * training set) are served to them.
+ * attempt still waiting for its retry time; only project $2 when given; oldest launch first, at
+ * most $4. `in_training`: the project asks for a qualification this worker has not passed, so
+ * only its gold tasks (the training set) are served to them.
  */
 const ELIGIBLE_PROJECTS_SQL = `
   SELECT p.id, p.name, p.instructions, p.label_schema, p.schema_version, p.reward_amount,
-         p.currency, p.max_overlap, p.gold_rate, p.gold_exposure_cap, p.assignment_duration_seconds,
+         p.currency, p.min_overlap, p.max_overlap, p.max_outstanding_leases, p.gold_rate,
+         p.gold_exposure_cap, p.assignment_duration_seconds,
          u.display_name AS requester_display_name,
          (p.qualification_task_count > 0 AND NOT EXISTS (
            SELECT 1 FROM worker_qualifications q
@@ -77,96 +77,134 @@ const ELIGIBLE_PROJECTS_SQL = `
   LIMIT $4`;
 
 /**
- * Task alias `t` of project $1 is open, in the gold or the ordinary pool, not skipped ($4) and
- * never assigned to worker $3 (a predicate both selection statements share).
+ * Task alias `t` of eligible project `e` is open, in the gold or the ordinary pool, not skipped
+ * ($6) and never assigned to worker $1 (a predicate both pools share).
  */
 function unseenTask(t: string, gold: boolean): string {
-  return `${t}.project_id = $1
-    AND ${t}.status = 'OPEN'
-    AND ${t}.is_gold = ${gold}
-    AND NOT (${t}.id = ANY($4::uuid[]))
-    AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ${t}.id AND a.worker_id = $3)`;
+  return `${t}.project_id = e.id
+        AND ${t}.status = 'OPEN'
+        AND ${t}.is_gold = ${gold}
+        AND NOT (${t}.id = ANY($6::uuid[]))
+        AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ${t}.id AND a.worker_id = $1)`;
 }
 
-/** Ordinary task alias `t` is `unseenTask` and has a free slot under overlap $2. */
+/**
+ * The lease policy (docs/leasing.md): ordinary task alias `t` of project `e` takes a new lease
+ * while it holds fewer than `min_overlap` slots (leases + counted answers); past that, up to
+ * `max_overlap`, only while fewer than `max_outstanding_leases` of its leases still await an
+ * answer (`live_assignments − counted_answers`). An OPEN task past its minimum is below the
+ * confidence target: the submit that reaches the target completes it (online-aggregation).
+ * Fixed overlap (min = max) is the first clause alone: a free slot under the overlap.
+ *
+ * Both counters are on the task row, which `FOR UPDATE SKIP LOCKED` locks and re-checks this
+ * predicate on (its latest committed version, not the statement's snapshot), so the policy
+ * holds under concurrency like the overlap does (promise 2).
+ */
 function leasableOrdinaryTask(t: string): string {
   return `${unseenTask(t, false)}
-    AND ${t}.live_assignments < $2`;
+        AND ${t}.live_assignments < e.max_overlap
+        AND (${t}.live_assignments < e.min_overlap
+          OR ${t}.live_assignments - ${t}.counted_answers < e.max_outstanding_leases)`;
 }
 
 /**
- * One leasable ordinary task of project $1 (overlap $2) for worker $3, skipping tasks $4 and any
- * task row another transaction holds.
+ * The ordinary pool of project `e`: the first leasable task (`leasableOrdinaryTask`) in serving
+ * order, locked, skipping rows another transaction holds. Serving order: fewest counted answers
+ * first (tasks still short of their minimum come before any task past it), then the lowest
+ * `serve_priority`, the posterior's margin (the least decided task first). It is the order of
+ * `tasks_project_serve_idx` (project_id, status, is_gold, counted_answers, serve_priority), so
+ * the plan is an index scan that stops at the first leasable task, not a sort over the open
+ * tasks; it passes over only tasks the policy holds back (their leases in flight) and tasks this
+ * worker already had.
  *
- * `FOR UPDATE SKIP LOCKED` locks the chosen row, and PostgreSQL re-checks the WHERE clause on the
- * row's latest committed version when it locks it, so `live_assignments < max_overlap` ($2) holds
- * for the real counter, not for a stale snapshot: that is why the counter lives on the task row
- * (promise 2). The assignment subquery reads the statement's snapshot, so two concurrent calls of
- * one worker could both pass it: the unique (task, worker) key is the final guard (promise 1;
- * `ON CONFLICT DO NOTHING`, then the next candidate).
- *
- * No ORDER BY, on purpose: an order no index serves makes every call read and sort all open tasks
- * of the project (186 ms per call at 5,000 tasks, measured). The equality conditions match
- * `tasks_project_status_idx` (project_id, status, is_gold), whose scan returns tasks in insertion
- * order and stops at the first leasable one; completed tasks are not even visited.
+ * The assignment subquery reads the statement's snapshot, so two concurrent calls of one worker
+ * could both pass it: the unique (task, worker) key is the final guard (promise 1; the insert's
+ * `ON CONFLICT DO NOTHING`, then the statement runs again skipping that task).
  */
-const SELECT_ORDINARY_TASK_SQL = `
-  SELECT t.id, t.payload
-  FROM tasks t
-  WHERE ${leasableOrdinaryTask('t')}
-  LIMIT 1
-  FOR UPDATE OF t SKIP LOCKED`;
+const ORDINARY_POOL_SQL = `
+      SELECT t.id, t.payload
+      FROM tasks t
+      WHERE NOT e.in_training
+        AND ${leasableOrdinaryTask('t')}
+      ORDER BY t.counted_answers, t.serve_priority
+      LIMIT 1
+      FOR UPDATE OF t SKIP LOCKED`;
 
 /**
- * One servable gold task of project $1 for worker $3 (DESIGN.md promise 8), skipping tasks $4 and
- * rows another transaction holds. Gold ignores overlap but:
+ * The gold pool of project `e` (DESIGN.md promise 8), tried first when the lease's draw $5 is
+ * under the project's gold rate, or alone in qualification training. Gold ignores overlap but:
  *
- * - is never served alone: unless the worker is in qualification training ($6, where gold is
- *   the point), an ordinary task this worker could lease must exist (open, a free slot under
- *   overlap $2, not assigned to them). The EXISTS names no column of `t`, so PostgreSQL runs it
- *   once per statement (an InitPlan) on the same index, stopping at the first such task. It does
- *   not lock: a concurrent lease may take that last slot, so at most one gold can slip through
- *   per such race, never a run of them;
- * - stops at the exposure cap $5: `served_workers` (distinct workers it was leased to) is
+ * - is never served alone: unless the worker is in qualification training (where gold is the
+ *   point), an ordinary task this worker could lease must exist (`leasableOrdinaryTask`, the
+ *   same policy). The EXISTS does not lock: a concurrent lease may take that last slot, so at
+ *   most one gold can slip through per such race, never a run of them;
+ * - stops at the exposure cap: `served_workers` (distinct workers it was leased to) is
  *   re-checked on the locked row like `live_assignments`, so the cap is exact under concurrency;
  *   retired gold (`retired_at`) is never served;
  * - comes in a per-worker order: md5(worker id ‖ task id), so every worker walks the gold in a
  *   different order and no gold task is "the first one" for everybody. The sort covers only the
- *   project's open, in-service gold (few rows, read through `tasks_project_status_idx`); the
- *   ordinary statement above, the hot path, stays unsorted.
+ *   project's open, in-service gold (few rows, read through the index's (project, status,
+ *   is_gold) prefix); the ordinary pool, the hot path, is an ordered index scan.
  */
-const SELECT_GOLD_TASK_SQL = `
-  SELECT t.id, t.payload
-  FROM tasks t
-  WHERE ${unseenTask('t', true)}
-    AND t.retired_at IS NULL
-    AND t.served_workers < $5
-    AND ($6::boolean OR EXISTS (SELECT 1 FROM tasks o WHERE ${leasableOrdinaryTask('o')}))
-  ORDER BY md5($3::text || t.id::text)
-  LIMIT 1
-  FOR UPDATE OF t SKIP LOCKED`;
+const GOLD_POOL_SQL = `
+      SELECT t.id, t.payload
+      FROM tasks t
+      WHERE (e.in_training OR $5 < e.gold_rate)
+        AND ${unseenTask('t', true)}
+        AND t.retired_at IS NULL
+        AND t.served_workers < e.gold_exposure_cap
+        AND (e.in_training OR EXISTS (SELECT 1 FROM tasks o WHERE ${leasableOrdinaryTask('o')}))
+      ORDER BY md5($1::text || t.id::text)
+      LIMIT 1
+      FOR UPDATE OF t SKIP LOCKED`;
 
-interface EligibleProject {
-  id: string;
-  name: string;
-  instructions: string;
-  label_schema: LabelSchema;
-  schema_version: number;
-  reward_amount: number;
-  currency: string;
-  max_overlap: number;
-  gold_rate: number;
-  gold_exposure_cap: number;
-  assignment_duration_seconds: number;
-  requester_display_name: string;
-  in_training: boolean;
-}
+/**
+ * A whole lease in one statement (issue 16): worker $1, project $2 (null: any), time $3, at most
+ * $4 projects, gold draw $5, skipped tasks $6.
+ *
+ * `eligible` lists the projects (`ELIGIBLE_PROJECTS_SQL`), in order; `pick` walks them in that
+ * order (a nested loop over the materialized list, stopped by LIMIT 1 at the first project with a
+ * task) and, per project, tries the gold pool then the ordinary pool (UNION ALL under LIMIT 1:
+ * the second branch runs only when the first found nothing, so no extra row is locked); the
+ * lease and slot CTEs come from `TaskSlots` (`leaseCtes`), the one owner of slot counters.
+ * Returns the inserted assignment's columns plus the picked task and project (prefixed `pick_`);
+ * no row when nothing is leasable; a row with a null `id` when the insert lost a (task, worker)
+ * race.
+ */
+const LEASE_SQL = `
+  WITH eligible AS MATERIALIZED (${ELIGIBLE_PROJECTS_SQL}
+  ), pick AS MATERIALIZED (
+    SELECT e.*, c.task_id, c.payload, c.is_gold
+    FROM eligible e
+    CROSS JOIN LATERAL (
+      SELECT g.id AS task_id, g.payload, true AS is_gold FROM (${GOLD_POOL_SQL}) g
+      UNION ALL
+      SELECT o.id, o.payload, false FROM (${ORDINARY_POOL_SQL}) o
+      LIMIT 1
+    ) c
+    LIMIT 1
+  ), source AS (
+    SELECT task_id, id AS project_id, $1::uuid AS worker_id, $3::timestamptz AS leased_at,
+           $3::timestamptz + make_interval(secs => assignment_duration_seconds) AS expires_at,
+           schema_version, reward_amount, currency, is_gold
+    FROM pick
+  ), ${leaseCtes('source')}
+  SELECT lease.*, pick.task_id AS pick_task_id, pick.payload AS pick_payload,
+         pick.id AS pick_project_id, pick.name AS pick_name, pick.instructions AS pick_instructions,
+         pick.label_schema AS pick_label_schema, pick.schema_version AS pick_schema_version,
+         pick.requester_display_name AS pick_requester_display_name
+  FROM pick LEFT JOIN lease ON true`;
 
-interface Candidate {
-  readonly project: EligibleProject;
-  readonly taskId: string;
-  readonly payload: Record<string, unknown>;
-  readonly isGold: boolean;
+interface LeaseRow extends Record<string, unknown> {
+  id: string | null;
+  pick_task_id: string;
+  pick_payload: Record<string, unknown>;
+  pick_project_id: string;
+  pick_name: string;
+  pick_instructions: string;
+  pick_label_schema: LabelSchema;
+  pick_schema_version: number;
+  pick_requester_display_name: string;
 }
 
 /** How often `nextAssignment` tries another task after losing a (task, worker) race. */
@@ -225,43 +263,22 @@ export class LeasingService {
     const workerId = ctx.requireUserId();
     if (projectId != null && !isUuid(projectId)) throw new NotFoundError('Project', projectId);
     const draw = this.rng();
-    return this.db.withTransaction(ctx, async tx => {
-      const manager = this.db.manager(tx);
-      const now = tx.now();
-      const projects = await queryRows<EligibleProject>(manager, ELIGIBLE_PROJECTS_SQL, [
-        workerId,
-        projectId ?? null,
-        now,
-        MAX_PROJECTS_SCANNED,
-      ]);
-      if (projectId != null && projects.length === 0) {
-        const [project] = await queryRows<{ status: ProjectStatus }>(
-          manager,
-          'SELECT status FROM projects WHERE id = $1',
-          [projectId],
-        );
-        if (!project || project.status === ProjectStatus.DRAFT) {
-          throw new NotFoundError('Project', projectId);
-        }
-        return null;
-      }
-      let assignment = await this.lease(manager, projects, workerId, draw, now);
+    let leased = await this.lease(ctx, workerId, projectId ?? null, draw);
+    if (!leased) {
+      if (projectId != null) await this.requirePublished(ctx, projectId);
       // Leases past their end still hold slots until the sweep runs; when they are what stands
       // between this worker and a task, free them now (bounded) and look again.
-      if (!assignment && (await this.expireStaleLeases(tx, this.lazyExpiryLimit)) > 0) {
-        assignment = await this.lease(manager, projects, workerId, draw, now);
+      if ((await this.expireStaleLeases(ctx, this.lazyExpiryLimit)) > 0) {
+        leased = await this.lease(ctx, workerId, projectId ?? null, draw);
       }
-      if (!assignment) return null;
-      await this.events.publish(
-        tx,
-        new AssignmentLeasedEvent(
-          refOf(assignment.assignment),
-          assignment.assignment.isGold,
-          assignment.assignment.expiresAt,
-        ),
-      );
-      return toWorkerAssignment(assignment.assignment, candidateView(assignment.candidate));
-    });
+    }
+    if (!leased) return null;
+    const { assignment, task } = leased;
+    await this.events.publish(
+      ctx,
+      new AssignmentLeasedEvent(refOf(assignment), assignment.isGold, assignment.expiresAt),
+    );
+    return toWorkerAssignment(assignment, task);
   }
 
   /** Gives a live lease back: RETURNED, and the task's slot is free at once. */
@@ -384,88 +401,61 @@ export class LeasingService {
     }
   }
 
-  /** The first leasable task over `projects`, in order, from the pool(s) `draw` picks. */
-  private async findCandidate(
-    manager: EntityManager,
-    projects: EligibleProject[],
+  /**
+   * One lease (`LEASE_SQL`, one statement, atomic on its own: no BEGIN/COMMIT around it); after
+   * losing a (task, worker) race (the same worker asking twice at once), runs again skipping
+   * that task. Null when nothing is leasable.
+   */
+  private async lease(
+    ctx: RequestContext,
     workerId: string,
+    projectId: string | null,
     draw: number,
-    skipped: string[],
-  ): Promise<Candidate | null> {
-    for (const project of projects) {
-      // In qualification training only the gold pool is served, whatever the draw.
-      const pools = project.in_training
-        ? [true]
-        : draw < project.gold_rate
-          ? [true, false]
-          : [false];
-      for (const isGold of pools) {
-        const [row] = await queryRows<{ id: string; payload: Record<string, unknown> }>(
-          manager,
-          isGold ? SELECT_GOLD_TASK_SQL : SELECT_ORDINARY_TASK_SQL,
-          isGold
-            ? [
-                project.id,
-                project.max_overlap,
-                workerId,
-                skipped,
-                project.gold_exposure_cap,
-                project.in_training,
-              ]
-            : [project.id, project.max_overlap, workerId, skipped],
-        );
-        if (row) return { project, taskId: row.id, payload: row.payload, isGold };
+  ): Promise<{ assignment: Assignment; task: WorkerTask } | null> {
+    const manager = this.db.manager(ctx);
+    const skipped: string[] = [];
+    for (let attempt = 0; attempt < MAX_LEASE_ATTEMPTS; attempt++) {
+      const [row] = await queryRows<LeaseRow>(manager, LEASE_SQL, [
+        workerId,
+        projectId,
+        ctx.now(),
+        MAX_PROJECTS_SCANNED,
+        draw,
+        skipped,
+      ]);
+      if (!row) return null;
+      if (row.id != null) {
+        return { assignment: hydrateRow(manager, Assignment, row), task: pickedTask(row) };
       }
+      skipped.push(row.pick_task_id);
     }
     return null;
   }
 
-  /**
-   * Finds a candidate and leases it; after losing a (task, worker) race (the same worker asking
-   * twice at once), tries the next candidate. Null when there is none.
-   */
-  private async lease(
-    manager: EntityManager,
-    projects: EligibleProject[],
-    workerId: string,
-    draw: number,
-    now: Date,
-  ): Promise<{ assignment: Assignment; candidate: Candidate } | null> {
-    const skipped: string[] = [];
-    for (let attempt = 0; attempt < MAX_LEASE_ATTEMPTS; attempt++) {
-      const candidate = await this.findCandidate(manager, projects, workerId, draw, skipped);
-      if (!candidate) return null;
-      const { project } = candidate;
-      const assignment = await this.slots.insertLease(manager, {
-        taskId: candidate.taskId,
-        projectId: project.id,
-        workerId,
-        leasedAt: now,
-        expiresAt: new Date(now.getTime() + project.assignment_duration_seconds * 1000),
-        schemaVersion: project.schema_version,
-        rewardAmount: project.reward_amount,
-        currency: project.currency,
-        isGold: candidate.isGold,
-      });
-      if (assignment) return { assignment, candidate };
-      skipped.push(candidate.taskId);
+  /** NOT_FOUND unless `projectId` names a published (not DRAFT) project. */
+  private async requirePublished(ctx: RequestContext, projectId: string): Promise<void> {
+    const [project] = await queryRows<{ status: ProjectStatus }>(
+      this.db.manager(ctx),
+      'SELECT status FROM projects WHERE id = $1',
+      [projectId],
+    );
+    if (!project || project.status === ProjectStatus.DRAFT) {
+      throw new NotFoundError('Project', projectId);
     }
-    return null;
   }
 }
 
-/** The worker's view of a selected task, from the selection rows (no extra query). */
-function candidateView(candidate: Candidate): WorkerTask {
-  const { project } = candidate;
+/** The worker's view of the leased task, from the lease row (no extra query). */
+function pickedTask(row: LeaseRow): WorkerTask {
   return toWorkerTask(
-    { id: candidate.taskId, projectId: project.id, payload: candidate.payload },
+    { id: row.pick_task_id, projectId: row.pick_project_id, payload: row.pick_payload },
     {
-      id: project.id,
-      name: project.name,
-      instructions: project.instructions,
-      labelSchema: project.label_schema,
-      schemaVersion: project.schema_version,
+      id: row.pick_project_id,
+      name: row.pick_name,
+      instructions: row.pick_instructions,
+      labelSchema: row.pick_label_schema,
+      schemaVersion: row.pick_schema_version,
     },
-    { displayName: project.requester_display_name },
+    { displayName: row.pick_requester_display_name },
   );
 }

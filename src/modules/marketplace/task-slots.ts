@@ -29,6 +29,38 @@ export interface CountedFlip {
 }
 
 /**
+ * The lease as two CTEs for the caller's statement (the selection's one-statement lease in
+ * `leasing.service.ts`, and `insertLease`), so the slot change stays written here only:
+ *
+ * - `lease` inserts a LEASED assignment from the one row of CTE `source` (columns task_id,
+ *   project_id, worker_id, leased_at, expires_at, schema_version, reward_amount, currency,
+ *   is_gold), `ON CONFLICT (task_id, worker_id) DO NOTHING`: no row when this worker already has
+ *   an assignment for the task (the unique key, promise 1);
+ * - `slot` takes the task's slot (`live_assignments` + 1) only when `lease` inserted, and counts
+ *   one more distinct worker in `served_workers` (a worker leases a task at most once), which
+ *   caps and reports a gold task's exposure (`gold-exposure.service.ts`).
+ *
+ * The task row must be locked by the same statement or transaction before (the selection's
+ * `FOR UPDATE SKIP LOCKED`). A lease flips no answer's `counted`, so no count-change hook runs.
+ */
+export function leaseCtes(source: string): string {
+  return `lease AS (
+       INSERT INTO assignments
+         (task_id, project_id, worker_id, status, leased_at, expires_at, schema_version,
+          reward_amount, currency, is_gold)
+       SELECT task_id, project_id, worker_id, 'LEASED', leased_at, expires_at, schema_version,
+              reward_amount, currency, is_gold
+       FROM ${source}
+       ON CONFLICT (task_id, worker_id) DO NOTHING
+       RETURNING *
+     ), slot AS (
+       UPDATE tasks SET live_assignments = live_assignments + 1,
+                        served_workers = served_workers + 1, updated_at = now()
+       WHERE id IN (SELECT task_id FROM lease)
+     )`;
+}
+
+/**
  * The one place that changes a task's slot counters (DESIGN.md promise 2):
  *
  * - `tasks.live_assignments` = LEASED assignments + counted answers;
@@ -62,25 +94,18 @@ export class TaskSlots {
 
   /**
    * Inserts the lease and takes the task's slot in one statement; null, and no slot taken, when
-   * this worker already has an assignment for the task (the unique key, promise 1). The lease
-   * also counts one more distinct worker in `served_workers` (a worker leases a task at most
-   * once), which caps and reports a gold task's exposure (`gold-exposure.service.ts`).
+   * this worker already has an assignment for the task (the unique key, promise 1). The same SQL
+   * as the selection's one-statement lease (`leaseCtes`), for a task the caller already locked.
    */
   async insertLease(manager: EntityManager, lease: NewLease): Promise<Assignment | null> {
     const [row] = await queryRows<Record<string, unknown>>(
       manager,
-      `WITH lease AS (
-         INSERT INTO assignments
-           (task_id, project_id, worker_id, status, leased_at, expires_at, schema_version,
-            reward_amount, currency, is_gold)
-         VALUES ($1, $2, $3, 'LEASED', $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (task_id, worker_id) DO NOTHING
-         RETURNING *
-       ), slot AS (
-         UPDATE tasks SET live_assignments = live_assignments + 1,
-                          served_workers = served_workers + 1, updated_at = now()
-         WHERE id = $1 AND EXISTS (SELECT 1 FROM lease)
-       )
+      `WITH source AS (
+         SELECT $1::uuid AS task_id, $2::uuid AS project_id, $3::uuid AS worker_id,
+                $4::timestamptz AS leased_at, $5::timestamptz AS expires_at,
+                $6::int AS schema_version, $7::int AS reward_amount, $8::text AS currency,
+                $9::boolean AS is_gold
+       ), ${leaseCtes('source')}
        SELECT * FROM lease`,
       [
         lease.taskId,

@@ -17,7 +17,13 @@ import { TaskStatus } from './task.types';
 @Entity({ name: 'tasks' })
 @ObjectType()
 @Index('tasks_project_external_id_key', ['projectId', 'externalId'], { unique: true })
-@Index('tasks_project_status_idx', ['projectId', 'status', 'isGold'])
+@Index('tasks_project_serve_idx', [
+  'projectId',
+  'status',
+  'isGold',
+  'countedAnswers',
+  'servePriority',
+])
 @Check('tasks_live_assignments_check', '"live_assignments" >= 0 AND "counted_answers" >= 0')
 export class Task extends AppEntity {
   @Column({ name: 'project_id', type: 'uuid' })
@@ -65,6 +71,15 @@ export class Task extends AppEntity {
   /** Posterior over the schema's labels, in schema order. */
   @Column({ name: 'posterior', type: 'double precision', array: true, nullable: true })
   posterior: number[] | null;
+
+  /**
+   * Serving order among a project's open tasks with as many counted answers (lower first, see
+   * docs/leasing.md): the posterior's margin, top minus second label, so the least decided task
+   * gets the next answer; 0 before any answer. Written with the posterior by the online
+   * posterior and the refit (aggregation's column grant), never by marketplace code.
+   */
+  @Column({ name: 'serve_priority', type: 'double precision', default: 0 })
+  servePriority: number;
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt: Date | null;

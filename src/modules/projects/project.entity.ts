@@ -14,6 +14,7 @@ import { LabelSchema, OverlapPolicy, ProjectStatus } from './project.types';
 @Check('projects_overlap_check', '"min_overlap" >= 1 AND "max_overlap" >= "min_overlap"')
 @Check('projects_gold_rate_check', '"gold_rate" >= 0 AND "gold_rate" <= 1')
 @Check('projects_gold_exposure_cap_check', '"gold_exposure_cap" >= 1')
+@Check('projects_max_outstanding_leases_check', '"max_outstanding_leases" >= 1')
 @Check('projects_reward_check', '"reward_amount" >= 0')
 @Check(
   'projects_qualification_check',
@@ -64,6 +65,10 @@ export class Project extends AppEntity {
 
   @Column({ name: 'confidence_target', type: 'double precision', nullable: true })
   confidenceTarget: number | null;
+
+  /** Dynamic overlap: outstanding leases a task past `minOverlap` may have (docs/leasing.md). */
+  @Column({ name: 'max_outstanding_leases', type: 'integer', default: 1 })
+  maxOutstandingLeases: number;
 
   @Field(() => Float, { description: 'Share of served assignments that are gold tasks, 0 to 1.' })
   @Column({ name: 'gold_rate', type: 'double precision', default: 0 })
@@ -131,6 +136,7 @@ export class Project extends AppEntity {
       minOverlap: this.minOverlap,
       maxOverlap: this.maxOverlap,
       confidenceTarget: this.confidenceTarget,
+      maxOutstandingLeases: this.maxOutstandingLeases,
     };
   }
 }

@@ -32,6 +32,14 @@ export class OverlapInput {
     description: 'Dynamic overlap only: posterior to reach, strictly between 0.5 and 1.',
   })
   confidenceTarget?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Dynamic overlap only: past minOverlap, a task is leased again only while fewer than this ' +
+      'many of its leases await an answer, 1 to 100. Default 1 (answers bought one at a time).',
+  })
+  maxOutstandingLeases?: number | null;
 }
 
 @InputType()

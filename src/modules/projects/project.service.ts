@@ -144,11 +144,12 @@ export class ProjectService {
         rewardAmount: input.rewardAmount ?? current.rewardAmount,
         currency: input.currency ?? current.currency,
         ...(input.overlap
-          ? overlapSettings(input.overlap)
+          ? overlapSettings(input.overlap, current.maxOutstandingLeases)
           : {
               minOverlap: current.minOverlap,
               maxOverlap: current.maxOverlap,
               confidenceTarget: current.confidenceTarget,
+              maxOutstandingLeases: current.maxOutstandingLeases,
             }),
         goldRate: input.goldRate ?? current.goldRate,
         assignmentDurationSeconds:
@@ -338,13 +339,19 @@ export class ProjectService {
   }
 }
 
+/** The overlap input as settings; an omitted `maxOutstandingLeases` keeps `outstanding`. */
 function overlapSettings(
   overlap: OverlapInput,
-): Pick<ProjectSettings, 'minOverlap' | 'maxOverlap' | 'confidenceTarget'> {
+  outstanding: number = PROJECT_DEFAULTS.maxOutstandingLeases,
+): Pick<
+  ProjectSettings,
+  'minOverlap' | 'maxOverlap' | 'confidenceTarget' | 'maxOutstandingLeases'
+> {
   return {
     minOverlap: overlap.minOverlap,
     maxOverlap: overlap.maxOverlap ?? overlap.minOverlap,
     confidenceTarget: overlap.confidenceTarget ?? null,
+    maxOutstandingLeases: overlap.maxOutstandingLeases ?? outstanding,
   };
 }
 
@@ -358,6 +365,7 @@ function settingsOf(project: Project): ProjectSettings {
     minOverlap: project.minOverlap,
     maxOverlap: project.maxOverlap,
     confidenceTarget: project.confidenceTarget,
+    maxOutstandingLeases: project.maxOutstandingLeases,
     goldRate: project.goldRate,
     assignmentDurationSeconds: project.assignmentDurationSeconds,
     autoApprovalDelaySeconds: project.autoApprovalDelaySeconds,

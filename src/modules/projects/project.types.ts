@@ -52,4 +52,11 @@ export class OverlapPolicy {
 
   @Field(() => Float, { nullable: true, description: 'Null for fixed overlap.' })
   confidenceTarget: number | null;
+
+  @Field(() => Int, {
+    description:
+      'Dynamic overlap: past minOverlap, a task is leased again only while fewer than this many ' +
+      'of its leases await an answer (1: answers bought one at a time).',
+  })
+  maxOutstandingLeases: number;
 }

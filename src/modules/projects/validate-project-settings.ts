@@ -33,6 +33,8 @@ export const PROJECT_DEFAULTS = {
   assignmentDurationSeconds: 600,
   autoApprovalDelaySeconds: 3 * 24 * 3600,
   rejectionReversalWindowSeconds: 7 * 24 * 3600,
+  /** Dynamic overlap: answers past the minimum bought one at a time (docs/leasing.md). */
+  maxOutstandingLeases: 1,
   qualificationTaskCount: 0,
   qualificationPassMark: 0.8,
   qualificationRetryDelaySeconds: 24 * 3600,
@@ -50,6 +52,7 @@ export interface ProjectSettings {
   minOverlap: number;
   maxOverlap: number;
   confidenceTarget: number | null;
+  maxOutstandingLeases: number;
   goldRate: number;
   assignmentDurationSeconds: number;
   autoApprovalDelaySeconds: number;
@@ -94,6 +97,7 @@ export function validateProjectSettings(settings: ProjectSettings): ProjectSetti
   const { minOverlap, maxOverlap, confidenceTarget } = settings;
   integerIn('overlap.minOverlap', minOverlap, 1, PROJECT_LIMITS.maxOverlap);
   integerIn('overlap.maxOverlap', maxOverlap, minOverlap, PROJECT_LIMITS.maxOverlap);
+  integerIn('overlap.maxOutstandingLeases', settings.maxOutstandingLeases, 1, PROJECT_LIMITS.maxOverlap);
   if (minOverlap === maxOverlap && confidenceTarget !== null) {
     fail(
       'overlap.confidenceTarget',

@@ -22,6 +22,7 @@ import {
   type WorkerFitRecord,
   evaluateTask,
   overlapDecision,
+  posteriorMargin,
   shrinkReliabilities,
 } from './algorithms/dynamic-overlap';
 import { type ModelGateDecision, modelGateDecision } from './algorithms/model-gate';
@@ -292,17 +293,22 @@ export class OnlineAggregationService {
     const posterior = hasAnswers ? Array.from(online.posterior) : null;
     const consensusLabels = hasAnswers ? [online.keys[online.topLabel]] : null;
     const consensusConfidence = hasAnswers ? online.confidence : null;
+    // The serving order (docs/leasing.md) follows the posterior it derives from.
+    const servePriority = hasAnswers ? posteriorMargin(online.posterior) : 0;
     await queryRows(
       this.db.manager(tx),
       `UPDATE tasks SET
          posterior = CASE WHEN is_gold THEN posterior ELSE $2::float8[] END,
          consensus_labels = CASE WHEN is_gold THEN consensus_labels ELSE $3::text[] END,
          consensus_confidence = CASE WHEN is_gold THEN consensus_confidence ELSE $4 END,
+         serve_priority = CASE WHEN is_gold THEN serve_priority ELSE $5 END,
          updated_at = now()
        WHERE id = $1`,
-      [task.id, posterior, consensusLabels, consensusConfidence],
+      [task.id, posterior, consensusLabels, consensusConfidence, servePriority],
     );
-    if (!task.isGold) Object.assign(task, { posterior, consensusLabels, consensusConfidence });
+    if (!task.isGold) {
+      Object.assign(task, { posterior, consensusLabels, consensusConfidence, servePriority });
+    }
     return online;
   }
 

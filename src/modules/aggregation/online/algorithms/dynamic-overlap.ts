@@ -132,6 +132,25 @@ export function evaluateTask(
   };
 }
 
+/**
+ * A task's serving priority (`tasks.serve_priority`, lower = served first among tasks with as
+ * many answers, docs/leasing.md): the posterior's margin, its top value minus the second, in
+ * [0, 1]. A cheap proxy for what one more answer is worth: a task split between two labels
+ * (margin 0) gains most, a nearly decided one least. 0 for an empty posterior.
+ */
+export function posteriorMargin(posterior: ArrayLike<number>): number {
+  let top = 0;
+  let second = 0;
+  for (let k = 0; k < posterior.length; k++) {
+    const p = posterior[k];
+    if (p > top) {
+      second = top;
+      top = p;
+    } else if (p > second) second = p;
+  }
+  return top - second;
+}
+
 /** One worker's record from the last full fit (see `shrinkReliabilities`). */
 export interface WorkerFitRecord {
   /** K × K, `[k * K + l]` = P(answers l | true k); null = not in the fit (gets the prior). */
