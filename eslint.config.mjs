@@ -16,7 +16,13 @@ const TABLE_GRANTS = [
   {
     module: 'aggregation',
     table: 'tasks',
-    columns: ['posterior', 'consensus_labels', 'consensus_confidence', 'serve_priority', 'updated_at'],
+    columns: [
+      'posterior',
+      'consensus_labels',
+      'consensus_confidence',
+      'serve_priority',
+      'updated_at',
+    ],
     reason:
       'aggregation is the one writer of a task’s consensus, confidence and posterior, and of the serving priority derived from the posterior',
   },

@@ -97,7 +97,12 @@ export function validateProjectSettings(settings: ProjectSettings): ProjectSetti
   const { minOverlap, maxOverlap, confidenceTarget } = settings;
   integerIn('overlap.minOverlap', minOverlap, 1, PROJECT_LIMITS.maxOverlap);
   integerIn('overlap.maxOverlap', maxOverlap, minOverlap, PROJECT_LIMITS.maxOverlap);
-  integerIn('overlap.maxOutstandingLeases', settings.maxOutstandingLeases, 1, PROJECT_LIMITS.maxOverlap);
+  integerIn(
+    'overlap.maxOutstandingLeases',
+    settings.maxOutstandingLeases,
+    1,
+    PROJECT_LIMITS.maxOverlap,
+  );
   if (minOverlap === maxOverlap && confidenceTarget !== null) {
     fail(
       'overlap.confidenceTarget',

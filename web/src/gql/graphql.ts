@@ -156,6 +156,8 @@ export type LogInInput = {
 export type OverlapInput = {
   /** Dynamic overlap only: posterior to reach, strictly between 0.5 and 1. */
   confidenceTarget?: number | null | undefined;
+  /** Dynamic overlap only: past minOverlap, a task is leased again only while fewer than this many of its leases await an answer, 1 to 100. Default 1 (answers bought one at a time). */
+  maxOutstandingLeases?: number | null | undefined;
   /** Defaults to minOverlap (fixed overlap). */
   maxOverlap?: number | null | undefined;
   /** Answers every task gets at least, 1 to 100. */

@@ -1,0 +1,296 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { ManualClock } from '../../../src/common/clock';
+import { createLogger } from '../../../src/common/logger';
+import { type Services, buildContainer } from '../../../src/container';
+import { closeDataSource } from '../../../src/db/data-source';
+import {
+  type OverlapPolicy,
+  overlapDecision,
+  evaluateTask,
+  shrinkReliabilities,
+} from '../../../src/modules/aggregation/online/algorithms/dynamic-overlap';
+import { Role } from '../../../src/modules/auth/role';
+import type { User } from '../../../src/modules/auth/user.entity';
+import { findInvariantViolations } from '../../../src/modules/marketplace/assignment-invariants';
+import type { Project } from '../../../src/modules/projects/project.entity';
+import { LabelSchemaKind } from '../../../src/modules/projects/project.types';
+import { contextFor, makeProject, makeTasks, makeUser, makeWorkers } from '../../helpers/factories';
+import { createCountedDataSource, QueryCounter } from '../../helpers/query-counter';
+import { testConfig } from '../../helpers/test-config';
+import { useTestDatabase } from '../../helpers/test-db';
+
+/** Items of the RTE fixture the concurrency test labels (first appearance order). */
+const ITEMS = 120;
+/** Dynamic overlap the concurrency test runs: three workers can give at most three answers. */
+const POLICY: OverlapPolicy = { minOverlap: 2, maxOverlap: 3, confidenceTarget: 0.85 };
+
+/** The RTE fixture's answers per item, in file order (real crowd answers, binary). */
+function rteAnswers(items: number): Array<{ item: string; labels: string[] }> {
+  const csv = readFileSync(join(__dirname, '../../fixtures/datasets/rte/labels.csv'), 'utf8');
+  const byItem = new Map<string, string[]>();
+  for (const line of csv.trim().split('\n').slice(1)) {
+    const [, item, label] = line.split(',');
+    if (!byItem.has(item)) {
+      if (byItem.size === items) continue;
+      byItem.set(item, []);
+    }
+    byItem.get(item)!.push(label.trim());
+  }
+  return [...byItem].map(([item, labels]) => ({ item, labels }));
+}
+
+/**
+ * Answers the policy (dynamic-overlap.ts, the product's own functions) buys when a task gets its
+ * answers one at a time in the given order: the first count at which it stops. Reliabilities as
+ * the product has them before any fit and without gold: every worker on the same prior.
+ */
+function sequentialAnswers(labels: readonly number[], policy: OverlapPolicy): number {
+  const reliabilities = shrinkReliabilities([], [0, 0]);
+  for (let n = 1; n <= labels.length; n++) {
+    const verdict = evaluateTask(
+      reliabilities,
+      policy,
+      labels.slice(0, n).map(() => 0),
+      labels.slice(0, n),
+    );
+    if (overlapDecision(policy, n, verdict.confidence) !== 'CONTINUE') return n;
+  }
+  return labels.length;
+}
+
+/**
+ * The lease policy (issue 15, docs/leasing.md) and the one-statement lease (issue 16), on
+ * PostgreSQL: dynamic overlap buys answers past the minimum one at a time however many workers
+ * answer at once, the least decided task is served first, and a lease is one SQL statement.
+ */
+describe('lease policy and serving order (PostgreSQL)', () => {
+  const database = useTestDatabase({ poolSize: 8 });
+  const counter = new QueryCounter();
+  const clock = new ManualClock('2026-03-01T00:00:00.000Z');
+  let ds: DataSource;
+  let services: Services;
+  /** The gold-mixing draw every lease takes: 0 = gold first, 0.99 = ordinary only. */
+  let draw = 0.99;
+
+  beforeAll(async () => {
+    ds = await createCountedDataSource(database.current.url, counter);
+    services = buildContainer(testConfig(), ds, createLogger('silent'), clock, () => draw).services;
+  });
+
+  afterAll(async () => {
+    await closeDataSource(ds);
+  });
+
+  beforeEach(async () => {
+    await ds.query(`UPDATE projects SET status = 'ARCHIVED'`);
+    draw = 0.99;
+  });
+
+  /**
+   * Three workers lease and answer at once until every task is complete; the k-th lease of a
+   * task is answered with the fixture's k-th answer for its item. Returns answers per task.
+   */
+  async function runConcurrently(
+    project: Project,
+    workers: readonly User[],
+    answersOf: ReadonlyMap<string, readonly string[]>,
+  ): Promise<Map<string, number>> {
+    const leasesOf = new Map<string, number>();
+    const open = async () =>
+      (
+        await ds.query(
+          `SELECT count(*)::int AS n FROM tasks WHERE project_id = $1 AND status = 'OPEN'`,
+          [project.id],
+        )
+      )[0].n as number;
+    const work = async (worker: User) => {
+      const ctx = contextFor(ds, worker, clock);
+      for (;;) {
+        const lease = await services.leasing.nextAssignment(ctx, project.id);
+        if (!lease) {
+          // Held back by the policy (answers in flight elsewhere) or done.
+          if ((await open()) === 0) return;
+          continue;
+        }
+        const k = leasesOf.get(lease.taskId) ?? 0;
+        leasesOf.set(lease.taskId, k + 1);
+        const label = answersOf.get(lease.taskId)![k];
+        await services.submission.submitAssignment(ctx, {
+          assignmentId: lease.id,
+          answer: { labels: [label] },
+          clientDurationMs: 1000,
+        });
+      }
+    };
+    await Promise.all(workers.map(work));
+    expect(await findInvariantViolations(ds.manager)).toEqual([]);
+    const rows: Array<{ id: string; n: number }> = await ds.query(
+      `SELECT task_id AS id, count(*)::int AS n FROM assignments
+       WHERE project_id = $1 AND counted GROUP BY task_id`,
+      [project.id],
+    );
+    return new Map(rows.map(row => [row.id, row.n]));
+  }
+
+  async function rteProject(
+    requester: User,
+  ): Promise<{ project: Project; answersOf: Map<string, string[]>; sequential: number }> {
+    const items = rteAnswers(ITEMS);
+    const project = await makeProject(ds, requester.id, {
+      labelSchema: {
+        kind: LabelSchemaKind.SINGLE_CHOICE,
+        labels: [
+          { key: '0', displayName: 'No' },
+          { key: '1', displayName: 'Yes' },
+        ],
+      },
+      ...POLICY,
+    });
+    const tasks = await makeTasks(ds, project.id, items.length, {
+      payload: n => ({ item: items[n].item }),
+    });
+    const answersOf = new Map(tasks.map((task, n) => [task.id, items[n].labels]));
+    let sequential = 0;
+    for (const { labels } of items) sequential += sequentialAnswers(labels.map(Number), POLICY);
+    return { project, answersOf, sequential };
+  }
+
+  it(
+    'three workers answering at once on dynamic overlap 2..3 @ 0.85 use the answers the ' +
+      'sequential policy uses on the same answers (within 5%)',
+    async () => {
+      const requester = await makeUser(ds, [Role.REQUESTER]);
+      const workers = await makeWorkers(ds, 3);
+
+      const { project, answersOf, sequential } = await rteProject(requester);
+      const perTask = await runConcurrently(project, workers, answersOf);
+      const concurrent = [...perTask.values()].reduce((sum, n) => sum + n, 0);
+      expect(perTask.size).toBe(ITEMS);
+      // The fixture's disagreements make the policy stop at 2 on some tasks and go to 3 on others.
+      expect(sequential).toBeGreaterThan(2 * ITEMS);
+      expect(sequential).toBeLessThan(3 * ITEMS);
+      expect(Math.abs(concurrent - sequential) / sequential).toBeLessThanOrEqual(0.05);
+    },
+    180_000,
+  );
+
+  it('serves tasks short of their minimum first, then the least decided before the confident', async () => {
+    const requester = await makeUser(ds, [Role.REQUESTER]);
+    const [w1, w2, w3] = await makeWorkers(ds, 3);
+    // 0.95: two agreeing newcomers (0.9) stay open for a third answer, like a split task.
+    const project = await makeProject(ds, requester.id, {
+      minOverlap: 2,
+      maxOverlap: 5,
+      confidenceTarget: 0.95,
+    });
+    const tasks = await makeTasks(ds, project.id, 4);
+    // w1 answers cat everywhere, w2 cat on even n, dog on odd n: n = 1 and 3 are split (margin
+    // 0), n = 0 and 2 agree (margin 0.8). Insertion order puts a confident task first.
+    for (const [worker, labelOf] of [
+      [w1, () => 'cat'],
+      [w2, (n: number) => (n % 2 === 0 ? 'cat' : 'dog')],
+    ] as const) {
+      const ctx = contextFor(ds, worker, clock);
+      for (let i = 0; i < tasks.length; i++) {
+        const lease = await services.leasing.nextAssignment(ctx, project.id);
+        const n = (lease!.preloadedTask!.payload as { n: number }).n;
+        await services.submission.submitAssignment(ctx, {
+          assignmentId: lease!.id,
+          answer: { labels: [labelOf(n)] },
+          clientDurationMs: 1000,
+        });
+      }
+    }
+    const priorities: Array<{ n: number; counted: number; priority: number; status: string }> =
+      await ds.query(
+        `SELECT (payload->>'n')::int AS n, counted_answers AS counted,
+                serve_priority AS priority, status
+         FROM tasks WHERE project_id = $1 ORDER BY n`,
+        [project.id],
+      );
+    expect(priorities.map(t => [t.n, t.counted, t.status])).toEqual([
+      [0, 2, 'OPEN'],
+      [1, 2, 'OPEN'],
+      [2, 2, 'OPEN'],
+      [3, 2, 'OPEN'],
+    ]);
+    expect(priorities[1].priority).toBeCloseTo(0, 9);
+    expect(priorities[0].priority).toBeCloseTo(0.8, 9);
+
+    // A task imported now, with no answer yet, still needs its minimum: it comes first.
+    const [fresh] = await makeTasks(ds, project.id, 1, { payload: () => ({ n: 9 }) });
+    const ctx = contextFor(ds, w3, clock);
+    const served: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const lease = await services.leasing.nextAssignment(ctx, project.id);
+      served.push((lease!.preloadedTask!.payload as { n: number }).n);
+    }
+    expect(fresh.id).toBeDefined();
+    expect(served[0]).toBe(9);
+    expect(served.slice(1, 3).sort()).toEqual([1, 3]);
+    expect(served.slice(3).sort()).toEqual([0, 2]);
+  });
+
+  it('holds a task past its minimum while one of its leases awaits an answer', async () => {
+    const requester = await makeUser(ds, [Role.REQUESTER]);
+    const workers = await makeWorkers(ds, 4);
+    const project = await makeProject(ds, requester.id, {
+      minOverlap: 2,
+      maxOverlap: 5,
+      confidenceTarget: 0.95,
+    });
+    await makeTasks(ds, project.id, 1);
+    const lease = (worker: User) =>
+      services.leasing.nextAssignment(contextFor(ds, worker, clock), project.id);
+    // Two leases up to the minimum, none past it until both are answered.
+    const first = await lease(workers[0]);
+    const second = await lease(workers[1]);
+    expect([first, second].every(Boolean)).toBe(true);
+    expect(await lease(workers[2])).toBeNull();
+    for (const [worker, assignment] of [
+      [workers[0], first!],
+      [workers[1], second!],
+    ] as const) {
+      await services.submission.submitAssignment(contextFor(ds, worker, clock), {
+        assignmentId: assignment.id,
+        answer: { labels: ['cat'] },
+        clientDurationMs: 1000,
+      });
+    }
+    // Past the minimum and below the target: one lease at a time.
+    expect(await lease(workers[2])).not.toBeNull();
+    expect(await lease(workers[3])).toBeNull();
+  });
+
+  it('leases in one SQL statement, gold and ordinary alike, without BEGIN/COMMIT', async () => {
+    const requester = await makeUser(ds, [Role.REQUESTER]);
+    const [worker] = await makeWorkers(ds, 1);
+    const project = await makeProject(ds, requester.id, { goldRate: 0.5 });
+    await makeTasks(ds, project.id, 3);
+    await makeTasks(ds, project.id, 3, { gold: true });
+    const ctx = contextFor(ds, worker, clock);
+
+    const isGold = async (assignmentId: string) =>
+      (await ds.query('SELECT is_gold FROM assignments WHERE id = $1', [assignmentId]))[0]
+        .is_gold as boolean;
+    draw = 0;
+    let goldId = '';
+    const goldStatements = await counter.during(async () => {
+      goldId = (await services.leasing.nextAssignment(ctx, project.id))!.id;
+    });
+    draw = 0.99;
+    let ordinaryId = '';
+    const ordinaryStatements = await counter.during(async () => {
+      ordinaryId = (await services.leasing.nextAssignment(ctx, null))!.id;
+    });
+    const [gold, ordinary] = [await isGold(goldId), await isGold(ordinaryId)];
+
+    expect([gold, ordinary]).toEqual([true, false]);
+    expect(goldStatements).toHaveLength(1);
+    expect(ordinaryStatements).toHaveLength(1);
+    expect(goldStatements).toEqual(ordinaryStatements);
+    expect(goldStatements[0]).toMatch(/FOR UPDATE OF t SKIP LOCKED/);
+  });
+});
