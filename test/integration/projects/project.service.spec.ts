@@ -66,7 +66,24 @@ describe(ProjectService.name, () => {
         world.requester,
         projectInput({ overlap: { minOverlap: 2, maxOverlap: 5, confidenceTarget: 0.9 } }),
       );
-      expect(dynamic.overlap).toEqual({ minOverlap: 2, maxOverlap: 5, confidenceTarget: 0.9 });
+      expect(dynamic.overlap).toEqual({
+        minOverlap: 2,
+        maxOverlap: 5,
+        confidenceTarget: 0.9,
+        maxOutstandingLeases: 1,
+      });
+      const looser = await world.services.projects.create(
+        world.requester,
+        projectInput({
+          overlap: { minOverlap: 2, maxOverlap: 5, confidenceTarget: 0.9, maxOutstandingLeases: 2 },
+        }),
+      );
+      expect(looser.maxOutstandingLeases).toBe(2);
+      // Changing the overlap without naming it keeps it.
+      const updated = await world.services.projects.update(world.requester, looser.id, {
+        overlap: { minOverlap: 3, maxOverlap: 5, confidenceTarget: 0.9 },
+      });
+      expect(updated.overlap).toMatchObject({ minOverlap: 3, maxOutstandingLeases: 2 });
     });
 
     it('returns the same project for a repeated idempotencyKey and refuses other parameters', async () => {
@@ -193,6 +210,13 @@ describe(ProjectService.name, () => {
       ['a gold rate above 0.5', { goldRate: 0.6 }, 'goldRate'],
       ['a negative gold rate', { goldRate: -0.1 }, 'goldRate'],
       ['a gold exposure cap of 0', { goldExposureCap: 0 }, 'goldExposureCap'],
+      [
+        'no outstanding lease allowed',
+        {
+          overlap: { minOverlap: 1, maxOverlap: 5, confidenceTarget: 0.9, maxOutstandingLeases: 0 },
+        },
+        'overlap.maxOutstandingLeases',
+      ],
       ['a 10-second lease', { assignmentDurationSeconds: 10 }, 'assignmentDurationSeconds'],
       [
         'a 31-day auto-approval delay',

@@ -8,6 +8,7 @@ import {
   defaultBaseAccuracy,
   evaluateTask,
   overlapDecision,
+  posteriorMargin,
   shrinkReliabilities,
   validateOverlapPolicy,
 } from '../../../src/modules/aggregation/online/algorithms/dynamic-overlap';
@@ -170,5 +171,18 @@ describe('shrinkReliabilities', () => {
         [0.5, 0.5],
       ),
     ).toThrow(RangeError);
+  });
+});
+
+describe('posteriorMargin (the serving priority)', () => {
+  it.each([
+    [[0.5, 0.5], 0],
+    [[0.9, 0.1], 0.8],
+    [[0.2, 0.7, 0.1], 0.5],
+    [[0.4, 0.2, 0.4], 0],
+    [[1], 1],
+    [[], 0],
+  ])('%j → %d', (posterior, margin) => {
+    expect(posteriorMargin(posterior)).toBeCloseTo(margin, 12);
   });
 });
