@@ -32,7 +32,7 @@ const EXPOSURE_SQL = `
 /**
  * Gold exposure for a project's owner (DESIGN.md promise 8): gold is served to at most
  * `goldExposureCap` distinct workers each (the selection enforces it, see
- * `SELECT_GOLD_TASK_SQL`); the owner sees each gold task's exposure, which are over-exposed
+ * `GOLD_POOL_SQL`); the owner sees each gold task's exposure, which are over-exposed
  * (no longer served), and retires gold (stops serving it). Replacing gold is importing a new gold
  * task (`importTasks`) and retiring the old one. Owner or admin; anyone else NOT_FOUND.
  */

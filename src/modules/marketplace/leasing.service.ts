@@ -237,10 +237,12 @@ export class LeasingService {
 
   /**
    * Leases one task to the calling worker, or returns null when none is available to them.
-   * In one transaction: expire a bounded batch of stale leases (freeing their slots), list the
-   * projects the worker may work on (`ELIGIBLE_PROJECTS_SQL`), and in each, oldest first, look for
-   * a task in the pool the draw chose (`SELECT_GOLD_TASK_SQL` / `SELECT_ORDINARY_TASK_SQL`); then
-   * insert the assignment and take the slot.
+   * One statement (`LEASE_SQL`, docs/leasing.md): list the projects the worker may work on
+   * (`ELIGIBLE_PROJECTS_SQL`) and in each, oldest first, look for a task in the pool the draw
+   * chose (`GOLD_POOL_SQL` / `ORDINARY_POOL_SQL`: the dynamic-overlap lease policy and the
+   * serving order), insert the assignment and take the slot. Only when that finds nothing: a
+   * named project is checked, a bounded batch of stale leases expires (freeing their slots) and,
+   * if any did, the statement runs once more.
    *
    * Qualification: on a project that asks for one, a worker who has not passed it gets only
    * the project's gold tasks (the training set, see `QualificationService`), and nothing while a
