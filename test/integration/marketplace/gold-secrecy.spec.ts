@@ -1,21 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { ManualClock } from '../../../src/common/clock';
-import { createLogger } from '../../../src/common/logger';
 import type { RequestContext } from '../../../src/common/request-context';
-import { buildContainer, type Services } from '../../../src/container';
-import { closeDataSource } from '../../../src/db/data-source';
+import type { Services } from '../../../src/container';
 import { Assignment } from '../../../src/modules/marketplace/assignment.entity';
 import { Role } from '../../../src/modules/auth/role';
 import type { Project } from '../../../src/modules/projects/project.entity';
 import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { GoldExposureService } from '../../../src/modules/marketplace/gold-exposure.service';
+import { useCountedServices } from '../../helpers/counted-services';
 import { extensionsOf } from '../../helpers/errors';
 import { contextFor, makeProject, makeTasks, makeUser } from '../../helpers/factories';
-import { createCountedDataSource, QueryCounter } from '../../helpers/query-counter';
-import { testConfig } from '../../helpers/test-config';
-import { useTestDatabase } from '../../helpers/test-db';
 
 /**
  * Gold secrecy in the selection and the submit path (issue 11, DESIGN.md promises 3 and 8): gold
@@ -23,27 +18,10 @@ import { useTestDatabase } from '../../helpers/test-db';
  * can be retired, and a gold submit runs the very same statements as an ordinary one.
  */
 describe('gold secrecy: selection and submit work', () => {
-  const database = useTestDatabase({ poolSize: 2 });
-  const counter = new QueryCounter();
-  const clock = new ManualClock('2026-03-01T00:00:00.000Z');
-  let ds: DataSource;
-  let services: Services;
-  /** The gold-mixing draw every lease takes: 0 = gold first, 0.99 = ordinary only. */
-  let draw = 0;
-
-  beforeAll(async () => {
-    ds = await createCountedDataSource(database.current.url, counter);
-    services = buildContainer(testConfig(), ds, createLogger('silent'), clock, () => draw).services;
-  });
-
-  afterAll(async () => {
-    await closeDataSource(ds);
-  });
-
-  beforeEach(async () => {
-    await ds.query(`UPDATE projects SET status = 'ARCHIVED'`);
-    draw = 0;
-  });
+  const suite = useCountedServices({ poolSize: 2, draw: 0 });
+  const { counter, clock } = suite;
+  let ds: DataSource, services: Services;
+  beforeAll(() => void ({ ds, services } = suite));
 
   async function worker(): Promise<RequestContext> {
     return contextFor(ds, await makeUser(ds, [Role.WORKER]), clock);
@@ -90,14 +68,14 @@ describe('gold secrecy: selection and submit work', () => {
       const ctx = await worker();
       // Gold while ordinary work remains for the worker...
       expect(await lease(ctx, project.id)).toMatchObject({ isGold: true });
-      draw = 0.99;
+      suite.draw = 0.99;
       for (let i = 0; i < 2; i++) {
         const next = await lease(ctx, project.id);
         expect(next).toMatchObject({ isGold: false });
         await answer(ctx, next!.id);
       }
       // ...and none after, on either path (one project, or any project).
-      draw = 0;
+      suite.draw = 0;
       for (let i = 0; i < 3; i++) {
         expect(await lease(ctx, project.id)).toBeNull();
         expect(await lease(ctx, null)).toBeNull();
@@ -107,11 +85,11 @@ describe('gold secrecy: selection and submit work', () => {
     it('serves no gold while every ordinary task is leased by others, and again once one frees', async () => {
       const { project } = await setUp({ minOverlap: 1, maxOverlap: 1 }, 1, 3);
       const holder = await worker();
-      draw = 0.99;
+      suite.draw = 0.99;
       const held = (await lease(holder, project.id))!;
       expect(held.isGold).toBe(false);
 
-      draw = 0;
+      suite.draw = 0;
       const ctx = await worker();
       expect(await lease(ctx, project.id)).toBeNull();
       expect(await lease(ctx, null)).toBeNull();
@@ -121,7 +99,7 @@ describe('gold secrecy: selection and submit work', () => {
 
     it('serves a fresh worker nothing on a project whose ordinary tasks are done (gold rate 0.5)', async () => {
       const { project, ordinary } = await setUp({ minOverlap: 1, maxOverlap: 1 }, 2, 10);
-      draw = 0.99;
+      suite.draw = 0.99;
       for (const _ of ordinary) {
         const ctx = await worker();
         await answer(ctx, (await lease(ctx, project.id))!.id);
@@ -135,7 +113,7 @@ describe('gold secrecy: selection and submit work', () => {
       const fresh = await worker();
       const served: unknown[] = [];
       for (let i = 0; i < 14; i++) {
-        draw = i % 2 === 0 ? 0 : 0.3; // both below the gold rate: gold drawn every time
+        suite.draw = i % 2 === 0 ? 0 : 0.3; // both below the gold rate: gold drawn every time
         served.push(await lease(fresh, project.id));
       }
       expect(served).toEqual(new Array(14).fill(null));
@@ -155,7 +133,7 @@ describe('gold secrecy: selection and submit work', () => {
       // The only ordinary task is taken: training gold is still served (on purpose)...
       const other = await worker();
       await passQualification(project.id, other);
-      draw = 0.99;
+      suite.draw = 0.99;
       expect(await lease(other, project.id)).toMatchObject({ isGold: false });
 
       const trainee = await worker();
@@ -165,7 +143,7 @@ describe('gold secrecy: selection and submit work', () => {
         await answer(trainee, next!.id);
       }
       // ...but once the training is passed, gold drawn with no ordinary task left serves nothing.
-      draw = 0;
+      suite.draw = 0;
       expect(await lease(trainee, project.id)).toBeNull();
       expect(await lease(trainee, null)).toBeNull();
     });
@@ -241,7 +219,7 @@ describe('gold secrecy: selection and submit work', () => {
     const ctx = await worker();
     const seen = [await services.auditQueries.myQuality(ctx, project.id)];
     for (const nextDraw of [0, 0.99, 0, 0.99]) {
-      draw = nextDraw;
+      suite.draw = nextDraw;
       const next = (await lease(ctx, project.id))!;
       expect(next.isGold).toBe(nextDraw === 0);
       await answer(ctx, next.id);
@@ -272,11 +250,11 @@ describe('gold secrecy: selection and submit work', () => {
     });
     const ctx = await worker();
     await passQualification(project.id, ctx);
-    draw = 0.99;
+    suite.draw = 0.99;
     const warmUp = (await lease(ctx, project.id))!;
     await answer(ctx, warmUp.id);
     const ordinary = (await lease(ctx, project.id))!;
-    draw = 0;
+    suite.draw = 0;
     const gold = (await lease(ctx, project.id))!;
     expect([gold.isGold, ordinary.isGold]).toEqual([true, false]);
 

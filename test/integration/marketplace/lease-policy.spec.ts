@@ -1,10 +1,8 @@
+import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { ManualClock } from '../../../src/common/clock';
-import { createLogger } from '../../../src/common/logger';
-import { type Services, buildContainer } from '../../../src/container';
-import { closeDataSource } from '../../../src/db/data-source';
+import type { Services } from '../../../src/container';
 import {
   type OverlapPolicy,
   overlapDecision,
@@ -16,10 +14,8 @@ import type { User } from '../../../src/modules/auth/user.entity';
 import { findInvariantViolations } from '../../../src/modules/marketplace/assignment-invariants';
 import type { Project } from '../../../src/modules/projects/project.entity';
 import { LabelSchemaKind } from '../../../src/modules/projects/project.types';
+import { useCountedServices } from '../../helpers/counted-services';
 import { contextFor, makeProject, makeTasks, makeUser, makeWorkers } from '../../helpers/factories';
-import { createCountedDataSource, QueryCounter } from '../../helpers/query-counter';
-import { testConfig } from '../../helpers/test-config';
-import { useTestDatabase } from '../../helpers/test-db';
 
 /** Items of the RTE fixture the concurrency test labels (first appearance order). */
 const ITEMS = 120;
@@ -66,27 +62,10 @@ function sequentialAnswers(labels: readonly number[], policy: OverlapPolicy): nu
  * answer at once, the least decided task is served first, and a lease is one SQL statement.
  */
 describe('lease policy and serving order (PostgreSQL)', () => {
-  const database = useTestDatabase({ poolSize: 8 });
-  const counter = new QueryCounter();
-  const clock = new ManualClock('2026-03-01T00:00:00.000Z');
-  let ds: DataSource;
-  let services: Services;
-  /** The gold-mixing draw every lease takes: 0 = gold first, 0.99 = ordinary only. */
-  let draw = 0.99;
-
-  beforeAll(async () => {
-    ds = await createCountedDataSource(database.current.url, counter);
-    services = buildContainer(testConfig(), ds, createLogger('silent'), clock, () => draw).services;
-  });
-
-  afterAll(async () => {
-    await closeDataSource(ds);
-  });
-
-  beforeEach(async () => {
-    await ds.query(`UPDATE projects SET status = 'ARCHIVED'`);
-    draw = 0.99;
-  });
+  const suite = useCountedServices({ poolSize: 8, draw: 0.99 });
+  const { counter, clock } = suite;
+  let ds: DataSource, services: Services;
+  beforeAll(() => void ({ ds, services } = suite));
 
   /**
    * Three workers lease and answer at once until every task is complete; the k-th lease of a
@@ -275,12 +254,12 @@ describe('lease policy and serving order (PostgreSQL)', () => {
     const isGold = async (assignmentId: string) =>
       (await ds.query('SELECT is_gold FROM assignments WHERE id = $1', [assignmentId]))[0]
         .is_gold as boolean;
-    draw = 0;
+    suite.draw = 0;
     let goldId = '';
     const goldStatements = await counter.during(async () => {
       goldId = (await services.leasing.nextAssignment(ctx, project.id))!.id;
     });
-    draw = 0.99;
+    suite.draw = 0.99;
     let ordinaryId = '';
     const ordinaryStatements = await counter.during(async () => {
       ordinaryId = (await services.leasing.nextAssignment(ctx, null))!.id;
