@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import { fundRequester } from '../helpers/money-fixtures';
 import { runCli } from '../helpers/run-cli';
-import { type GraphQLClient, useTestServer } from '../helpers/test-server';
+import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
 
 const TASK_COUNT = 25_000;
 const GOLD_EVERY = 50;
@@ -148,13 +148,24 @@ describe('quorum command over the API (e2e)', () => {
       env,
     );
     expect(exported).toMatchObject({ code: 0, stdout: '' });
+    // Big keyset pages: five round trips for 25,000 tasks, not 250.
+    expect(exported.stderr).toBe(`exported ${TASK_COUNT} tasks in 5 page(s)\n`);
     const results = readFileSync(output, 'utf8')
       .trimEnd()
       .split('\n')
       .map(line => JSON.parse(line));
+    // Every task exactly once across the pages.
     expect(results).toHaveLength(TASK_COUNT);
+    expect(new Set(results.map(r => r.task_id)).size).toBe(TASK_COUNT);
     expect(new Set(results.map(r => r.task_id))).toEqual(new Set(rows.map(row => row.id)));
     expect(results.filter(r => r.is_gold)).toHaveLength(TASK_COUNT / GOLD_EVERY);
+
+    // The page limit of the export lists is 5,000: one more is refused, cleanly.
+    const tooBig = await requester.client.query(
+      `query ($id: ID!, $first: Int!) { project(id: $id) { results(first: $first) { totalCount } } }`,
+      { id: projectId, first: 5_001 },
+    );
+    expect(errorCode(tooBig)).toBe('BAD_USER_INPUT');
   }, 240_000);
 
   it('reports refused lines by number, imports the rest, and exits non-zero', async () => {

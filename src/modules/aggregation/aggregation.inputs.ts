@@ -1,6 +1,6 @@
 import { Max, Min } from 'class-validator';
 import { ArgsType, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { Connection, ConnectionArgs } from '../../common/pagination';
+import { Connection, ExportConnectionArgs } from '../../common/pagination';
 import { TaskStatus } from '../marketplace/task.types';
 import { AggregationRun } from './aggregation-run.entity';
 import { ResultsExportFormat } from './aggregation.types';
@@ -50,7 +50,7 @@ export class ResultsFilter {
 }
 
 @ArgsType()
-export class ProjectResultsArgs extends ConnectionArgs {
+export class ProjectResultsArgs extends ExportConnectionArgs {
   @Field(() => ResultsFilter, { nullable: true })
   filter?: ResultsFilter | null;
 
