@@ -1,8 +1,9 @@
 /**
  * The `quorum` command against the e2e app over real HTTP, run as a child process (the built
  * bin/quorum.js): a project from a YAML spec, a 25,000-task JSONL import in three batches, an
- * import stopped half-way and resumed without duplicates, streamed exports, clean errors that
- * never show the API key, and `login`'s owner-only credentials file.
+ * import stopped after a batch, then killed half-way, and resumed without duplicates, streamed
+ * exports in big pages, clean errors that never show the API key, and `login`'s owner-only
+ * credentials file.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { fundRequester } from '../helpers/money-fixtures';
-import { runCli } from '../helpers/run-cli';
+import { runCli, runCliKilledAt } from '../helpers/run-cli';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
 
 const TASK_COUNT = 25_000;
@@ -127,9 +128,21 @@ describe('quorum command over the API (e2e)', () => {
     expect(stopped.stderr).toContain('run the same command again');
     expect(await taskRows(projectId)).toHaveLength(10_000);
 
+    // A real crash: killed (SIGKILL) once its second batch is in, the third on its way.
+    const killed = await runCliKilledAt(
+      ['tasks', 'import', file, '--project', projectId],
+      env,
+      /^batch 2: /m,
+    );
+    expect(killed).toMatchObject({ signal: 'SIGKILL', stdout: '' });
+    expect((await taskRows(projectId)).length).toBeGreaterThanOrEqual(20_000);
+
     const resumed = await runCli(['tasks', 'import', file, '--project', projectId], env);
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toBe('created 15000, skipped 10000, failed 0\n');
+    // The third batch may have reached the server before the kill: then it is skipped now.
+    const [, created, skipped] = /^created (\d+), skipped (\d+), failed 0\n$/.exec(resumed.stdout)!;
+    expect(Number(created) + Number(skipped)).toBe(TASK_COUNT);
+    expect(Number(skipped)).toBeGreaterThanOrEqual(20_000);
     // Not a terminal: one plain line per batch, three batches.
     expect(resumed.stderr.match(/^batch \d+: lines/gm)).toHaveLength(3);
 
