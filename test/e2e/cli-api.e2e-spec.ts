@@ -291,6 +291,7 @@ describe('quorum command over the API (e2e)', () => {
       'answers',
       'status',
       'report',
+      'webhooks',
     ]) {
       const help = await runCli([command, '--help'], {});
       expect(help).toMatchObject({ code: 0, stderr: '' });
