@@ -7,9 +7,10 @@ import { BadUserInputError } from './errors';
 export const MAX_PAGE_SIZE = 100;
 
 /**
- * Largest page of the lists that exports read whole (a project's results and answers): flat
- * rows, keyset-paginated, so a 25,000-task export takes five round trips instead of 250. The
- * cost limit prices a list by a literal `first`; exporters pass it as a variable.
+ * Largest page of the lists that exports read whole (`resultsPage`, `projectAssignments`): flat
+ * rows, keyset-paginated, so a 25,000-task export takes five round trips instead of 250. Only
+ * root fields take it, so a big page cannot be nested under a list. The cost limit prices a list
+ * by a literal `first` (5,000 rows exceed it); exporters pass `first` as a variable.
  */
 export const MAX_EXPORT_PAGE_SIZE = 5_000;
 

@@ -173,13 +173,19 @@ describe('quorum command over the API (e2e)', () => {
     expect(new Set(results.map(r => r.task_id))).toEqual(new Set(rows.map(row => row.id)));
     expect(results.filter(r => r.is_gold)).toHaveLength(TASK_COUNT / GOLD_EVERY);
 
-    // The page limit of the export lists is 5,000: one more is refused, cleanly.
+    // resultsPage's limit is 5,000: one more is refused, cleanly; Project.results, which a list
+    // of projects could multiply, keeps pages of 100.
     const tooBig = await requester.client.query(
-      `query ($id: ID!, $first: Int!) { project(id: $id) { results(first: $first) { totalCount } } }`,
+      `query ($id: ID!, $first: Int!) { resultsPage(projectId: $id, first: $first) { totalCount } }`,
       { id: projectId, first: 5_001 },
     );
     expect(errorCode(tooBig)).toBe('BAD_USER_INPUT');
-  }, 240_000);
+    const nested = await requester.client.query(
+      `query ($id: ID!, $first: Int!) { project(id: $id) { results(first: $first) { totalCount } } }`,
+      { id: projectId, first: 101 },
+    );
+    expect(errorCode(nested)).toBe('BAD_USER_INPUT');
+  }, 360_000);
 
   it('reports refused lines by number, imports the rest, and exits non-zero', async () => {
     const projectId = await createProject();

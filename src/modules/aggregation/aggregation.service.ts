@@ -29,6 +29,7 @@ import {
   type ConfusionRow,
   type KeyConfusion,
   type ProjectResultsArgs,
+  type ResultsPageArgs,
   type TaskResult,
   type WorkerQualityView,
 } from './aggregation.inputs';
@@ -320,11 +321,21 @@ export class AggregationService {
     });
   }
 
+  /** `results` of a project by id, in pages up to MAX_EXPORT_PAGE_SIZE (owner or admin). */
+  async resultsPage(
+    ctx: RequestContext,
+    args: ResultsPageArgs,
+  ): Promise<ConnectionShape<TaskResult>> {
+    const project = await this.projects.requireProject(ctx, args.projectId);
+    return this.results(ctx, project, args);
+  }
+
   /** A page of the project's task results (owner or admin), oldest task first. */
+
   async results(
     ctx: RequestContext,
     project: Project,
-    args: ProjectResultsArgs,
+    args: ConnectionArgs & Pick<ProjectResultsArgs, 'filter' | 'abstainBelow'>,
   ): Promise<ConnectionShape<TaskResult>> {
     this.requireAccess(ctx, project);
     checkThreshold(args.abstainBelow, 'abstainBelow');
