@@ -342,6 +342,7 @@ export class AggregationService {
     const qb = this.db
       .repo(ctx, Task)
       .createQueryBuilder('task')
+      .select(RESULT_COLUMNS)
       .where('task.project_id = :projectId', { projectId: project.id });
     const filter = args.filter;
     if (filter?.isGold != null) qb.andWhere('task.is_gold = :isGold', { isGold: filter.isGold });
@@ -398,6 +399,7 @@ export class AggregationService {
     const tasks = await this.db
       .repo(ctx, Task)
       .createQueryBuilder('task')
+      .select(RESULT_COLUMNS)
       .where('task.project_id = :projectId', { projectId: project.id })
       .orderBy('task.created_at', 'ASC')
       .addOrderBy('task.id', 'ASC')
@@ -799,6 +801,23 @@ function schemaOf(project: Project): { kind: 'SINGLE_CHOICE' | 'MULTI_LABEL'; ke
     keys: project.labelSchema.labels.map(label => label.key),
   };
 }
+
+/**
+ * The task columns a result is made of (storedResultOf, and the cursor's id and createdAt): not
+ * the payload, so a 5,000-task page or a 100,000-task export reads only these.
+ */
+const RESULT_COLUMNS = [
+  'task.id',
+  'task.createdAt',
+  'task.externalId',
+  'task.status',
+  'task.consensusLabels',
+  'task.consensusConfidence',
+  'task.posterior',
+  'task.countedAnswers',
+  'task.isGold',
+  'task.goldLabels',
+];
 
 function storedResultOf(task: Task): StoredTaskResult {
   return {
