@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { sentimentProjectInput } from '../helpers/e2e-project-input';
 import { fundRequester } from '../helpers/money-fixtures';
 import { runCli, runCliKilledAt } from '../helpers/run-cli';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
@@ -305,7 +306,7 @@ describe('quorum command over the API (e2e)', () => {
     }
   }, 60_000);
 
-  it('registers, lists and rotates webhook endpoints; refuses a private address', async () => {
+  it('registers, lists and rotates webhook endpoints, shows and replays deliveries; refuses a private address', async () => {
     const created = await runCli(
       [
         'webhooks',
@@ -326,6 +327,31 @@ describe('quorum command over the API (e2e)', () => {
     expect(listed.stdout).toContain(
       `${endpoint.id}\tenabled\ttask.completed,worker.blocked\thttps://example.com/hook\n`,
     );
+    // A worker blocked in one of the owner's projects: the outbox holds its delivery.
+    const worker = await server.signUp(['WORKER']);
+    const { createProject } = await requester.client.ok(
+      `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
+      { input: sentimentProjectInput({ name: 'hooked' }) },
+    );
+    await requester.client.ok(
+      `mutation ($input: BlockWorkerInput!) { blockWorker(input: $input) { id } }`,
+      { input: { workerId: worker.userId, projectId: createProject.id, reason: 'spam' } },
+    );
+    const log = await runCli(['webhooks', 'deliveries', endpoint.id], env);
+    expect(log.code).toBe(0);
+    const deliveries = log.stdout
+      .trimEnd()
+      .split('\n')
+      .map(line => JSON.parse(line));
+    expect(deliveries).toEqual([
+      expect.objectContaining({ eventType: 'worker.blocked', status: 'PENDING', attempts: 0 }),
+    ]);
+    const replayed = await runCli(
+      ['webhooks', 'replay', endpoint.id, '--delivery', deliveries[0].id],
+      env,
+    );
+    expect(replayed).toMatchObject({ code: 0, stdout: 'replaying 1 deliveries\n' });
+
     const rotated = await runCli(['webhooks', 'rotate', endpoint.id, '--overlap', '60'], env);
     expect(JSON.parse(rotated.stdout).secret).not.toBe(secret);
     const disabled = await runCli(['webhooks', 'disable', endpoint.id], env);
