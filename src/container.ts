@@ -133,7 +133,11 @@ export function buildContainer(
   const money = wirePayments(app, { idempotency, projects, tasks: marketplace.tasks });
   const { prelabels, training } = wirePrelabel(app, { projects, aggregation });
   wireReview(app, { projects, tasks: marketplace.tasks, aggregation });
-  const webhooks = wireWebhooks(app, { audit: quality.audit, payouts: money.payouts });
+  const webhooks = wireWebhooks(app, {
+    audit: quality.audit,
+    payouts: money.payouts,
+    escrow: money.escrow,
+  });
 
   return {
     container,

@@ -6,6 +6,14 @@ import { BadUserInputError } from './errors';
 /** Largest page a client may ask for. */
 export const MAX_PAGE_SIZE = 100;
 
+/**
+ * Largest page of the lists that exports read whole (`resultsPage`, `projectAssignments`): flat
+ * rows, keyset-paginated, so a 25,000-task export takes five round trips instead of 250. Only
+ * root fields take it, so a big page cannot be nested under a list. The cost limit prices a list
+ * by a literal `first` (5,000 rows exceed it); exporters pass `first` as a variable.
+ */
+export const MAX_EXPORT_PAGE_SIZE = 5_000;
+
 @ObjectType({ description: 'Relay cursor pagination state.' })
 export class PageInfo {
   @Field()
@@ -27,6 +35,21 @@ export class ConnectionArgs {
   @Field(() => Int, { defaultValue: 20, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
   @Min(1)
   @Max(MAX_PAGE_SIZE)
+  first: number;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item seen.' })
+  after?: string | null;
+}
+
+/** `first` / `after` for the lists exports page through: pages up to MAX_EXPORT_PAGE_SIZE. */
+@ArgsType()
+export class ExportConnectionArgs {
+  @Field(() => Int, {
+    defaultValue: 20,
+    description: `Page size, 1 to ${MAX_EXPORT_PAGE_SIZE} (exports read big pages).`,
+  })
+  @Min(1)
+  @Max(MAX_EXPORT_PAGE_SIZE)
   first: number;
 
   @Field(() => String, { nullable: true, description: 'Cursor of the last item seen.' })

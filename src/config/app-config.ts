@@ -99,6 +99,8 @@ export interface WebhooksConfig {
   readonly disableAfterFailures: number;
   /** How often the outbox is polled for due deliveries. */
   readonly pollIntervalMs: number;
+  /** `project.budget_low` fires when a spend leaves less than this percent of the escrow. */
+  readonly budgetLowPercent: number;
 }
 
 /** `url` set: a PostgreSQL server. Unset: embedded PGlite persisted in `dataDir` (or memory). */

@@ -73,6 +73,7 @@ const envSchema = z.object({
   WEBHOOKS_RETRY_HOURS: positiveInt.min(24).default(25),
   WEBHOOKS_DISABLE_AFTER_FAILURES: positiveInt.default(100),
   WEBHOOKS_POLL_INTERVAL_MS: positiveInt.min(100).default(5_000),
+  WEBHOOKS_BUDGET_LOW_PERCENT: positiveInt.max(99).default(10),
 });
 
 /** Thrown when the environment is invalid; `problems` lists every one, not just the first. */
@@ -181,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       retryWindowMs: e.WEBHOOKS_RETRY_HOURS * 3_600_000,
       disableAfterFailures: e.WEBHOOKS_DISABLE_AFTER_FAILURES,
       pollIntervalMs: e.WEBHOOKS_POLL_INTERVAL_MS,
+      budgetLowPercent: e.WEBHOOKS_BUDGET_LOW_PERCENT,
     },
   };
 }

@@ -563,6 +563,14 @@ const MATRIX: MatrixEntry[] = [
     ],
   },
   {
+    operation: 'resultsPage',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($p: ID!) { resultsPage(projectId: $p, first: 5) { totalCount } }`,
+      { p: fx.sharedProjectId },
+    ],
+  },
+  {
     operation: 'workerQuality',
     expect: OWNER_OR_ADMIN,
     call: async fx => [

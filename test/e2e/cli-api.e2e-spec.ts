@@ -1,17 +1,19 @@
 /**
  * The `quorum` command against the e2e app over real HTTP, run as a child process (the built
  * bin/quorum.js): a project from a YAML spec, a 25,000-task JSONL import in three batches, an
- * import stopped half-way and resumed without duplicates, streamed exports, clean errors that
- * never show the API key, and `login`'s owner-only credentials file.
+ * import stopped after a batch, then killed half-way, and resumed without duplicates, streamed
+ * exports in big pages, clean errors that never show the API key, and `login`'s owner-only
+ * credentials file.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { sentimentProjectInput } from '../helpers/e2e-project-input';
 import { fundRequester } from '../helpers/money-fixtures';
-import { runCli } from '../helpers/run-cli';
-import { type GraphQLClient, useTestServer } from '../helpers/test-server';
+import { runCli, runCliKilledAt } from '../helpers/run-cli';
+import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
 
 const TASK_COUNT = 25_000;
 const GOLD_EVERY = 50;
@@ -127,9 +129,21 @@ describe('quorum command over the API (e2e)', () => {
     expect(stopped.stderr).toContain('run the same command again');
     expect(await taskRows(projectId)).toHaveLength(10_000);
 
+    // A real crash: killed (SIGKILL) once its second batch is in, the third on its way.
+    const killed = await runCliKilledAt(
+      ['tasks', 'import', file, '--project', projectId],
+      env,
+      /^batch 2: /m,
+    );
+    expect(killed).toMatchObject({ signal: 'SIGKILL', stdout: '' });
+    expect((await taskRows(projectId)).length).toBeGreaterThanOrEqual(20_000);
+
     const resumed = await runCli(['tasks', 'import', file, '--project', projectId], env);
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toBe('created 15000, skipped 10000, failed 0\n');
+    // The third batch may have reached the server before the kill: then it is skipped now.
+    const [, created, skipped] = /^created (\d+), skipped (\d+), failed 0\n$/.exec(resumed.stdout)!;
+    expect(Number(created) + Number(skipped)).toBe(TASK_COUNT);
+    expect(Number(skipped)).toBeGreaterThanOrEqual(20_000);
     // Not a terminal: one plain line per batch, three batches.
     expect(resumed.stderr.match(/^batch \d+: lines/gm)).toHaveLength(3);
 
@@ -148,14 +162,31 @@ describe('quorum command over the API (e2e)', () => {
       env,
     );
     expect(exported).toMatchObject({ code: 0, stdout: '' });
+    // Big keyset pages: five round trips for 25,000 tasks, not 250.
+    expect(exported.stderr).toBe(`exported ${TASK_COUNT} tasks in 5 page(s)\n`);
     const results = readFileSync(output, 'utf8')
       .trimEnd()
       .split('\n')
       .map(line => JSON.parse(line));
+    // Every task exactly once across the pages.
     expect(results).toHaveLength(TASK_COUNT);
+    expect(new Set(results.map(r => r.task_id)).size).toBe(TASK_COUNT);
     expect(new Set(results.map(r => r.task_id))).toEqual(new Set(rows.map(row => row.id)));
     expect(results.filter(r => r.is_gold)).toHaveLength(TASK_COUNT / GOLD_EVERY);
-  }, 240_000);
+
+    // resultsPage's limit is 5,000: one more is refused, cleanly; Project.results, which a list
+    // of projects could multiply, keeps pages of 100.
+    const tooBig = await requester.client.query(
+      `query ($id: ID!, $first: Int!) { resultsPage(projectId: $id, first: $first) { totalCount } }`,
+      { id: projectId, first: 5_001 },
+    );
+    expect(errorCode(tooBig)).toBe('BAD_USER_INPUT');
+    const nested = await requester.client.query(
+      `query ($id: ID!, $first: Int!) { project(id: $id) { results(first: $first) { totalCount } } }`,
+      { id: projectId, first: 101 },
+    );
+    expect(errorCode(nested)).toBe('BAD_USER_INPUT');
+  }, 360_000);
 
   it('reports refused lines by number, imports the rest, and exits non-zero', async () => {
     const projectId = await createProject();
@@ -267,6 +298,7 @@ describe('quorum command over the API (e2e)', () => {
       'answers',
       'status',
       'report',
+      'webhooks',
     ]) {
       const help = await runCli([command, '--help'], {});
       expect(help).toMatchObject({ code: 0, stderr: '' });
@@ -274,7 +306,7 @@ describe('quorum command over the API (e2e)', () => {
     }
   }, 60_000);
 
-  it('registers, lists and rotates webhook endpoints; refuses a private address', async () => {
+  it('registers, lists and rotates webhook endpoints, shows and replays deliveries; refuses a private address', async () => {
     const created = await runCli(
       [
         'webhooks',
@@ -295,6 +327,31 @@ describe('quorum command over the API (e2e)', () => {
     expect(listed.stdout).toContain(
       `${endpoint.id}\tenabled\ttask.completed,worker.blocked\thttps://example.com/hook\n`,
     );
+    // A worker blocked in one of the owner's projects: the outbox holds its delivery.
+    const worker = await server.signUp(['WORKER']);
+    const { createProject } = await requester.client.ok(
+      `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
+      { input: sentimentProjectInput({ name: 'hooked' }) },
+    );
+    await requester.client.ok(
+      `mutation ($input: BlockWorkerInput!) { blockWorker(input: $input) { id } }`,
+      { input: { workerId: worker.userId, projectId: createProject.id, reason: 'spam' } },
+    );
+    const log = await runCli(['webhooks', 'deliveries', endpoint.id], env);
+    expect(log.code).toBe(0);
+    const deliveries = log.stdout
+      .trimEnd()
+      .split('\n')
+      .map(line => JSON.parse(line));
+    expect(deliveries).toEqual([
+      expect.objectContaining({ eventType: 'worker.blocked', status: 'PENDING', attempts: 0 }),
+    ]);
+    const replayed = await runCli(
+      ['webhooks', 'replay', endpoint.id, '--delivery', deliveries[0].id],
+      env,
+    );
+    expect(replayed).toMatchObject({ code: 0, stdout: 'replaying 1 deliveries\n' });
+
     const rotated = await runCli(['webhooks', 'rotate', endpoint.id, '--overlap', '60'], env);
     expect(JSON.parse(rotated.stdout).secret).not.toBe(secret);
     const disabled = await runCli(['webhooks', 'disable', endpoint.id], env);

@@ -10,12 +10,16 @@ import {
 } from '../helpers/test-server';
 import { signInNewAdmin } from '../helpers/admin-client';
 import { sentimentProjectInput } from '../helpers/e2e-project-input';
+import { LOOPBACK_WEBHOOKS_ENV, WebhookReceiver } from '../helpers/webhook-receiver';
+import { RequestContext } from '../../src/common/request-context';
+import { verifySignature } from '../../src/modules/webhooks/webhook-signature';
 
 /**
  * Money over real HTTP: the app talks to the offline Stripe server through the real SDK, and
  * that server delivers signed webhooks to the app's `/webhooks/stripe`. Covers the webhook's
  * refusals (nothing written), funding credited only by webhooks and only once, and the whole
- * flow fund → launch → work → approve → bonus → payout → webhook → reconciliation.
+ * flow fund → launch → work → approve → bonus → payout → webhook → reconciliation, with a payout
+ * Stripe refuses (payout.failed) and the admins' signed payout webhooks.
  */
 describe('payments (e2e)', () => {
   const clock = new ManualClock(Date.now());
@@ -23,6 +27,8 @@ describe('payments (e2e)', () => {
   let stripe: StripeTestServer;
   let server: TestServer;
   let admin: GraphQLClient;
+  /** Admins' webhook endpoint: payout.paid and payout.failed. */
+  const receiver = new WebhookReceiver();
 
   beforeAll(async () => {
     stripe = await startStripeServer({ clock, signatureClock: clock });
@@ -37,8 +43,10 @@ describe('payments (e2e)', () => {
         STRIPE_TIMEOUT_MS: '2000',
         PLATFORM_FEE_BPS: '2000',
         PAYOUT_MINIMUM_AMOUNT: '1',
+        ...LOOPBACK_WEBHOOKS_ENV,
       },
     });
+    await receiver.start();
     stripe.configureWebhook({ url: `${server.url}/webhooks/stripe`, secret: webhookSecret });
     admin = await signInNewAdmin(server);
   }, 60_000);
@@ -46,6 +54,7 @@ describe('payments (e2e)', () => {
   afterAll(async () => {
     await server?.close();
     await stripe?.close();
+    await receiver.stop();
   });
 
   const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) =>
@@ -234,6 +243,10 @@ describe('payments (e2e)', () => {
   it('runs the whole flow: fund → launch → work → approve → bonus → payout → webhook → reconcile', async () => {
     const requester = await server.signUp(['REQUESTER']);
     const worker = await server.signUp(['WORKER']);
+    const { createWebhookEndpoint: payoutHook } = await admin.ok(
+      `mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }`,
+      { input: { url: receiver.url, events: ['payout.paid', 'payout.failed'] } },
+    );
     await fundWithStripe(requester.client, 1000);
 
     // Reward 50 + 20 % fee = 60 per answer slot; 2 tasks × overlap 1 = 120 in escrow.
@@ -387,6 +400,58 @@ describe('payments (e2e)', () => {
       pending: 0,
       paidOut: 0,
     });
+
+    // Stripe refuses the next transfer (the platform's balance is short): the payout fails and
+    // the earnings return; the one after is paid.
+    stripe.injectFault(
+      { method: 'POST', path: '/v1/transfers' },
+      {
+        kind: 'error',
+        phase: 'before-execution',
+        status: 400,
+        error: {
+          type: 'invalid_request_error',
+          code: 'balance_insufficient',
+          message: 'You have insufficient available funds in your Stripe account.',
+        },
+      },
+    );
+    const refused = await admin.ok(RUN, {
+      input: { idempotencyKey: randomUUID(), workerIds: [worker.userId] },
+    });
+    expect(refused.createPayouts.payouts).toEqual([
+      { id: expect.any(String), status: 'FAILED', amount: 70 },
+    ]);
+    expect(await earnings(worker.client)).toMatchObject({ earned: 70, pending: 0 });
+    const paidAgain = await admin.ok(RUN, {
+      input: { idempotencyKey: randomUUID(), workerIds: [worker.userId] },
+    });
+    expect(paidAgain.createPayouts.payouts).toEqual([
+      { id: expect.any(String), status: 'PAID', amount: 70 },
+    ]);
+    expect((await stripe.flushEvents()).every(d => d.status === 200)).toBe(true);
+
+    // Each settlement reached the admins' endpoint, signed (due at one instant: in any order).
+    await server.app.services.webhooks.deliverDue(RequestContext.create({ clock }));
+    const delivered = receiver.received.map(r => JSON.parse(r.body));
+    expect(delivered).toHaveLength(3);
+    expect(delivered.map(event => [event.type, event.data])).toEqual(
+      expect.arrayContaining(
+        [
+          ['payout.paid', run.createPayouts.payouts[0].id],
+          ['payout.failed', refused.createPayouts.payouts[0].id],
+          ['payout.paid', paidAgain.createPayouts.payouts[0].id],
+        ].map(([type, payoutId]) => [
+          type,
+          { payoutId, workerId: worker.userId, amount: 70, currency: 'usd' },
+        ]),
+      ),
+    );
+    for (const request of receiver.received) {
+      const header = request.headers['quorum-signature'] as string;
+      const at = clock.now().getTime() / 1000;
+      expect(verifySignature(request.body, header, payoutHook.secret, at)).toBe(true);
+    }
 
     const books = await admin.ok(
       `{ trialBalance { balanced cachedBalancesMatchEntries currencies { currency total } }

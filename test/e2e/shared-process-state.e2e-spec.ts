@@ -8,6 +8,9 @@ const ENV = {
   LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
   LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000',
   AUTH_CACHE_SECONDS: '5',
+  // The other tests sign up 5 users from 127.0.0.1; the sign-up test uses its own address.
+  SIGNUP_MAX_PER_ADDRESS: '8',
+  TRUST_PROXY: 'true',
 };
 const LOG_IN = /* GraphQL */ `
   mutation ($input: LogInInput!) {
@@ -27,7 +30,8 @@ const ME = /* GraphQL */ `
 /**
  * Two API processes' worth of app (two `createApp` instances, each with its own pool, caches
  * and limiters) on one PostgreSQL database and one manual clock: what one process learns, the
- * other must honour — the login limit at once, a revoked API key within AUTH_CACHE_SECONDS.
+ * other must honour — the login and sign-up limits at once, a revoked API key within
+ * AUTH_CACHE_SECONDS.
  */
 describe('state shared by two API processes (e2e)', () => {
   const first = useTestServer({ env: ENV });
@@ -58,6 +62,30 @@ describe('state shared by two API processes (e2e)', () => {
     const limited = await logIn(secondUrl, user.password);
     expect(errorCode(limited)).toBe('RATE_LIMITED');
     expect(limited.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it('counts sign-ups from one address made through either process against one limit', async () => {
+    const address = '198.51.100.77';
+    const signUp = (url: string, n: number) =>
+      new GraphQLClient(url).query(
+        `mutation ($input: SignUpInput!) { signUp(input: $input) { token } }`,
+        {
+          input: {
+            email: `shared-farm-${n}@example.test`,
+            password: 'long enough password',
+            displayName: `farm ${n}`,
+            roles: ['WORKER'],
+          },
+        },
+        { 'x-forwarded-for': address },
+      );
+    // Eight accounts, alternating processes: each process itself saw only four.
+    for (let n = 0; n < 8; n += 1) {
+      expect((await signUp(n % 2 === 0 ? first.url : secondUrl, n)).errors).toBeUndefined();
+    }
+    for (const url of [first.url, secondUrl]) {
+      expect(errorCode(await signUp(url, 8))).toBe('RATE_LIMITED');
+    }
   });
 
   it('refuses a key revoked through the other process once AUTH_CACHE_SECONDS have passed', async () => {

@@ -7,10 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import { RequestContext } from '../../src/common/request-context';
@@ -18,45 +15,10 @@ import { Role } from '../../src/modules/auth/role';
 import { AuditAction } from '../../src/modules/quality/audit-log.entity';
 import { HttpWebhookTransport } from '../../src/modules/webhooks/webhook-sender';
 import { verifySignature } from '../../src/modules/webhooks/webhook-signature';
+import { sentimentProjectInput } from '../helpers/e2e-project-input';
 import { fundRequester } from '../helpers/money-fixtures';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
-
-interface Received {
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-  readonly answeredWith: number;
-}
-
-/** A loopback HTTP receiver answering with the scripted statuses, then 200. */
-class Receiver {
-  readonly received: Received[] = [];
-  statuses: number[] = [];
-  private server?: Server;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', chunk => chunks.push(chunk));
-      request.on('end', () => {
-        const status = this.statuses.shift() ?? 200;
-        this.received.push({
-          headers: request.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-          answeredWith: status,
-        });
-        response.writeHead(status).end('ok');
-      });
-    });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.close();
-  }
-}
+import { LOOPBACK_WEBHOOKS_ENV, WebhookReceiver } from '../helpers/webhook-receiver';
 
 /** README's code block after `marker`. */
 function readmeSnippet(marker: string): string {
@@ -89,12 +51,12 @@ const BLOCK = `mutation ($input: BlockWorkerInput!) { blockWorker(input: $input)
 describe('webhooks (e2e)', () => {
   const server = useTestServer({
     env: {
-      WEBHOOKS_ALLOW_HTTP: 'true',
-      WEBHOOKS_ALLOWED_HOSTS: '127.0.0.1',
+      ...LOOPBACK_WEBHOOKS_ENV,
       WEBHOOKS_DISABLE_AFTER_FAILURES: '8',
+      WEBHOOKS_BUDGET_LOW_PERCENT: '25',
     },
   });
-  const receiver = new Receiver();
+  const receiver = new WebhookReceiver();
   let requester: { client: GraphQLClient; userId: string };
   let worker: { userId: string };
   let projectId: string;
@@ -105,11 +67,26 @@ describe('webhooks (e2e)', () => {
     server.clock.advance(ms);
     await server.app.services.jobs.drain(jobsContext());
   }
-  async function endpoint(events: string[], url = receiver.url) {
+  async function endpoint(events: string[], url = receiver.url, project = projectId) {
     const { createWebhookEndpoint } = await requester.client.ok(CREATE_ENDPOINT, {
-      input: { url, events, projectId },
+      input: { url, events, projectId: project },
     });
     return createWebhookEndpoint as { secret: string; endpoint: { id: string } };
+  }
+  /** `worker` answers the next task of `project` with `label`, and the requester approves it. */
+  async function answerAndApprove(worker: GraphQLClient, project: string, label: string) {
+    const { nextAssignment } = await worker.ok(
+      `mutation ($p: ID) { nextAssignment(projectId: $p) { id task { id } } }`,
+      { p: project },
+    );
+    await worker.ok(
+      `mutation ($input: SubmitAssignmentInput!) { submitAssignment(input: $input) { id } }`,
+      { input: { assignmentId: nextAssignment.id, answer: { labels: [label] } } },
+    );
+    await requester.client.ok(`mutation ($id: ID!) { approveAssignment(id: $id) { id } }`, {
+      id: nextAssignment.id,
+    });
+    return nextAssignment as { id: string; task: { id: string } };
   }
   async function block(reason: string): Promise<void> {
     await requester.client.ok(BLOCK, {
@@ -325,17 +302,7 @@ describe('webhooks (e2e)', () => {
       id: projectId,
     });
     const answering = await server.signUp(['WORKER']);
-    const { nextAssignment } = await answering.client.ok(
-      `mutation ($p: ID) { nextAssignment(projectId: $p) { id task { id } } }`,
-      { p: projectId },
-    );
-    await answering.client.ok(
-      `mutation ($input: SubmitAssignmentInput!) { submitAssignment(input: $input) { id } }`,
-      { input: { assignmentId: nextAssignment.id, answer: { labels: ['a'] } } },
-    );
-    await requester.client.ok(`mutation ($id: ID!) { approveAssignment(id: $id) { id } }`, {
-      id: nextAssignment.id,
-    });
+    const nextAssignment = await answerAndApprove(answering.client, projectId, 'a');
     const { runAggregation } = await requester.client.ok(
       `mutation ($p: ID!) { runAggregation(projectId: $p) { id } }`,
       { p: projectId },
@@ -422,6 +389,89 @@ describe('webhooks (e2e)', () => {
       ),
     ).toBe(true);
   });
+
+  it('sends project.budget_low once, from the approval that leaves under 25 % of the escrow, and again only after a top-up', async () => {
+    const { createProject } = await requester.client.ok(
+      `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
+      { input: sentimentProjectInput({ name: 'budget', rewardAmount: 5 }) },
+    );
+    const budgetProject: string = createProject.id;
+    await endpoint(['project.budget_low'], receiver.url, budgetProject);
+    const importTasks = (from: number) =>
+      requester.client.ok(
+        `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`,
+        {
+          input: {
+            projectId: budgetProject,
+            tasks: Array.from({ length: 10 }, (_, i) => ({ payload: { n: from + i } })),
+          },
+        },
+      );
+    await importTasks(0);
+    await fundRequester(server.app, requester.userId);
+    await requester.client.ok(`mutation ($id: ID!) { launchProject(id: $id) { id } }`, {
+      id: budgetProject,
+    });
+    const money = async () =>
+      (
+        await requester.client.ok(
+          `query ($id: ID!) { projectMoney(projectId: $id) { reserved escrow } }`,
+          { id: budgetProject },
+        )
+      ).projectMoney as { reserved: number; escrow: number };
+    // 10 tasks × overlap 1 × (reward 5 + 20 % fee 1) = 60 reserved; the line is 25 % of it, 15.
+    expect(await money()).toEqual({ reserved: 60, escrow: 60 });
+
+    const answering = await server.signUp(['WORKER']);
+    const outbox = async () =>
+      (
+        await server.db!.dataSource.query(
+          `SELECT body FROM webhook_deliveries WHERE event_type = 'project.budget_low' ORDER BY created_at, id`,
+        )
+      ).map((row: { body: string }) => JSON.parse(row.body));
+    const approveNext = async (count: number) => {
+      for (let i = 0; i < count; i += 1) {
+        await answerAndApprove(answering.client, budgetProject, 'pos');
+      }
+    };
+
+    await approveNext(7); // escrow 60 → 18: still at or above 15
+    expect(await outbox()).toEqual([]);
+    await approveNext(1); // 18 → 12: this approval crosses the line
+    // Written by the approval's own transaction, before any delivery job ran.
+    const [low] = await outbox();
+    expect(low).toMatchObject({
+      type: 'project.budget_low',
+      data: {
+        projectId: budgetProject,
+        currency: 'usd',
+        remaining: 12,
+        reserved: 60,
+        threshold: 15,
+      },
+    });
+    await approveNext(2); // 12 → 0: still low, no second event
+    expect(await outbox()).toHaveLength(1);
+    await tick();
+    expect(receiver.received.map(r => JSON.parse(r.body).id)).toEqual([low.id]);
+
+    // Ten more tasks top the escrow up to 60 of 120 reserved: above the new line (30) again.
+    await importTasks(10);
+    expect(await money()).toEqual({ reserved: 120, escrow: 60 });
+    await approveNext(5); // 60 → 30: not below 30
+    expect(await outbox()).toHaveLength(1);
+    await approveNext(1); // 30 → 24: crosses again
+    const events = await outbox();
+    expect(events).toHaveLength(2);
+    expect(events[1].data).toEqual({
+      projectId: budgetProject,
+      currency: 'usd',
+      remaining: 24,
+      reserved: 120,
+      threshold: 30,
+    });
+    expect(events[1].id).not.toBe(low.id);
+  }, 60_000);
 
   it('refuses private and loopback addresses without the allow-list, and plain http unless allowed', async () => {
     const refused = await requester.client.query(CREATE_ENDPOINT, {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 /** What a `quorum` child process printed and returned. */
@@ -10,10 +10,12 @@ export interface CliRun {
 
 const BIN = join(__dirname, '..', '..', 'bin', 'quorum.js');
 
-/**
- * Runs the real `quorum` command (bin/quorum.js) as a child process with only `env` (plus PATH
- * and HOME), so no credentials leak in from the developer's shell.
- */
+/** Only `env` (plus PATH and HOME), so no credentials leak in from the developer's shell. */
+function childEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: env.HOME ?? '/nonexistent', ...env };
+}
+
+/** Runs the real `quorum` command (bin/quorum.js) as a child process with only `env`. */
 export function runCli(
   args: readonly string[],
   env: Record<string, string>,
@@ -23,10 +25,7 @@ export function runCli(
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      {
-        env: { PATH: process.env.PATH ?? '', HOME: env.HOME ?? '/nonexistent', ...env },
-        maxBuffer: 64 << 20,
-      },
+      { env: childEnv(env), maxBuffer: 64 << 20 },
       (error, stdout, stderr) => {
         const code = error ? (error as { code?: unknown }).code : 0;
         if (typeof code !== 'number') return reject(error);
@@ -34,5 +33,32 @@ export function runCli(
       },
     );
     child.stdin?.end(stdin ?? '');
+  });
+}
+
+/**
+ * Runs `quorum` and kills it with SIGKILL the moment its stderr matches `pattern`: a crash at
+ * that point, with whatever request it had in flight left to the server. Resolves once the
+ * process is gone, with the signal that ended it (null if it finished before matching).
+ */
+export function runCliKilledAt(
+  args: readonly string[],
+  env: Record<string, string>,
+  pattern: RegExp,
+): Promise<{ signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: childEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', chunk => (stdout += chunk));
+    child.stderr.on('data', chunk => {
+      stderr += chunk;
+      if (pattern.test(stderr)) child.kill('SIGKILL');
+    });
+    child.on('error', reject);
+    child.on('close', (_code, signal) => resolve({ signal, stdout, stderr }));
   });
 }

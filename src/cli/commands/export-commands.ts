@@ -1,7 +1,8 @@
 /**
  * `quorum results export` and `quorum answers export`: page through the API's cursor lists and
  * write each page as it arrives, so exports of any size run in one page of memory (the one-shot
- * `exportResults` query stops at 100,000 tasks).
+ * `exportResults` query stops at 100,000 tasks). Pages are the export lists' largest (5,000
+ * flat rows), so 25,000 tasks take five round trips.
  *
  * Results use the same CSV / JSONL rows as `exportResults` (the shared pure formatter). Answers
  * come out in crowd-kit's form: `worker,task,label,time` (one row per submitted answer; a
@@ -48,17 +49,18 @@ Options:
   -h, --help          this text
 `;
 
-/** Server page size of the cursor lists (their maximum). */
-const PAGE_SIZE = 100;
+/** Page size asked for: the server's MAX_EXPORT_PAGE_SIZE (the CLI loads no server code). */
+const PAGE_SIZE = 5_000;
 
-const RESULTS_PAGE = `query ($id: ID!, $after: String, $first: Int!, $abstainBelow: Float) {
-  project(id: $id) { labelSchema { kind }
-    results(first: $first, after: $after, abstainBelow: $abstainBelow) {
-      pageInfo { hasNextPage endCursor }
-      nodes { taskId externalId status labels label confidence abstained answerCount isGold
-              goldLabels posterior { key probability } } } } }`;
+/** One page of `quorum results export` (`first` a variable: see documented-limits.spec.ts). */
+export const RESULTS_PAGE = `query ($id: ID!, $after: String, $first: Int!, $abstainBelow: Float) {
+  resultsPage(projectId: $id, first: $first, after: $after, abstainBelow: $abstainBelow) {
+    pageInfo { hasNextPage endCursor }
+    nodes { taskId externalId status labels label confidence abstained answerCount isGold
+            goldLabels posterior { key probability } } } }`;
 
-const ANSWERS_PAGE = `query ($id: ID!, $after: String, $first: Int!, $status: AssignmentStatus) {
+/** One page of `quorum answers export`. */
+export const ANSWERS_PAGE = `query ($id: ID!, $after: String, $first: Int!, $status: AssignmentStatus) {
   projectAssignments(projectId: $id, first: $first, after: $after, status: $status) {
     pageInfo { hasNextPage endCursor }
     nodes { workerId taskId answerLabels submittedAt } } }`;
@@ -77,6 +79,42 @@ const OUTPUT_OPTIONS = {
   output: { type: 'string', short: 'o' },
 } as const;
 
+/**
+ * Pages through the connection `page.field` of `page.query` and writes `row(node)` for each node
+ * (null: left out) to `output.path` or stdout, page by page: memory holds one page.
+ */
+async function streamPages<T>(
+  api: QuorumApi,
+  page: { query: string; field: string; variables: Record<string, unknown> },
+  output: { path: string | undefined; header: string | null; noun: string },
+  row: (node: T) => string | null,
+): Promise<void> {
+  let pages = 0;
+  const nodes = paginate(async after => {
+    pages += 1;
+    const data = await api.request<Record<string, Page<T>>>(page.query, {
+      ...page.variables,
+      after,
+      first: PAGE_SIZE,
+    });
+    return data[page.field];
+  });
+  const sink = await openOutput(output.path);
+  let count = 0;
+  try {
+    if (output.header !== null) await sink.write(`${output.header}\n`);
+    for await (const node of nodes) {
+      const line = row(node);
+      if (line === null) continue;
+      await sink.write(`${line}\n`);
+      count += 1;
+    }
+  } finally {
+    await sink.close();
+  }
+  process.stderr.write(`exported ${count} ${output.noun} in ${pages} page(s)\n`);
+}
+
 async function exportResults(api: QuorumApi, argv: readonly string[]): Promise<void> {
   const parsed = parseCommand(
     argv,
@@ -87,25 +125,16 @@ async function exportResults(api: QuorumApi, argv: readonly string[]): Promise<v
   const id = required(parsed.values.project, '--project');
   const format = exportFormat(parsed.values.format);
   const abstainBelow = numberFlag(parsed.values['abstain-below'], '--abstain-below', 0, 1);
-  const results = paginate(async after => {
-    const data = await api.request<{ project: { results: Page<PresentedTaskResult> } }>(
-      RESULTS_PAGE,
-      { id, after, first: PAGE_SIZE, abstainBelow },
-    );
-    return data.project.results;
-  });
-  const output = await openOutput(parsed.values.output);
-  let count = 0;
-  try {
-    if (format === 'csv') await output.write(`${RESULTS_CSV_HEADER}\n`);
-    for await (const result of results) {
-      await output.write(`${format === 'csv' ? resultCsvRow(result) : resultJsonLine(result)}\n`);
-      count += 1;
-    }
-  } finally {
-    await output.close();
-  }
-  process.stderr.write(`exported ${count} tasks\n`);
+  await streamPages<PresentedTaskResult>(
+    api,
+    { query: RESULTS_PAGE, field: 'resultsPage', variables: { id, abstainBelow } },
+    {
+      path: parsed.values.output,
+      header: format === 'csv' ? RESULTS_CSV_HEADER : null,
+      noun: 'tasks',
+    },
+    result => (format === 'csv' ? resultCsvRow(result) : resultJsonLine(result)),
+  );
 }
 
 interface AnswerRow {
@@ -125,33 +154,27 @@ async function exportAnswers(api: QuorumApi, argv: readonly string[]): Promise<v
   const id = required(parsed.values.project, '--project');
   const format = exportFormat(parsed.values.format, 'csv');
   const status = parsed.values.status?.toUpperCase();
-  const answers = paginate(async after => {
-    const data = await api.request<{ projectAssignments: Page<AnswerRow> }>(ANSWERS_PAGE, {
-      id,
-      after,
-      first: PAGE_SIZE,
-      status,
-    });
-    return data.projectAssignments;
-  });
-  const output = await openOutput(parsed.values.output);
-  let count = 0;
-  try {
-    if (format === 'csv') await output.write('worker,task,label,time\n');
-    for await (const answer of answers) {
-      if (answer.answerLabels === null || answer.submittedAt === null) continue;
+  await streamPages<AnswerRow>(
+    api,
+    { query: ANSWERS_PAGE, field: 'projectAssignments', variables: { id, status } },
+    {
+      path: parsed.values.output,
+      header: format === 'csv' ? 'worker,task,label,time' : null,
+      noun: 'answers',
+    },
+    answer => {
+      if (answer.answerLabels === null || answer.submittedAt === null) return null;
       const label = answer.answerLabels.join('|');
-      await output.write(
-        format === 'csv'
-          ? `${csvField(answer.workerId)},${csvField(answer.taskId)},${csvField(label)},${answer.submittedAt}\n`
-          : `${JSON.stringify({ worker: answer.workerId, task: answer.taskId, label, time: answer.submittedAt })}\n`,
-      );
-      count += 1;
-    }
-  } finally {
-    await output.close();
-  }
-  process.stderr.write(`exported ${count} answers\n`);
+      return format === 'csv'
+        ? `${csvField(answer.workerId)},${csvField(answer.taskId)},${csvField(label)},${answer.submittedAt}`
+        : JSON.stringify({
+            worker: answer.workerId,
+            task: answer.taskId,
+            label,
+            time: answer.submittedAt,
+          });
+    },
+  );
 }
 
 /** Runs `quorum results <action>` or `quorum answers <action>` (`export` for both). */

@@ -13,8 +13,9 @@ export const WEBHOOKS_USAGE = `Usage: quorum webhooks <action> [options]
 Actions:
   create --url URL --events E1,E2 [--project ID]
                          register an endpoint; prints it as JSON with its signing secret,
-                         shown once. Events: task.completed, project.completed, worker.blocked,
-                         worker.flagged, assignment.submitted, aggregation.finished,
+                         shown once. Events: task.completed, project.completed,
+                         project.budget_low, worker.blocked, worker.flagged,
+                         assignment.submitted, aggregation.finished,
                          payout.paid and payout.failed (admins)
   list                   one line per endpoint: id, enabled, events, url
   deliveries ID [--limit N]

@@ -11,11 +11,11 @@ export class UnknownAggregationMethodError extends BadUserInputError {
   }
 }
 
-/** An export of more tasks than one GraphQL answer may carry; page through Project.results. */
+/** An export of more tasks than one GraphQL answer may carry; page through resultsPage. */
 export class ResultsExportTooLargeError extends AppError {
   constructor(projectId: string, size: number, limit: number) {
     super(
-      `The project has ${size} tasks; exportResults returns at most ${limit}: page through Project.results`,
+      `The project has ${size} tasks; exportResults returns at most ${limit}: page through resultsPage (or quorum results export)`,
       ErrorCode.BATCH_TOO_LARGE,
       { projectId, size, limit },
     );

@@ -1,6 +1,6 @@
 import { Max, Min } from 'class-validator';
 import { ArgsType, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { Connection, ConnectionArgs } from '../../common/pagination';
+import { Connection, ConnectionArgs, ExportConnectionArgs } from '../../common/pagination';
 import { TaskStatus } from '../marketplace/task.types';
 import { AggregationRun } from './aggregation-run.entity';
 import { ResultsExportFormat } from './aggregation.types';
@@ -9,7 +9,7 @@ import { ResultsExportFormat } from './aggregation.types';
 export const AGGREGATION_LIMITS = {
   /**
    * Tasks in one `exportResults` answer (BATCH_TOO_LARGE above it). The export is one GraphQL
-   * string: 100,000 tasks make about 10 MB of CSV. Larger projects page through `Project.results`.
+   * string: 100,000 tasks make about 10 MB of CSV. Larger projects page through `resultsPage`.
    */
   maxExportTasks: 100_000,
 } as const;
@@ -49,15 +49,32 @@ export class ResultsFilter {
   confidenceBelow?: number;
 }
 
+const ABSTAIN_BELOW = {
+  nullable: true,
+  description: 'Abstention: the label is null when the confidence is below this (0 to 1).',
+} as const;
+
 @ArgsType()
 export class ProjectResultsArgs extends ConnectionArgs {
   @Field(() => ResultsFilter, { nullable: true })
   filter?: ResultsFilter | null;
 
-  @Field(() => Float, {
-    nullable: true,
-    description: 'Abstention: the label is null when the confidence is below this (0 to 1).',
-  })
+  @Field(() => Float, ABSTAIN_BELOW)
+  @Min(0)
+  @Max(1)
+  abstainBelow?: number | null;
+}
+
+/**
+ * `resultsPage`: a project's results in export-sized pages. A root field, not a `Project` one,
+ * so a big page cannot be multiplied by a list of projects.
+ */
+@ArgsType()
+export class ResultsPageArgs extends ExportConnectionArgs {
+  @Field(() => ID)
+  projectId: string;
+
+  @Field(() => Float, ABSTAIN_BELOW)
   @Min(0)
   @Max(1)
   abstainBelow?: number | null;

@@ -22,6 +22,7 @@ import {
   AggregationRunConnection,
   ProjectResultsArgs,
   ResultsExport,
+  ResultsPageArgs,
   type TaskResult,
   TaskResultConnection,
   WorkerQualityConnection,
@@ -29,6 +30,10 @@ import {
 } from './aggregation.inputs';
 import { AggregationService } from './aggregation.service';
 import { ResultsExportFormat } from './aggregation.types';
+
+const RESULTS_PAGE_DESCRIPTION =
+  'Project.results in export-sized pages (up to 5,000 tasks), for streaming a project of any ' +
+  'size: keyset-paginated, oldest task first, every task exactly once across the pages.';
 
 /**
  * Running aggregation and reading its results: for a project's owner and admins only (the
@@ -79,7 +84,7 @@ export class AggregationResolver {
   @Query(() => ResultsExport, {
     description:
       'The project’s results as one CSV or JSONL file, every task in creation order (at most ' +
-      '100,000 tasks: BATCH_TOO_LARGE above; page through Project.results instead).',
+      '100,000 tasks: BATCH_TOO_LARGE above; page through resultsPage instead).',
   })
   exportResults(
     @Arg('projectId', () => ID) projectId: string,
@@ -92,6 +97,12 @@ export class AggregationResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<ResultsExport> {
     return this.aggregation.exportResults(ctx, projectId, format, abstainBelow);
+  }
+
+  @Authorized(Role.REQUESTER, Role.ADMIN)
+  @Query(() => TaskResultConnection, { description: RESULTS_PAGE_DESCRIPTION })
+  resultsPage(@Args() args: ResultsPageArgs, @Ctx() ctx: RequestContext) {
+    return this.aggregation.resultsPage(ctx, args);
   }
 
   @Authorized(Role.REQUESTER, Role.ADMIN)

@@ -30,6 +30,7 @@ import {
   type ConfusionRow,
   type KeyConfusion,
   type ProjectResultsArgs,
+  type ResultsPageArgs,
   type TaskResult,
   type WorkerQualityView,
 } from './aggregation.inputs';
@@ -321,17 +322,28 @@ export class AggregationService {
     });
   }
 
+  /** `results` of a project by id, in pages up to MAX_EXPORT_PAGE_SIZE (owner or admin). */
+  async resultsPage(
+    ctx: RequestContext,
+    args: ResultsPageArgs,
+  ): Promise<ConnectionShape<TaskResult>> {
+    const project = await this.projects.requireProject(ctx, args.projectId);
+    return this.results(ctx, project, args);
+  }
+
   /** A page of the project's task results (owner or admin), oldest task first. */
+
   async results(
     ctx: RequestContext,
     project: Project,
-    args: ProjectResultsArgs,
+    args: ConnectionArgs & Pick<ProjectResultsArgs, 'filter' | 'abstainBelow'>,
   ): Promise<ConnectionShape<TaskResult>> {
     this.requireAccess(ctx, project);
     checkThreshold(args.abstainBelow, 'abstainBelow');
     const qb = this.db
       .repo(ctx, Task)
       .createQueryBuilder('task')
+      .select(RESULT_COLUMNS)
       .where('task.project_id = :projectId', { projectId: project.id });
     const filter = args.filter;
     if (filter?.isGold != null) qb.andWhere('task.is_gold = :isGold', { isGold: filter.isGold });
@@ -388,6 +400,7 @@ export class AggregationService {
     const tasks = await this.db
       .repo(ctx, Task)
       .createQueryBuilder('task')
+      .select(RESULT_COLUMNS)
       .where('task.project_id = :projectId', { projectId: project.id })
       .orderBy('task.created_at', 'ASC')
       .addOrderBy('task.id', 'ASC')
@@ -795,6 +808,23 @@ function schemaOf(project: Project): { kind: 'SINGLE_CHOICE' | 'MULTI_LABEL'; ke
     keys: project.labelSchema.labels.map(label => label.key),
   };
 }
+
+/**
+ * The task columns a result is made of (storedResultOf, and the cursor's id and createdAt): not
+ * the payload, so a 5,000-task page or a 100,000-task export reads only these.
+ */
+const RESULT_COLUMNS = [
+  'task.id',
+  'task.createdAt',
+  'task.externalId',
+  'task.status',
+  'task.consensusLabels',
+  'task.consensusConfidence',
+  'task.posterior',
+  'task.countedAnswers',
+  'task.isGold',
+  'task.goldLabels',
+];
 
 function storedResultOf(task: Task): StoredTaskResult {
   return {

@@ -197,7 +197,9 @@ export class LedgerService {
          JOIN ledger_accounts a ON a.id = e.account_id
          JOIN ledger_transactions t ON t.id = e.transaction_id
         WHERE a.kind = 'PROJECT_ESCROW' AND a.project_id = $1 AND a.currency = $2
-          AND t.kind = 'ESCROW_RESERVE'`,
+          -- Reservations carry the project id: reading them by (project_id, kind) touches the
+          -- few reservation rows, not every approval entry of the escrow (once per approval).
+          AND t.kind = 'ESCROW_RESERVE' AND t.project_id = $1`,
       [projectId, currency],
     );
     return minorAmountFromDatabase(rows[0]?.total ?? null);

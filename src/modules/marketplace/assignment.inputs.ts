@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { Connection, ConnectionArgs } from '../../common/pagination';
+import { Connection, ConnectionArgs, ExportConnectionArgs } from '../../common/pagination';
 import { Assignment } from './assignment.entity';
 import { AssignmentStatus } from './assignment.types';
 import { WorkerAssignment } from './worker-assignment.type';
@@ -46,7 +46,7 @@ export class MyAssignmentsArgs extends ConnectionArgs {
 }
 
 @ArgsType()
-export class ProjectAssignmentsArgs extends ConnectionArgs {
+export class ProjectAssignmentsArgs extends ExportConnectionArgs {
   @Field(() => ID)
   projectId: string;
 

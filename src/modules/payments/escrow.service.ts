@@ -31,6 +31,18 @@ export interface BonusResult {
 /** Longest bonus reason. */
 export const MAX_BONUS_REASON_LENGTH = 1000;
 
+/** An approval paid (partly) from a project's escrow: the escrow before and after it. */
+export interface EscrowSpend {
+  readonly project: Project;
+  /** Reserved for the project over its life (launch and top-ups). */
+  readonly reserved: number;
+  readonly balanceBefore: number;
+  readonly balanceAfter: number;
+}
+
+/** Runs inside the transaction of the spend (webhooks' `project.budget_low` outbox). */
+export type EscrowSpentHook = (tx: RequestContext, spend: EscrowSpend) => Promise<void> | void;
+
 /**
  * The money of projects: escrow reserved at launch and topped up as the project grows, rewards
  * paid from it on approval (exactly once per assignment), bonuses, and what is left released to
@@ -41,12 +53,19 @@ export const MAX_BONUS_REASON_LENGTH = 1000;
  * INSUFFICIENT_BALANCE and leaves the project a DRAFT.
  */
 export class EscrowService {
+  private readonly spentHooks: EscrowSpentHook[] = [];
+
   constructor(
     private readonly db: TransactionalConnection,
     private readonly ledger: LedgerService,
     private readonly idempotency: IdempotencyService,
     private readonly feeBps: number,
   ) {}
+
+  /** Runs `hook` in the transaction of every approval paid (partly) from a project's escrow. */
+  onSpent(hook: EscrowSpentHook): void {
+    this.spentHooks.push(hook);
+  }
 
   /** The platform fee rate, in basis points, that every amount here is computed with. */
   get platformFeeBps(): number {
@@ -155,6 +174,15 @@ export class EscrowService {
         { account: REVENUE, amount: fee },
       ],
     });
+    if (fromEscrow > 0 && this.spentHooks.length > 0) {
+      const spend: EscrowSpend = {
+        project,
+        reserved: await this.ledger.reservedForProject(tx, project.id, project.currency),
+        balanceBefore: escrow.balance,
+        balanceAfter: escrow.balance - fromEscrow,
+      };
+      for (const hook of this.spentHooks) await hook(tx, spend);
+    }
     return transaction;
   }
 

@@ -4,6 +4,7 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 export const WEBHOOK_EVENTS = [
   'task.completed',
   'project.completed',
+  'project.budget_low',
   'worker.blocked',
   'worker.flagged',
   'assignment.submitted',

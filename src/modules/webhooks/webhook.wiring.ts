@@ -5,11 +5,13 @@
 import type { WiringContext } from '../../wiring-context';
 import { LabelsAggregatedEvent } from '../aggregation/aggregation.events';
 import { AssignmentSubmittedEvent } from '../marketplace/assignment.events';
+import type { EscrowService } from '../payments/escrow.service';
 import type { PayoutService } from '../payments/payout.service';
 import { AuditAction } from '../quality/audit-log.entity';
 import type { AuditService } from '../quality/audit.service';
 import { ProjectStatusChangedEvent } from '../projects/project.events';
 import { WorkerBlockedEvent } from '../workers/worker-block.events';
+import { budgetLowThreshold, crossesBudgetLow } from './budget-low';
 import { HttpWebhookTransport, type WebhookTransport } from './webhook-sender';
 import { WebhookResolver } from './webhook.resolver';
 import { WebhookService } from './webhook.service';
@@ -20,7 +22,11 @@ export const WEBHOOK_DELIVERY_JOB = 'webhooks.deliver';
 /** Builds the service, registers its resolver, job and event observers; returns the service. */
 export function wireWebhooks(
   app: WiringContext,
-  sources: { readonly audit: AuditService; readonly payouts: PayoutService },
+  sources: {
+    readonly audit: AuditService;
+    readonly payouts: PayoutService;
+    readonly escrow: EscrowService;
+  },
   transport: WebhookTransport = new HttpWebhookTransport(
     app.config.webhooks,
     app.config.webhooks.timeoutMs,
@@ -86,6 +92,18 @@ export function wireWebhooks(
           reason: entry.reason,
           ruleId: entry.ruleId,
           auditEntryId: entry.id,
+        })
+      : undefined,
+  );
+  // In the approval's transaction: only the spend that crosses the line (budget-low.ts).
+  sources.escrow.onSpent((tx, spend) =>
+    crossesBudgetLow(spend, config.budgetLowPercent)
+      ? webhooks.emit(tx, 'project.budget_low', spend.project.id, {
+          projectId: spend.project.id,
+          currency: spend.project.currency,
+          remaining: spend.balanceAfter,
+          reserved: spend.reserved,
+          threshold: budgetLowThreshold(spend.reserved, config.budgetLowPercent),
         })
       : undefined,
   );

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { buildSchema, parse, validate } from 'graphql';
 import { loadConfig } from '../../../src/config/load-config';
 import { queryLimitRules } from '../../../src/graphql/limits';
+import { ANSWERS_PAGE, RESULTS_PAGE } from '../../../src/cli/commands/export-commands';
 
 const schema = buildSchema(readFileSync(join(__dirname, '../../../schema/schema.graphql'), 'utf8'));
 const limits = queryLimitRules(loadConfig({}).graphql);
@@ -11,7 +12,8 @@ const refusals = (document: string) =>
 
 /**
  * The limits agree with what README documents: a page of 100 (the largest `first`) with every
- * field a client needs fits the default cost limit, while nesting pages in pages does not.
+ * field a client needs fits the default cost limit, and so do the CLI's 5,000-row export pages
+ * (root fields, `first` a variable), while nesting pages in pages does not.
  */
 describe('documented query limits', () => {
   it('lets a page of 100 tasks with pageInfo, totalCount and consensus through', () => {
@@ -38,6 +40,15 @@ describe('documented query limits', () => {
         } }
       } } }`),
     ).toEqual([]);
+  });
+
+  it("lets the CLI's export pages through, 5,000 rows each with first as a variable", () => {
+    expect(refusals(RESULTS_PAGE)).toEqual([]);
+    expect(refusals(ANSWERS_PAGE)).toEqual([]);
+    // The same page written with a literal first is priced per row, and 5,000 rows exceed it.
+    expect(
+      refusals(`{ resultsPage(projectId: "p", first: 5000) { nodes { taskId label } } }`),
+    ).toEqual([expect.stringMatching(/cost/i)]);
   });
 
   it('still refuses a page of pages', () => {
