@@ -79,7 +79,7 @@ describe('project aggregation method and progress (e2e)', () => {
       id: p,
     });
     const worker = await server.signUp(['WORKER']);
-    for (let answered = 0; answered < 3; ) {
+    for (let answered = 0; answered < 3;) {
       const next = await worker.client.ok(NEXT, { p });
       const id = next.nextAssignment.id as string;
       // The worker answers every task it gets (gold included); each submission counts once.
@@ -96,10 +96,11 @@ describe('project aggregation method and progress (e2e)', () => {
     // Two hours later the last hour is empty: the rate falls back to the day's average.
     server.clock.advance(2 * 3_600_000);
     // The session token expired meanwhile (one hour): sign in again.
-    const login = await server.anonymous().ok(
-      `mutation ($input: LogInInput!) { logIn(input: $input) { token } }`,
-      { input: { email: requester.email, password: requester.password } },
-    );
+    const login = await server
+      .anonymous()
+      .ok(`mutation ($input: LogInInput!) { logIn(input: $input) { token } }`, {
+        input: { email: requester.email, password: requester.password },
+      });
     const owner = requester.client.withToken(login.logIn.token as string);
     const later = (await owner.ok(PROGRESS, { p })).projectProgress;
     expect(later.answersLastHour).toBe(0);

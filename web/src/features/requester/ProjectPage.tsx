@@ -6,14 +6,18 @@ import { ConsoleProject } from './documents';
 import { Dashboard } from './Dashboard';
 import { ImportPanel } from './ImportPanel';
 import { Lifecycle } from './Lifecycle';
+import { ModelsPanel } from './ModelsPanel';
 import { ResultsPanel } from './ResultsPanel';
 import { ReviewPanel } from './ReviewPanel';
 import { ReviewersPanel } from './ReviewersPanel';
 import { RulesPanel } from './RulesPanel';
 
-const SECTIONS = ['overview', 'import', 'results', 'review'] as const;
+const SECTIONS = ['overview', 'import', 'results', 'review', 'models'] as const;
 
-/** One project: overview (lifecycle, money, dashboard, rules, reviewers), import, results, review. */
+/**
+ * One project: overview (lifecycle, money, dashboard, rules, reviewers), import, results, review
+ * and models.
+ */
 export function ProjectPage({ projectId, section }: { projectId: string; section: string }) {
   const { t } = useI18n();
   const [{ data, error }, refetch] = useQuery({
@@ -53,6 +57,7 @@ export function ProjectPage({ projectId, section }: { projectId: string; section
           {section === 'import' && <ImportPanel project={project} onDone={reload} />}
           {section === 'results' && <ResultsPanel projectId={projectId} />}
           {section === 'review' && <ReviewPanel projectId={projectId} embedded />}
+          {section === 'models' && <ModelsPanel project={project} />}
         </>
       )}
     </section>

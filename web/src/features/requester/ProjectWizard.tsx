@@ -1,10 +1,11 @@
 import { type FormEvent, useState } from 'react';
-import { useMutation } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { navigate } from '../../app/router';
-import { errorMessage, useI18n } from '../../i18n/i18n';
+import { errorMessage, isMessageKey, type Translate, useI18n } from '../../i18n/i18n';
 import { ErrorText } from '../../ui/ErrorText';
 import { Markdown } from '../../ui/Markdown';
-import { CreateProjectMutation } from './documents';
+import { TextField } from '../../ui/TextField';
+import { AggregationMethods, CreateProjectMutation } from './documents';
 import { WorkerPreview } from './WorkerPreview';
 
 interface LabelRow {
@@ -35,7 +36,11 @@ export function ProjectWizard() {
   const [target, setTarget] = useState('0.9');
   const [goldPercent, setGoldPercent] = useState('5');
   const [qualification, setQualification] = useState('0');
+  const [method, setMethod] = useState('');
+  const [methods] = useQuery({ query: AggregationMethods });
   const [{ fetching, error }, create] = useMutation(CreateProjectMutation);
+  const choices = methods.data?.aggregationMethods ?? [];
+  const chosenMethod = method || choices.find(choice => choice.isDefault)?.name || '';
 
   const setLabel = (index: number, change: Partial<LabelRow>) =>
     setLabels(rows => rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
@@ -60,6 +65,7 @@ export function ProjectWizard() {
         overlap,
         goldRate: Number(goldPercent) / 100,
         qualificationTaskCount: Number(qualification),
+        aggregationMethod: chosenMethod || null,
         idempotencyKey: crypto.randomUUID(),
       },
     });
@@ -145,17 +151,15 @@ export function ProjectWizard() {
 
         <fieldset>
           <legend>{t('console.wizard.pay')}</legend>
-          <label>
-            {t('console.wizard.reward')}
-            <input
-              type="number"
-              min="0"
-              step="0.01"
-              value={reward}
-              onChange={e => setReward(e.target.value)}
-              required
-            />
-          </label>
+          <TextField
+            label={t('console.wizard.reward')}
+            type="number"
+            min="0"
+            step="0.01"
+            required
+            value={reward}
+            onValue={setReward}
+          />
           <label>
             {t('console.wizard.currency')}
             <input
@@ -190,78 +194,89 @@ export function ProjectWizard() {
           </label>
           <p className="hint">{t('console.wizard.overlap.dynamicHelp')}</p>
           {overlapMode === 'fixed' ? (
-            <label>
-              {t('console.wizard.overlap.answers')}
-              <input
+            <TextField
+              label={t('console.wizard.overlap.answers')}
+              type="number"
+              min="1"
+              max="100"
+              value={fixedOverlap}
+              onValue={setFixedOverlap}
+            />
+          ) : (
+            <>
+              <TextField
+                label={t('console.wizard.overlap.min')}
                 type="number"
                 min="1"
                 max="100"
-                value={fixedOverlap}
-                onChange={e => setFixedOverlap(e.target.value)}
+                value={minOverlap}
+                onValue={setMinOverlap}
               />
-            </label>
-          ) : (
-            <>
-              <label>
-                {t('console.wizard.overlap.min')}
-                <input
-                  type="number"
-                  min="1"
-                  max="100"
-                  value={minOverlap}
-                  onChange={e => setMinOverlap(e.target.value)}
-                />
-              </label>
-              <label>
-                {t('console.wizard.overlap.max')}
-                <input
-                  type="number"
-                  min="1"
-                  max="100"
-                  value={maxOverlap}
-                  onChange={e => setMaxOverlap(e.target.value)}
-                />
-              </label>
-              <label>
-                {t('console.wizard.overlap.target')}
-                <input
-                  type="number"
-                  min="0.51"
-                  max="0.99"
-                  step="0.01"
-                  value={target}
-                  onChange={e => setTarget(e.target.value)}
-                />
-              </label>
+              <TextField
+                label={t('console.wizard.overlap.max')}
+                type="number"
+                min="1"
+                max="100"
+                value={maxOverlap}
+                onValue={setMaxOverlap}
+              />
+              <TextField
+                label={t('console.wizard.overlap.target')}
+                type="number"
+                min="0.51"
+                max="0.99"
+                step="0.01"
+                value={target}
+                onValue={setTarget}
+              />
             </>
           )}
         </fieldset>
 
         <fieldset>
           <legend>{t('console.wizard.quality')}</legend>
-          <label>
-            {t('console.wizard.goldRate')}
-            <input
-              type="number"
-              min="0"
-              max="50"
-              step="1"
-              value={goldPercent}
-              onChange={e => setGoldPercent(e.target.value)}
-            />
-          </label>
+          <TextField
+            label={t('console.wizard.goldRate')}
+            type="number"
+            min="0"
+            max="50"
+            step="1"
+            value={goldPercent}
+            onValue={setGoldPercent}
+          />
           <p className="hint">{t('console.wizard.goldHelp')}</p>
-          <label>
-            {t('console.wizard.qualification')}
-            <input
-              type="number"
-              min="0"
-              max="1000"
-              value={qualification}
-              onChange={e => setQualification(e.target.value)}
-            />
-          </label>
+          <TextField
+            label={t('console.wizard.qualification')}
+            type="number"
+            min="0"
+            max="1000"
+            value={qualification}
+            onValue={setQualification}
+          />
           <p className="hint">{t('console.wizard.qualificationHelp')}</p>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('console.wizard.aggregation')}</legend>
+          {choices.map(choice => (
+            <div key={choice.name}>
+              <label>
+                <input
+                  type="radio"
+                  name="aggregation"
+                  value={choice.name}
+                  checked={chosenMethod === choice.name}
+                  onChange={() => setMethod(choice.name)}
+                  aria-describedby={`method-${choice.name}`}
+                />
+                {choice.name}
+                {choice.isDefault ? ` (${t('console.wizard.aggregation.default')})` : ''}
+              </label>
+              <p className="hint" id={`method-${choice.name}`}>
+                {methodHelp(t, choice.name)}
+              </p>
+            </div>
+          ))}
         </fieldset>
 
         <ErrorText message={errorMessage(t, error)} />
@@ -271,4 +286,10 @@ export function ProjectWizard() {
       </form>
     </section>
   );
+}
+
+/** The one-line explanation of an aggregation method (the registry's names; unknown: none). */
+function methodHelp(t: Translate, name: string): string {
+  const key = `console.method.${name}`;
+  return isMessageKey(key) ? t(key) : '';
 }

@@ -16,11 +16,7 @@ export const LeasedAssignment = graphql(`
       instructions
       payload
       labelSchema {
-        kind
-        labels {
-          key
-          displayName
-        }
+        ...LabelSchemaFields
       }
       prelabel {
         labelKey
