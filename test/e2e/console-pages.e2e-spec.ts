@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { RequestContext } from '../../src/common/request-context';
 import { exportLogisticRegressionToOnnx } from '../../src/modules/prelabel/onnx-export';
-import { signInNewAdmin } from '../helpers/admin-client';
 import {
   assertWebAppBuilt,
   goInApp,
@@ -11,6 +9,7 @@ import {
   seriousAxeViolations,
   signInOnPage,
 } from '../helpers/console-browser';
+import { fundRequester } from '../helpers/money-fixtures';
 import { errorCode, useTestServer } from '../helpers/test-server';
 
 const FEATURIZER = { kind: 'hashed-text', field: 'text', dimension: 8 };
@@ -44,19 +43,8 @@ describe('requester console: money, API keys, models, dashboard (browser)', () =
 
   it('shows money, keys and models to the requester and neither money nor keys to a reviewer', async () => {
     const requester = await server.signUp(['REQUESTER'], { displayName: 'Mo Requester' });
-    const admin = await signInNewAdmin(server);
-    await admin.ok(
-      `mutation ($input: RecordManualFundingInput!) { recordManualFunding(input: $input) { id } }`,
-      {
-        input: {
-          requesterId: requester.userId,
-          amount: 250_000,
-          currency: 'usd',
-          reference: 'wire 7',
-          idempotencyKey: randomUUID(),
-        },
-      },
-    );
+    // An admin records an offline funding (the service the admin's mutation calls).
+    await fundRequester(server.app, requester.userId, 250_000);
 
     const browser = await openBrowser();
     const page = await browser.context.newPage();

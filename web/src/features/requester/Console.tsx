@@ -1,4 +1,5 @@
 import './console.css';
+import type { ReactNode } from 'react';
 import { Link } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useI18n } from '../../i18n/i18n';
@@ -7,10 +8,16 @@ import { MoneyPage } from './MoneyPage';
 import { ProjectList } from './ProjectList';
 import { ProjectPage } from './ProjectPage';
 import { ProjectWizard } from './ProjectWizard';
+import { RequesterOnly } from './RequesterOnly';
 import { ReviewPanel } from './ReviewPanel';
 
 const PROJECT_PATH = /^\/console\/projects\/([0-9a-f-]{36})(?:\/(\w+))?$/;
 const REVIEW_PATH = /^\/console\/review\/([0-9a-f-]{36})$/;
+/** The console's pages about the requester's own account (never a reviewer's). */
+const REQUESTER_PAGES: Record<string, () => ReactNode> = {
+  '/console/money': MoneyPage,
+  '/console/api-keys': ApiKeysPage,
+};
 
 /** The requester console: its own links (requesters only), then the screen for the path. */
 export function RequesterConsole({ path }: { path: string }) {
@@ -33,8 +40,14 @@ export function RequesterConsole({ path }: { path: string }) {
 /** The console's screens by path (under /console). */
 function ConsoleScreen({ path }: { path: string }) {
   if (path === '/console/new') return <ProjectWizard />;
-  if (path === '/console/money') return <MoneyPage />;
-  if (path === '/console/api-keys') return <ApiKeysPage />;
+  const Page = REQUESTER_PAGES[path];
+  if (Page) {
+    return (
+      <RequesterOnly>
+        <Page />
+      </RequesterOnly>
+    );
+  }
   const project = PROJECT_PATH.exec(path);
   if (project) return <ProjectPage projectId={project[1]!} section={project[2] ?? 'overview'} />;
   const review = REVIEW_PATH.exec(path);

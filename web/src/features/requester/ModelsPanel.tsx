@@ -1,7 +1,9 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type ChangeEvent, type FormEvent, useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { errorMessage, useI18n } from '../../i18n/i18n';
+import { DataTable } from '../../ui/DataTable';
 import { ErrorText } from '../../ui/ErrorText';
+import { StateField } from '../../ui/StateField';
 import { TextField } from '../../ui/TextField';
 import type { ConsoleModelsQuery } from '../../gql/graphql';
 import type { ConsoleProjectData } from './console-types';
@@ -55,30 +57,22 @@ export function ModelsPanel({ project }: { project: ConsoleProjectData }) {
       <h2>{t('console.models.title')}</h2>
       <ErrorText message={errorMessage(t, error)} />
       {data && models.length === 0 && <p>{t('console.models.none')}</p>}
-      {models.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('console.models.version')}</th>
-              <th scope="col">{t('console.models.source')}</th>
-              <th scope="col">{t('console.models.labels')}</th>
-              <th scope="col">{t('console.models.accuracy')}</th>
-              <th scope="col">{t('console.models.macroF1')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {models.map(model => (
-              <tr key={model.id}>
-                <th scope="row">{model.version}</th>
-                <td>{t(`console.models.source.${model.source}`)}</td>
-                <td>{model.labelKeys.join(', ')}</td>
-                <td>{percent(model.metrics, 'accuracy')}</td>
-                <td>{percent(model.metrics, 'macroF1')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        rows={models}
+        rowKey={model => model.id}
+        columns={[
+          { header: t('console.models.version'), cell: model => model.version, rowHeader: true },
+          {
+            header: t('console.models.source'),
+            cell: model => t(`console.models.source.${model.source}`),
+          },
+          { header: t('console.models.labels'), cell: model => model.labelKeys.join(', ') },
+          ...(['accuracy', 'macroF1'] as const).map(metric => ({
+            header: t(`console.models.${metric}`),
+            cell: (model: ModelRow) => percent(model.metrics, metric),
+          })),
+        ]}
+      />
       {models.map(model => (
         <Confusion key={model.id} model={model} />
       ))}
@@ -128,11 +122,11 @@ function Register({ project, onDone }: { project: ConsoleProjectData; onDone: ()
   const [file, setFile] = useState<File | null>(null);
   const [version, setVersion] = useState('');
   const [featurizer, setFeaturizer] = useState(DEFAULT_FEATURIZER);
-  const [labelKeys, setLabelKeys] = useState(
-    project.labelSchema.labels.map(label => label.key).join(','),
-  );
+  const labelKeys = useState(project.labelSchema.labels.map(label => label.key).join(','));
   const [badJson, setBadJson] = useState(false);
   const [{ error, fetching }, register] = useMutation(RegisterModel);
+  const pickFile = (event: ChangeEvent<HTMLInputElement>) =>
+    setFile(event.target.files?.[0] ?? null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     let spec: Record<string, unknown>;
@@ -150,7 +144,7 @@ function Register({ project, onDone }: { project: ConsoleProjectData; onDone: ()
         version,
         modelBase64: await fileBase64(file),
         featurizer: spec,
-        labelKeys: labelKeys.split(',').map(key => key.trim()),
+        labelKeys: labelKeys[0].split(',').map(key => key.trim()),
       },
     });
     if (!result.error) {
@@ -163,30 +157,14 @@ function Register({ project, onDone }: { project: ConsoleProjectData; onDone: ()
       <h3 id="register-title">{t('console.models.register')}</h3>
       <label>
         {t('console.models.file')}
-        <input
-          type="file"
-          accept=".onnx"
-          required
-          onChange={event => setFile(event.target.files?.[0] ?? null)}
-        />
+        <input type="file" accept=".onnx" required onChange={pickFile} />
       </label>
-      <TextField
-        label={t('console.models.versionName')}
-        required
-        maxLength={100}
-        value={version}
-        onValue={setVersion}
-      />
+      <TextField label={t('console.models.versionName')} value={version} onValue={setVersion} />
       <label>
         {t('console.models.featurizer')}
         <textarea rows={2} value={featurizer} onChange={e => setFeaturizer(e.target.value)} />
       </label>
-      <TextField
-        label={t('console.models.labelKeys')}
-        required
-        value={labelKeys}
-        onValue={setLabelKeys}
-      />
+      <StateField label={t('console.models.labelKeys')} state={labelKeys} required />
       <ErrorText message={badJson ? t('console.models.badJson') : errorMessage(t, error)} />
       <button type="submit" disabled={fetching}>
         {t('console.models.registerButton')}

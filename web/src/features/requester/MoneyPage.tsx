@@ -4,9 +4,8 @@ import { errorMessage, useI18n } from '../../i18n/i18n';
 import { DataTable } from '../../ui/DataTable';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatMoney, formatTime } from '../../ui/format';
-import { TextField } from '../../ui/TextField';
+import { type FieldState, StateField } from '../../ui/StateField';
 import { AwardBonus, ConsoleMoney, ConsoleProjectMoney, CreateFunding } from './documents';
-import { RequesterOnly } from './RequesterOnly';
 
 /** Amount typed in currency units ("12.50") as minor units (1250); NaN when it is not one. */
 function toMinor(amount: string): number {
@@ -19,14 +18,6 @@ function toMinor(amount: string): number {
  * it), the latest fundings, and bonuses with a reason.
  */
 export function MoneyPage() {
-  return (
-    <RequesterOnly>
-      <Money />
-    </RequesterOnly>
-  );
-}
-
-function Money() {
   const { t, locale } = useI18n();
   const [{ data, error }] = useQuery({ query: ConsoleMoney, requestPolicy: 'cache-and-network' });
   return (
@@ -59,22 +50,17 @@ function Money() {
         ]}
       />
       <h2>{t('console.moneyPage.perProject')}</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('console.project.name')}</th>
-            <th scope="col">{t('console.moneyPage.inEscrow')}</th>
-            <th scope="col">{t('console.moneyPage.reserved')}</th>
-            <th scope="col">{t('console.moneyPage.spent')}</th>
-            <th scope="col">{t('console.moneyPage.bonuses')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(data?.projects.nodes ?? []).map(project => (
-            <ProjectMoneyRow key={project.id} projectId={project.id} name={project.name} />
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        rows={data?.projects.nodes ?? []}
+        rowKey={project => project.id}
+        columns={[
+          { header: t('console.project.name'), cell: project => project.name, rowHeader: true },
+          ...PROJECT_FIGURES.map(([label, figure]) => ({
+            header: t(label),
+            cell: (project: { id: string }) => <ProjectFigure projectId={project.id} of={figure} />,
+          })),
+        ]}
+      />
       {data && <Funding online={data.cardPaymentsAvailable} />}
       {data && data.myFundings.length > 0 && (
         <>
@@ -102,29 +88,51 @@ function Money() {
   );
 }
 
-/** One project's escrow and spend (its own query: the API answers one project at a time). */
-function ProjectMoneyRow({ projectId, name }: { projectId: string; name: string }) {
+/** The per-project columns: each a figure of `projectMoney`. */
+const PROJECT_FIGURES = [
+  ['console.moneyPage.inEscrow', 'escrow'],
+  ['console.moneyPage.reserved', 'reserved'],
+  ['console.moneyPage.spent', 'spent'],
+  ['console.moneyPage.bonuses', 'bonuses'],
+] as const;
+
+/**
+ * One figure of a project's money (the API answers one project at a time; the cells of a row
+ * share one request, since urql dedupes the same query and variables).
+ */
+function ProjectFigure({
+  projectId,
+  of,
+}: {
+  projectId: string;
+  of: (typeof PROJECT_FIGURES)[number][1];
+}) {
   const { locale } = useI18n();
   const [{ data }] = useQuery({ query: ConsoleProjectMoney, variables: { projectId } });
   const money = data?.projectMoney;
-  const cell = (amount: number | undefined) =>
-    money && amount !== undefined ? formatMoney(amount, money.currency, locale) : '…';
+  return <>{money ? formatMoney(money[of], money.currency, locale) : '…'}</>;
+}
+
+/** The inputs of an amount in currency units, and of a currency code. */
+const AMOUNT = { type: 'number', min: '0.01', step: '0.01', required: true } as const;
+const CURRENCY = { required: true, pattern: '[A-Za-z]{3}' } as const;
+
+/** The amount and currency inputs a funding and a bonus both take. */
+function AmountFields({ amount, currency }: { amount: FieldState; currency: FieldState }) {
+  const { t } = useI18n();
   return (
-    <tr>
-      <th scope="row">{name}</th>
-      <td>{cell(money?.escrow)}</td>
-      <td>{cell(money?.reserved)}</td>
-      <td>{cell(money?.spent)}</td>
-      <td>{cell(money?.bonuses)}</td>
-    </tr>
+    <>
+      <StateField label={t('console.moneyPage.amountUnits')} state={amount} {...AMOUNT} />
+      <StateField label={t('console.wizard.currency')} state={currency} {...CURRENCY} />
+    </>
   );
 }
 
 /** Stripe Checkout when the server takes cards; otherwise how offline funding works. */
 function Funding({ online }: { online: boolean }) {
   const { t } = useI18n();
-  const [amount, setAmount] = useState('100');
-  const [currency, setCurrency] = useState('usd');
+  const amount = useState('100');
+  const currency = useState('usd');
   const [{ error, fetching }, createFunding] = useMutation(CreateFunding);
   if (!online) {
     return (
@@ -140,8 +148,8 @@ function Funding({ online }: { online: boolean }) {
     const back = `${window.location.origin}/console/money`;
     const result = await createFunding({
       input: {
-        amount: toMinor(amount),
-        currency,
+        amount: toMinor(amount[0]),
+        currency: currency[0],
         method: 'CHECKOUT_SESSION',
         successUrl: back,
         cancelUrl: back,
@@ -155,22 +163,7 @@ function Funding({ online }: { online: boolean }) {
     <section className="card" aria-labelledby="funding-title">
       <h2 id="funding-title">{t('console.moneyPage.fund')}</h2>
       <form onSubmit={submit}>
-        <TextField
-          label={t('console.moneyPage.amountUnits')}
-          type="number"
-          min="1"
-          step="0.01"
-          required
-          value={amount}
-          onValue={setAmount}
-        />
-        <TextField
-          label={t('console.wizard.currency')}
-          required
-          pattern="[A-Za-z]{3}"
-          value={currency}
-          onValue={setCurrency}
-        />
+        <AmountFields amount={amount} currency={currency} />
         <ErrorText message={errorMessage(t, error)} />
         <button type="submit" className="primary" disabled={fetching}>
           {t('console.moneyPage.checkout')}
@@ -183,19 +176,19 @@ function Funding({ online }: { online: boolean }) {
 /** A bonus to the worker of one answered assignment, with the reason the worker will read. */
 function Bonus() {
   const { t, locale } = useI18n();
-  const [assignmentId, setAssignmentId] = useState('');
-  const [amount, setAmount] = useState('0.50');
-  const [currency, setCurrency] = useState('usd');
-  const [reason, setReason] = useState('');
+  const assignmentId = useState('');
+  const amount = useState('0.50');
+  const currency = useState('usd');
+  const reason = useState('');
   const [{ data, error, fetching }, award] = useMutation(AwardBonus);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await award({
       input: {
-        assignmentId: assignmentId.trim(),
-        amount: toMinor(amount),
-        currency,
-        reason,
+        assignmentId: assignmentId[0].trim(),
+        amount: toMinor(amount[0]),
+        currency: currency[0],
+        reason: reason[0],
         idempotencyKey: crypto.randomUUID(),
       },
     });
@@ -205,35 +198,9 @@ function Bonus() {
       <h2 id="bonus-title">{t('console.moneyPage.bonus')}</h2>
       <p className="hint">{t('console.moneyPage.bonusHelp')}</p>
       <form onSubmit={submit}>
-        <TextField
-          label={t('console.moneyPage.assignment')}
-          required
-          value={assignmentId}
-          onValue={setAssignmentId}
-        />
-        <TextField
-          label={t('console.moneyPage.amountUnits')}
-          type="number"
-          min="0.01"
-          step="0.01"
-          required
-          value={amount}
-          onValue={setAmount}
-        />
-        <TextField
-          label={t('console.wizard.currency')}
-          required
-          pattern="[A-Za-z]{3}"
-          value={currency}
-          onValue={setCurrency}
-        />
-        <TextField
-          label={t('console.moneyPage.reason')}
-          required
-          maxLength={1000}
-          value={reason}
-          onValue={setReason}
-        />
+        <StateField label={t('console.moneyPage.assignment')} state={assignmentId} required />
+        <AmountFields amount={amount} currency={currency} />
+        <StateField label={t('console.moneyPage.reason')} state={reason} required />
         <ErrorText message={errorMessage(t, error)} />
         <button type="submit" disabled={fetching}>
           {t('console.moneyPage.award')}
@@ -241,8 +208,8 @@ function Bonus() {
         {data && (
           <p role="status">
             {t('console.moneyPage.awarded', {
-              amount: formatMoney(data.awardBonus.amount, currency, locale),
-              fee: formatMoney(data.awardBonus.fee, currency, locale),
+              amount: formatMoney(data.awardBonus.amount, currency[0], locale),
+              fee: formatMoney(data.awardBonus.fee, currency[0], locale),
             })}
           </p>
         )}

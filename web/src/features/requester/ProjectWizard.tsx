@@ -1,7 +1,13 @@
 import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { navigate } from '../../app/router';
-import { errorMessage, isMessageKey, type Translate, useI18n } from '../../i18n/i18n';
+import {
+  errorMessage,
+  isMessageKey,
+  type MessageKey,
+  type Translate,
+  useI18n,
+} from '../../i18n/i18n';
 import { ErrorText } from '../../ui/ErrorText';
 import { Markdown } from '../../ui/Markdown';
 import { TextField } from '../../ui/TextField';
@@ -27,18 +33,24 @@ export function ProjectWizard() {
     { key: 'neg', displayName: 'Negative' },
   ]);
   const [instructions, setInstructions] = useState('');
-  const [reward, setReward] = useState('0.05');
+  const reward = useState('0.05');
   const [currency, setCurrency] = useState('usd');
   const [overlapMode, setOverlapMode] = useState<'fixed' | 'dynamic'>('fixed');
-  const [fixedOverlap, setFixedOverlap] = useState('3');
-  const [minOverlap, setMinOverlap] = useState('2');
-  const [maxOverlap, setMaxOverlap] = useState('5');
-  const [target, setTarget] = useState('0.9');
-  const [goldPercent, setGoldPercent] = useState('5');
-  const [qualification, setQualification] = useState('0');
+  const fixedOverlap = useState('3');
+  const minOverlap = useState('2');
+  const maxOverlap = useState('5');
+  const target = useState('0.9');
+  const goldPercent = useState('5');
+  const qualification = useState('0');
   const [method, setMethod] = useState('');
   const [methods] = useQuery({ query: AggregationMethods });
   const [{ fetching, error }, create] = useMutation(CreateProjectMutation);
+  /** A number input of the form: its label, its state (from useState) and its bounds. */
+  const numberField = (
+    label: MessageKey,
+    [value, onValue]: [string, (value: string) => void],
+    bounds: { min: number; max?: number; step?: number; required?: boolean },
+  ) => <TextField label={t(label)} type="number" {...bounds} value={value} onValue={onValue} />;
   const choices = methods.data?.aggregationMethods ?? [];
   const chosenMethod = method || choices.find(choice => choice.isDefault)?.name || '';
 
@@ -49,22 +61,22 @@ export function ProjectWizard() {
     event.preventDefault();
     const overlap =
       overlapMode === 'fixed'
-        ? { minOverlap: Number(fixedOverlap) }
+        ? { minOverlap: Number(fixedOverlap[0]) }
         : {
-            minOverlap: Number(minOverlap),
-            maxOverlap: Number(maxOverlap),
-            confidenceTarget: Number(target),
+            minOverlap: Number(minOverlap[0]),
+            maxOverlap: Number(maxOverlap[0]),
+            confidenceTarget: Number(target[0]),
           };
     const result = await create({
       input: {
         name,
         instructions,
         labelSchema: { kind, labels },
-        rewardAmount: Math.round(Number(reward) * 100),
+        rewardAmount: Math.round(Number(reward[0]) * 100),
         currency,
         overlap,
-        goldRate: Number(goldPercent) / 100,
-        qualificationTaskCount: Number(qualification),
+        goldRate: Number(goldPercent[0]) / 100,
+        qualificationTaskCount: Number(qualification[0]),
         aggregationMethod: chosenMethod || null,
         idempotencyKey: crypto.randomUUID(),
       },
@@ -151,15 +163,7 @@ export function ProjectWizard() {
 
         <fieldset>
           <legend>{t('console.wizard.pay')}</legend>
-          <TextField
-            label={t('console.wizard.reward')}
-            type="number"
-            min="0"
-            step="0.01"
-            required
-            value={reward}
-            onValue={setReward}
-          />
+          {numberField('console.wizard.reward', reward, { min: 0, step: 0.01, required: true })}
           <label>
             {t('console.wizard.currency')}
             <input
@@ -194,65 +198,25 @@ export function ProjectWizard() {
           </label>
           <p className="hint">{t('console.wizard.overlap.dynamicHelp')}</p>
           {overlapMode === 'fixed' ? (
-            <TextField
-              label={t('console.wizard.overlap.answers')}
-              type="number"
-              min="1"
-              max="100"
-              value={fixedOverlap}
-              onValue={setFixedOverlap}
-            />
+            numberField('console.wizard.overlap.answers', fixedOverlap, { min: 1, max: 100 })
           ) : (
             <>
-              <TextField
-                label={t('console.wizard.overlap.min')}
-                type="number"
-                min="1"
-                max="100"
-                value={minOverlap}
-                onValue={setMinOverlap}
-              />
-              <TextField
-                label={t('console.wizard.overlap.max')}
-                type="number"
-                min="1"
-                max="100"
-                value={maxOverlap}
-                onValue={setMaxOverlap}
-              />
-              <TextField
-                label={t('console.wizard.overlap.target')}
-                type="number"
-                min="0.51"
-                max="0.99"
-                step="0.01"
-                value={target}
-                onValue={setTarget}
-              />
+              {numberField('console.wizard.overlap.min', minOverlap, { min: 1, max: 100 })}
+              {numberField('console.wizard.overlap.max', maxOverlap, { min: 1, max: 100 })}
+              {numberField('console.wizard.overlap.target', target, {
+                min: 0.51,
+                max: 0.99,
+                step: 0.01,
+              })}
             </>
           )}
         </fieldset>
 
         <fieldset>
           <legend>{t('console.wizard.quality')}</legend>
-          <TextField
-            label={t('console.wizard.goldRate')}
-            type="number"
-            min="0"
-            max="50"
-            step="1"
-            value={goldPercent}
-            onValue={setGoldPercent}
-          />
+          {numberField('console.wizard.goldRate', goldPercent, { min: 0, max: 50, step: 1 })}
           <p className="hint">{t('console.wizard.goldHelp')}</p>
-          <TextField
-            label={t('console.wizard.qualification')}
-            type="number"
-            min="0"
-            max="1000"
-            value={qualification}
-            onValue={setQualification}
-          />
+          {numberField('console.wizard.qualification', qualification, { min: 0, max: 1000 })}
           <p className="hint">{t('console.wizard.qualificationHelp')}</p>
         </fieldset>
 
