@@ -41,6 +41,24 @@ describe('requester console: money, API keys, models, dashboard (browser)', () =
     await saveScreenshot(page, `console-${name}.png`);
   }
 
+  /** A new worker answers every task of the project it is served: item 0 and 2 and gold `pos`. */
+  async function answerAll(projectId: string): Promise<void> {
+    const worker = await server.signUp(['WORKER']);
+    for (;;) {
+      const next = await worker.client.ok(
+        `mutation ($p: ID) { nextAssignment(projectId: $p) { id task { payload } } }`,
+        { p: projectId },
+      );
+      if (!next.nextAssignment) return;
+      const text = next.nextAssignment.task.payload.text as string;
+      const label = ['item 0', 'item 2', 'gold'].includes(text) ? 'pos' : 'neg';
+      await worker.client.ok(
+        `mutation ($input: SubmitAssignmentInput!) { submitAssignment(input: $input) { id } }`,
+        { input: { assignmentId: next.nextAssignment.id, answer: { labels: [label] } } },
+      );
+    }
+  }
+
   it('shows money, keys and models to the requester and neither money nor keys to a reviewer', async () => {
     const requester = await server.signUp(['REQUESTER'], { displayName: 'Mo Requester' });
     // An admin records an offline funding (the service the admin's mutation calls).
@@ -96,7 +114,10 @@ describe('requester console: money, API keys, models, dashboard (browser)', () =
 
       // The dashboard: no answers yet (time unknown), then the audit report, embedded and styled
       // under the page's CSP (no violation reported).
-      await goInApp(page, `/console/projects/${projectId}/overview`);
+      // Through the project list, so the project page loads afresh (tasks and launch came by API).
+      await goInApp(page, '/console');
+      await page.getByRole('link', { name: 'Pages' }).click();
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
       await page.getByText('Answers per hour (recent)').waitFor();
       await page.getByText('unknown (no recent answers)').waitFor();
       await page.getByText('(12 to 12 answers left)').waitFor();
@@ -104,9 +125,11 @@ describe('requester console: money, API keys, models, dashboard (browser)', () =
       const report = page.frameLocator('iframe[title="Audit report"]');
       await report.getByRole('heading', { name: 'Pages' }).waitFor();
       expect(await page.locator('iframe[title="Audit report"]').getAttribute('sandbox')).toBe('');
-      const background = await report
-        .locator('html')
-        .evaluate(element => getComputedStyle(element).backgroundColor);
+      const frame = await page.locator('iframe[title="Audit report"]').elementHandle();
+      // A string, evaluated in the report: this file is compiled without the DOM's types.
+      const background = await (await frame!.contentFrame())!.evaluate(
+        'getComputedStyle(document.documentElement).backgroundColor',
+      );
       expect(background).toBe('rgb(243, 244, 246)'); // the report's own stylesheet applied
       await screen(page, 'dashboard');
 
@@ -165,11 +188,37 @@ describe('requester console: money, API keys, models, dashboard (browser)', () =
       const row = page.locator('tr', { has: page.getByRole('rowheader', { name: 'uploaded-1' }) });
       await row.getByText('uploaded', { exact: true }).waitFor();
       expect(await row.innerText()).toContain('pos, neg');
-      await screen(page, 'models');
       await page.getByRole('button', { name: 'Start pre-labeling' }).click();
       await page.getByText(/tasks \((waiting|running)\)$/).waitFor();
       await server.app.services.jobs.drain(RequestContext.create({ clock: server.clock }));
       await page.getByText(/^[45] tasks pre-labeled, 0 skipped\.$/).waitFor();
+
+      // Three workers answer every task (items 0 and 2 positive); a model trained from their
+      // consensus shows its gold accuracy, macro-F1 and confusion on gold.
+      for (let w = 0; w < 3; w++) await answerAll(projectId);
+      await requester.client.ok(`mutation ($p: ID!) { runAggregation(projectId: $p) { id } }`, {
+        p: projectId,
+      });
+      await page.getByRole('button', { name: 'Train now' }).click();
+      const trained = page.locator('tr', {
+        has: page.getByRole('rowheader', { name: 'trained-2' }),
+      });
+      await trained.getByText('trained from consensus').waitFor();
+      const { modelVersions } = await requester.client.ok(
+        `query ($p: ID!) { modelVersions(projectId: $p) { version metrics } }`,
+        { p: projectId },
+      );
+      const metrics = modelVersions.find((m: { version: string }) => m.version === 'trained-2')!
+        .metrics as { accuracy: number; macroF1: number; goldConfusion: number[][] };
+      expect(await trained.innerText()).toContain(`${(metrics.accuracy * 100).toFixed(1)}%`);
+      expect(await trained.innerText()).toContain(`${(metrics.macroF1 * 100).toFixed(1)}%`);
+      const confusion = page.getByRole('table', {
+        name: 'Confusion of trained-2 on gold (rows: known answer, columns: model)',
+      });
+      expect(await confusion.locator('tbody tr').allInnerTexts()).toEqual(
+        metrics.goldConfusion.map((row, truth) => [['pos', 'neg'][truth], ...row].join('\t')),
+      );
+      await screen(page, 'models');
       expect(cspViolations).toEqual([]);
     } finally {
       await browser.close();
