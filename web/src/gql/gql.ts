@@ -14,7 +14,6 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n  }\n": typeof types.LabelSchemaFieldsFragmentDoc,
     "\n  query AdminAuditLog {\n    qualityAuditLog(limit: 200) {\n      id\n      action\n      actorKind\n      occurredAt\n      projectId\n      workerId\n      reason\n    }\n  }\n": typeof types.AdminAuditLogDocument,
     "\n  query AdminMoney {\n    trialBalance {\n      balanced\n      cachedBalancesMatchEntries\n      currencies {\n        currency\n        total\n        lines {\n          kind\n          accounts\n          balance\n        }\n      }\n    }\n    payouts(first: 100) {\n      totalCount\n      nodes {\n        id\n        workerId\n        amount\n        currency\n        status\n        attempts\n        createdAt\n        paidAt\n        failureReason\n      }\n    }\n  }\n": typeof types.AdminMoneyDocument,
     "\n  query AdminReconciliation {\n    paymentsReconciliation {\n      ok\n      provider\n      checkedAt\n      balanceMismatches\n      stalePendingPayouts\n      unpaidApprovals\n      differences {\n        kind\n        movement\n        reference\n        currency\n        ledgerAmount\n        providerAmount\n      }\n    }\n  }\n": typeof types.AdminReconciliationDocument,
@@ -22,6 +21,7 @@ type Documents = {
     "\n  query AdminUserBlocks($workerId: ID!) {\n    workerBlocks(workerId: $workerId, activeOnly: true) {\n      id\n      reason\n      projectId\n      startsAt\n      endsAt\n    }\n  }\n": typeof types.AdminUserBlocksDocument,
     "\n  mutation AdminBlockWorker($input: BlockWorkerInput!) {\n    blockWorker(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminBlockWorkerDocument,
     "\n  mutation AdminUnblockWorker($blockId: ID!) {\n    unblockWorker(blockId: $blockId) {\n      id\n    }\n  }\n": typeof types.AdminUnblockWorkerDocument,
+    "\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n  }\n": typeof types.LabelSchemaFieldsFragmentDoc,
     "\n  query RequesterProjects {\n    projects(first: 100) {\n      nodes {\n        id\n        name\n        status\n        currency\n        rewardAmount\n        createdAt\n      }\n    }\n  }\n": typeof types.RequesterProjectsDocument,
     "\n  query ReviewableProjects {\n    reviewableProjects {\n      projectId\n      name\n      owner\n    }\n  }\n": typeof types.ReviewableProjectsDocument,
     "\n  query AggregationMethods {\n    aggregationMethods {\n      name\n      isDefault\n    }\n  }\n": typeof types.AggregationMethodsDocument,
@@ -60,14 +60,13 @@ type Documents = {
     "\n  fragment SessionPayload on AuthPayload {\n    token\n    user {\n      id\n      displayName\n      roles\n    }\n  }\n": typeof types.SessionPayloadFragmentDoc,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      ...SessionPayload\n    }\n  }\n": typeof types.LogInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...SessionPayload\n    }\n  }\n": typeof types.SignUpDocument,
-    "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        ...LabelSchemaFields\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n": typeof types.LeasedAssignmentFragmentDoc,
+    "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n": typeof types.LeasedAssignmentFragmentDoc,
     "\n  mutation NextAssignment($projectId: ID) {\n    nextAssignment(projectId: $projectId) {\n      ...LeasedAssignment\n    }\n  }\n": typeof types.NextAssignmentDocument,
     "\n  mutation SubmitAssignment($input: SubmitAssignmentInput!) {\n    submitAssignment(input: $input) {\n      id\n      status\n    }\n  }\n": typeof types.SubmitAssignmentDocument,
     "\n  mutation ReturnAssignment($id: ID!) {\n    returnAssignment(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.ReturnAssignmentDocument,
     "\n  query MyQualification($projectId: ID!) {\n    myQualification(projectId: $projectId) {\n      status\n      answered\n      required\n      retryAfter\n    }\n  }\n": typeof types.MyQualificationDocument,
 };
 const documents: Documents = {
-    "\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n  }\n": types.LabelSchemaFieldsFragmentDoc,
     "\n  query AdminAuditLog {\n    qualityAuditLog(limit: 200) {\n      id\n      action\n      actorKind\n      occurredAt\n      projectId\n      workerId\n      reason\n    }\n  }\n": types.AdminAuditLogDocument,
     "\n  query AdminMoney {\n    trialBalance {\n      balanced\n      cachedBalancesMatchEntries\n      currencies {\n        currency\n        total\n        lines {\n          kind\n          accounts\n          balance\n        }\n      }\n    }\n    payouts(first: 100) {\n      totalCount\n      nodes {\n        id\n        workerId\n        amount\n        currency\n        status\n        attempts\n        createdAt\n        paidAt\n        failureReason\n      }\n    }\n  }\n": types.AdminMoneyDocument,
     "\n  query AdminReconciliation {\n    paymentsReconciliation {\n      ok\n      provider\n      checkedAt\n      balanceMismatches\n      stalePendingPayouts\n      unpaidApprovals\n      differences {\n        kind\n        movement\n        reference\n        currency\n        ledgerAmount\n        providerAmount\n      }\n    }\n  }\n": types.AdminReconciliationDocument,
@@ -75,6 +74,7 @@ const documents: Documents = {
     "\n  query AdminUserBlocks($workerId: ID!) {\n    workerBlocks(workerId: $workerId, activeOnly: true) {\n      id\n      reason\n      projectId\n      startsAt\n      endsAt\n    }\n  }\n": types.AdminUserBlocksDocument,
     "\n  mutation AdminBlockWorker($input: BlockWorkerInput!) {\n    blockWorker(input: $input) {\n      id\n    }\n  }\n": types.AdminBlockWorkerDocument,
     "\n  mutation AdminUnblockWorker($blockId: ID!) {\n    unblockWorker(blockId: $blockId) {\n      id\n    }\n  }\n": types.AdminUnblockWorkerDocument,
+    "\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n  }\n": types.LabelSchemaFieldsFragmentDoc,
     "\n  query RequesterProjects {\n    projects(first: 100) {\n      nodes {\n        id\n        name\n        status\n        currency\n        rewardAmount\n        createdAt\n      }\n    }\n  }\n": types.RequesterProjectsDocument,
     "\n  query ReviewableProjects {\n    reviewableProjects {\n      projectId\n      name\n      owner\n    }\n  }\n": types.ReviewableProjectsDocument,
     "\n  query AggregationMethods {\n    aggregationMethods {\n      name\n      isDefault\n    }\n  }\n": types.AggregationMethodsDocument,
@@ -113,7 +113,7 @@ const documents: Documents = {
     "\n  fragment SessionPayload on AuthPayload {\n    token\n    user {\n      id\n      displayName\n      roles\n    }\n  }\n": types.SessionPayloadFragmentDoc,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      ...SessionPayload\n    }\n  }\n": types.LogInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...SessionPayload\n    }\n  }\n": types.SignUpDocument,
-    "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        ...LabelSchemaFields\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n": types.LeasedAssignmentFragmentDoc,
+    "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n": types.LeasedAssignmentFragmentDoc,
     "\n  mutation NextAssignment($projectId: ID) {\n    nextAssignment(projectId: $projectId) {\n      ...LeasedAssignment\n    }\n  }\n": types.NextAssignmentDocument,
     "\n  mutation SubmitAssignment($input: SubmitAssignmentInput!) {\n    submitAssignment(input: $input) {\n      id\n      status\n    }\n  }\n": types.SubmitAssignmentDocument,
     "\n  mutation ReturnAssignment($id: ID!) {\n    returnAssignment(id: $id) {\n      id\n      status\n    }\n  }\n": types.ReturnAssignmentDocument,
@@ -134,10 +134,6 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n  }\n"): (typeof documents)["\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -166,6 +162,10 @@ export function graphql(source: "\n  mutation AdminBlockWorker($input: BlockWork
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AdminUnblockWorker($blockId: ID!) {\n    unblockWorker(blockId: $blockId) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation AdminUnblockWorker($blockId: ID!) {\n    unblockWorker(blockId: $blockId) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n  }\n"): (typeof documents)["\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -321,7 +321,7 @@ export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        ...LabelSchemaFields\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        ...LabelSchemaFields\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -2,6 +2,20 @@ import { graphql } from '../../gql';
 
 /** The typed documents of the requester console (one place, so codegen sees them all). */
 
+/**
+ * A label schema as the console shows it. Only in the console's shallow queries: the API's
+ * depth limit counts a fragment spread as a level, and the worker's lease is already deep.
+ */
+export const LabelSchemaFields = graphql(`
+  fragment LabelSchemaFields on LabelSchema {
+    kind
+    labels {
+      key
+      displayName
+    }
+  }
+`);
+
 export const RequesterProjects = graphql(`
   query RequesterProjects {
     projects(first: 100) {

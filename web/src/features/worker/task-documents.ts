@@ -16,7 +16,11 @@ export const LeasedAssignment = graphql(`
       instructions
       payload
       labelSchema {
-        ...LabelSchemaFields
+        kind
+        labels {
+          key
+          displayName
+        }
       }
       prelabel {
         labelKey
