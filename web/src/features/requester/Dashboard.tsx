@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useQuery } from 'urql';
 import { errorMessage, type Translate, useI18n } from '../../i18n/i18n';
 import { ErrorText } from '../../ui/ErrorText';
@@ -6,19 +6,35 @@ import { formatMoney } from '../../ui/format';
 import type { ConsoleProjectData, ProjectMoneyData } from './console-types';
 import { AuditReport, ProjectDashboard } from './documents';
 
+/** How often the dashboard reloads its figures while it is shown. */
+const REFRESH_MS = 30_000;
+
 /**
  * Progress, answers per hour and the estimated time to finish, spend against budget, the
- * confidence histogram, workers blocked or flagged, and the audit report on request.
+ * confidence histogram, workers blocked or flagged, and the audit report on request. Live: the
+ * figures reload every 30 s (`onRefresh` reloads the project and its money, which the page owns).
  */
 export function Dashboard({
   project,
   money,
+  onRefresh,
 }: {
   project: ConsoleProjectData;
   money: ProjectMoneyData;
+  onRefresh: () => void;
 }) {
   const { t, locale } = useI18n();
-  const [{ data, error }] = useQuery({ query: ProjectDashboard, variables: { id: project.id } });
+  const [{ data, error }, refetch] = useQuery({
+    query: ProjectDashboard,
+    variables: { id: project.id },
+  });
+  useEffect(() => {
+    const timer = window.setInterval(() => {
+      refetch({ requestPolicy: 'network-only' });
+      onRefresh();
+    }, REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [refetch, onRefresh]);
   const total = project.tasks.totalCount;
   const done = project.done.totalCount;
   const counts = data?.projectQualityAudit.confidenceCounts ?? [];

@@ -1,3 +1,4 @@
+import { useCallback } from 'react';
 import { useQuery } from 'urql';
 import { Link } from '../../app/router';
 import { errorMessage, type MessageKey, useI18n } from '../../i18n/i18n';
@@ -24,7 +25,7 @@ export function ProjectPage({ projectId, section }: { projectId: string; section
     query: ConsoleProject,
     variables: { id: projectId },
   });
-  const reload = () => refetch({ requestPolicy: 'network-only' });
+  const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
   const project = data?.project;
   return (
     <section>
@@ -49,7 +50,7 @@ export function ProjectPage({ projectId, section }: { projectId: string; section
           {section === 'overview' && data.projectMoneyPreview && (
             <>
               <Lifecycle project={project} preview={data.projectMoneyPreview} onDone={reload} />
-              <Dashboard project={project} money={data.projectMoney} />
+              <Dashboard project={project} money={data.projectMoney} onRefresh={reload} />
               <RulesPanel projectId={projectId} />
               <ReviewersPanel projectId={projectId} />
             </>
