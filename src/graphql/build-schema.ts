@@ -7,6 +7,7 @@ import { ProjectTasksResolver, TaskResolver } from '../modules/marketplace/task.
 import { AssignmentResolver } from '../modules/marketplace/assignment.resolver';
 import { WorkerTaskResolver } from '../modules/marketplace/worker-task.resolver';
 import { GoldExposureResolver } from '../modules/marketplace/gold-exposure.resolver';
+import { ProjectProgressResolver } from '../modules/marketplace/project-progress.resolver';
 import { WorkerBlockResolver } from '../modules/workers/worker-block.resolver';
 import { WorkerCatalogueResolver } from '../modules/workers/worker-catalogue.resolver';
 import {
@@ -35,6 +36,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AssignmentResolver,
   WorkerTaskResolver,
   GoldExposureResolver,
+  ProjectProgressResolver,
   WorkerBlockResolver,
   WorkerCatalogueResolver,
   AggregationResolver,

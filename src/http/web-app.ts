@@ -1,19 +1,26 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
+import { STYLES as AUDIT_REPORT_STYLES } from '../reports/audit/render-audit-report';
 
 /** Paths the API owns; the web app's fallback never answers them. */
 const API_PREFIXES = ['/graphql', '/healthz', '/metrics', '/webhooks'];
+
+/** The CSP source that allows exactly the audit report's one inline stylesheet. */
+const AUDIT_REPORT_STYLE_HASH = `'sha256-${createHash('sha256').update(AUDIT_REPORT_STYLES).digest('base64')}'`;
 
 /**
  * The page's Content Security Policy: scripts and styles only from this origin (Vite emits
  * external files, so no inline script is needed or allowed), images also from https: (task
  * payloads link to them), GraphQL over HTTP and WebSocket to this origin only, and no framing.
+ * The console embeds the audit report in a sandboxed `srcdoc` iframe, which inherits this
+ * policy: the report's own stylesheet is allowed by its hash, and nothing else inline is.
  */
 export const WEB_APP_CSP = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  `style-src 'self' ${AUDIT_REPORT_STYLE_HASH}`,
   "img-src 'self' https: data:",
   "connect-src 'self'",
   "font-src 'self'",

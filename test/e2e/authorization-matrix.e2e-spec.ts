@@ -483,6 +483,14 @@ const MATRIX: MatrixEntry[] = [
     ],
   },
   {
+    operation: 'projectProgress',
+    expect: OWNER_OR_ADMIN,
+    call: fx => [
+      `query ($p: ID!) { projectProgress(projectId: $p) { answersPerHour answersNeeded etaSeconds } }`,
+      { p: fx.sharedProjectId },
+    ],
+  },
+  {
     operation: 'retireGoldTasks',
     expect: OWNER_OR_ADMIN,
     call: async fx => [
@@ -519,6 +527,11 @@ const MATRIX: MatrixEntry[] = [
     call: () => [`{ myBalances { available } }`],
   },
   { operation: 'myFundings', expect: REQUESTERS_ONLY, call: () => [`{ myFundings { id } }`] },
+  {
+    operation: 'cardPaymentsAvailable',
+    expect: REQUESTERS_ONLY,
+    call: () => [`{ cardPaymentsAvailable }`],
+  },
   {
     operation: 'createFunding',
     expect: {

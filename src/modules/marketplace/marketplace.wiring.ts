@@ -7,6 +7,8 @@ import { AssignmentResolver } from './assignment.resolver';
 import { GoldExposureResolver } from './gold-exposure.resolver';
 import { GoldExposureService } from './gold-exposure.service';
 import { LeasingService, type UniformRng } from './leasing.service';
+import { ProjectProgressResolver } from './project-progress.resolver';
+import { ProjectProgressService } from './project-progress.service';
 import { ReviewService } from './review.service';
 import { SubmissionService } from './submission.service';
 import { TaskSlots } from './task-slots';
@@ -42,6 +44,10 @@ export function wireMarketplace(
   app.resolvers.register(
     GoldExposureResolver,
     new GoldExposureResolver(new GoldExposureService(app.db, deps.projects)),
+  );
+  app.resolvers.register(
+    ProjectProgressResolver,
+    new ProjectProgressResolver(new ProjectProgressService(app.db, deps.projects)),
   );
   return { tasks, slots, leasing, review };
 }

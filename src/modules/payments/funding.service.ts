@@ -94,6 +94,11 @@ export class FundingService {
     );
   }
 
+  /** Whether card payments (Stripe) are configured on this server. */
+  cardPaymentsAvailable(): boolean {
+    return this.provider.online;
+  }
+
   /**
    * A requester starts paying in through Stripe. Nothing is credited now: the webhook does it
    * once Stripe confirms the payment. Retry-safe with `idempotencyKey`: a repeat returns the same

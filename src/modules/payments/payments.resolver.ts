@@ -78,6 +78,15 @@ export class PaymentsResolver {
   }
 
   @Authorized(Role.REQUESTER)
+  @Query(() => Boolean, {
+    description:
+      'Whether createFunding can take card payments (Stripe configured); otherwise an admin records fundings (recordManualFunding).',
+  })
+  cardPaymentsAvailable(): boolean {
+    return this.fundings.cardPaymentsAvailable();
+  }
+
+  @Authorized(Role.REQUESTER)
   @Mutation(() => FundingStart, {
     description:
       'Starts a Stripe payment into your balance. The balance is credited when Stripe confirms ' +

@@ -31,6 +31,11 @@ export interface TrainingReport {
   readonly macroF1: number | null;
   readonly expectedCalibrationError: number | null;
   readonly brierScore: number | null;
+  /**
+   * The model against the gold answers: `goldConfusion[truth][predicted]` counts, rows and
+   * columns in the version's `labelKeys` order; null without scorable gold.
+   */
+  readonly goldConfusion: number[][] | null;
   readonly iterations: number;
   readonly converged: boolean;
   readonly loss: number;
@@ -150,6 +155,11 @@ export class TrainingService {
       macroF1: evaluation?.macroF1 ?? null,
       expectedCalibrationError: evaluation?.expectedCalibrationError ?? null,
       brierScore: evaluation?.brierScore ?? null,
+      goldConfusion: evaluation
+        ? Array.from({ length: C }, (_, truth) =>
+            Array.from(evaluation.confusion.subarray(truth * C, (truth + 1) * C)),
+          )
+        : null,
       iterations: training.iterations,
       converged: training.converged,
       loss: training.loss,

@@ -109,6 +109,12 @@ export class CreateProjectInput {
 
   @Field(() => String, {
     nullable: true,
+    description: 'A name from aggregationMethods; default the registry’s default method.',
+  })
+  aggregationMethod?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
     description: 'Retry-safe creation: a repeat with the same key returns the same project.',
   })
   idempotencyKey?: string | null;
@@ -165,6 +171,9 @@ export class UpdateProjectInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Show workers the model pre-labels.' })
   showPrelabelsToWorkers?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'A name from aggregationMethods.' })
+  aggregationMethod?: string | null;
 }
 
 @ArgsType()

@@ -28,8 +28,10 @@ import {
   PROJECT_DEFAULTS,
   type ProjectSettings,
   sameLabelSchema,
+  validateAggregationMethod,
   validateProjectSettings,
 } from './validate-project-settings';
+import { DEFAULT_AGGREGATOR } from '../aggregation/algorithms';
 
 /** Row lock taken on the project for the rest of the transaction. */
 export type ProjectLock = 'none' | 'share' | 'update';
@@ -86,12 +88,15 @@ export class ProjectService {
     });
     // Not a validated setting: any boolean is valid, and off is the default (it biases answers).
     const showPrelabelsToWorkers = input.showPrelabelsToWorkers ?? false;
+    const aggregationMethod = validateAggregationMethod(
+      input.aggregationMethod ?? DEFAULT_AGGREGATOR,
+    );
     return this.idempotency.run(
       ctx,
       {
         operation: 'createProject',
         key: input.idempotencyKey,
-        params: { ...settings, showPrelabelsToWorkers },
+        params: { ...settings, showPrelabelsToWorkers, aggregationMethod },
       },
       tx => {
         const projects = this.db.repo(tx, Project);
@@ -99,6 +104,7 @@ export class ProjectService {
           projects.create({
             ...settings,
             showPrelabelsToWorkers,
+            aggregationMethod,
             ownerId,
             status: ProjectStatus.DRAFT,
             schemaVersion: 1,
@@ -182,6 +188,9 @@ export class ProjectService {
       Object.assign(project, next);
       if (input.showPrelabelsToWorkers != null) {
         project.showPrelabelsToWorkers = input.showPrelabelsToWorkers;
+      }
+      if (input.aggregationMethod != null) {
+        project.aggregationMethod = validateAggregationMethod(input.aggregationMethod);
       }
       const saved = await this.db.repo(tx, Project).save(project);
       for (const hook of this.settingsHooks) await hook(tx, { project: saved, previous: current });

@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../../common/errors';
+import { AGGREGATOR_NAMES, type AggregatorName, isAggregatorName } from '../aggregation/algorithms';
 import { isStorableText } from '../../common/text';
 import { type LabelSchema, LabelSchemaKind } from './project.types';
 
@@ -260,4 +261,12 @@ function integerIn(field: string, value: number, min: number, max: number): void
 
 function fail(field: string, message: string): never {
   throw new BadUserInputError(message, { field });
+}
+
+/** A registered aggregation method name, or BAD_USER_INPUT naming the ones there are. */
+export function validateAggregationMethod(method: string): AggregatorName {
+  if (!isAggregatorName(method)) {
+    fail('aggregationMethod', `aggregationMethod must be one of ${AGGREGATOR_NAMES.join(', ')}`);
+  }
+  return method;
 }

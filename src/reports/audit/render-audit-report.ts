@@ -170,7 +170,7 @@ function card(
   const bar =
     progress === null
       ? ''
-      : `<div class="progress"><span style="width:${(Math.min(1, Math.max(0, progress)) * 100).toFixed(1)}%"></span></div>`;
+      : `<svg class="progress" viewBox="0 0 100 5" preserveAspectRatio="none" aria-hidden="true"><rect width="100" height="5" fill="#e5e7eb"/><rect width="${(Math.min(1, Math.max(0, progress)) * 100).toFixed(1)}" height="5" fill="#16a34a"/></svg>`;
   return `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div>${bar}<div class="detail">${detailIsHtml ? detail : escapeHtml(detail)}</div></div>`;
 }
 
@@ -389,7 +389,7 @@ function goldCell(w: AuditWorker): string {
   const left = (ci.lower * 100).toFixed(1);
   const width = ((ci.upper - ci.lower) * 100).toFixed(1);
   const point = (ci.value * 100).toFixed(1);
-  return `<div class="acc"><span class="num">${escapeHtml(percent(ci.value))}</span><span class="meter" title="${escapeHtml(`${w.gold.correct} of ${w.gold.total}; 95% CI ${percent(ci.lower)}–${percent(ci.upper)}`)}"><span class="ci" style="left:${left}%;width:${width}%"></span><span class="pt" style="left:${point}%"></span></span><span class="muted small">${escapeHtml(`${w.gold.correct}/${w.gold.total}`)}</span></div>`;
+  return `<div class="acc"><span class="num">${escapeHtml(percent(ci.value))}</span><svg class="meter" viewBox="0 -2 100 12" preserveAspectRatio="none" role="img" aria-label="${escapeHtml(`${w.gold.correct} of ${w.gold.total}; 95% CI ${percent(ci.lower)}–${percent(ci.upper)}`)}"><title>${escapeHtml(`${w.gold.correct} of ${w.gold.total}; 95% CI ${percent(ci.lower)}–${percent(ci.upper)}`)}</title><rect width="100" height="8" rx="4" fill="#f3f4f6"/><rect x="${left}" width="${width}" height="8" rx="4" fill="#bfdbfe"/><rect x="${point}" y="-2" width="3" height="12" transform="translate(-1.5 0)" fill="#1d4ed8"/></svg><span class="muted small">${escapeHtml(`${w.gold.correct}/${w.gold.total}`)}</span></div>`;
 }
 
 function medianTime(w: AuditWorker): string {
@@ -417,7 +417,8 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const STYLES = `
+/** The report's one stylesheet; the web app's CSP allows exactly it (by hash) to embed the report. */
+export const STYLES = `
 *{box-sizing:border-box}
 html{background:#f3f4f6}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue","Liberation Sans","DejaVu Sans",Arial,sans-serif;color:#111827;font-size:14px;line-height:1.45}
@@ -437,8 +438,7 @@ code{font-family:"DejaVu Sans Mono",ui-monospace,Menlo,Consolas,monospace;font-s
 .card .label{font-size:11.5px;text-transform:uppercase;letter-spacing:.06em;color:#6b7280}
 .card .value{font-size:26px;font-weight:650;margin:2px 0 4px;font-variant-numeric:tabular-nums}
 .card .detail{font-size:12px;color:#4b5563;overflow-wrap:anywhere}
-.progress{height:5px;background:#e5e7eb;border-radius:3px;overflow:hidden;margin:2px 0 6px}
-.progress span{display:block;height:100%;background:#16a34a}
+.progress{display:block;width:100%;height:5px;border-radius:3px;overflow:hidden;margin:2px 0 6px}
 .panel{background:#fff;border-radius:12px;padding:18px 20px;margin-bottom:18px;box-shadow:0 1px 3px rgba(0,0,0,.07)}
 .grid.two{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.15fr);gap:18px}
 .grid.two .panel{margin-bottom:18px}
@@ -469,9 +469,7 @@ svg.chart{max-width:100%;height:auto;display:block}
 .id{font-size:11px;color:#9ca3af;font-family:"DejaVu Sans Mono",ui-monospace,monospace;overflow-wrap:anywhere}
 .acc{display:flex;align-items:center;gap:8px;white-space:nowrap}
 .acc .num{min-width:48px;text-align:right}
-.meter{position:relative;display:inline-block;width:110px;height:8px;background:#f3f4f6;border-radius:4px}
-.meter .ci{position:absolute;top:0;height:8px;background:#bfdbfe;border-radius:4px}
-.meter .pt{position:absolute;top:-2px;width:3px;height:12px;margin-left:-1px;background:#1d4ed8;border-radius:1px}
+.meter{display:inline-block;width:110px;height:12px;vertical-align:middle}
 .events{list-style:none;margin:0;padding:0}
 .events li{margin-bottom:6px}
 .events time{font-variant-numeric:tabular-nums;color:#374151;font-size:12px}

@@ -91,6 +91,11 @@ describe(TrainingService.name, () => {
     expect(version.metrics!.macroF1).toBeGreaterThan(0.9);
     expect(version.metrics!.expectedCalibrationError).toBeGreaterThanOrEqual(0);
     expect(version.metrics!.expectedCalibrationError).toBeLessThan(0.5);
+    // The gold confusion matrix: rows are the truth, columns the prediction, summing to the gold.
+    const confusion = version.metrics!.goldConfusion as number[][];
+    expect(confusion).toHaveLength(2);
+    expect(confusion.flat().reduce((a, b) => a + b, 0)).toBe(12);
+    expect((confusion[0]![0]! + confusion[1]![1]!) / 12).toBe(version.metrics!.accuracy);
 
     // The stored file is self-describing and reloads in onnxruntime-node.
     const stored = await db.current.dataSource

@@ -7,6 +7,10 @@ import requesterZhCN from './requester.zh-CN.json';
 
 /** Every string a person reads, keyed by meaning (en.json is the reference key set). */
 export type MessageKey = keyof typeof en | keyof typeof requesterEn;
+/** Whether `key` names a message (for keys built from API values, such as a method name). */
+export function isMessageKey(key: string): key is MessageKey {
+  return key in DICTIONARIES.en;
+}
 /** The languages the app ships. */
 export type Locale = 'en' | 'zh-CN';
 

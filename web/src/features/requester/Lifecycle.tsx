@@ -4,13 +4,7 @@ import { errorMessage, type MessageKey, useI18n } from '../../i18n/i18n';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatMoney } from '../../ui/format';
 import type { ConsoleProjectData, MoneyPreview } from './console-types';
-import {
-  ArchiveProject,
-  CompleteProject,
-  LaunchProject,
-  PauseProject,
-  ResumeProject,
-} from './documents';
+import { MoveProject } from './documents';
 
 type Move = 'launch' | 'pause' | 'resume' | 'complete' | 'archive';
 
@@ -39,19 +33,7 @@ export function Lifecycle({
 }) {
   const { t, locale } = useI18n();
   const [pending, setPending] = useState<Move | null>(null);
-  const [launch, doLaunch] = useMutation(LaunchProject);
-  const [pause, doPause] = useMutation(PauseProject);
-  const [resume, doResume] = useMutation(ResumeProject);
-  const [complete, doComplete] = useMutation(CompleteProject);
-  const [archive, doArchive] = useMutation(ArchiveProject);
-  const run = {
-    launch: doLaunch,
-    pause: doPause,
-    resume: doResume,
-    complete: doComplete,
-    archive: doArchive,
-  };
-  const error = launch.error ?? pause.error ?? resume.error ?? complete.error ?? archive.error;
+  const [{ error }, moveProject] = useMutation(MoveProject);
   const money = (amount: number) => formatMoney(amount, preview.currency, locale);
 
   const effect = (move: Move): string => {
@@ -67,8 +49,8 @@ export function Lifecycle({
     return t('console.lifecycle.noMoney');
   };
 
-  const confirm = async (move: Move) => {
-    const result = await run[move]({ id: project.id });
+  const confirm = async (chosen: Move) => {
+    const result = await moveProject({ id: project.id, [chosen]: true });
     setPending(null);
     if (!result.error) onDone();
   };

@@ -2,6 +2,7 @@ import { useQuery } from 'urql';
 import { Link } from '../../app/router';
 import { useSession } from '../../app/session';
 import { errorMessage, useI18n } from '../../i18n/i18n';
+import { DataTable } from '../../ui/DataTable';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatMoney } from '../../ui/format';
 import { RequesterProjects, ReviewableProjects } from './documents';
@@ -26,26 +27,25 @@ export function ProjectList() {
       )}
       {data && data.projects.nodes.length === 0 && <p>{t('console.projects.empty')}</p>}
       {data && data.projects.nodes.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('console.project.name')}</th>
-              <th scope="col">{t('console.project.status')}</th>
-              <th scope="col">{t('console.project.reward')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.projects.nodes.map(project => (
-              <tr key={project.id}>
-                <th scope="row">
-                  <Link to={`/console/projects/${project.id}`}>{project.name}</Link>
-                </th>
-                <td>{t(`console.status.${project.status}`)}</td>
-                <td>{formatMoney(project.rewardAmount, project.currency, locale)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          rows={data.projects.nodes}
+          rowKey={project => project.id}
+          columns={[
+            {
+              header: t('console.project.name'),
+              cell: project => <Link to={`/console/projects/${project.id}`}>{project.name}</Link>,
+              rowHeader: true,
+            },
+            {
+              header: t('console.project.status'),
+              cell: project => t(`console.status.${project.status}`),
+            },
+            {
+              header: t('console.project.reward'),
+              cell: project => formatMoney(project.rewardAmount, project.currency, locale),
+            },
+          ]}
+        />
       )}
       {reviewable.length > 0 && (
         <>

@@ -1,3 +1,4 @@
+import { useCallback } from 'react';
 import { useQuery } from 'urql';
 import { Link } from '../../app/router';
 import { errorMessage, type MessageKey, useI18n } from '../../i18n/i18n';
@@ -6,21 +7,25 @@ import { ConsoleProject } from './documents';
 import { Dashboard } from './Dashboard';
 import { ImportPanel } from './ImportPanel';
 import { Lifecycle } from './Lifecycle';
+import { ModelsPanel } from './ModelsPanel';
 import { ResultsPanel } from './ResultsPanel';
 import { ReviewPanel } from './ReviewPanel';
 import { ReviewersPanel } from './ReviewersPanel';
 import { RulesPanel } from './RulesPanel';
 
-const SECTIONS = ['overview', 'import', 'results', 'review'] as const;
+const SECTIONS = ['overview', 'import', 'results', 'review', 'models'] as const;
 
-/** One project: overview (lifecycle, money, dashboard, rules, reviewers), import, results, review. */
+/**
+ * One project: overview (lifecycle, money, dashboard, rules, reviewers), import, results, review
+ * and models.
+ */
 export function ProjectPage({ projectId, section }: { projectId: string; section: string }) {
   const { t } = useI18n();
   const [{ data, error }, refetch] = useQuery({
     query: ConsoleProject,
     variables: { id: projectId },
   });
-  const reload = () => refetch({ requestPolicy: 'network-only' });
+  const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
   const project = data?.project;
   return (
     <section>
@@ -45,7 +50,7 @@ export function ProjectPage({ projectId, section }: { projectId: string; section
           {section === 'overview' && data.projectMoneyPreview && (
             <>
               <Lifecycle project={project} preview={data.projectMoneyPreview} onDone={reload} />
-              <Dashboard project={project} money={data.projectMoney} />
+              <Dashboard project={project} money={data.projectMoney} onRefresh={reload} />
               <RulesPanel projectId={projectId} />
               <ReviewersPanel projectId={projectId} />
             </>
@@ -53,6 +58,7 @@ export function ProjectPage({ projectId, section }: { projectId: string; section
           {section === 'import' && <ImportPanel project={project} onDone={reload} />}
           {section === 'results' && <ResultsPanel projectId={projectId} />}
           {section === 'review' && <ReviewPanel projectId={projectId} embedded />}
+          {section === 'models' && <ModelsPanel project={project} />}
         </>
       )}
     </section>

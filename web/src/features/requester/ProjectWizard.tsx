@@ -1,10 +1,17 @@
 import { type FormEvent, useState } from 'react';
-import { useMutation } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { navigate } from '../../app/router';
-import { errorMessage, useI18n } from '../../i18n/i18n';
+import {
+  errorMessage,
+  isMessageKey,
+  type MessageKey,
+  type Translate,
+  useI18n,
+} from '../../i18n/i18n';
 import { ErrorText } from '../../ui/ErrorText';
 import { Markdown } from '../../ui/Markdown';
-import { CreateProjectMutation } from './documents';
+import { TextField } from '../../ui/TextField';
+import { AggregationMethods, CreateProjectMutation } from './documents';
 import { WorkerPreview } from './WorkerPreview';
 
 interface LabelRow {
@@ -26,16 +33,26 @@ export function ProjectWizard() {
     { key: 'neg', displayName: 'Negative' },
   ]);
   const [instructions, setInstructions] = useState('');
-  const [reward, setReward] = useState('0.05');
+  const reward = useState('0.05');
   const [currency, setCurrency] = useState('usd');
   const [overlapMode, setOverlapMode] = useState<'fixed' | 'dynamic'>('fixed');
-  const [fixedOverlap, setFixedOverlap] = useState('3');
-  const [minOverlap, setMinOverlap] = useState('2');
-  const [maxOverlap, setMaxOverlap] = useState('5');
-  const [target, setTarget] = useState('0.9');
-  const [goldPercent, setGoldPercent] = useState('5');
-  const [qualification, setQualification] = useState('0');
+  const fixedOverlap = useState('3');
+  const minOverlap = useState('2');
+  const maxOverlap = useState('5');
+  const target = useState('0.9');
+  const goldPercent = useState('5');
+  const qualification = useState('0');
+  const [method, setMethod] = useState('');
+  const [methods] = useQuery({ query: AggregationMethods });
   const [{ fetching, error }, create] = useMutation(CreateProjectMutation);
+  /** A number input of the form: its label, its state (from useState) and its bounds. */
+  const numberField = (
+    label: MessageKey,
+    [value, onValue]: [string, (value: string) => void],
+    bounds: { min: number; max?: number; step?: number; required?: boolean },
+  ) => <TextField label={t(label)} type="number" {...bounds} value={value} onValue={onValue} />;
+  const choices = methods.data?.aggregationMethods ?? [];
+  const chosenMethod = method || choices.find(choice => choice.isDefault)?.name || '';
 
   const setLabel = (index: number, change: Partial<LabelRow>) =>
     setLabels(rows => rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
@@ -44,22 +61,23 @@ export function ProjectWizard() {
     event.preventDefault();
     const overlap =
       overlapMode === 'fixed'
-        ? { minOverlap: Number(fixedOverlap) }
+        ? { minOverlap: Number(fixedOverlap[0]) }
         : {
-            minOverlap: Number(minOverlap),
-            maxOverlap: Number(maxOverlap),
-            confidenceTarget: Number(target),
+            minOverlap: Number(minOverlap[0]),
+            maxOverlap: Number(maxOverlap[0]),
+            confidenceTarget: Number(target[0]),
           };
     const result = await create({
       input: {
         name,
         instructions,
         labelSchema: { kind, labels },
-        rewardAmount: Math.round(Number(reward) * 100),
+        rewardAmount: Math.round(Number(reward[0]) * 100),
         currency,
         overlap,
-        goldRate: Number(goldPercent) / 100,
-        qualificationTaskCount: Number(qualification),
+        goldRate: Number(goldPercent[0]) / 100,
+        qualificationTaskCount: Number(qualification[0]),
+        aggregationMethod: chosenMethod || null,
         idempotencyKey: crypto.randomUUID(),
       },
     });
@@ -145,17 +163,7 @@ export function ProjectWizard() {
 
         <fieldset>
           <legend>{t('console.wizard.pay')}</legend>
-          <label>
-            {t('console.wizard.reward')}
-            <input
-              type="number"
-              min="0"
-              step="0.01"
-              value={reward}
-              onChange={e => setReward(e.target.value)}
-              required
-            />
-          </label>
+          {numberField('console.wizard.reward', reward, { min: 0, step: 0.01, required: true })}
           <label>
             {t('console.wizard.currency')}
             <input
@@ -190,78 +198,49 @@ export function ProjectWizard() {
           </label>
           <p className="hint">{t('console.wizard.overlap.dynamicHelp')}</p>
           {overlapMode === 'fixed' ? (
-            <label>
-              {t('console.wizard.overlap.answers')}
-              <input
-                type="number"
-                min="1"
-                max="100"
-                value={fixedOverlap}
-                onChange={e => setFixedOverlap(e.target.value)}
-              />
-            </label>
+            numberField('console.wizard.overlap.answers', fixedOverlap, { min: 1, max: 100 })
           ) : (
             <>
-              <label>
-                {t('console.wizard.overlap.min')}
-                <input
-                  type="number"
-                  min="1"
-                  max="100"
-                  value={minOverlap}
-                  onChange={e => setMinOverlap(e.target.value)}
-                />
-              </label>
-              <label>
-                {t('console.wizard.overlap.max')}
-                <input
-                  type="number"
-                  min="1"
-                  max="100"
-                  value={maxOverlap}
-                  onChange={e => setMaxOverlap(e.target.value)}
-                />
-              </label>
-              <label>
-                {t('console.wizard.overlap.target')}
-                <input
-                  type="number"
-                  min="0.51"
-                  max="0.99"
-                  step="0.01"
-                  value={target}
-                  onChange={e => setTarget(e.target.value)}
-                />
-              </label>
+              {numberField('console.wizard.overlap.min', minOverlap, { min: 1, max: 100 })}
+              {numberField('console.wizard.overlap.max', maxOverlap, { min: 1, max: 100 })}
+              {numberField('console.wizard.overlap.target', target, {
+                min: 0.51,
+                max: 0.99,
+                step: 0.01,
+              })}
             </>
           )}
         </fieldset>
 
         <fieldset>
           <legend>{t('console.wizard.quality')}</legend>
-          <label>
-            {t('console.wizard.goldRate')}
-            <input
-              type="number"
-              min="0"
-              max="50"
-              step="1"
-              value={goldPercent}
-              onChange={e => setGoldPercent(e.target.value)}
-            />
-          </label>
+          {numberField('console.wizard.goldRate', goldPercent, { min: 0, max: 50, step: 1 })}
           <p className="hint">{t('console.wizard.goldHelp')}</p>
-          <label>
-            {t('console.wizard.qualification')}
-            <input
-              type="number"
-              min="0"
-              max="1000"
-              value={qualification}
-              onChange={e => setQualification(e.target.value)}
-            />
-          </label>
+          {numberField('console.wizard.qualification', qualification, { min: 0, max: 1000 })}
           <p className="hint">{t('console.wizard.qualificationHelp')}</p>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('console.wizard.aggregation')}</legend>
+          {choices.map(choice => (
+            <div key={choice.name}>
+              <label>
+                <input
+                  type="radio"
+                  name="aggregation"
+                  value={choice.name}
+                  checked={chosenMethod === choice.name}
+                  onChange={() => setMethod(choice.name)}
+                  aria-describedby={`method-${choice.name}`}
+                />
+                {choice.name}
+                {choice.isDefault ? ` (${t('console.wizard.aggregation.default')})` : ''}
+              </label>
+              <p className="hint" id={`method-${choice.name}`}>
+                {methodHelp(t, choice.name)}
+              </p>
+            </div>
+          ))}
         </fieldset>
 
         <ErrorText message={errorMessage(t, error)} />
@@ -271,4 +250,10 @@ export function ProjectWizard() {
       </form>
     </section>
   );
+}
+
+/** The one-line explanation of an aggregation method (the registry's names; unknown: none). */
+function methodHelp(t: Translate, name: string): string {
+  const key = `console.method.${name}`;
+  return isMessageKey(key) ? t(key) : '';
 }

@@ -2,11 +2,15 @@ import { useState } from 'react';
 import { useClient, useMutation, useQuery } from 'urql';
 import { errorMessage, useI18n } from '../../i18n/i18n';
 import { ErrorText } from '../../ui/ErrorText';
+import { TextField } from '../../ui/TextField';
 import { ExportResults, ProjectResults, RunAggregation } from './documents';
 import { downloadText } from './download';
 import { ReviewTaskView } from './ReviewTaskView';
 
 type GoldFilter = 'any' | 'gold' | 'ordinary';
+
+/** The confidence filter's input: a share from 0 to 1. */
+const SHARE = { type: 'number', min: '0', max: '1', step: '0.05' } as const;
 
 /**
  * The results browser: filter by confidence, gold and consensus, open a task (payload, answers,
@@ -21,6 +25,11 @@ export function ResultsPanel({ projectId }: { projectId: string }) {
   const [after, setAfter] = useState<string | null>(null);
   const [openTask, setOpenTask] = useState<string | null>(null);
   const [exportError, setExportError] = useState('');
+  /** A new confidence filter starts from the first page. */
+  const filterBelow = (value: string) => {
+    setBelow(value);
+    setAfter(null);
+  };
   const filter = {
     ...(below !== '' ? { confidenceBelow: Number(below) } : {}),
     ...(gold !== 'any' ? { isGold: gold === 'gold' } : {}),
@@ -66,20 +75,12 @@ export function ResultsPanel({ projectId }: { projectId: string }) {
       <ErrorText message={errorMessage(t, aggregation.error) || exportError} />
       <fieldset>
         <legend>{t('console.results.filters')}</legend>
-        <label>
-          {t('console.results.confidenceBelow')}
-          <input
-            type="number"
-            min="0"
-            max="1"
-            step="0.05"
-            value={below}
-            onChange={e => {
-              setBelow(e.target.value);
-              setAfter(null);
-            }}
-          />
-        </label>
+        <TextField
+          label={t('console.results.confidenceBelow')}
+          {...SHARE}
+          value={below}
+          onValue={filterBelow}
+        />
         <label>
           {t('console.results.gold')}
           <select

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useQuery } from 'urql';
 import { errorMessage, type MessageKey, useI18n } from '../../i18n/i18n';
+import { DataTable } from '../../ui/DataTable';
 import { ErrorText } from '../../ui/ErrorText';
 import { ReviewQueueQuery } from './documents';
 import { ReviewTaskView } from './ReviewTaskView';
@@ -47,34 +48,36 @@ export function ReviewPanel({
       {data && (
         <>
           <p>{t('console.review.count', { n: data.reviewQueue.totalCount })}</p>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('console.results.task')}</th>
-                <th scope="col">{t('console.review.consensus')}</th>
-                <th scope="col">{t('console.results.confidence')}</th>
-                <th scope="col">{t('console.review.reasons')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.reviewQueue.items.map(item => (
-                <tr key={item.taskId}>
-                  <th scope="row">
-                    <button type="button" className="link" onClick={() => setOpenTask(item.taskId)}>
-                      {t('console.review.open', { id: item.externalId ?? item.taskId })}
-                    </button>
-                  </th>
-                  <td>{item.consensusLabels?.join(', ') ?? '—'}</td>
-                  <td>{item.confidence == null ? '—' : item.confidence.toFixed(3)}</td>
-                  <td>
-                    {item.reasons
-                      .map(reason => t(`console.review.reason.${reason}` as MessageKey))
-                      .join(', ')}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={data.reviewQueue.items}
+            rowKey={item => item.taskId}
+            columns={[
+              {
+                header: t('console.results.task'),
+                rowHeader: true,
+                cell: item => (
+                  <button type="button" className="link" onClick={() => setOpenTask(item.taskId)}>
+                    {t('console.review.open', { id: item.externalId ?? item.taskId })}
+                  </button>
+                ),
+              },
+              {
+                header: t('console.review.consensus'),
+                cell: item => item.consensusLabels?.join(', ') ?? '—',
+              },
+              {
+                header: t('console.results.confidence'),
+                cell: item => (item.confidence == null ? '—' : item.confidence.toFixed(3)),
+              },
+              {
+                header: t('console.review.reasons'),
+                cell: item =>
+                  item.reasons
+                    .map(reason => t(`console.review.reason.${reason}` as MessageKey))
+                    .join(', '),
+              },
+            ]}
+          />
         </>
       )}
       {openTask && (

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useClient, useMutation } from 'urql';
 import { errorMessage, type MessageKey, useI18n } from '../../i18n/i18n';
 import { ErrorText } from '../../ui/ErrorText';
+import { TextField } from '../../ui/TextField';
 import { CreateRule, DryRunRule } from './documents';
 import { DEFAULT_THRESHOLDS, RULE_TEMPLATES, type RuleTemplate } from './rule-templates';
 
@@ -19,6 +20,11 @@ export function RulesPanel({ projectId }: { projectId: string }) {
   const [dryRunError, setDryRunError] = useState('');
   const [saved, save] = useMutation(CreateRule);
   const rule = RULE_TEMPLATES[template](Number(threshold));
+  /** A changed threshold voids the last dry-run (it was for the old one). */
+  const changeThreshold = (value: string) => {
+    setThreshold(value);
+    setDryRun(null);
+  };
 
   const runDry = async () => {
     const result = await client
@@ -58,18 +64,13 @@ export function RulesPanel({ projectId }: { projectId: string }) {
           ))}
         </select>
       </label>
-      <label>
-        {t('console.rules.threshold')}
-        <input
-          type="number"
-          step="0.05"
-          value={threshold}
-          onChange={e => {
-            setThreshold(e.target.value);
-            setDryRun(null);
-          }}
-        />
-      </label>
+      <TextField
+        label={t('console.rules.threshold')}
+        type="number"
+        step="0.05"
+        value={threshold}
+        onValue={changeThreshold}
+      />
       <div className="actions">
         <button type="button" onClick={runDry}>
           {t('console.rules.dryRun')}

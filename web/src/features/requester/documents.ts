@@ -2,6 +2,20 @@ import { graphql } from '../../gql';
 
 /** The typed documents of the requester console (one place, so codegen sees them all). */
 
+/**
+ * A label schema as the console shows it. Only in the console's shallow queries: the API's
+ * depth limit counts a fragment spread as a level, and the worker's lease is already deep.
+ */
+export const LabelSchemaFields = graphql(`
+  fragment LabelSchemaFields on LabelSchema {
+    kind
+    labels {
+      key
+      displayName
+    }
+  }
+`);
+
 export const RequesterProjects = graphql(`
   query RequesterProjects {
     projects(first: 100) {
@@ -57,11 +71,7 @@ export const ConsoleProject = graphql(`
       aggregationMethod
       qualificationTaskCount
       labelSchema {
-        kind
-        labels {
-          key
-          displayName
-        }
+        ...LabelSchemaFields
       }
       overlap {
         minOverlap
@@ -110,45 +120,48 @@ export const ProjectDashboard = graphql(`
     projectAssignments(projectId: $id, first: 100, status: SUBMITTED) {
       totalCount
     }
+    projectProgress(projectId: $id) {
+      answersPerHour
+      answersNeeded
+      answersNeededAtMost
+      etaSeconds
+    }
+    qualityAuditLog(projectId: $id, limit: 500) {
+      workerId
+      action
+    }
   }
 `);
 
-export const LaunchProject = graphql(`
-  mutation LaunchProject($id: ID!) {
-    launchProject(id: $id) {
-      id
-      status
-    }
+export const AuditReport = graphql(`
+  query ConsoleAuditReport($id: ID!) {
+    auditReport(projectId: $id)
   }
 `);
-export const PauseProject = graphql(`
-  mutation PauseProject($id: ID!) {
-    pauseProject(id: $id) {
-      id
+
+/** Every lifecycle move in one document: set exactly one of the flags (the others default off). */
+export const MoveProject = graphql(`
+  mutation MoveProject(
+    $id: ID!
+    $launch: Boolean! = false
+    $pause: Boolean! = false
+    $resume: Boolean! = false
+    $complete: Boolean! = false
+    $archive: Boolean! = false
+  ) {
+    launchProject(id: $id) @include(if: $launch) {
       status
     }
-  }
-`);
-export const ResumeProject = graphql(`
-  mutation ResumeProject($id: ID!) {
-    resumeProject(id: $id) {
-      id
+    pauseProject(id: $id) @include(if: $pause) {
       status
     }
-  }
-`);
-export const CompleteProject = graphql(`
-  mutation CompleteProject($id: ID!) {
-    completeProject(id: $id) {
-      id
+    resumeProject(id: $id) @include(if: $resume) {
       status
     }
-  }
-`);
-export const ArchiveProject = graphql(`
-  mutation ArchiveProject($id: ID!) {
-    archiveProject(id: $id) {
-      id
+    completeProject(id: $id) @include(if: $complete) {
+      status
+    }
+    archiveProject(id: $id) @include(if: $archive) {
       status
     }
   }
@@ -252,11 +265,7 @@ export const ReviewTaskQuery = graphql(`
       externalId
       payload
       labelSchema {
-        kind
-        labels {
-          key
-          displayName
-        }
+        ...LabelSchemaFields
       }
       consensusLabels
       confidence
@@ -311,6 +320,149 @@ export const GrantReviewer = graphql(`
   mutation ConsoleGrantReviewer($projectId: ID!, $email: String!) {
     grantReviewer(projectId: $projectId, email: $email) {
       userId
+    }
+  }
+`);
+
+export const ConsoleMoney = graphql(`
+  query ConsoleMoney {
+    cardPaymentsAvailable
+    myBalances {
+      currency
+      available
+      inEscrow
+      spent
+    }
+    myFundings(first: 20) {
+      id
+      amount
+      currency
+      method
+      status
+      createdAt
+    }
+    projects(first: 100) {
+      nodes {
+        id
+        name
+        status
+      }
+    }
+  }
+`);
+
+export const ConsoleProjectMoney = graphql(`
+  query ConsoleProjectMoney($projectId: ID!) {
+    projectMoney(projectId: $projectId) {
+      currency
+      escrow
+      reserved
+      spent
+      bonuses
+      released
+    }
+  }
+`);
+
+export const CreateFunding = graphql(`
+  mutation ConsoleCreateFunding($input: CreateFundingInput!) {
+    createFunding(input: $input) {
+      checkoutUrl
+    }
+  }
+`);
+
+export const AwardBonus = graphql(`
+  mutation ConsoleAwardBonus($input: AwardBonusInput!) {
+    awardBonus(input: $input) {
+      amount
+      fee
+    }
+  }
+`);
+
+export const ApiKeys = graphql(`
+  query ConsoleApiKeys {
+    apiKeys {
+      id
+      name
+      prefix
+      scopes
+      createdAt
+      lastUsedAt
+      revokedAt
+    }
+  }
+`);
+
+export const CreateApiKey = graphql(`
+  mutation ConsoleCreateApiKey($input: CreateApiKeyInput!) {
+    createApiKey(input: $input) {
+      secret
+      apiKey {
+        id
+      }
+    }
+  }
+`);
+
+export const RevokeApiKey = graphql(`
+  mutation ConsoleRevokeApiKey($id: ID!) {
+    revokeApiKey(id: $id) {
+      id
+      revokedAt
+    }
+  }
+`);
+
+export const ModelVersions = graphql(`
+  query ConsoleModels($projectId: ID!) {
+    modelVersions(projectId: $projectId) {
+      id
+      version
+      source
+      sizeBytes
+      labelKeys
+      metrics
+      createdAt
+    }
+  }
+`);
+
+export const RegisterModel = graphql(`
+  mutation ConsoleRegisterModel($input: RegisterModelInput!) {
+    registerModel(input: $input) {
+      id
+    }
+  }
+`);
+
+export const TrainModel = graphql(`
+  mutation ConsoleTrainModel($input: TrainModelInput!) {
+    trainModel(input: $input) {
+      id
+    }
+  }
+`);
+
+export const StartPrelabeling = graphql(`
+  mutation ConsoleStartPrelabeling($input: StartPrelabelingInput!) {
+    startPrelabeling(input: $input) {
+      id
+    }
+  }
+`);
+
+export const PrelabelRunQuery = graphql(`
+  query ConsolePrelabelRun($id: ID!) {
+    prelabelRun(id: $id) {
+      id
+      status
+      processed
+      total
+      predicted
+      skipped
+      error
     }
   }
 `);
