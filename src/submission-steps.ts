@@ -32,8 +32,7 @@ export function submissionSteps(modules: {
       // through workers/ (blocks), review (rejections) and exclusions (task slots).
       name: 'quality rules',
       prefetch: (_tx, submitted) => qualityRules.prefetchSubmitted(submitted),
-      run: (tx, submitted, prefetched) =>
-        qualityRules.onAnswerSubmitted(tx, submitted, prefetched),
+      run: (tx, submitted, prefetched) => qualityRules.onAnswerSubmitted(tx, submitted, prefetched),
     },
     {
       // Reads the worker's gold answers on a project that asks for qualification; writes

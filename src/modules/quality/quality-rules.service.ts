@@ -630,7 +630,9 @@ export class QualityRulesService {
       .flatMap(record => {
         const parsed = validateQualityRule(record.definition);
         // Stored rules are validated; a future format change skips, not fails.
-        return parsed.ok ? [{ record, rule: parsed.rule, need: historyNeeded(parsed.rule.collector) }] : [];
+        return parsed.ok
+          ? [{ record, rule: parsed.rule, need: historyNeeded(parsed.rule.collector) }]
+          : [];
       });
     const reads = (['GOLD', 'CONFIDENT_CONSENSUS', 'ALL'] as const).flatMap(relevant => {
       const needs = rules.filter(r => r.need.relevant === relevant).map(r => r.need);
@@ -784,8 +786,7 @@ function plannedHistory(
   const rows = [...read.histories[index]];
   if (relevant) {
     const at = rows.findIndex(
-      row =>
-        time(row) < time(current) || (time(row) === time(current) && row.id < current.id),
+      row => time(row) < time(current) || (time(row) === time(current) && row.id < current.id),
     );
     rows.splice(at < 0 ? rows.length : at, 0, current);
   }

@@ -55,7 +55,8 @@ export class QualificationService {
     let current =
       prefetched === undefined
         ? await this.latestAttempt(tx, project.id, assignment.workerId)
-        : prefetched && hydrateRow(manager, WorkerQualification, prefetched as Record<string, unknown>);
+        : prefetched &&
+          hydrateRow(manager, WorkerQualification, prefetched as Record<string, unknown>);
     if (!assignment.isGold) return;
     if (current?.status === QualificationStatus.PASSED) return;
     if (current && current.status === QualificationStatus.FAILED) {

@@ -34,8 +34,13 @@ describe('submit round trips', () => {
     other = await createCountedDataSource(database.current.url, new QueryCounter());
     const rng = () => draw;
     services = buildContainer(testConfig(), ds, createLogger('silent'), clock, rng).services;
-    otherServices = buildContainer(testConfig(), other, createLogger('silent'), clock, rng)
-      .services;
+    otherServices = buildContainer(
+      testConfig(),
+      other,
+      createLogger('silent'),
+      clock,
+      rng,
+    ).services;
   });
 
   afterAll(async () => {
@@ -68,7 +73,12 @@ describe('submit round trips', () => {
   }
 
   /** Leases on `project` with the gold draw `gold` and answers `label`; the statements sent. */
-  async function leaseAndAnswer(ctx: RequestContext, projectId: string, gold: boolean, label: string) {
+  async function leaseAndAnswer(
+    ctx: RequestContext,
+    projectId: string,
+    gold: boolean,
+    label: string,
+  ) {
     draw = gold ? 0 : 0.99;
     const next = await services.leasing.nextAssignment(ctx, projectId);
     expect(next).not.toBeNull();

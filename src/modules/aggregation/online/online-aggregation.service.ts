@@ -279,8 +279,7 @@ export class OnlineAggregationService {
     task: Task,
     current: { assignmentId: string; workerId: string; at: Date } | null,
   ): SqlPiece {
-    const dynamic =
-      project.confidenceTarget !== null && project.maxOverlap > project.minOverlap;
+    const dynamic = project.confidenceTarget !== null && project.maxOverlap > project.minOverlap;
     return {
       sql: ONLINE_INPUTS_SQL,
       params: [
