@@ -141,18 +141,12 @@ export class TaskSlots {
    * and the completion the submit decided.
    */
   async storeSubmittedTask(tx: RequestContext, task: Task): Promise<void> {
+    const { id, posterior, consensusLabels, consensusConfidence, status, completedAt } = task;
     await this.db.defer(tx, {
       sql: `UPDATE tasks SET posterior = $2::float8[], consensus_labels = $3::text[],
               consensus_confidence = $4, status = $5, completed_at = $6, updated_at = now()
             WHERE id = $1`,
-      params: [
-        task.id,
-        task.posterior,
-        task.consensusLabels,
-        task.consensusConfidence,
-        task.status,
-        task.completedAt,
-      ],
+      params: [id, posterior, consensusLabels, consensusConfidence, status, completedAt],
     });
   }
 
