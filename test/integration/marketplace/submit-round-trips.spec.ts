@@ -22,25 +22,21 @@ describe('submit round trips', () => {
   const database = useTestDatabase({ poolSize: 2 });
   const counter = new QueryCounter();
   const clock = new ManualClock('2026-03-01T00:00:00.000Z');
-  let ds: DataSource;
-  let other: DataSource;
-  /** This process's services, and a second process's (its own caches) on the same database. */
-  let services: Services;
-  let otherServices: Services;
+  /** This process (statements counted) and a second one (its own caches), on one database. */
+  let [ds, other] = [] as DataSource[];
+  let [services, otherServices] = [] as Services[];
   let draw = 0.99;
 
   beforeAll(async () => {
-    ds = await createCountedDataSource(database.current.url, counter);
-    other = await createCountedDataSource(database.current.url, new QueryCounter());
-    const rng = () => draw;
-    services = buildContainer(testConfig(), ds, createLogger('silent'), clock, rng).services;
-    otherServices = buildContainer(
-      testConfig(),
-      other,
-      createLogger('silent'),
-      clock,
-      rng,
-    ).services;
+    const url = database.current.url;
+    [ds, other] = [
+      await createCountedDataSource(url, counter),
+      await createCountedDataSource(url, new QueryCounter()),
+    ];
+    [services, otherServices] = [ds, other].map(
+      source =>
+        buildContainer(testConfig(), source, createLogger('silent'), clock, () => draw).services,
+    );
   });
 
   afterAll(async () => {
