@@ -3,12 +3,18 @@
  *
  *   npm run bench:serve [-- --workers 200 --seconds 20 --tasks 20000 --overlap 3 --pool 20
  *                          --pgbench-clients 16 --pgbench-seconds 10 --pgbench-scale 16 --keep-db
- *                          --rate R]
+ *                          --processes 2 --rate R]
  *
- * `--rate R`: open loop, one lease → submit started every 1/R s on an idle virtual worker
- * (latency at a fixed arrival rate, not at saturation); the closed-loop run prints the rate at
- * 50% of its measured peak. Also printed: SQL statements per call (counted), Node and
- * PostgreSQL CPU per completed assignment, and completed assignments/s as a ratio of pgbench.
+ * One run, in phases of `--seconds` each, every phase printing throughput, p50/p95/p99/max per
+ * operation and Node and PostgreSQL CPU per completed assignment:
+ *   1. one API process (this one), `--workers` virtual workers, closed loop: the peak;
+ *   2. the same with a second API process (`src/main.ts`, as `npm start` runs one) on the same
+ *      database, the workers spread over both (skipped with `--processes 1`);
+ *   3. one process, 20 workers: issue 16's p99 goal (≤ 50 ms for both operations);
+ *   4. open loop at 50% of phase 1's completed assignments/s: one lease → submit started every
+ *      1/R s on an idle virtual worker (latency at a fixed arrival rate, not at saturation).
+ * `--rate R` runs only an open loop at R instead. Then: SQL statements per call (counted), the
+ * invariants, pgbench, and completed assignments/s of phases 1 and 2 as a ratio of its tps.
  *
  * 1. Creates a fresh database on the PostgreSQL of BENCH_PG_ADMIN_URL (default
  *    postgres://postgres@127.0.0.1:5432/test) and starts the real app on it (createApp: migrations,
@@ -16,7 +22,7 @@
  * 2. Seeds a requester, an ACTIVE single-choice project with `--tasks` tasks at fixed overlap
  *    `--overlap`, and `--workers` worker accounts with JWTs (rows inserted directly: sign-up's
  *    Argon2 hashing is not what is measured).
- * 3. Runs every virtual worker concurrently for `--seconds`: nextAssignment → submitAssignment
+ * 3. Runs the phases above; in each, every virtual worker runs nextAssignment → submitAssignment
  *    over HTTP (GraphQL POSTs on keep-alive connections, one socket per worker), recording each
  *    call's latency. The virtual workers run in a worker thread, so their HTTP clients do not
  *    compete with the server for its event loop (they still share the machine's cores). Prints throughput (leased + submitted assignments per second) and p50/p95/p99
