@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import type { RequestContext } from '../../common/request-context';
 import { hydrateRow, queryRows } from '../../db/query-rows';
+import { prepared } from '../../db/statement-batch';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import { Project } from '../projects/project.entity';
 import { Assignment } from './assignment.entity';
@@ -122,12 +123,15 @@ export class TaskSlots {
       }
     >(
       this.db.manager(tx),
-      `WITH a AS (SELECT * FROM assignments WHERE id = $1 FOR UPDATE),
+      prepared(
+        this.db.manager(tx),
+        `WITH a AS (SELECT * FROM assignments WHERE id = $1 FOR UPDATE),
        t AS (UPDATE tasks SET counted_answers = counted_answers + 1, updated_at = now()
              WHERE id = (SELECT task_id FROM a WHERE worker_id = $2) RETURNING *)
        SELECT a.*, (SELECT to_jsonb(t.*) FROM t) AS task, to_jsonb(p.*) AS project,
               u.display_name AS requester_name
        FROM a JOIN projects p ON p.id = a.project_id JOIN users u ON u.id = p.owner_id`,
+      ),
       [assignmentId, workerId],
     );
     if (!row) return null;

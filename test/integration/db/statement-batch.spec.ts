@@ -98,6 +98,22 @@ describe('held writes and joined reads', () => {
     expect(await rows()).toEqual([{ id: 5, v: 'x' }]);
   });
 
+  it('prepares the joined statements once per connection on PostgreSQL', async () => {
+    const read = { sql: 'SELECT count(*)::int FROM batch_probe WHERE id > $1', params: [0] };
+    const prepared = await db.withTransaction(ctx, async tx => {
+      await db.readTogether(tx, [read]);
+      await db.readTogether(tx, [read]);
+      const [names] = await db.readTogether(tx, [
+        {
+          sql: `SELECT array_agg(statement) FROM pg_prepared_statements WHERE name LIKE $1`,
+          params: ['quorum\\_%'],
+        },
+      ]);
+      return names as string[];
+    });
+    expect(prepared.filter(text => text.includes('batch_probe WHERE id > $1'))).toHaveLength(1);
+  });
+
   it('runs a write at once outside a transaction', async () => {
     await db.defer(ctx, insert(3, 'c'));
     expect(await rows()).toEqual([{ id: 3, v: 'c' }]);
