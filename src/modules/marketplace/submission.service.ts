@@ -66,9 +66,9 @@ export class SubmissionService {
     }
     if (!isUuid(input.assignmentId)) throw new NotFoundError('Assignment', input.assignmentId);
 
-    // Three statements between BEGIN and COMMIT (docs/scaling.md, "round trips"): the lock and
-    // count with everything read that needs no lock, every step's reads, and every write, held
-    // back (`TransactionalConnection.defer`) until COMMIT sends them as one statement.
+    // Three statements between BEGIN and COMMIT (docs/scaling.md, "Round trips"): the lock and
+    // count (with the project), every step's reads, and every write, held back
+    // (`TransactionalConnection.defer`) until COMMIT sends them as one statement.
     return this.db.withTransaction(ctx, async tx => {
       const now = tx.now();
       const manager = this.db.manager(tx);

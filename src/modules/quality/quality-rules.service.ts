@@ -292,9 +292,11 @@ export class QualityRulesService {
    * the worker's rule states and the worker's answers each rule looks at (one read per kind of
    * answer). The answer being submitted is not written yet; `onAnswerSubmitted` adds it.
    */
-  prefetchSubmitted(submitted: SubmittedAnswer): SqlPiece {
+  prefetchSubmitted(
+    submitted: SubmittedAnswer,
+    cached = this.rulesCache.get(submitted.project.id),
+  ): SqlPiece {
     const { project, assignment } = submitted;
-    const cached = this.rulesCache.get(project.id);
     const now = assignment.submittedAt!.getTime();
     const pieces: SqlPiece[] = [
       { sql: 'SELECT $1::text', params: [cached?.version ?? null] },
@@ -349,7 +351,7 @@ export class QualityRulesService {
       // Not planned from the current rules: load them, then read as the plan says.
       rules = await this.loadRules(tx, project.id);
       if (rules.rules.length === 0) return;
-      const [again] = await this.db.readTogether(tx, [this.prefetchSubmitted(submitted)]);
+      const [again] = await this.db.readTogether(tx, [this.prefetchSubmitted(submitted, rules)]);
       read = again as RulesRead;
     }
     if (rules.rules.length === 0) return;
