@@ -3,12 +3,18 @@
  *
  *   npm run bench:serve [-- --workers 200 --seconds 20 --tasks 20000 --overlap 3 --pool 20
  *                          --pgbench-clients 16 --pgbench-seconds 10 --pgbench-scale 16 --keep-db
- *                          --rate R]
+ *                          --processes 2 --rate R]
  *
- * `--rate R`: open loop, one lease → submit started every 1/R s on an idle virtual worker
- * (latency at a fixed arrival rate, not at saturation); the closed-loop run prints the rate at
- * 50% of its measured peak. Also printed: SQL statements per call (counted), Node and
- * PostgreSQL CPU per completed assignment, and completed assignments/s as a ratio of pgbench.
+ * One run, in phases of `--seconds` each, every phase printing throughput, p50/p95/p99/max per
+ * operation and Node and PostgreSQL CPU per completed assignment:
+ *   1. one API process (this one), `--workers` virtual workers, closed loop: the peak;
+ *   2. the same with a second API process (`src/main.ts`, as `npm start` runs one) on the same
+ *      database, the workers spread over both (skipped with `--processes 1`);
+ *   3. one process, 20 workers: issue 16's p99 goal (≤ 50 ms for both operations);
+ *   4. open loop at 50% of phase 1's completed assignments/s: one lease → submit started every
+ *      1/R s on an idle virtual worker (latency at a fixed arrival rate, not at saturation).
+ * `--rate R` runs only an open loop at R instead. Then: SQL statements per call (counted), the
+ * invariants, pgbench, and completed assignments/s of phases 1 and 2 as a ratio of its tps.
  *
  * 1. Creates a fresh database on the PostgreSQL of BENCH_PG_ADMIN_URL (default
  *    postgres://postgres@127.0.0.1:5432/test) and starts the real app on it (createApp: migrations,
@@ -16,7 +22,7 @@
  * 2. Seeds a requester, an ACTIVE single-choice project with `--tasks` tasks at fixed overlap
  *    `--overlap`, and `--workers` worker accounts with JWTs (rows inserted directly: sign-up's
  *    Argon2 hashing is not what is measured).
- * 3. Runs every virtual worker concurrently for `--seconds`: nextAssignment → submitAssignment
+ * 3. Runs the phases above; in each, every virtual worker runs nextAssignment → submitAssignment
  *    over HTTP (GraphQL POSTs on keep-alive connections, one socket per worker), recording each
  *    call's latency. The virtual workers run in a worker thread, so their HTTP clients do not
  *    compete with the server for its event loop (they still share the machine's cores). Prints throughput (leased + submitted assignments per second) and p50/p95/p99
@@ -30,9 +36,10 @@
  * The database is dropped at the end unless --keep-db.
  */
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,6 +70,7 @@ const { values: flags } = parseArgs({
     'pgbench-scale': { type: 'string', default: '16' },
     'keep-db': { type: 'boolean', default: false },
     rate: { type: 'string' },
+    processes: { type: 'string', default: '2' },
   },
 });
 const WORKERS = positive('workers');
@@ -71,6 +79,8 @@ const TASKS = positive('tasks');
 const OVERLAP = positive('overlap');
 const POOL = positive('pool');
 const RATE = flags.rate === undefined ? undefined : positive('rate');
+/** 2: the closed-loop run is repeated with a second API process (`src/main.ts`) on the same database. */
+const PROCESSES = positive('processes');
 
 function positive(name: keyof typeof flags): number {
   const value = Number(flags[name]);
@@ -225,7 +235,8 @@ async function seed(app: QuorumApp) {
 }
 
 interface LoadInput {
-  readonly baseUrl: string;
+  /** API processes; the virtual workers are spread over them in turn. */
+  readonly baseUrls: string[];
   readonly projectId: string;
   readonly tokens: string[];
   readonly seconds: number;
@@ -244,7 +255,8 @@ interface LoadResult {
 
 /** The virtual workers' loop: runs in a worker thread, so the clients do not eat the server's CPU. */
 async function generateLoad(input: LoadInput): Promise<LoadResult> {
-  const client = new GraphQLHttpClient(input.baseUrl, input.tokens.length);
+  const clients = input.baseUrls.map(url => new GraphQLHttpClient(url, input.tokens.length));
+  const clientOf = new Map(input.tokens.map((token, i) => [token, clients[i % clients.length]]));
   const recorder = new Recorder();
   const acknowledged: string[] = [];
   let leased = 0;
@@ -253,6 +265,7 @@ async function generateLoad(input: LoadInput): Promise<LoadResult> {
 
   /** One lease → submit; false when there was nothing to submit. */
   const cycle = async (token: string): Promise<boolean> => {
+    const client = clientOf.get(token)!;
     const next = await client.request(token, NEXT, { projectId: input.projectId });
     recorder.record('nextAssignment', next.ms);
     const lease = next.body.data?.nextAssignment;
@@ -302,7 +315,7 @@ async function generateLoad(input: LoadInput): Promise<LoadResult> {
   if (input.rate) await openLoop(input.rate);
   else await Promise.all(input.tokens.map(closedLoop));
   const elapsedSeconds = (performance.now() - started) / 1000;
-  client.close();
+  for (const client of clients) client.close();
   return {
     latencies: Object.fromEntries(recorder.latencies),
     errors: Object.fromEntries(recorder.errors),
@@ -449,6 +462,82 @@ function runPgbench(url: string) {
   return { tps: tps ? Number(tps) : NaN, latencyMs: latency ? Number(latency) : NaN, scale };
 }
 
+/** CPU seconds (user + system) of a process on this machine, from /proc. */
+function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** A free TCP port on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A second API process (`src/main.ts`, as `npm start` runs one) on the same database, no
+ * migrations (the first ran them); resolves once it answers /healthz.
+ */
+async function startSecondProcess(
+  url: string,
+): Promise<{ baseUrl: string; pid: number; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['-r', join(__dirname, '../bin/register-swc.js'), join(__dirname, '../src/main.ts')],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        DATABASE_URL: url,
+        DATABASE_POOL_SIZE: String(POOL),
+        MIGRATIONS_RUN: 'false',
+        LOG_LEVEL: 'warn',
+        JOBS_ENABLED: 'true',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        QUORUM_PROCESSES: '1',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+  for (let attempt = 0; ; attempt++) {
+    const ok = await new Promise<boolean>(resolve => {
+      http
+        .get(`${baseUrl}/healthz`, res => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        })
+        .on('error', () => resolve(false));
+    });
+    if (ok) break;
+    if (attempt > 600 || child.exitCode !== null)
+      throw new Error('the second API process did not start');
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  return {
+    baseUrl,
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /**
  * The whole run on the scratch database at `url`: the app, the virtual workers, the invariant
  * check and pgbench for scale. Returns true when an invariant was violated.
@@ -476,44 +565,90 @@ async function benchmarkServing(url: string): Promise<boolean> {
       `bench:serve — ${WORKERS} virtual workers for ${SECONDS} s over HTTP (${RATE ? `open loop, ${RATE} arrivals/s` : 'closed loop'}), ${TASKS} tasks × overlap ` +
         `${OVERLAP}, pool ${POOL}, PostgreSQL ${version}, ${availableParallelism()} CPUs, Node ${process.version}\n`,
     );
-    const postgresBefore = await backendCpuSeconds(app.dataSource);
-    const nodeBefore = process.cpuUsage();
-    const run = await runWorkers({ baseUrl, projectId, tokens, seconds: SECONDS, rate: RATE });
-    const nodeCpu = process.cpuUsage(nodeBefore);
-    const postgresSeconds = cpuSecondsBetween(
-      postgresBefore,
-      await backendCpuSeconds(app.dataSource),
-    );
-    const submitted = run.acknowledged.length;
-    process.stdout.write(
-      `\nthroughput: ${((run.leased + submitted) / run.elapsedSeconds).toFixed(0)} assignments/s ` +
-        `(leased + submitted; ${run.leased} leased, ${submitted} submitted in ` +
-        `${run.elapsedSeconds.toFixed(1)} s; ${run.empty} empty nextAssignment answers)\n`,
-    );
-    process.stdout.write('\noperation          calls      p50 ms   p95 ms   p99 ms   max ms\n');
-    for (const [operation, latencies] of Object.entries(run.latencies)) {
-      const sorted = [...latencies].sort((a, b) => a - b);
-      process.stdout.write(
-        `${operation.padEnd(18)} ${String(sorted.length).padStart(6)} ` +
-          [50, 95, 99, 100].map(p => percentile(sorted, p).toFixed(1).padStart(8)).join(' ') +
-          '\n',
+    const acknowledged: string[] = [];
+    /** One load phase: prints its throughput, latencies and CPU per completed assignment. */
+    const phase = async (
+      title: string,
+      input: Omit<LoadInput, 'projectId' | 'seconds'>,
+      others: number[] = [],
+    ) => {
+      const postgresBefore = await backendCpuSeconds(app!.dataSource);
+      const othersBefore = others.map(processCpuSeconds);
+      const nodeBefore = process.cpuUsage();
+      const run = await runWorkers({ ...input, projectId, seconds: SECONDS });
+      const nodeCpu = process.cpuUsage(nodeBefore);
+      const otherSeconds = others.reduce(
+        (sum, pid, i) => sum + processCpuSeconds(pid) - othersBefore[i],
+        0,
       );
-    }
-    for (const [key, count] of Object.entries(run.errors)) {
-      process.stdout.write(`error ${key}: ${count}\n`);
-    }
+      const postgresSeconds = cpuSecondsBetween(
+        postgresBefore,
+        await backendCpuSeconds(app!.dataSource),
+      );
+      acknowledged.push(...run.acknowledged);
+      const submitted = run.acknowledged.length;
+      process.stdout.write(
+        `\n== ${title}\nthroughput: ${((run.leased + submitted) / run.elapsedSeconds).toFixed(0)} assignments/s ` +
+          `(leased + submitted; ${run.leased} leased, ${submitted} submitted = completed in ` +
+          `${run.elapsedSeconds.toFixed(1)} s: ${(submitted / run.elapsedSeconds).toFixed(0)} completed/s; ` +
+          `${run.empty} empty nextAssignment answers)\n`,
+      );
+      process.stdout.write('operation          calls      p50 ms   p95 ms   p99 ms   max ms\n');
+      for (const [operation, latencies] of Object.entries(run.latencies)) {
+        const sorted = [...latencies].sort((a, b) => a - b);
+        process.stdout.write(
+          `${operation.padEnd(18)} ${String(sorted.length).padStart(6)} ` +
+            [50, 95, 99, 100].map(p => percentile(sorted, p).toFixed(1).padStart(8)).join(' ') +
+            '\n',
+        );
+      }
+      for (const [key, count] of Object.entries(run.errors)) {
+        process.stdout.write(`error ${key}: ${count}\n`);
+      }
+      const perAssignmentMs = (seconds: number) => ((seconds * 1000) / submitted).toFixed(1);
+      process.stdout.write(
+        `CPU per completed assignment: Node ${perAssignmentMs((nodeCpu.user + nodeCpu.system) / 1e6 + otherSeconds)} ms ` +
+          `(this process, with the load thread: an upper bound${others.length ? ', plus the second API process' : ''}), PostgreSQL ` +
+          `${perAssignmentMs(postgresSeconds)} ms (the app's backends, from /proc)\n`,
+      );
+      return { ...run, completedPerSecond: submitted / run.elapsedSeconds };
+    };
 
-    const perAssignmentMs = (seconds: number) => ((seconds * 1000) / submitted).toFixed(1);
-    process.stdout.write(
-      `\nCPU per completed assignment: Node ${perAssignmentMs((nodeCpu.user + nodeCpu.system) / 1e6)} ms ` +
-        `(the server and the load thread share the process: an upper bound), PostgreSQL ` +
-        `${perAssignmentMs(postgresSeconds)} ms (the app's backends, from /proc)\n`,
+    const baseUrls = [baseUrl];
+    const peak = await phase(
+      `1 API process, ${WORKERS} workers, ${RATE ? `open loop at ${RATE}/s` : 'closed loop'}`,
+      { baseUrls, tokens, rate: RATE },
     );
+    let twoProcesses: Awaited<ReturnType<typeof phase>> | undefined;
+    if (RATE === undefined && PROCESSES >= 2) {
+      const second = await startSecondProcess(url);
+      try {
+        twoProcesses = await phase(
+          `2 API processes, ${WORKERS} workers, closed loop`,
+          {
+            baseUrls: [baseUrl, second.baseUrl],
+            tokens,
+          },
+          [second.pid],
+        );
+      } finally {
+        await second.stop();
+      }
+    }
     if (RATE === undefined) {
-      process.stdout.write(
-        `open loop at 50% of this peak: npm run bench:serve -- --workers ${WORKERS} --seconds ${SECONDS} ` +
-          `--rate ${Math.max(1, Math.round(submitted / run.elapsedSeconds / 2))}\n`,
+      await phase(
+        `1 API process, ${Math.min(20, tokens.length)} workers (issue 16: p99 of both ≤ 50 ms)`,
+        {
+          baseUrls,
+          tokens: tokens.slice(0, 20),
+        },
       );
+      const half = Math.max(1, Math.round(peak.completedPerSecond / 2));
+      await phase(`open loop at 50% of the 1-process peak: ${half} lease → submit pairs/s`, {
+        baseUrls,
+        tokens,
+        rate: half,
+      });
     }
     const trips = await countRoundTrips(baseUrl, tokens[0], projectId, counter);
     process.stdout.write(
@@ -521,7 +656,7 @@ async function benchmarkServing(url: string): Promise<boolean> {
         `${trips.lease} per nextAssignment, ${trips.submit} per submitAssignment\n`,
     );
 
-    const { problems, counts } = await checkInvariants(app, projectId, run.acknowledged);
+    const { problems, counts } = await checkInvariants(app, projectId, acknowledged);
     process.stdout.write(
       `\ninvariants: ${counts.total} assignments (${counts.counted} counted, ${counts.leased} still leased)` +
         (problems.length === 0 ? ' — all hold\n' : '\n'),
@@ -534,13 +669,17 @@ async function benchmarkServing(url: string): Promise<boolean> {
     await closeDataSource(dataSource);
     dataSource = undefined;
     const pgbench = runPgbench(url);
-    const completedPerSecond = submitted / run.elapsedSeconds;
+    const ratio = (label: string, completedPerSecond: number) =>
+      `completed assignments/s ÷ pgbench tps (${label}): ${completedPerSecond.toFixed(0)} ÷ ` +
+      `${pgbench.tps.toFixed(0)} = ${(completedPerSecond / pgbench.tps).toFixed(3)}× (issue 16's goal: 0.25× at 200 workers)\n`;
     process.stdout.write(
       `\npgbench tpcb-like, same database (scale ${pgbench.scale}, -c ${flags['pgbench-clients']} ` +
         `-T ${flags['pgbench-seconds']}): ${pgbench.tps.toFixed(0)} tps, ` +
         `latency average ${pgbench.latencyMs.toFixed(1)} ms\n` +
-        `completed assignments/s ÷ pgbench tps: ${completedPerSecond.toFixed(0)} ÷ ` +
-        `${pgbench.tps.toFixed(0)} = ${(completedPerSecond / pgbench.tps).toFixed(3)}× (issue 16's goal: 0.25×)\n`,
+        ratio(`1 process, ${WORKERS} workers`, peak.completedPerSecond) +
+        (twoProcesses
+          ? ratio(`2 processes, ${WORKERS} workers`, twoProcesses.completedPerSecond)
+          : ''),
     );
     return failing;
   } finally {

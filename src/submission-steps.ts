@@ -18,24 +18,29 @@ export function submissionSteps(modules: {
   return [
     {
       // Reads the task's counted, non-excluded answers, the last fit's worker confusions and the
-      // latest model's vote (prelabel's `modelVote`); writes `tasks.posterior`,
-      // `consensus_labels`, `consensus_confidence`; may ask to complete the task (dynamic
-      // overlap, model gate) and queue a refit job.
+      // latest model's vote (prelabel's `modelVoteSql`), all in the submit's one read; sets the
+      // task's `posterior`, `consensus_labels`, `consensus_confidence` (stored by the submit's
+      // one task write); may ask to complete the task (dynamic overlap, model gate) and queue a
+      // refit job.
       name: 'online posterior and dynamic overlap',
-      run: (tx, submitted) => online.onSubmitted(tx, submitted),
+      prefetch: (_tx, submitted) => online.prefetchSubmitted(submitted),
+      run: (tx, submitted, prefetched) => online.onSubmitted(tx, submitted, prefetched),
     },
     {
       // Reads the project's enabled rules, the worker's answers and the `consensus_labels` the
       // step above has just written; writes `quality_rule_states`, the audit log, and acts
       // through workers/ (blocks), review (rejections) and exclusions (task slots).
       name: 'quality rules',
-      run: (tx, submitted) => qualityRules.onAnswerSubmitted(tx, submitted),
+      prefetch: (_tx, submitted) => qualityRules.prefetchSubmitted(submitted),
+      run: (tx, submitted, prefetched) => qualityRules.onAnswerSubmitted(tx, submitted, prefetched),
     },
     {
       // Reads the worker's gold answers on a project that asks for qualification; writes
       // `worker_qualifications` (passed, failed with a retry time).
       name: 'qualification',
-      run: (tx, submitted) => qualifications.onAnswerSubmitted(tx, submitted),
+      prefetch: (_tx, submitted) => qualifications.prefetchSubmitted(submitted),
+      run: (tx, submitted, prefetched) =>
+        qualifications.onAnswerSubmitted(tx, submitted, prefetched),
     },
   ];
 }

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
 import { isRetryableTransactionError } from './pg-errors';
+import { DeferredWrites, readTogether, type SqlPiece } from './statement-batch';
 
 /** Attempts for a transaction that failed on a deadlock or serialization failure. */
 const MAX_TRANSACTION_ATTEMPTS = 5;
@@ -40,14 +41,37 @@ export class TransactionalConnection {
     for (let attempt = 1; ; attempt++) {
       const afterCommit: Array<() => Promise<void> | void> = [];
       try {
-        const result = await this.dataSource.transaction(manager =>
-          work(ctx.inTransaction(manager, afterCommit)),
-        );
+        const result = await this.dataSource.transaction(manager => {
+          DeferredWrites.install(manager.queryRunner!);
+          return work(ctx.inTransaction(manager, afterCommit));
+        });
         for (const callback of afterCommit) await callback();
         return result;
       } catch (error) {
         if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
       }
+    }
+  }
+
+  /**
+   * Holds a write back until the transaction's next statement or its COMMIT, which sends every
+   * held write as one statement (`statement-batch.ts`: its rules). Outside a transaction, or in
+   * one not opened here, the write runs now.
+   */
+  async defer(ctx: RequestContext, piece: SqlPiece): Promise<void> {
+    const batch = DeferredWrites.of(ctx.transactionManager?.queryRunner);
+    if (batch) batch.add(piece);
+    else await this.manager(ctx).query(piece.sql, [...piece.params]);
+  }
+
+  /** Independent single-value reads in one statement (`readTogether`); values in order. */
+  async readTogether(ctx: RequestContext, pieces: readonly SqlPiece[]): Promise<unknown[]> {
+    const manager = this.manager(ctx);
+    const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+    try {
+      return await readTogether(runner, pieces);
+    } finally {
+      if (!manager.queryRunner) await runner.release();
     }
   }
 }

@@ -15,7 +15,8 @@ export class QueryCounter implements TypeOrmLogger {
   }
 
   logQuery(query: string): void {
-    this.queries.push(query);
+    // A prepared statement (`statement-batch.ts`'s `prepared`) is a query config reading as text.
+    this.queries.push(String(query));
   }
 
   /** The statements `work` sent (only those: earlier ones are forgotten first). */

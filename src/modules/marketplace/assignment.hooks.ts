@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../common/request-context';
+import type { SqlPiece } from '../../db/statement-batch';
 import type { Project } from '../projects/project.entity';
 import type { Task } from './task.entity';
 import type { Assignment } from './assignment.entity';
@@ -33,6 +34,7 @@ export interface SubmissionDecision {
 export type SubmissionHook = (
   tx: RequestContext,
   submitted: SubmittedAnswer,
+  prefetched?: unknown,
 ) => Promise<SubmissionDecision | void> | SubmissionDecision | void;
 
 /**
@@ -63,5 +65,12 @@ export type CountChangeHook = (tx: RequestContext, change: CountChange) => Promi
 export interface SubmissionStep {
   /** Shown in logs and errors: which step ran. */
   readonly name: string;
+  /**
+   * The step's reads as one SELECT of one value (usually a JSON object), sent together with the
+   * other steps' in a single statement after the answer is counted and before anything is
+   * written: what they read does not include this answer yet, so the step adds it itself. The
+   * value reaches `run` as `prefetched`. Null (or no prefetch): `run` reads for itself.
+   */
+  readonly prefetch?: (tx: RequestContext, submitted: SubmittedAnswer) => SqlPiece | null;
   readonly run: SubmissionHook;
 }

@@ -1,7 +1,7 @@
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import type { RequestContext } from '../../common/request-context';
 import { isUuid } from '../../common/uuid';
-import { hydrateRow, queryRows } from '../../db/query-rows';
+import { hydrateRow } from '../../db/query-rows';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import type { EventBus } from '../../events/event-bus';
 import { Project } from '../projects/project.entity';
@@ -11,6 +11,7 @@ import { refOf } from './assignment-rows';
 import { AssignmentSubmittedEvent } from './assignment.events';
 import type { SubmissionDecision, SubmissionStep } from './assignment.hooks';
 import { ASSIGNMENT_LIMITS, type SubmitAssignmentInput } from './assignment.inputs';
+import { Task } from './task.entity';
 import type { TaskSlots } from './task-slots';
 import { TaskStatus } from './task.types';
 import { sameLabels, validateAnswer } from './validate-answer';
@@ -65,35 +66,27 @@ export class SubmissionService {
     }
     if (!isUuid(input.assignmentId)) throw new NotFoundError('Assignment', input.assignmentId);
 
+    // Three statements between BEGIN and COMMIT (docs/scaling.md, "Round trips"): the lock and
+    // count (with the project), every step's reads, and every write, held back
+    // (`TransactionalConnection.defer`) until COMMIT sends them as one statement.
     return this.db.withTransaction(ctx, async tx => {
       const now = tx.now();
       const manager = this.db.manager(tx);
-      // The assignment row is locked (lock order: assignment, then task) and read with its
-      // project and the requester's display name in one round trip.
-      const [row] = await queryRows<
-        Record<string, unknown> & { project: Record<string, unknown>; requester_name: string }
-      >(
-        manager,
-        `SELECT a.*, to_jsonb(p.*) AS project, u.display_name AS requester_name
-         FROM assignments a
-         JOIN projects p ON p.id = a.project_id
-         JOIN users u ON u.id = p.owner_id
-         WHERE a.id = $1
-         FOR UPDATE OF a`,
-        [input.assignmentId],
-      );
-      if (!row || row.worker_id !== workerId) {
+      // The assignment row is locked, then (when it is the caller's) its task's row by counting
+      // the answer (lock order: assignment, then task), with the project and the requester's
+      // display name, in one round trip. A refusal below rolls the count back.
+      const locked = await this.slots.lockAndCountSubmission(tx, input.assignmentId, workerId);
+      if (!locked?.task) {
         throw new NotFoundError('Assignment', input.assignmentId);
       }
-      const assignment = hydrateRow(manager, Assignment, row);
-      const project = hydrateRow(manager, Project, row.project);
+      const assignment = hydrateRow(manager, Assignment, locked.assignment);
+      const project = hydrateRow(manager, Project, locked.project);
       const submitted = assertTransition(assignment, 'submit', now);
       const validation = validateAnswer(project.labelSchema, labels);
       if (!validation.ok) {
         throw new BadUserInputError(validation.message, { field: 'answer.labels' });
       }
-      // Counting the answer locks the task row and returns it as it now is.
-      const task = await this.slots.countSubmittedAnswer(tx, assignment.taskId);
+      const task = hydrateRow(manager, Task, locked.task);
       // Scored for every answer and kept for gold only: the same work either way (promise 8).
       const matchesGold = sameLabels(validation.labels, task.goldLabels ?? []);
 
@@ -108,27 +101,43 @@ export class SubmissionService {
         goldCorrect: assignment.isGold ? matchesGold : null,
         autoApproveAt: new Date(now.getTime() + project.autoApprovalDelaySeconds * 1000),
       } satisfies Partial<Assignment>);
-      await this.db.repo(tx, Assignment).update(assignment.id, {
-        status: assignment.status,
-        submittedAt: assignment.submittedAt,
-        answerLabels: assignment.answerLabels,
-        clientDurationMs: assignment.clientDurationMs,
-        serverDurationMs: assignment.serverDurationMs,
-        counted: true,
-        schemaVersion: assignment.schemaVersion,
-        goldCorrect: assignment.goldCorrect,
-        autoApproveAt: assignment.autoApproveAt,
+      const answer = { assignment, task, project };
+      // Every step's reads in one statement, sent before the answer's write is (held) queued:
+      // the steps add this answer to what they read themselves.
+      const prefetches = this.steps.map(step => step.prefetch?.(tx, answer) ?? null);
+      const read = await this.db.readTogether(
+        tx,
+        prefetches.filter(piece => piece !== null),
+      );
+      await this.db.defer(tx, {
+        sql: `UPDATE assignments SET status = $2, submitted_at = $3, answer_labels = $4::text[],
+                client_duration_ms = $5, server_duration_ms = $6, counted = true,
+                schema_version = $7, gold_correct = $8, auto_approve_at = $9, updated_at = now()
+              WHERE id = $1`,
+        params: [
+          assignment.id,
+          assignment.status,
+          assignment.submittedAt,
+          assignment.answerLabels,
+          assignment.clientDurationMs,
+          assignment.serverDurationMs,
+          assignment.schemaVersion,
+          assignment.goldCorrect,
+          assignment.autoApproveAt,
+        ],
       });
 
       const decisions: Array<SubmissionDecision | void> = [];
-      for (const step of this.steps) {
-        decisions.push(await step.run(tx, { assignment, task, project }));
+      let nextRead = 0;
+      for (const [i, step] of this.steps.entries()) {
+        decisions.push(await step.run(tx, answer, prefetches[i] ? read[nextRead++] : undefined));
       }
       const taskCompleted =
         !task.isGold &&
         task.status === TaskStatus.OPEN &&
         (task.countedAnswers >= project.maxOverlap || decisions.some(d => d?.completeTask));
-      if (taskCompleted) await this.slots.completeTask(tx, task, now);
+      if (taskCompleted) Object.assign(task, { status: TaskStatus.COMPLETE, completedAt: now });
+      await this.slots.storeSubmittedTask(tx, task);
 
       await this.events.publish(
         tx,
@@ -144,7 +153,7 @@ export class SubmissionService {
       );
       return toWorkerAssignment(
         assignment,
-        toWorkerTask(task, project, { displayName: row.requester_name }),
+        toWorkerTask(task, project, { displayName: locked.requesterName }),
       );
     });
   }

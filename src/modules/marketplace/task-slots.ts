@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import type { RequestContext } from '../../common/request-context';
 import { hydrateRow, queryRows } from '../../db/query-rows';
+import { prepared } from '../../db/statement-batch';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import { Project } from '../projects/project.entity';
 import { Assignment } from './assignment.entity';
@@ -122,16 +123,62 @@ export class TaskSlots {
     return row ? hydrateRow(manager, Assignment, row) : null;
   }
 
-  /** A submitted answer enters the count; locks the task row and returns it as it now is. */
-  async countSubmittedAnswer(tx: RequestContext, taskId: string): Promise<Task> {
-    const manager = this.db.manager(tx);
-    const [taskRow] = await queryRows<Record<string, unknown>>(
-      manager,
-      `UPDATE tasks SET counted_answers = counted_answers + 1, updated_at = now()
-       WHERE id = $1 RETURNING *`,
-      [taskId],
+  /**
+   * The submit's first statement: locks the assignment, then (when `workerId` holds it) counts
+   * the answer on its task, which locks the task row, and reads the project and the requester's
+   * display name. The caller checks the lease and the answer next and throws when they fail, so
+   * the count rolls back with the rest. `task` is null when the assignment is someone else's
+   * (then nothing was counted); null altogether for an unknown assignment.
+   */
+  async lockAndCountSubmission(
+    tx: RequestContext,
+    assignmentId: string,
+    workerId: string,
+  ): Promise<{
+    assignment: Record<string, unknown>;
+    task: Record<string, unknown> | null;
+    project: Record<string, unknown>;
+    requesterName: string;
+  } | null> {
+    const [row] = await queryRows<
+      Record<string, unknown> & {
+        task: Record<string, unknown> | null;
+        project: Record<string, unknown>;
+        requester_name: string;
+      }
+    >(
+      this.db.manager(tx),
+      prepared(
+        this.db.manager(tx),
+        `WITH a AS (SELECT * FROM assignments WHERE id = $1 FOR UPDATE),
+       t AS (UPDATE tasks SET counted_answers = counted_answers + 1, updated_at = now()
+             WHERE id = (SELECT task_id FROM a WHERE worker_id = $2) RETURNING *)
+       SELECT a.*, (SELECT to_jsonb(t.*) FROM t) AS task, to_jsonb(p.*) AS project,
+              u.display_name AS requester_name
+       FROM a JOIN projects p ON p.id = a.project_id JOIN users u ON u.id = p.owner_id`,
+      ),
+      [assignmentId, workerId],
     );
-    return hydrateRow(manager, Task, taskRow);
+    if (!row) return null;
+    const { task, project, requester_name: requesterName, ...assignment } = row;
+    return { assignment, task, project, requesterName };
+  }
+
+  /**
+   * The submit's one task write, held for the transaction's last statement: the posterior and
+   * consensus the online step computed (aggregation's values; a gold task's are its stored ones)
+   * and the completion the submit decided.
+   */
+  async storeSubmittedTask(tx: RequestContext, task: Task): Promise<void> {
+    const { id, posterior, consensusLabels, consensusConfidence, servePriority } = task;
+    const { status, completedAt } = task;
+    await this.db.defer(tx, {
+      sql: `UPDATE tasks SET posterior = $2::float8[], consensus_labels = $3::text[],
+              consensus_confidence = $4, serve_priority = $5, status = $6, completed_at = $7,
+              updated_at = now()
+            WHERE id = $1`,
+      params: [id, posterior, consensusLabels, consensusConfidence, servePriority, status, completedAt],
+    });
   }
 
   /** A returned lease frees its slot at once. */
@@ -295,13 +342,6 @@ export class TaskSlots {
     }
     await this.runCountChangeHooks(tx, answers, taskById, true, cause, projects);
     return completed;
-  }
-
-  /** Marks an ordinary task COMPLETE (its counted answers reached the goal). */
-  async completeTask(tx: RequestContext, task: Task, now: Date): Promise<void> {
-    task.status = TaskStatus.COMPLETE;
-    task.completedAt = now;
-    await this.db.repo(tx, Task).update(task.id, { status: task.status, completedAt: now });
   }
 
   /** Locks tasks by id, in id order, after any assignment locks; returns them in that order. */

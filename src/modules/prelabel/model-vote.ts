@@ -1,5 +1,4 @@
 import type { RequestContext } from '../../common/request-context';
-import { queryRows } from '../../db/query-rows';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 
 /** How often a model version's predictions matched the project's single-label gold. */
@@ -31,37 +30,40 @@ export async function modelVote(
   projectId: string,
   taskId: string,
 ): Promise<ModelVote | null> {
-  const manager = db.manager(ctx);
-  const [row] = await queryRows<{
-    model_version_id: string;
-    annotator_id: string;
-    predicted_label: string | null;
-    confidence: number | null;
-  }>(
-    manager,
-    `SELECT mv.id AS model_version_id, mv.annotator_id, p.predicted_label, p.confidence
-     FROM (SELECT id, annotator_id FROM model_versions WHERE project_id = $1
+  const [vote] = await db.readTogether(ctx, [
+    { sql: modelVoteSql('$1::uuid', '$2::uuid'), params: [projectId, taskId] },
+  ]);
+  return modelVoteOf(vote);
+}
+
+/**
+ * `modelVote` as SQL, for a caller that reads it in a statement of its own: a SELECT of one JSON
+ * value (null when there is no vote) for the project and task given as SQL expressions
+ * (parameters, usually). Read its value with `modelVoteOf`.
+ */
+export function modelVoteSql(projectId: string, taskId: string): string {
+  // The gold record is driven from the project's gold tasks (few) through the predictions'
+  // primary key, so a submit does not scan the version's predictions on every task.
+  return `SELECT json_build_object('modelVersionId', mv.id, 'annotatorId', mv.annotator_id,
+            'predictedLabel', p.predicted_label, 'confidence', p.confidence,
+            'gold', json_build_object('gold_answers', g.gold_answers,
+                                      'gold_correct', g.gold_correct))
+     FROM (SELECT id, annotator_id FROM model_versions WHERE project_id = ${projectId}
            ORDER BY created_at DESC, id DESC LIMIT 1) AS mv
-     LEFT JOIN prelabel_predictions p ON p.model_version_id = mv.id AND p.task_id = $2`,
-    [projectId, taskId],
-  );
-  if (!row || row.predicted_label == null) return null;
-  // Driven from the project's gold tasks (few) through the predictions' primary key, so a
-  // submit does not scan the version's predictions on every task.
-  const [gold] = await queryRows<ModelGoldRecord>(
-    manager,
-    `SELECT count(*)::int AS gold_answers,
-            count(*) FILTER (WHERE p.predicted_label = t.gold_labels[1])::int AS gold_correct
-     FROM tasks t
-     JOIN prelabel_predictions p ON p.task_id = t.id AND p.model_version_id = $2
-     WHERE t.project_id = $1 AND t.is_gold AND array_length(t.gold_labels, 1) = 1`,
-    [projectId, row.model_version_id],
-  );
-  return {
-    modelVersionId: row.model_version_id,
-    annotatorId: row.annotator_id,
-    predictedLabel: row.predicted_label,
-    confidence: Number(row.confidence),
-    gold,
-  };
+     JOIN prelabel_predictions p ON p.model_version_id = mv.id AND p.task_id = ${taskId}
+       AND p.predicted_label IS NOT NULL
+     CROSS JOIN LATERAL (
+       SELECT count(*)::int AS gold_answers,
+              count(*) FILTER (WHERE gp.predicted_label = t.gold_labels[1])::int AS gold_correct
+       FROM tasks t
+       JOIN prelabel_predictions gp ON gp.task_id = t.id AND gp.model_version_id = mv.id
+       WHERE t.project_id = ${projectId} AND t.is_gold AND array_length(t.gold_labels, 1) = 1
+     ) AS g`;
+}
+
+/** The vote `modelVoteSql` read (its JSON value), or null. */
+export function modelVoteOf(value: unknown): ModelVote | null {
+  if (value === null || value === undefined) return null;
+  const vote = value as ModelVote;
+  return { ...vote, confidence: Number(vote.confidence) };
 }

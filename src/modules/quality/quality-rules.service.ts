@@ -2,7 +2,8 @@ import { In } from 'typeorm';
 import { BadUserInputError, NotFoundError, UnauthorizedError } from '../../common/errors';
 import { RequestContext } from '../../common/request-context';
 import { isUuid } from '../../common/uuid';
-import { queryRows } from '../../db/query-rows';
+import { hydrateRow, queryRows } from '../../db/query-rows';
+import { joinPieces, type SqlPiece } from '../../db/statement-batch';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import type { EventBus } from '../../events/event-bus';
 import { Assignment } from '../marketplace/assignment.entity';
@@ -15,7 +16,7 @@ import type { ProjectService } from '../projects/project.service';
 import { Task } from '../marketplace/task.entity';
 import type { WorkerStandingService } from '../workers/worker-standing.service';
 import { WorkerBlockedEvent, WorkerUnblockedEvent } from '../workers/worker-block.events';
-import { historyNeeded } from './algorithms/collect-evidence';
+import { type HistoryNeed, historyNeeded } from './algorithms/collect-evidence';
 import { dryRunRules, type ProjectAnswerEvent } from './algorithms/dry-run';
 import {
   evaluateRule,
@@ -60,7 +61,8 @@ interface AnswerRow {
  * Selects answers of worker $1 on project $2 as rules read them. `agreed` compares the answer with
  * the task's consensus when that consensus is confident (confidence ≥ the project's target, or
  * any consensus when the project has no target). $3: only gold (GOLD), only tasks with a
- * confident consensus (CONFIDENT_CONSENSUS) or all (ALL); $4 since (nullable); $5 limit.
+ * confident consensus (CONFIDENT_CONSENSUS) or all (ALL); $4 since (nullable); $5 limit; $6 an
+ * answer to leave out (nullable: the one a submit is recording, whose agreement is not stored yet).
  */
 const WORKER_ANSWERS_SQL = `
   SELECT * FROM (
@@ -74,10 +76,46 @@ const WORKER_ANSWERS_SQL = `
     JOIN projects p ON p.id = a.project_id
     WHERE a.worker_id = $1 AND a.project_id = $2 AND a.submitted_at IS NOT NULL
       AND ($4::timestamptz IS NULL OR a.submitted_at >= $4::timestamptz)
+      AND ($6::uuid IS NULL OR a.id <> $6::uuid)
   ) answers
   WHERE ($3 = 'ALL' OR ($3 = 'GOLD' AND is_gold) OR ($3 = 'CONFIDENT_CONSENSUS' AND agreed IS NOT NULL AND NOT is_gold))
   ORDER BY submitted_at DESC, id DESC
   LIMIT $5`;
+
+/**
+ * The version of project $1's rules: every rule's id and row version (`xmin`, new on every
+ * update), so a rule created, changed, enabled or disabled by any process changes it. Read in
+ * each submit's one read statement and compared with the version this process cached.
+ */
+const RULES_VERSION_SQL = `
+  SELECT coalesce(string_agg(id::text || ':' || xmin::text, ',' ORDER BY id), '')
+  FROM quality_rules WHERE project_id = $1`;
+
+/** A project's enabled rules, parsed, as this process caches them (per rules version). */
+interface CachedRules {
+  readonly version: string;
+  readonly rules: ReadonlyArray<{
+    readonly record: QualityRuleRecord;
+    readonly rule: QualityRule;
+    readonly need: HistoryNeed;
+  }>;
+  /** One history read per kind of relevant answer, wide enough for every rule of that kind. */
+  readonly reads: ReadonlyArray<{
+    relevant: HistoryNeed['relevant'];
+    sinceSeconds: number | null;
+    lastN: number;
+  }>;
+}
+
+/** What a submit's read statement brings the rules step (`prefetchSubmitted`). */
+interface RulesRead {
+  /** The rules version the reads were planned from, and the one stored now. */
+  readonly planned: string | null;
+  readonly version: string;
+  readonly states: Array<{ rule_id: string; armed: boolean; last_fired_at: string | null }>;
+  /** Per `CachedRules.reads`, newest first, the answer being submitted left out. */
+  readonly histories: AnswerRow[][];
+}
 
 /**
  * Quality rules: storing them (validated JSON, owner or admin; GLOBAL actions admins only),
@@ -86,6 +124,9 @@ const WORKER_ANSWERS_SQL = `
  * every action recorded in the append-only audit log.
  */
 export class QualityRulesService {
+  /** Per project: its enabled rules as last loaded, checked against their version per submit. */
+  private readonly rulesCache = new Map<string, CachedRules>();
+
   constructor(
     private readonly db: TransactionalConnection,
     private readonly events: EventBus,
@@ -246,43 +287,90 @@ export class QualityRulesService {
   }
 
   /**
+   * The submission step's reads (`SubmissionStep.prefetch`), planned from the rules this process
+   * cached for the project: their version (so a change anywhere is seen in this same statement),
+   * the worker's rule states and the worker's answers each rule looks at (one read per kind of
+   * answer). The answer being submitted is not written yet; `onAnswerSubmitted` adds it.
+   */
+  prefetchSubmitted(
+    submitted: SubmittedAnswer,
+    cached = this.rulesCache.get(submitted.project.id),
+  ): SqlPiece {
+    const { project, assignment } = submitted;
+    const now = assignment.submittedAt!.getTime();
+    const pieces: SqlPiece[] = [
+      { sql: 'SELECT $1::text', params: [cached?.version ?? null] },
+      { sql: RULES_VERSION_SQL, params: [project.id] },
+      {
+        sql: `SELECT coalesce(json_agg(s), '[]'::json) FROM (
+                SELECT rule_id, armed, last_fired_at FROM quality_rule_states
+                WHERE worker_id = $1 AND rule_id = ANY($2::uuid[])) s`,
+        params: [assignment.workerId, cached?.rules.map(r => r.record.id) ?? []],
+      },
+      ...(cached?.reads ?? []).map(read => ({
+        sql: `SELECT coalesce(json_agg(h ORDER BY h.submitted_at DESC, h.id DESC), '[]'::json)
+              FROM (${WORKER_ANSWERS_SQL}) h`,
+        params: [
+          assignment.workerId,
+          project.id,
+          read.relevant,
+          read.sinceSeconds === null ? null : new Date(now - read.sinceSeconds * 1000),
+          read.lastN,
+          assignment.id,
+        ],
+      })),
+    ];
+    return joinPieces(
+      pieces,
+      ([planned, version, states, ...histories]) =>
+        `SELECT json_build_object('planned', (${planned}), 'version', (${version}),
+           'states', (${states}),
+           'histories', json_build_array(${histories.map(h => `(${h})`).join(', ')}))`,
+    );
+  }
+
+  /**
    * The submission hook: evaluates the project's enabled rules for the submitting worker inside
    * the submit transaction and carries out what fires. If an action touched the answer just
    * submitted or its task (REJECT_PENDING, REOPEN_TASKS), the in-memory rows the submit path
    * still uses are refreshed, so it does not complete a task whose slot was just freed.
+   *
+   * With `prefetched` planned from rules still current, nothing is read here; otherwise (rules
+   * changed, first submit of the project in this process) the rules are loaded and cached, and
+   * each rule reads its history after the answer is written, as it would without a cache.
    */
-  async onAnswerSubmitted(tx: RequestContext, submitted: SubmittedAnswer): Promise<void> {
+  async onAnswerSubmitted(
+    tx: RequestContext,
+    submitted: SubmittedAnswer,
+    prefetched?: unknown,
+  ): Promise<void> {
     const { project, assignment } = submitted;
-    const records = await this.db.repo(tx, QualityRuleRecord).find({
-      where: { projectId: project.id, enabled: true },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
-    if (records.length === 0) return;
+    let read = prefetched as RulesRead | undefined;
+    let rules = this.rulesCache.get(project.id);
+    if (!read || rules?.version !== read.version || read.planned !== read.version) {
+      // Not planned from the current rules: load them, then read as the plan says.
+      rules = await this.loadRules(tx, project.id);
+      if (rules.rules.length === 0) return;
+      const [again] = await this.db.readTogether(tx, [this.prefetchSubmitted(submitted, rules)]);
+      read = again as RulesRead;
+    }
+    if (rules.rules.length === 0) return;
     const workerId = assignment.workerId;
     const states = new Map(
-      (
-        await this.db.repo(tx, QualityRuleState).findBy({
-          workerId,
-          ruleId: In(records.map(r => r.id)),
-        })
-      ).map(s => [s.ruleId, s]),
+      read.states.map(s => [
+        s.rule_id,
+        {
+          armed: s.armed,
+          lastFiredAt: s.last_fired_at === null ? null : new Date(s.last_fired_at),
+        },
+      ]),
     );
     const now = tx.now();
     let touched = false;
-    for (const record of records) {
-      const parsed = validateQualityRule(record.definition);
-      if (!parsed.ok) continue; // stored rules are validated; a future format change skips, not fails
-      const rule = parsed.rule;
-      const need = historyNeeded(rule.collector);
-      const rows = (
-        await queryRows<AnswerRow>(this.db.manager(tx), WORKER_ANSWERS_SQL, [
-          workerId,
-          project.id,
-          need.relevant,
-          need.sinceSeconds === null ? null : new Date(now.getTime() - need.sinceSeconds * 1000),
-          need.lastN ?? 1_000_000,
-        ])
-      ).reverse();
+    for (const { record, rule, need } of rules.rules) {
+      const since =
+        need.sinceSeconds === null ? null : new Date(now.getTime() - need.sinceSeconds * 1000);
+      const rows = plannedHistory(read, rules, need, since, currentAnswerRow(submitted)).reverse();
       const stored = states.get(record.id);
       const before = stored
         ? { armed: stored.armed, lastFiredAt: stored.lastFiredAt?.getTime() ?? null }
@@ -294,19 +382,19 @@ export class QualityRulesService {
         before,
       );
       if (decision.state !== before) {
-        await queryRows(
-          this.db.manager(tx),
-          `INSERT INTO quality_rule_states (rule_id, worker_id, armed, last_fired_at)
-           VALUES ($1, $2, $3, $4)
-           ON CONFLICT (rule_id, worker_id) DO UPDATE
-             SET armed = EXCLUDED.armed, last_fired_at = EXCLUDED.last_fired_at, updated_at = now()`,
-          [
+        await this.db.defer(tx, {
+          sql: `INSERT INTO quality_rule_states (rule_id, worker_id, armed, last_fired_at)
+                VALUES ($1, $2, $3, $4)
+                ON CONFLICT (rule_id, worker_id) DO UPDATE
+                  SET armed = EXCLUDED.armed, last_fired_at = EXCLUDED.last_fired_at,
+                      updated_at = now()`,
+          params: [
             record.id,
             workerId,
             decision.state.armed,
             decision.state.lastFiredAt === null ? null : new Date(decision.state.lastFiredAt),
           ],
-        );
+        });
       }
       if (!decision.fired) continue;
       const windowIds = rows
@@ -327,7 +415,13 @@ export class QualityRulesService {
     }
     if (touched) {
       const manager = this.db.manager(tx);
-      Object.assign(submitted.task, await manager.findOneByOrFail(Task, { id: submitted.task.id }));
+      const stored = await manager.findOneByOrFail(Task, { id: submitted.task.id });
+      // The online step's posterior is stored with the submit's last statement: the row only
+      // has a newer one when an action took an answer of this task out of the count (its
+      // count-change hook recomputed it), which shows in the count.
+      if (stored.countedAnswers !== submitted.task.countedAnswers) {
+        Object.assign(submitted.task, stored);
+      }
       Object.assign(assignment, await manager.findOneByOrFail(Assignment, { id: assignment.id }));
     }
   }
@@ -517,6 +611,46 @@ export class QualityRulesService {
   }
 
   /**
+   * Loads and caches a project's enabled rules, parsed, with their version (`RULES_VERSION_SQL`
+   * computed from the same rows). Rules that no longer parse are left out, not failed on.
+   */
+  private async loadRules(ctx: RequestContext, projectId: string): Promise<CachedRules> {
+    const manager = this.db.manager(ctx);
+    const rows = await queryRows<Record<string, unknown> & { row_version: string }>(
+      manager,
+      `SELECT *, xmin::text AS row_version FROM quality_rules WHERE project_id = $1 ORDER BY id`,
+      [projectId],
+    );
+    const version = rows.map(row => `${String(row.id)}:${row.row_version}`).join(',');
+    const rules = rows
+      .map(row => hydrateRow(manager, QualityRuleRecord, row))
+      .filter(record => record.enabled)
+      .sort(
+        (a, b) =>
+          a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      )
+      .flatMap(record => {
+        const parsed = validateQualityRule(record.definition);
+        // Stored rules are validated; a future format change skips, not fails.
+        return parsed.ok
+          ? [{ record, rule: parsed.rule, need: historyNeeded(parsed.rule.collector) }]
+          : [];
+      });
+    const reads = (['GOLD', 'CONFIDENT_CONSENSUS', 'ALL'] as const).flatMap(relevant => {
+      const needs = rules.filter(r => r.need.relevant === relevant).map(r => r.need);
+      if (needs.length === 0) return [];
+      const sinceSeconds = needs.some(n => n.sinceSeconds === null)
+        ? null
+        : Math.max(...needs.map(n => n.sinceSeconds!));
+      const lastN = Math.max(...needs.map(n => n.lastN ?? 1_000_000));
+      return [{ relevant, sinceSeconds, lastN }];
+    });
+    const cached: CachedRules = { version, rules, reads };
+    this.rulesCache.set(projectId, cached);
+    return cached;
+  }
+
+  /**
    * Runs `work` in `tx`'s transaction as the rule: an internal admin identity whose id is the
    * rule's. Events the work publishes are handed to `tx`, so they are delivered after its commit.
    */
@@ -607,4 +741,58 @@ function evidenceJson(evidence: RuleDecision['evidence']): Record<string, unknow
       to: evidence.window.to === null ? null : new Date(evidence.window.to).toISOString(),
     },
   };
+}
+
+/** The answer being submitted as the rules read answers (it is not written yet). */
+function currentAnswerRow(submitted: SubmittedAnswer): AnswerRow {
+  const { assignment, task, project } = submitted;
+  const labels = assignment.answerLabels ?? [];
+  const consensus = task.consensusLabels;
+  const confident =
+    consensus !== null &&
+    task.consensusConfidence !== null &&
+    task.consensusConfidence >= (project.confidenceTarget ?? 0);
+  return {
+    id: assignment.id,
+    worker_id: assignment.workerId,
+    task_id: assignment.taskId,
+    submitted_at: assignment.submittedAt!,
+    server_duration_ms: assignment.serverDurationMs,
+    is_gold: assignment.isGold,
+    gold_correct: assignment.goldCorrect,
+    answer_labels: labels,
+    agreed: confident
+      ? labels.length === consensus.length && labels.every((label, i) => label === consensus[i])
+      : null,
+  };
+}
+
+/**
+ * What `WORKER_ANSWERS_SQL` would return for one rule once the answer being submitted is
+ * written: the planned read of its kind (wide enough for every rule of the kind) with that answer
+ * added in order, narrowed to the rule's own window. Newest first.
+ */
+function plannedHistory(
+  read: RulesRead,
+  rules: CachedRules,
+  need: HistoryNeed,
+  since: Date | null,
+  current: AnswerRow,
+): AnswerRow[] {
+  const index = rules.reads.findIndex(r => r.relevant === need.relevant);
+  const relevant =
+    need.relevant === 'ALL' ||
+    (need.relevant === 'GOLD' && current.is_gold) ||
+    (need.relevant === 'CONFIDENT_CONSENSUS' && current.agreed !== null && !current.is_gold);
+  const time = (row: AnswerRow) => new Date(row.submitted_at).getTime();
+  const rows = [...read.histories[index]];
+  if (relevant) {
+    const at = rows.findIndex(
+      row => time(row) < time(current) || (time(row) === time(current) && row.id < current.id),
+    );
+    rows.splice(at < 0 ? rows.length : at, 0, current);
+  }
+  return rows
+    .filter(row => since === null || time(row) >= since.getTime())
+    .slice(0, need.lastN ?? 1_000_000);
 }

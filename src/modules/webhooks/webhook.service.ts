@@ -223,16 +223,17 @@ export class WebhookService {
     const now = tx.now();
     const eventId = randomUUID();
     const body = JSON.stringify({ id: eventId, type, created: now.toISOString(), data });
-    await this.db.manager(tx).query(
-      `INSERT INTO webhook_deliveries
+    // Held for the transaction's last statement (a submit's writes go together).
+    await this.db.defer(tx, {
+      sql: `INSERT INTO webhook_deliveries
          (created_at, endpoint_id, event_id, event_type, body, next_attempt_at, retry_window_start)
        SELECT $1, e.id, $2, $3, $4, $1, $1
        FROM webhook_endpoints e JOIN users u ON u.id = e.owner_id
        WHERE e.enabled AND $3 = ANY (e.events)
          AND (e.project_id = $5::uuid OR (e.project_id IS NULL AND ('ADMIN' = ANY (u.roles)
               OR e.owner_id = (SELECT owner_id FROM projects WHERE id = $5::uuid))))`,
-      [now, eventId, type, body, projectId],
-    );
+      params: [now, eventId, type, body, projectId],
+    });
   }
 
   /** Sends the deliveries due at `ctx.now()` (one batch); returns how many were attempted. */

@@ -2,6 +2,7 @@ import { NotFoundError } from '../../common/errors';
 import type { RequestContext } from '../../common/request-context';
 import { isUuid } from '../../common/uuid';
 import { hydrateRow, queryRows } from '../../db/query-rows';
+import type { SqlPiece } from '../../db/statement-batch';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import type { SubmittedAnswer } from '../marketplace/assignment.hooks';
 import { ProjectStatus } from '../projects/project.types';
@@ -38,15 +39,24 @@ export class QualificationService {
    * latest attempt row is locked, so two concurrent submissions of one worker count one after
    * the other. Answers after the attempt was scored (leases taken before it) count for nothing.
    */
-  async onAnswerSubmitted(tx: RequestContext, submitted: SubmittedAnswer): Promise<void> {
+  async onAnswerSubmitted(
+    tx: RequestContext,
+    submitted: SubmittedAnswer,
+    prefetched?: unknown,
+  ): Promise<void> {
     const { assignment, project } = submitted;
     const required = project.qualificationTaskCount;
     if (required === 0) return;
     const manager = this.db.manager(tx);
     const now = tx.now();
-    // Read before the gold check: on a qualifying project an ordinary answer costs the same
-    // query as a gold one (DESIGN.md promise 8: submit timing must not tell gold).
-    let current = await this.latestAttempt(tx, project.id, assignment.workerId);
+    // Read (and locked) before the gold check, in the submit's one read statement when it was
+    // prefetched: on a qualifying project an ordinary answer costs the same query as a gold one
+    // (DESIGN.md promise 8: submit timing must not tell gold).
+    let current =
+      prefetched === undefined
+        ? await this.latestAttempt(tx, project.id, assignment.workerId)
+        : prefetched &&
+          hydrateRow(manager, WorkerQualification, prefetched as Record<string, unknown>);
     if (!assignment.isGold) return;
     if (current?.status === QualificationStatus.PASSED) return;
     if (current && current.status === QualificationStatus.FAILED) {
@@ -80,13 +90,32 @@ export class QualificationService {
         retryAfter = new Date(now.getTime() + project.qualificationRetryDelaySeconds * 1000);
       }
     }
-    await this.db.repo(tx, WorkerQualification).update(current.id, {
-      answered,
-      correct,
-      status,
-      finishedAt: status === QualificationStatus.IN_PROGRESS ? null : now,
-      retryAfter,
+    await this.db.defer(tx, {
+      sql: `UPDATE worker_qualifications SET answered = $2, correct = $3, status = $4,
+              finished_at = $5, retry_after = $6, updated_at = now()
+            WHERE id = $1`,
+      params: [
+        current.id,
+        answered,
+        correct,
+        status,
+        status === QualificationStatus.IN_PROGRESS ? null : now,
+        retryAfter,
+      ],
     });
+  }
+
+  /**
+   * The submission step's read (`SubmissionStep.prefetch`): the worker's latest attempt, locked,
+   * on a project that asks for qualification; null on one that does not.
+   */
+  prefetchSubmitted(submitted: SubmittedAnswer): SqlPiece | null {
+    const { assignment, project } = submitted;
+    if (project.qualificationTaskCount === 0) return null;
+    return {
+      sql: `SELECT to_jsonb(q.*) FROM (${LATEST_ATTEMPT_SQL}) q`,
+      params: [project.id, assignment.workerId],
+    };
   }
 
   /**

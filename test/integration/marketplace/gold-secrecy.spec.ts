@@ -260,7 +260,7 @@ describe('gold secrecy: selection and submit work', () => {
 
     const goldStatements = await counter.during(() => answer(ctx, gold.id));
     const ordinaryStatements = await counter.during(() => answer(ctx, ordinary.id));
-    expect(goldStatements.length).toBeGreaterThan(10);
+    expect(goldStatements.length).toBeGreaterThanOrEqual(5); // BEGIN, 3 (submit-round-trips.spec.ts), COMMIT
     expect(goldStatements).toEqual(ordinaryStatements);
   });
 });

@@ -11,7 +11,8 @@ import type {
   SubmissionDecision,
   SubmittedAnswer,
 } from '../../marketplace/assignment.hooks';
-import { type ModelVote, modelVote } from '../../prelabel/model-vote';
+import type { SqlPiece } from '../../../db/statement-batch';
+import { type ModelVote, modelVoteOf, modelVoteSql } from '../../prelabel/model-vote';
 import type { JobQueue } from '../../jobs/job-queue';
 import { Project } from '../../projects/project.entity';
 import { LabelSchemaKind } from '../../projects/project.types';
@@ -70,11 +71,91 @@ interface GoldRecord {
   readonly gold_correct: number;
 }
 
-interface LatestFit {
+/**
+ * What the online posterior of one task reads, in one statement (`ONLINE_INPUTS_SQL`). In a
+ * submit it is read before the answer is written, so it leaves that answer out (`$3`) and
+ * `posteriorOf` adds it back.
+ */
+interface OnlineInputs {
+  /** The task's counted, non-excluded answers, by worker id. */
+  readonly answers: Array<{ w: string; l: string[] }>;
+  /** The latest SUCCEEDED fit; null = none yet. */
   readonly runId: string | null;
-  /** The fit's snapshot as text (microseconds); null = no fit yet. */
-  readonly snapshotAt: string | null;
+  /** The latest model version's vote (prelabel's `modelVoteSql`), dynamic overlap only. */
+  readonly model: unknown;
+  /** Gold records of the voters (answers, the submitting worker, the model's annotator). */
+  readonly gold: Array<GoldRecord & { worker_id: string }>;
+  /** The voters' `worker_qualities` rows (read only when there is a fit). */
+  readonly fitted: Array<{
+    worker_id: string;
+    confusion: number[] | null;
+    answers: number;
+    method: string;
+    schema_kind: string;
+    label_keys: string[];
+  }>;
+  /** Counted answers of the project since the fit's snapshot, at most `$5`. */
+  readonly recent: number;
+  /** Whether the answer being submitted (`$6`, its time) is after the fit's snapshot. */
+  readonly currentAfterFit: boolean;
 }
+
+/** The answer a submit is recording, which `OnlineInputs` read in that submit leave out. */
+interface CurrentAnswer {
+  readonly workerId: string;
+  readonly labels: readonly string[];
+  /** Whether it is a scored gold answer, and right. */
+  readonly goldCorrect: boolean | null;
+}
+
+/**
+ * $1 task, $2 project, $3 the assignment being submitted (left out; null: none), $4 its worker
+ * (null: none), $5 how many recent answers to count at most, $6 its submission time, $7 whether
+ * the model votes (dynamic overlap).
+ */
+const ONLINE_INPUTS_SQL = `
+  WITH answers AS (
+    SELECT worker_id, answer_labels FROM assignments
+    WHERE task_id = $1 AND counted AND excluded_at IS NULL AND answer_labels IS NOT NULL
+      AND ($3::uuid IS NULL OR id <> $3::uuid)
+  ), fit AS (
+    SELECT id, snapshot_at FROM aggregation_runs
+    WHERE project_id = $2 AND status = 'SUCCEEDED'
+    ORDER BY snapshot_at DESC NULLS LAST, finished_at DESC LIMIT 1
+  ), model AS (
+    SELECT (${modelVoteSql('$2::uuid', '$1::uuid')}) AS vote WHERE $7::boolean
+  ), voters AS (
+    SELECT worker_id FROM answers
+    UNION SELECT $4::uuid WHERE $4::uuid IS NOT NULL
+    UNION SELECT (vote->>'annotatorId')::uuid FROM model WHERE vote IS NOT NULL
+  )
+  SELECT json_build_object(
+    'answers', (SELECT coalesce(json_agg(json_build_object('w', worker_id, 'l', answer_labels)
+                                         ORDER BY worker_id), '[]'::json) FROM answers),
+    'runId', (SELECT id FROM fit),
+    'model', (SELECT vote FROM model),
+    'gold', (SELECT coalesce(json_agg(g), '[]'::json) FROM (
+               SELECT worker_id, count(*)::int AS gold_answers,
+                      count(*) FILTER (WHERE gold_correct)::int AS gold_correct
+               FROM assignments
+               WHERE project_id = $2 AND worker_id IN (SELECT worker_id FROM voters) AND is_gold
+                 AND counted AND excluded_at IS NULL AND gold_correct IS NOT NULL
+                 AND ($3::uuid IS NULL OR id <> $3::uuid)
+               GROUP BY worker_id) g),
+    'fitted', (SELECT coalesce(json_agg(q), '[]'::json) FROM (
+                 SELECT worker_id, confusion, answers, method, schema_kind, label_keys
+                 FROM worker_qualities
+                 WHERE project_id = $2 AND worker_id IN (SELECT worker_id FROM voters)
+                   AND EXISTS (SELECT 1 FROM fit)) q),
+    'recent', (SELECT count(*)::int FROM (
+                 SELECT 1 FROM assignments
+                 WHERE project_id = $2 AND counted AND answer_labels IS NOT NULL
+                   AND ($3::uuid IS NULL OR id <> $3::uuid)
+                   AND (NOT EXISTS (SELECT 1 FROM fit)
+                        OR submitted_at > (SELECT snapshot_at FROM fit))
+                 LIMIT $5) AS recent),
+    'currentAfterFit', $6::timestamptz IS NOT NULL
+       AND (NOT EXISTS (SELECT 1 FROM fit) OR $6::timestamptz > (SELECT snapshot_at FROM fit)))`;
 
 /**
  * Online aggregation and dynamic overlap in the product (issue 4, docs/quality-online.md).
@@ -147,11 +228,76 @@ export class OnlineAggregationService {
    * runs, which leaves a gold task's stored posterior and consensus as they were, and its
    * decision is ignored (gold never completes).
    */
-  async onSubmitted(tx: RequestContext, submitted: SubmittedAnswer): Promise<SubmissionDecision> {
-    const { task, project } = submitted;
-    const online = await this.updateTask(tx, project, task);
-    await this.queueRefitIfDue(tx, project.id);
+  async onSubmitted(
+    tx: RequestContext,
+    submitted: SubmittedAnswer,
+    prefetched?: unknown,
+  ): Promise<SubmissionDecision> {
+    const { task, project, assignment } = submitted;
+    // Read in the submit's one read statement (`prefetchSubmitted`), without this answer, which
+    // is added here; without it (a caller that did not prefetch), read now, answer included.
+    const inputs = prefetched
+      ? (prefetched as OnlineInputs)
+      : await this.readInputs(tx, this.inputsQuery(project, task, null));
+    const current: CurrentAnswer | null = prefetched
+      ? {
+          workerId: assignment.workerId,
+          labels: assignment.answerLabels ?? [],
+          goldCorrect: assignment.isGold ? assignment.goldCorrect : null,
+        }
+      : null;
+    const online = await this.posteriorFrom(tx, project, inputs, current);
+    // Stored by the submit's one task write (`TaskSlots.storeSubmittedTask`); a gold task keeps
+    // its stored values, through the same statement.
+    if (online && !task.isGold) Object.assign(task, storedPosterior(online));
+    const recent = inputs.recent + (current && inputs.currentAfterFit ? 1 : 0);
+    if (recent >= this.refitEvery) {
+      await this.jobs.enqueue(
+        tx,
+        ONLINE_AGGREGATION_JOBS.refit,
+        { projectId: project.id },
+        { uniqueKey: `online-refit:${project.id}` },
+      );
+    }
     return { completeTask: !task.isGold && online?.decision === 'COMPLETE_CONFIDENT' };
+  }
+
+  /**
+   * The submission step's reads (`SubmissionStep.prefetch`): `ONLINE_INPUTS_SQL` for the task,
+   * leaving out the answer being submitted, which `onSubmitted` adds.
+   */
+  prefetchSubmitted(submitted: SubmittedAnswer): SqlPiece {
+    const { assignment, project, task } = submitted;
+    return this.inputsQuery(project, task, {
+      assignmentId: assignment.id,
+      workerId: assignment.workerId,
+      at: assignment.submittedAt!,
+    });
+  }
+
+  private inputsQuery(
+    project: Project,
+    task: Task,
+    current: { assignmentId: string; workerId: string; at: Date } | null,
+  ): SqlPiece {
+    const dynamic = project.confidenceTarget !== null && project.maxOverlap > project.minOverlap;
+    return {
+      sql: ONLINE_INPUTS_SQL,
+      params: [
+        task.id,
+        project.id,
+        current?.assignmentId ?? null,
+        current?.workerId ?? null,
+        current ? this.refitEvery : 0,
+        current?.at ?? null,
+        dynamic,
+      ],
+    };
+  }
+
+  private async readInputs(ctx: RequestContext, query: SqlPiece): Promise<OnlineInputs> {
+    const [inputs] = await this.db.readTogether(ctx, [query]);
+    return inputs as OnlineInputs;
   }
 
   /**
@@ -164,16 +310,27 @@ export class OnlineAggregationService {
     task: Task,
   ): Promise<OnlineTaskPosterior | null> {
     if (project.labelSchema.kind !== LabelSchemaKind.SINGLE_CHOICE) return null;
+    const inputs = await this.readInputs(ctx, this.inputsQuery(project, task, null));
+    return this.posteriorFrom(ctx, project, inputs, null);
+  }
+
+  /** `posteriorOf` from what was read, plus `current` when the read left it out. */
+  private async posteriorFrom(
+    ctx: RequestContext,
+    project: Project,
+    inputs: OnlineInputs,
+    current: CurrentAnswer | null,
+  ): Promise<OnlineTaskPosterior | null> {
+    if (project.labelSchema.kind !== LabelSchemaKind.SINGLE_CHOICE) return null;
     const keys = project.labelSchema.labels.map(label => label.key);
     const K = keys.length;
-    const manager = this.db.manager(ctx);
-    const answerRows = await queryRows<{ worker_id: string; answer_labels: string[] }>(
-      manager,
-      `SELECT worker_id, answer_labels FROM assignments
-       WHERE task_id = $1 AND counted AND excluded_at IS NULL AND answer_labels IS NOT NULL
-       ORDER BY worker_id`,
-      [task.id],
-    );
+    const answerRows = inputs.answers.map(row => ({ worker_id: row.w, answer_labels: row.l }));
+    if (current) {
+      // In worker order, as the read orders the others (uuid order is the text's order).
+      const at = answerRows.findIndex(row => row.worker_id > current.workerId);
+      const row = { worker_id: current.workerId, answer_labels: [...current.labels] };
+      answerRows.splice(at < 0 ? answerRows.length : at, 0, row);
+    }
     const workerIds: string[] = [];
     const labels: number[] = [];
     for (const row of answerRows) {
@@ -182,24 +339,34 @@ export class OnlineAggregationService {
       workerIds.push(row.worker_id);
       labels.push(label);
     }
-    const fit = await this.latestFit(ctx, project.id);
     const policy = {
       minOverlap: project.minOverlap,
       maxOverlap: project.maxOverlap,
       confidenceTarget: project.confidenceTarget,
     };
-    const dynamic = policy.confidenceTarget !== null && policy.maxOverlap > policy.minOverlap;
-    const model = dynamic ? await this.modelVote(ctx, project.id, task.id, keys) : null;
+    const vote = modelVoteOf(inputs.model);
+    const modelLabel = vote ? keys.indexOf(vote.predictedLabel) : -1;
+    const model: (ModelVote & { label: number }) | null =
+      vote && modelLabel >= 0 ? { ...vote, label: modelLabel } : null;
     const humans = workerIds.length;
     const voters = model ? [...workerIds, model.annotatorId] : workerIds;
     const voterLabels = model ? [...labels, model.label] : labels;
+    const goldOf = new Map<string, GoldRecord>(inputs.gold.map(row => [row.worker_id, row]));
+    if (current && current.goldCorrect !== null) {
+      const record = goldOf.get(current.workerId) ?? { gold_answers: 0, gold_correct: 0 };
+      goldOf.set(current.workerId, {
+        gold_answers: record.gold_answers + 1,
+        gold_correct: record.gold_correct + (current.goldCorrect ? 1 : 0),
+      });
+    }
+    if (model) goldOf.set(model.annotatorId, model.gold);
     const reliabilities = await this.reliabilitiesFor(
       ctx,
       project.id,
-      fit,
+      inputs,
       keys,
       voters,
-      model ? new Map([[model.annotatorId, model.gold]]) : undefined,
+      goldOf,
     );
     const verdict = evaluateTask(
       reliabilities,
@@ -230,22 +397,7 @@ export class OnlineAggregationService {
         gate,
       };
     }
-    return { ...verdict, decision, keys, answers: humans, runId: fit.runId, model: modelResult };
-  }
-
-  /**
-   * The latest model version's vote on the task (prelabel/'s `modelVote`) as a label index;
-   * null when there is none or its label is not one of `keys`.
-   */
-  private async modelVote(
-    ctx: RequestContext,
-    projectId: string,
-    taskId: string,
-    keys: readonly string[],
-  ): Promise<(ModelVote & { label: number }) | null> {
-    const vote = await modelVote(this.db, ctx, projectId, taskId);
-    const label = vote ? keys.indexOf(vote.predictedLabel) : -1;
-    return vote && label >= 0 ? { ...vote, label } : null;
+    return { ...verdict, decision, keys, answers: humans, runId: inputs.runId, model: modelResult };
   }
 
   /**
@@ -289,12 +441,8 @@ export class OnlineAggregationService {
   ): Promise<OnlineTaskPosterior | null> {
     const online = await this.posteriorOf(tx, project, task);
     if (!online) return null;
-    const hasAnswers = online.answers > 0;
-    const posterior = hasAnswers ? Array.from(online.posterior) : null;
-    const consensusLabels = hasAnswers ? [online.keys[online.topLabel]] : null;
-    const consensusConfidence = hasAnswers ? online.confidence : null;
-    // The serving order (docs/leasing.md) follows the posterior it derives from.
-    const servePriority = hasAnswers ? posteriorMargin(online.posterior) : 0;
+    const stored = storedPosterior(online);
+    const { posterior, consensusLabels, consensusConfidence, servePriority } = stored;
     await queryRows(
       this.db.manager(tx),
       `UPDATE tasks SET
@@ -306,65 +454,26 @@ export class OnlineAggregationService {
        WHERE id = $1`,
       [task.id, posterior, consensusLabels, consensusConfidence, servePriority],
     );
-    if (!task.isGold) {
-      Object.assign(task, { posterior, consensusLabels, consensusConfidence, servePriority });
-    }
+    if (!task.isGold) Object.assign(task, stored);
     return online;
   }
 
-  private async latestFit(ctx: RequestContext, projectId: string): Promise<LatestFit> {
-    const [row] = await queryRows<{ id: string; snapshot_at: string | null }>(
-      this.db.manager(ctx),
-      `SELECT id, snapshot_at::text AS snapshot_at FROM aggregation_runs
-       WHERE project_id = $1 AND status = 'SUCCEEDED'
-       ORDER BY snapshot_at DESC NULLS LAST, finished_at DESC LIMIT 1`,
-      [projectId],
-    );
-    return { runId: row?.id ?? null, snapshotAt: row?.snapshot_at ?? null };
-  }
-
   /**
-   * Reliabilities of `workerIds` (dense index i = workerIds[i]) for the online posterior.
-   * `goldRecords` supplies gold records not kept in assignments (a model's predictions on gold).
+   * Reliabilities of `workerIds` (dense index i = workerIds[i]) for the online posterior, from
+   * the fit's confusions and the gold records `goldOf` (a model's from its predictions on gold).
    */
   private async reliabilitiesFor(
     ctx: RequestContext,
     projectId: string,
-    fit: LatestFit,
+    inputs: OnlineInputs,
     keys: readonly string[],
     workerIds: readonly string[],
-    goldRecords?: ReadonlyMap<string, GoldRecord>,
+    goldOf: ReadonlyMap<string, GoldRecord>,
   ): Promise<WorkerReliabilities> {
     const K = keys.length;
-    const manager = this.db.manager(ctx);
-    const gold = await queryRows<GoldRecord & { worker_id: string }>(
-      manager,
-      `SELECT worker_id, count(*)::int AS gold_answers,
-              count(*) FILTER (WHERE gold_correct)::int AS gold_correct
-       FROM assignments
-       WHERE project_id = $1 AND worker_id = ANY($2::uuid[]) AND is_gold
-         AND counted AND excluded_at IS NULL AND gold_correct IS NOT NULL
-       GROUP BY worker_id`,
-      [projectId, workerIds],
-    );
-    const goldOf = new Map<string, GoldRecord>(gold.map(row => [row.worker_id, row]));
-    for (const [workerId, record] of goldRecords ?? []) goldOf.set(workerId, record);
     const fitted = new Map<string, { confusion: number[]; answers: number }>();
-    if (fit.runId) {
-      const rows = await queryRows<{
-        worker_id: string;
-        confusion: number[] | null;
-        answers: number;
-        method: string;
-        schema_kind: string;
-        label_keys: string[];
-      }>(
-        manager,
-        `SELECT worker_id, confusion, answers, method, schema_kind, label_keys
-         FROM worker_qualities WHERE project_id = $1 AND worker_id = ANY($2::uuid[])`,
-        [projectId, workerIds],
-      );
-      for (const row of rows) {
+    if (inputs.runId) {
+      for (const row of inputs.fitted) {
         const usable =
           CONFUSION_METHODS.has(row.method) &&
           row.schema_kind === 'SINGLE_CHOICE' &&
@@ -380,8 +489,8 @@ export class OnlineAggregationService {
       goldCorrect: goldOf.get(workerId)?.gold_correct ?? 0,
     }));
     const priors =
-      fitted.size > 0 && fit.runId
-        ? await this.classPriors(ctx, projectId, fit.runId, K)
+      fitted.size > 0 && inputs.runId
+        ? await this.classPriors(ctx, projectId, inputs.runId, K)
         : new Float64Array(K);
     return shrinkReliabilities(records, priors, this.shrinkage);
   }
@@ -412,28 +521,18 @@ export class OnlineAggregationService {
     this.classPriorCache.set(projectId, { runId, priors });
     return priors;
   }
+}
 
-  /** Queues a refit once `refitEvery` answers arrived after the last fit's snapshot. */
-  private async queueRefitIfDue(tx: RequestContext, projectId: string): Promise<void> {
-    const fit = await this.latestFit(tx, projectId);
-    const [row] = await queryRows<{ n: number }>(
-      this.db.manager(tx),
-      `SELECT count(*)::int AS n FROM (
-         SELECT 1 FROM assignments
-         WHERE project_id = $1 AND counted AND answer_labels IS NOT NULL
-           AND ($2::timestamptz IS NULL OR submitted_at > $2::timestamptz)
-         LIMIT $3) AS recent`,
-      [projectId, fit.snapshotAt, this.refitEvery],
-    );
-    if (row.n >= this.refitEvery) {
-      await this.jobs.enqueue(
-        tx,
-        ONLINE_AGGREGATION_JOBS.refit,
-        { projectId },
-        { uniqueKey: `online-refit:${projectId}` },
-      );
-    }
-  }
+/** The task columns an online posterior sets (none of them when the task has no answer). */
+function storedPosterior(online: OnlineTaskPosterior) {
+  const hasAnswers = online.answers > 0;
+  return {
+    posterior: hasAnswers ? Array.from(online.posterior) : null,
+    consensusLabels: hasAnswers ? [online.keys[online.topLabel]] : null,
+    consensusConfidence: hasAnswers ? online.confidence : null,
+    // The serving order (docs/leasing.md) follows the posterior it derives from.
+    servePriority: hasAnswers ? posteriorMargin(online.posterior) : 0,
+  };
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
