@@ -128,7 +128,7 @@ export class SubmissionService {
         !task.isGold &&
         task.status === TaskStatus.OPEN &&
         (task.countedAnswers >= project.maxOverlap || decisions.some(d => d?.completeTask));
-      if (taskCompleted) await this.slots.completeTask(tx, task, now);
+      if (taskCompleted) await this.slots.completeTask(tx, task, project, now);
 
       await this.events.publish(
         tx,

@@ -5,7 +5,7 @@ import { hydrateRow, queryRows } from '../../db/query-rows';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import { Project } from '../projects/project.entity';
 import { Assignment } from './assignment.entity';
-import type { CountChange, CountChangeHook } from './assignment.hooks';
+import type { CountChange, CountChangeHook, TaskCompletedHook } from './assignment.hooks';
 import { Task } from './task.entity';
 import { TaskStatus } from './task.types';
 
@@ -83,6 +83,7 @@ export function leaseCtes(source: string): string {
  */
 export class TaskSlots {
   private readonly countChangeHooks: CountChangeHook[] = [];
+  private readonly completedHooks: TaskCompletedHook[] = [];
 
   constructor(private readonly db: TransactionalConnection) {}
 
@@ -90,6 +91,15 @@ export class TaskSlots {
   onCountChanged(hook: CountChangeHook): () => void {
     this.countChangeHooks.push(hook);
     return () => void this.countChangeHooks.splice(this.countChangeHooks.indexOf(hook), 1);
+  }
+
+  /**
+   * Adds a hook run inside the transaction whenever an ordinary task completes (on a submit or
+   * when a recounted answer brings it to `max_overlap`), after its status is written.
+   */
+  onTaskCompleted(hook: TaskCompletedHook): () => void {
+    this.completedHooks.push(hook);
+    return () => void this.completedHooks.splice(this.completedHooks.indexOf(hook), 1);
   }
 
   /**
@@ -281,27 +291,34 @@ export class TaskSlots {
       task.liveAssignments += 1;
       touched.add(task);
     }
-    let completed = 0;
+    const completed: Task[] = [];
     for (const task of touched) {
       const project = projects.get(task.projectId)!;
       if (!task.isGold && task.status === TaskStatus.OPEN) {
         if (task.countedAnswers >= project.maxOverlap) {
           task.status = TaskStatus.COMPLETE;
           task.completedAt = tx.now();
-          completed++;
+          completed.push(task);
         }
       }
       await this.saveCounters(tx, task);
     }
+    for (const task of completed)
+      await this.runCompletedHooks(tx, task, projects.get(task.projectId)!);
     await this.runCountChangeHooks(tx, answers, taskById, true, cause, projects);
-    return completed;
+    return completed.length;
   }
 
   /** Marks an ordinary task COMPLETE (its counted answers reached the goal). */
-  async completeTask(tx: RequestContext, task: Task, now: Date): Promise<void> {
+  async completeTask(tx: RequestContext, task: Task, project: Project, now: Date): Promise<void> {
     task.status = TaskStatus.COMPLETE;
     task.completedAt = now;
     await this.db.repo(tx, Task).update(task.id, { status: task.status, completedAt: now });
+    await this.runCompletedHooks(tx, task, project);
+  }
+
+  private async runCompletedHooks(tx: RequestContext, task: Task, project: Project): Promise<void> {
+    for (const hook of this.completedHooks) await hook(tx, { task, project });
   }
 
   /** Locks tasks by id, in id order, after any assignment locks; returns them in that order. */

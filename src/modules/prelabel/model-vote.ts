@@ -19,10 +19,12 @@ export interface ModelVote {
 }
 
 /**
- * What pre-labeling tells other modules about a task: the project's LATEST model version's vote
- * on it (older versions are left out on purpose: a superseded model would vote twice with
- * correlated errors), or null when the project has no model or the latest has no prediction on
- * the task. The online posterior reads pre-labels only through this function, never through the
+ * What pre-labeling tells other modules about a task: the vote of the project's VOTING model
+ * version on it, the latest PROMOTED one (`promoted_at`: uploaded and hand-trained versions are
+ * promoted when registered; an automatic retrain only when it is at least as accurate on gold as
+ * the version voting, model-loop.ts), or null when the project has no such version or it has no
+ * prediction on the task. Other versions are left out on purpose: a superseded model would vote
+ * twice with correlated errors. The online posterior reads pre-labels only through this function, never through the
  * `model_versions` / `prelabel_predictions` tables. `ctx` may be a transaction.
  */
 export async function modelVote(
@@ -40,23 +42,14 @@ export async function modelVote(
   }>(
     manager,
     `SELECT mv.id AS model_version_id, mv.annotator_id, p.predicted_label, p.confidence
-     FROM (SELECT id, annotator_id FROM model_versions WHERE project_id = $1
-           ORDER BY created_at DESC, id DESC LIMIT 1) AS mv
+     FROM (SELECT id, annotator_id FROM model_versions
+           WHERE project_id = $1 AND promoted_at IS NOT NULL
+           ORDER BY promoted_at DESC, created_at DESC, id DESC LIMIT 1) AS mv
      LEFT JOIN prelabel_predictions p ON p.model_version_id = mv.id AND p.task_id = $2`,
     [projectId, taskId],
   );
   if (!row || row.predicted_label == null) return null;
-  // Driven from the project's gold tasks (few) through the predictions' primary key, so a
-  // submit does not scan the version's predictions on every task.
-  const [gold] = await queryRows<ModelGoldRecord>(
-    manager,
-    `SELECT count(*)::int AS gold_answers,
-            count(*) FILTER (WHERE p.predicted_label = t.gold_labels[1])::int AS gold_correct
-     FROM tasks t
-     JOIN prelabel_predictions p ON p.task_id = t.id AND p.model_version_id = $2
-     WHERE t.project_id = $1 AND t.is_gold AND array_length(t.gold_labels, 1) = 1`,
-    [projectId, row.model_version_id],
-  );
+  const gold = await modelGoldRecord(db, ctx, projectId, row.model_version_id);
   return {
     modelVersionId: row.model_version_id,
     annotatorId: row.annotator_id,
@@ -64,4 +57,27 @@ export async function modelVote(
     confidence: Number(row.confidence),
     gold,
   };
+}
+
+/**
+ * How often a model version's stored predictions match the project's single-label gold. Driven
+ * from the project's gold tasks (few) through the predictions' primary key, so a submit does not
+ * scan the version's predictions on every task.
+ */
+export async function modelGoldRecord(
+  db: TransactionalConnection,
+  ctx: RequestContext,
+  projectId: string,
+  modelVersionId: string,
+): Promise<ModelGoldRecord> {
+  const [gold] = await queryRows<ModelGoldRecord>(
+    db.manager(ctx),
+    `SELECT count(*)::int AS gold_answers,
+            count(*) FILTER (WHERE p.predicted_label = t.gold_labels[1])::int AS gold_correct
+     FROM tasks t
+     JOIN prelabel_predictions p ON p.task_id = t.id AND p.model_version_id = $2
+     WHERE t.project_id = $1 AND t.is_gold AND array_length(t.gold_labels, 1) = 1`,
+    [projectId, modelVersionId],
+  );
+  return gold;
 }
