@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import type { Services } from '../../../src/container';
+import { RequestContext } from '../../../src/common/request-context';
 import { Role } from '../../../src/modules/auth/role';
 import type { User } from '../../../src/modules/auth/user.entity';
 import { Task } from '../../../src/modules/marketplace/task.entity';
@@ -10,13 +11,7 @@ import { modelVote } from '../../../src/modules/prelabel/model-vote';
 import { ModelSource } from '../../../src/modules/prelabel/model-version.entity';
 import type { Project } from '../../../src/modules/projects/project.entity';
 import { useCountedServices } from '../../helpers/counted-services';
-import {
-  contextFor,
-  makeProject,
-  makeTasks,
-  makeUser,
-  systemContext,
-} from '../../helpers/factories';
+import { contextFor, makeProject, makeTasks, makeUser } from '../../helpers/factories';
 import { NUMERIC_FEATURIZER, thresholdModel } from '../../helpers/prelabel-fixtures';
 
 /** Retrain every this many completed tasks. */
@@ -41,6 +36,7 @@ describe('automatic retraining (PostgreSQL)', () => {
   const { clock } = suite;
   let ds: DataSource, services: Services;
   beforeAll(() => void ({ ds, services } = suite));
+  const system = () => RequestContext.create({ requestId: 'model-loop', clock });
 
   /** A fixed-overlap-1 project (each answer completes a task) with gold and a model v1. */
   async function projectWithModel(v1Threshold: number): Promise<{
@@ -74,7 +70,7 @@ describe('automatic retraining (PostgreSQL)', () => {
       projectId: project.id,
       modelVersionId: v1.id,
     });
-    await services.jobs.drain(systemContext(clock));
+    await services.jobs.drain(system());
     return { project, requester, v1: v1.id };
   }
 
@@ -112,7 +108,7 @@ describe('automatic retraining (PostgreSQL)', () => {
       `SELECT id FROM tasks WHERE project_id = $1 AND (payload->'features'->>0)::float8 = $2`,
       [projectId, taskX],
     );
-    const vote = await modelVote(services.db, systemContext(clock), projectId, task.id);
+    const vote = await modelVote(services.db, system(), projectId, task.id);
     return vote?.modelVersionId;
   }
 
