@@ -55,12 +55,11 @@ export interface CountChange {
  */
 export type CountChangeHook = (tx: RequestContext, change: CountChange) => Promise<void> | void;
 
-/** An ordinary task that has just completed, inside the completing transaction. */
-export interface CompletedTask {
-  /** Locked by the transaction; status COMPLETE already written. */
-  readonly task: Task;
-  readonly project: Project;
-}
+/**
+ * An ordinary task that has just completed, inside the completing transaction: `task` is locked
+ * by it, its status COMPLETE already written.
+ */
+export type CompletedTask = Pick<SubmittedAnswer, 'task' | 'project'>;
 
 /**
  * Runs inside the transaction that completes an ordinary task (a submit, or a recount reaching

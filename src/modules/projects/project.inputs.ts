@@ -179,14 +179,11 @@ export class UpdateProjectInput {
   @Field(() => Int, { nullable: true })
   goldExposureCap?: number | null;
 
-  @Field(() => Int, {
-    nullable: true,
-    description: 'Omitted keeps the value; null turns automatic retraining off.',
-  })
-  modelRetrainEvery?: number | null;
-
   @Field(() => Float, { nullable: true })
   modelGateMinAccuracy?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Omitted keeps it; null turns retraining off.' })
+  modelRetrainEvery?: number | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Show workers the model pre-labels.' })
   showPrelabelsToWorkers?: boolean | null;
