@@ -4,6 +4,7 @@
  *   npm run bench:replay [-- FOLDER_OR_NAME ...] [--seed 1] [--targets 0.9,0.95,0.99]
  *                        [--min 2] [--max 5,10] [--gold-rate 0] [--refit-every N]
  *                        [--prior-strength 10] [--model-accuracy p] [--model-gate 0.85]
+ *   npm run bench:replay -- --concurrency 20 [--datasets rte,temp] [--limit-tasks 200] [--seed 1]
  *
  * FOLDER_OR_NAME: a dataset folder (labels.csv + gold.csv), a name such as `d_sentiment` (read
  * from ../shared/datasets/<name>), or a folder of dataset folders (default ../shared/datasets),
@@ -45,6 +46,14 @@
  *   (model included) has the model's label on top at ≥ confidenceTarget. Each policy is then
  *   replayed with and without the model and the human answers used are compared.
  *
+ * `--concurrency K` replays through the product instead (bench/replay-concurrent.ts: the real
+ * LeasingService and SubmissionService on a scratch PostgreSQL database, K leases outstanding at
+ * once, seeded log-normal answer times on a virtual clock), the recommended configuration at
+ * concurrency 1 and K per dataset, next to fixed overlap 3 and 5 on the same (sampled) tasks, and
+ * writes an accuracy-versus-answers SVG per dataset to docs/replay/<dataset>.svg. `--datasets`
+ * picks datasets by name, `--limit-tasks n` a seeded sample of n tasks of each (the product path
+ * costs a lease per task passed over, so whole datasets take long on a shared machine).
+ *
  * Baselines on the same arrival order: fixed overlap k = 1..5 (each task's first k answers to
  * arrive; majority vote, ties to the lowest label, and Dawid–Skene on them) and both methods on
  * all answers. Accuracy = right / gold tasks with at least one answer (known gold excluded).
@@ -82,7 +91,7 @@
  * "final refit" note (Dawid–Skene on everything collected) is the label a requester sees after the
  * last refit; the goal is judged on the stricter policy label.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -103,6 +112,7 @@ import {
   validateOverlapPolicy,
 } from '../src/modules/aggregation/online/algorithms/dynamic-overlap';
 import { wilsonInterval } from '../src/modules/quality/algorithms/wilson-interval';
+import { type ConcurrentOutcome, replayConcurrently, sampleTasks } from './replay-concurrent';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const DEFAULT_FOLDER = resolve(REPO_ROOT, '../shared/datasets');
@@ -137,7 +147,7 @@ interface DynamicOutcome extends Outcome {
 }
 
 function main(): void {
-  const { values, positionals } = parseArgs({
+  const { values, positionals: named } = parseArgs({
     allowPositionals: true,
     options: {
       seed: { type: 'string', default: '1' },
@@ -149,8 +159,27 @@ function main(): void {
       'prior-strength': { type: 'string' },
       'model-accuracy': { type: 'string' },
       'model-gate': { type: 'string', default: '0.85' },
+      concurrency: { type: 'string' },
+      datasets: { type: 'string' },
+      'limit-tasks': { type: 'string' },
     },
   });
+  const positionals = [...named, ...(values.datasets ? values.datasets.split(',') : [])];
+  if (values.concurrency !== undefined) {
+    const concurrency = Number(values.concurrency);
+    if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
+      throw new Error('--concurrency must be a positive integer');
+    }
+    const limit = values['limit-tasks'] ? Number(values['limit-tasks']) : undefined;
+    const datasets = (positionals.length > 0 ? positionals : [DEFAULT_FOLDER]).flatMap(
+      findDatasets,
+    );
+    void replayThroughProduct(datasets, concurrency, Number(values.seed), limit).catch(error => {
+      process.stderr.write(`${(error as Error).stack}\n`);
+      process.exitCode = 1;
+    });
+    return;
+  }
   const seed = Number(values.seed);
   const targets = values.targets!.split(',').map(Number);
   const minOverlap = Number(values.min);
@@ -631,6 +660,159 @@ function modelGateOpens(
 }
 
 /** A dataset folder, a dataset name under the default folder, or a folder of dataset folders. */
+/**
+ * The `--concurrency` mode (see the header): per dataset, fixed 3 and 5 (best of MV and DS) and
+ * the sequential simulation of the recommended configuration on the sampled tasks, then the
+ * recommended configuration through the product at concurrency 1 and K; a closing table and an
+ * SVG per dataset.
+ */
+async function replayThroughProduct(
+  datasets: readonly Dataset[],
+  concurrency: number,
+  seed: number,
+  limit: number | undefined,
+): Promise<void> {
+  const levels = concurrency === 1 ? [1] : [1, concurrency];
+  process.stdout.write(
+    `# Replay through the product: seed ${seed}, recommended ${describePolicy(RECOMMENDED)}, ` +
+      `concurrency ${levels.join(' and ')}` +
+      (limit ? `, a seeded sample of ${limit} tasks per dataset` : '') +
+      '\n',
+  );
+  const summary: string[] = [];
+  for (const full of datasets) {
+    const sample = sampleTasks(full.encoded, full.gold, limit, seed);
+    const dataset: Dataset = { name: full.name, encoded: sample.encoded, gold: sample.gold };
+    const R = dataset.encoded.matrix.task.length;
+    const replay = new Replay(
+      dataset,
+      seed,
+      0,
+      Math.max(100, Math.ceil(R / 100)),
+      DEFAULT_PRIOR_STRENGTH,
+    );
+    const fixed = FIXED_K.map(k => {
+      const mv = replay.fixed(k, 'mv');
+      const ds = replay.fixed(k, 'ds');
+      return mv.accuracy >= ds.accuracy ? mv : ds;
+    });
+    const five = replay.fixedAnswers(5);
+    const sequential = [0.8, 0.85, 0.9, 0.95, 0.99].map(target =>
+      replay.dynamic({ ...RECOMMENDED, confidenceTarget: target }),
+    );
+    const product: ConcurrentOutcome[] = [];
+    for (const k of levels) {
+      const started = performance.now();
+      const o = await replayConcurrently(dataset.encoded, dataset.gold, RECOMMENDED, {
+        concurrency: k,
+        seed,
+        database: `quorum_replay_${process.pid}_${k}`,
+      });
+      product.push(o);
+      process.stdout.write(
+        `${dataset.name} @ concurrency ${k}: accuracy ${o.accuracy.toFixed(4)}, ${o.answers} answers ` +
+          `(${pct(o.answers, five)} of fixed-5), ${o.returns} tasks passed over, ` +
+          `${o.openTasks} left open (out of answers), ` +
+          `${(o.virtualSeconds / 3600).toFixed(1)} virtual hours, ` +
+          `${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+      );
+    }
+    summary.push(
+      `| ${dataset.name} | ${dataset.encoded.matrix.nTasks} | ${fixed[4].accuracy.toFixed(4)} | ${five} | ` +
+        `${fixed[2].accuracy.toFixed(4)} | ` +
+        product.map(o => `${o.accuracy.toFixed(4)} | ${pct(o.answers, five)}`).join(' | ') +
+        ' |',
+    );
+    writeCurve(dataset.name, fixed, sequential, product, levels);
+  }
+  process.stdout.write(
+    `\n## Recommended ${describePolicy(RECOMMENDED)} through the product\n\n` +
+      '| dataset | tasks | fixed-5 accuracy (best of MV, DS) | fixed-5 answers | fixed-3 accuracy | ' +
+      levels.map(k => `accuracy @ ${k} | % of fixed-5 @ ${k}`).join(' | ') +
+      ' |\n| --- | ---: | ---: | ---: | ---: | ' +
+      levels.map(() => '---: | ---:').join(' | ') +
+      ' |\n' +
+      summary.join('\n') +
+      '\n',
+  );
+}
+
+/**
+ * docs/replay/<dataset>.svg: accuracy against answers for fixed overlap 1..5 (a line), the
+ * sequential simulation of the recommended configuration at targets 0.8..0.99 (a line) and the
+ * product's runs at each concurrency (points).
+ */
+function writeCurve(
+  name: string,
+  fixed: readonly Outcome[],
+  sequential: readonly Outcome[],
+  product: readonly ConcurrentOutcome[],
+  levels: readonly number[],
+): void {
+  const all = [...fixed, ...sequential, ...product];
+  const xMax = Math.max(...all.map(o => o.answers)) * 1.05;
+  const accuracies = all.map(o => o.accuracy).filter(Number.isFinite);
+  const yMin = Math.floor(Math.min(...accuracies) * 20) / 20;
+  const yMax = Math.min(1, Math.ceil(Math.max(...accuracies) * 20) / 20 + 0.001);
+  const W = 480,
+    H = 320,
+    L = 56,
+    B = 40,
+    T = 28,
+    Rm = 16;
+  const x = (v: number) => L + (v / xMax) * (W - L - Rm);
+  const y = (v: number) => H - B - ((v - yMin) / (yMax - yMin || 1)) * (H - B - T);
+  const line = (points: readonly Outcome[], color: string) =>
+    `<polyline fill="none" stroke="${color}" stroke-width="2" points="${points
+      .map(o => `${x(o.answers).toFixed(1)},${y(o.accuracy).toFixed(1)}`)
+      .join(' ')}"/>` +
+    points
+      .map(
+        o =>
+          `<circle cx="${x(o.answers).toFixed(1)}" cy="${y(o.accuracy).toFixed(1)}" r="3" fill="${color}"/>`,
+      )
+      .join('');
+  const legend: Array<[string, string]> = [
+    ['fixed overlap 1..5 (best of MV, DS)', '#888'],
+    ['dynamic 2..10, targets 0.8..0.99 (sequential simulation)', '#1f77b4'],
+    ...levels.map((k, i): [string, string] => [
+      `product, 2..10 @ 0.9, concurrency ${k}`,
+      i === 0 ? '#2ca02c' : '#d62728',
+    ]),
+  ];
+  const ticks: string[] = [];
+  for (let v = yMin; v <= yMax + 1e-9; v += 0.05) {
+    ticks.push(
+      `<line x1="${L}" x2="${W - Rm}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#eee"/>` +
+        `<text x="${L - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${v.toFixed(2)}</text>`,
+    );
+  }
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">` +
+    `<text x="${L}" y="16" font-size="13">${name}: accuracy vs answers (npm run bench:replay -- --concurrency ${levels[levels.length - 1]})</text>` +
+    ticks.join('') +
+    `<line x1="${L}" x2="${W - Rm}" y1="${H - B}" y2="${H - B}" stroke="#333"/>` +
+    `<text x="${(W + L) / 2}" y="${H - 8}" text-anchor="middle">answers (0 to ${Math.round(xMax)})</text>` +
+    line(fixed, '#888') +
+    line(sequential, '#1f77b4') +
+    product
+      .map(
+        (o, i) =>
+          `<circle cx="${x(o.answers).toFixed(1)}" cy="${y(o.accuracy).toFixed(1)}" r="5" fill="${i === 0 ? '#2ca02c' : '#d62728'}"/>`,
+      )
+      .join('') +
+    legend
+      .map(
+        ([text, color], i) =>
+          `<text x="${W - Rm}" y="${H - B - 8 - 12 * (legend.length - 1 - i)}" text-anchor="end" fill="${color}">${text}</text>`,
+      )
+      .join('') +
+    '</svg>\n';
+  const folder = resolve(REPO_ROOT, 'docs/replay');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, `${name}.svg`), svg);
+}
+
 function findDatasets(argument: string): Dataset[] {
   let folder = resolve(argument);
   if (!existsSync(folder) && !argument.includes('/')) folder = join(DEFAULT_FOLDER, argument);

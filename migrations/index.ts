@@ -13,6 +13,7 @@ import { CreateWebhooks1796000000500 } from './1796000000500-CreateWebhooks';
 import { CreateReview1796000000600 } from './1796000000600-CreateReview';
 import { CreateRateLimits1796000000700 } from './1796000000700-CreateRateLimits';
 import { LeasePolicy1796000000900 } from './1796000000900-LeasePolicy';
+import { ModelLoop1796000001300 } from './1796000001300-ModelLoop';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -35,4 +36,5 @@ export const MIGRATIONS: Function[] = [
   CreateReview1796000000600,
   CreateRateLimits1796000000700,
   LeasePolicy1796000000900,
+  ModelLoop1796000001300,
 ];

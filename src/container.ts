@@ -24,6 +24,7 @@ import { type Money, wirePayments } from './modules/payments/payments.wiring';
 import type { PrelabelService } from './modules/prelabel/prelabel.service';
 import { wirePrelabel } from './modules/prelabel/prelabel.wiring';
 import type { TrainingService } from './modules/prelabel/training.service';
+import type { ModelLoop } from './modules/prelabel/model-loop';
 import type { ProjectService } from './modules/projects/project.service';
 import { wireProjects } from './modules/projects/projects.wiring';
 import { type Quality, wireQuality } from './modules/quality/quality.wiring';
@@ -89,6 +90,8 @@ export interface Services extends Money, Quality {
   /** Pre-label models, pre-labeling runs and training (docs/prelabel.md). */
   readonly prelabels: PrelabelService;
   readonly training: TrainingService;
+  /** Automatic retraining every `modelRetrainEvery` completed tasks (model-loop.ts). */
+  readonly modelLoop: ModelLoop;
   /** Outbound webhooks: endpoints, the outbox and its delivery job. */
   readonly webhooks: WebhookService;
 }
@@ -131,7 +134,11 @@ export function buildContainer(
     submissionSteps({ online, qualityRules: quality.qualityRules, qualifications }),
   );
   const money = wirePayments(app, { idempotency, projects, tasks: marketplace.tasks });
-  const { prelabels, training } = wirePrelabel(app, { projects, aggregation });
+  const { prelabels, training, modelLoop } = wirePrelabel(app, {
+    projects,
+    aggregation,
+    slots: marketplace.slots,
+  });
   wireReview(app, { projects, tasks: marketplace.tasks, aggregation });
   const webhooks = wireWebhooks(app, {
     audit: quality.audit,
@@ -161,6 +168,7 @@ export function buildContainer(
       auditReports,
       prelabels,
       training,
+      modelLoop,
       webhooks,
       ...quality,
       ...money,

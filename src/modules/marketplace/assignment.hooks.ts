@@ -58,6 +58,22 @@ export interface CountChange {
 export type CountChangeHook = (tx: RequestContext, change: CountChange) => Promise<void> | void;
 
 /**
+ * An ordinary task that has just completed, inside the completing transaction: `task` is locked
+ * by it, its status COMPLETE already written.
+ */
+export type CompletedTask = Pick<SubmittedAnswer, 'task' | 'project'>;
+
+/**
+ * Runs inside the transaction that completes an ordinary task (a submit, or a recount reaching
+ * `max_overlap`); a failure rolls the completion back. Register with `TaskSlots.onTaskCompleted`.
+ * The model loop counts completions here (prelabel/model-loop.ts).
+ */
+export type TaskCompletedHook = (
+  tx: RequestContext,
+  completed: CompletedTask,
+) => Promise<void> | void;
+
+/**
  * One named step of the submit transaction. The steps run in list order; each sees what the
  * steps before it wrote (the quality rules read the `consensus_labels` the online posterior step
  * has just stored), so the list's order is part of the behaviour.

@@ -138,6 +138,7 @@ export class SubmissionService {
         (task.countedAnswers >= project.maxOverlap || decisions.some(d => d?.completeTask));
       if (taskCompleted) Object.assign(task, { status: TaskStatus.COMPLETE, completedAt: now });
       await this.slots.storeSubmittedTask(tx, task);
+      if (taskCompleted) await this.slots.runCompletedHooks(tx, task, project);
 
       await this.events.publish(
         tx,

@@ -6,7 +6,7 @@ import { prepared } from '../../db/statement-batch';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import { Project } from '../projects/project.entity';
 import { Assignment } from './assignment.entity';
-import type { CountChange, CountChangeHook } from './assignment.hooks';
+import type { CountChange, CountChangeHook, TaskCompletedHook } from './assignment.hooks';
 import { Task } from './task.entity';
 import { TaskStatus } from './task.types';
 
@@ -84,6 +84,7 @@ export function leaseCtes(source: string): string {
  */
 export class TaskSlots {
   private readonly countChangeHooks: CountChangeHook[] = [];
+  private readonly completedHooks: TaskCompletedHook[] = [];
 
   constructor(private readonly db: TransactionalConnection) {}
 
@@ -91,6 +92,15 @@ export class TaskSlots {
   onCountChanged(hook: CountChangeHook): () => void {
     this.countChangeHooks.push(hook);
     return () => void this.countChangeHooks.splice(this.countChangeHooks.indexOf(hook), 1);
+  }
+
+  /**
+   * Adds a hook run inside the transaction whenever an ordinary task completes (on a submit or
+   * when a recounted answer brings it to `max_overlap`), after its status is written.
+   */
+  onTaskCompleted(hook: TaskCompletedHook): () => void {
+    this.completedHooks.push(hook);
+    return () => void this.completedHooks.splice(this.completedHooks.indexOf(hook), 1);
   }
 
   /**
@@ -328,20 +338,30 @@ export class TaskSlots {
       task.liveAssignments += 1;
       touched.add(task);
     }
-    let completed = 0;
+    const completed: Task[] = [];
     for (const task of touched) {
       const project = projects.get(task.projectId)!;
       if (!task.isGold && task.status === TaskStatus.OPEN) {
         if (task.countedAnswers >= project.maxOverlap) {
           task.status = TaskStatus.COMPLETE;
           task.completedAt = tx.now();
-          completed++;
+          completed.push(task);
         }
       }
       await this.saveCounters(tx, task);
     }
+    for (const task of completed)
+      await this.runCompletedHooks(tx, task, projects.get(task.projectId)!);
     await this.runCountChangeHooks(tx, answers, taskById, true, cause, projects);
-    return completed;
+    return completed.length;
+  }
+
+  /**
+   * The task-completed hooks (e.g. the model retrain counter) for a task the caller has just
+   * marked COMPLETE and stores (a submit's one task write, `storeSubmittedTask`).
+   */
+  async runCompletedHooks(tx: RequestContext, task: Task, project: Project): Promise<void> {
+    for (const hook of this.completedHooks) await hook(tx, { task, project });
   }
 
   /** Locks tasks by id, in id order, after any assignment locks; returns them in that order. */

@@ -67,4 +67,14 @@ export class ModelVersion extends ProjectOwnedEntity {
   })
   @Column({ type: 'jsonb', nullable: true })
   metrics: Record<string, unknown> | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the version became the one that votes (the latest promoted version votes). Set at ' +
+      'registration, except for automatic retrains, promoted only when at least as accurate ' +
+      'on gold as the version voting; null = never voted.',
+  })
+  @Column({ name: 'promoted_at', type: 'timestamptz', precision: 3, nullable: true })
+  promotedAt: Date | null;
 }

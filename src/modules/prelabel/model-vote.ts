@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../common/request-context';
+import { queryRows } from '../../db/query-rows';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 
 /** How often a model version's predictions matched the project's single-label gold. */
@@ -18,10 +19,12 @@ export interface ModelVote {
 }
 
 /**
- * What pre-labeling tells other modules about a task: the project's LATEST model version's vote
- * on it (older versions are left out on purpose: a superseded model would vote twice with
- * correlated errors), or null when the project has no model or the latest has no prediction on
- * the task. The online posterior reads pre-labels only through this function, never through the
+ * What pre-labeling tells other modules about a task: the vote of the project's VOTING model
+ * version on it, the latest PROMOTED one (`promoted_at`: uploaded and hand-trained versions are
+ * promoted when registered; an automatic retrain only when it is at least as accurate on gold as
+ * the version voting, model-loop.ts), or null when the project has no such version or it has no
+ * prediction on the task. Other versions are left out on purpose: a superseded model would vote
+ * twice with correlated errors. The online posterior reads pre-labels only through this function, never through the
  * `model_versions` / `prelabel_predictions` tables. `ctx` may be a transaction.
  */
 export async function modelVote(
@@ -48,8 +51,9 @@ export function modelVoteSql(projectId: string, taskId: string): string {
             'predictedLabel', p.predicted_label, 'confidence', p.confidence,
             'gold', json_build_object('gold_answers', g.gold_answers,
                                       'gold_correct', g.gold_correct))
-     FROM (SELECT id, annotator_id FROM model_versions WHERE project_id = ${projectId}
-           ORDER BY created_at DESC, id DESC LIMIT 1) AS mv
+     FROM (SELECT id, annotator_id FROM model_versions
+           WHERE project_id = ${projectId} AND promoted_at IS NOT NULL
+           ORDER BY promoted_at DESC, created_at DESC, id DESC LIMIT 1) AS mv
      JOIN prelabel_predictions p ON p.model_version_id = mv.id AND p.task_id = ${taskId}
        AND p.predicted_label IS NOT NULL
      CROSS JOIN LATERAL (
@@ -66,4 +70,27 @@ export function modelVoteOf(value: unknown): ModelVote | null {
   if (value === null || value === undefined) return null;
   const vote = value as ModelVote;
   return { ...vote, confidence: Number(vote.confidence) };
+}
+
+/**
+ * How often a model version's stored predictions match the project's single-label gold. Driven
+ * from the project's gold tasks (few) through the predictions' primary key, so a submit does not
+ * scan the version's predictions on every task.
+ */
+export async function modelGoldRecord(
+  db: TransactionalConnection,
+  ctx: RequestContext,
+  projectId: string,
+  modelVersionId: string,
+): Promise<ModelGoldRecord> {
+  const [gold] = await queryRows<ModelGoldRecord>(
+    db.manager(ctx),
+    `SELECT count(*)::int AS gold_answers,
+            count(*) FILTER (WHERE p.predicted_label = t.gold_labels[1])::int AS gold_correct
+     FROM tasks t
+     JOIN prelabel_predictions p ON p.task_id = t.id AND p.model_version_id = $2
+     WHERE t.project_id = $1 AND t.is_gold AND array_length(t.gold_labels, 1) = 1`,
+    [projectId, modelVersionId],
+  );
+  return gold;
 }

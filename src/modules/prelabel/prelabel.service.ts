@@ -70,6 +70,11 @@ export interface RegisterModelRequest {
   readonly labelKeys: readonly string[];
   readonly source?: ModelSource;
   readonly metrics?: Record<string, unknown> | null;
+  /**
+   * Whether the version votes from now on (default true). The automatic retrain registers with
+   * false and promotes the version once its predictions prove it on gold (model-loop.ts).
+   */
+  readonly promote?: boolean;
 }
 
 /** One answer of a MODEL annotator, in the shape aggregation encodes (`ResponseRow`). */
@@ -173,6 +178,7 @@ export class PrelabelService {
             annotatorId: annotator.id,
             createdBy: ctx.user?.id ?? null,
             metrics: request.metrics ?? null,
+            promotedAt: request.promote === false ? null : tx.now(),
           }),
         )
         .catch(rethrowUniqueViolationAs(() => versionTaken(version)));
@@ -211,23 +217,38 @@ export class PrelabelService {
     const project = await this.projects.requireProject(ctx, input.projectId);
     const model = await this.requireModelVersion(ctx, input.modelVersionId);
     if (model.projectId !== project.id) throw new NotFoundError('ModelVersion', model.id);
+    return this.createRun(ctx, model, { enqueue: true });
+  }
+
+  /**
+   * A PENDING run of `model` over its project's tasks, and (with `enqueue`) its job, in one
+   * transaction. No access check: `startPrelabeling` checks, and the model loop runs the run
+   * itself inside its own job (so it can judge the version on the predictions right after).
+   */
+  async createRun(
+    ctx: RequestContext,
+    model: ModelVersion,
+    options: { enqueue: boolean },
+  ): Promise<PrelabelRun> {
     return this.db.withTransaction(ctx, async tx => {
       const [{ count }] = await queryRows<{ count: number }>(
         this.db.manager(tx),
         'SELECT count(*)::int AS count FROM tasks WHERE project_id = $1',
-        [project.id],
+        [model.projectId],
       );
       const repo = this.db.repo(tx, PrelabelRun);
       const run = await repo.save(
         repo.create({
-          projectId: project.id,
+          projectId: model.projectId,
           modelVersionId: model.id,
           status: PrelabelRunStatus.PENDING,
           total: count,
           skipSamples: [],
         }),
       );
-      await this.jobs.enqueue(tx, PRELABEL_RUN_JOB, { runId: run.id }, { maxAttempts: 3 });
+      if (options.enqueue) {
+        await this.jobs.enqueue(tx, PRELABEL_RUN_JOB, { runId: run.id }, { maxAttempts: 3 });
+      }
       return run;
     });
   }

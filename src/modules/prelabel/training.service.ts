@@ -19,6 +19,8 @@ export interface TrainModelRequest {
   readonly featurizer?: unknown;
   /** L2 penalty λ of the regression; default 1e-3. */
   readonly l2?: number | null;
+  /** Whether the new version votes at once (default true; the model loop decides after gold). */
+  readonly promote?: boolean;
 }
 
 /** The report stored as the trained version's `metrics`. */
@@ -54,9 +56,9 @@ export const MIN_TRAINING_TASKS = 2;
  * `PrelabelService.registerModel` as the next version, so it passes the same validation as an
  * uploaded one and gets its own MODEL annotator.
  *
- * Training runs in the request, on the main thread: fine for the thousands of tasks a project
- * has when it first trains (L-BFGS over sparse rows); a background job is the next step for
- * projects with hundreds of thousands of completed tasks.
+ * `trainModel` runs in the request, on the main thread: fine for the thousands of tasks a project
+ * has when it first trains (L-BFGS over sparse rows). The automatic retrain (`modelRetrainEvery`,
+ * model-loop.ts) calls it from a background job.
  */
 export class TrainingService {
   constructor(
@@ -181,6 +183,7 @@ export class TrainingService {
       labelKeys,
       source: ModelSource.TRAINED,
       metrics: { ...report },
+      promote: request.promote,
     });
   }
 }

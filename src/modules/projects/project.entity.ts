@@ -15,6 +15,10 @@ import { LabelSchema, OverlapPolicy, ProjectStatus } from './project.types';
 @Check('projects_gold_rate_check', '"gold_rate" >= 0 AND "gold_rate" <= 1')
 @Check('projects_gold_exposure_cap_check', '"gold_exposure_cap" >= 1')
 @Check('projects_max_outstanding_leases_check', '"max_outstanding_leases" >= 1')
+@Check(
+  'projects_model_loop_check',
+  '("model_retrain_every" IS NULL OR "model_retrain_every" >= 1) AND "model_gate_min_accuracy" >= 0 AND "model_gate_min_accuracy" <= 1',
+)
 @Check('projects_reward_check', '"reward_amount" >= 0')
 @Check(
   'projects_qualification_check',
@@ -120,6 +124,23 @@ export class Project extends AppEntity {
   })
   @Column({ name: 'show_prelabels_to_workers', type: 'boolean', default: false })
   showPrelabelsToWorkers: boolean;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Retrain the pre-label model every this many newly completed tasks, pre-label the tasks ' +
+      'with the new version and let it vote if it is at least as accurate on gold; null = off.',
+  })
+  @Column({ name: 'model_retrain_every', type: 'integer', nullable: true })
+  modelRetrainEvery: number | null;
+
+  @Field(() => Float, {
+    description:
+      "The model gate's trust threshold: Wilson 95% lower bound on the model's gold accuracy " +
+      'at or above which a model vote plus one agreeing human may complete a task.',
+  })
+  @Column({ name: 'model_gate_min_accuracy', type: 'double precision', default: 0.85 })
+  modelGateMinAccuracy: number;
 
   @Field(() => Date, { nullable: true })
   @Column({ name: 'launched_at', type: 'timestamptz', nullable: true })

@@ -100,6 +100,22 @@ export class CreateProjectInput {
   })
   goldExposureCap?: number | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Retrain the pre-label model every this many newly completed tasks, 1 to 1,000,000; ' +
+      'default null (off). Needs a model on the project to start from (its featurizer).',
+  })
+  modelRetrainEvery?: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "Model gate trust threshold: Wilson lower bound on the model's gold accuracy, 0 to 1; " +
+      'default 0.85.',
+  })
+  modelGateMinAccuracy?: number | null;
+
   @Field(() => Boolean, {
     nullable: true,
     description:
@@ -168,6 +184,12 @@ export class UpdateProjectInput {
 
   @Field(() => Int, { nullable: true })
   goldExposureCap?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  modelGateMinAccuracy?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Omitted keeps it; null turns retraining off.' })
+  modelRetrainEvery?: number | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Show workers the model pre-labels.' })
   showPrelabelsToWorkers?: boolean | null;

@@ -85,6 +85,8 @@ export class ProjectService {
       qualificationRetryDelaySeconds:
         input.qualificationRetryDelaySeconds ?? PROJECT_DEFAULTS.qualificationRetryDelaySeconds,
       goldExposureCap: input.goldExposureCap ?? PROJECT_DEFAULTS.goldExposureCap,
+      modelRetrainEvery: input.modelRetrainEvery ?? PROJECT_DEFAULTS.modelRetrainEvery,
+      modelGateMinAccuracy: input.modelGateMinAccuracy ?? PROJECT_DEFAULTS.modelGateMinAccuracy,
     });
     // Not a validated setting: any boolean is valid, and off is the default (it biases answers).
     const showPrelabelsToWorkers = input.showPrelabelsToWorkers ?? false;
@@ -169,6 +171,12 @@ export class ProjectService {
         qualificationRetryDelaySeconds:
           input.qualificationRetryDelaySeconds ?? current.qualificationRetryDelaySeconds,
         goldExposureCap: input.goldExposureCap ?? current.goldExposureCap,
+        // Omitted keeps the value; an explicit null turns automatic retraining off.
+        modelRetrainEvery:
+          input.modelRetrainEvery === undefined
+            ? current.modelRetrainEvery
+            : input.modelRetrainEvery,
+        modelGateMinAccuracy: input.modelGateMinAccuracy ?? current.modelGateMinAccuracy,
       });
 
       const schemaChanged = !sameLabelSchema(current.labelSchema, next.labelSchema);
@@ -383,6 +391,8 @@ function settingsOf(project: Project): ProjectSettings {
     qualificationPassMark: project.qualificationPassMark,
     qualificationRetryDelaySeconds: project.qualificationRetryDelaySeconds,
     goldExposureCap: project.goldExposureCap,
+    modelRetrainEvery: project.modelRetrainEvery,
+    modelGateMinAccuracy: project.modelGateMinAccuracy,
   };
 }
 

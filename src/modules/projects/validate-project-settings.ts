@@ -25,6 +25,7 @@ export const PROJECT_LIMITS = {
   qualificationTaskCount: { min: 0, max: 1000 },
   qualificationRetryDelaySeconds: { min: 0, max: 365 * 24 * 3600 },
   goldExposureCap: { min: 1, max: 1_000_000 },
+  modelRetrainEvery: { min: 1, max: 1_000_000 },
 } as const;
 
 /** Defaults for optional settings at creation. */
@@ -41,6 +42,10 @@ export const PROJECT_DEFAULTS = {
   qualificationRetryDelaySeconds: 24 * 3600,
   /** Distinct workers per gold task: enough to score a crowd, few enough to stay unrecognised. */
   goldExposureCap: 50,
+  /** Automatic retraining is opt-in (it costs a training run per N completions). */
+  modelRetrainEvery: null,
+  /** The model gate's trust threshold (model-gate.ts explains 0.85). */
+  modelGateMinAccuracy: 0.85,
 } as const;
 
 /** Every setting of a project, validated and normalised (what the columns hold). */
@@ -62,6 +67,8 @@ export interface ProjectSettings {
   qualificationPassMark: number;
   qualificationRetryDelaySeconds: number;
   goldExposureCap: number;
+  modelRetrainEvery: number | null;
+  modelGateMinAccuracy: number;
 }
 
 /**
@@ -143,6 +150,17 @@ export function validateProjectSettings(settings: ProjectSettings): ProjectSetti
     settings.qualificationPassMark > 1
   ) {
     fail('qualificationPassMark', 'qualificationPassMark must be between 0 and 1');
+  }
+  if (settings.modelRetrainEvery !== null) {
+    const { min, max } = PROJECT_LIMITS.modelRetrainEvery;
+    integerIn('modelRetrainEvery', settings.modelRetrainEvery, min, max);
+  }
+  if (
+    !Number.isFinite(settings.modelGateMinAccuracy) ||
+    settings.modelGateMinAccuracy < 0 ||
+    settings.modelGateMinAccuracy > 1
+  ) {
+    fail('modelGateMinAccuracy', 'modelGateMinAccuracy must be between 0 and 1');
   }
 
   return {

@@ -98,6 +98,17 @@ describe('the seeded quality gate (a trusted model lets a task complete early)',
     expect(online!.model!.gate.goldAccuracyLower).toBeGreaterThanOrEqual(MODEL_GATE_MIN_ACCURACY);
   });
 
+  it("takes its trust threshold from the project's modelGateMinAccuracy", async () => {
+    // The same perfect model on 30 gold (lower bound ≈ 0.89) is not trusted at a 0.95 threshold.
+    const { owner, project, target } = await setup(0, 30, { modelGateMinAccuracy: 0.95 });
+    expect(await answer(project.id, 'cat')).toBe(target.id);
+    const open = await task(target.id);
+    expect(open.status).toBe(TaskStatus.OPEN);
+    const online = await env.services.onlineAggregation.posteriorOf(owner.ctx, project, open);
+    expect(online!.model!.gate).toMatchObject({ open: false, trusted: false });
+    expect(online!.model!.gate.goldAccuracyLower).toBeGreaterThan(MODEL_GATE_MIN_ACCURACY);
+  });
+
   it('does not complete early when the model is poor on gold', async () => {
     // Threshold 0.6 calls every cat with x₀ in (0, 0.6) a dog: 21 of 30 gold right.
     const { owner, project, target, modelGoldCorrect } = await setup(0.6, 30);

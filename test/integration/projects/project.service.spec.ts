@@ -86,6 +86,25 @@ describe(ProjectService.name, () => {
       expect(updated.overlap).toMatchObject({ minOverlap: 3, maxOutstandingLeases: 2 });
     });
 
+    it('keeps the model loop settings: retraining off and the gate at 0.85 by default', async () => {
+      const plain = await world.services.projects.create(world.requester, projectInput());
+      expect([plain.modelRetrainEvery, plain.modelGateMinAccuracy]).toEqual([null, 0.85]);
+      const looped = await world.services.projects.create(
+        world.requester,
+        projectInput({ modelRetrainEvery: 500, modelGateMinAccuracy: 0.9 }),
+      );
+      expect([looped.modelRetrainEvery, looped.modelGateMinAccuracy]).toEqual([500, 0.9]);
+      // Omitted keeps; an explicit null turns retraining off.
+      const kept = await world.services.projects.update(world.requester, looped.id, {
+        goldRate: 0.1,
+      });
+      expect(kept.modelRetrainEvery).toBe(500);
+      const off = await world.services.projects.update(world.requester, looped.id, {
+        modelRetrainEvery: null,
+      });
+      expect([off.modelRetrainEvery, off.modelGateMinAccuracy]).toEqual([null, 0.9]);
+    });
+
     it('returns the same project for a repeated idempotencyKey and refuses other parameters', async () => {
       const before = await projectCount();
       const input = projectInput({ name: 'Idempotent', idempotencyKey: `k-${randomUUID()}` });
@@ -210,6 +229,8 @@ describe(ProjectService.name, () => {
       ['a gold rate above 0.5', { goldRate: 0.6 }, 'goldRate'],
       ['a negative gold rate', { goldRate: -0.1 }, 'goldRate'],
       ['a gold exposure cap of 0', { goldExposureCap: 0 }, 'goldExposureCap'],
+      ['retraining every 0 tasks', { modelRetrainEvery: 0 }, 'modelRetrainEvery'],
+      ['a model gate above 1', { modelGateMinAccuracy: 1.5 }, 'modelGateMinAccuracy'],
       [
         'no outstanding lease allowed',
         {

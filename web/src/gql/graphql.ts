@@ -108,6 +108,10 @@ export type CreateProjectInput = {
   /** Markdown shown to workers. */
   instructions?: string | null | undefined;
   labelSchema: LabelSchemaInput;
+  /** Model gate trust threshold: Wilson lower bound on the model's gold accuracy, 0 to 1; default 0.85. */
+  modelGateMinAccuracy?: number | null | undefined;
+  /** Retrain the pre-label model every this many newly completed tasks, 1 to 1,000,000; default null (off). Needs a model on the project to start from (its featurizer). */
+  modelRetrainEvery?: number | null | undefined;
   name: string;
   overlap: OverlapInput;
   /** Share of training answers that must be right, 0 to 1; default 0.8. */

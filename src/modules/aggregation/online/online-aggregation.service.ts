@@ -388,6 +388,7 @@ export class OnlineAggregationService {
         topLabel: verdict.topLabel,
         posteriorConfidence: verdict.confidence,
         confidenceTarget: policy.confidenceTarget,
+        minAccuracy: project.modelGateMinAccuracy,
       });
       if (gate.open) decision = 'COMPLETE_CONFIDENT';
       modelResult = {

@@ -10,7 +10,7 @@
  *
  * the gate completes the task (COMPLETE_CONFIDENT) when
  *
- *   L ≥ MODEL_GATE_MIN_ACCURACY  and  q ≥ τ  and  some human answered m  and  ẑ = m  and  P[ẑ] ≥ τ
+ *   L ≥ modelGateMinAccuracy  and  q ≥ τ  and  some human answered m  and  ẑ = m  and  P[ẑ] ≥ τ
  *
  * The lower bound, not c / g, is the test so that a model is trusted only on enough gold: 10 of 10
  * right gives L ≈ 0.72 (not trusted), 22 of 22 gives L ≈ 0.851 (trusted). One agreeing human is
@@ -18,9 +18,11 @@
  * overlap) never opens the gate. The posterior condition is what dynamic overlap asks of any task
  * (dynamic-overlap.ts); the gate only waives `minOverlap`.
  *
- * The threshold 0.85 is a fixed constant, not a project setting: it is the accuracy above which a
- * model's vote plus one agreeing newcomer (base accuracy 0.75 on two classes) already exceeds the
- * usual targets, and the Wilson bound keeps it from being met on a handful of lucky gold tasks.
+ * The threshold is the project setting `modelGateMinAccuracy`, default 0.85: the accuracy above
+ * which a model's vote plus one agreeing newcomer (base accuracy 0.75 on two classes) already
+ * exceeds the usual targets, and the Wilson bound keeps it from being met on a handful of lucky
+ * gold tasks. A requester whose gold is scarce or whose model is known may lower it; 1 closes
+ * the gate.
  *
  * E. B. Wilson, "Probable Inference, the Law of Succession, and Statistical Inference", JASA 22,
  * 1927. The "model as a seeded annotator" idea: Kamar, Hacker and Horvitz, "Combining Human and
@@ -28,7 +30,10 @@
  */
 import { wilsonInterval } from '../../../quality/algorithms/wilson-interval';
 
-/** Wilson 95% lower bound on the model's gold accuracy at or above which the gate may open. */
+/**
+ * Default Wilson 95% lower bound on the model's gold accuracy at or above which the gate may open
+ * (the project's `modelGateMinAccuracy` defaults to it).
+ */
 export const MODEL_GATE_MIN_ACCURACY = 0.85;
 
 /** What the gate needs to know about one task. */
@@ -46,7 +51,7 @@ export interface ModelGateInput {
   readonly posteriorConfidence: number;
   /** The project's confidenceTarget (τ); null = the gate never opens. */
   readonly confidenceTarget: number | null;
-  /** Override of `MODEL_GATE_MIN_ACCURACY` (tests, the replay benchmark). */
+  /** The project's `modelGateMinAccuracy`; default `MODEL_GATE_MIN_ACCURACY`. */
   readonly minAccuracy?: number;
 }
 
