@@ -38,8 +38,7 @@ type GraphqlLimits = AppConfig['graphql'];
 function onReject(ctx: ValidationContext | null, error: GraphQLError) {
   ctx?.reportError(
     new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
-      // 400 as the depth and alias refusals (validation errors) get.
-      extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, http: { status: 400 } },
+      extensions: { code: ErrorCode.QUERY_TOO_COMPLEX },
     }),
   );
 }
@@ -164,7 +163,12 @@ export function queryCostPlugin<T extends object>(config: GraphqlLimits): Apollo
             operationName,
             variableValues: request.variables,
           });
-          if (error) throw error;
+          // HTTP 400, as the depth and alias refusals (validation errors) get.
+          if (error) {
+            throw new GraphQLError(error.message, {
+              extensions: { ...error.extensions, http: { status: 400 } },
+            });
+          }
         },
       };
     },
