@@ -17,7 +17,7 @@ import { closeDataSource, createDataSource } from './db/data-source';
 import { buildAppSchema } from './graphql/build-schema';
 import { errorStatusPlugin } from './graphql/error-status-plugin';
 import { createFormatError } from './graphql/format-error';
-import { queryLimitRules } from './graphql/limits';
+import { queryCostPlugin, queryLimitRules } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { graphqlBodyParser } from './http/graphql-body-limit';
 import { httpErrorHandler } from './http/http-error-handler';
@@ -135,6 +135,7 @@ export async function createApp(
         httpServer,
         stopGracePeriodMillis: config.http.shutdownGraceMs,
       }),
+      queryCostPlugin(config.graphql),
       metrics.apolloPlugin,
       errorStatusPlugin,
     ],

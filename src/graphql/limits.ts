@@ -1,27 +1,176 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  validate,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type ValidationContext,
+  type ValidationRule,
+  type ValueNode,
+} from 'graphql';
 import type { AppConfig } from '../config/app-config';
 import { ErrorCode } from '../common/errors';
 
 /**
- * Depth, alias and cost limits (GraphQL Armor's rules), reported with our own code so clients
- * can tell "your query is too big" from other validation failures.
+ * A root field's page is priced as at most this many rows. Every page that nests (a Project's
+ * tasks, results…) is capped at 100 or 200 by its resolver, so it is priced exactly as written;
+ * only the root export pages (`resultsPage`, `projectAssignments`: up to 5,000 flat rows, bounded
+ * by their resolvers and, in number, by the alias limit) reach past it. Without the cap a 5,000-row
+ * page of a dozen scalars (~231,000) would cost more than a page of pages (~214,000), and no single
+ * maxCost could let the one through and stop the other.
  */
-export function queryLimitRules(config: AppConfig['graphql']): ValidationRule[] {
-  const onReject = [
-    (ctx: ValidationContext | null, error: GraphQLError) =>
-      ctx?.reportError(
-        new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
-          extensions: { code: ErrorCode.QUERY_TOO_COMPLEX },
-        }),
-      ),
-  ];
-  const common = { onReject, propagateOnRejection: false };
+export const ROOT_PAGE_PRICED_ROWS = 200;
+
+const PAGE_ARGUMENTS = new Set(['first', 'last']);
+
+type GraphqlLimits = AppConfig['graphql'];
+
+function onReject(ctx: ValidationContext | null, error: GraphQLError) {
+  ctx?.reportError(
+    new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
+      extensions: { code: ErrorCode.QUERY_TOO_COMPLEX },
+    }),
+  );
+}
+
+/**
+ * Depth and alias limits (GraphQL Armor's rules), run as validation rules and reported with our
+ * own code so clients can tell "your query is too big" from other validation failures. The cost
+ * limit needs the request's variable values, which validation does not have: see
+ * {@link createQueryCostCheck}.
+ */
+export function queryLimitRules(config: GraphqlLimits): ValidationRule[] {
+  const common = { onReject: [onReject], propagateOnRejection: false };
   return [
     maxDepthRule({ n: config.maxDepth, ...common }),
     maxAliasesRule({ n: config.maxAliases, ...common }),
-    costLimitRule({ maxCost: config.maxCost, ...common }),
   ] as ValidationRule[];
+}
+
+export interface CostCheckRequest {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variableValues?: Readonly<Record<string, unknown>> | null;
+}
+
+/**
+ * The cost limit, priced with the request's variable values: `projects(first: $n)` costs what
+ * `projects(first: 100)` costs when n = 100 (a variable's default counts when it is not sent).
+ * Returns the QUERY_TOO_COMPLEX error to send, or undefined. One function for every transport:
+ * the HTTP plugin below, and a subscription server's onSubscribe after it validated the document.
+ * Variables that do not coerce are left to execution, which reports them as BAD_USER_INPUT.
+ */
+export function createQueryCostCheck(config: GraphqlLimits) {
+  const rule = costLimitRule({
+    maxCost: config.maxCost,
+    onReject: [onReject],
+    propagateOnRejection: false,
+  }) as ValidationRule;
+  return (request: CostCheckRequest): GraphQLError | undefined => {
+    const operation = getOperationAST(request.document, request.operationName);
+    if (!operation) return undefined;
+    const priced = pricingDocument(request, operation);
+    return priced ? validate(request.schema, priced, [rule])[0] : undefined;
+  };
+}
+
+/**
+ * The operation (and every fragment) with each integer variable replaced by its coerced value
+ * as a literal, and root page sizes capped at {@link ROOT_PAGE_PRICED_ROWS}: the document GraphQL
+ * Armor's cost rule prices. Undefined when the variables do not coerce.
+ */
+function pricingDocument(
+  { schema, document, variableValues }: CostCheckRequest,
+  operation: OperationDefinitionNode,
+): DocumentNode | undefined {
+  const definitions = operation.variableDefinitions ?? [];
+  const coerced = getVariableValues(schema, definitions, { ...variableValues });
+  if (coerced.errors) return undefined;
+  // Only integers size a page (GraphQL Armor reads `first`/`last` as Int literals): other
+  // variables stay variables, so no value of a custom scalar (JSON) needs a literal form.
+  const literals = new Map<string, ValueNode>();
+  for (const [name, value] of Object.entries(coerced.coerced)) {
+    if (Number.isInteger(value)) literals.set(name, { kind: Kind.INT, value: String(value) });
+  }
+  const inlined = visit(
+    {
+      ...document,
+      definitions: document.definitions.filter(
+        definition => definition === operation || definition.kind === Kind.FRAGMENT_DEFINITION,
+      ),
+    },
+    {
+      // Undefined (left as is) for a variable that was neither sent nor defaulted.
+      Variable: node => literals.get(node.name.value),
+      VariableDefinition: () => null,
+    },
+  );
+  return visit(inlined, {
+    OperationDefinition: node => ({
+      ...node,
+      selectionSet: { ...node.selectionSet, selections: node.selectionSet.selections.map(capRoot) },
+    }),
+  });
+}
+
+/** A root field with its page size priced as at most ROOT_PAGE_PRICED_ROWS. */
+function capRoot(selection: SelectionNode): SelectionNode {
+  if (selection.kind === Kind.INLINE_FRAGMENT) {
+    return {
+      ...selection,
+      selectionSet: {
+        ...selection.selectionSet,
+        selections: selection.selectionSet.selections.map(capRoot),
+      },
+    };
+  }
+  // A fragment spread at the root keeps its written page size: priced in full, never less.
+  if (selection.kind !== Kind.FIELD) return selection;
+  const field: FieldNode = selection;
+  return {
+    ...field,
+    arguments: field.arguments?.map(argument =>
+      PAGE_ARGUMENTS.has(argument.name.value) &&
+      argument.value.kind === Kind.INT &&
+      Number(argument.value.value) > ROOT_PAGE_PRICED_ROWS
+        ? { ...argument, value: { kind: Kind.INT, value: String(ROOT_PAGE_PRICED_ROWS) } }
+        : argument,
+    ),
+  };
+}
+
+/** Apollo plugin: the cost check on every HTTP operation, once its variables are known. */
+export function queryCostPlugin<T extends object>(config: GraphqlLimits): ApolloServerPlugin<T> {
+  const check = createQueryCostCheck(config);
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operationName, request }) {
+          const error = check({
+            schema,
+            document,
+            operationName,
+            variableValues: request.variables,
+          });
+          // HTTP 400, as the depth and alias refusals (validation errors) get.
+          if (error) {
+            throw new GraphQLError(error.message, {
+              extensions: { ...error.extensions, http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
 }

@@ -234,6 +234,39 @@ describe('hostile input (e2e)', () => {
     });
     expect(await gzipped.json()).toEqual({ data: { __typename: 'Query' } });
   });
+
+  it('prices page sizes sent as variables: a page of pages is QUERY_TOO_COMPLEX with 400', async () => {
+    const pageOfPages = /* GraphQL */ `
+      query ($n: Int!) {
+        projects(first: $n) {
+          nodes {
+            id
+            tasks(first: $n) {
+              nodes {
+                id
+                payload
+              }
+            }
+          }
+        }
+      }
+    `;
+    const refused = await requester.query(pageOfPages, { n: 100 });
+    expect({ status: refused.status, code: errorCode(refused), data: refused.data }).toEqual({
+      status: 400,
+      code: 'QUERY_TOO_COMPLEX',
+      data: undefined,
+    });
+    expect(refused.errors?.[0]?.message).toMatch(/cost limit of 20000 exceeded/i);
+    // The variable's default is what gets priced when none is sent.
+    const defaulted = await requester.query(pageOfPages.replace('Int!', 'Int! = 100'));
+    expect(errorCode(defaulted)).toBe('QUERY_TOO_COMPLEX');
+    // The same query with small pages runs.
+    const small = await requester.ok<{ projects: { nodes: Array<{ id: string }> } }>(pageOfPages, {
+      n: 2,
+    });
+    expect(small.projects.nodes.map(node => node.id)).toContain(projectId);
+  });
 });
 
 /** A Stripe-configured app: a validly signed delivery that is not a well-formed event is a 400. */
