@@ -52,7 +52,9 @@ describe('submit round trips', () => {
       confidenceTarget: 0.99,
       goldRate: 0.5,
     });
-    await makeTasks(ds, project.id, 4);
+    // One ordinary task, so that the serving order (fewest answers first) sends every worker to
+    // it and the third answer completes it.
+    await makeTasks(ds, project.id, 1);
     await makeTasks(ds, project.id, 4, { gold: true, goldLabels: ['cat'] });
     const ownerCtx = contextFor(ds, owner, clock);
     const rule = await services.qualityRules.createRule(ownerCtx, project.id, {
@@ -100,14 +102,14 @@ describe('submit round trips', () => {
     // The first submit of the project in this process loads its rules (a cache miss).
     await leaseAndAnswer(first, project.id, false, 'cat');
     const counts: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 2; i++) {
       const ctx = await worker();
       const submit = await leaseAndAnswer(ctx, project.id, false, 'cat');
       expect(submit.statements[0]).toMatch(/^(START TRANSACTION|BEGIN)/);
       expect(submit.statements.at(-1)).toBe('COMMIT');
       counts.push(submit.statements.length);
     }
-    expect(counts).toEqual([5, 5, 5]);
+    expect(counts).toEqual([5, 5]);
     // The posterior and the dynamic-overlap completion were stored by those statements.
     const tasks = await ds.getRepository(Task).findBy({ projectId: project.id, isGold: false });
     expect(tasks.some(task => task.status === TaskStatus.COMPLETE)).toBe(true);
