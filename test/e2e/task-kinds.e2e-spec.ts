@@ -362,6 +362,18 @@ describe('structured task kinds (e2e)', () => {
 
     const answered = await tasksOf(owner, project.id);
     expectOnlineConfidence(answered);
+    // The review queue reads the same confidence: every answered ordinary task is below 1.
+    const queue = (
+      await owner.ok(
+        `query ($projectId: ID!) { reviewQueue(projectId: $projectId, confidenceBelow: 1) {
+           totalCount items { taskId confidence reasons } } }`,
+        { projectId: project.id },
+      )
+    ).reviewQueue;
+    const unsure = answered.filter(t => !t.isGold && t.consensus!.confidence! < 1);
+    expect(unsure.length).toBeGreaterThan(0);
+    expect(queue.totalCount).toBe(unsure.length);
+    expect(queue.items[0].reasons).toEqual(['LOW_CONFIDENCE']);
     const goldAnswers = answered.filter(t => t.isGold).flatMap(t => t.assignments);
     expect(goldAnswers.length).toBeGreaterThan(0);
     for (const a of goldAnswers) {
