@@ -19,6 +19,7 @@ const TABLE_GRANTS = [
     columns: [
       'posterior',
       'consensus_labels',
+      'consensus_answer',
       'consensus_confidence',
       'serve_priority',
       'updated_at',

@@ -12,6 +12,7 @@ import { GoldExposure1796000000200 } from './1796000000200-GoldExposure';
 import { CreateWebhooks1796000000500 } from './1796000000500-CreateWebhooks';
 import { CreateReview1796000000600 } from './1796000000600-CreateReview';
 import { CreateRateLimits1796000000700 } from './1796000000700-CreateRateLimits';
+import { TaskKinds1796000000800 } from './1796000000800-TaskKinds';
 import { LeasePolicy1796000000900 } from './1796000000900-LeasePolicy';
 import { ModelLoop1796000001300 } from './1796000001300-ModelLoop';
 
@@ -35,6 +36,7 @@ export const MIGRATIONS: Function[] = [
   CreateWebhooks1796000000500,
   CreateReview1796000000600,
   CreateRateLimits1796000000700,
+  TaskKinds1796000000800,
   LeasePolicy1796000000900,
   ModelLoop1796000001300,
 ];

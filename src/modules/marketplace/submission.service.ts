@@ -14,7 +14,7 @@ import { ASSIGNMENT_LIMITS, type SubmitAssignmentInput } from './assignment.inpu
 import { Task } from './task.entity';
 import type { TaskSlots } from './task-slots';
 import { TaskStatus } from './task.types';
-import { sameLabels, validateAnswer } from './validate-answer';
+import { checkKindAnswer, scoreKindGold } from './kind-answers';
 import { toWorkerAssignment, type WorkerAssignment } from './worker-assignment.type';
 import { toWorkerTask } from './worker-task.type';
 
@@ -82,47 +82,53 @@ export class SubmissionService {
       const assignment = hydrateRow(manager, Assignment, locked.assignment);
       const project = hydrateRow(manager, Project, locked.project);
       const submitted = assertTransition(assignment, 'submit', now);
-      const validation = validateAnswer(project.labelSchema, labels);
-      if (!validation.ok) {
-        throw new BadUserInputError(validation.message, { field: 'answer.labels' });
-      }
+      // The task row as counting the answer left it (with the payload a structured kind checks
+      // its answer against; a refusal rolls the count back).
       const task = hydrateRow(manager, Task, locked.task);
+      const answer = checkKindAnswer(project.labelSchema, task.payload, input.answer);
       // Scored for every answer and kept for gold only: the same work either way (promise 8).
-      const matchesGold = sameLabels(validation.labels, task.goldLabels ?? []);
+      const gold = scoreKindGold(project.labelSchema, project.goldThreshold, task, answer);
 
       Object.assign(assignment, {
         status: submitted,
         submittedAt: now,
-        answerLabels: validation.labels,
+        answerLabels: answer.labels,
+        answer: answer.value,
         clientDurationMs,
         serverDurationMs: Math.max(0, now.getTime() - assignment.leasedAt.getTime()),
         counted: true,
         schemaVersion: project.schemaVersion,
-        goldCorrect: assignment.isGold ? matchesGold : null,
+        goldCorrect: assignment.isGold ? gold.correct : null,
+        goldScore: assignment.isGold ? gold.score : null,
         autoApproveAt: new Date(now.getTime() + project.autoApprovalDelaySeconds * 1000),
       } satisfies Partial<Assignment>);
-      const answer = { assignment, task, project };
+      const submission = { assignment, task, project };
       // Every step's reads in one statement, sent before the answer's write is (held) queued:
       // the steps add this answer to what they read themselves.
-      const prefetches = this.steps.map(step => step.prefetch?.(tx, answer) ?? null);
+      const prefetches = this.steps.map(step => step.prefetch?.(tx, submission) ?? null);
       const read = await this.db.readTogether(
         tx,
         prefetches.filter(piece => piece !== null),
       );
       await this.db.defer(tx, {
         sql: `UPDATE assignments SET status = $2, submitted_at = $3, answer_labels = $4::text[],
-                client_duration_ms = $5, server_duration_ms = $6, counted = true,
-                schema_version = $7, gold_correct = $8, auto_approve_at = $9, updated_at = now()
+                answer = $5::jsonb, client_duration_ms = $6, server_duration_ms = $7,
+                counted = true, schema_version = $8, gold_correct = $9, gold_score = $10,
+                auto_approve_at = $11, updated_at = now()
               WHERE id = $1`,
         params: [
           assignment.id,
           assignment.status,
           assignment.submittedAt,
           assignment.answerLabels,
+          assignment.answer === null || assignment.answer === undefined
+            ? null
+            : JSON.stringify(assignment.answer),
           assignment.clientDurationMs,
           assignment.serverDurationMs,
           assignment.schemaVersion,
           assignment.goldCorrect,
+          assignment.goldScore,
           assignment.autoApproveAt,
         ],
       });
@@ -130,7 +136,7 @@ export class SubmissionService {
       const decisions: Array<SubmissionDecision | void> = [];
       let nextRead = 0;
       for (const [i, step] of this.steps.entries()) {
-        decisions.push(await step.run(tx, answer, prefetches[i] ? read[nextRead++] : undefined));
+        decisions.push(await step.run(tx, submission, prefetches[i] ? read[nextRead++] : undefined));
       }
       const taskCompleted =
         !task.isGold &&
@@ -144,7 +150,7 @@ export class SubmissionService {
         tx,
         new AssignmentSubmittedEvent(
           refOf(assignment),
-          validation.labels,
+          answer.labels ?? [],
           assignment.isGold,
           assignment.goldCorrect,
           assignment.serverDurationMs!,

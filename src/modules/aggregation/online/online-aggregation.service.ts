@@ -15,6 +15,7 @@ import type { SqlPiece } from '../../../db/statement-batch';
 import { type ModelVote, modelVoteOf, modelVoteSql } from '../../prelabel/model-vote';
 import type { JobQueue } from '../../jobs/job-queue';
 import { Project } from '../../projects/project.entity';
+import { isStructuredKind } from '../../projects/kind-settings';
 import { LabelSchemaKind } from '../../projects/project.types';
 import type { Task } from '../../marketplace/task.entity';
 import {
@@ -27,6 +28,7 @@ import {
   shrinkReliabilities,
 } from './algorithms/dynamic-overlap';
 import { type ModelGateDecision, modelGateDecision } from './algorithms/model-gate';
+import { updateKindTaskConfidence } from './kind-confidence';
 
 /** Methods whose stored worker confusion matrices the online posterior can use. */
 const CONFUSION_METHODS = new Set(['dawid-skene', 'pooled-dawid-skene']);
@@ -216,7 +218,12 @@ export class OnlineAggregationService {
    * (rejection, exclusion, reversal, inclusion), so the task's posterior drops or re-adds it.
    */
   async onCountChanged(tx: RequestContext, change: CountChange): Promise<void> {
-    if (!change.task.isGold) await this.updateTask(tx, change.project, change.task);
+    if (change.task.isGold) return;
+    if (isStructuredKind(change.project.labelSchema.kind)) {
+      await updateKindTaskConfidence(this.db, tx, change.project, change.task);
+      return;
+    }
+    await this.updateTask(tx, change.project, change.task);
   }
 
   /**
@@ -234,6 +241,12 @@ export class OnlineAggregationService {
     prefetched?: unknown,
   ): Promise<SubmissionDecision> {
     const { task, project, assignment } = submitted;
+    if (isStructuredKind(project.labelSchema.kind)) {
+      // The kind's own confidence (kind-confidence.ts); no Dawid–Skene refit applies to it. It
+      // reads the task's answers itself, so the held answer write goes first (statement-batch).
+      const kind = await updateKindTaskConfidence(this.db, tx, project, task);
+      return { completeTask: !task.isGold && kind.decision === 'COMPLETE_CONFIDENT' };
+    }
     // Read in the submit's one read statement (`prefetchSubmitted`), without this answer, which
     // is added here; without it (a caller that did not prefetch), read now, answer included.
     const inputs = prefetched
@@ -266,8 +279,10 @@ export class OnlineAggregationService {
    * The submission step's reads (`SubmissionStep.prefetch`): `ONLINE_INPUTS_SQL` for the task,
    * leaving out the answer being submitted, which `onSubmitted` adds.
    */
-  prefetchSubmitted(submitted: SubmittedAnswer): SqlPiece {
+  prefetchSubmitted(submitted: SubmittedAnswer): SqlPiece | null {
     const { assignment, project, task } = submitted;
+    // A structured kind reads its task's answers itself (kind-confidence.ts).
+    if (isStructuredKind(project.labelSchema.kind)) return null;
     return this.inputsQuery(project, task, {
       assignmentId: assignment.id,
       workerId: assignment.workerId,
