@@ -407,10 +407,15 @@ export class AggregationService {
         { field: 'format', reason: 'UNSUPPORTED_FORMAT' },
       );
     }
+    // A structured kind's files are built from the payload (tokens, image) and the consensus
+    // answer; a choice kind's from the stored result alone.
+    const columns = isStructuredKind(kind.name)
+      ? [...RESULT_COLUMNS, 'task.payload', 'task.consensusAnswer']
+      : RESULT_COLUMNS;
     const tasks = await this.db
       .repo(ctx, Task)
       .createQueryBuilder('task')
-      .select(RESULT_COLUMNS)
+      .select(columns)
       .where('task.project_id = :projectId', { projectId: project.id })
       .orderBy('task.created_at', 'ASC')
       .addOrderBy('task.id', 'ASC')
