@@ -3,6 +3,7 @@ import { type CombinedError, useClient, useQuery } from 'urql';
 import { Link } from '../../app/router';
 import { errorMessage, type MessageKey, useI18n } from '../../i18n/i18n';
 import { widgetFor } from '../../kinds';
+import { keyLabel, keyName } from '../../kinds/kind-widget';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatCountdown, formatMoney, formatTime } from '../../ui/format';
 import { Markdown } from '../../ui/Markdown';
@@ -131,7 +132,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
     setApiError(null);
     const input = {
       assignmentId: lease.id,
-      answer: { labels: widget.toLabels(answer) },
+      answer: widget.toAnswer(answer, task),
       clientDurationMs: Math.max(0, Math.round(Date.now() - shownAt)),
     };
     setAnswered(count => count + 1);
@@ -183,7 +184,11 @@ export function TaskScreen({ projectId }: { projectId: string }) {
       if (target && ['SELECT', 'TEXTAREA'].includes(target.tagName)) return;
       if (target instanceof HTMLInputElement && !['radio', 'checkbox'].includes(target.type))
         return;
-      const binding = keymap.find(entry => entry.key.toLowerCase() === event.key.toLowerCase());
+      // `Shift+ArrowLeft` first (a widget may bind it), then the key alone.
+      const named = keyName(event);
+      const binding =
+        keymap.find(entry => entry.key === named) ??
+        keymap.find(entry => entry.key.toLowerCase() === event.key.toLowerCase());
       if (!binding) return;
       event.preventDefault();
       binding.run();
@@ -251,7 +256,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
             <Markdown source={task.instructions} />
           </details>
           <h2>{t('task.item')}</h2>
-          <PayloadView payload={task.payload} />
+          <PayloadView payload={task.payload} omit={widget?.shownFields?.(task)} />
           {task.prelabel && (
             <p className="prelabel">
               {t('task.prelabel', {
@@ -285,7 +290,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
           <ul>
             {keymap.map(entry => (
               <li key={entry.key}>
-                <kbd>{entry.key === 'Escape' ? 'Esc' : entry.key}</kbd> {entry.description}
+                <kbd>{keyLabel(entry.key)}</kbd> {entry.description}
               </li>
             ))}
           </ul>
