@@ -83,7 +83,8 @@ function SpansView({ task, answer, onChange, t }: WidgetProps<SpanState>) {
                 onPointerDown={event => {
                   event.preventDefault();
                   // A touch captures its pointer to the first token: free it so a drag selects.
-                  event.currentTarget.releasePointerCapture(event.pointerId);
+                  if (event.currentTarget.hasPointerCapture(event.pointerId))
+                    event.currentTarget.releasePointerCapture(event.pointerId);
                   setDragging(true);
                   onChange(
                     event.shiftKey
