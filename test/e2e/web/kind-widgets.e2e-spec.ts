@@ -74,6 +74,17 @@ describe('task-kind widgets in the browser (e2e)', () => {
     return createProject.id;
   }
 
+  /** A TEXT_SPANS project of one sentence, its entity types given as key → display name. */
+  function spansProject(
+    name: string,
+    tokenization: string,
+    text: string,
+    types: Record<string, string>,
+  ): Promise<string> {
+    const labels = Object.entries(types).map(([key, displayName]) => ({ key, displayName }));
+    return project(name, { kind: 'TEXT_SPANS', labels, settings: { tokenization } }, [{ text }]);
+  }
+
   /** The worker's submitted answers in a project, oldest first. */
   async function answers(projectId: string): Promise<unknown[]> {
     const rows: Array<{ answer: unknown }> = await server.app.dataSource.query(
@@ -119,17 +130,14 @@ describe('task-kind widgets in the browser (e2e)', () => {
   });
 
   it('labels entities in a sentence from the keyboard alone', async () => {
-    const projectId = await project(
+    const projectId = await spansProject(
       'News entities',
+      'WHITESPACE',
+      'Barack Obama visited Paris .',
       {
-        kind: 'TEXT_SPANS',
-        labels: [
-          { key: 'PER', displayName: 'Person' },
-          { key: 'LOC', displayName: 'Location' },
-        ],
-        settings: { tokenization: 'WHITESPACE' },
+        PER: 'Person',
+        LOC: 'Location',
       },
-      [{ text: 'Barack Obama visited Paris .' }],
     );
     await start('News entities');
     const tokens = page.locator('.span-tokens .token');
@@ -165,17 +173,14 @@ describe('task-kind widgets in the browser (e2e)', () => {
   });
 
   it('labels Chinese text per character with the mouse, in Simplified Chinese', async () => {
-    const projectId = await project(
+    const projectId = await spansProject(
       'Chinese entities',
+      'CHARACTER',
+      '王小明在北京大学读书。',
       {
-        kind: 'TEXT_SPANS',
-        labels: [
-          { key: 'PER', displayName: '人名' },
-          { key: 'ORG', displayName: '机构' },
-        ],
-        settings: { tokenization: 'CHARACTER' },
+        PER: '人名',
+        ORG: '机构',
       },
-      [{ text: '王小明在北京大学读书。' }],
     );
     await page.getByLabel('Language').selectOption('zh-CN');
     await page.getByRole('link', { name: '项目' }).click();

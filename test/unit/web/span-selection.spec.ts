@@ -1,26 +1,15 @@
-import {
-  EMPTY_SPANS,
-  labelSelection,
-  moveCursor,
-  removeSelected,
-  removeSpan,
-  selectionOf,
-  selectTokens,
-  spansAt,
-  spanText,
-  type SpanState,
-} from '../../../web/src/kinds/span-selection';
+import * as S from '../../../web/src/kinds/span-selection';
 
 /** Presses: `>` right, `<` left, `}` Shift+right, `{` Shift+left, a letter labels. */
-function keys(sequence: string, count: number, allowOverlap = false): SpanState {
-  let state = EMPTY_SPANS;
+function keys(sequence: string, count: number, allowOverlap = false): S.SpanState {
+  let state = S.EMPTY_SPANS;
   for (const key of sequence) {
-    if (key === '>') state = moveCursor(state, 1, false, count);
-    else if (key === '<') state = moveCursor(state, -1, false, count);
-    else if (key === '}') state = moveCursor(state, 1, true, count);
-    else if (key === '{') state = moveCursor(state, -1, true, count);
-    else if (key === 'x') state = removeSelected(state);
-    else state = labelSelection(state, key.toUpperCase(), allowOverlap);
+    if (key === '>') state = S.moveCursor(state, 1, false, count);
+    else if (key === '<') state = S.moveCursor(state, -1, false, count);
+    else if (key === '}') state = S.moveCursor(state, 1, true, count);
+    else if (key === '{') state = S.moveCursor(state, -1, true, count);
+    else if (key === 'x') state = S.removeSelected(state);
+    else state = S.labelSelection(state, key.toUpperCase(), allowOverlap);
   }
   return state;
 }
@@ -34,15 +23,15 @@ describe('span selection (the TEXT_SPANS widget’s keyboard moves)', () => {
       { start: 3, end: 4, label: 'L' },
     ]);
     // A plain arrow collapses the selection to the cursor; labelling keeps it.
-    expect(selectionOf(state)).toEqual({ start: 3, end: 4 });
-    expect(selectionOf(keys('}p', 5))).toEqual({ start: 0, end: 2 });
+    expect(S.selectionOf(state)).toEqual({ start: 3, end: 4 });
+    expect(S.selectionOf(keys('}p', 5))).toEqual({ start: 0, end: 2 });
   });
 
   it('extends backwards as well as forwards and keeps the cursor inside the tokens', () => {
-    expect(selectionOf(keys('>>>{{', 5))).toEqual({ start: 1, end: 4 });
-    expect(selectionOf(keys('<<<', 5))).toEqual({ start: 0, end: 1 });
-    expect(selectionOf(keys('>>>>>>>>', 5))).toEqual({ start: 4, end: 5 });
-    expect(moveCursor(EMPTY_SPANS, 1, false, 0)).toBe(EMPTY_SPANS);
+    expect(S.selectionOf(keys('>>>{{', 5))).toEqual({ start: 1, end: 4 });
+    expect(S.selectionOf(keys('<<<', 5))).toEqual({ start: 0, end: 1 });
+    expect(S.selectionOf(keys('>>>>>>>>', 5))).toEqual({ start: 4, end: 5 });
+    expect(S.moveCursor(S.EMPTY_SPANS, 1, false, 0)).toBe(S.EMPTY_SPANS);
   });
 
   it('relabels the selection with another type’s key and removes it with the same key again', () => {
@@ -60,16 +49,16 @@ describe('span selection (the TEXT_SPANS widget’s keyboard moves)', () => {
 
   it('removes the spans under the selection (Backspace, Delete) and one span by its button', () => {
     const state = keys('p>>}l', 5);
-    expect(removeSelected(state).spans).toEqual([{ start: 0, end: 1, label: 'P' }]);
+    expect(S.removeSelected(state).spans).toEqual([{ start: 0, end: 1, label: 'P' }]);
     expect(keys('p>>}l<x', 5).spans).toEqual([{ start: 0, end: 1, label: 'P' }]);
-    expect(removeSpan(state, { start: 0, end: 1, label: 'P' }).spans).toEqual([
+    expect(S.removeSpan(state, { start: 0, end: 1, label: 'P' }).spans).toEqual([
       { start: 2, end: 4, label: 'L' },
     ]);
   });
 
   it('selects a mouse drag in either direction, clamped to the tokens', () => {
-    expect(selectionOf(selectTokens(EMPTY_SPANS, 3, 1, 5))).toEqual({ start: 1, end: 4 });
-    expect(selectionOf(selectTokens(EMPTY_SPANS, -2, 9, 5))).toEqual({ start: 0, end: 5 });
+    expect(S.selectionOf(S.selectTokens(S.EMPTY_SPANS, 3, 1, 5))).toEqual({ start: 1, end: 4 });
+    expect(S.selectionOf(S.selectTokens(S.EMPTY_SPANS, -2, 9, 5))).toEqual({ start: 0, end: 5 });
   });
 
   it('finds the spans of a token and shows span text per word or per character', () => {
@@ -77,11 +66,11 @@ describe('span selection (the TEXT_SPANS widget’s keyboard moves)', () => {
       { start: 0, end: 2, label: 'P' },
       { start: 1, end: 3, label: 'L' },
     ];
-    expect(spansAt(spans, 1)).toEqual(spans);
-    expect(spansAt(spans, 3)).toEqual([]);
-    expect(spanText(['Barack', 'Obama', 'visited'], { start: 0, end: 2 }, false)).toBe(
+    expect(S.spansAt(spans, 1)).toEqual(spans);
+    expect(S.spansAt(spans, 3)).toEqual([]);
+    expect(S.spanText(['Barack', 'Obama', 'visited'], { start: 0, end: 2 }, false)).toBe(
       'Barack Obama',
     );
-    expect(spanText(['北', '京', '大', '学'], { start: 0, end: 4 }, true)).toBe('北京大学');
+    expect(S.spanText(['北', '京', '大', '学'], { start: 0, end: 4 }, true)).toBe('北京大学');
   });
 });
