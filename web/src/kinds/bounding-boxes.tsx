@@ -119,6 +119,9 @@ function BoxesView({ task, answer, onChange, t }: WidgetProps<BoxState>) {
         ref={svg}
         className="box-stage"
         viewBox={`0 0 ${size.width} ${size.height}`}
+        // As wide as the page allows, but never taller than most of the window: all of the
+        // image stays in view while drawing.
+        style={{ maxWidth: `${(70 * size.width) / size.height}vh` }}
         role="img"
         aria-label={t('kind.boxes.image', { n: answer.boxes.length })}
         onPointerDown={event => {
@@ -138,6 +141,7 @@ function BoxesView({ task, answer, onChange, t }: WidgetProps<BoxState>) {
         {answer.boxes.map((box, index) => {
           const classIndex = types.indexOf(box.label);
           const chosen = index === answer.selected;
+          const onRight = box.x + box.w / 2 > size.width / 2;
           return (
             <g key={index} className={chosen ? 'box selected' : 'box'}>
               <rect
@@ -153,7 +157,13 @@ function BoxesView({ task, answer, onChange, t }: WidgetProps<BoxState>) {
                   onChange({ ...answer, selected: index });
                 }}
               />
-              <text x={box.x} y={Math.max(fontSize, box.y - fontSize / 4)} fontSize={fontSize}>
+              {/* The name above the box, kept inside the image on the right half. */}
+              <text
+                x={onRight ? box.x + box.w : box.x}
+                y={Math.max(fontSize, box.y - fontSize / 4)}
+                fontSize={fontSize}
+                textAnchor={onRight ? 'end' : 'start'}
+              >
                 {index + 1} {nameOf(box.label)}
               </text>
             </g>
