@@ -231,9 +231,12 @@ describe('task-kind widgets in the browser (e2e)', () => {
     );
     await start('Street boxes');
     const stage = page.locator('svg.box-stage');
+    await stage.scrollIntoViewIfNeeded();
     const shown = (await stage.boundingBox())!;
-    // The image is shown larger than its 400 × 300 pixels: the answer is still in its pixels.
+    // The image is shown larger than its 400 × 300 pixels, and whole within the window; the
+    // answer is still in its pixels.
     expect(shown.width).toBeGreaterThan(400);
+    expect(shown.y + shown.height).toBeLessThanOrEqual(800);
     const at = (x: number, y: number) =>
       [shown.x + (x / 400) * shown.width, shown.y + (y / 300) * shown.height] as const;
     const drag = async (from: readonly [number, number], to: readonly [number, number]) => {
