@@ -16,7 +16,13 @@ const TABLE_GRANTS = [
   {
     module: 'aggregation',
     table: 'tasks',
-    columns: ['posterior', 'consensus_labels', 'consensus_confidence', 'updated_at'],
+    columns: [
+      'posterior',
+      'consensus_labels',
+      'consensus_answer',
+      'consensus_confidence',
+      'updated_at',
+    ],
     reason: 'aggregation is the one writer of a task’s consensus, confidence and posterior',
   },
 ];

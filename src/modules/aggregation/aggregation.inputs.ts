@@ -128,7 +128,19 @@ export class TaskResult {
 /** A page of task results. */
 export const TaskResultConnection = Connection(TaskResult);
 
-@ObjectType({ description: 'The results of a project as one file.' })
+@ObjectType({ description: 'One file of an export.' })
+export class ExportedFile {
+  @Field({ description: 'File name, a relative path for YOLO (`labels/<image>.txt`).' })
+  name: string;
+
+  @Field()
+  contentType: string;
+
+  @Field()
+  content: string;
+}
+
+@ObjectType({ description: 'The results of a project as one file (YOLO: several, in `files`).' })
 export class ResultsExport {
   @Field(() => ResultsExportFormat)
   format: ResultsExportFormat;
@@ -142,9 +154,16 @@ export class ResultsExport {
   @Field({
     description:
       'The file. CSV: task_id,external_id,label,confidence,answers,reviewed (multi-label keys joined by |). ' +
-      'JSONL: one object per task with labels, confidence, posterior, answers and gold.',
+      'JSONL: one object per task with labels, confidence, posterior, answers and gold. ' +
+      'Structured kinds: see docs/kinds.md. A format of several files (YOLO): a JSON object from file name to content.',
   })
   content: string;
+
+  @Field(() => [ExportedFile], {
+    description:
+      'The export as files: one for every format but YOLO (`classes.txt` and one `labels/<image>.txt` per image).',
+  })
+  files: ExportedFile[];
 }
 
 @ObjectType({ description: 'One row of a confusion matrix: how a worker answers a true label.' })

@@ -29,10 +29,14 @@ import {
   type ConfusionRow,
   type KeyConfusion,
   type ProjectResultsArgs,
+  type ResultsExport,
   type TaskResult,
   type WorkerQualityView,
 } from './aggregation.inputs';
 import { AggregationRunStatus, ResultsExportFormat } from './aggregation.types';
+import { exportKindResults } from './kind-results';
+import { kindOf } from '../kinds/kinds';
+import { isStructuredKind } from '../projects/kind-settings';
 import {
   type AggregationProblem,
   type AggregationSolution,
@@ -375,15 +379,16 @@ export class AggregationService {
     projectId: string,
     format: ResultsExportFormat,
     abstainBelow?: number | null,
-  ): Promise<{
-    format: ResultsExportFormat;
-    contentType: string;
-    taskCount: number;
-    content: string;
-  }> {
+  ): Promise<ResultsExport> {
     checkThreshold(abstainBelow, 'abstainBelow');
     const project = await this.projects.requireProject(ctx, projectId);
-    const schema = schemaOf(project);
+    const kind = kindOf(project.labelSchema.kind);
+    if (!kind.exportFormats.includes(format)) {
+      throw new BadUserInputError(
+        `A ${kind.name} project exports ${kind.exportFormats.join(', ')}, not ${format}`,
+        { field: 'format', reason: 'UNSUPPORTED_FORMAT' },
+      );
+    }
     const tasks = await this.db
       .repo(ctx, Task)
       .createQueryBuilder('task')
@@ -397,15 +402,26 @@ export class AggregationService {
       const size = await this.db.repo(ctx, Task).countBy({ projectId: project.id });
       throw new ResultsExportTooLargeError(project.id, size, this.maxExportTasks);
     }
+    if (isStructuredKind(kind.name)) {
+      return exportKindResults(project.labelSchema, format, tasks);
+    }
+    const schema = schemaOf(project);
     const overrides = await this.overridesOf(ctx, project.id);
     const results: PresentedTaskResult[] = tasks.map(task =>
       presentTaskResult(storedResultOf(task), schema, abstainBelow, overrides.get(task.id)),
     );
+    const choiceFormat = format as 'CSV' | 'JSONL';
+    const file = {
+      name: `results.${choiceFormat.toLowerCase()}`,
+      contentType: EXPORT_CONTENT_TYPES[choiceFormat],
+      content: format === ResultsExportFormat.CSV ? resultsToCsv(results) : resultsToJsonl(results),
+    };
     return {
       format,
-      contentType: EXPORT_CONTENT_TYPES[format],
+      contentType: file.contentType,
       taskCount: results.length,
-      content: format === ResultsExportFormat.CSV ? resultsToCsv(results) : resultsToJsonl(results),
+      content: file.content,
+      files: [file],
     };
   }
 

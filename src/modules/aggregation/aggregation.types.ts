@@ -15,5 +15,17 @@ export const AggregationRunStatus = graphqlEnum('AggregationRunStatus', [
 export type AggregationRunStatus = EnumValue<typeof AggregationRunStatus>;
 
 /** Formats of `exportResults`. */
-export const ResultsExportFormat = graphqlEnum('ResultsExportFormat', ['CSV', 'JSONL']);
+/**
+ * CSV and JSONL for the choice kinds, RATING and PAIRWISE; JSONL, CONLL (BIO) and SPACY (v2 JSON)
+ * for TEXT_SPANS; COCO and YOLO for BOUNDING_BOXES. A format the project's kind does not write
+ * is BAD_USER_INPUT (reason UNSUPPORTED_FORMAT).
+ */
+export const ResultsExportFormat = graphqlEnum('ResultsExportFormat', [
+  'CSV',
+  'JSONL',
+  'CONLL',
+  'SPACY',
+  'COCO',
+  'YOLO',
+]);
 export type ResultsExportFormat = EnumValue<typeof ResultsExportFormat>;

@@ -1,5 +1,6 @@
 import { ProjectOwnedEntity } from '../projects/project-owned.entity';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { Task } from './task.entity';
@@ -80,6 +81,15 @@ export class Assignment extends ProjectOwnedEntity {
   @Column({ name: 'answer_labels', type: 'text', array: true, nullable: true })
   answerLabels: string[] | null;
 
+  /** A structured kind's answer, as its `validateAnswer` returned it (docs/kinds.md). */
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      'The answer of a structured kind (spans, boxes, rating, pairwise); null for the choice kinds.',
+  })
+  @Column({ type: 'jsonb', nullable: true })
+  answer: Record<string, unknown> | null;
+
   @Field(() => Int, { description: 'Label schema version the answer was given under.' })
   @Column({ name: 'schema_version', type: 'integer' })
   schemaVersion: number;
@@ -108,6 +118,11 @@ export class Assignment extends ProjectOwnedEntity {
   @Field(() => Boolean, { nullable: true })
   @Column({ name: 'gold_correct', type: 'boolean', nullable: true })
   goldCorrect: boolean | null;
+
+  /** A gold answer's score in [0, 1] (the kind's `scoreGold`: F1 for spans and boxes). */
+  @Field(() => Float, { nullable: true })
+  @Column({ name: 'gold_score', type: 'double precision', nullable: true })
+  goldScore: number | null;
 
   /** Reward promised at lease time, in minor units of `currency`. */
   @Field(() => Int)

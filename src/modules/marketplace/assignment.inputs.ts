@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { Connection, ConnectionArgs } from '../../common/pagination';
 import { Assignment } from './assignment.entity';
@@ -16,12 +17,23 @@ export const ASSIGNMENT_LIMITS = {
   maxClientDurationMs: 7 * 24 * 3600 * 1000,
 } as const;
 
-@InputType({ description: 'An answer: label keys of the project’s schema.' })
+@InputType({
+  description:
+    'An answer: label keys of the project’s schema (choice kinds) or a structured value (the other kinds).',
+})
 export class AnswerInput {
   @Field(() => [String], {
+    nullable: true,
     description: 'SINGLE_CHOICE: exactly one key. MULTI_LABEL: one or more distinct keys.',
   })
-  labels: string[];
+  labels?: string[] | null;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      'TEXT_SPANS `{ spans: [{ start, end, label }] }` (token indexes of WorkerTask.tokens, end exclusive); BOUNDING_BOXES `{ boxes: [{ x, y, w, h, label }] }` (pixels); RATING `{ rating }`; PAIRWISE `{ preferred }` (an item id). Refusals: BAD_USER_INPUT with `reason` the kind’s issue code.',
+  })
+  value?: Record<string, unknown> | null;
 }
 
 @InputType()

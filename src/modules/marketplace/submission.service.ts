@@ -13,7 +13,7 @@ import type { SubmissionDecision, SubmissionStep } from './assignment.hooks';
 import { ASSIGNMENT_LIMITS, type SubmitAssignmentInput } from './assignment.inputs';
 import type { TaskSlots } from './task-slots';
 import { TaskStatus } from './task.types';
-import { sameLabels, validateAnswer } from './validate-answer';
+import { checkKindAnswer, scoreKindGold } from './kind-answers';
 import { toWorkerAssignment, type WorkerAssignment } from './worker-assignment.type';
 import { toWorkerTask } from './worker-task.type';
 
@@ -88,35 +88,38 @@ export class SubmissionService {
       const assignment = hydrateRow(manager, Assignment, row);
       const project = hydrateRow(manager, Project, row.project);
       const submitted = assertTransition(assignment, 'submit', now);
-      const validation = validateAnswer(project.labelSchema, labels);
-      if (!validation.ok) {
-        throw new BadUserInputError(validation.message, { field: 'answer.labels' });
-      }
-      // Counting the answer locks the task row and returns it as it now is.
+      // Counting the answer locks the task row and returns it as it now is (with the payload a
+      // structured kind checks its answer against; a refusal rolls the count back).
       const task = await this.slots.countSubmittedAnswer(tx, assignment.taskId);
+      const answer = checkKindAnswer(project.labelSchema, task.payload, input.answer);
       // Scored for every answer and kept for gold only: the same work either way (promise 8).
-      const matchesGold = sameLabels(validation.labels, task.goldLabels ?? []);
+      const gold = scoreKindGold(project.labelSchema, project.goldThreshold, task, answer);
 
       Object.assign(assignment, {
         status: submitted,
         submittedAt: now,
-        answerLabels: validation.labels,
+        answerLabels: answer.labels,
+        answer: answer.value,
         clientDurationMs,
         serverDurationMs: Math.max(0, now.getTime() - assignment.leasedAt.getTime()),
         counted: true,
         schemaVersion: project.schemaVersion,
-        goldCorrect: assignment.isGold ? matchesGold : null,
+        goldCorrect: assignment.isGold ? gold.correct : null,
+        goldScore: assignment.isGold ? gold.score : null,
         autoApproveAt: new Date(now.getTime() + project.autoApprovalDelaySeconds * 1000),
       } satisfies Partial<Assignment>);
       await this.db.repo(tx, Assignment).update(assignment.id, {
         status: assignment.status,
         submittedAt: assignment.submittedAt,
         answerLabels: assignment.answerLabels,
+        // A JSON object: TypeORM's deep-partial type cannot tell it from a relation.
+        answer: assignment.answer as object,
         clientDurationMs: assignment.clientDurationMs,
         serverDurationMs: assignment.serverDurationMs,
         counted: true,
         schemaVersion: assignment.schemaVersion,
         goldCorrect: assignment.goldCorrect,
+        goldScore: assignment.goldScore,
         autoApproveAt: assignment.autoApproveAt,
       });
 
@@ -134,7 +137,7 @@ export class SubmissionService {
         tx,
         new AssignmentSubmittedEvent(
           refOf(assignment),
-          validation.labels,
+          answer.labels ?? [],
           assignment.isGold,
           assignment.goldCorrect,
           assignment.serverDurationMs!,

@@ -45,6 +45,10 @@ export class Task extends AppEntity {
   @Column({ name: 'gold_labels', type: 'text', array: true, nullable: true })
   goldLabels: string[] | null;
 
+  /** A structured kind's gold answer, in the kind's answer shape; null when not gold. */
+  @Column({ name: 'gold_answer', type: 'jsonb', nullable: true })
+  goldAnswer: Record<string, unknown> | null;
+
   @Field(() => TaskStatus)
   @Column({ type: 'text', default: TaskStatus.OPEN })
   status: TaskStatus;
@@ -58,6 +62,10 @@ export class Task extends AppEntity {
   /** Current consensus label keys (null before any answer). */
   @Column({ name: 'consensus_labels', type: 'text', array: true, nullable: true })
   consensusLabels: string[] | null;
+
+  /** A structured kind's consensus answer (batch aggregation); null for the choice kinds. */
+  @Column({ name: 'consensus_answer', type: 'jsonb', nullable: true })
+  consensusAnswer: Record<string, unknown> | null;
 
   @Column({ name: 'consensus_confidence', type: 'double precision', nullable: true })
   consensusConfidence: number | null;

@@ -33,6 +33,13 @@ export class ImportTaskItem {
 
   @Field(() => [String], { nullable: true, description: 'Gold answer of a multi-label project.' })
   goldLabels?: string[] | null;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      'Gold answer of a structured kind (spans, boxes, rating, pairwise), in the shape of AnswerInput.value; checked like a worker’s answer.',
+  })
+  goldAnswer?: Record<string, unknown> | null;
 }
 
 @InputType()
@@ -82,8 +89,17 @@ export class TasksArgs extends ConnectionArgs {
 
 @ObjectType({ description: 'The current aggregated answer of a task.' })
 export class TaskConsensus {
-  @Field(() => [String], { description: 'Label keys, in schema order.' })
+  @Field(() => [String], {
+    description: 'Label keys, in schema order (empty for structured kinds).',
+  })
   labels: string[];
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      'Structured kinds: the consensus answer of the last aggregation run, in the kind’s answer shape; null before one (the confidence is updated after every answer).',
+  })
+  answer: Record<string, unknown> | null;
 
   @Field(() => Float, { nullable: true, description: 'Posterior of the label, 0 to 1.' })
   confidence: number | null;

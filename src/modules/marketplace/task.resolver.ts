@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import {
   Arg,
   Args,
@@ -70,6 +71,15 @@ export class TaskResolver {
   }
 
   @Authorized(Role.REQUESTER, Role.ADMIN)
+  @FieldResolver(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'The known answer of a gold task of a structured kind; null otherwise.',
+  })
+  goldAnswer(@Root() task: Task): Record<string, unknown> | null {
+    return task.goldAnswer;
+  }
+
+  @Authorized(Role.REQUESTER, Role.ADMIN)
   @FieldResolver(() => Int, { description: 'Submitted answers that count towards overlap.' })
   countedAnswers(@Root() task: Task): number {
     return task.countedAnswers;
@@ -87,8 +97,14 @@ export class TaskResolver {
     description: 'The aggregated answer so far; null before any answer.',
   })
   consensus(@Root() task: Task): TaskConsensus | null {
-    if (!task.consensusLabels) return null;
-    return { labels: task.consensusLabels, confidence: task.consensusConfidence };
+    if (!task.consensusLabels && !task.consensusAnswer && task.consensusConfidence === null) {
+      return null;
+    }
+    return {
+      labels: task.consensusLabels ?? [],
+      answer: task.consensusAnswer,
+      confidence: task.consensusConfidence,
+    };
   }
 
   @Authorized(Role.REQUESTER, Role.ADMIN)

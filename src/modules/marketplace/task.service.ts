@@ -11,11 +11,14 @@ import { EDITABLE_STATUSES } from '../projects/project-lifecycle';
 import type { Project } from '../projects/project.entity';
 import { ProjectNotEditableError } from '../projects/project.errors';
 import type { ProjectService } from '../projects/project.service';
+import { isStructuredKind } from '../projects/kind-settings';
 import { normalizeGoldLabels } from '../projects/validate-project-settings';
+import { checkKindAnswer } from './kind-answers';
 import { Task } from './task.entity';
 import { TasksImportedEvent } from './task.events';
 import type { TasksImportedHook } from './task.hooks';
 import {
+  type ImportTaskItem,
   type ImportTasksInput,
   type ImportTasksResult,
   TASK_IMPORT_LIMITS,
@@ -31,6 +34,8 @@ interface PreparedTask {
   externalId: string | null;
   payloadJson: string;
   goldLabels: string[] | null;
+  /** A structured kind's gold answer as JSON text (checked by the kind), or null. */
+  goldAnswerJson: string | null;
 }
 
 /**
@@ -96,6 +101,15 @@ export class TaskService {
           );
         }
         input.tasks.forEach((task, index) => {
+          if (isStructuredKind(project.labelSchema.kind)) {
+            items[index].goldAnswerJson = structuredGold(project, task, index);
+            return;
+          }
+          if (task.goldAnswer != null) {
+            throw new BadUserInputError('A choice project’s gold answer is goldLabel(s)', {
+              field: `tasks[${index}].goldAnswer`,
+            });
+          }
           items[index].goldLabels = normalizeGoldLabels(
             project.labelSchema,
             task,
@@ -165,13 +179,15 @@ export class TaskService {
         .map(
           item =>
             `{"external_id":${JSON.stringify(item.externalId)},"payload":${item.payloadJson},` +
-            `"gold_labels":${JSON.stringify(item.goldLabels)}}`,
+            `"gold_labels":${JSON.stringify(item.goldLabels)},"gold_answer":${item.goldAnswerJson ?? 'null'}}`,
         )
         .join(',')}]`;
       const rows: Array<{ id: string; external_id: string | null }> = await manager.query(
-        `INSERT INTO tasks (project_id, external_id, payload, is_gold, gold_labels)
-         SELECT $1, t.external_id, t.payload, t.gold_labels IS NOT NULL, t.gold_labels
-         FROM jsonb_to_recordset($2::jsonb) AS t(external_id text, payload jsonb, gold_labels text[])
+        `INSERT INTO tasks (project_id, external_id, payload, is_gold, gold_labels, gold_answer)
+         SELECT $1, t.external_id, t.payload,
+                t.gold_labels IS NOT NULL OR t.gold_answer IS NOT NULL, t.gold_labels, t.gold_answer
+         FROM jsonb_to_recordset($2::jsonb)
+           AS t(external_id text, payload jsonb, gold_labels text[], gold_answer jsonb)
          ON CONFLICT (project_id, external_id) DO NOTHING
          RETURNING id, external_id`,
         [project.id, recordset],
@@ -187,7 +203,7 @@ export class TaskService {
       .map(item => item.externalId as string);
     const goldCreated = items.filter(
       item =>
-        item.goldLabels !== null &&
+        (item.goldLabels !== null || item.goldAnswerJson !== null) &&
         (item.externalId === null || createdExternalIds.has(item.externalId)),
     ).length;
     if (createdIds.length > 0) {
@@ -254,8 +270,31 @@ function prepareItems(input: ImportTasksInput): PreparedTask[] {
         { field: `tasks[${index}].payload`, externalId, bytes, limit: maxPayloadBytes },
       );
     }
-    return { externalId, payloadJson, goldLabels: null };
+    return { externalId, payloadJson, goldLabels: null, goldAnswerJson: null };
   });
+}
+
+/**
+ * A structured kind's gold answer, checked like a worker's answer against the task's payload
+ * (kind-answers.ts), as JSON text; null when the item has none. Label-key gold is refused.
+ */
+function structuredGold(project: Project, task: ImportTaskItem, index: number): string | null {
+  if (task.goldLabel != null || task.goldLabels != null) {
+    throw new BadUserInputError(
+      `A ${project.labelSchema.kind} project’s gold answer is goldAnswer`,
+      {
+        field: `tasks[${index}].${task.goldLabels != null ? 'goldLabels' : 'goldLabel'}`,
+      },
+    );
+  }
+  if (task.goldAnswer == null) return null;
+  const checked = checkKindAnswer(
+    project.labelSchema,
+    task.payload,
+    { value: task.goldAnswer },
+    `tasks[${index}].goldAnswer`,
+  );
+  return JSON.stringify(checked.value);
 }
 
 /** Consecutive runs of at most INSERT_CHUNK_ROWS items and about INSERT_CHUNK_BYTES of JSON. */

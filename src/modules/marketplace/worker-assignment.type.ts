@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { WorkerTask } from './worker-task.type';
 import type { Assignment } from './assignment.entity';
@@ -38,6 +39,12 @@ export class WorkerAssignment {
   @Field(() => [String], { nullable: true, description: 'Your answer: label keys.' })
   answerLabels: string[] | null;
 
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'Your answer to a structured task (spans, boxes, rating, pairwise).',
+  })
+  answer: Record<string, unknown> | null;
+
   @Field(() => Int, { nullable: true })
   clientDurationMs: number | null;
 
@@ -73,6 +80,7 @@ export function toWorkerAssignment(assignment: Assignment, task?: WorkerTask): W
   view.reviewedAt = assignment.reviewedAt;
   view.rejectionReason = assignment.rejectionReason;
   view.answerLabels = assignment.answerLabels;
+  view.answer = assignment.answer;
   view.clientDurationMs = assignment.clientDurationMs;
   view.serverDurationMs = assignment.serverDurationMs;
   view.rewardAmount = assignment.rewardAmount;

@@ -1,6 +1,8 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { User } from '../auth/user.entity';
+import { type SpanSettings, tokensOf } from '../kinds/spans-kind';
+import { kindSettingsOf } from '../projects/kind-settings';
 import type { Project } from '../projects/project.entity';
 import { LabelSchema } from '../projects/project.types';
 import type { Task } from './task.entity';
@@ -52,6 +54,13 @@ export class WorkerTask {
 
   @Field(() => GraphQLJSONObject, { description: 'The item to label.' })
   payload: Record<string, unknown>;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'TEXT_SPANS: the tokens span answers index (end exclusive), exactly as the server tokenizes the payload; null for other kinds.',
+  })
+  tokens: string[] | null;
 }
 
 /**
@@ -85,11 +94,17 @@ export function toWorkerTask(
   view.projectName = project.name;
   view.requesterDisplayName = requester.displayName;
   view.instructions = project.instructions;
+  const settings = kindSettingsOf(project.labelSchema);
   view.labelSchema = {
     kind: project.labelSchema.kind,
     labels: project.labelSchema.labels.map(({ key, displayName }) => ({ key, displayName })),
+    settings,
   };
   view.schemaVersion = project.schemaVersion;
   view.payload = task.payload;
+  view.tokens =
+    project.labelSchema.kind === 'TEXT_SPANS'
+      ? tokensOf(settings as unknown as SpanSettings, task.payload)
+      : null;
   return view;
 }

@@ -2,6 +2,7 @@ import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
 import { User } from '../auth/user.entity';
+import { kindSettingsOf } from './kind-settings';
 import { LabelSchema, OverlapPolicy, ProjectStatus } from './project.types';
 
 /**
@@ -18,6 +19,10 @@ import { LabelSchema, OverlapPolicy, ProjectStatus } from './project.types';
 @Check(
   'projects_qualification_check',
   '"qualification_task_count" >= 0 AND "qualification_pass_mark" >= 0 AND "qualification_pass_mark" <= 1 AND "qualification_retry_delay_seconds" >= 0',
+)
+@Check(
+  'projects_gold_threshold_check',
+  '"gold_threshold" IS NULL OR ("gold_threshold" >= 0 AND "gold_threshold" <= 1)',
 )
 export class Project extends AppEntity {
   @Index('projects_owner_id_idx')
@@ -40,8 +45,17 @@ export class Project extends AppEntity {
   @Column({ type: 'text', default: ProjectStatus.DRAFT })
   status: ProjectStatus;
 
+  /** With its parsed kind settings; a schema stored before they existed gets its label keys. */
   @Field(() => LabelSchema)
-  @Column({ name: 'label_schema', type: 'jsonb' })
+  @Column({
+    name: 'label_schema',
+    type: 'jsonb',
+    transformer: {
+      to: (schema: LabelSchema | undefined) => schema,
+      from: (schema: LabelSchema | null) =>
+        schema && { ...schema, settings: kindSettingsOf(schema) },
+    },
+  })
   labelSchema: LabelSchema;
 
   @Field(() => Int)
@@ -68,6 +82,14 @@ export class Project extends AppEntity {
   @Field(() => Float, { description: 'Share of served assignments that are gold tasks, 0 to 1.' })
   @Column({ name: 'gold_rate', type: 'double precision', default: 0 })
   goldRate: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Score a gold answer needs to count as correct, 0 to 1 (F1 for spans and boxes); null: the kind’s default (docs/kinds.md).',
+  })
+  @Column({ name: 'gold_threshold', type: 'double precision', nullable: true })
+  goldThreshold: number | null;
 
   @Field(() => Int, {
     description:

@@ -1,10 +1,14 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
 import { Connection, ConnectionArgs } from '../../common/pagination';
 import { Project } from './project.entity';
 import { LabelOption, LabelSchemaKind, ProjectStatus } from './project.types';
 
 /** Limits are checked by the service (see PROJECT_LIMITS), so every refusal names its field. */
-@InputType({ description: 'The answer space: 2 to 200 labels with unique keys.' })
+@InputType({
+  description:
+    'The answer space: 2 to 200 labels with unique keys for the choice kinds; for the structured kinds the labels name entity types (TEXT_SPANS), box classes (BOUNDING_BOXES) or grades (RATING, optional), none for PAIRWISE, and `settings` carries the rest (docs/kinds.md).',
+})
 export class LabelSchemaInput {
   @Field(() => LabelSchemaKind)
   kind: LabelSchemaKind;
@@ -13,6 +17,13 @@ export class LabelSchemaInput {
     description: 'In display order; the order also fixes label indexes for aggregation.',
   })
   labels: LabelOption[];
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      'The kind’s other settings: `tokenization`, `textField`, `tokensField`, `allowOverlap` (TEXT_SPANS); `imageField`, `widthField`, `heightField` (BOUNDING_BOXES); `min`, `max`, `tolerance` (RATING); `leftField`, `rightField` (PAIRWISE). Refusals: BAD_USER_INPUT with `reason` the kind’s issue code.',
+  })
+  settings?: Record<string, unknown> | null;
 }
 
 @InputType({
@@ -58,6 +69,12 @@ export class CreateProjectInput {
 
   @Field(() => Float, { nullable: true, description: 'Share of gold tasks served, 0 to 0.5.' })
   goldRate?: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Gold score that counts as correct, 0 to 1; default the kind’s (docs/kinds.md).',
+  })
+  goldThreshold?: number | null;
 
   @Field(() => Int, { nullable: true, description: 'Lease length, 30 s to 7 days; default 600.' })
   assignmentDurationSeconds?: number | null;
@@ -133,6 +150,9 @@ export class UpdateProjectInput {
 
   @Field(() => Float, { nullable: true })
   goldRate?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Gold score that counts as correct, 0 to 1.' })
+  goldThreshold?: number | null;
 
   @Field(() => Int, { nullable: true })
   assignmentDurationSeconds?: number | null;

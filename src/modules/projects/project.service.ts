@@ -22,6 +22,7 @@ import type {
   ProjectsArgs,
   UpdateProjectInput,
 } from './project.inputs';
+import { isStructuredKind } from './kind-settings';
 import { LabelSchemaKind, ProjectStatus } from './project.types';
 import {
   isAdditiveSchemaChange,
@@ -71,6 +72,7 @@ export class ProjectService {
       currency: input.currency,
       ...overlapSettings(input.overlap),
       goldRate: input.goldRate ?? PROJECT_DEFAULTS.goldRate,
+      goldThreshold: input.goldThreshold ?? null,
       assignmentDurationSeconds:
         input.assignmentDurationSeconds ?? PROJECT_DEFAULTS.assignmentDurationSeconds,
       autoApprovalDelaySeconds:
@@ -151,6 +153,8 @@ export class ProjectService {
               confidenceTarget: current.confidenceTarget,
             }),
         goldRate: input.goldRate ?? current.goldRate,
+        goldThreshold:
+          input.goldThreshold !== undefined ? input.goldThreshold : current.goldThreshold,
         assignmentDurationSeconds:
           input.assignmentDurationSeconds ?? current.assignmentDurationSeconds,
         autoApprovalDelaySeconds:
@@ -311,12 +315,32 @@ export class ProjectService {
     }
   }
 
-  /** In DRAFT a schema may change freely, as long as every imported gold answer still fits. */
+  /**
+   * In DRAFT a schema may change freely, as long as every imported gold answer still fits. A
+   * structured kind's gold answers (`gold_answer`) are not re-checked: any gold makes its schema
+   * fixed, the same refusal.
+   */
   private async assertGoldFits(
     tx: RequestContext,
     project: Project,
     next: ProjectSettings,
   ): Promise<void> {
+    if (isStructuredKind(project.labelSchema.kind) || isStructuredKind(next.labelSchema.kind)) {
+      const [gold] = await this.db
+        .manager(tx)
+        .query(`SELECT count(*)::int AS n FROM tasks WHERE project_id = $1 AND is_gold`, [
+          project.id,
+        ]);
+      if (gold.n > 0) {
+        throw new ProjectNotEditableError(
+          project.id,
+          project.status,
+          `${gold.n} gold task(s) were imported under this schema; remove them to change it`,
+          { field: 'labelSchema', reason: 'GOLD_LABELS_OUTSIDE_SCHEMA' },
+        );
+      }
+      return;
+    }
     const [row] = await this.db.manager(tx).query(
       `SELECT count(*)::int AS n FROM tasks
        WHERE project_id = $1 AND is_gold
@@ -359,6 +383,7 @@ function settingsOf(project: Project): ProjectSettings {
     maxOverlap: project.maxOverlap,
     confidenceTarget: project.confidenceTarget,
     goldRate: project.goldRate,
+    goldThreshold: project.goldThreshold,
     assignmentDurationSeconds: project.assignmentDurationSeconds,
     autoApprovalDelaySeconds: project.autoApprovalDelaySeconds,
     rejectionReversalWindowSeconds: project.rejectionReversalWindowSeconds,

@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 
@@ -11,8 +12,19 @@ export const ProjectStatus = graphqlEnum('ProjectStatus', [
 ]);
 export type ProjectStatus = EnumValue<typeof ProjectStatus>;
 
-/** SINGLE_CHOICE: exactly one label key per answer. MULTI_LABEL: any non-empty set of keys. */
-export const LabelSchemaKind = graphqlEnum('LabelSchemaKind', ['SINGLE_CHOICE', 'MULTI_LABEL']);
+/**
+ * SINGLE_CHOICE: exactly one label key per answer. MULTI_LABEL: any non-empty set of keys.
+ * TEXT_SPANS, BOUNDING_BOXES, RATING, PAIRWISE: structured answers (`AnswerInput.value`), one
+ * implementation each in src/modules/kinds (docs/kinds.md).
+ */
+export const LabelSchemaKind = graphqlEnum('LabelSchemaKind', [
+  'SINGLE_CHOICE',
+  'MULTI_LABEL',
+  'TEXT_SPANS',
+  'BOUNDING_BOXES',
+  'RATING',
+  'PAIRWISE',
+]);
 export type LabelSchemaKind = EnumValue<typeof LabelSchemaKind>;
 
 @ObjectType()
@@ -34,8 +46,17 @@ export class LabelSchema {
   @Field(() => LabelSchemaKind)
   kind: LabelSchemaKind;
 
-  @Field(() => [LabelOption])
+  @Field(() => [LabelOption], {
+    description:
+      'Choice kinds: the labels. TEXT_SPANS: entity types; BOUNDING_BOXES: box classes; RATING: one label per grade (optional); PAIRWISE: none.',
+  })
   labels: LabelOption[];
+
+  @Field(() => GraphQLJSONObject, {
+    description:
+      'The kind’s parsed settings, defaults filled in (docs/kinds.md): `labels` for the choice kinds; `entityTypes`, `tokenization`, `textField`, `tokensField`, `allowOverlap` (TEXT_SPANS); `classes`, `imageField`, `widthField`, `heightField` (BOUNDING_BOXES); `min`, `max`, `labels`, `tolerance` (RATING); `leftField`, `rightField` (PAIRWISE).',
+  })
+  settings?: Record<string, unknown>;
 }
 
 /**

@@ -1,6 +1,12 @@
 import { BadUserInputError } from '../../common/errors';
 import { isStorableText } from '../../common/text';
+import { isStructuredKind, parseKindSettings } from './kind-settings';
 import { type LabelSchema, LabelSchemaKind } from './project.types';
+
+/** A label schema as given (`LabelSchemaInput`) or stored (with its parsed settings). */
+export type LabelSchemaLike = Pick<LabelSchema, 'kind' | 'labels'> & {
+  settings?: Record<string, unknown> | null;
+};
 
 /** Limits on project settings; each refusal is BAD_USER_INPUT with `field` naming the setting. */
 export const PROJECT_LIMITS = {
@@ -44,13 +50,15 @@ export const PROJECT_DEFAULTS = {
 export interface ProjectSettings {
   name: string;
   instructions: string;
-  labelSchema: LabelSchema;
+  labelSchema: LabelSchemaLike;
   rewardAmount: number;
   currency: string;
   minOverlap: number;
   maxOverlap: number;
   confidenceTarget: number | null;
   goldRate: number;
+  /** Null: the kind's default (`kindOf(kind).goldThreshold`). */
+  goldThreshold: number | null;
   assignmentDurationSeconds: number;
   autoApprovalDelaySeconds: number;
   rejectionReversalWindowSeconds: number;
@@ -69,7 +77,9 @@ export interface ProjectSettings {
  * a target in the open interval (0.5, 1): at or below 0.5 a "confident" label could still be
  * outvoted, and 1 is never reached by a posterior.
  */
-export function validateProjectSettings(settings: ProjectSettings): ProjectSettings {
+export function validateProjectSettings(
+  settings: ProjectSettings,
+): ProjectSettings & { labelSchema: LabelSchema } {
   const name = settings.name.trim();
   if (name.length === 0 || name.length > PROJECT_LIMITS.nameMaxLength) {
     fail('name', `name must have 1 to ${PROJECT_LIMITS.nameMaxLength} characters`);
@@ -117,6 +127,16 @@ export function validateProjectSettings(settings: ProjectSettings): ProjectSetti
   ) {
     fail('goldRate', `goldRate must be between 0 and ${PROJECT_LIMITS.maxGoldRate}`);
   }
+  if (
+    settings.goldThreshold !== null &&
+    !(
+      Number.isFinite(settings.goldThreshold) &&
+      settings.goldThreshold >= 0 &&
+      settings.goldThreshold <= 1
+    )
+  ) {
+    fail('goldThreshold', 'goldThreshold must be between 0 and 1');
+  }
   for (const field of [
     'assignmentDurationSeconds',
     'autoApprovalDelaySeconds',
@@ -143,12 +163,17 @@ export function validateProjectSettings(settings: ProjectSettings): ProjectSetti
   };
 }
 
-/** Checks a label schema: 2 to 200 labels, unique well-formed keys, non-empty display names. */
-export function validateLabelSchema(schema: LabelSchema): LabelSchema {
+/**
+ * Checks a label schema: unique well-formed keys, non-empty display names, 2 to 200 labels for
+ * the choice kinds (at most 200 for the others, whose kind decides how many it needs), and the
+ * kind's settings through its `parseSettings` (kind-settings.ts), stored parsed.
+ */
+export function validateLabelSchema(schema: LabelSchemaLike): LabelSchema {
   if (!Object.values(LabelSchemaKind).includes(schema.kind)) {
     fail('labelSchema.kind', 'unknown label schema kind');
   }
-  const { minLabels, maxLabels } = PROJECT_LIMITS;
+  const { maxLabels } = PROJECT_LIMITS;
+  const minLabels = isStructuredKind(schema.kind) ? 0 : PROJECT_LIMITS.minLabels;
   if (schema.labels.length < minLabels || schema.labels.length > maxLabels) {
     fail('labelSchema.labels', `a label schema has ${minLabels} to ${maxLabels} labels`);
   }
@@ -175,7 +200,11 @@ export function validateLabelSchema(schema: LabelSchema): LabelSchema {
     }
     return { key, displayName: shown };
   });
-  return { kind: schema.kind, labels };
+  const keys = labels.map(label => label.key);
+  const settings = isStructuredKind(schema.kind)
+    ? parseKindSettings(schema.kind, keys, schema.settings)
+    : { labels: keys };
+  return { kind: schema.kind, labels, settings };
 }
 
 /**
@@ -183,18 +212,33 @@ export function validateLabelSchema(schema: LabelSchema): LabelSchema {
  * kind, every existing key still present at the same position (label order fixes label indexes
  * for aggregation), display names free to change, new labels appended at the end.
  */
-export function isAdditiveSchemaChange(current: LabelSchema, next: LabelSchema): boolean {
+export function isAdditiveSchemaChange(current: LabelSchemaLike, next: LabelSchema): boolean {
   return (
     current.kind === next.kind &&
+    sameNonLabelSettings(current, next) &&
     next.labels.length >= current.labels.length &&
     current.labels.every((label, index) => next.labels[index]?.key === label.key)
   );
 }
 
-/** Whether two schemas are identical (kind, keys, display names, order). */
-export function sameLabelSchema(a: LabelSchema, b: LabelSchema): boolean {
+/**
+ * Whether the settings other than the label list are equal (a structured kind's tokenization,
+ * image field or scale cannot change once answers were given under them). Compared as JSON:
+ * both sides are `parseSettings` output, which builds its keys in a fixed order.
+ */
+function sameNonLabelSettings(a: LabelSchemaLike, b: LabelSchemaLike): boolean {
+  const rest = (schema: LabelSchemaLike) => {
+    const { labels: _l, entityTypes: _e, classes: _c, ...others } = schema.settings ?? {};
+    return JSON.stringify(others);
+  };
+  return rest(a) === rest(b);
+}
+
+/** Whether two schemas are identical (kind, keys, display names, order, kind settings). */
+export function sameLabelSchema(a: LabelSchemaLike, b: LabelSchemaLike): boolean {
   return (
     a.kind === b.kind &&
+    sameNonLabelSettings(a, b) &&
     a.labels.length === b.labels.length &&
     a.labels.every(
       (label, index) =>
@@ -208,7 +252,7 @@ export function sameLabelSchema(a: LabelSchema, b: LabelSchema): boolean {
  * `goldLabel` is the single-choice spelling, `goldLabels` the multi-label one; not both.
  */
 export function normalizeGoldLabels(
-  schema: LabelSchema,
+  schema: LabelSchemaLike,
   gold: { goldLabel?: string | null; goldLabels?: readonly string[] | null },
   field: string,
 ): string[] | null {
@@ -228,7 +272,7 @@ export function normalizeGoldLabels(
  * BAD_USER_INPUT error (`tasks[3].goldLabels`, `answer`).
  */
 export function normalizeLabelKeys(
-  schema: LabelSchema,
+  schema: LabelSchemaLike,
   keys: readonly string[],
   field: string,
 ): string[] {

@@ -272,8 +272,9 @@ export class AuditQueriesService {
       [project.id],
     );
     if (rows.length === 0) return null;
+    // Structured kinds store no answer labels, so only the choice kinds reach this point.
     const encoder = new ProjectAnswerEncoder(
-      project.labelSchema.kind,
+      project.labelSchema.kind as 'SINGLE_CHOICE' | 'MULTI_LABEL',
       project.labelSchema.labels.map(label => label.key),
     );
     for (const row of rows) {

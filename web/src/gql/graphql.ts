@@ -11,10 +11,12 @@ export type AggregationRunStatus =
   | 'SUCCEEDED'
   | 'SUPERSEDED';
 
-/** An answer: label keys of the project’s schema. */
+/** An answer: label keys of the project’s schema (choice kinds) or a structured value (the other kinds). */
 export type AnswerInput = {
   /** SINGLE_CHOICE: exactly one key. MULTI_LABEL: one or more distinct keys. */
-  labels: Array<string>;
+  labels?: Array<string> | null | undefined;
+  /** TEXT_SPANS `{ spans: [{ start, end, label }] }` (token indexes of WorkerTask.tokens, end exclusive); BOUNDING_BOXES `{ boxes: [{ x, y, w, h, label }] }` (pixels); RATING `{ rating }`; PAIRWISE `{ preferred }` (an item id). Refusals: BAD_USER_INPUT with `reason` the kind’s issue code. */
+  value?: Record<string, unknown> | null | undefined;
 };
 
 export type AssignmentStatus =
@@ -70,6 +72,8 @@ export type CreateProjectInput = {
   goldExposureCap?: number | null | undefined;
   /** Share of gold tasks served, 0 to 0.5. */
   goldRate?: number | null | undefined;
+  /** Gold score that counts as correct, 0 to 1; default the kind’s (docs/kinds.md). */
+  goldThreshold?: number | null | undefined;
   /** Retry-safe creation: a repeat with the same key returns the same project. */
   idempotencyKey?: string | null | undefined;
   /** Markdown shown to workers. */
@@ -103,6 +107,8 @@ export type DecideReviewInput = {
 export type ImportTaskItem = {
   /** Your id for the item (1 to 255 characters, unique in the project). Re-importing an existing externalId skips it; items without one are always created, so retry those with an idempotencyKey. */
   externalId?: string | null | undefined;
+  /** Gold answer of a structured kind (spans, boxes, rating, pairwise), in the shape of AnswerInput.value; checked like a worker’s answer. */
+  goldAnswer?: Record<string, unknown> | null | undefined;
   /** Gold answer of a single-choice project. */
   goldLabel?: string | null | undefined;
   /** Gold answer of a multi-label project. */
@@ -126,16 +132,22 @@ export type LabelOptionInput = {
   key: string;
 };
 
-/** The answer space: 2 to 200 labels with unique keys. */
+/** The answer space: 2 to 200 labels with unique keys for the choice kinds; for the structured kinds the labels name entity types (TEXT_SPANS), box classes (BOUNDING_BOXES) or grades (RATING, optional), none for PAIRWISE, and `settings` carries the rest (docs/kinds.md). */
 export type LabelSchemaInput = {
   kind: LabelSchemaKind;
   /** In display order; the order also fixes label indexes for aggregation. */
   labels: Array<LabelOptionInput>;
+  /** The kind’s other settings: `tokenization`, `textField`, `tokensField`, `allowOverlap` (TEXT_SPANS); `imageField`, `widthField`, `heightField` (BOUNDING_BOXES); `min`, `max`, `tolerance` (RATING); `leftField`, `rightField` (PAIRWISE). Refusals: BAD_USER_INPUT with `reason` the kind’s issue code. */
+  settings?: Record<string, unknown> | null | undefined;
 };
 
 export type LabelSchemaKind =
+  | 'BOUNDING_BOXES'
   | 'MULTI_LABEL'
-  | 'SINGLE_CHOICE';
+  | 'PAIRWISE'
+  | 'RATING'
+  | 'SINGLE_CHOICE'
+  | 'TEXT_SPANS';
 
 /** What a ledger account holds (see docs/money.md). */
 export type LedgerAccountKind =
@@ -188,8 +200,12 @@ export type ReconciliationDifferenceKind =
   | 'MISSING_IN_LEDGER';
 
 export type ResultsExportFormat =
+  | 'COCO'
+  | 'CONLL'
   | 'CSV'
-  | 'JSONL';
+  | 'JSONL'
+  | 'SPACY'
+  | 'YOLO';
 
 /** Filters of Project.results; all optional, combined with AND. */
 export type ResultsFilter = {
