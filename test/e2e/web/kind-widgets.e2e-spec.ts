@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import {
   assertWebAppBuilt,
   launchBrowser,
+  saveScreenshot,
   seriousAccessibilityViolations,
   type TestBrowser,
 } from '../../helpers/browser';
@@ -167,6 +168,7 @@ describe('task-kind widgets in the browser (e2e)', () => {
     await page.getByRole('button', { name: 'Remove Location “Paris”' }).waitFor();
     expect(await page.locator('.span-tag').allInnerTexts()).toEqual(['Person', 'Location']);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'task-spans.png');
 
     await submit(1);
     expect(await answers(projectId)).toEqual([
@@ -265,6 +267,7 @@ describe('task-kind widgets in the browser (e2e)', () => {
     await drag(at(390, 290), [shown.x + shown.width + 40, shown.y + shown.height + 40]);
     await page.getByRole('button', { name: 'Box 2: Cyclist at 390, 290 · 10 × 10' }).waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'task-boxes.png');
     await page.getByRole('button', { name: 'Delete box 2' }).click();
     expect(await page.getByRole('button', { name: /^Box \d/ }).count()).toBe(1);
 
