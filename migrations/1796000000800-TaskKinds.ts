@@ -11,11 +11,9 @@ export class TaskKinds1796000000800 implements MigrationInterface {
   name = 'TaskKinds1796000000800';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "assignments" ADD "answer" jsonb`);
-    await queryRunner.query(`ALTER TABLE "assignments" ADD "gold_score" double precision`);
-    await queryRunner.query(`ALTER TABLE "tasks" ADD "gold_answer" jsonb`);
-    await queryRunner.query(`ALTER TABLE "tasks" ADD "consensus_answer" jsonb`);
-    await queryRunner.query(`ALTER TABLE "projects" ADD "gold_threshold" double precision`);
+    for (const [table, column, type] of COLUMNS) {
+      await queryRunner.query(`ALTER TABLE "${table}" ADD "${column}" ${type}`);
+    }
     await queryRunner.query(
       `ALTER TABLE "projects" ADD CONSTRAINT "projects_gold_threshold_check" CHECK ("gold_threshold" IS NULL OR ("gold_threshold" >= 0 AND "gold_threshold" <= 1))`,
     );
@@ -25,10 +23,17 @@ export class TaskKinds1796000000800 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE "projects" DROP CONSTRAINT "projects_gold_threshold_check"`,
     );
-    await queryRunner.query(`ALTER TABLE "projects" DROP COLUMN "gold_threshold"`);
-    await queryRunner.query(`ALTER TABLE "tasks" DROP COLUMN "consensus_answer"`);
-    await queryRunner.query(`ALTER TABLE "tasks" DROP COLUMN "gold_answer"`);
-    await queryRunner.query(`ALTER TABLE "assignments" DROP COLUMN "gold_score"`);
-    await queryRunner.query(`ALTER TABLE "assignments" DROP COLUMN "answer"`);
+    for (const [table, column] of [...COLUMNS].reverse()) {
+      await queryRunner.query(`ALTER TABLE "${table}" DROP COLUMN "${column}"`);
+    }
   }
 }
+
+/** The new nullable columns: table, column, type. */
+const COLUMNS = [
+  ['assignments', 'answer', 'jsonb'],
+  ['assignments', 'gold_score', 'double precision'],
+  ['tasks', 'gold_answer', 'jsonb'],
+  ['tasks', 'consensus_answer', 'jsonb'],
+  ['projects', 'gold_threshold', 'double precision'],
+] as const;

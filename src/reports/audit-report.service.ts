@@ -7,14 +7,14 @@ import type { ProjectService } from '../modules/projects/project.service';
 import { LabelSchemaKind } from '../modules/projects/project.types';
 import { TaskStatus } from '../modules/marketplace/task.types';
 import { ACTION_KINDS, type ActionKind } from '../modules/quality/algorithms/quality-rule';
-import { AuditAction, AuditActorKind, type AuditLogEntry } from '../modules/quality/audit-log.entity';
+import {
+  AuditAction,
+  AuditActorKind,
+  type AuditLogEntry,
+} from '../modules/quality/audit-log.entity';
 import type { AuditQueriesService } from '../modules/quality/audit-queries.service';
 import type { AuditService } from '../modules/quality/audit.service';
-import type {
-  AuditReportData,
-  AuditRuleEvent,
-  AuditWorkerStatus,
-} from './audit/audit-report-data';
+import type { AuditReportData, AuditRuleEvent, AuditWorkerStatus } from './audit/audit-report-data';
 import { buildAuditReportData } from './audit/build-audit-report-data';
 import { renderAuditReport } from './audit/render-audit-report';
 

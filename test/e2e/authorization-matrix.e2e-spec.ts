@@ -254,7 +254,7 @@ const MATRIX: MatrixEntry[] = [
     operation: 'task',
     expect: OWNER_OR_ADMIN,
     call: fx => [
-      `query ($id: ID!) { task(id: $id) { id isGold goldLabels consensus { labels } } }`,
+      `query ($id: ID!) { task(id: $id) { id isGold goldLabels goldAnswer consensus { labels answer } } }`,
       { id: fx.sharedTaskId },
     ],
   },

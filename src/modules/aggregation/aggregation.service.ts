@@ -35,8 +35,11 @@ import {
 } from './aggregation.inputs';
 import { AggregationRunStatus, ResultsExportFormat } from './aggregation.types';
 import { exportKindResults } from './kind-results';
+import { KindAnswerStore, type RunStats, beginSnapshot } from './kind-answer-store';
+import { KIND_AGGREGATORS, aggregateKind } from '../kinds/kind-aggregate';
+import type { KindName } from '../kinds/task-kind';
 import { kindOf } from '../kinds/kinds';
-import { isStructuredKind } from '../projects/kind-settings';
+import { isStructuredKind, kindSettingsOf } from '../projects/kind-settings';
 import {
   type AggregationProblem,
   type AggregationSolution,
@@ -170,6 +173,7 @@ export class AggregationService {
   private readonly maxExportTasks: number;
   private readonly responseSources: ExtraResponsesSource[] = [];
   private resultOverrides: ResultOverridesSource | null = null;
+  private readonly kindAnswers: KindAnswerStore;
 
   constructor(
     private readonly db: TransactionalConnection,
@@ -188,6 +192,7 @@ export class AggregationService {
     }
     this.writeChunkSize = options.writeChunkSize ?? 2_000;
     this.maxExportTasks = options.maxExportTasks ?? AGGREGATION_LIMITS.maxExportTasks;
+    this.kindAnswers = new KindAnswerStore(db);
   }
 
   /** Adds a provider of extra responses to every later run (once per source, at start-up). */
@@ -461,8 +466,20 @@ export class AggregationService {
     };
   }
 
-  /** The method a run uses: the argument, else the project's, checked against the registry. */
-  private resolveMethod(project: Project, requested: string | null | undefined): AggregatorName {
+  /**
+   * The method a run uses: the argument, else the project's, checked against the registry. A
+   * structured kind has its own methods (`KIND_AGGREGATORS`, the first being its default); the
+   * project's `aggregationMethod` names a choice-kind method and is not used for it.
+   */
+  private resolveMethod(project: Project, requested: string | null | undefined): string {
+    const kindMethods = KIND_AGGREGATORS[project.labelSchema.kind as KindName];
+    if (kindMethods) {
+      const method = requested ?? kindMethods[0];
+      if (!kindMethods.includes(method)) {
+        throw new UnknownAggregationMethodError(method, kindMethods, 'method');
+      }
+      return method;
+    }
     const method = requested ?? project.aggregationMethod ?? DEFAULT_AGGREGATOR;
     if (!isAggregatorName(method)) {
       throw new UnknownAggregationMethodError(
@@ -487,6 +504,22 @@ export class AggregationService {
   ): Promise<AggregationRun> {
     const started = performance.now();
     run.startedAt ??= ctx.now();
+    if (isStructuredKind(project.labelSchema.kind)) {
+      const loaded = await this.kindAnswers.load(ctx, project);
+      const results = aggregateKind(
+        project.labelSchema.kind,
+        run.method,
+        kindSettingsOf(project.labelSchema),
+        loaded.tasks,
+      );
+      return this.storeRun(ctx, project, run, {
+        started,
+        snapshotAt: loaded.snapshotAt,
+        stats: loaded.stats,
+        fit: { iterations: null, converged: null, logLikelihood: [] },
+        write: tx => this.kindAnswers.writeResults(tx, project.id, results),
+      });
+    }
     const method = run.method as AggregatorName;
     const { encoded, snapshotAt } = await this.loadAnswers(ctx, project);
     const stats = {
@@ -497,6 +530,42 @@ export class AggregationService {
       goldTaskCount: encoded.goldTasks,
     };
     const solution = await this.compute(method, encoded);
+    return this.storeRun(ctx, project, run, {
+      started,
+      snapshotAt,
+      stats,
+      fit: {
+        iterations: solution.iterations ?? null,
+        converged: solution.converged ?? null,
+        logLikelihood: solution.logLikelihood,
+      },
+      write: async tx => {
+        const changed = await this.writeTaskResults(tx, project.id, encoded, solution);
+        await this.writeWorkerQualities(tx, project.id, method, encoded, solution);
+        return changed;
+      },
+    });
+  }
+
+  /**
+   * Stores a computed run under the project's aggregation lock: its results (`write`, which
+   * returns how many tasks changed) unless a newer snapshot already succeeded (SUPERSEDED), the
+   * run row, and the LabelsAggregatedEvent.
+   */
+  private storeRun(
+    ctx: RequestContext,
+    project: Project,
+    run: AggregationRun,
+    computed: {
+      started: number;
+      snapshotAt: string;
+      stats: RunStats;
+      fit: Pick<AggregationRun, 'iterations' | 'converged' | 'logLikelihood'>;
+      write: (tx: RequestContext) => Promise<number>;
+    },
+  ): Promise<AggregationRun> {
+    const { started, snapshotAt, stats } = computed;
+    const method = run.method;
     return this.db.withTransaction(ctx, async tx => {
       const manager = this.db.manager(tx);
       await queryRows(manager, 'SELECT pg_advisory_xact_lock($1, hashtext($2))', [
@@ -509,17 +578,10 @@ export class AggregationService {
          WHERE project_id = $1 AND status = 'SUCCEEDED' AND snapshot_at > $2::timestamptz LIMIT 1`,
         [project.id, snapshotAt],
       );
-      let changedTasks = 0;
-      if (!newer) {
-        changedTasks = await this.writeTaskResults(tx, project.id, encoded, solution);
-        await this.writeWorkerQualities(tx, project.id, method, encoded, solution);
-      }
-      Object.assign(run, stats, {
+      const changedTasks = newer ? 0 : await computed.write(tx);
+      Object.assign(run, stats, computed.fit, {
         status: newer ? AggregationRunStatus.SUPERSEDED : AggregationRunStatus.SUCCEEDED,
-        changedTasks: newer ? 0 : changedTasks,
-        iterations: solution.iterations ?? null,
-        converged: solution.converged ?? null,
-        logLikelihood: solution.logLikelihood,
+        changedTasks,
         finishedAt: tx.now(),
         durationMs: Math.round(performance.now() - started),
         error: null,
@@ -558,12 +620,7 @@ export class AggregationService {
     const schema = schemaOf(project);
     return this.db.withTransaction(ctx, async tx => {
       const manager = this.db.manager(tx);
-      // Must be the transaction's first statement; the snapshot is taken by the next one.
-      await manager.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      const [{ snapshot_at: snapshotAt }] = await queryRows<{ snapshot_at: string }>(
-        manager,
-        'SELECT clock_timestamp()::text AS snapshot_at',
-      );
+      const snapshotAt = await beginSnapshot(manager);
       // Cursor names are per transaction, and the transaction is ours alone.
       await manager.query(
         `DECLARE aggregation_answers NO SCROLL CURSOR FOR

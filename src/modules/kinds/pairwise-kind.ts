@@ -20,6 +20,7 @@ import {
 import {
   Interner,
   answerObject,
+  isRecord,
   okUnless,
   payloadString,
   readFieldName,
@@ -40,10 +41,19 @@ export interface PairwiseAnswer {
   readonly preferred: string;
 }
 
+/**
+ * An item's id: the payload field itself when it is a string (or a number), else its `id` when
+ * it is an object (`{ id, text }`, `{ id, image }`: what a widget shows beside the id).
+ */
+function itemId(payload: TaskPayload, field: string): string | null {
+  const value = payload[field];
+  return isRecord(value) ? payloadString(value, 'id') : payloadString(payload, field);
+}
+
 /** The task's two item ids, or null when either is missing or they are equal. */
 export function itemsOf(settings: PairwiseSettings, payload: TaskPayload): [string, string] | null {
-  const left = payloadString(payload, settings.leftField);
-  const right = payloadString(payload, settings.rightField);
+  const left = itemId(payload, settings.leftField);
+  const right = itemId(payload, settings.rightField);
   return left !== null && right !== null && left !== right ? [left, right] : null;
 }
 

@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
+import { KIND_NAMES } from '../kinds/kinds';
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 
 /** DRAFT → ACTIVE ⇄ PAUSED → COMPLETED / ARCHIVED (DRAFT may also be ARCHIVED). */
@@ -17,14 +18,7 @@ export type ProjectStatus = EnumValue<typeof ProjectStatus>;
  * TEXT_SPANS, BOUNDING_BOXES, RATING, PAIRWISE: structured answers (`AnswerInput.value`), one
  * implementation each in src/modules/kinds (docs/kinds.md).
  */
-export const LabelSchemaKind = graphqlEnum('LabelSchemaKind', [
-  'SINGLE_CHOICE',
-  'MULTI_LABEL',
-  'TEXT_SPANS',
-  'BOUNDING_BOXES',
-  'RATING',
-  'PAIRWISE',
-]);
+export const LabelSchemaKind = graphqlEnum('LabelSchemaKind', KIND_NAMES);
 export type LabelSchemaKind = EnumValue<typeof LabelSchemaKind>;
 
 @ObjectType()

@@ -14,6 +14,7 @@ import type {
 import { type ModelVote, modelVote } from '../../prelabel/model-vote';
 import type { JobQueue } from '../../jobs/job-queue';
 import { Project } from '../../projects/project.entity';
+import { isStructuredKind } from '../../projects/kind-settings';
 import { LabelSchemaKind } from '../../projects/project.types';
 import type { Task } from '../../marketplace/task.entity';
 import {
@@ -25,6 +26,7 @@ import {
   shrinkReliabilities,
 } from './algorithms/dynamic-overlap';
 import { type ModelGateDecision, modelGateDecision } from './algorithms/model-gate';
+import { updateKindTaskConfidence } from './kind-confidence';
 
 /** Methods whose stored worker confusion matrices the online posterior can use. */
 const CONFUSION_METHODS = new Set(['dawid-skene', 'pooled-dawid-skene']);
@@ -134,7 +136,12 @@ export class OnlineAggregationService {
    * (rejection, exclusion, reversal, inclusion), so the task's posterior drops or re-adds it.
    */
   async onCountChanged(tx: RequestContext, change: CountChange): Promise<void> {
-    if (!change.task.isGold) await this.updateTask(tx, change.project, change.task);
+    if (change.task.isGold) return;
+    if (isStructuredKind(change.project.labelSchema.kind)) {
+      await updateKindTaskConfidence(this.db, tx, change.project, change.task);
+      return;
+    }
+    await this.updateTask(tx, change.project, change.task);
   }
 
   /**
@@ -148,6 +155,11 @@ export class OnlineAggregationService {
    */
   async onSubmitted(tx: RequestContext, submitted: SubmittedAnswer): Promise<SubmissionDecision> {
     const { task, project } = submitted;
+    if (isStructuredKind(project.labelSchema.kind)) {
+      // The kind's own confidence (kind-confidence.ts); no Dawid–Skene refit applies to it.
+      const kind = await updateKindTaskConfidence(this.db, tx, project, task);
+      return { completeTask: !task.isGold && kind.decision === 'COMPLETE_CONFIDENT' };
+    }
     const online = await this.updateTask(tx, project, task);
     await this.queueRefitIfDue(tx, project.id);
     return { completeTask: !task.isGold && online?.decision === 'COMPLETE_CONFIDENT' };

@@ -1,0 +1,611 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fundRequester } from '../helpers/money-fixtures';
+import { type GraphQLClient, useTestServer } from '../helpers/test-server';
+
+/**
+ * The structured task kinds through the whole product over GraphQL (issue 17, docs/kinds.md):
+ * a TEXT_SPANS and a BOUNDING_BOXES project on small real samples (test/fixtures/datasets, their
+ * READMEs give source and license) go through import with gold, leasing, answering by several
+ * workers, online confidence, aggregation and export in each format; RATING and PAIRWISE through
+ * creation, answering, refusals and export.
+ */
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'datasets');
+
+function readJsonl<T>(folder: string, file: string): T[] {
+  return readFileSync(join(FIXTURES, folder, file), 'utf8')
+    .split('\n')
+    .filter(line => line.trim().length > 0)
+    .map(line => JSON.parse(line) as T);
+}
+
+const CREATE_PROJECT = /* GraphQL */ `
+  mutation ($input: CreateProjectInput!) {
+    createProject(input: $input) {
+      id
+      labelSchema {
+        kind
+        labels {
+          key
+        }
+        settings
+      }
+    }
+  }
+`;
+const IMPORT = /* GraphQL */ `
+  mutation ($input: ImportTasksInput!) {
+    importTasks(input: $input) {
+      created
+    }
+  }
+`;
+const LAUNCH = /* GraphQL */ `
+  mutation ($id: ID!) {
+    launchProject(id: $id) {
+      status
+    }
+  }
+`;
+const NEXT = /* GraphQL */ `
+  mutation ($projectId: ID) {
+    nextAssignment(projectId: $projectId) {
+      id
+      task {
+        id
+        payload
+        tokens
+        labelSchema {
+          kind
+          settings
+        }
+      }
+    }
+  }
+`;
+const SUBMIT = /* GraphQL */ `
+  mutation ($input: SubmitAssignmentInput!) {
+    submitAssignment(input: $input) {
+      id
+      status
+      answer
+      answerLabels
+    }
+  }
+`;
+const TASKS = /* GraphQL */ `
+  query ($id: ID!) {
+    project(id: $id) {
+      tasks(first: 100) {
+        nodes {
+          id
+          externalId
+          isGold
+          goldAnswer
+          countedAnswers
+          consensus {
+            labels
+            answer
+            confidence
+          }
+          assignments {
+            isGold
+            goldCorrect
+            goldScore
+            answer
+          }
+        }
+      }
+    }
+  }
+`;
+const AGGREGATE = /* GraphQL */ `
+  mutation ($projectId: ID!) {
+    runAggregation(projectId: $projectId) {
+      status
+      method
+      answersUsed
+      taskCount
+    }
+  }
+`;
+const EXPORT = /* GraphQL */ `
+  query ($projectId: ID!, $format: ResultsExportFormat!) {
+    exportResults(projectId: $projectId, format: $format) {
+      format
+      contentType
+      taskCount
+      content
+      files {
+        name
+        contentType
+        content
+      }
+    }
+  }
+`;
+
+interface TaskNode {
+  id: string;
+  externalId: string;
+  isGold: boolean;
+  goldAnswer: Record<string, unknown> | null;
+  countedAnswers: number;
+  consensus: {
+    labels: string[];
+    answer: Record<string, unknown> | null;
+    confidence: number | null;
+  } | null;
+  assignments: Array<{
+    isGold: boolean;
+    goldCorrect: boolean | null;
+    goldScore: number | null;
+    answer: Record<string, unknown> | null;
+  }>;
+}
+
+interface Lease {
+  id: string;
+  task: {
+    id: string;
+    payload: Record<string, unknown>;
+    tokens: string[] | null;
+    labelSchema: { kind: string; settings: Record<string, unknown> };
+  };
+}
+
+describe('structured task kinds (e2e)', () => {
+  const server = useTestServer();
+
+  async function requester(): Promise<GraphQLClient> {
+    const owner = await server.signUp(['REQUESTER']);
+    // Launching reserves escrow (docs/money.md): the owner needs funds.
+    await fundRequester(server.app, owner.userId);
+    return owner.client;
+  }
+
+  async function createProject(client: GraphQLClient, labelSchema: unknown, extra = {}) {
+    const data = await client.ok(CREATE_PROJECT, {
+      input: {
+        name: 'Kinds',
+        labelSchema,
+        rewardAmount: 5,
+        currency: 'usd',
+        overlap: { minOverlap: 2, maxOverlap: 4, confidenceTarget: 0.9 },
+        ...extra,
+      },
+    });
+    return data.createProject as { id: string; labelSchema: Record<string, unknown> };
+  }
+
+  /**
+   * Every worker leases until nothing is left and answers with `answerFor` (the worker's index
+   * and the lease); returns the leases answered.
+   */
+  async function crowdAnswers(
+    projectId: string,
+    workers: number,
+    answerFor: (worker: number, lease: Lease) => Record<string, unknown>,
+  ): Promise<Lease[]> {
+    const answered: Lease[] = [];
+    for (let w = 0; w < workers; w++) {
+      const { client } = await server.signUp(['WORKER']);
+      for (;;) {
+        const { nextAssignment } = await client.ok<{ nextAssignment: Lease | null }>(NEXT, {
+          projectId,
+        });
+        if (!nextAssignment) break;
+        await client.ok(SUBMIT, {
+          input: {
+            assignmentId: nextAssignment.id,
+            answer: { value: answerFor(w, nextAssignment) },
+          },
+        });
+        answered.push(nextAssignment);
+      }
+    }
+    return answered;
+  }
+
+  async function tasksOf(client: GraphQLClient, projectId: string): Promise<TaskNode[]> {
+    return (await client.ok(TASKS, { id: projectId })).project.tasks.nodes;
+  }
+
+  async function exportAs(client: GraphQLClient, projectId: string, format: string) {
+    return (await client.ok(EXPORT, { projectId, format })).exportResults as {
+      format: string;
+      contentType: string;
+      taskCount: number;
+      content: string;
+      files: Array<{ name: string; contentType: string; content: string }>;
+    };
+  }
+
+  /** Online confidence: on answered ordinary tasks, never on gold (it must not leak). */
+  function expectOnlineConfidence(tasks: readonly TaskNode[]): void {
+    const answered = tasks.filter(task => !task.isGold && task.countedAnswers > 0);
+    expect(answered.length).toBeGreaterThan(0);
+    for (const task of answered) {
+      expect(task.consensus?.confidence).toBeGreaterThanOrEqual(0);
+      expect(task.consensus?.confidence).toBeLessThanOrEqual(1);
+    }
+    for (const task of tasks.filter(t => t.isGold)) expect(task.consensus).toBeNull();
+  }
+
+  async function expectRefusal(
+    client: GraphQLClient,
+    query: string,
+    variables: Record<string, unknown>,
+    reason: string,
+  ): Promise<void> {
+    const result = await client.query(query, variables);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason });
+  }
+
+  it('runs a TEXT_SPANS project: gold, leasing, answers, confidence, aggregation, JSONL/CoNLL/spaCy', async () => {
+    const owner = await requester();
+    const sentences = readJsonl<{ task: string; tokens: string[] }>(
+      'conll_mturk_val',
+      'tasks.jsonl',
+    ).slice(0, 8);
+    const gold = new Map(
+      readJsonl<{ task: string; spans: unknown[] }>('conll_mturk_val', 'gold.jsonl').map(g => [
+        g.task,
+        g.spans,
+      ]),
+    );
+    const crowd = new Map<string, unknown[][]>();
+    for (const label of readJsonl<{ task: string; spans: unknown[] }>(
+      'conll_mturk_val',
+      'labels.jsonl',
+    )) {
+      crowd.set(label.task, [...(crowd.get(label.task) ?? []), label.spans]);
+    }
+
+    const schema = {
+      kind: 'TEXT_SPANS',
+      labels: ['PER', 'LOC', 'ORG', 'MISC'].map(key => ({ key, displayName: key })),
+      settings: { tokenization: 'PAYLOAD' },
+    };
+    await expectRefusal(
+      owner,
+      CREATE_PROJECT,
+      {
+        input: {
+          name: 'x',
+          labelSchema: { ...schema, settings: { tokenization: 'MORSE' } },
+          rewardAmount: 5,
+          currency: 'usd',
+          overlap: { minOverlap: 1 },
+        },
+      },
+      'INVALID_SETTINGS',
+    );
+    const project = await createProject(owner, schema, { goldRate: 0.2 });
+    expect(project.labelSchema.settings).toEqual({
+      entityTypes: ['PER', 'LOC', 'ORG', 'MISC'],
+      tokenization: 'PAYLOAD',
+      textField: 'text',
+      tokensField: 'tokens',
+      allowOverlap: false,
+    });
+
+    // The first two sentences are gold; a gold answer is checked like a worker's.
+    const items = sentences.map((s, i) => ({
+      externalId: s.task,
+      payload: { tokens: s.tokens },
+      goldAnswer: i < 2 ? { spans: gold.get(s.task) } : null,
+    }));
+    await expectRefusal(
+      owner,
+      IMPORT,
+      {
+        input: {
+          projectId: project.id,
+          tasks: [
+            {
+              payload: { tokens: ['a'] },
+              goldAnswer: { spans: [{ start: 0, end: 2, label: 'PER' }] },
+            },
+          ],
+        },
+      },
+      'SPAN_OUT_OF_RANGE',
+    );
+    expect(
+      (await owner.ok(IMPORT, { input: { projectId: project.id, tasks: items } })).importTasks
+        .created,
+    ).toBe(8);
+    await owner.ok(LAUNCH, { id: project.id });
+
+    // A refused answer (a span past the sentence) writes nothing, and the lease stays usable.
+    const { client: careless } = await server.signUp(['WORKER']);
+    const lease = (await careless.ok<{ nextAssignment: Lease }>(NEXT, { projectId: project.id }))
+      .nextAssignment;
+    expect(lease.task.tokens).toEqual(lease.task.payload.tokens);
+    expect(lease.task.labelSchema.settings.entityTypes).toEqual(['PER', 'LOC', 'ORG', 'MISC']);
+    const tokens = lease.task.tokens!.length;
+    await expectRefusal(
+      careless,
+      SUBMIT,
+      {
+        input: {
+          assignmentId: lease.id,
+          answer: { value: { spans: [{ start: 0, end: tokens + 1, label: 'PER' }] } },
+        },
+      },
+      'SPAN_OUT_OF_RANGE',
+    );
+    await expectRefusal(
+      careless,
+      SUBMIT,
+      { input: { assignmentId: lease.id, answer: { labels: ['PER'] } } },
+      'MALFORMED_ANSWER',
+    );
+
+    // Workers answer with the crowd's real annotations of each sentence (worker w gives the
+    // w-th one), or the gold spans where the crowd ran out.
+    const byId = new Map(sentences.map(s => [s.task, s]));
+    const externalOf = new Map<string, string>();
+    const all = await tasksOf(owner, project.id);
+    for (const task of all) externalOf.set(task.id, task.externalId);
+    await crowdAnswers(project.id, 4, (w, l) => {
+      const id = externalOf.get(l.task.id)!;
+      expect(byId.has(id)).toBe(true);
+      const annotations = crowd.get(id) ?? [];
+      return { spans: annotations[w] ?? gold.get(id) ?? [] };
+    });
+    await careless.ok(SUBMIT, {
+      input: { assignmentId: lease.id, answer: { value: { spans: [] } } },
+    });
+
+    const answered = await tasksOf(owner, project.id);
+    expectOnlineConfidence(answered);
+    const goldAnswers = answered.filter(t => t.isGold).flatMap(t => t.assignments);
+    expect(goldAnswers.length).toBeGreaterThan(0);
+    for (const a of goldAnswers) {
+      expect(a.goldScore).toBeGreaterThanOrEqual(0);
+      expect(a.goldCorrect).toBe(a.goldScore! >= 0.8);
+    }
+    const firstGold = answered.find(t => t.externalId === sentences[0].task)!;
+    expect(firstGold.isGold).toBe(true);
+    expect(firstGold.goldAnswer).toEqual({
+      spans: expect.arrayContaining(gold.get(sentences[0].task)!),
+    });
+
+    const run = (await owner.ok(AGGREGATE, { projectId: project.id })).runAggregation;
+    expect(run).toMatchObject({ status: 'SUCCEEDED', method: 'hmm-crowd', taskCount: 8 });
+    const aggregated = await tasksOf(owner, project.id);
+    for (const task of aggregated.filter(t => t.countedAnswers > 0)) {
+      expect(task.consensus?.answer).toEqual({ spans: expect.any(Array) });
+    }
+
+    const jsonl = await exportAs(owner, project.id, 'JSONL');
+    const lines = jsonl.content
+      .trim()
+      .split('\n')
+      .map(line => JSON.parse(line));
+    expect(lines).toHaveLength(8);
+    // Tasks of one import share a creation time and are then in id order.
+    const third = lines.findIndex(line => line.external_id === sentences[2].task);
+    expect(lines[third].tokens).toEqual(sentences[2].tokens);
+    expect(jsonl.files).toEqual([
+      { name: 'spans.jsonl', contentType: jsonl.contentType, content: jsonl.content },
+    ]);
+    const conll = await exportAs(owner, project.id, 'CONLL');
+    const blocks = conll.content.trim().split('\n\n');
+    expect(blocks).toHaveLength(8);
+    expect(blocks[third].split('\n')).toHaveLength(sentences[2].tokens.length);
+    expect(blocks[third].split('\n')[0]).toMatch(/^t0 (O|[BI]-(PER|LOC|ORG|MISC))$/);
+    const spacy = JSON.parse((await exportAs(owner, project.id, 'SPACY')).content);
+    expect(spacy).toHaveLength(8);
+    expect(spacy[third].meta.external_id).toBe(sentences[2].task);
+    expect(spacy[third].paragraphs[0].sentences[0].tokens).toHaveLength(sentences[2].tokens.length);
+    await expectRefusal(
+      owner,
+      EXPORT,
+      { projectId: project.id, format: 'COCO' },
+      'UNSUPPORTED_FORMAT',
+    );
+  });
+
+  it('runs a BOUNDING_BOXES project: gold, leasing, answers, confidence, aggregation, COCO/YOLO', async () => {
+    const owner = await requester();
+    const images = readJsonl<{ task: string; width: number; height: number; url: string }>(
+      'ped_boxes_even',
+      'tasks.jsonl',
+    ).slice(0, 6);
+    const gold = new Map(
+      readJsonl<{ task: string; boxes: unknown[] }>('ped_boxes_even', 'gold.jsonl').map(g => [
+        g.task,
+        g.boxes,
+      ]),
+    );
+    const crowd = new Map<string, unknown[][]>();
+    for (const label of readJsonl<{ task: string; boxes: unknown[] }>(
+      'ped_boxes_even',
+      'labels.jsonl',
+    )) {
+      crowd.set(label.task, [...(crowd.get(label.task) ?? []), label.boxes]);
+    }
+    const project = await createProject(
+      owner,
+      {
+        kind: 'BOUNDING_BOXES',
+        labels: [{ key: 'pedestrian', displayName: 'Pedestrian' }],
+        settings: { imageField: 'url' },
+      },
+      { goldRate: 0.2 },
+    );
+    expect(project.labelSchema.settings).toEqual({
+      classes: ['pedestrian'],
+      imageField: 'url',
+      widthField: 'width',
+      heightField: 'height',
+    });
+    const goldImage = images.find(image => gold.has(image.task))!;
+    await owner.ok(IMPORT, {
+      input: {
+        projectId: project.id,
+        tasks: images.map(image => ({
+          externalId: image.task,
+          payload: { url: image.url, width: image.width, height: image.height },
+          goldAnswer: image === goldImage ? { boxes: gold.get(image.task) } : null,
+        })),
+      },
+    });
+    await owner.ok(LAUNCH, { id: project.id });
+
+    // Refusals with the kind's codes: a box leaving the image, a box of zero size.
+    const { client } = await server.signUp(['WORKER']);
+    const lease = (await client.ok<{ nextAssignment: Lease }>(NEXT, { projectId: project.id }))
+      .nextAssignment;
+    const submit = (boxes: Array<Record<string, unknown>>) => ({
+      input: { assignmentId: lease.id, answer: { value: { boxes } } },
+    });
+    const box = (x: number, w: number) => ({ x, y: 10, w, h: 20, label: 'pedestrian' });
+    await expectRefusal(client, SUBMIT, submit([box(1270, 20)]), 'BOX_OUTSIDE_IMAGE');
+    await expectRefusal(client, SUBMIT, submit([box(10, 0)]), 'BOX_EMPTY');
+
+    const externalOf = new Map((await tasksOf(owner, project.id)).map(t => [t.id, t.externalId]));
+    await crowdAnswers(project.id, 4, (w, l) => {
+      const id = externalOf.get(l.task.id)!;
+      return { boxes: crowd.get(id)?.[w] ?? gold.get(id) ?? [] };
+    });
+    await client.ok(SUBMIT, submit([box(10, 30)]));
+
+    const answered = await tasksOf(owner, project.id);
+    expectOnlineConfidence(answered);
+    const goldTask = answered.find(t => t.isGold)!;
+    expect(goldTask.assignments.some(a => a.goldScore !== null)).toBe(true);
+
+    const run = (await owner.ok(AGGREGATE, { projectId: project.id })).runAggregation;
+    expect(run).toMatchObject({ status: 'SUCCEEDED', method: 'box-fusion' });
+    const fused = (await tasksOf(owner, project.id)).find(t => t.externalId === images[1].task)!;
+    expect(fused.consensus?.answer).toEqual({
+      boxes: expect.arrayContaining([expect.objectContaining({ label: 'pedestrian' })]),
+    });
+
+    const coco = JSON.parse((await exportAs(owner, project.id, 'COCO')).content);
+    expect(coco.images).toHaveLength(6);
+    expect(coco.categories).toEqual([expect.objectContaining({ name: 'pedestrian' })]);
+    expect(coco.annotations.length).toBeGreaterThan(0);
+    const yolo = await exportAs(owner, project.id, 'YOLO');
+    expect(yolo.files[0]).toMatchObject({ name: 'classes.txt', content: 'pedestrian\n' });
+    expect(yolo.files.length).toBeGreaterThan(1);
+    expect(JSON.parse(yolo.content)).toEqual(
+      Object.fromEntries(yolo.files.map(file => [file.name, file.content])),
+    );
+    const line = yolo.files.find(file => file.content.length > 0 && file.name !== 'classes.txt')!;
+    expect(line.content.split('\n')[0]).toMatch(/^0 0\.\d+ 0\.\d+ 0\.\d+ 0\.\d+$/);
+    await expectRefusal(
+      owner,
+      EXPORT,
+      { projectId: project.id, format: 'CSV' },
+      'UNSUPPORTED_FORMAT',
+    );
+  });
+
+  it('creates, answers, refuses, aggregates and exports RATING and PAIRWISE projects', async () => {
+    const owner = await requester();
+    const base = { name: 'x', rewardAmount: 5, currency: 'usd', overlap: { minOverlap: 1 } };
+    await expectRefusal(
+      owner,
+      CREATE_PROJECT,
+      {
+        input: {
+          ...base,
+          labelSchema: { kind: 'RATING', labels: [], settings: { min: 5, max: 1 } },
+        },
+      },
+      'INVALID_SETTINGS',
+    );
+    await expectRefusal(
+      owner,
+      CREATE_PROJECT,
+      {
+        input: {
+          ...base,
+          labelSchema: {
+            kind: 'PAIRWISE',
+            labels: [],
+            settings: { leftField: 'a', rightField: 'a' },
+          },
+        },
+      },
+      'INVALID_SETTINGS',
+    );
+
+    const rating = await createProject(owner, {
+      kind: 'RATING',
+      labels: ['bad', 'ok', 'good'].map(key => ({ key, displayName: key })),
+      settings: { min: 0, max: 2 },
+    });
+    expect(rating.labelSchema.settings).toEqual({
+      min: 0,
+      max: 2,
+      labels: ['bad', 'ok', 'good'],
+      tolerance: 0,
+    });
+    const pairwise = await createProject(owner, { kind: 'PAIRWISE', labels: [] });
+    for (const [project, payloads] of [
+      [rating, [{ doc: 'a' }, { doc: 'b' }]],
+      [
+        pairwise,
+        [
+          { left: { id: 'a', text: 'A' }, right: 'b' },
+          { left: 'b', right: 'c' },
+        ],
+      ],
+    ] as const) {
+      await owner.ok(IMPORT, {
+        input: { projectId: project.id, tasks: payloads.map(payload => ({ payload })) },
+      });
+      await owner.ok(LAUNCH, { id: project.id });
+    }
+
+    const { client } = await server.signUp(['WORKER']);
+    const lease = async (projectId: string) =>
+      (await client.ok<{ nextAssignment: Lease }>(NEXT, { projectId })).nextAssignment;
+    const submit = (id: string, value: unknown) => ({
+      input: { assignmentId: id, answer: { value } },
+    });
+    const rated = await lease(rating.id);
+    expect(rated.task.tokens).toBeNull();
+    await expectRefusal(client, SUBMIT, submit(rated.id, { rating: 3 }), 'RATING_OFF_SCALE');
+    await expectRefusal(client, SUBMIT, submit(rated.id, { rating: '1' }), 'MALFORMED_ANSWER');
+    const stored = (await client.ok(SUBMIT, submit(rated.id, { rating: 2 }))).submitAssignment;
+    expect(stored).toMatchObject({
+      status: 'SUBMITTED',
+      answer: { rating: 2 },
+      answerLabels: null,
+    });
+    const compared = await lease(pairwise.id);
+    await expectRefusal(client, SUBMIT, submit(compared.id, { preferred: 'z' }), 'NOT_AN_ITEM');
+    const preferred = compared.task.payload.right === 'b' ? 'a' : 'c';
+    await client.ok(SUBMIT, submit(compared.id, { preferred }));
+
+    for (const [project, method] of [
+      [rating, 'ordinal'],
+      [pairwise, 'noisy-bt'],
+    ] as const) {
+      const run = (await owner.ok(AGGREGATE, { projectId: project.id })).runAggregation;
+      expect(run).toMatchObject({ status: 'SUCCEEDED', method, answersUsed: 1 });
+    }
+    const csv = (await exportAs(owner, rating.id, 'CSV')).content.trim().split('\n');
+    expect(csv).toHaveLength(3);
+    expect(csv.some(row => row.includes(',2,good,'))).toBe(true);
+    const pairs = (await exportAs(owner, pairwise.id, 'JSONL')).content
+      .trim()
+      .split('\n')
+      .map(row => JSON.parse(row));
+    expect(pairs.find(row => row.preferred !== null)).toMatchObject({ preferred, answers: 1 });
+    await expectRefusal(
+      owner,
+      EXPORT,
+      { projectId: rating.id, format: 'CONLL' },
+      'UNSUPPORTED_FORMAT',
+    );
+  });
+});
