@@ -3,7 +3,7 @@ import { type CombinedError, useClient, useQuery } from 'urql';
 import { Link } from '../../app/router';
 import { errorMessage, type MessageKey, useI18n } from '../../i18n/i18n';
 import { widgetFor } from '../../kinds';
-import { keyLabel, keyName } from '../../kinds/kind-widget';
+import { keyLabel, keyName } from '../../kinds/keys';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatCountdown, formatMoney, formatTime } from '../../ui/format';
 import { Markdown } from '../../ui/Markdown';
