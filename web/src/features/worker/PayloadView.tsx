@@ -16,7 +16,6 @@ export function PayloadView({
   omit?: readonly string[];
 }) {
   const fields = Object.entries(payload).filter(([field]) => !omit.includes(field));
-  if (fields.length === 0) return null;
   return (
     <dl className="payload">
       {fields.map(([field, value]) => (

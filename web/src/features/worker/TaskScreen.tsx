@@ -118,6 +118,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
 
   const task = lease?.task ?? null;
   const widget = task ? widgetFor(task.labelSchema.kind) : null;
+  const shownByWidget = (task && widget?.shownFields?.(task)) || [];
 
   /**
    * Shows the next task at once and records the answer in the background: the worker never
@@ -255,8 +256,13 @@ export function TaskScreen({ projectId }: { projectId: string }) {
             <summary>{t('task.instructions')}</summary>
             <Markdown source={task.instructions} />
           </details>
-          <h2>{t('task.item')}</h2>
-          <PayloadView payload={task.payload} omit={widget?.shownFields?.(task)} />
+          {/* The payload fields the answer widget does not show itself (none: no heading). */}
+          {Object.keys(task.payload).some(field => !shownByWidget.includes(field)) && (
+            <>
+              <h2>{t('task.item')}</h2>
+              <PayloadView payload={task.payload} omit={shownByWidget} />
+            </>
+          )}
           {task.prelabel && (
             <p className="prelabel">
               {t('task.prelabel', {
