@@ -179,33 +179,35 @@ describe('structured task kinds (e2e)', () => {
     return data.createProject as { id: string; labelSchema: Record<string, unknown> };
   }
 
-  /**
-   * Every worker leases until nothing is left and answers with `answerFor` (the worker's index
-   * and the lease); returns the leases answered.
-   */
+  /** One worker leases until nothing is left (or it is blocked) and answers with `answerFor`. */
+  async function answerAll(
+    client: GraphQLClient,
+    projectId: string,
+    answerFor: (lease: Lease) => Record<string, unknown>,
+  ): Promise<Lease[]> {
+    const answered: Lease[] = [];
+    for (;;) {
+      const { nextAssignment } = await client.ok<{ nextAssignment: Lease | null }>(NEXT, {
+        projectId,
+      });
+      if (!nextAssignment) return answered;
+      await client.ok(SUBMIT, {
+        input: { assignmentId: nextAssignment.id, answer: { value: answerFor(nextAssignment) } },
+      });
+      answered.push(nextAssignment);
+    }
+  }
+
+  /** `workers` new workers answer in turn; `answerFor` gets the worker's index and the lease. */
   async function crowdAnswers(
     projectId: string,
     workers: number,
     answerFor: (worker: number, lease: Lease) => Record<string, unknown>,
-  ): Promise<Lease[]> {
-    const answered: Lease[] = [];
+  ): Promise<void> {
     for (let w = 0; w < workers; w++) {
       const { client } = await server.signUp(['WORKER']);
-      for (;;) {
-        const { nextAssignment } = await client.ok<{ nextAssignment: Lease | null }>(NEXT, {
-          projectId,
-        });
-        if (!nextAssignment) break;
-        await client.ok(SUBMIT, {
-          input: {
-            assignmentId: nextAssignment.id,
-            answer: { value: answerFor(w, nextAssignment) },
-          },
-        });
-        answered.push(nextAssignment);
-      }
+      await answerAll(client, projectId, lease => answerFor(w, lease));
     }
-    return answered;
   }
 
   async function tasksOf(client: GraphQLClient, projectId: string): Promise<TaskNode[]> {
@@ -362,6 +364,18 @@ describe('structured task kinds (e2e)', () => {
 
     const answered = await tasksOf(owner, project.id);
     expectOnlineConfidence(answered);
+    // The review queue reads the same confidence: every answered ordinary task is below 1.
+    const queue = (
+      await owner.ok(
+        `query ($projectId: ID!) { reviewQueue(projectId: $projectId, confidenceBelow: 1) {
+           totalCount items { taskId confidence reasons } } }`,
+        { projectId: project.id },
+      )
+    ).reviewQueue;
+    const unsure = answered.filter(t => !t.isGold && t.consensus!.confidence! < 1);
+    expect(unsure.length).toBeGreaterThan(0);
+    expect(queue.totalCount).toBe(unsure.length);
+    expect(queue.items[0].reasons).toEqual(['LOW_CONFIDENCE']);
     const goldAnswers = answered.filter(t => t.isGold).flatMap(t => t.assignments);
     expect(goldAnswers.length).toBeGreaterThan(0);
     for (const a of goldAnswers) {
@@ -607,5 +621,82 @@ describe('structured task kinds (e2e)', () => {
       { projectId: rating.id, format: 'CONLL' },
       'UNSUPPORTED_FORMAT',
     );
+  });
+
+  it('scores box gold by F1 so a gold-accuracy rule blocks the worker who misses the boxes', async () => {
+    const owner = await requester();
+    const images = readJsonl<{ task: string; width: number; height: number; url: string }>(
+      'ped_boxes_even',
+      'tasks.jsonl',
+    ).slice(0, 10);
+    const gold = new Map(
+      readJsonl<{ task: string; boxes: Array<Record<string, number>> }>(
+        'ped_boxes_even',
+        'gold.jsonl',
+      ).map(g => [g.task, g.boxes]),
+    );
+    const project = await createProject(
+      owner,
+      {
+        kind: 'BOUNDING_BOXES',
+        labels: [{ key: 'pedestrian', displayName: 'Pedestrian' }],
+        settings: { imageField: 'url' },
+      },
+      { goldRate: 0.5, overlap: { minOverlap: 1 } },
+    );
+    const goldImages = images.filter(image => (gold.get(image.task) ?? []).length > 0).slice(0, 4);
+    expect(goldImages).toHaveLength(4);
+    await owner.ok(IMPORT, {
+      input: {
+        projectId: project.id,
+        tasks: images.map(image => ({
+          externalId: image.task,
+          payload: { url: image.url, width: image.width, height: image.height },
+          goldAnswer: goldImages.includes(image) ? { boxes: gold.get(image.task) } : null,
+        })),
+      },
+    });
+    await owner.ok(
+      `mutation ($projectId: ID!, $rule: JSONObject!) { createQualityRule(projectId: $projectId, rule: $rule) { id } }`,
+      {
+        projectId: project.id,
+        rule: {
+          name: 'box gold',
+          collector: { kind: 'GOLD_ACCURACY', minCount: 2 },
+          conditions: [{ metric: 'accuracy', op: '<', value: 0.5 }],
+          action: { kind: 'BLOCK', scope: 'PROJECT' },
+        },
+      },
+    );
+    await owner.ok(LAUNCH, { id: project.id });
+    const externalOf = new Map((await tasksOf(owner, project.id)).map(t => [t.id, t.externalId]));
+
+    // The careful worker draws the gold boxes a pixel off (IoU well above 0.5: F1 1); the sloppy
+    // one draws nothing (F1 0 on images with pedestrians).
+    const careful = await server.signUp(['WORKER']);
+    const sloppy = await server.signUp(['WORKER']);
+    const shifted = (lease: Lease) => ({
+      boxes: (gold.get(externalOf.get(lease.task.id)!) ?? []).map(b => ({
+        ...b,
+        x: Math.max(0, b.x - 1),
+      })),
+    });
+    await answerAll(sloppy.client, project.id, () => ({ boxes: [] }));
+    await answerAll(careful.client, project.id, shifted);
+
+    const goldAnswers = (await tasksOf(owner, project.id))
+      .filter(t => t.isGold)
+      .flatMap(t => t.assignments);
+    expect(goldAnswers.some(a => a.goldScore === 1 && a.goldCorrect)).toBe(true);
+    expect(goldAnswers.some(a => a.goldScore === 0 && a.goldCorrect === false)).toBe(true);
+    const blocks = (
+      await owner.ok(
+        `query ($projectId: ID) { workerBlocks(projectId: $projectId) { workerId } }`,
+        {
+          projectId: project.id,
+        },
+      )
+    ).workerBlocks;
+    expect(blocks).toEqual([{ workerId: sloppy.userId }]);
   });
 });

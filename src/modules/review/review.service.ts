@@ -55,7 +55,8 @@ interface DecisionRow {
 
 /**
  * Tasks in need of review: a consensus below $2, or a latest-model prediction outside the
- * consensus. $3: include decided tasks. Lowest confidence first; `total` counts every match.
+ * consensus. A structured kind's task has a confidence (online, docs/kinds.md) but no consensus
+ * labels. $3: include decided tasks. Lowest confidence first; `total` counts every match.
  */
 const QUEUE_SQL = `
   WITH latest_model AS (
@@ -68,7 +69,8 @@ const QUEUE_SQL = `
   LEFT JOIN prelabel_predictions p
     ON p.task_id = t.id AND p.model_version_id = (SELECT id FROM latest_model)
   LEFT JOIN review_decisions d ON d.task_id = t.id
-  WHERE t.project_id = $1 AND NOT t.is_gold AND t.consensus_labels IS NOT NULL
+  WHERE t.project_id = $1 AND NOT t.is_gold
+    AND (t.consensus_labels IS NOT NULL OR t.consensus_confidence IS NOT NULL)
     AND (t.consensus_confidence < $2
          OR (p.predicted_label IS NOT NULL AND NOT (p.predicted_label = ANY (t.consensus_labels))))
     AND ($3 OR d.task_id IS NULL)
@@ -127,7 +129,8 @@ export class ReviewService {
           decidedLabels: row.decided_labels,
           reasons: reviewReasons(
             {
-              consensusLabels: row.consensus_labels,
+              // A structured kind's task: no labels, but its confidence is reviewable.
+              consensusLabels: row.consensus_labels ?? [],
               confidence: row.consensus_confidence,
               modelLabel: row.model_label,
             },

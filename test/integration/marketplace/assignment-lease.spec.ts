@@ -67,9 +67,11 @@ describe('LeasingService and SubmissionService: leasing and answering', () => {
       projectName: project.name,
       requesterDisplayName: 'Acme Labs',
       instructions: project.instructions,
-      labelSchema: project.labelSchema,
+      // The kind's parsed settings: the label keys for a choice kind (docs/kinds.md).
+      labelSchema: { ...project.labelSchema, settings: { labels: ['cat', 'dog'] } },
       schemaVersion: 1,
       payload: { n: 0 },
+      tokens: null,
     });
     expect(await task(tasks[0].id)).toMatchObject({ liveAssignments: 1, countedAnswers: 0 });
     expect(await assignment(lease.id)).toMatchObject({ workerId: user.id, isGold: false });
