@@ -11,7 +11,10 @@ export function LabelChoices(props: {
   selected: readonly string[];
   multiple: boolean;
   onToggle: (key: string) => void;
+  /** The shortcut shown for option `index` (default: `optionKey`). */
+  keyOf?: (index: number) => string;
 }) {
+  const keyOf = props.keyOf ?? optionKey;
   return (
     <fieldset className="choices">
       <legend>{props.legend}</legend>
@@ -24,7 +27,7 @@ export function LabelChoices(props: {
             checked={props.selected.includes(label.key)}
             onChange={() => props.onToggle(label.key)}
           />
-          <kbd aria-hidden="true">{optionKey(index)}</kbd> {label.displayName}
+          <kbd aria-hidden="true">{keyOf(index)}</kbd> {label.displayName}
         </label>
       ))}
     </fieldset>

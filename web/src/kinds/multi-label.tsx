@@ -25,5 +25,5 @@ export const multiLabel: KindWidget<readonly string[]> = {
       apply: answer => toggle(answer, label.key),
     })),
   validate: answer => (answer.length > 0 ? null : 'kind.required.any'),
-  toLabels: answer => [...answer],
+  toAnswer: answer => ({ labels: [...answer] }),
 };

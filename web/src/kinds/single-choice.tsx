@@ -20,5 +20,5 @@ export const singleChoice: KindWidget<string | null> = {
       apply: () => label.key,
     })),
   validate: answer => (answer ? null : 'kind.required.one'),
-  toLabels: answer => (answer ? [answer] : []),
+  toAnswer: answer => ({ labels: answer ? [answer] : [] }),
 };

@@ -1,5 +1,5 @@
 /** A string that is an http(s) URL of an image file. */
-function isImageUrl(value: string): boolean {
+export function isImageUrl(value: string): boolean {
   return /^https?:\/\/\S+\.(png|jpe?g|gif|webp|avif|svg)(\?\S*)?$/i.test(value);
 }
 
@@ -7,10 +7,18 @@ function isImageUrl(value: string): boolean {
  * The item to label: text fields as text, image URLs as images, anything else as formatted
  * JSON, in the payload's own field order.
  */
-export function PayloadView({ payload }: { payload: Record<string, unknown> }) {
+export function PayloadView({
+  payload,
+  omit = [],
+}: {
+  payload: Record<string, unknown>;
+  /** Fields not to show (the answer widget shows them itself). */
+  omit?: readonly string[];
+}) {
+  const fields = Object.entries(payload).filter(([field]) => !omit.includes(field));
   return (
     <dl className="payload">
-      {Object.entries(payload).map(([field, value]) => (
+      {fields.map(([field, value]) => (
         <div key={field}>
           <dt>{field}</dt>
           <dd>

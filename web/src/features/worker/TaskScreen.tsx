@@ -3,6 +3,7 @@ import { type CombinedError, useClient, useQuery } from 'urql';
 import { Link } from '../../app/router';
 import { errorMessage, type MessageKey, useI18n } from '../../i18n/i18n';
 import { widgetFor } from '../../kinds';
+import { keyLabel, keyName } from '../../kinds/keys';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatCountdown, formatMoney, formatTime } from '../../ui/format';
 import { Markdown } from '../../ui/Markdown';
@@ -117,6 +118,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
 
   const task = lease?.task ?? null;
   const widget = task ? widgetFor(task.labelSchema.kind) : null;
+  const shownByWidget = (task && widget?.shownFields?.(task)) || [];
 
   /**
    * Shows the next task at once and records the answer in the background: the worker never
@@ -131,7 +133,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
     setApiError(null);
     const input = {
       assignmentId: lease.id,
-      answer: { labels: widget.toLabels(answer) },
+      answer: widget.toAnswer(answer, task),
       clientDurationMs: Math.max(0, Math.round(Date.now() - shownAt)),
     };
     setAnswered(count => count + 1);
@@ -183,7 +185,11 @@ export function TaskScreen({ projectId }: { projectId: string }) {
       if (target && ['SELECT', 'TEXTAREA'].includes(target.tagName)) return;
       if (target instanceof HTMLInputElement && !['radio', 'checkbox'].includes(target.type))
         return;
-      const binding = keymap.find(entry => entry.key.toLowerCase() === event.key.toLowerCase());
+      // `Shift+ArrowLeft` first (a widget may bind it), then the key alone.
+      const named = keyName(event);
+      const binding =
+        keymap.find(entry => entry.key === named) ??
+        keymap.find(entry => entry.key.toLowerCase() === event.key.toLowerCase());
       if (!binding) return;
       event.preventDefault();
       binding.run();
@@ -250,8 +256,13 @@ export function TaskScreen({ projectId }: { projectId: string }) {
             <summary>{t('task.instructions')}</summary>
             <Markdown source={task.instructions} />
           </details>
-          <h2>{t('task.item')}</h2>
-          <PayloadView payload={task.payload} />
+          {/* The payload fields the answer widget does not show itself (none: no heading). */}
+          {Object.keys(task.payload).some(field => !shownByWidget.includes(field)) && (
+            <>
+              <h2>{t('task.item')}</h2>
+              <PayloadView payload={task.payload} omit={shownByWidget} />
+            </>
+          )}
           {task.prelabel && (
             <p className="prelabel">
               {t('task.prelabel', {
@@ -285,7 +296,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
           <ul>
             {keymap.map(entry => (
               <li key={entry.key}>
-                <kbd>{entry.key === 'Escape' ? 'Esc' : entry.key}</kbd> {entry.description}
+                <kbd>{keyLabel(entry.key)}</kbd> {entry.description}
               </li>
             ))}
           </ul>

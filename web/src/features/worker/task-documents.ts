@@ -21,7 +21,9 @@ export const LeasedAssignment = graphql(`
           key
           displayName
         }
+        settings
       }
+      tokens
       prelabel {
         labelKey
         confidence
