@@ -20,6 +20,7 @@ import { HttpWebhookTransport } from '../../src/modules/webhooks/webhook-sender'
 import { verifySignature } from '../../src/modules/webhooks/webhook-signature';
 import { fundRequester } from '../helpers/money-fixtures';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
+import { singleChoice } from '../helpers/label-schemas';
 
 interface Received {
   readonly headers: IncomingHttpHeaders;
@@ -134,13 +135,7 @@ describe('webhooks (e2e)', () => {
           currency: 'usd',
           rewardAmount: 5,
           overlap: { minOverlap: 1 },
-          labelSchema: {
-            kind: 'SINGLE_CHOICE',
-            labels: [
-              { key: 'a', displayName: 'A' },
-              { key: 'b', displayName: 'B' },
-            ],
-          },
+          labelSchema: singleChoice(['a', 'A'], ['b', 'B']),
         },
       },
     );
