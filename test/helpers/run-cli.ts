@@ -36,3 +36,8 @@ export function runCli(
     child.stdin?.end(stdin ?? '');
   });
 }
+
+/** `quorum` run from the TypeScript sources (QUORUM_FROM_SOURCE=1), for commands that work offline. */
+export function runQuorumFromSource(...args: string[]): Promise<CliRun> {
+  return runCli(args, { QUORUM_FROM_SOURCE: '1' });
+}
