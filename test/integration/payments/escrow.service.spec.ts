@@ -5,14 +5,7 @@ import { LedgerAccountKind } from '../../../src/modules/ledger/ledger.types';
 import { EscrowService } from '../../../src/modules/payments/escrow.service';
 import { Project } from '../../../src/modules/projects/project.entity';
 import { ProjectStatus } from '../../../src/modules/projects/project.types';
-import {
-  addMoneyTasks,
-  makeMoneyAssignment,
-  makeMoneyProject,
-  makeMoneyUser,
-  moneyContext,
-  Role,
-} from '../../helpers/money-fixtures';
+import { makeMoneyProject, moneyContext } from '../../helpers/money-fixtures';
 import { useMoneyWorld } from '../../helpers/money-world';
 
 describe(EscrowService.name, () => {
@@ -69,9 +62,9 @@ describe(EscrowService.name, () => {
 
   /** A requester's project of `plan` (DRAFT unless told) and a worker to answer it. */
   async function newProject(plan: Plan) {
-    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
-    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
-    const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, plan);
+    const requester = await world.makeRequester();
+    const worker = await world.makeWorker();
+    const { project, tasks } = await world.makeProject(requester.id, plan);
     return { requester, worker, project, tasks };
   }
 
@@ -91,12 +84,7 @@ describe(EscrowService.name, () => {
       taskCount: 1,
       status: ProjectStatus.ACTIVE,
     });
-    const assignment = await makeMoneyAssignment(
-      world.dataSource,
-      made.project,
-      made.tasks[0]!,
-      made.worker.id,
-    );
+    const assignment = await world.makeAssignment(made.project, made.tasks[0]!, made.worker.id);
     return { ...made, assignment };
   }
 
@@ -143,7 +131,7 @@ describe(EscrowService.name, () => {
       .getRepository(Project)
       .findOneByOrFail({ id: project.id });
 
-    await addMoneyTasks(world.dataSource, project.id, 2); // 6 × 6 = 36
+    await world.addTasks(project.id, 2); // 6 × 6 = 36
     const afterTasks = await world.money.db.withTransaction(system(), tx =>
       world.money.escrow.ensureEscrow(tx, active),
     );
@@ -163,7 +151,7 @@ describe(EscrowService.name, () => {
       60,
     );
     const revenueBefore = await revenue();
-    const assignment = await makeMoneyAssignment(world.dataSource, project, tasks[0]!, worker.id);
+    const assignment = await world.makeAssignment(project, tasks[0]!, worker.id);
 
     const first = await approve(assignment);
     const again = await world.money.escrow.settleApprovalOf(system(), assignment.id);
@@ -187,8 +175,7 @@ describe(EscrowService.name, () => {
       { rewardAmount: 10, maxOverlap: 1, taskCount: 1 },
       12,
     );
-    const rejected = await makeMoneyAssignment(
-      world.dataSource,
+    const rejected = await world.makeAssignment(
       project,
       tasks[0]!,
       worker.id,
@@ -204,10 +191,10 @@ describe(EscrowService.name, () => {
       { rewardAmount: 10, maxOverlap: 1, taskCount: 1 }, // 12 reserved
       30,
     );
-    const workers = [worker, await makeMoneyUser(world.dataSource, [Role.WORKER])];
+    const workers = [worker, await world.makeWorker()];
     // A gold task answered beyond the plan: two approvals on one slot's escrow.
-    await approve(await makeMoneyAssignment(world.dataSource, project, tasks[0]!, workers[0]!.id));
-    await approve(await makeMoneyAssignment(world.dataSource, project, tasks[0]!, workers[1]!.id));
+    await approve(await world.makeAssignment(project, tasks[0]!, workers[0]!.id));
+    await approve(await world.makeAssignment(project, tasks[0]!, workers[1]!.id));
     expect(await escrow(project.id)).toBe(0);
     // 30 funded − 12 reserved − 12 for the second approval.
     expect(await available(requester.id)).toBe(6);
@@ -232,8 +219,8 @@ describe(EscrowService.name, () => {
       { rewardAmount: 5, maxOverlap: 2, taskCount: 3 }, // 3 × 2 × 6 = 36
       36,
     );
-    await approve(await makeMoneyAssignment(world.dataSource, project, tasks[0]!, worker.id));
-    const open = await makeMoneyAssignment(world.dataSource, project, tasks[1]!, worker.id);
+    await approve(await world.makeAssignment(project, tasks[0]!, worker.id));
+    const open = await world.makeAssignment(project, tasks[1]!, worker.id);
     const completed = await setStatus(project, ProjectStatus.COMPLETED);
 
     const released = await world.money.db.withTransaction(system(), tx =>
@@ -303,7 +290,7 @@ describe(EscrowService.name, () => {
 
     it('hides another requester’s assignment as NOT_FOUND', async () => {
       const { assignment } = await setup();
-      const stranger = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
+      const stranger = await world.makeRequester();
       await fund(stranger.id, 100);
       await expect(
         world.money.escrow.awardBonus(moneyContext(stranger), {
