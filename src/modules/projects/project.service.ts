@@ -70,19 +70,7 @@ export class ProjectService {
       rewardAmount: input.rewardAmount,
       currency: input.currency,
       ...overlapSettings(input.overlap),
-      goldRate: input.goldRate ?? PROJECT_DEFAULTS.goldRate,
-      assignmentDurationSeconds:
-        input.assignmentDurationSeconds ?? PROJECT_DEFAULTS.assignmentDurationSeconds,
-      autoApprovalDelaySeconds:
-        input.autoApprovalDelaySeconds ?? PROJECT_DEFAULTS.autoApprovalDelaySeconds,
-      rejectionReversalWindowSeconds:
-        input.rejectionReversalWindowSeconds ?? PROJECT_DEFAULTS.rejectionReversalWindowSeconds,
-      qualificationTaskCount:
-        input.qualificationTaskCount ?? PROJECT_DEFAULTS.qualificationTaskCount,
-      qualificationPassMark: input.qualificationPassMark ?? PROJECT_DEFAULTS.qualificationPassMark,
-      qualificationRetryDelaySeconds:
-        input.qualificationRetryDelaySeconds ?? PROJECT_DEFAULTS.qualificationRetryDelaySeconds,
-      goldExposureCap: input.goldExposureCap ?? PROJECT_DEFAULTS.goldExposureCap,
+      ...optionalSettings(input, PROJECT_DEFAULTS),
     });
     // Not a validated setting: any boolean is valid, and off is the default (it biases answers).
     const showPrelabelsToWorkers = input.showPrelabelsToWorkers ?? false;
@@ -150,18 +138,7 @@ export class ProjectService {
               maxOverlap: current.maxOverlap,
               confidenceTarget: current.confidenceTarget,
             }),
-        goldRate: input.goldRate ?? current.goldRate,
-        assignmentDurationSeconds:
-          input.assignmentDurationSeconds ?? current.assignmentDurationSeconds,
-        autoApprovalDelaySeconds:
-          input.autoApprovalDelaySeconds ?? current.autoApprovalDelaySeconds,
-        rejectionReversalWindowSeconds:
-          input.rejectionReversalWindowSeconds ?? current.rejectionReversalWindowSeconds,
-        qualificationTaskCount: input.qualificationTaskCount ?? current.qualificationTaskCount,
-        qualificationPassMark: input.qualificationPassMark ?? current.qualificationPassMark,
-        qualificationRetryDelaySeconds:
-          input.qualificationRetryDelaySeconds ?? current.qualificationRetryDelaySeconds,
-        goldExposureCap: input.goldExposureCap ?? current.goldExposureCap,
+        ...optionalSettings(input, current),
       });
 
       const schemaChanged = !sameLabelSchema(current.labelSchema, next.labelSchema);
@@ -376,4 +353,28 @@ function lockedAfterLaunch(project: Project, field: string): ProjectNotEditableE
     `${field} is fixed once the project has launched`,
     { field, reason: 'LOCKED_AFTER_LAUNCH' },
   );
+}
+
+/** The numeric settings an input may leave out: on create they default, on update they stay. */
+const OPTIONAL_SETTINGS = [
+  'goldRate',
+  'assignmentDurationSeconds',
+  'autoApprovalDelaySeconds',
+  'rejectionReversalWindowSeconds',
+  'qualificationTaskCount',
+  'qualificationPassMark',
+  'qualificationRetryDelaySeconds',
+  'goldExposureCap',
+] as const;
+type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
+
+/** Each optional setting from `input` where given, else from `base` (the defaults or the project). */
+function optionalSettings(
+  input: { readonly [K in OptionalSetting]?: number | null },
+  base: { readonly [K in OptionalSetting]: number },
+): Record<OptionalSetting, number> {
+  return Object.fromEntries(OPTIONAL_SETTINGS.map(key => [key, input[key] ?? base[key]])) as Record<
+    OptionalSetting,
+    number
+  >;
 }
