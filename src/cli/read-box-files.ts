@@ -6,16 +6,11 @@
  * rounding is allowed); a worker's repeated answer for an image: the latest line counts.
  */
 import { Box, BoxCrowd, buildBoxCrowd } from '../modules/aggregation/algorithms/kinds/box-geometry';
-import { JsonLine, LineReader, readTaskAnswerFiles, sortedNames } from './read-jsonl';
+import { JsonLine, KindFiles, LineReader, readTaskAnswerFiles, sortedNames } from './read-jsonl';
 
-/** A boxes dataset in dense form. */
-export interface BoxFiles {
-  readonly crowd: BoxCrowd;
-  readonly taskIds: readonly string[];
-  readonly workerIds: readonly string[];
+/** A boxes dataset in dense form; classes by index. */
+export interface BoxFiles extends KindFiles<BoxCrowd, Box> {
   readonly classNames: readonly string[];
-  /** Gold boxes per task index (undefined = not gold). */
-  readonly gold?: ReadonlyArray<readonly Box[] | undefined>;
 }
 
 interface RawBox {

@@ -135,6 +135,15 @@ export interface TaskAnswerFiles<TaskInfo, Item> {
   readonly gold?: Array<Item[] | undefined>;
 }
 
+/** A kind's dataset in dense form: its crowd arrays, the ids behind the indexes, gold per task. */
+export interface KindFiles<Crowd, GoldItem> {
+  readonly crowd: Crowd;
+  readonly taskIds: readonly string[];
+  readonly workerIds: readonly string[];
+  /** Gold items per task index (undefined = not gold). */
+  readonly gold?: ReadonlyArray<readonly GoldItem[] | undefined>;
+}
+
 /**
  * Reads `tasks` (`{task, …}`, ids unique), `input` (`{worker, task, …}`; a worker's repeated
  * answer to a task: the latest line counts) and optional `gold` (`{task, …}`) JSONL files.

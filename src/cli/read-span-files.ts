@@ -11,16 +11,11 @@ import {
   TokenSpan,
   buildSpanCrowd,
 } from '../modules/aggregation/algorithms/kinds/bio-tags';
-import { JsonLine, LineReader, readTaskAnswerFiles, sortedNames } from './read-jsonl';
+import { JsonLine, KindFiles, LineReader, readTaskAnswerFiles, sortedNames } from './read-jsonl';
 
-/** A spans dataset in dense form. */
-export interface SpanFiles {
-  readonly crowd: SpanCrowd;
-  readonly taskIds: readonly string[];
-  readonly workerIds: readonly string[];
+/** A spans dataset in dense form; entity types by index. */
+export interface SpanFiles extends KindFiles<SpanCrowd, TokenSpan> {
   readonly typeNames: readonly string[];
-  /** Gold spans per task index (undefined = not gold). */
-  readonly gold?: ReadonlyArray<readonly TokenSpan[] | undefined>;
 }
 
 interface RawSpan {

@@ -120,6 +120,12 @@ async function projectReportData(
   }
 }
 
+/** The value after a flag; `missing` as the error when there is none (the end, or a flag). */
+function valueOf(missing: string, next: string | undefined): string {
+  if (next === undefined || next.startsWith('--')) throw new CliError(missing);
+  return next;
+}
+
 function parseArgs(argv: readonly string[]): ReportArgs {
   let demo: string | null = null;
   let demoFlag = false;
@@ -137,15 +143,11 @@ function parseArgs(argv: readonly string[]): ReportArgs {
         }
         break;
       case '--project':
-        if (next === undefined || next.startsWith('--'))
-          throw new CliError('--project needs an id');
-        project = next;
+        project = valueOf('--project needs an id', next);
         i++;
         break;
       case '--out':
-        if (next === undefined || next.startsWith('--'))
-          throw new CliError('--out needs a file name');
-        out = next;
+        out = valueOf('--out needs a file name', next);
         i++;
         break;
       default:

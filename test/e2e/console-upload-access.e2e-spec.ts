@@ -8,6 +8,7 @@ import {
   signInOnPage,
 } from '../helpers/console-browser';
 import { errorCode, useTestServer } from '../helpers/test-server';
+import { singleChoice } from '../helpers/label-schemas';
 
 const CREATE = /* GraphQL */ `
   mutation ($input: CreateProjectInput!) {
@@ -205,13 +206,7 @@ function projectInput(name: string) {
   return {
     name,
     instructions: 'Positive or negative?',
-    labelSchema: {
-      kind: 'SINGLE_CHOICE',
-      labels: [
-        { key: 'pos', displayName: 'Positive' },
-        { key: 'neg', displayName: 'Negative' },
-      ],
-    },
+    labelSchema: singleChoice(['pos', 'Positive'], ['neg', 'Negative']),
     rewardAmount: 5,
     currency: 'usd',
     overlap: { minOverlap: 2 },

@@ -5,6 +5,7 @@ import Stripe from 'stripe';
 import { MAX_JSON_DEPTH } from '../../src/graphql/input-guard';
 import { errorCode, GraphQLClient, useTestServer } from '../helpers/test-server';
 import { sentimentProjectInput } from '../helpers/e2e-project-input';
+import { singleChoice } from '../helpers/label-schemas';
 
 const CREATE_PROJECT = /* GraphQL */ `
   mutation ($input: CreateProjectInput!) {
@@ -78,15 +79,7 @@ describe('hostile input (e2e)', () => {
           { n: bad },
         ),
         await requester.query(CREATE_PROJECT, {
-          input: projectInput({
-            labelSchema: {
-              kind: 'SINGLE_CHOICE',
-              labels: [
-                { key: 'a', displayName: bad },
-                { key: 'b', displayName: 'B' },
-              ],
-            },
-          }),
+          input: projectInput({ labelSchema: singleChoice(['a', bad], ['b', 'B']) }),
         }),
         await requester.query(CREATE_PROJECT, { input: projectInput({ currency: bad }) }),
         await requester.query(IMPORT, {

@@ -184,13 +184,7 @@ describe('payments (e2e)', () => {
       expect(deliveries.every(d => d.status === 200)).toBe(true);
       expect((await balances(requester.client)).available).toBe(5000);
 
-      const succeeded = stripe
-        .events()
-        .find(
-          e =>
-            e.type === 'payment_intent.succeeded' &&
-            (e.data.object as { id: string }).id === intentId,
-        )!;
+      const succeeded = stripe.eventAbout('payment_intent.succeeded', intentId)!;
       await stripe.redeliverEvent(succeeded.id);
       expect((await balances(requester.client)).available).toBe(5000);
       const funding = await requester.client.ok(`{ myFundings { id status } }`);
@@ -531,13 +525,7 @@ describe('payments (e2e)', () => {
     );
     stripe.succeedPaymentIntent(intentId);
     stripe.discardPendingEvents();
-    const succeeded = stripe
-      .events()
-      .find(
-        e =>
-          e.type === 'payment_intent.succeeded' &&
-          (e.data.object as { id: string }).id === intentId,
-      )!;
+    const succeeded = stripe.eventAbout('payment_intent.succeeded', intentId)!;
     const deliveries = (
       await Promise.all(Array.from({ length: 5 }, () => stripe.redeliverEvent(succeeded.id)))
     ).flat();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fundRequester } from '../helpers/money-fixtures';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
 import { sentimentProjectInput } from '../helpers/e2e-project-input';
+import { singleChoice } from '../helpers/label-schemas';
 
 const CREATE_PROJECT = /* GraphQL */ `
   mutation Create($input: CreateProjectInput!) {
@@ -184,18 +185,7 @@ describe('projects and tasks (e2e)', () => {
       [{ currency: 'dollars' }, 'currency'],
       [{ overlap: { minOverlap: 0 } }, 'overlap.minOverlap'],
       [{ goldRate: 0.9 }, 'goldRate'],
-      [
-        {
-          labelSchema: {
-            kind: 'SINGLE_CHOICE',
-            labels: [
-              { key: 'x', displayName: 'X' },
-              { key: 'x', displayName: 'Y' },
-            ],
-          },
-        },
-        'labelSchema.labels[1].key',
-      ],
+      [{ labelSchema: singleChoice(['x', 'X'], ['x', 'Y']) }, 'labelSchema.labels[1].key'],
     ];
     for (const [override, field] of cases) {
       const result = await requester.query(CREATE_PROJECT, { input: projectInput(override) });
@@ -319,14 +309,7 @@ describe('projects and tasks (e2e)', () => {
       {
         id: projectId,
         input: {
-          labelSchema: {
-            kind: 'SINGLE_CHOICE',
-            labels: [
-              { key: 'pos', displayName: 'Positive' },
-              { key: 'neg', displayName: 'Negative' },
-              { key: 'mixed', displayName: 'Mixed' },
-            ],
-          },
+          labelSchema: singleChoice(['pos', 'Positive'], ['neg', 'Negative'], ['mixed', 'Mixed']),
         },
       },
     );

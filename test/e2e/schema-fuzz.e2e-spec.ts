@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import { type GraphQLClient, useTestServer } from '../helpers/test-server';
 import { signInNewAdmin } from '../helpers/admin-client';
+import { singleChoice } from '../helpers/label-schemas';
 
 /** Fixed seed: a failure reproduces; change it to explore (FUZZ_SEED=n). */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
@@ -71,13 +72,7 @@ describe('schema fuzz (e2e)', () => {
       {
         input: {
           name: 'Fuzz',
-          labelSchema: {
-            kind: 'SINGLE_CHOICE',
-            labels: [
-              { key: 'a', displayName: 'A' },
-              { key: 'b', displayName: 'B' },
-            ],
-          },
+          labelSchema: singleChoice(['a', 'A'], ['b', 'B']),
           rewardAmount: 1,
           currency: 'usd',
           overlap: { minOverlap: 1 },

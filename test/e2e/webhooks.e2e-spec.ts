@@ -19,6 +19,7 @@ import { sentimentProjectInput } from '../helpers/e2e-project-input';
 import { fundRequester } from '../helpers/money-fixtures';
 import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-server';
 import { LOOPBACK_WEBHOOKS_ENV, WebhookReceiver } from '../helpers/webhook-receiver';
+import { singleChoice } from '../helpers/label-schemas';
 
 /** README's code block after `marker`. */
 function readmeSnippet(marker: string): string {
@@ -111,13 +112,7 @@ describe('webhooks (e2e)', () => {
           currency: 'usd',
           rewardAmount: 5,
           overlap: { minOverlap: 1 },
-          labelSchema: {
-            kind: 'SINGLE_CHOICE',
-            labels: [
-              { key: 'a', displayName: 'A' },
-              { key: 'b', displayName: 'B' },
-            ],
-          },
+          labelSchema: singleChoice(['a', 'A'], ['b', 'B']),
         },
       },
     );

@@ -1,3 +1,4 @@
+import { singleChoice } from './label-schemas';
 /**
  * A valid `CreateProjectInput` for GraphQL e2e specs: a positive/negative sentiment project with
  * one answer per task; override any field.
@@ -5,13 +6,7 @@
 export function sentimentProjectInput(overrides: Record<string, unknown> = {}) {
   return {
     name: 'Sentiment',
-    labelSchema: {
-      kind: 'SINGLE_CHOICE',
-      labels: [
-        { key: 'pos', displayName: 'Positive' },
-        { key: 'neg', displayName: 'Negative' },
-      ],
-    },
+    labelSchema: singleChoice(['pos', 'Positive'], ['neg', 'Negative']),
     rewardAmount: 12,
     currency: 'usd',
     overlap: { minOverlap: 1 },

@@ -8,12 +8,9 @@ import { createLoaders } from '../../src/graphql/loaders';
 import { Role } from '../../src/modules/auth/role';
 import { User } from '../../src/modules/auth/user.entity';
 import { Project } from '../../src/modules/projects/project.entity';
-import {
-  type LabelSchema,
-  LabelSchemaKind,
-  ProjectStatus,
-} from '../../src/modules/projects/project.types';
+import { type LabelSchema, ProjectStatus } from '../../src/modules/projects/project.types';
 import { Task } from '../../src/modules/marketplace/task.entity';
+import { singleChoice } from './label-schemas';
 
 /**
  * Rows inserted straight through repositories (no services, no validation), with fresh ids and
@@ -22,13 +19,7 @@ import { Task } from '../../src/modules/marketplace/task.entity';
 type Db = DataSource | EntityManager;
 
 /** A cat/dog single-choice schema. */
-export const CAT_DOG_SCHEMA: LabelSchema = {
-  kind: LabelSchemaKind.SINGLE_CHOICE,
-  labels: [
-    { key: 'cat', displayName: 'Cat' },
-    { key: 'dog', displayName: 'Dog' },
-  ],
-};
+export const CAT_DOG_SCHEMA: LabelSchema = singleChoice(['cat', 'Cat'], ['dog', 'Dog']);
 
 /** A user with `roles` (no password: tests act through contexts or tokens they mint). */
 export async function makeUser(

@@ -9,8 +9,9 @@ import { User } from '../../src/modules/auth/user.entity';
 import { Assignment } from '../../src/modules/marketplace/assignment.entity';
 import { AssignmentStatus } from '../../src/modules/marketplace/assignment.types';
 import { Project } from '../../src/modules/projects/project.entity';
-import { LabelSchemaKind, ProjectStatus } from '../../src/modules/projects/project.types';
+import { ProjectStatus } from '../../src/modules/projects/project.types';
 import { Task } from '../../src/modules/marketplace/task.entity';
+import { singleChoice } from './label-schemas';
 
 /**
  * Rows for money tests, inserted straight through repositories with fresh ids: the ledger is
@@ -39,13 +40,7 @@ export async function makeMoneyProject(
     ownerId,
     name: `Money ${randomBytes(3).toString('hex')}`,
     status: options.status ?? ProjectStatus.DRAFT,
-    labelSchema: {
-      kind: LabelSchemaKind.SINGLE_CHOICE,
-      labels: [
-        { key: 'cat', displayName: 'Cat' },
-        { key: 'dog', displayName: 'Dog' },
-      ],
-    },
+    labelSchema: singleChoice(['cat', 'Cat'], ['dog', 'Dog']),
     rewardAmount: options.rewardAmount ?? 5,
     currency: options.currency ?? 'usd',
     minOverlap: Math.min(maxOverlap, 1),

@@ -1,6 +1,12 @@
 import type { DataSource } from 'typeorm';
 import type { User } from '../../src/modules/auth/user.entity';
-import { makeMoneyUser, Role } from './money-fixtures';
+import {
+  addMoneyTasks,
+  makeMoneyAssignment,
+  makeMoneyProject,
+  makeMoneyUser,
+  Role,
+} from './money-fixtures';
 import { buildMoneyServices, stripeProviderFor } from './money-services';
 import { startStripeServer, type StripeTestServer } from './stripe-server';
 import { useTestDatabase } from './test-db';
@@ -15,7 +21,19 @@ export interface MoneyWorld {
   admin: User;
   /** The test Stripe server; only with `stripe` in the options. */
   stripe: StripeTestServer;
+  /** The money fixtures (money-fixtures.ts) on this world's database. */
+  makeRequester(): Promise<User>;
+  makeWorker(): Promise<User>;
+  makeProject(
+    ...args: Tail<Parameters<typeof makeMoneyProject>>
+  ): ReturnType<typeof makeMoneyProject>;
+  addTasks(...args: Tail<Parameters<typeof addMoneyTasks>>): ReturnType<typeof addMoneyTasks>;
+  makeAssignment(
+    ...args: Tail<Parameters<typeof makeMoneyAssignment>>
+  ): ReturnType<typeof makeMoneyAssignment>;
 }
+
+type Tail<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
 
 /**
  * The arrange block every money spec shared: a fresh test database, the money services built as
@@ -29,7 +47,13 @@ export function useMoneyWorld(
 ): MoneyWorld {
   const { stripe: stripeOptions, ...serviceOptions } = options;
   const testDb = useTestDatabase();
-  const world = {} as MoneyWorld;
+  const world = {
+    makeRequester: () => makeMoneyUser(world.dataSource, [Role.REQUESTER]),
+    makeWorker: () => makeMoneyUser(world.dataSource, [Role.WORKER]),
+    makeProject: (...args) => makeMoneyProject(world.dataSource, ...args),
+    addTasks: (...args) => addMoneyTasks(world.dataSource, ...args),
+    makeAssignment: (...args) => makeMoneyAssignment(world.dataSource, ...args),
+  } as MoneyWorld;
 
   beforeAll(async () => {
     world.dataSource = testDb.current.dataSource;

@@ -17,9 +17,9 @@ import {
   ProjectStatusChangedEvent,
 } from '../../src/modules/projects/project.events';
 import { ProjectService } from '../../src/modules/projects/project.service';
-import { LabelSchemaKind } from '../../src/modules/projects/project.types';
 import { TasksImportedEvent } from '../../src/modules/marketplace/task.events';
 import { TaskService } from '../../src/modules/marketplace/task.service';
+import { singleChoice } from './label-schemas';
 
 /** Project and task services over `dataSource`, recording every event they publish. */
 export function buildProjectServices(dataSource: DataSource, clock = new ManualClock()) {
@@ -67,13 +67,7 @@ export function projectInput(overrides: Partial<CreateProjectInput> = {}): Creat
   return {
     name: 'Cats and dogs',
     instructions: 'Pick the animal in the picture.',
-    labelSchema: {
-      kind: LabelSchemaKind.SINGLE_CHOICE,
-      labels: [
-        { key: 'cat', displayName: 'Cat' },
-        { key: 'dog', displayName: 'Dog' },
-      ],
-    },
+    labelSchema: singleChoice(['cat', 'Cat'], ['dog', 'Dog']),
     rewardAmount: 5,
     currency: 'usd',
     overlap: { minOverlap: 3 },

@@ -62,3 +62,8 @@ export function runCliKilledAt(
     child.on('close', (_code, signal) => resolve({ signal, stdout, stderr }));
   });
 }
+
+/** `quorum` run from the TypeScript sources (QUORUM_FROM_SOURCE=1), for commands that work offline. */
+export function runQuorumFromSource(...args: string[]): Promise<CliRun> {
+  return runCli(args, { QUORUM_FROM_SOURCE: '1' });
+}

@@ -8,6 +8,22 @@ import { CliError } from '../cli-error';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * A subcommand's action and the arguments after it; `null` once `usage` is printed because there
+ * is no action or the user asked for help.
+ */
+export function actionOf(
+  argv: readonly string[],
+  usage: string,
+): { action: string; rest: string[] } | null {
+  const [action, ...rest] = argv;
+  if (action === undefined || action === '--help' || action === '-h') {
+    process.stdout.write(usage);
+    return null;
+  }
+  return { action, rest };
+}
+
 /** Parsed flags and positionals, or `help` when the user asked for the usage text. */
 export type ParsedCommand<O extends OptionSpecs> =
   | { readonly help: true }

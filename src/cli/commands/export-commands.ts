@@ -18,7 +18,7 @@ import { paginate, type Page, type QuorumApi } from '../api/api-client';
 import { openOutput } from '../api/output-sink';
 import { CliError } from '../cli-error';
 import { csvField } from '../csv';
-import { numberFlag, parseCommand, required } from './command-args';
+import { actionOf, numberFlag, parseCommand, required } from './command-args';
 
 /** `quorum results --help`. */
 export const RESULTS_USAGE = `Usage: quorum results export --project ID --format csv|jsonl [options]
@@ -184,11 +184,9 @@ export async function runExportCommand(
   api: () => QuorumApi,
 ): Promise<void> {
   const usage = noun === 'results' ? RESULTS_USAGE : ANSWERS_USAGE;
-  const [action, ...rest] = argv;
-  if (action === undefined || action === '--help' || action === '-h') {
-    process.stdout.write(usage);
-    return;
-  }
+  const command = actionOf(argv, usage);
+  if (!command) return;
+  const { action, rest } = command;
   if (action !== 'export') throw new CliError(`unknown action "${noun} ${action}"\n\n${usage}`);
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(usage);

@@ -6,7 +6,7 @@
 import { paginate, type Page, type QuorumApi } from '../api/api-client';
 import { readProjectSpec } from '../api/project-spec';
 import { CliError } from '../cli-error';
-import { parseCommand, required } from './command-args';
+import { actionOf, parseCommand, required } from './command-args';
 
 /** `quorum projects --help`. */
 export const PROJECTS_USAGE = `Usage: quorum projects <action> [options]
@@ -118,11 +118,9 @@ export async function runProjectsCommand(
   argv: readonly string[],
   api: () => QuorumApi,
 ): Promise<void> {
-  const [action, ...rest] = argv;
-  if (action === undefined || action === '--help' || action === '-h') {
-    process.stdout.write(PROJECTS_USAGE);
-    return;
-  }
+  const command = actionOf(argv, PROJECTS_USAGE);
+  if (!command) return;
+  const { action, rest } = command;
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(PROJECTS_USAGE);
     return;

@@ -15,7 +15,7 @@ import { ApiError, type QuorumApi } from '../api/api-client';
 import { readTaskFile, type ReadProgress, type TaskImportItem } from '../api/read-task-file';
 import { CliError } from '../cli-error';
 import { ProgressBar } from '../progress-bar';
-import { numberFlag, parseCommand, required } from './command-args';
+import { actionOf, numberFlag, parseCommand, required } from './command-args';
 
 /** `quorum tasks --help`. */
 export const TASKS_USAGE = `Usage: quorum tasks import FILE --project ID [options]
@@ -215,11 +215,9 @@ export async function runTasksCommand(
   argv: readonly string[],
   api: () => QuorumApi,
 ): Promise<void> {
-  const [action, ...rest] = argv;
-  if (action === undefined || action === '--help' || action === '-h') {
-    process.stdout.write(TASKS_USAGE);
-    return;
-  }
+  const command = actionOf(argv, TASKS_USAGE);
+  if (!command) return;
+  const { action, rest } = command;
   if (action !== 'import') throw new CliError(`unknown action "tasks ${action}"\n\n${TASKS_USAGE}`);
   const parsed = parseCommand(
     rest,

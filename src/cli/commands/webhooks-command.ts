@@ -5,7 +5,7 @@
  */
 import type { QuorumApi } from '../api/api-client';
 import { CliError } from '../cli-error';
-import { numberFlag, parseCommand, required } from './command-args';
+import { actionOf, numberFlag, parseCommand, required } from './command-args';
 
 /** `quorum webhooks --help`. */
 export const WEBHOOKS_USAGE = `Usage: quorum webhooks <action> [options]
@@ -43,11 +43,9 @@ export async function runWebhooksCommand(
   argv: readonly string[],
   api: () => QuorumApi,
 ): Promise<void> {
-  const [action, ...rest] = argv;
-  if (action === undefined || action === '--help' || action === '-h') {
-    process.stdout.write(WEBHOOKS_USAGE);
-    return;
-  }
+  const command = actionOf(argv, WEBHOOKS_USAGE);
+  if (!command) return;
+  const { action, rest } = command;
   const parsed = parseCommand(
     rest,
     {

@@ -1,7 +1,15 @@
 import { ProjectOwnedEntity } from '../projects/project-owned.entity';
-import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
 import { AggregationRunStatus } from './aggregation.types';
+import {
+  BoolField,
+  FloatField,
+  IdField,
+  IntField,
+  TextField,
+  TimestampField,
+} from '../../db/columns';
 
 /**
  * One execution of `runAggregation` on a project: which method ran on how many answers, how the
@@ -14,80 +22,61 @@ import { AggregationRunStatus } from './aggregation.types';
 @Index('aggregation_runs_project_idx', ['projectId', 'createdAt'])
 export class AggregationRun extends ProjectOwnedEntity {
   /** Who asked for the run (requester or admin). */
-  @Field(() => ID, { nullable: true })
-  @Column({ name: 'requested_by', type: 'uuid', nullable: true })
+  @IdField({ nullable: true })
   requestedBy: string | null;
 
-  @Field({ description: 'Registry name of the method, e.g. dawid-skene.' })
-  @Column({ type: 'text' })
+  @TextField({ description: 'Registry name of the method, e.g. dawid-skene.' })
   method: string;
 
   @Field(() => AggregationRunStatus)
   @Column({ type: 'text' })
   status: AggregationRunStatus;
 
-  @Field({ description: 'Whether the run went through the job queue.' })
-  @Column({ type: 'boolean', default: false })
+  @BoolField({ default: false, description: 'Whether the run went through the job queue.' })
   background: boolean;
 
-  @Field(() => Int, {
-    nullable: true,
-    description: 'Answers the method saw (latest per worker and task).',
-  })
-  @Column({ name: 'answers_used', type: 'integer', nullable: true })
+  @IntField({ nullable: true, description: 'Answers the method saw (latest per worker and task).' })
   answersUsed: number | null;
 
-  @Field(() => Int, {
+  @IntField({
     nullable: true,
     description: 'Stored answers the label schema could not read (skipped).',
   })
-  @Column({ name: 'ignored_answers', type: 'integer', nullable: true })
   ignoredAnswers: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Tasks with at least one answer.' })
-  @Column({ name: 'task_count', type: 'integer', nullable: true })
+  @IntField({ nullable: true, description: 'Tasks with at least one answer.' })
   taskCount: number | null;
 
-  @Field(() => Int, { nullable: true })
-  @Column({ name: 'worker_count', type: 'integer', nullable: true })
+  @IntField({ nullable: true })
   workerCount: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Answered gold tasks (clamped by EM methods).' })
-  @Column({ name: 'gold_task_count', type: 'integer', nullable: true })
+  @IntField({ nullable: true, description: 'Answered gold tasks (clamped by EM methods).' })
   goldTaskCount: number | null;
 
-  @Field(() => Int, {
-    nullable: true,
-    description: 'Tasks whose stored consensus this run changed.',
-  })
-  @Column({ name: 'changed_tasks', type: 'integer', nullable: true })
+  @IntField({ nullable: true, description: 'Tasks whose stored consensus this run changed.' })
   changedTasks: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Null for non-iterative methods.' })
-  @Column({ type: 'integer', nullable: true })
+  @IntField({ nullable: true, description: 'Null for non-iterative methods.' })
   iterations: number | null;
 
-  @Field(() => Boolean, { nullable: true })
-  @Column({ type: 'boolean', nullable: true })
+  @BoolField({ nullable: true })
   converged: boolean | null;
 
-  @Field(() => [Float], {
+  @FloatField({
+    default: () => "'{}'",
+    array: true,
     description:
       'The method’s objective after each iteration (natural log); empty if not iterative.',
   })
-  @Column({ name: 'log_likelihood', type: 'double precision', array: true, default: () => "'{}'" })
   logLikelihood: number[];
 
-  @Field(() => Int, { nullable: true, description: 'Wall time from loading answers to commit.' })
-  @Column({ name: 'duration_ms', type: 'integer', nullable: true })
+  @IntField({ nullable: true, description: 'Wall time from loading answers to commit.' })
   durationMs: number | null;
 
-  @Field(() => Date, { nullable: true })
-  @Column({ name: 'started_at', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampField({ nullable: true })
   startedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
-  @Column({ name: 'finished_at', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampField({ nullable: true })
   finishedAt: Date | null;
 
   /**
@@ -105,7 +94,6 @@ export class AggregationRun extends ProjectOwnedEntity {
   })
   snapshotAt?: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Why a FAILED run failed.' })
-  @Column({ type: 'text', nullable: true })
+  @TextField({ nullable: true, description: 'Why a FAILED run failed.' })
   error: string | null;
 }

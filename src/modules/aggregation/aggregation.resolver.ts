@@ -1,19 +1,6 @@
-import {
-  Arg,
-  Args,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  Float,
-  ID,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-} from 'type-graphql';
+import { Arg, Args, Ctx, Float, Resolver, Root } from 'type-graphql';
 import { ConnectionArgs, type ConnectionShape } from '../../common/pagination';
 import type { RequestContext } from '../../common/request-context';
-import { Role } from '../auth/role';
 import { Project } from '../projects/project.entity';
 import { AGGREGATOR_NAMES, DEFAULT_AGGREGATOR } from './algorithms';
 import { AggregationRun } from './aggregation-run.entity';
@@ -30,6 +17,13 @@ import {
 } from './aggregation.inputs';
 import { AggregationService } from './aggregation.service';
 import { ResultsExportFormat } from './aggregation.types';
+import {
+  IdArg,
+  OwnerField,
+  OwnerMutation,
+  OwnerQuery,
+  SignedInQuery,
+} from '../../graphql/operations';
 
 const RESULTS_PAGE_DESCRIPTION =
   'Project.results in export-sized pages (up to 5,000 tasks), for streaming a project of any ' +
@@ -44,22 +38,20 @@ const RESULTS_PAGE_DESCRIPTION =
 export class AggregationResolver {
   constructor(private readonly aggregation: AggregationService) {}
 
-  @Authorized()
-  @Query(() => [AggregationMethodInfo], { description: 'The aggregation methods available.' })
+  @SignedInQuery(() => [AggregationMethodInfo], 'The aggregation methods available.')
   aggregationMethods(): AggregationMethodInfo[] {
     return AGGREGATOR_NAMES.map(name => ({ name, isDefault: name === DEFAULT_AGGREGATOR }));
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Mutation(() => AggregationRun, {
-    description:
-      'Aggregates the project’s counted answers and stores each task’s consensus, confidence and ' +
+  @OwnerMutation(
+    () => AggregationRun,
+    'Aggregates the project’s counted answers and stores each task’s consensus, confidence and ' +
       'posterior and each worker’s quality. Idempotent: the same answers give the same results. ' +
       'Awaits the result (computed off the request thread) unless `background`, which queues the ' +
       'run and returns it QUEUED (poll aggregationRun).',
-  })
+  )
   runAggregation(
-    @Arg('projectId', () => ID) projectId: string,
+    @IdArg('projectId') projectId: string,
     @Arg('method', () => String, {
       nullable: true,
       description: 'A name from aggregationMethods; default the project’s aggregationMethod.',
@@ -71,23 +63,18 @@ export class AggregationResolver {
     return this.aggregation.runAggregation(ctx, projectId, { method, background });
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Query(() => AggregationRun, { description: 'One aggregation run of one of your projects.' })
-  aggregationRun(
-    @Arg('id', () => ID) id: string,
-    @Ctx() ctx: RequestContext,
-  ): Promise<AggregationRun> {
+  @OwnerQuery(() => AggregationRun, 'One aggregation run of one of your projects.')
+  aggregationRun(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<AggregationRun> {
     return this.aggregation.findRun(ctx, id);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Query(() => ResultsExport, {
-    description:
-      'The project’s results as one CSV or JSONL file, every task in creation order (at most ' +
+  @OwnerQuery(
+    () => ResultsExport,
+    'The project’s results as one CSV or JSONL file, every task in creation order (at most ' +
       '100,000 tasks: BATCH_TOO_LARGE above; page through resultsPage instead).',
-  })
+  )
   exportResults(
-    @Arg('projectId', () => ID) projectId: string,
+    @IdArg('projectId') projectId: string,
     @Arg('format', () => ResultsExportFormat) format: ResultsExportFormat,
     @Arg('abstainBelow', () => Float, {
       nullable: true,
@@ -99,22 +86,20 @@ export class AggregationResolver {
     return this.aggregation.exportResults(ctx, projectId, format, abstainBelow);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Query(() => TaskResultConnection, { description: RESULTS_PAGE_DESCRIPTION })
+  @OwnerQuery(() => TaskResultConnection, RESULTS_PAGE_DESCRIPTION)
   resultsPage(@Args() args: ResultsPageArgs, @Ctx() ctx: RequestContext) {
     return this.aggregation.resultsPage(ctx, args);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Query(() => WorkerQualityView, {
+  @OwnerQuery(() => WorkerQualityView, {
     nullable: true,
     description:
       'A worker’s quality on one of your projects (any project, for admins), from its latest ' +
       'aggregation run; null when the worker has no answers in it.',
   })
   workerQuality(
-    @Arg('projectId', () => ID) projectId: string,
-    @Arg('workerId', () => ID) workerId: string,
+    @IdArg('projectId') projectId: string,
+    @IdArg('workerId') workerId: string,
     @Ctx() ctx: RequestContext,
   ): Promise<WorkerQualityView | null> {
     return this.aggregation.workerQuality(ctx, projectId, workerId);
@@ -126,10 +111,10 @@ export class AggregationResolver {
 export class ProjectAggregationResolver {
   constructor(private readonly aggregation: AggregationService) {}
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @FieldResolver(() => TaskResultConnection, {
-    description: 'Each task’s aggregated label, confidence and posterior, oldest task first.',
-  })
+  @OwnerField(
+    () => TaskResultConnection,
+    'Each task’s aggregated label, confidence and posterior, oldest task first.',
+  )
   results(
     @Root() project: Project,
     @Args() args: ProjectResultsArgs,
@@ -138,8 +123,7 @@ export class ProjectAggregationResolver {
     return this.aggregation.results(ctx, project, args);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @FieldResolver(() => AggregationRunConnection, { description: 'Aggregation runs, oldest first.' })
+  @OwnerField(() => AggregationRunConnection, 'Aggregation runs, oldest first.')
   aggregationRuns(
     @Root() project: Project,
     @Args() args: ConnectionArgs,
@@ -148,8 +132,7 @@ export class ProjectAggregationResolver {
     return this.aggregation.listRuns(ctx, project, args);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @FieldResolver(() => AggregationRun, { nullable: true, description: 'The most recent run.' })
+  @OwnerField(() => AggregationRun, { nullable: true, description: 'The most recent run.' })
   latestAggregationRun(
     @Root() project: Project,
     @Ctx() ctx: RequestContext,
@@ -157,10 +140,10 @@ export class ProjectAggregationResolver {
     return this.aggregation.latestRun(ctx, project);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @FieldResolver(() => WorkerQualityConnection, {
-    description: 'Quality of every worker with answers in the latest successful run.',
-  })
+  @OwnerField(
+    () => WorkerQualityConnection,
+    'Quality of every worker with answers in the latest successful run.',
+  )
   workerQualities(
     @Root() project: Project,
     @Args() args: ConnectionArgs,

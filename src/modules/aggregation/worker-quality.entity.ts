@@ -1,7 +1,7 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { AppEntity } from '../../db/app-entity';
+import { Entity, Index } from 'typeorm';
+import { ProjectOwnedEntity } from '../projects/project-owned.entity';
 import { User } from '../auth/user.entity';
-import { Project } from '../projects/project.entity';
+import { FloatColumn, ForeignKey, IntColumn, TextColumn, UuidColumn } from '../../db/columns';
 
 /**
  * A worker's quality on one project, as estimated by the project's latest successful aggregation
@@ -17,54 +17,46 @@ import { Project } from '../projects/project.entity';
 @Entity({ name: 'worker_qualities' })
 @Index('worker_qualities_project_worker_key', ['projectId', 'workerId'], { unique: true })
 @Index('worker_qualities_worker_idx', ['workerId'])
-export class WorkerQuality extends AppEntity {
-  @Column({ name: 'project_id', type: 'uuid' })
-  projectId: string;
-
-  @ManyToOne(() => Project, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'project_id' })
-  project?: Project;
-
-  @Column({ name: 'worker_id', type: 'uuid' })
+export class WorkerQuality extends ProjectOwnedEntity {
+  @UuidColumn()
   workerId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'worker_id' })
+  @ForeignKey(() => User, 'CASCADE')
   worker?: User;
 
   /** The method that produced this row. */
-  @Column({ type: 'text' })
+  @TextColumn()
   method: string;
 
   /** SINGLE_CHOICE or MULTI_LABEL: the layout of `confusion`. */
-  @Column({ name: 'schema_kind', type: 'text' })
+  @TextColumn()
   schemaKind: string;
 
   /** The schema's keys at the time of the run, in schema order. */
-  @Column({ name: 'label_keys', type: 'text', array: true })
+  @TextColumn({ array: true })
   labelKeys: string[];
 
   /** The method's skill estimate (scale depends on the method); null for plain majority vote. */
-  @Column({ type: 'double precision', nullable: true })
+  @FloatColumn({ nullable: true })
   skill: number | null;
 
-  @Column({ type: 'double precision', array: true, nullable: true })
+  @FloatColumn({ nullable: true, array: true })
   confusion: number[] | null;
 
-  @Column({ type: 'integer' })
+  @IntColumn()
   answers: number;
 
-  @Column({ name: 'gold_answers', type: 'integer' })
+  @IntColumn()
   goldAnswers: number;
 
-  @Column({ name: 'gold_correct', type: 'integer' })
+  @IntColumn()
   goldCorrect: number;
 
   /** gold_correct / gold_answers; null without gold answers. */
-  @Column({ name: 'gold_accuracy', type: 'double precision', nullable: true })
+  @FloatColumn({ nullable: true })
   goldAccuracy: number | null;
 
   /** Share of the worker's answers equal to the task's consensus. */
-  @Column({ type: 'double precision' })
+  @FloatColumn()
   agreement: number;
 }

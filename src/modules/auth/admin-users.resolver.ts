@@ -1,18 +1,18 @@
-import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../common/request-context';
 import type { AdminUsersService } from './admin-users.service';
 import { AdminUserView, AdminUsersArgs } from './admin-users.types';
-import { Role } from './role';
+import { AdminQuery } from '../../graphql/operations';
 
 /** The admin pages' user list. */
 @Resolver()
 export class AdminUsersResolver {
   constructor(private readonly users: AdminUsersService) {}
 
-  @Authorized(Role.ADMIN)
-  @Query(() => [AdminUserView], {
-    description: 'Users by part of their email or display name, newest first (admins only).',
-  })
+  @AdminQuery(
+    () => [AdminUserView],
+    'Users by part of their email or display name, newest first (admins only).',
+  )
   adminUsers(@Args() args: AdminUsersArgs, @Ctx() ctx: RequestContext): Promise<AdminUserView[]> {
     return this.users.search(ctx, args);
   }

@@ -1,8 +1,9 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, ManyToOne, JoinColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
 import { Role } from './role';
 import { User } from './user.entity';
+import { ForeignKey, TextColumn, TextField, UuidColumn } from '../../db/columns';
 
 /**
  * A credential for machine clients. The secret is shown once at creation; only its SHA-256
@@ -15,23 +16,20 @@ import { User } from './user.entity';
 })
 export class ApiKey extends AppEntity {
   @Index('api_keys_user_id_idx')
-  @Column({ name: 'user_id', type: 'uuid' })
+  @UuidColumn()
   userId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
+  @ForeignKey(() => User, 'CASCADE')
   user?: User;
 
-  @Field()
-  @Column({ type: 'text' })
+  @TextField()
   name: string;
 
-  @Field({ description: 'The public start of the key, to recognise it in lists.' })
   @Index('api_keys_prefix_key', { unique: true })
-  @Column({ type: 'text' })
+  @TextField({ description: 'The public start of the key, to recognise it in lists.' })
   prefix: string;
 
-  @Column({ name: 'secret_hash', type: 'text' })
+  @TextColumn()
   secretHash: string;
 
   @Field(() => [Role], { description: 'Roles this key may act with: a subset of its owner’s.' })

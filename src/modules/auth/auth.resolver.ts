@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../common/request-context';
 import { ApiKey } from './api-key.entity';
 import {
@@ -10,6 +10,7 @@ import {
 } from './auth.inputs';
 import { AuthService } from './auth.service';
 import { User } from './user.entity';
+import { IdArg, SignedInMutation, SignedInQuery } from '../../graphql/operations';
 
 @Resolver()
 export class AuthResolver {
@@ -25,20 +26,17 @@ export class AuthResolver {
     return this.auth.logIn(ctx, input);
   }
 
-  @Authorized()
-  @Query(() => User, { description: 'The calling user.' })
+  @SignedInQuery(() => User, 'The calling user.')
   me(@Ctx() ctx: RequestContext): Promise<User> {
     return this.auth.me(ctx);
   }
 
-  @Authorized()
-  @Query(() => [ApiKey], { description: 'Your API keys (never their secrets).' })
+  @SignedInQuery(() => [ApiKey], 'Your API keys (never their secrets).')
   apiKeys(@Ctx() ctx: RequestContext): Promise<ApiKey[]> {
     return this.auth.listApiKeys(ctx);
   }
 
-  @Authorized()
-  @Mutation(() => CreatedApiKey, { description: 'Creates an API key; its secret is shown once.' })
+  @SignedInMutation(() => CreatedApiKey, 'Creates an API key; its secret is shown once.')
   createApiKey(
     @Arg('input') input: CreateApiKeyInput,
     @Ctx() ctx: RequestContext,
@@ -46,9 +44,8 @@ export class AuthResolver {
     return this.auth.createApiKey(ctx, input);
   }
 
-  @Authorized()
-  @Mutation(() => ApiKey, { description: 'Revokes one of your API keys, effective immediately.' })
-  revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ApiKey> {
+  @SignedInMutation(() => ApiKey, 'Revokes one of your API keys, effective immediately.')
+  revokeApiKey(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<ApiKey> {
     return this.auth.revokeApiKey(ctx, id);
   }
 }

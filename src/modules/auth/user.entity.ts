@@ -3,6 +3,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
 import { Role } from './role';
+import { TextColumn, TextField } from '../../db/columns';
 
 /**
  * PERSON: someone who signs in. MODEL: the annotator account of one pre-label model version
@@ -20,15 +21,14 @@ export type UserKind = EnumValue<typeof UserKind>;
 @ObjectType({ description: 'A person using Quorum: requester, worker, admin, or several.' })
 export class User extends AppEntity {
   @Index('users_email_key', { unique: true })
-  @Column({ type: 'text' })
+  @TextColumn()
   email: string;
 
-  @Field({ description: 'Public name shown to other users (workers see a requester by it).' })
-  @Column({ name: 'display_name', type: 'text' })
+  @TextField({ description: 'Public name shown to other users (workers see a requester by it).' })
   displayName: string;
 
   /** Argon2id PHC string. */
-  @Column({ name: 'password_hash', type: 'text', nullable: true })
+  @TextColumn({ nullable: true })
   passwordHash: string | null;
 
   @Field(() => [Role])

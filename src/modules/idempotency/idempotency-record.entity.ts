@@ -1,5 +1,6 @@
 import { Column, Entity, Index } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
+import { TextColumn, UuidColumn } from '../../db/columns';
 
 /**
  * The first outcome of a mutation called with an `idempotencyKey`: a repeat with the same key
@@ -9,17 +10,17 @@ import { AppEntity } from '../../db/app-entity';
 @Entity({ name: 'idempotency_records' })
 @Index('idempotency_records_key', ['userId', 'operation', 'key'], { unique: true })
 export class IdempotencyRecord extends AppEntity {
-  @Column({ name: 'user_id', type: 'uuid' })
+  @UuidColumn()
   userId: string;
 
-  @Column({ type: 'text' })
+  @TextColumn()
   operation: string;
 
-  @Column({ type: 'text' })
+  @TextColumn()
   key: string;
 
   /** SHA-256 of the canonical JSON of the parameters. */
-  @Column({ name: 'request_hash', type: 'text' })
+  @TextColumn()
   requestHash: string;
 
   /** What the first call produced: the ids needed to rebuild its answer. */

@@ -1,5 +1,6 @@
 import { Column, Entity, Index } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
+import { IntColumn, TextColumn, TimestampColumn } from '../../db/columns';
 
 export enum JobStatus {
   PENDING = 'PENDING',
@@ -21,33 +22,33 @@ export enum JobStatus {
   where: `"unique_key" IS NOT NULL AND "status" IN ('PENDING', 'RUNNING')`,
 })
 export class Job extends AppEntity {
-  @Column({ type: 'text' })
+  @TextColumn()
   name: string;
 
   @Column({ type: 'jsonb', default: {} })
   payload: Record<string, unknown>;
 
-  @Column({ type: 'text', default: JobStatus.PENDING })
+  @TextColumn({ default: JobStatus.PENDING })
   status: JobStatus;
 
-  @Column({ name: 'run_at', type: 'timestamptz', precision: 3 })
+  @TimestampColumn()
   runAt: Date;
 
-  @Column({ type: 'integer', default: 0 })
+  @IntColumn({ default: 0 })
   attempts: number;
 
-  @Column({ name: 'max_attempts', type: 'integer', default: 5 })
+  @IntColumn({ default: 5 })
   maxAttempts: number;
 
   /** At most one pending or running job per key (e.g. one refit per project at a time). */
-  @Column({ name: 'unique_key', type: 'text', nullable: true })
+  @TextColumn({ nullable: true })
   uniqueKey: string | null;
 
-  @Column({ name: 'last_error', type: 'text', nullable: true })
+  @TextColumn({ nullable: true })
   lastError: string | null;
 
   /** A RUNNING job whose lock passed this time is considered crashed and runs again. */
-  @Column({ name: 'locked_until', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampColumn({ nullable: true })
   lockedUntil: Date | null;
 
   @Column({ type: 'jsonb', nullable: true })

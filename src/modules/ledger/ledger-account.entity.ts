@@ -1,11 +1,12 @@
 import { CreatedEntity } from '../../db/app-entity';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { Project } from '../projects/project.entity';
 import { minorAmountTransformer } from './minor-amount.transformer';
 import { LedgerAccountKind } from './ledger.types';
+import { ForeignKey, TextField, UuidColumn } from '../../db/columns';
 
 /**
  * One balance in one currency: a requester's available funds, a project's escrow, a worker's
@@ -45,23 +46,20 @@ export class LedgerAccount extends CreatedEntity {
   kind: LedgerAccountKind;
 
   /** Owner of a requester or worker account. */
-  @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  @UuidColumn({ nullable: true })
   userId: string | null;
 
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'user_id' })
+  @ForeignKey(() => User, 'RESTRICT')
   user?: User;
 
   /** Owner of an escrow account. */
-  @Column({ name: 'project_id', type: 'uuid', nullable: true })
+  @UuidColumn({ nullable: true })
   projectId: string | null;
 
-  @ManyToOne(() => Project, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'project_id' })
+  @ForeignKey(() => Project, 'RESTRICT')
   project?: Project;
 
-  @Field({ description: 'ISO 4217 code, lower case.' })
-  @Column({ type: 'text' })
+  @TextField({ description: 'ISO 4217 code, lower case.' })
   currency: string;
 
   @Field(() => GraphQLSafeInt, { description: 'Sum of the account’s entries, in minor units.' })

@@ -1,10 +1,11 @@
 import { CreatedEntity } from '../../db/app-entity';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index } from 'typeorm';
 import { LedgerAccount } from './ledger-account.entity';
 import { LedgerTransaction } from './ledger-transaction.entity';
 import { minorAmountTransformer } from './minor-amount.transformer';
+import { ForeignKey, TextField, UuidColumn } from '../../db/columns';
 
 /**
  * One signed movement on one account: positive credits it, negative debits it. Append-only
@@ -18,27 +19,24 @@ import { minorAmountTransformer } from './minor-amount.transformer';
 @Index('ledger_entries_transaction_idx', ['transactionId'])
 @Check('ledger_entries_amount_check', '"amount" <> 0')
 export class LedgerEntry extends CreatedEntity {
-  @Column({ name: 'transaction_id', type: 'uuid' })
+  @UuidColumn()
   transactionId: string;
 
   @Field(() => LedgerTransaction)
-  @ManyToOne(() => LedgerTransaction, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'transaction_id' })
+  @ForeignKey(() => LedgerTransaction, 'RESTRICT')
   transaction?: LedgerTransaction;
 
-  @Column({ name: 'account_id', type: 'uuid' })
+  @UuidColumn()
   accountId: string;
 
   @Field(() => LedgerAccount)
-  @ManyToOne(() => LedgerAccount, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'account_id' })
+  @ForeignKey(() => LedgerAccount, 'RESTRICT')
   account?: LedgerAccount;
 
   @Field(() => GraphQLSafeInt, { description: 'Positive: credit; negative: debit.' })
   @Column({ type: 'bigint', transformer: minorAmountTransformer })
   amount: number;
 
-  @Field()
-  @Column({ type: 'text' })
+  @TextField()
   currency: string;
 }

@@ -1,7 +1,8 @@
 import { CreatedEntity } from '../../db/app-entity';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity, Index } from 'typeorm';
 import { LedgerTransactionKind } from './ledger.types';
+import { IdField, TextColumn, TextField, UuidColumn } from '../../db/columns';
 
 /**
  * One business event that moved money: its entries (`ledger_entries`) sum to zero per currency,
@@ -30,34 +31,30 @@ export class LedgerTransaction extends CreatedEntity {
   kind: LedgerTransactionKind;
 
   /** At most one transaction per key (see the class comment). */
-  @Column({ name: 'unique_key', type: 'text', nullable: true })
+  @TextColumn({ nullable: true })
   uniqueKey: string | null;
 
-  @Field({ description: 'Human-readable reason (a bonus carries the requester’s reason).' })
-  @Column({ type: 'text' })
+  @TextField({ description: 'Human-readable reason (a bonus carries the requester’s reason).' })
   description: string;
 
-  @Field(() => ID, { nullable: true })
-  @Column({ name: 'project_id', type: 'uuid', nullable: true })
+  @IdField({ nullable: true })
   projectId: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @Column({ name: 'assignment_id', type: 'uuid', nullable: true })
+  @IdField({ nullable: true })
   assignmentId: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @Column({ name: 'payout_id', type: 'uuid', nullable: true })
+  @IdField({ nullable: true })
   payoutId: string | null;
 
   /** The requester or worker the transaction is about. */
-  @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  @UuidColumn({ nullable: true })
   userId: string | null;
 
   /** Who caused it (an admin recording a funding, a requester awarding a bonus); null for the system. */
-  @Column({ name: 'actor_id', type: 'uuid', nullable: true })
+  @UuidColumn({ nullable: true })
   actorId: string | null;
 
   /** The provider object behind it (PaymentIntent, Checkout Session, Transfer id), for reconciliation. */
-  @Column({ name: 'external_ref', type: 'text', nullable: true })
+  @TextColumn({ nullable: true })
   externalRef: string | null;
 }

@@ -1,10 +1,19 @@
 import { ProjectOwnedEntity } from '../projects/project-owned.entity';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Field, ObjectType } from 'type-graphql';
+import { Column, Entity, Index } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { Task } from './task.entity';
 import { AssignmentStatus } from './assignment.types';
+import {
+  BoolField,
+  FloatField,
+  ForeignKey,
+  IdField,
+  IntField,
+  TextField,
+  TimestampField,
+} from '../../db/columns';
 
 /**
  * One worker's lease on one task, and later their answer (MTurk assignment). The unique
@@ -24,61 +33,49 @@ import { AssignmentStatus } from './assignment.types';
 @Index('assignments_project_status_idx', ['projectId', 'status'])
 @Index('assignments_task_idx', ['taskId'])
 export class Assignment extends ProjectOwnedEntity {
-  @Field(() => ID)
-  @Column({ name: 'task_id', type: 'uuid' })
+  @IdField()
   taskId: string;
 
-  @ManyToOne(() => Task, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'task_id' })
+  @ForeignKey(() => Task, 'CASCADE')
   task?: Task;
 
-  @Field(() => ID)
-  @Column({ name: 'worker_id', type: 'uuid' })
+  @IdField()
   workerId: string;
 
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'worker_id' })
+  @ForeignKey(() => User, 'RESTRICT')
   worker?: User;
 
   @Field(() => AssignmentStatus)
   @Column({ type: 'text', default: AssignmentStatus.LEASED })
   status: AssignmentStatus;
 
-  @Field()
-  @Column({ name: 'leased_at', type: 'timestamptz', precision: 3 })
+  @TimestampField()
   leasedAt: Date;
 
-  @Field({ description: 'The lease ends here unless submitted or returned before.' })
   @Index('assignments_leased_expiry_idx', { where: `"status" = 'LEASED'` })
-  @Column({ name: 'expires_at', type: 'timestamptz', precision: 3 })
+  @TimestampField({ description: 'The lease ends here unless submitted or returned before.' })
   expiresAt: Date;
 
-  @Field(() => Date, { nullable: true })
-  @Column({ name: 'submitted_at', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampField({ nullable: true })
   submittedAt: Date | null;
 
   /** When a SUBMITTED assignment is approved automatically. */
-  @Field(() => Date, { nullable: true })
   @Index('assignments_auto_approve_idx', { where: `"status" = 'SUBMITTED'` })
-  @Column({ name: 'auto_approve_at', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampField({ nullable: true })
   autoApproveAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
-  @Column({ name: 'reviewed_at', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampField({ nullable: true })
   reviewedAt: Date | null;
 
   /** Requester or admin who reviewed; null for automatic approval. */
-  @Field(() => ID, { nullable: true })
-  @Column({ name: 'reviewed_by', type: 'uuid', nullable: true })
+  @IdField({ nullable: true })
   reviewedBy: string | null;
 
-  @Field(() => String, { nullable: true })
-  @Column({ name: 'rejection_reason', type: 'text', nullable: true })
+  @TextField({ nullable: true })
   rejectionReason: string | null;
 
   /** Label keys answered (one for single choice). */
-  @Field(() => [String], { nullable: true, description: 'The answer: label keys.' })
-  @Column({ name: 'answer_labels', type: 'text', array: true, nullable: true })
+  @TextField({ nullable: true, array: true, description: 'The answer: label keys.' })
   answerLabels: string[] | null;
 
   /** A structured kind's answer, as its `validateAnswer` returned it (docs/kinds.md). */
@@ -90,51 +87,44 @@ export class Assignment extends ProjectOwnedEntity {
   @Column({ type: 'jsonb', nullable: true })
   answer: Record<string, unknown> | null;
 
-  @Field(() => Int, { description: 'Label schema version the answer was given under.' })
-  @Column({ name: 'schema_version', type: 'integer' })
+  @IntField({ description: 'Label schema version the answer was given under.' })
   schemaVersion: number;
 
-  @Field(() => Int, { nullable: true, description: 'Time the client says the worker spent.' })
-  @Column({ name: 'client_duration_ms', type: 'integer', nullable: true })
+  @IntField({ nullable: true, description: 'Time the client says the worker spent.' })
   clientDurationMs: number | null;
 
-  @Field(() => Int, {
+  @IntField({
     nullable: true,
     description: 'Time between lease and submission, measured by the server.',
   })
-  @Column({ name: 'server_duration_ms', type: 'integer', nullable: true })
   serverDurationMs: number | null;
 
-  @Field({ description: 'Whether the answer takes an overlap slot and enters aggregation.' })
-  @Column({ type: 'boolean', default: false })
+  @BoolField({
+    default: false,
+    description: 'Whether the answer takes an overlap slot and enters aggregation.',
+  })
   counted: boolean;
 
   /** Copied from the task at lease time; never exposed to workers. */
-  @Field()
-  @Column({ name: 'is_gold', type: 'boolean', default: false })
+  @BoolField({ default: false })
   isGold: boolean;
 
   /** Whether a gold answer matched the known label; null for non-gold or unanswered. */
-  @Field(() => Boolean, { nullable: true })
-  @Column({ name: 'gold_correct', type: 'boolean', nullable: true })
+  @BoolField({ nullable: true })
   goldCorrect: boolean | null;
 
   /** A gold answer's score in [0, 1] (the kind's `scoreGold`: F1 for spans and boxes). */
-  @Field(() => Float, { nullable: true })
-  @Column({ name: 'gold_score', type: 'double precision', nullable: true })
+  @FloatField({ nullable: true })
   goldScore: number | null;
 
   /** Reward promised at lease time, in minor units of `currency`. */
-  @Field(() => Int)
-  @Column({ name: 'reward_amount', type: 'integer' })
+  @IntField()
   rewardAmount: number;
 
-  @Field()
-  @Column({ type: 'text' })
+  @TextField()
   currency: string;
 
   /** Set when an admin excluded this answer from aggregation (it stays stored). */
-  @Field(() => Date, { nullable: true })
-  @Column({ name: 'excluded_at', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampField({ nullable: true })
   excludedAt: Date | null;
 }

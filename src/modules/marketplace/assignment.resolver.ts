@@ -1,18 +1,6 @@
-import {
-  Arg,
-  Args,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-} from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { ConnectionShape } from '../../common/pagination';
 import type { RequestContext } from '../../common/request-context';
-import { Role } from '../auth/role';
 import { WorkerTask } from './worker-task.type';
 import { Assignment } from './assignment.entity';
 import {
@@ -26,6 +14,14 @@ import { LeasingService } from './leasing.service';
 import { ReviewService } from './review.service';
 import { SubmissionService } from './submission.service';
 import { WorkerAssignment, workerMaySeeTask } from './worker-assignment.type';
+import {
+  IdArg,
+  IdsArg,
+  OwnerMutation,
+  OwnerQuery,
+  WorkerMutation,
+  WorkerQuery,
+} from '../../graphql/operations';
 
 /**
  * Worker operations (lease, submit, return, own history) return `WorkerAssignment` and
@@ -39,21 +35,19 @@ export class AssignmentResolver {
     private readonly review: ReviewService,
   ) {}
 
-  @Authorized(Role.WORKER)
-  @Mutation(() => WorkerAssignment, {
+  @WorkerMutation(() => WorkerAssignment, {
     nullable: true,
     description:
       'Leases the next task for you to answer (in one project, or any), or null when there is none.',
   })
   nextAssignment(
-    @Arg('projectId', () => ID, { nullable: true }) projectId: string | null,
+    @IdArg('projectId', { nullable: true }) projectId: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<WorkerAssignment | null> {
     return this.leasing.nextAssignment(ctx, projectId);
   }
 
-  @Authorized(Role.WORKER)
-  @Mutation(() => WorkerAssignment, { description: 'Answers a task you hold.' })
+  @WorkerMutation(() => WorkerAssignment, 'Answers a task you hold.')
   submitAssignment(
     @Arg('input') input: SubmitAssignmentInput,
     @Ctx() ctx: RequestContext,
@@ -61,17 +55,12 @@ export class AssignmentResolver {
     return this.submission.submitAssignment(ctx, input);
   }
 
-  @Authorized(Role.WORKER)
-  @Mutation(() => WorkerAssignment, { description: 'Gives a task back unanswered.' })
-  returnAssignment(
-    @Arg('id', () => ID) id: string,
-    @Ctx() ctx: RequestContext,
-  ): Promise<WorkerAssignment> {
+  @WorkerMutation(() => WorkerAssignment, 'Gives a task back unanswered.')
+  returnAssignment(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<WorkerAssignment> {
     return this.leasing.returnAssignment(ctx, id);
   }
 
-  @Authorized(Role.WORKER)
-  @Query(() => WorkerAssignmentConnection, { description: 'Your assignments, oldest first.' })
+  @WorkerQuery(() => WorkerAssignmentConnection, 'Your assignments, oldest first.')
   myAssignments(
     @Args() args: MyAssignmentsArgs,
     @Ctx() ctx: RequestContext,
@@ -79,18 +68,13 @@ export class AssignmentResolver {
     return this.leasing.myAssignments(ctx, args);
   }
 
-  @Authorized(Role.WORKER)
-  @Query(() => WorkerAssignment, { description: 'One of your assignments.' })
-  myAssignment(
-    @Arg('id', () => ID) id: string,
-    @Ctx() ctx: RequestContext,
-  ): Promise<WorkerAssignment> {
+  @WorkerQuery(() => WorkerAssignment, 'One of your assignments.')
+  myAssignment(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<WorkerAssignment> {
     return this.leasing.myAssignment(ctx, id);
   }
 
-  @Authorized(Role.WORKER)
-  @Query(() => WorkerTask, { description: 'A task you hold or have answered.' })
-  myTask(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<WorkerTask> {
+  @WorkerQuery(() => WorkerTask, 'A task you hold or have answered.')
+  myTask(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<WorkerTask> {
     return this.leasing.myTask(ctx, id);
   }
 
@@ -108,10 +92,10 @@ export class AssignmentResolver {
     return ctx.loaders.workerTaskById.load(assignment.taskId);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Query(() => AssignmentConnection, {
-    description: 'Assignments of one of your projects (any project, for admins).',
-  })
+  @OwnerQuery(
+    () => AssignmentConnection,
+    'Assignments of one of your projects (any project, for admins).',
+  )
   projectAssignments(
     @Args() args: ProjectAssignmentsArgs,
     @Ctx() ctx: RequestContext,
@@ -119,58 +103,45 @@ export class AssignmentResolver {
     return this.review.projectAssignments(ctx, args);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Mutation(() => Assignment, { description: 'Accepts a submitted answer; the worker is paid.' })
-  approveAssignment(
-    @Arg('id', () => ID) id: string,
-    @Ctx() ctx: RequestContext,
-  ): Promise<Assignment> {
+  @OwnerMutation(() => Assignment, 'Accepts a submitted answer; the worker is paid.')
+  approveAssignment(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<Assignment> {
     return this.review.approveAssignment(ctx, id);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Mutation(() => [Assignment], {
-    description: 'Approves up to 500 submitted assignments, all or nothing.',
-  })
-  approveAssignments(
-    @Arg('ids', () => [ID]) ids: string[],
-    @Ctx() ctx: RequestContext,
-  ): Promise<Assignment[]> {
+  @OwnerMutation(() => [Assignment], 'Approves up to 500 submitted assignments, all or nothing.')
+  approveAssignments(@IdsArg() ids: string[], @Ctx() ctx: RequestContext): Promise<Assignment[]> {
     return this.review.approveAssignments(ctx, ids);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Mutation(() => Assignment, {
-    description: 'Refuses a submitted answer (unpaid, uncounted; the task gets another answer).',
-  })
+  @OwnerMutation(
+    () => Assignment,
+    'Refuses a submitted answer (unpaid, uncounted; the task gets another answer).',
+  )
   rejectAssignment(
-    @Arg('id', () => ID) id: string,
+    @IdArg() id: string,
     @Arg('reason', { description: 'Shown to the worker; 1 to 2,000 characters.' }) reason: string,
     @Ctx() ctx: RequestContext,
   ): Promise<Assignment> {
     return this.review.rejectAssignment(ctx, id, reason);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Mutation(() => [Assignment], {
-    description: 'Rejects up to 500 submitted assignments with one reason, all or nothing.',
-  })
+  @OwnerMutation(
+    () => [Assignment],
+    'Rejects up to 500 submitted assignments with one reason, all or nothing.',
+  )
   rejectAssignments(
-    @Arg('ids', () => [ID]) ids: string[],
+    @IdsArg() ids: string[],
     @Arg('reason') reason: string,
     @Ctx() ctx: RequestContext,
   ): Promise<Assignment[]> {
     return this.review.rejectAssignments(ctx, ids, reason);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Mutation(() => Assignment, {
-    description: 'Turns a rejection into an approval, within the project’s reversal window.',
-  })
-  reverseRejection(
-    @Arg('id', () => ID) id: string,
-    @Ctx() ctx: RequestContext,
-  ): Promise<Assignment> {
+  @OwnerMutation(
+    () => Assignment,
+    'Turns a rejection into an approval, within the project’s reversal window.',
+  )
+  reverseRejection(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<Assignment> {
     return this.review.reverseRejection(ctx, id);
   }
 }

@@ -1,37 +1,35 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../common/request-context';
-import { Role } from '../auth/role';
 import type { GoldExposureService } from './gold-exposure.service';
 import { GoldExposureReport, GoldTaskExposure } from './gold-exposure.types';
+import { IdArg, IdsArg, OwnerMutation, OwnerQuery } from '../../graphql/operations';
 
 /** Gold exposure and retirement, for a project's owner and admins (DESIGN.md promise 8). */
 @Resolver()
 export class GoldExposureResolver {
   constructor(private readonly exposure: GoldExposureService) {}
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Query(() => GoldExposureReport, {
-    description:
-      'Distinct workers each gold task was served to, against the project’s goldExposureCap; ' +
+  @OwnerQuery(
+    () => GoldExposureReport,
+    'Distinct workers each gold task was served to, against the project’s goldExposureCap; ' +
       'over-exposed gold is no longer served (owner or admin).',
-  })
+  )
   goldExposure(
-    @Arg('projectId', () => ID) projectId: string,
+    @IdArg('projectId') projectId: string,
     @Arg('overExposedOnly', () => Boolean, { defaultValue: false }) overExposedOnly: boolean,
     @Ctx() ctx: RequestContext,
   ): Promise<GoldExposureReport> {
     return this.exposure.report(ctx, projectId, overExposedOnly);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Mutation(() => [GoldTaskExposure], {
-    description:
-      'Stops serving gold tasks (1 to 1,000, all or nothing); to replace one, import a new gold ' +
+  @OwnerMutation(
+    () => [GoldTaskExposure],
+    'Stops serving gold tasks (1 to 1,000, all or nothing); to replace one, import a new gold ' +
       'task and retire the old (owner or admin).',
-  })
+  )
   retireGoldTasks(
-    @Arg('projectId', () => ID) projectId: string,
-    @Arg('taskIds', () => [ID]) taskIds: string[],
+    @IdArg('projectId') projectId: string,
+    @IdsArg('taskIds') taskIds: string[],
     @Ctx() ctx: RequestContext,
   ): Promise<GoldTaskExposure[]> {
     return this.exposure.retire(ctx, projectId, taskIds);

@@ -1,9 +1,18 @@
 import { Field, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
 import { Project } from '../projects/project.entity';
 import { TaskStatus } from './task.types';
+import {
+  BoolColumn,
+  FloatColumn,
+  ForeignKey,
+  IntColumn,
+  TextColumn,
+  TextField,
+  UuidColumn,
+} from '../../db/columns';
 
 /**
  * One item to label. `liveAssignments` counts the assignments that hold or used a slot
@@ -26,29 +35,27 @@ import { TaskStatus } from './task.types';
 ])
 @Check('tasks_live_assignments_check', '"live_assignments" >= 0 AND "counted_answers" >= 0')
 export class Task extends AppEntity {
-  @Column({ name: 'project_id', type: 'uuid' })
+  @UuidColumn()
   projectId: string;
 
-  @ManyToOne(() => Project, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'project_id' })
+  @ForeignKey(() => Project, 'CASCADE')
   project?: Project;
 
-  @Field(() => String, {
+  @TextField({
     nullable: true,
     description: 'The requester’s own id; imports are idempotent on it.',
   })
-  @Column({ name: 'external_id', type: 'text', nullable: true })
   externalId: string | null;
 
   @Field(() => GraphQLJSONObject)
   @Column({ type: 'jsonb' })
   payload: Record<string, unknown>;
 
-  @Column({ name: 'is_gold', type: 'boolean', default: false })
+  @BoolColumn({ default: false })
   isGold: boolean;
 
   /** Label keys of the known answer (one for single choice); null when not gold. */
-  @Column({ name: 'gold_labels', type: 'text', array: true, nullable: true })
+  @TextColumn({ nullable: true, array: true })
   goldLabels: string[] | null;
 
   /** A structured kind's gold answer, in the kind's answer shape; null when not gold. */
@@ -59,25 +66,25 @@ export class Task extends AppEntity {
   @Column({ type: 'text', default: TaskStatus.OPEN })
   status: TaskStatus;
 
-  @Column({ name: 'live_assignments', type: 'integer', default: 0 })
+  @IntColumn({ default: 0 })
   liveAssignments: number;
 
-  @Column({ name: 'counted_answers', type: 'integer', default: 0 })
+  @IntColumn({ default: 0 })
   countedAnswers: number;
 
   /** Current consensus label keys (null before any answer). */
-  @Column({ name: 'consensus_labels', type: 'text', array: true, nullable: true })
+  @TextColumn({ nullable: true, array: true })
   consensusLabels: string[] | null;
 
   /** A structured kind's consensus answer (batch aggregation); null for the choice kinds. */
   @Column({ name: 'consensus_answer', type: 'jsonb', nullable: true })
   consensusAnswer: Record<string, unknown> | null;
 
-  @Column({ name: 'consensus_confidence', type: 'double precision', nullable: true })
+  @FloatColumn({ nullable: true })
   consensusConfidence: number | null;
 
   /** Posterior over the schema's labels, in schema order. */
-  @Column({ name: 'posterior', type: 'double precision', array: true, nullable: true })
+  @FloatColumn({ nullable: true, array: true })
   posterior: number[] | null;
 
   /**
@@ -86,14 +93,14 @@ export class Task extends AppEntity {
    * gets the next answer; 0 before any answer. Written with the posterior by the online
    * posterior and the refit (aggregation's column grant), never by marketplace code.
    */
-  @Column({ name: 'serve_priority', type: 'double precision', default: 0 })
+  @FloatColumn({ default: 0 })
   servePriority: number;
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt: Date | null;
 
   /** Distinct workers the task was leased to (a gold task's exposure; see gold-exposure.ts). */
-  @Column({ name: 'served_workers', type: 'integer', default: 0 })
+  @IntColumn({ default: 0 })
   servedWorkers: number;
 
   /** When its owner retired this gold task (it is no longer served); null while in service. */

@@ -1,21 +1,8 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import {
-  Arg,
-  Args,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Int,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-} from 'type-graphql';
+import { Arg, Args, Ctx, Int, Resolver, Root } from 'type-graphql';
 import type { ConnectionShape } from '../../common/pagination';
 import type { RequestContext } from '../../common/request-context';
 import { Assignment } from './assignment.entity';
-import { Role } from '../auth/role';
 import { Project } from '../projects/project.entity';
 import { Task } from './task.entity';
 import {
@@ -26,6 +13,7 @@ import {
   TasksArgs,
 } from './task.inputs';
 import { TaskService } from './task.service';
+import { IdArg, OwnerField, OwnerMutation, OwnerQuery } from '../../graphql/operations';
 
 /**
  * The owner/admin view of tasks. Every way to a `Task` (the `task` query, `Project.tasks`)
@@ -36,12 +24,11 @@ import { TaskService } from './task.service';
 export class TaskResolver {
   constructor(private readonly tasks: TaskService) {}
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Mutation(() => ImportTasksResult, {
-    description:
-      'Imports up to 10,000 tasks in one transaction; existing externalIds are skipped. ' +
+  @OwnerMutation(
+    () => ImportTasksResult,
+    'Imports up to 10,000 tasks in one transaction; existing externalIds are skipped. ' +
       'Allowed in DRAFT, ACTIVE and PAUSED projects.',
-  })
+  )
   importTasks(
     @Arg('input') input: ImportTasksInput,
     @Ctx() ctx: RequestContext,
@@ -49,20 +36,17 @@ export class TaskResolver {
     return this.tasks.importTasks(ctx, input);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Query(() => Task, { description: 'A task of one of your projects (any task for admins).' })
-  task(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Task> {
+  @OwnerQuery(() => Task, 'A task of one of your projects (any task for admins).')
+  task(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<Task> {
     return this.tasks.findTask(ctx, id);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @FieldResolver(() => Boolean, { description: 'Whether this is a gold (control) task.' })
+  @OwnerField(() => Boolean, 'Whether this is a gold (control) task.')
   isGold(@Root() task: Task): boolean {
     return task.isGold;
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @FieldResolver(() => [String], {
+  @OwnerField(() => [String], {
     nullable: true,
     description: 'The known answer of a gold task (label keys); null otherwise.',
   })
@@ -70,8 +54,7 @@ export class TaskResolver {
     return task.goldLabels;
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @FieldResolver(() => GraphQLJSONObject, {
+  @OwnerField(() => GraphQLJSONObject, {
     nullable: true,
     description: 'The known answer of a gold task of a structured kind; null otherwise.',
   })
@@ -79,20 +62,17 @@ export class TaskResolver {
     return task.goldAnswer;
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @FieldResolver(() => Int, { description: 'Submitted answers that count towards overlap.' })
+  @OwnerField(() => Int, 'Submitted answers that count towards overlap.')
   countedAnswers(@Root() task: Task): number {
     return task.countedAnswers;
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @FieldResolver(() => Int, { description: 'Slots in use: live leases plus counted answers.' })
+  @OwnerField(() => Int, 'Slots in use: live leases plus counted answers.')
   liveAssignments(@Root() task: Task): number {
     return task.liveAssignments;
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @FieldResolver(() => TaskConsensus, {
+  @OwnerField(() => TaskConsensus, {
     nullable: true,
     description: 'The aggregated answer so far; null before any answer.',
   })
@@ -107,20 +87,17 @@ export class TaskResolver {
     };
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @FieldResolver(() => Date, { nullable: true })
+  @OwnerField(() => Date, { nullable: true })
   completedAt(@Root() task: Task): Date | null {
     return task.completedAt;
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @FieldResolver(() => [Assignment], { description: 'Every assignment of the task, oldest first.' })
+  @OwnerField(() => [Assignment], 'Every assignment of the task, oldest first.')
   assignments(@Root() task: Task, @Ctx() ctx: RequestContext): Promise<Assignment[]> {
     return ctx.loaders.assignmentsByTaskId.load(task.id);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @FieldResolver(() => Project)
+  @OwnerField(() => Project)
   async project(@Root() task: Task, @Ctx() ctx: RequestContext): Promise<Project> {
     const project = await ctx.loaders.projectById.load(task.projectId);
     if (!project) throw new Error(`task ${task.id} has no project row`);
@@ -133,8 +110,7 @@ export class TaskResolver {
 export class ProjectTasksResolver {
   constructor(private readonly taskService: TaskService) {}
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @FieldResolver(() => TaskConnection, { description: 'The project’s tasks, oldest first.' })
+  @OwnerField(() => TaskConnection, 'The project’s tasks, oldest first.')
   tasks(
     @Root() project: Project,
     @Args() args: TasksArgs,

@@ -3,6 +3,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { Column } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
 import { minorAmountTransformer } from '../ledger/minor-amount.transformer';
+import { TextField } from '../../db/columns';
 
 /**
  * Base of the payment records that move one positive amount of one currency (fundings and
@@ -14,7 +15,6 @@ export abstract class AmountEntity extends AppEntity {
   @Column({ type: 'bigint', transformer: minorAmountTransformer })
   amount: number;
 
-  @Field()
-  @Column({ type: 'text' })
+  @TextField()
   currency: string;
 }

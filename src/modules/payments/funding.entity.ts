@@ -1,8 +1,9 @@
 import { AmountEntity } from './amount.entity';
 import { Field, ObjectType } from 'type-graphql';
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { FundingMethod, FundingStatus } from './payments.types';
+import { ForeignKey, TextColumn, TextField, TimestampField, UuidColumn } from '../../db/columns';
 
 /**
  * Money a requester pays in. A Stripe funding is credited to REQUESTER_AVAILABLE only when the
@@ -16,11 +17,10 @@ import { FundingMethod, FundingStatus } from './payments.types';
 @Index('fundings_provider_ref_key', ['providerRef'], { unique: true })
 @Check('fundings_amount_check', '"amount" > 0')
 export class Funding extends AmountEntity {
-  @Column({ name: 'requester_id', type: 'uuid' })
+  @UuidColumn()
   requesterId: string;
 
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'requester_id' })
+  @ForeignKey(() => User, 'RESTRICT')
   requester?: User;
 
   @Field(() => FundingMethod)
@@ -32,41 +32,34 @@ export class Funding extends AmountEntity {
   status: FundingStatus;
 
   /** PaymentIntent or Checkout Session id; null until Stripe answered (and for manual ones). */
-  @Column({ name: 'provider_ref', type: 'text', nullable: true })
+  @TextColumn({ nullable: true })
   providerRef: string | null;
 
   /** The PaymentIntent that paid (a Checkout Session creates one when the customer pays). */
-  @Column({ name: 'payment_intent_id', type: 'text', nullable: true })
+  @TextColumn({ nullable: true })
   paymentIntentId: string | null;
 
   /** The charge behind the payment: what Stripe's balance transactions point at. */
-  @Column({ name: 'charge_id', type: 'text', nullable: true })
+  @TextColumn({ nullable: true })
   chargeId: string | null;
 
   /** For Stripe.js to confirm a PaymentIntent; only its requester ever reads it. */
-  @Column({ name: 'client_secret', type: 'text', nullable: true })
+  @TextColumn({ nullable: true })
   clientSecret: string | null;
 
-  @Field(() => String, {
-    nullable: true,
-    description: 'Stripe Checkout page to send the payer to.',
-  })
-  @Column({ name: 'checkout_url', type: 'text', nullable: true })
+  @TextField({ nullable: true, description: 'Stripe Checkout page to send the payer to.' })
   checkoutUrl: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Manual fundings: the admin’s reference.' })
-  @Column({ type: 'text', nullable: true })
+  @TextField({ nullable: true, description: 'Manual fundings: the admin’s reference.' })
   reference: string | null;
 
   /** The admin who recorded a manual funding. */
-  @Column({ name: 'recorded_by', type: 'uuid', nullable: true })
+  @UuidColumn({ nullable: true })
   recordedBy: string | null;
 
-  @Field(() => Date, { nullable: true })
-  @Column({ name: 'succeeded_at', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampField({ nullable: true })
   succeededAt: Date | null;
 
-  @Field(() => String, { nullable: true })
-  @Column({ name: 'failure_message', type: 'text', nullable: true })
+  @TextField({ nullable: true })
   failureMessage: string | null;
 }

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { GraphQLSafeInt } from 'graphql-scalars';
+import { MoneyField } from '../ledger/money-field';
 
 /** What each lifecycle move of a project would do to money, computed now. */
 @ObjectType({
@@ -13,25 +13,21 @@ export class ProjectMoneyPreview {
   @Field()
   currency: string;
 
-  @Field(() => GraphQLSafeInt, { description: 'The owner’s available balance now.' })
+  @MoneyField('The owner’s available balance now.')
   available: number;
 
-  @Field(() => GraphQLSafeInt, {
-    description: 'tasks × maxOverlap × (reward + platform fee): the escrow the project needs.',
-  })
+  @MoneyField('tasks × maxOverlap × (reward + platform fee): the escrow the project needs.')
   required: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'Reserved into escrow so far, over its life.' })
+  @MoneyField('Reserved into escrow so far, over its life.')
   reservedSoFar: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'Launch or resume moves this into escrow.' })
+  @MoneyField('Launch or resume moves this into escrow.')
   toReserve: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'Escrow balance now.' })
+  @MoneyField('Escrow balance now.')
   escrow: number;
 
-  @Field(() => GraphQLSafeInt, {
-    description: 'Complete or archive returns this to the available balance (open answers kept).',
-  })
+  @MoneyField('Complete or archive returns this to the available balance (open answers kept).')
   toRelease: number;
 }

@@ -1,4 +1,3 @@
-import { GraphQLSafeInt } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../../common/pagination';
 import { LedgerEntry } from '../ledger/ledger-entry.entity';
@@ -8,6 +7,7 @@ import { Funding } from './funding.entity';
 import { PayoutAccount } from './payout-account.entity';
 import { Payout } from './payout.entity';
 import { PayoutSkipReason } from './payout.service';
+import { MoneyField } from '../ledger/money-field';
 
 registerEnumType(PayoutSkipReason, { name: 'PayoutSkipReason' });
 
@@ -16,15 +16,13 @@ export class RequesterBalance {
   @Field()
   currency: string;
 
-  @Field(() => GraphQLSafeInt, { description: 'REQUESTER_AVAILABLE: free to launch or bonus.' })
+  @MoneyField('REQUESTER_AVAILABLE: free to launch or bonus.')
   available: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'Held in the escrow of your projects.' })
+  @MoneyField('Held in the escrow of your projects.')
   inEscrow: number;
 
-  @Field(() => GraphQLSafeInt, {
-    description: 'Paid for approved answers and bonuses, fees included.',
-  })
+  @MoneyField('Paid for approved answers and bonuses, fees included.')
   spent: number;
 }
 
@@ -36,25 +34,25 @@ export class ProjectMoney {
   @Field()
   currency: string;
 
-  @Field(() => GraphQLSafeInt, { description: 'Reserved into escrow over the project’s life.' })
+  @MoneyField('Reserved into escrow over the project’s life.')
   reserved: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'Escrow balance now.' })
+  @MoneyField('Escrow balance now.')
   escrow: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'Rewards paid to workers for approved answers.' })
+  @MoneyField('Rewards paid to workers for approved answers.')
   rewards: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'Bonuses paid to workers of this project.' })
+  @MoneyField('Bonuses paid to workers of this project.')
   bonuses: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'Platform fees on rewards and bonuses.' })
+  @MoneyField('Platform fees on rewards and bonuses.')
   fees: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'rewards + bonuses + fees.' })
+  @MoneyField('rewards + bonuses + fees.')
   spent: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'Returned to your available balance at closing.' })
+  @MoneyField('Returned to your available balance at closing.')
   released: number;
 
   @Field(() => Int, { description: 'Approved assignments paid.' })
@@ -66,13 +64,13 @@ export class WorkerEarnings {
   @Field()
   currency: string;
 
-  @Field(() => GraphQLSafeInt, { description: 'WORKER_EARNED: approved and not yet in a payout.' })
+  @MoneyField('WORKER_EARNED: approved and not yet in a payout.')
   earned: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'WORKER_PAYOUT_PENDING: in a payout on its way.' })
+  @MoneyField('WORKER_PAYOUT_PENDING: in a payout on its way.')
   pending: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'WORKER_PAID_OUT: transferred so far.' })
+  @MoneyField('WORKER_PAID_OUT: transferred so far.')
   paidOut: number;
 }
 
@@ -84,7 +82,7 @@ export class TrialBalanceLine {
   @Field(() => Int)
   accounts: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'Sum of the balances of this kind.' })
+  @MoneyField('Sum of the balances of this kind.')
   balance: number;
 }
 
@@ -93,7 +91,7 @@ export class TrialBalanceCurrency {
   @Field()
   currency: string;
 
-  @Field(() => GraphQLSafeInt, { description: 'Sum of every account: 0 when the books balance.' })
+  @MoneyField('Sum of every account: 0 when the books balance.')
   total: number;
 
   @Field(() => [TrialBalanceLine])
@@ -134,10 +132,10 @@ export class Bonus {
   @Field(() => LedgerTransaction)
   transaction: LedgerTransaction;
 
-  @Field(() => GraphQLSafeInt)
+  @MoneyField()
   amount: number;
 
-  @Field(() => GraphQLSafeInt, { description: 'Platform fee charged on top of the bonus.' })
+  @MoneyField('Platform fee charged on top of the bonus.')
   fee: number;
 }
 

@@ -1,8 +1,8 @@
-import { GraphQLSafeInt } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { ConnectionArgs } from '../../common/pagination';
 import { LedgerAccountKind } from '../ledger/ledger.types';
 import { FundingMethod, PayoutStatus } from './payments.types';
+import { MoneyField } from '../ledger/money-field';
 
 /**
  * Inputs of the money mutations. Amounts are whole minor units (cents) as `SafeInt`; the
@@ -16,7 +16,7 @@ export class RecordManualFundingInput {
   @Field(() => ID)
   requesterId: string;
 
-  @Field(() => GraphQLSafeInt, { description: 'Minor units, > 0.' })
+  @MoneyField('Minor units, > 0.')
   amount: number;
 
   @Field({ description: 'ISO 4217 code, any case.' })
@@ -31,7 +31,7 @@ export class RecordManualFundingInput {
 
 @InputType()
 export class CreateFundingInput {
-  @Field(() => GraphQLSafeInt, { description: 'Minor units, > 0.' })
+  @MoneyField('Minor units, > 0.')
   amount: number;
 
   @Field({ description: 'ISO 4217 code, any case.' })
@@ -61,9 +61,7 @@ export class AwardBonusInput {
   @Field(() => ID, { description: 'The answered assignment the bonus rewards.' })
   assignmentId: string;
 
-  @Field(() => GraphQLSafeInt, {
-    description: 'Minor units, > 0; the platform fee is added on top.',
-  })
+  @MoneyField('Minor units, > 0; the platform fee is added on top.')
   amount: number;
 
   @Field({ description: 'Must be the assignment’s currency.' })
@@ -93,7 +91,7 @@ export class CreatePayoutsInput {
   @Field(() => String, { nullable: true, description: 'Only this currency.' })
   currency?: string | null;
 
-  @Field(() => GraphQLSafeInt, {
+  @MoneyField({
     nullable: true,
     description: 'Smallest earned balance paid; default PAYOUT_MINIMUM_AMOUNT.',
   })

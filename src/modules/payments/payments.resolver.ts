@@ -1,7 +1,6 @@
-import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Int, Resolver } from 'type-graphql';
 import type { ConnectionShape } from '../../common/pagination';
 import type { RequestContext } from '../../common/request-context';
-import { Role } from '../auth/role';
 import type { LedgerEntry } from '../ledger/ledger-entry.entity';
 import type { EscrowService } from './escrow.service';
 import { Funding } from './funding.entity';
@@ -38,6 +37,18 @@ import { Payout } from './payout.entity';
 import type { PayoutService } from './payout.service';
 import type { ReconciliationService } from './reconciliation.service';
 import { ReconciliationReportType } from './reconciliation.types';
+import {
+  AdminMutation,
+  AdminQuery,
+  IdArg,
+  OwnerMutation,
+  OwnerQuery,
+  RequesterMutation,
+  RequesterQuery,
+  SignedInQuery,
+  WorkerMutation,
+  WorkerQuery,
+} from '../../graphql/operations';
 
 /**
  * Money over GraphQL: balances, entries, fundings, bonuses, payouts, the trial balance and
@@ -56,42 +67,37 @@ export class PaymentsResolver {
 
   // ── Requesters ────────────────────────────────────────────────────────────────────────────
 
-  @Authorized(Role.REQUESTER)
-  @Query(() => [RequesterBalance], { description: 'Your available balance, escrow and spend.' })
+  @RequesterQuery(() => [RequesterBalance], 'Your available balance, escrow and spend.')
   myBalances(@Ctx() ctx: RequestContext): Promise<RequesterBalance[]> {
     return this.queries.requesterBalances(ctx);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Query(() => ProjectMoney, { description: 'Escrow and spend of one of your projects.' })
+  @OwnerQuery(() => ProjectMoney, 'Escrow and spend of one of your projects.')
   projectMoney(
-    @Arg('projectId', () => ID) projectId: string,
+    @IdArg('projectId') projectId: string,
     @Ctx() ctx: RequestContext,
   ): Promise<ProjectMoney> {
     return this.queries.projectMoney(ctx, projectId);
   }
 
-  @Authorized(Role.REQUESTER)
-  @Query(() => [Funding], { description: 'Your fundings, newest first.' })
+  @RequesterQuery(() => [Funding], 'Your fundings, newest first.')
   myFundings(@Args() args: FundingsArgs, @Ctx() ctx: RequestContext): Promise<Funding[]> {
     return this.fundings.listOwn(ctx, args.first);
   }
 
-  @Authorized(Role.REQUESTER)
-  @Query(() => Boolean, {
-    description:
-      'Whether createFunding can take card payments (Stripe configured); otherwise an admin records fundings (recordManualFunding).',
-  })
+  @RequesterQuery(
+    () => Boolean,
+    'Whether createFunding can take card payments (Stripe configured); otherwise an admin records fundings (recordManualFunding).',
+  )
   cardPaymentsAvailable(): boolean {
     return this.fundings.cardPaymentsAvailable();
   }
 
-  @Authorized(Role.REQUESTER)
-  @Mutation(() => FundingStart, {
-    description:
-      'Starts a Stripe payment into your balance. The balance is credited when Stripe confirms ' +
+  @RequesterMutation(
+    () => FundingStart,
+    'Starts a Stripe payment into your balance. The balance is credited when Stripe confirms ' +
       'the payment (webhook), never before. PAYMENTS_OFFLINE without Stripe.',
-  })
+  )
   createFunding(
     @Arg('input') input: CreateFundingInput,
     @Ctx() ctx: RequestContext,
@@ -99,27 +105,22 @@ export class PaymentsResolver {
     return this.fundings.createFunding(ctx, input);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Mutation(() => Bonus, {
-    description:
-      'Pays a bonus (plus the platform fee) from your balance to the worker of an answered assignment.',
-  })
+  @OwnerMutation(
+    () => Bonus,
+    'Pays a bonus (plus the platform fee) from your balance to the worker of an answered assignment.',
+  )
   awardBonus(@Arg('input') input: AwardBonusInput, @Ctx() ctx: RequestContext): Promise<Bonus> {
     return this.escrow.awardBonus(ctx, input);
   }
 
   // ── Workers ───────────────────────────────────────────────────────────────────────────────
 
-  @Authorized(Role.WORKER)
-  @Query(() => [WorkerEarnings], { description: 'Your earned, pending and paid-out amounts.' })
+  @WorkerQuery(() => [WorkerEarnings], 'Your earned, pending and paid-out amounts.')
   myEarnings(@Ctx() ctx: RequestContext): Promise<WorkerEarnings[]> {
     return this.queries.workerEarnings(ctx);
   }
 
-  @Authorized()
-  @Query(() => LedgerEntryConnection, {
-    description: 'Every movement on your own accounts, oldest first.',
-  })
+  @SignedInQuery(() => LedgerEntryConnection, 'Every movement on your own accounts, oldest first.')
   myLedgerEntries(
     @Args() args: LedgerEntriesArgs,
     @Ctx() ctx: RequestContext,
@@ -127,8 +128,7 @@ export class PaymentsResolver {
     return this.queries.myEntries(ctx, args);
   }
 
-  @Authorized(Role.WORKER)
-  @Query(() => PayoutConnection, { description: 'Your payouts, oldest first.' })
+  @WorkerQuery(() => PayoutConnection, 'Your payouts, oldest first.')
   myPayouts(
     @Args() args: MyPayoutsArgs,
     @Ctx() ctx: RequestContext,
@@ -136,16 +136,18 @@ export class PaymentsResolver {
     return this.queries.payouts(ctx, args, 'own');
   }
 
-  @Authorized(Role.WORKER)
-  @Query(() => PayoutAccount, { nullable: true, description: 'Your connected Stripe account.' })
+  @WorkerQuery(() => PayoutAccount, {
+    nullable: true,
+    description: 'Your connected Stripe account.',
+  })
   myPayoutAccount(@Ctx() ctx: RequestContext): Promise<PayoutAccount | null> {
     return this.payoutService.myAccount(ctx);
   }
 
-  @Authorized(Role.WORKER)
-  @Mutation(() => PayoutAccountLink, {
-    description: 'Creates your connected Stripe account if needed and returns an onboarding link.',
-  })
+  @WorkerMutation(
+    () => PayoutAccountLink,
+    'Creates your connected Stripe account if needed and returns an onboarding link.',
+  )
   connectPayoutAccount(
     @Arg('input') input: ConnectPayoutAccountInput,
     @Ctx() ctx: RequestContext,
@@ -155,8 +157,7 @@ export class PaymentsResolver {
 
   // ── Admins ────────────────────────────────────────────────────────────────────────────────
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => Funding, { description: 'Records money received outside Stripe and credits it.' })
+  @AdminMutation(() => Funding, 'Records money received outside Stripe and credits it.')
   recordManualFunding(
     @Arg('input') input: RecordManualFundingInput,
     @Ctx() ctx: RequestContext,
@@ -164,10 +165,10 @@ export class PaymentsResolver {
     return this.fundings.recordManualFunding(ctx, input);
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => PayoutRun, {
-    description: 'Creates payouts for workers above the minimum, then sends them to Stripe.',
-  })
+  @AdminMutation(
+    () => PayoutRun,
+    'Creates payouts for workers above the minimum, then sends them to Stripe.',
+  )
   createPayouts(
     @Arg('input') input: CreatePayoutsInput,
     @Ctx() ctx: RequestContext,
@@ -175,8 +176,7 @@ export class PaymentsResolver {
     return this.payoutService.createPayouts(ctx, input);
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => Payout, { description: 'Pays one worker’s whole earned balance in a currency.' })
+  @AdminMutation(() => Payout, 'Pays one worker’s whole earned balance in a currency.')
   createPayout(
     @Arg('input') input: CreatePayoutInput,
     @Ctx() ctx: RequestContext,
@@ -184,16 +184,15 @@ export class PaymentsResolver {
     return this.payoutService.createPayout(ctx, input);
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => Int, {
-    description: 'Sends pending payouts due for a (re)try now, instead of waiting for the sweep.',
-  })
+  @AdminMutation(
+    () => Int,
+    'Sends pending payouts due for a (re)try now, instead of waiting for the sweep.',
+  )
   sendPendingPayouts(@Ctx() ctx: RequestContext): Promise<number> {
     return this.payoutService.sendDuePayouts(ctx);
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => Payout, { description: 'Offline payouts: record one as paid by other means.' })
+  @AdminMutation(() => Payout, 'Offline payouts: record one as paid by other means.')
   markPayoutPaid(
     @Arg('input') input: MarkPayoutPaidInput,
     @Ctx() ctx: RequestContext,
@@ -201,10 +200,10 @@ export class PaymentsResolver {
     return this.payoutService.markPaid(ctx, input);
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => Payout, {
-    description: 'Offline payouts: give one up; the money returns to the worker’s earned balance.',
-  })
+  @AdminMutation(
+    () => Payout,
+    'Offline payouts: give one up; the money returns to the worker’s earned balance.',
+  )
   markPayoutFailed(
     @Arg('input') input: MarkPayoutFailedInput,
     @Ctx() ctx: RequestContext,
@@ -212,23 +211,20 @@ export class PaymentsResolver {
     return this.payoutService.markFailed(ctx, input);
   }
 
-  @Authorized(Role.ADMIN)
-  @Query(() => PayoutConnection, { description: 'All payouts, oldest first.' })
+  @AdminQuery(() => PayoutConnection, 'All payouts, oldest first.')
   payouts(@Args() args: PayoutsArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Payout>> {
     return this.queries.payouts(ctx, args, 'all');
   }
 
-  @Authorized(Role.ADMIN)
-  @Query(() => TrialBalance, { description: 'Every account by kind and currency; sums to zero.' })
+  @AdminQuery(() => TrialBalance, 'Every account by kind and currency; sums to zero.')
   trialBalance(@Ctx() ctx: RequestContext): Promise<TrialBalance> {
     return this.queries.trialBalance(ctx);
   }
 
-  @Authorized(Role.ADMIN)
-  @Query(() => ReconciliationReportType, {
-    description:
-      'Compares the ledger with Stripe’s balance transactions and lists every difference.',
-  })
+  @AdminQuery(
+    () => ReconciliationReportType,
+    'Compares the ledger with Stripe’s balance transactions and lists every difference.',
+  )
   paymentsReconciliation(
     @Arg('since', () => Date, { nullable: true }) since: Date | null,
     @Ctx() ctx: RequestContext,

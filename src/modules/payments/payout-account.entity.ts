@@ -1,7 +1,8 @@
-import { Field, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { ObjectType } from 'type-graphql';
+import { Entity, Index } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
 import { User } from '../auth/user.entity';
+import { BoolField, ForeignKey, TextColumn, TextField, UuidColumn } from '../../db/columns';
 
 /**
  * A worker's Stripe connected account (Express-style dashboard, platform-controlled fees and
@@ -13,26 +14,25 @@ import { User } from '../auth/user.entity';
 @Index('payout_accounts_user_key', ['userId'], { unique: true })
 @Index('payout_accounts_stripe_account_key', ['stripeAccountId'], { unique: true })
 export class PayoutAccount extends AppEntity {
-  @Column({ name: 'user_id', type: 'uuid' })
+  @UuidColumn()
   userId: string;
 
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'user_id' })
+  @ForeignKey(() => User, 'RESTRICT')
   user?: User;
 
-  @Column({ name: 'stripe_account_id', type: 'text' })
+  @TextColumn()
   stripeAccountId: string;
 
-  @Field({ description: 'Stripe can move money to this account (transfers capability active).' })
-  @Column({ name: 'payouts_enabled', type: 'boolean', default: false })
+  @BoolField({
+    default: false,
+    description: 'Stripe can move money to this account (transfers capability active).',
+  })
   payoutsEnabled: boolean;
 
-  @Field({ description: 'Onboarding details were submitted to Stripe.' })
-  @Column({ name: 'details_submitted', type: 'boolean', default: false })
+  @BoolField({ default: false, description: 'Onboarding details were submitted to Stripe.' })
   detailsSubmitted: boolean;
 
   /** Last bank payout failure Stripe reported for this account (payout.failed). */
-  @Field(() => String, { nullable: true })
-  @Column({ name: 'last_payout_failure', type: 'text', nullable: true })
+  @TextField({ nullable: true })
   lastPayoutFailure: string | null;
 }

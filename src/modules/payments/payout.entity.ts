@@ -1,10 +1,19 @@
 import { AmountEntity } from './amount.entity';
 import { GraphQLSafeInt } from 'graphql-scalars';
-import { Field, Int, ObjectType } from 'type-graphql';
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Field, ObjectType } from 'type-graphql';
+import { Check, Column, Entity, Index } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { minorAmountTransformer } from '../ledger/minor-amount.transformer';
 import { PayoutStatus } from './payments.types';
+import {
+  ForeignKey,
+  IntField,
+  TextColumn,
+  TextField,
+  TimestampColumn,
+  TimestampField,
+  UuidColumn,
+} from '../../db/columns';
 
 /**
  * Money on its way from a worker's earned balance to their Stripe connected account, exactly
@@ -30,8 +39,7 @@ export class Payout extends AmountEntity {
   @Column({ name: 'worker_id', type: 'uuid' })
   workerId: string;
 
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'worker_id' })
+  @ForeignKey(() => User, 'RESTRICT')
   worker?: User;
 
   @Field(() => PayoutStatus)
@@ -39,35 +47,30 @@ export class Payout extends AmountEntity {
   status: PayoutStatus;
 
   /** Stripe connected account (null offline: paid by hand). */
-  @Column({ name: 'destination_account_id', type: 'text', nullable: true })
+  @TextColumn({ nullable: true })
   destinationAccountId: string | null;
 
   /** The Stripe transfer, once known. */
-  @Column({ name: 'transfer_id', type: 'text', nullable: true })
+  @TextColumn({ nullable: true })
   transferId: string | null;
 
-  @Field(() => Int)
-  @Column({ type: 'integer', default: 0 })
+  @IntField({ default: 0 })
   attempts: number;
 
   /** Not sent again before this: set while a sender holds it, and after a retryable failure. */
-  @Column({ name: 'send_after', type: 'timestamptz', precision: 3 })
+  @TimestampColumn()
   sendAfter: Date;
 
-  @Field(() => String, { nullable: true })
-  @Column({ name: 'last_error', type: 'text', nullable: true })
+  @TextField({ nullable: true })
   lastError: string | null;
 
-  @Field(() => Date, { nullable: true })
-  @Column({ name: 'paid_at', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampField({ nullable: true })
   paidAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
-  @Column({ name: 'failed_at', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampField({ nullable: true })
   failedAt: Date | null;
 
-  @Field(() => String, { nullable: true })
-  @Column({ name: 'failure_reason', type: 'text', nullable: true })
+  @TextField({ nullable: true })
   failureReason: string | null;
 
   /** Reversed so far (Stripe can reverse part of a transfer); returned to earned. */
@@ -81,11 +84,10 @@ export class Payout extends AmountEntity {
   amountReversed: number;
 
   /** Manual payouts: the admin's reference (bank transfer id, ...). */
-  @Field(() => String, { nullable: true })
-  @Column({ type: 'text', nullable: true })
+  @TextField({ nullable: true })
   reference: string | null;
 
   /** Admin who created the run; null for the schedule. */
-  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  @UuidColumn({ nullable: true })
   createdBy: string | null;
 }

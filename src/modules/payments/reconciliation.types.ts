@@ -1,6 +1,6 @@
 import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
-import { GraphQLSafeInt } from 'graphql-scalars';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { MoneyField } from '../ledger/money-field';
 
 export const ReconciliationDifferenceKind = graphqlEnum('ReconciliationDifferenceKind', [
   'MISSING_IN_LEDGER',
@@ -23,10 +23,10 @@ export class ReconciliationDifference {
   @Field()
   currency: string;
 
-  @Field(() => GraphQLSafeInt, { nullable: true })
+  @MoneyField({ nullable: true })
   ledgerAmount: number | null;
 
-  @Field(() => GraphQLSafeInt, { nullable: true })
+  @MoneyField({ nullable: true })
   providerAmount: number | null;
 }
 

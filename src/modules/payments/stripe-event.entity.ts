@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity, PrimaryColumn } from 'typeorm';
+import { TextColumn, TimestampColumn } from '../../db/columns';
 
 /**
  * Every Stripe event the webhook accepted, keyed by Stripe's event id: inserting the id in the
@@ -10,21 +11,21 @@ export class StripeEvent {
   @PrimaryColumn({ type: 'text' })
   id: string;
 
-  @Column({ type: 'text' })
+  @TextColumn()
   type: string;
 
   /** Connected account the event came from (Connect events), if any. */
-  @Column({ type: 'text', nullable: true })
+  @TextColumn({ nullable: true })
   account: string | null;
 
   /** `event.created` from Stripe. */
-  @Column({ name: 'stripe_created_at', type: 'timestamptz', precision: 3 })
+  @TimestampColumn()
   stripeCreatedAt: Date;
 
-  @Column({ name: 'received_at', type: 'timestamptz', precision: 3 })
+  @TimestampColumn()
   receivedAt: Date;
 
   /** What we did: `processed`, or `ignored` for types we do not handle. */
-  @Column({ type: 'text' })
+  @TextColumn()
   outcome: string;
 }

@@ -1,8 +1,9 @@
 import { ProjectOwnedEntity } from '../projects/project-owned.entity';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, Entity, Index } from 'typeorm';
 import { User } from '../auth/user.entity';
+import { ForeignKey, IdField, IntField, TextField, UuidColumn } from '../../db/columns';
 
 /** Where a model version came from. */
 export enum ModelSource {
@@ -23,8 +24,7 @@ registerEnumType(ModelSource, { name: 'ModelSource' });
 @ObjectType({ description: 'A pre-label model registered on a project.' })
 @Index('model_versions_project_version_key', ['projectId', 'version'], { unique: true })
 export class ModelVersion extends ProjectOwnedEntity {
-  @Field({ description: 'Version name, unique within the project.' })
-  @Column({ type: 'text' })
+  @TextField({ description: 'Version name, unique within the project.' })
   version: string;
 
   @Field(() => ModelSource)
@@ -35,8 +35,7 @@ export class ModelVersion extends ProjectOwnedEntity {
   @Column({ name: 'model_bytes', type: 'bytea' })
   modelBytes: Buffer;
 
-  @Field(() => Int)
-  @Column({ name: 'size_bytes', type: 'integer' })
+  @IntField()
   sizeBytes: number;
 
   @Field(() => GraphQLJSONObject, {
@@ -45,19 +44,16 @@ export class ModelVersion extends ProjectOwnedEntity {
   @Column({ type: 'jsonb' })
   featurizer: Record<string, unknown>;
 
-  @Field(() => [String], { description: 'Label key of each model output column, in order.' })
-  @Column({ name: 'label_keys', type: 'text', array: true })
+  @TextField({ array: true, description: 'Label key of each model output column, in order.' })
   labelKeys: string[];
 
-  @Field(() => ID, { description: 'The worker account (kind MODEL) the model answers as.' })
-  @Column({ name: 'annotator_id', type: 'uuid' })
+  @IdField({ description: 'The worker account (kind MODEL) the model answers as.' })
   annotatorId: string;
 
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'annotator_id' })
+  @ForeignKey(() => User, 'RESTRICT')
   annotator?: User;
 
-  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  @UuidColumn({ nullable: true })
   createdBy: string | null;
 
   @Field(() => GraphQLJSONObject, {

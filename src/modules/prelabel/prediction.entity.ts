@@ -1,15 +1,8 @@
-import { Field, Float, ID, ObjectType } from 'type-graphql';
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryColumn,
-} from 'typeorm';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import { Task } from '../marketplace/task.entity';
 import { ModelVersion } from './model-version.entity';
+import { FloatField, ForeignKey, TextField, UuidColumn } from '../../db/columns';
 
 /**
  * A model version's prediction for one task: one row per (task, model version), written by the
@@ -30,28 +23,23 @@ export class Prediction {
   @PrimaryColumn({ name: 'model_version_id', type: 'uuid' })
   modelVersionId: string;
 
-  @ManyToOne(() => Task, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'task_id' })
+  @ForeignKey(() => Task, 'CASCADE')
   task?: Task;
 
-  @ManyToOne(() => ModelVersion, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'model_version_id' })
+  @ForeignKey(() => ModelVersion, 'CASCADE')
   modelVersion?: ModelVersion;
 
   @Index('prelabel_predictions_project_idx')
-  @Column({ name: 'project_id', type: 'uuid' })
+  @UuidColumn()
   projectId: string;
 
-  @Field(() => [Float], { description: 'One probability per schema label, in schema order.' })
-  @Column({ type: 'double precision', array: true })
+  @FloatField({ array: true, description: 'One probability per schema label, in schema order.' })
   probabilities: number[];
 
-  @Field()
-  @Column({ name: 'predicted_label', type: 'text' })
+  @TextField()
   predictedLabel: string;
 
-  @Field(() => Float)
-  @Column({ type: 'double precision' })
+  @FloatField()
   confidence: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })

@@ -1,9 +1,17 @@
 import { ProjectOwnedEntity } from '../projects/project-owned.entity';
 import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
 import { GraphQLJSON } from 'graphql-scalars';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Field, ObjectType } from 'type-graphql';
+import { Column, Entity, Index } from 'typeorm';
 import { ModelVersion } from './model-version.entity';
+import {
+  ForeignKey,
+  IdField,
+  IntField,
+  TextField,
+  TimestampField,
+  UuidColumn,
+} from '../../db/columns';
 
 /** PENDING → RUNNING → DONE, or FAILED when the model fails on a batch. */
 export const PrelabelRunStatus = graphqlEnum('PrelabelRunStatus', [
@@ -31,36 +39,33 @@ export interface PrelabelSkip {
 @ObjectType({ description: 'Progress of a pre-labeling job.' })
 @Index('prelabel_runs_project_idx', ['projectId'])
 export class PrelabelRun extends ProjectOwnedEntity {
-  @Field(() => ID)
-  @Column({ name: 'model_version_id', type: 'uuid' })
+  @IdField()
   modelVersionId: string;
 
-  @ManyToOne(() => ModelVersion, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'model_version_id' })
+  @ForeignKey(() => ModelVersion, 'CASCADE')
   modelVersion?: ModelVersion;
 
   @Field(() => PrelabelRunStatus)
   @Column({ type: 'text', default: PrelabelRunStatus.PENDING })
   status: PrelabelRunStatus;
 
-  @Field(() => Int, { description: 'Tasks in the project when the job started.' })
-  @Column({ type: 'integer', default: 0 })
+  @IntField({ default: 0, description: 'Tasks in the project when the job started.' })
   total: number;
 
-  @Field(() => Int, { description: 'Tasks read so far (predicted + skipped).' })
-  @Column({ type: 'integer', default: 0 })
+  @IntField({ default: 0, description: 'Tasks read so far (predicted + skipped).' })
   processed: number;
 
-  @Field(() => Int, { description: 'Tasks with a stored prediction.' })
-  @Column({ type: 'integer', default: 0 })
+  @IntField({ default: 0, description: 'Tasks with a stored prediction.' })
   predicted: number;
 
-  @Field(() => Int, { description: 'Tasks skipped because the payload lacks the featured field.' })
-  @Column({ type: 'integer', default: 0 })
+  @IntField({
+    default: 0,
+    description: 'Tasks skipped because the payload lacks the featured field.',
+  })
   skipped: number;
 
   /** Keyset cursor: the largest task id already processed. */
-  @Column({ name: 'last_task_id', type: 'uuid', nullable: true })
+  @UuidColumn({ nullable: true })
   lastTaskId: string | null;
 
   @Field(() => GraphQLJSON, {
@@ -69,11 +74,9 @@ export class PrelabelRun extends ProjectOwnedEntity {
   @Column({ name: 'skip_samples', type: 'jsonb', default: () => "'[]'" })
   skipSamples: PrelabelSkip[];
 
-  @Field(() => String, { nullable: true, description: 'Why the job failed.' })
-  @Column({ type: 'text', nullable: true })
+  @TextField({ nullable: true, description: 'Why the job failed.' })
   error: string | null;
 
-  @Field(() => Date, { nullable: true })
-  @Column({ name: 'finished_at', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampField({ nullable: true })
   finishedAt: Date | null;
 }

@@ -1,11 +1,11 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../common/request-context';
-import { Role } from '../auth/role';
 import { ModelVersion } from './model-version.entity';
 import { PrelabelRun } from './prelabel-run.entity';
 import { RegisterModelInput, StartPrelabelingInput, TrainModelInput } from './prelabel.inputs';
 import { decodeModelBase64, PrelabelService } from './prelabel.service';
 import { TrainingService } from './training.service';
+import { IdArg, OwnerMutation, OwnerQuery } from '../../graphql/operations';
 
 /**
  * Pre-label models for project owners and admins: register, pre-label, train. Another
@@ -18,11 +18,10 @@ export class PrelabelResolver {
     private readonly training: TrainingService,
   ) {}
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Mutation(() => ModelVersion, {
-    description:
-      'Registers an ONNX model after loading it and running it on a task; nothing is stored on error (MODEL_* codes).',
-  })
+  @OwnerMutation(
+    () => ModelVersion,
+    'Registers an ONNX model after loading it and running it on a task; nothing is stored on error (MODEL_* codes).',
+  )
   registerModel(
     @Arg('input') input: RegisterModelInput,
     @Ctx() ctx: RequestContext,
@@ -36,10 +35,10 @@ export class PrelabelResolver {
     });
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Mutation(() => PrelabelRun, {
-    description: 'Starts a background job that pre-labels every task of the project.',
-  })
+  @OwnerMutation(
+    () => PrelabelRun,
+    'Starts a background job that pre-labels every task of the project.',
+  )
   startPrelabeling(
     @Arg('input') input: StartPrelabelingInput,
     @Ctx() ctx: RequestContext,
@@ -47,11 +46,10 @@ export class PrelabelResolver {
     return this.prelabels.startPrelabeling(ctx, input);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Mutation(() => ModelVersion, {
-    description:
-      'Trains a model from the consensus of completed tasks, evaluates it on gold and registers it.',
-  })
+  @OwnerMutation(
+    () => ModelVersion,
+    'Trains a model from the consensus of completed tasks, evaluates it on gold and registers it.',
+  )
   trainModel(
     @Arg('input') input: TrainModelInput,
     @Ctx() ctx: RequestContext,
@@ -59,16 +57,14 @@ export class PrelabelResolver {
     return this.training.trainModel(ctx, input);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Query(() => PrelabelRun, { description: 'Progress of a pre-labeling job.' })
-  prelabelRun(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<PrelabelRun> {
+  @OwnerQuery(() => PrelabelRun, 'Progress of a pre-labeling job.')
+  prelabelRun(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<PrelabelRun> {
     return this.prelabels.prelabelRun(ctx, id);
   }
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Query(() => [ModelVersion], { description: 'The project’s model versions, oldest first.' })
+  @OwnerQuery(() => [ModelVersion], 'The project’s model versions, oldest first.')
   modelVersions(
-    @Arg('projectId', () => ID) projectId: string,
+    @IdArg('projectId') projectId: string,
     @Ctx() ctx: RequestContext,
   ): Promise<ModelVersion[]> {
     return this.prelabels.modelVersions(ctx, projectId);

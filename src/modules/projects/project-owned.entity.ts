@@ -1,7 +1,7 @@
-import { Field, ID, ObjectType } from 'type-graphql';
-import { Column, JoinColumn, ManyToOne } from 'typeorm';
+import { ObjectType } from 'type-graphql';
 import { AppEntity } from '../../db/app-entity';
 import { Project } from './project.entity';
+import { ForeignKey, IdField } from '../../db/columns';
 
 /**
  * Base of the tables whose rows belong to one project and go with it (ON DELETE CASCADE): the
@@ -9,11 +9,9 @@ import { Project } from './project.entity';
  */
 @ObjectType()
 export abstract class ProjectOwnedEntity extends AppEntity {
-  @Field(() => ID)
-  @Column({ name: 'project_id', type: 'uuid' })
+  @IdField()
   projectId: string;
 
-  @ManyToOne(() => Project, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'project_id' })
+  @ForeignKey(() => Project, 'CASCADE')
   project?: Project;
 }

@@ -1,9 +1,19 @@
-import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Field, ObjectType } from 'type-graphql';
+import { Check, Column, Entity, Index } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
 import { User } from '../auth/user.entity';
 import { kindSettingsOf } from './kind-settings';
 import { LabelSchema, OverlapPolicy, ProjectStatus } from './project.types';
+import {
+  BoolField,
+  FloatColumn,
+  FloatField,
+  ForeignKey,
+  IntColumn,
+  IntField,
+  TextField,
+  UuidColumn,
+} from '../../db/columns';
 
 /**
  * A labeling job owned by a requester (Toloka project + pool, MTurk HIT type). Money is in
@@ -31,19 +41,16 @@ import { LabelSchema, OverlapPolicy, ProjectStatus } from './project.types';
 )
 export class Project extends AppEntity {
   @Index('projects_owner_id_idx')
-  @Column({ name: 'owner_id', type: 'uuid' })
+  @UuidColumn()
   ownerId: string;
 
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'owner_id' })
+  @ForeignKey(() => User, 'RESTRICT')
   owner?: User;
 
-  @Field()
-  @Column({ type: 'text' })
+  @TextField()
   name: string;
 
-  @Field({ description: 'Markdown shown to workers.' })
-  @Column({ type: 'text', default: '' })
+  @TextField({ default: '', description: 'Markdown shown to workers.' })
   instructions: string;
 
   @Field(() => ProjectStatus)
@@ -63,105 +70,106 @@ export class Project extends AppEntity {
   })
   labelSchema: LabelSchema;
 
-  @Field(() => Int)
-  @Column({ name: 'schema_version', type: 'integer', default: 1 })
+  @IntField({ default: 1 })
   schemaVersion: number;
 
-  @Field(() => Int, { description: 'Reward per approved assignment, in minor units (cents).' })
-  @Column({ name: 'reward_amount', type: 'integer' })
+  @IntField({ description: 'Reward per approved assignment, in minor units (cents).' })
   rewardAmount: number;
 
-  @Field({ description: 'ISO 4217 code, lower case (usd).' })
-  @Column({ type: 'text' })
+  @TextField({ description: 'ISO 4217 code, lower case (usd).' })
   currency: string;
 
-  @Column({ name: 'min_overlap', type: 'integer' })
+  @IntColumn()
   minOverlap: number;
 
-  @Column({ name: 'max_overlap', type: 'integer' })
+  @IntColumn()
   maxOverlap: number;
 
-  @Column({ name: 'confidence_target', type: 'double precision', nullable: true })
+  @FloatColumn({ nullable: true })
   confidenceTarget: number | null;
 
   /** Dynamic overlap: outstanding leases a task past `minOverlap` may have (docs/leasing.md). */
-  @Column({ name: 'max_outstanding_leases', type: 'integer', default: 1 })
+  @IntColumn({ default: 1 })
   maxOutstandingLeases: number;
 
-  @Field(() => Float, { description: 'Share of served assignments that are gold tasks, 0 to 1.' })
-  @Column({ name: 'gold_rate', type: 'double precision', default: 0 })
+  @FloatField({
+    default: 0,
+    description: 'Share of served assignments that are gold tasks, 0 to 1.',
+  })
   goldRate: number;
 
-  @Field(() => Float, {
+  @FloatField({
     nullable: true,
     description:
       'Score a gold answer needs to count as correct, 0 to 1 (F1 for spans and boxes); null: the kind’s default (docs/kinds.md).',
   })
-  @Column({ name: 'gold_threshold', type: 'double precision', nullable: true })
   goldThreshold: number | null;
 
-  @Field(() => Int, {
+  @IntField({
+    default: 50,
     description:
       'Most distinct workers one gold task is served to; an over-exposed gold task stops being served.',
   })
-  @Column({ name: 'gold_exposure_cap', type: 'integer', default: 50 })
   goldExposureCap: number;
 
-  @Field(() => Int, {
+  @IntField({
+    default: 0,
     description:
       'Gold tasks a worker must answer (the training set) before real tasks; 0 = no qualification.',
   })
-  @Column({ name: 'qualification_task_count', type: 'integer', default: 0 })
   qualificationTaskCount: number;
 
-  @Field(() => Float, {
+  @FloatField({
+    default: 0.8,
     description: 'Share of the training answers that must be right to qualify, 0 to 1.',
   })
-  @Column({ name: 'qualification_pass_mark', type: 'double precision', default: 0.8 })
   qualificationPassMark: number;
 
-  @Field(() => Int, { description: 'How long a worker who failed qualification waits to retry.' })
-  @Column({ name: 'qualification_retry_delay_seconds', type: 'integer', default: 86400 })
+  @IntField({
+    default: 86400,
+    description: 'How long a worker who failed qualification waits to retry.',
+  })
   qualificationRetryDelaySeconds: number;
 
-  @Field(() => Int)
-  @Column({ name: 'assignment_duration_seconds', type: 'integer' })
+  @IntField()
   assignmentDurationSeconds: number;
 
-  @Field(() => Int, { description: 'Submitted assignments are approved automatically after this.' })
-  @Column({ name: 'auto_approval_delay_seconds', type: 'integer' })
+  @IntField({ description: 'Submitted assignments are approved automatically after this.' })
   autoApprovalDelaySeconds: number;
 
-  @Field(() => Int, { description: 'How long after a rejection the requester may reverse it.' })
-  @Column({ name: 'rejection_reversal_window_seconds', type: 'integer', default: 7 * 24 * 3600 })
+  @IntField({
+    default: 7 * 24 * 3600,
+    description: 'How long after a rejection the requester may reverse it.',
+  })
   rejectionReversalWindowSeconds: number;
 
-  @Field({ description: 'Aggregation method used for consensus (see the aggregation docs).' })
-  @Column({ name: 'aggregation_method', type: 'text', default: 'pooled-dawid-skene' })
+  @TextField({
+    default: 'pooled-dawid-skene',
+    description: 'Aggregation method used for consensus (see the aggregation docs).',
+  })
   aggregationMethod: string;
 
-  @Field({
+  @BoolField({
+    default: false,
     description:
       'Whether workers see the model pre-label of a task (off by default: showing it biases answers).',
   })
-  @Column({ name: 'show_prelabels_to_workers', type: 'boolean', default: false })
   showPrelabelsToWorkers: boolean;
 
-  @Field(() => Int, {
+  @IntField({
     nullable: true,
     description:
       'Retrain the pre-label model every this many newly completed tasks, pre-label the tasks ' +
       'with the new version and let it vote if it is at least as accurate on gold; null = off.',
   })
-  @Column({ name: 'model_retrain_every', type: 'integer', nullable: true })
   modelRetrainEvery: number | null;
 
-  @Field(() => Float, {
+  @FloatField({
+    default: 0.85,
     description:
       "The model gate's trust threshold: Wilson 95% lower bound on the model's gold accuracy " +
       'at or above which a model vote plus one agreeing human may complete a task.',
   })
-  @Column({ name: 'model_gate_min_accuracy', type: 'double precision', default: 0.85 })
   modelGateMinAccuracy: number;
 
   @Field(() => Date, { nullable: true })

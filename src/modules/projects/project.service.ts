@@ -73,22 +73,10 @@ export class ProjectService {
       rewardAmount: input.rewardAmount,
       currency: input.currency,
       ...overlapSettings(input.overlap),
-      goldRate: input.goldRate ?? PROJECT_DEFAULTS.goldRate,
+      ...optionalSettings(input, PROJECT_DEFAULTS),
+      // Nullable settings, where null means "the kind's default" or "off".
       goldThreshold: input.goldThreshold ?? null,
-      assignmentDurationSeconds:
-        input.assignmentDurationSeconds ?? PROJECT_DEFAULTS.assignmentDurationSeconds,
-      autoApprovalDelaySeconds:
-        input.autoApprovalDelaySeconds ?? PROJECT_DEFAULTS.autoApprovalDelaySeconds,
-      rejectionReversalWindowSeconds:
-        input.rejectionReversalWindowSeconds ?? PROJECT_DEFAULTS.rejectionReversalWindowSeconds,
-      qualificationTaskCount:
-        input.qualificationTaskCount ?? PROJECT_DEFAULTS.qualificationTaskCount,
-      qualificationPassMark: input.qualificationPassMark ?? PROJECT_DEFAULTS.qualificationPassMark,
-      qualificationRetryDelaySeconds:
-        input.qualificationRetryDelaySeconds ?? PROJECT_DEFAULTS.qualificationRetryDelaySeconds,
-      goldExposureCap: input.goldExposureCap ?? PROJECT_DEFAULTS.goldExposureCap,
       modelRetrainEvery: input.modelRetrainEvery ?? PROJECT_DEFAULTS.modelRetrainEvery,
-      modelGateMinAccuracy: input.modelGateMinAccuracy ?? PROJECT_DEFAULTS.modelGateMinAccuracy,
     });
     // Not a validated setting: any boolean is valid, and off is the default (it biases answers).
     const showPrelabelsToWorkers = input.showPrelabelsToWorkers ?? false;
@@ -161,26 +149,14 @@ export class ProjectService {
               confidenceTarget: current.confidenceTarget,
               maxOutstandingLeases: current.maxOutstandingLeases,
             }),
-        goldRate: input.goldRate ?? current.goldRate,
+        ...optionalSettings(input, current),
+        // Omitted keeps the value; an explicit null sets the kind's default or turns it off.
         goldThreshold:
           input.goldThreshold !== undefined ? input.goldThreshold : current.goldThreshold,
-        assignmentDurationSeconds:
-          input.assignmentDurationSeconds ?? current.assignmentDurationSeconds,
-        autoApprovalDelaySeconds:
-          input.autoApprovalDelaySeconds ?? current.autoApprovalDelaySeconds,
-        rejectionReversalWindowSeconds:
-          input.rejectionReversalWindowSeconds ?? current.rejectionReversalWindowSeconds,
-        qualificationTaskCount: input.qualificationTaskCount ?? current.qualificationTaskCount,
-        qualificationPassMark: input.qualificationPassMark ?? current.qualificationPassMark,
-        qualificationRetryDelaySeconds:
-          input.qualificationRetryDelaySeconds ?? current.qualificationRetryDelaySeconds,
-        goldExposureCap: input.goldExposureCap ?? current.goldExposureCap,
-        // Omitted keeps the value; an explicit null turns automatic retraining off.
         modelRetrainEvery:
           input.modelRetrainEvery === undefined
             ? current.modelRetrainEvery
             : input.modelRetrainEvery,
-        modelGateMinAccuracy: input.modelGateMinAccuracy ?? current.modelGateMinAccuracy,
       });
 
       const schemaChanged = !sameLabelSchema(current.labelSchema, next.labelSchema);
@@ -428,4 +404,29 @@ function lockedAfterLaunch(project: Project, field: string): ProjectNotEditableE
     `${field} is fixed once the project has launched`,
     { field, reason: 'LOCKED_AFTER_LAUNCH' },
   );
+}
+
+/** The numeric settings an input may leave out: on create they default, on update they stay. */
+const OPTIONAL_SETTINGS = [
+  'goldRate',
+  'assignmentDurationSeconds',
+  'autoApprovalDelaySeconds',
+  'rejectionReversalWindowSeconds',
+  'qualificationTaskCount',
+  'qualificationPassMark',
+  'qualificationRetryDelaySeconds',
+  'goldExposureCap',
+  'modelGateMinAccuracy',
+] as const;
+type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
+
+/** Each optional setting from `input` where given, else from `base` (the defaults or the project). */
+function optionalSettings(
+  input: { readonly [K in OptionalSetting]?: number | null },
+  base: { readonly [K in OptionalSetting]: number },
+): Record<OptionalSetting, number> {
+  return Object.fromEntries(OPTIONAL_SETTINGS.map(key => [key, input[key] ?? base[key]])) as Record<
+    OptionalSetting,
+    number
+  >;
 }

@@ -1,8 +1,9 @@
 import { type EnumValue, graphqlEnum } from '../../common/graphql-enum';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Column, Entity, Index } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
+import { IdField, TextField, TimestampField } from '../../db/columns';
 
 /** Who took an audited action. */
 export const AuditActorKind = graphqlEnum('AuditActorKind', ['RULE', 'USER']);
@@ -37,39 +38,33 @@ export type AuditAction = EnumValue<typeof AuditAction>;
 @Index('quality_audit_log_worker_idx', ['workerId', 'occurredAt'])
 @Index('quality_audit_log_project_idx', ['projectId', 'occurredAt'])
 export class AuditLogEntry extends AppEntity {
-  @Field(() => ID, { nullable: true })
-  @Column({ name: 'project_id', type: 'uuid', nullable: true })
+  @IdField({ nullable: true })
   projectId: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @Column({ name: 'worker_id', type: 'uuid', nullable: true })
+  @IdField({ nullable: true })
   workerId: string | null;
 
   @Field(() => AuditActorKind)
   @Column({ name: 'actor_kind', type: 'text' })
   actorKind: AuditActorKind;
 
-  @Field(() => ID, { nullable: true, description: 'The rule that acted (actor RULE).' })
-  @Column({ name: 'rule_id', type: 'uuid', nullable: true })
+  @IdField({ nullable: true, description: 'The rule that acted (actor RULE).' })
   ruleId: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'The person who acted (actor USER).' })
-  @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  @IdField({ nullable: true, description: 'The person who acted (actor USER).' })
   userId: string | null;
 
   @Field(() => AuditAction)
   @Column({ type: 'text' })
   action: AuditAction;
 
-  @Field()
-  @Column({ type: 'text' })
+  @TextField()
   reason: string;
 
   @Field(() => GraphQLJSONObject, { description: 'Evidence figures (never gold answers).' })
   @Column({ type: 'jsonb', default: () => "'{}'" })
   evidence: Record<string, unknown>;
 
-  @Field()
-  @Column({ name: 'occurred_at', type: 'timestamptz', precision: 3 })
+  @TimestampField()
   occurredAt: Date;
 }

@@ -1,19 +1,9 @@
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  Float,
-  ID,
-  Query,
-  Resolver,
-  Root,
-} from 'type-graphql';
+import { Ctx, FieldResolver, Float, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../common/request-context';
-import { Role } from '../auth/role';
 import type { AuditQueriesService, WorkerQualityAuditResult } from './audit-queries.service';
 import type { AuditReportService } from '../../reports/audit-report.service';
 import { MyQuality, ProjectQualityAudit, WorkerQualityAudit } from './quality.types';
+import { IdArg, OwnerQuery, WorkerQuery } from '../../graphql/operations';
 
 /** Quality audit queries and the HTML audit report (issue 4, "Admin audit"; docs/quality.md). */
 @Resolver(() => WorkerQualityAudit)
@@ -23,15 +13,14 @@ export class AuditResolver {
     private readonly reports: AuditReportService,
   ) {}
 
-  @Authorized(Role.ADMIN, Role.REQUESTER)
-  @Query(() => WorkerQualityAudit, {
-    description:
-      'A worker’s gold accuracy, agreement with consensus, confusion, time, blocks and audit ' +
+  @OwnerQuery(
+    () => WorkerQualityAudit,
+    'A worker’s gold accuracy, agreement with consensus, confusion, time, blocks and audit ' +
       'events on a project (owner or admin).',
-  })
+  )
   workerQualityAudit(
-    @Arg('projectId', () => ID) projectId: string,
-    @Arg('workerId', () => ID) workerId: string,
+    @IdArg('projectId') projectId: string,
+    @IdArg('workerId') workerId: string,
     @Ctx() ctx: RequestContext,
   ): Promise<WorkerQualityAuditResult> {
     return this.queries.workerQualityAudit(ctx, projectId, workerId);
@@ -52,40 +41,35 @@ export class AuditResolver {
     return audit.modelMethod ?? null;
   }
 
-  @Authorized(Role.ADMIN, Role.REQUESTER)
-  @Query(() => ProjectQualityAudit, {
-    description:
-      'Agreement statistics (κ, α, AC1 with seeded bootstrap intervals) and the task confidence ' +
+  @OwnerQuery(
+    () => ProjectQualityAudit,
+    'Agreement statistics (κ, α, AC1 with seeded bootstrap intervals) and the task confidence ' +
       'histogram of a project (owner or admin).',
-  })
+  )
   projectQualityAudit(
-    @Arg('projectId', () => ID) projectId: string,
+    @IdArg('projectId') projectId: string,
     @Ctx() ctx: RequestContext,
   ): Promise<ProjectQualityAudit> {
     return this.queries.projectQualityAudit(ctx, projectId);
   }
 
-  @Authorized(Role.WORKER)
-  @Query(() => MyQuality, {
-    description:
-      'Your own accuracy figures and the blocks in force on you (one project, or all your ' +
+  @WorkerQuery(
+    () => MyQuality,
+    'Your own accuracy figures and the blocks in force on you (one project, or all your ' +
       'answers when projectId is omitted: projectId is then empty). Never gold answers.',
-  })
+  )
   myQuality(
-    @Arg('projectId', () => ID, { nullable: true }) projectId: string | null,
+    @IdArg('projectId', { nullable: true }) projectId: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<MyQuality> {
     return this.queries.myQuality(ctx, projectId ?? null);
   }
 
-  @Authorized(Role.ADMIN, Role.REQUESTER)
-  @Query(() => String, {
-    description: 'The project’s audit report: one self-contained HTML document (owner or admin).',
-  })
-  auditReport(
-    @Arg('projectId', () => ID) projectId: string,
-    @Ctx() ctx: RequestContext,
-  ): Promise<string> {
+  @OwnerQuery(
+    () => String,
+    'The project’s audit report: one self-contained HTML document (owner or admin).',
+  )
+  auditReport(@IdArg('projectId') projectId: string, @Ctx() ctx: RequestContext): Promise<string> {
     return this.reports.auditReportHtml(ctx, projectId);
   }
 }

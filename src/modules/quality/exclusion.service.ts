@@ -53,18 +53,14 @@ export class ExclusionService {
     projectId: string | null,
     reason: string,
   ): Promise<ExclusionResult> {
-    const adminId = ctx.requireUserId();
-    const trimmed = checkReason(reason);
-    return this.db.withTransaction(ctx, async tx => {
-      await this.requireTargets(tx, workerId, projectId);
-      return this.excludeAnswers(tx, {
+    return this.adminAction(ctx, workerId, projectId, reason, (tx, audit) =>
+      this.excludeAnswers(tx, {
         workerId,
         projectId,
-        reason: trimmed,
-        actor: { userId: adminId },
+        ...audit,
         action: AuditAction.EXCLUDE_ANSWERS,
-      });
-    });
+      }),
+    );
   }
 
   /** Admin mutation: includes again every excluded answer of a worker (project or everywhere). */
@@ -74,10 +70,7 @@ export class ExclusionService {
     projectId: string | null,
     reason: string,
   ): Promise<ExclusionResult> {
-    const adminId = ctx.requireUserId();
-    const trimmed = checkReason(reason);
-    return this.db.withTransaction(ctx, async tx => {
-      await this.requireTargets(tx, workerId, projectId);
+    return this.adminAction(ctx, workerId, projectId, reason, async (tx, audit) => {
       const manager = this.db.manager(tx);
       const answers = await queryRows<{ id: string; task_id: string; status: string }>(
         manager,
@@ -93,8 +86,7 @@ export class ExclusionService {
         projectId,
         workerId,
         action: AuditAction.INCLUDE_ANSWERS,
-        reason: trimmed,
-        actor: { userId: adminId },
+        ...audit,
         evidence: { answers: answers.length, answersCounted, tasksCompleted },
       });
       return Object.assign(new ExclusionResult(), {
@@ -103,6 +95,25 @@ export class ExclusionService {
         tasksReopened: 0,
         taskIds,
       });
+    });
+  }
+
+  /**
+   * An admin's exclusion request: the reason checked, then `work` in one transaction once the
+   * worker (and project) exist, with the audit entry's reason and actor.
+   */
+  private adminAction<T>(
+    ctx: RequestContext,
+    workerId: string,
+    projectId: string | null,
+    reason: string,
+    work: (tx: RequestContext, audit: { reason: string; actor: { userId: string } }) => Promise<T>,
+  ): Promise<T> {
+    const actor = { userId: ctx.requireUserId() };
+    const audit = { reason: checkReason(reason), actor };
+    return this.db.withTransaction(ctx, async tx => {
+      await this.requireTargets(tx, workerId, projectId);
+      return work(tx, audit);
     });
   }
 

@@ -2,6 +2,7 @@ import { ProjectOwnedEntity } from '../projects/project-owned.entity';
 import { Field, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Column, Entity, Index } from 'typeorm';
+import { BoolField, TextField, UuidColumn } from '../../db/columns';
 
 /**
  * A quality rule of one project, stored as the JSON its author wrote (validated by
@@ -13,8 +14,7 @@ import { Column, Entity, Index } from 'typeorm';
 @ObjectType({ description: 'A declarative quality rule of a project (docs/quality.md).' })
 @Index('quality_rules_project_idx', ['projectId'])
 export class QualityRuleRecord extends ProjectOwnedEntity {
-  @Field()
-  @Column({ type: 'text' })
+  @TextField()
   name: string;
 
   @Field(() => GraphQLJSONObject, {
@@ -23,15 +23,16 @@ export class QualityRuleRecord extends ProjectOwnedEntity {
   @Column({ type: 'jsonb' })
   definition: Record<string, unknown>;
 
-  @Field({ description: 'Disabled rules are kept for the audit log but never evaluated.' })
-  @Column({ type: 'boolean', default: true })
+  @BoolField({
+    default: true,
+    description: 'Disabled rules are kept for the audit log but never evaluated.',
+  })
   enabled: boolean;
 
   /** Whether any action acts on every project (only admins may write such a rule). */
-  @Field()
-  @Column({ name: 'has_global_action', type: 'boolean', default: false })
+  @BoolField({ default: false })
   hasGlobalAction: boolean;
 
-  @Column({ name: 'created_by', type: 'uuid' })
+  @UuidColumn()
   createdBy: string;
 }

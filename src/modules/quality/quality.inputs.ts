@@ -12,3 +12,16 @@ export class AuditLogArgs {
   @Field(() => Int, { nullable: true, description: 'At most 500 (the default).' })
   limit?: number | null;
 }
+
+/** Whose answers `excludeWorkerAnswers` / `includeWorkerAnswers` act on, and why. */
+@ArgsType()
+export class WorkerAnswersArgs {
+  @Field(() => ID)
+  workerId: string;
+
+  @Field(() => ID, { nullable: true, description: 'Omit: every project.' })
+  projectId?: string | null;
+
+  @Field()
+  reason: string;
+}

@@ -1,5 +1,5 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Resolver } from 'type-graphql';
 import { BadUserInputError } from '../../common/errors';
 import type { RequestContext } from '../../common/request-context';
 import { Role } from '../auth/role';
@@ -9,8 +9,9 @@ import type { AuditService } from './audit.service';
 import type { ExclusionService } from './exclusion.service';
 import { QualityRuleRecord } from './quality-rule.entity';
 import type { QualityRulesService } from './quality-rules.service';
-import { AuditLogArgs } from './quality.inputs';
+import { AuditLogArgs, WorkerAnswersArgs } from './quality.inputs';
 import { DryRunResult, ExclusionResult } from './quality.types';
+import { AdminMutation, IdArg, OwnerMutation, OwnerQuery } from '../../graphql/operations';
 
 /** Quality rules, dry-runs, exclusions and the audit log (docs/quality.md). */
 @Resolver()
@@ -22,22 +23,21 @@ export class QualityResolver {
     private readonly projects: ProjectService,
   ) {}
 
-  @Authorized(Role.ADMIN, Role.REQUESTER)
-  @Mutation(() => QualityRuleRecord, {
-    description: 'Adds a rule (owner or admin; GLOBAL actions admins only).',
-  })
+  @OwnerMutation(
+    () => QualityRuleRecord,
+    'Adds a rule (owner or admin; GLOBAL actions admins only).',
+  )
   createQualityRule(
-    @Arg('projectId', () => ID) projectId: string,
+    @IdArg('projectId') projectId: string,
     @Arg('rule', () => GraphQLJSONObject) rule: Record<string, unknown>,
     @Ctx() ctx: RequestContext,
   ): Promise<QualityRuleRecord> {
     return this.rules.createRule(ctx, projectId, rule);
   }
 
-  @Authorized(Role.ADMIN, Role.REQUESTER)
-  @Mutation(() => QualityRuleRecord, { description: 'Replaces a rule and/or (re)enables it.' })
+  @OwnerMutation(() => QualityRuleRecord, 'Replaces a rule and/or (re)enables it.')
   updateQualityRule(
-    @Arg('ruleId', () => ID) ruleId: string,
+    @IdArg('ruleId') ruleId: string,
     @Arg('rule', () => GraphQLJSONObject, { nullable: true }) rule: Record<string, unknown> | null,
     @Arg('enabled', () => Boolean, { nullable: true }) enabled: boolean | null,
     @Ctx() ctx: RequestContext,
@@ -45,67 +45,57 @@ export class QualityResolver {
     return this.rules.updateRule(ctx, ruleId, rule, enabled);
   }
 
-  @Authorized(Role.ADMIN, Role.REQUESTER)
-  @Mutation(() => QualityRuleRecord, { description: 'Disables a rule (kept for the audit log).' })
+  @OwnerMutation(() => QualityRuleRecord, 'Disables a rule (kept for the audit log).')
   deleteQualityRule(
-    @Arg('ruleId', () => ID) ruleId: string,
+    @IdArg('ruleId') ruleId: string,
     @Ctx() ctx: RequestContext,
   ): Promise<QualityRuleRecord> {
     return this.rules.deleteRule(ctx, ruleId);
   }
 
-  @Authorized(Role.ADMIN, Role.REQUESTER)
-  @Query(() => [QualityRuleRecord], { description: 'A project’s rules (owner or admin).' })
+  @OwnerQuery(() => [QualityRuleRecord], 'A project’s rules (owner or admin).')
   qualityRules(
-    @Arg('projectId', () => ID) projectId: string,
+    @IdArg('projectId') projectId: string,
     @Ctx() ctx: RequestContext,
   ): Promise<QualityRuleRecord[]> {
     return this.rules.listRules(ctx, projectId);
   }
 
-  @Authorized(Role.ADMIN, Role.REQUESTER)
-  @Query(() => DryRunResult, {
-    description: 'What a rule would have done over the project’s history; acts on nothing.',
-  })
+  @OwnerQuery(
+    () => DryRunResult,
+    'What a rule would have done over the project’s history; acts on nothing.',
+  )
   dryRunQualityRule(
-    @Arg('projectId', () => ID) projectId: string,
+    @IdArg('projectId') projectId: string,
     @Arg('rule', () => GraphQLJSONObject) rule: Record<string, unknown>,
     @Ctx() ctx: RequestContext,
   ): Promise<DryRunResult> {
     return this.rules.dryRun(ctx, projectId, rule);
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => ExclusionResult, {
-    description:
-      'Excludes a worker’s answers from aggregation (kept stored) and sends their tasks back to the queue.',
-  })
+  @AdminMutation(
+    () => ExclusionResult,
+    'Excludes a worker’s answers from aggregation (kept stored) and sends their tasks back to the queue.',
+  )
   excludeWorkerAnswers(
-    @Arg('workerId', () => ID) workerId: string,
-    @Arg('projectId', () => ID, { nullable: true, description: 'Omit: every project.' })
-    projectId: string | null,
-    @Arg('reason') reason: string,
+    @Args() { workerId, projectId, reason }: WorkerAnswersArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ExclusionResult> {
     return this.exclusions.excludeWorkerAnswers(ctx, workerId, projectId ?? null, reason);
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => ExclusionResult, { description: 'Includes excluded answers again.' })
+  @AdminMutation(() => ExclusionResult, 'Includes excluded answers again.')
   includeWorkerAnswers(
-    @Arg('workerId', () => ID) workerId: string,
-    @Arg('projectId', () => ID, { nullable: true, description: 'Omit: every project.' })
-    projectId: string | null,
-    @Arg('reason') reason: string,
+    @Args() { workerId, projectId, reason }: WorkerAnswersArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ExclusionResult> {
     return this.exclusions.includeWorkerAnswers(ctx, workerId, projectId ?? null, reason);
   }
 
-  @Authorized(Role.ADMIN, Role.REQUESTER)
-  @Query(() => [AuditLogEntry], {
-    description: 'The quality audit log, newest first (requesters: one of their projects).',
-  })
+  @OwnerQuery(
+    () => [AuditLogEntry],
+    'The quality audit log, newest first (requesters: one of their projects).',
+  )
   async qualityAuditLog(
     @Args() args: AuditLogArgs,
     @Ctx() ctx: RequestContext,

@@ -1,5 +1,6 @@
-import { Column, Entity, Index } from 'typeorm';
+import { Entity, Index } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
+import { BoolColumn, TimestampColumn, UuidColumn } from '../../db/columns';
 
 /**
  * The firing state (`RuleState` of evaluate-rule.ts) of one rule for one worker: whether the rule
@@ -10,15 +11,15 @@ import { AppEntity } from '../../db/app-entity';
 @Index('quality_rule_states_rule_worker_key', ['ruleId', 'workerId'], { unique: true })
 @Index('quality_rule_states_worker_idx', ['workerId'])
 export class QualityRuleState extends AppEntity {
-  @Column({ name: 'rule_id', type: 'uuid' })
+  @UuidColumn()
   ruleId: string;
 
-  @Column({ name: 'worker_id', type: 'uuid' })
+  @UuidColumn()
   workerId: string;
 
-  @Column({ type: 'boolean' })
+  @BoolColumn()
   armed: boolean;
 
-  @Column({ name: 'last_fired_at', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampColumn({ nullable: true })
   lastFiredAt: Date | null;
 }

@@ -1,8 +1,9 @@
-import { Field, ID, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { ObjectType } from 'type-graphql';
+import { Entity, Index } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
 import { User } from '../auth/user.entity';
 import { Project } from '../projects/project.entity';
+import { ForeignKey, IdField, TextField, TimestampField, UuidColumn } from '../../db/columns';
 
 /**
  * A worker barred from receiving assignments: on one project (`projectId`) or everywhere
@@ -13,43 +14,35 @@ import { Project } from '../projects/project.entity';
 @ObjectType()
 @Index('worker_blocks_worker_idx', ['workerId'])
 export class WorkerBlock extends AppEntity {
-  @Field(() => ID)
-  @Column({ name: 'worker_id', type: 'uuid' })
+  @IdField()
   workerId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'worker_id' })
+  @ForeignKey(() => User, 'CASCADE')
   worker?: User;
 
-  @Field(() => ID, { nullable: true, description: 'Null: blocked on every project.' })
-  @Column({ name: 'project_id', type: 'uuid', nullable: true })
+  @IdField({ nullable: true, description: 'Null: blocked on every project.' })
   projectId: string | null;
 
-  @ManyToOne(() => Project, { onDelete: 'CASCADE', nullable: true })
-  @JoinColumn({ name: 'project_id' })
+  @ForeignKey(() => Project, 'CASCADE', { nullable: true })
   project?: Project | null;
 
-  @Field()
-  @Column({ type: 'text' })
+  @TextField()
   reason: string;
 
-  @Field()
-  @Column({ name: 'starts_at', type: 'timestamptz', precision: 3 })
+  @TimestampField()
   startsAt: Date;
 
-  @Field(() => Date, { nullable: true })
-  @Column({ name: 'ends_at', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampField({ nullable: true })
   endsAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
-  @Column({ name: 'lifted_at', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampField({ nullable: true })
   liftedAt: Date | null;
 
   /** Admin or requester who created it; null when a quality rule did. */
-  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  @UuidColumn({ nullable: true })
   createdBy: string | null;
 
   /** The quality rule that created it, if any. */
-  @Column({ name: 'rule_id', type: 'uuid', nullable: true })
+  @UuidColumn({ nullable: true })
   ruleId: string | null;
 }

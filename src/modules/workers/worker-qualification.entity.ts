@@ -1,6 +1,7 @@
-import { Check, Column, Entity, Index } from 'typeorm';
+import { Check, Entity, Index } from 'typeorm';
 import { AppEntity } from '../../db/app-entity';
 import { QualificationStatus } from './qualification.types';
+import { IntColumn, TextColumn, TimestampColumn, UuidColumn } from '../../db/columns';
 
 /**
  * One attempt of one worker at a project's qualification (its training set of gold tasks).
@@ -19,33 +20,33 @@ import { QualificationStatus } from './qualification.types';
   '"attempt" >= 1 AND "correct" >= 0 AND "answered" >= "correct"',
 )
 export class WorkerQualification extends AppEntity {
-  @Column({ name: 'project_id', type: 'uuid' })
+  @UuidColumn()
   projectId: string;
 
-  @Column({ name: 'worker_id', type: 'uuid' })
+  @UuidColumn()
   workerId: string;
 
-  @Column({ type: 'integer' })
+  @IntColumn()
   attempt: number;
 
-  @Column({ type: 'text' })
+  @TextColumn()
   status: QualificationStatus;
 
   /** Training answers that matched the gold answer in this attempt. */
-  @Column({ type: 'integer', default: 0 })
+  @IntColumn({ default: 0 })
   correct: number;
 
   /** Training answers submitted in this attempt. */
-  @Column({ type: 'integer', default: 0 })
+  @IntColumn({ default: 0 })
   answered: number;
 
-  @Column({ name: 'started_at', type: 'timestamptz', precision: 3 })
+  @TimestampColumn()
   startedAt: Date;
 
-  @Column({ name: 'finished_at', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampColumn({ nullable: true })
   finishedAt: Date | null;
 
   /** FAILED only: no task of the project before this instant, then a new attempt may start. */
-  @Column({ name: 'retry_after', type: 'timestamptz', precision: 3, nullable: true })
+  @TimestampColumn({ nullable: true })
   retryAfter: Date | null;
 }

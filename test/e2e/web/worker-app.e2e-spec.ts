@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import type { Page } from 'playwright-core';
-import { LabelSchemaKind } from '../../../src/modules/projects/project.types';
 import {
   assertWebAppBuilt,
   launchBrowser,
@@ -10,15 +9,9 @@ import {
 } from '../../helpers/browser';
 import { makeProject, makeTasks } from '../../helpers/factories';
 import { useTestServer } from '../../helpers/test-server';
+import { singleChoice } from '../../helpers/label-schemas';
 
-const SENTIMENT = {
-  kind: LabelSchemaKind.SINGLE_CHOICE,
-  labels: [
-    { key: 'pos', displayName: 'Positive' },
-    { key: 'neg', displayName: 'Negative' },
-    { key: 'neu', displayName: 'Neutral' },
-  ],
-};
+const SENTIMENT = singleChoice(['pos', 'Positive'], ['neg', 'Negative'], ['neu', 'Neutral']);
 /** Training tasks are gold `pos`, the first option: key 1 answers them right. */
 const TRAINING = 3;
 const REAL_TO_LABEL = 20;

@@ -157,6 +157,8 @@ export interface StripeTestServer {
   configureWebhook(endpoint: WebhookEndpointOptions): string;
   /** Every event created so far, oldest first. */
   events(): Stripe.Event[];
+  /** The first event of `type` about the object `objectId` (e.g. a PaymentIntent's succeeded). */
+  eventAbout(type: string, objectId: string): Stripe.Event | undefined;
   /** Events waiting for `flushEvents`, oldest first. */
   pendingEvents(): Stripe.Event[];
   /** Delivers queued events (all, or the listed ids) in the chosen order. */
@@ -671,6 +673,12 @@ export async function startStripeServer(
 
     configureWebhook,
     events: () => copy([...state.events.values()]),
+    eventAbout: (type, objectId) =>
+      copy(
+        [...state.events.values()].find(
+          e => e.type === type && (e.data.object as { id?: string }).id === objectId,
+        ),
+      ),
     pendingEvents: () => copy(pending),
     flushEvents: async (flushOptions = {}) => {
       target(flushOptions);

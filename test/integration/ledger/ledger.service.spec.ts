@@ -37,6 +37,54 @@ describe(LedgerService.name, () => {
     );
   }
 
+  /** The requester's available balance in usd. */
+  const availableOf = (requesterId: string) =>
+    sut.balanceOf(moneyContext(null), available(requesterId), 'usd');
+
+  /** How many ledger transactions carry `description` (0: the refused one left nothing). */
+  async function transactionsDescribed(description: string): Promise<number> {
+    const [{ n }] = await dataSource.query(
+      `SELECT count(*)::int AS n FROM ledger_transactions WHERE description = $1`,
+      [description],
+    );
+    return n;
+  }
+
+  /** A requester funded with `amount`: the rows of their account and of usd external funding. */
+  async function fundedAccountRows(amount: number) {
+    const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
+    await fund(requester.id, amount);
+    const accounts: Array<{ id: string; kind: string }> = await dataSource.query(
+      `SELECT id, kind FROM ledger_accounts WHERE user_id = $1 OR (kind = 'EXTERNAL_FUNDING' AND currency = 'usd')`,
+      [requester.id],
+    );
+    return {
+      requester,
+      mine: accounts.find(a => a.kind === 'REQUESTER_AVAILABLE')!,
+      external: accounts.find(a => a.kind === 'EXTERNAL_FUNDING')!,
+    };
+  }
+
+  /** Posts `amount` from the requester's available balance into the project's escrow. */
+  function reserveEscrow(
+    requesterId: string,
+    projectId: string,
+    amount: number,
+    description: string,
+  ) {
+    return db.withTransaction(moneyContext(null), tx =>
+      sut.post(tx, {
+        kind: LedgerTransactionKind.ESCROW_RESERVE,
+        description,
+        currency: 'usd',
+        lines: [
+          { account: available(requesterId), amount: -amount },
+          { account: { kind: LedgerAccountKind.PROJECT_ESCROW, projectId }, amount },
+        ],
+      }),
+    );
+  }
+
   describe('database rules', () => {
     it('refuses at COMMIT a transaction whose entries do not sum to zero, writing nothing', async () => {
       const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
@@ -62,22 +110,12 @@ describe(LedgerService.name, () => {
         if (runner.isTransactionActive) await runner.rollbackTransaction();
         await runner.release();
       }
-      expect(await sut.balanceOf(moneyContext(null), available(requester.id), 'usd')).toBe(100);
-      const [{ n }] = await dataSource.query(
-        `SELECT count(*)::int AS n FROM ledger_transactions WHERE description = 'unbalanced'`,
-      );
-      expect(n).toBe(0);
+      expect(await availableOf(requester.id)).toBe(100);
+      expect(await transactionsDescribed('unbalanced')).toBe(0);
     });
 
     it('accepts entries of one transaction inserted one by one when they balance at COMMIT', async () => {
-      const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
-      await fund(requester.id, 10);
-      const accounts: Array<{ id: string; kind: string }> = await dataSource.query(
-        `SELECT id, kind FROM ledger_accounts WHERE user_id = $1 OR (kind = 'EXTERNAL_FUNDING' AND currency = 'usd')`,
-        [requester.id],
-      );
-      const external = accounts.find(a => a.kind === 'EXTERNAL_FUNDING')!;
-      const mine = accounts.find(a => a.kind === 'REQUESTER_AVAILABLE')!;
+      const { requester, mine, external } = await fundedAccountRows(10);
       await dataSource.transaction(async manager => {
         const [ledgerTx] = await manager.query(
           `INSERT INTO ledger_transactions (kind, description) VALUES ('FUNDING', 'two statements') RETURNING id`,
@@ -91,7 +129,7 @@ describe(LedgerService.name, () => {
           [ledgerTx.id, external.id],
         );
       });
-      expect(await sut.balanceOf(moneyContext(null), available(requester.id), 'usd')).toBe(17);
+      expect(await availableOf(requester.id)).toBe(17);
     });
 
     it('refuses a ledger transaction without entries', async () => {
@@ -125,7 +163,7 @@ describe(LedgerService.name, () => {
       await expect(
         dataSource.query(`DELETE FROM ledger_transactions WHERE id = $1`, [transaction!.id]),
       ).rejects.toThrow(/append-only: DELETE refused/);
-      expect(await sut.balanceOf(moneyContext(null), available(requester.id), 'usd')).toBe(100);
+      expect(await availableOf(requester.id)).toBe(100);
     });
 
     it('refuses a direct change of a cached balance', async () => {
@@ -177,14 +215,7 @@ describe(LedgerService.name, () => {
     });
 
     it('keeps guarded balances at zero or above even for hand-written SQL', async () => {
-      const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
-      await fund(requester.id, 10);
-      const accounts: Array<{ id: string; kind: string }> = await dataSource.query(
-        `SELECT id, kind FROM ledger_accounts WHERE user_id = $1 OR (kind = 'EXTERNAL_FUNDING' AND currency = 'usd')`,
-        [requester.id],
-      );
-      const external = accounts.find(a => a.kind === 'EXTERNAL_FUNDING')!;
-      const mine = accounts.find(a => a.kind === 'REQUESTER_AVAILABLE')!;
+      const { mine, external } = await fundedAccountRows(10);
       await expect(
         dataSource.transaction(async manager => {
           const [ledgerTx] = await manager.query(
@@ -240,29 +271,13 @@ describe(LedgerService.name, () => {
       const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
       const { project } = await makeMoneyProject(dataSource, requester.id);
       await fund(requester.id, 100);
-      const attempt = db.withTransaction(moneyContext(null), tx =>
-        sut.post(tx, {
-          kind: LedgerTransactionKind.ESCROW_RESERVE,
-          description: 'too much',
-          currency: 'usd',
-          lines: [
-            { account: available(requester.id), amount: -101 },
-            {
-              account: { kind: LedgerAccountKind.PROJECT_ESCROW, projectId: project.id },
-              amount: 101,
-            },
-          ],
-        }),
-      );
+      const attempt = reserveEscrow(requester.id, project.id, 101, 'too much');
       await expect(attempt).rejects.toBeInstanceOf(InsufficientBalanceError);
       await expect(attempt).rejects.toMatchObject({
         extensions: { code: 'INSUFFICIENT_BALANCE', available: 100, required: 101, shortfall: 1 },
       });
-      expect(await sut.balanceOf(moneyContext(null), available(requester.id), 'usd')).toBe(100);
-      const [{ n }] = await dataSource.query(
-        `SELECT count(*)::int AS n FROM ledger_transactions WHERE description = 'too much'`,
-      );
-      expect(n).toBe(0);
+      expect(await availableOf(requester.id)).toBe(100);
+      expect(await transactionsDescribed('too much')).toBe(0);
     });
 
     it('posts a unique key once: a repeat returns the first transaction and moves nothing', async () => {
@@ -272,34 +287,20 @@ describe(LedgerService.name, () => {
       expect(first.created).toBe(true);
       expect(second.created).toBe(false);
       expect(second.transaction?.id).toBe(first.transaction?.id);
-      expect(await sut.balanceOf(moneyContext(null), available(requester.id), 'usd')).toBe(100);
+      expect(await availableOf(requester.id)).toBe(100);
     });
 
     it('lets only one of two concurrent debits through when the balance covers one', async () => {
       const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
       const { project } = await makeMoneyProject(dataSource, requester.id);
       await fund(requester.id, 100);
-      const reserve = () =>
-        db.withTransaction(moneyContext(null), tx =>
-          sut.post(tx, {
-            kind: LedgerTransactionKind.ESCROW_RESERVE,
-            description: 'race',
-            currency: 'usd',
-            lines: [
-              { account: available(requester.id), amount: -70 },
-              {
-                account: { kind: LedgerAccountKind.PROJECT_ESCROW, projectId: project.id },
-                amount: 70,
-              },
-            ],
-          }),
-        );
+      const reserve = () => reserveEscrow(requester.id, project.id, 70, 'race');
       const results = await Promise.allSettled([reserve(), reserve(), reserve()]);
       expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
       for (const result of results.filter(r => r.status === 'rejected')) {
         expect((result as PromiseRejectedResult).reason).toBeInstanceOf(InsufficientBalanceError);
       }
-      expect(await sut.balanceOf(moneyContext(null), available(requester.id), 'usd')).toBe(30);
+      expect(await availableOf(requester.id)).toBe(30);
     });
 
     it('creates each account once under concurrent first use', async () => {

@@ -11,11 +11,12 @@ import { LeasingService } from '../../../src/modules/marketplace/leasing.service
 import { SubmissionService } from '../../../src/modules/marketplace/submission.service';
 import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
 import { Role } from '../../../src/modules/auth/role';
-import { LabelSchemaKind, ProjectStatus } from '../../../src/modules/projects/project.types';
+import { ProjectStatus } from '../../../src/modules/projects/project.types';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { makeProject, makeTasks } from '../../helpers/factories';
 import { useMarketplaceEnv } from '../../helpers/marketplace-env';
 import { extensionsOf } from '../../helpers/errors';
+import { multiLabel } from '../../helpers/label-schemas';
 
 describe('LeasingService and SubmissionService: leasing and answering', () => {
   // Each test owns its projects; earlier tests' projects stop serving work.
@@ -237,16 +238,7 @@ describe('LeasingService and SubmissionService: leasing and answering', () => {
     const multi = await makeProject(
       db.current.dataSource,
       (await env.user([Role.REQUESTER])).user.id,
-      {
-        labelSchema: {
-          kind: LabelSchemaKind.MULTI_LABEL,
-          labels: [
-            { key: 'red', displayName: 'Red' },
-            { key: 'green', displayName: 'Green' },
-            { key: 'blue', displayName: 'Blue' },
-          ],
-        },
-      },
+      { labelSchema: multiLabel(['red', 'Red'], ['green', 'Green'], ['blue', 'Blue']) },
     );
     await makeTasks(db.current.dataSource, multi.id, 1);
     const { ctx } = await env.user([Role.WORKER]);

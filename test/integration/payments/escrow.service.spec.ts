@@ -5,14 +5,7 @@ import { LedgerAccountKind } from '../../../src/modules/ledger/ledger.types';
 import { EscrowService } from '../../../src/modules/payments/escrow.service';
 import { Project } from '../../../src/modules/projects/project.entity';
 import { ProjectStatus } from '../../../src/modules/projects/project.types';
-import {
-  addMoneyTasks,
-  makeMoneyAssignment,
-  makeMoneyProject,
-  makeMoneyUser,
-  moneyContext,
-  Role,
-} from '../../helpers/money-fixtures';
+import { makeMoneyProject, moneyContext } from '../../helpers/money-fixtures';
 import { useMoneyWorld } from '../../helpers/money-world';
 
 describe(EscrowService.name, () => {
@@ -65,10 +58,39 @@ describe(EscrowService.name, () => {
     return world.dataSource.getRepository(Project).findOneByOrFail({ id: project.id });
   }
 
+  type Plan = Parameters<typeof makeMoneyProject>[2];
+
+  /** A requester's project of `plan` (DRAFT unless told) and a worker to answer it. */
+  async function newProject(plan: Plan) {
+    const requester = await world.makeRequester();
+    const worker = await world.makeWorker();
+    const { project, tasks } = await world.makeProject(requester.id, plan);
+    return { requester, worker, project, tasks };
+  }
+
+  /** `newProject`, with the requester funded with `funds` and the project launched. */
+  async function launchedProject(plan: Plan, funds: number) {
+    const made = await newProject(plan);
+    await fund(made.requester.id, funds);
+    await launch(made.project);
+    return made;
+  }
+
+  /** An ACTIVE project of one task (nothing reserved) and the worker's assignment of it. */
+  async function assignedTask(rewardAmount: number) {
+    const made = await newProject({
+      rewardAmount,
+      maxOverlap: 1,
+      taskCount: 1,
+      status: ProjectStatus.ACTIVE,
+    });
+    const assignment = await world.makeAssignment(made.project, made.tasks[0]!, made.worker.id);
+    return { ...made, assignment };
+  }
+
   it('reserves tasks × maxOverlap × (reward + fee) at launch', async () => {
-    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
     // reward 7 at 20 %: fee 1.4 → 1, so 8 per slot; 10 tasks × overlap 3 = 30 slots = 240.
-    const { project } = await makeMoneyProject(world.dataSource, requester.id, {
+    const { requester, project } = await newProject({
       rewardAmount: 7,
       maxOverlap: 3,
       taskCount: 10,
@@ -84,8 +106,7 @@ describe(EscrowService.name, () => {
   });
 
   it('refuses a launch the requester cannot fund, moving nothing', async () => {
-    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
-    const { project } = await makeMoneyProject(world.dataSource, requester.id, {
+    const { requester, project } = await newProject({
       rewardAmount: 10,
       maxOverlap: 2,
       taskCount: 5,
@@ -102,19 +123,15 @@ describe(EscrowService.name, () => {
   });
 
   it('tops escrow up when tasks are added or overlap raised, or refuses with INSUFFICIENT_BALANCE', async () => {
-    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
-    const { project } = await makeMoneyProject(world.dataSource, requester.id, {
-      rewardAmount: 5,
-      maxOverlap: 1,
-      taskCount: 4,
-    }); // 4 × 1 × 6 = 24
-    await fund(requester.id, 60);
-    await launch(project);
+    const { requester, project } = await launchedProject(
+      { rewardAmount: 5, maxOverlap: 1, taskCount: 4 }, // 4 × 1 × 6 = 24
+      60,
+    );
     const active = await world.dataSource
       .getRepository(Project)
       .findOneByOrFail({ id: project.id });
 
-    await addMoneyTasks(world.dataSource, project.id, 2); // 6 × 6 = 36
+    await world.addTasks(project.id, 2); // 6 × 6 = 36
     const afterTasks = await world.money.db.withTransaction(system(), tx =>
       world.money.escrow.ensureEscrow(tx, active),
     );
@@ -129,17 +146,12 @@ describe(EscrowService.name, () => {
   });
 
   it('pays an approved assignment once: reward to the worker, fee to the platform', async () => {
-    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
-    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
-    const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, {
-      rewardAmount: 25,
-      maxOverlap: 1,
-      taskCount: 2,
-    }); // 2 × 30 = 60
-    await fund(requester.id, 60);
-    await launch(project);
+    const { worker, project, tasks } = await launchedProject(
+      { rewardAmount: 25, maxOverlap: 1, taskCount: 2 }, // 2 × 30 = 60
+      60,
+    );
     const revenueBefore = await revenue();
-    const assignment = await makeMoneyAssignment(world.dataSource, project, tasks[0]!, worker.id);
+    const assignment = await world.makeAssignment(project, tasks[0]!, worker.id);
 
     const first = await approve(assignment);
     const again = await world.money.escrow.settleApprovalOf(system(), assignment.id);
@@ -159,17 +171,11 @@ describe(EscrowService.name, () => {
   });
 
   it('moves nothing for an assignment that is not approved (rejected money stays in escrow)', async () => {
-    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
-    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
-    const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, {
-      rewardAmount: 10,
-      maxOverlap: 1,
-      taskCount: 1,
-    });
-    await fund(requester.id, 12);
-    await launch(project);
-    const rejected = await makeMoneyAssignment(
-      world.dataSource,
+    const { worker, project, tasks } = await launchedProject(
+      { rewardAmount: 10, maxOverlap: 1, taskCount: 1 },
+      12,
+    );
+    const rejected = await world.makeAssignment(
       project,
       tasks[0]!,
       worker.id,
@@ -181,21 +187,14 @@ describe(EscrowService.name, () => {
   });
 
   it('takes an escrow shortfall at approval from the requester’s balance', async () => {
-    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
-    const workers = [
-      await makeMoneyUser(world.dataSource, [Role.WORKER]),
-      await makeMoneyUser(world.dataSource, [Role.WORKER]),
-    ];
-    const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, {
-      rewardAmount: 10,
-      maxOverlap: 1,
-      taskCount: 1,
-    }); // 12 reserved
-    await fund(requester.id, 30);
-    await launch(project);
+    const { requester, worker, project, tasks } = await launchedProject(
+      { rewardAmount: 10, maxOverlap: 1, taskCount: 1 }, // 12 reserved
+      30,
+    );
+    const workers = [worker, await world.makeWorker()];
     // A gold task answered beyond the plan: two approvals on one slot's escrow.
-    await approve(await makeMoneyAssignment(world.dataSource, project, tasks[0]!, workers[0]!.id));
-    await approve(await makeMoneyAssignment(world.dataSource, project, tasks[0]!, workers[1]!.id));
+    await approve(await world.makeAssignment(project, tasks[0]!, workers[0]!.id));
+    await approve(await world.makeAssignment(project, tasks[0]!, workers[1]!.id));
     expect(await escrow(project.id)).toBe(0);
     // 30 funded − 12 reserved − 12 for the second approval.
     expect(await available(requester.id)).toBe(6);
@@ -204,15 +203,7 @@ describe(EscrowService.name, () => {
   });
 
   it('refuses an approval neither escrow nor balance can cover, paying nothing', async () => {
-    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
-    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
-    const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, {
-      rewardAmount: 10,
-      maxOverlap: 1,
-      taskCount: 1,
-      status: ProjectStatus.ACTIVE,
-    });
-    const assignment = await makeMoneyAssignment(world.dataSource, project, tasks[0]!, worker.id);
+    const { requester, worker, assignment } = await assignedTask(10);
     await expect(approve(assignment)).rejects.toMatchObject({
       extensions: { code: 'INSUFFICIENT_BALANCE' },
     });
@@ -224,17 +215,12 @@ describe(EscrowService.name, () => {
   });
 
   it('releases what is left at completion, keeping back escrow for answers still open', async () => {
-    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
-    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
-    const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, {
-      rewardAmount: 5,
-      maxOverlap: 2,
-      taskCount: 3,
-    }); // 3 × 2 × 6 = 36
-    await fund(requester.id, 36);
-    await launch(project);
-    await approve(await makeMoneyAssignment(world.dataSource, project, tasks[0]!, worker.id));
-    const open = await makeMoneyAssignment(world.dataSource, project, tasks[1]!, worker.id);
+    const { requester, worker, project, tasks } = await launchedProject(
+      { rewardAmount: 5, maxOverlap: 2, taskCount: 3 }, // 3 × 2 × 6 = 36
+      36,
+    );
+    await approve(await world.makeAssignment(project, tasks[0]!, worker.id));
+    const open = await world.makeAssignment(project, tasks[1]!, worker.id);
     const completed = await setStatus(project, ProjectStatus.COMPLETED);
 
     const released = await world.money.db.withTransaction(system(), tx =>
@@ -253,17 +239,9 @@ describe(EscrowService.name, () => {
 
   describe('awardBonus', () => {
     async function setup() {
-      const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
-      const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
-      const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, {
-        rewardAmount: 5,
-        maxOverlap: 1,
-        taskCount: 1,
-        status: ProjectStatus.ACTIVE,
-      });
-      const assignment = await makeMoneyAssignment(world.dataSource, project, tasks[0]!, worker.id);
-      await fund(requester.id, 100);
-      return { requester, worker, project, assignment };
+      const made = await assignedTask(5);
+      await fund(made.requester.id, 100);
+      return made;
     }
 
     it('moves the bonus and its fee from the requester, once per idempotency key', async () => {
@@ -312,7 +290,7 @@ describe(EscrowService.name, () => {
 
     it('hides another requester’s assignment as NOT_FOUND', async () => {
       const { assignment } = await setup();
-      const stranger = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
+      const stranger = await world.makeRequester();
       await fund(stranger.id, 100);
       await expect(
         world.money.escrow.awardBonus(moneyContext(stranger), {

@@ -13,13 +13,7 @@ import { PayoutStatus } from '../../../src/modules/payments/payments.types';
 import { Project } from '../../../src/modules/projects/project.entity';
 import { ProjectStatus } from '../../../src/modules/projects/project.types';
 import type { Task } from '../../../src/modules/marketplace/task.entity';
-import {
-  makeMoneyAssignment,
-  makeMoneyProject,
-  makeMoneyUser,
-  moneyContext,
-  Role,
-} from '../../helpers/money-fixtures';
+import { moneyContext } from '../../helpers/money-fixtures';
 import { useMoneyWorld } from '../../helpers/money-world';
 
 const FEE_BPS = 2000;
@@ -91,14 +85,14 @@ describe('money invariants under random operations', () => {
     const requesters = [];
     for (let i = 0; i < 2; i++) {
       requesters.push({
-        user: await makeMoneyUser(env.dataSource, [Role.REQUESTER]),
+        user: await env.makeRequester(),
         funded: 0,
         spent: 0,
       });
     }
     const workers = [];
     for (let i = 0; i < 3; i++) {
-      const user = await makeMoneyUser(env.dataSource, [Role.WORKER]);
+      const user = await env.makeWorker();
       const link = await env.money.payouts.connectAccount(moneyContext(user, clock), {
         refreshUrl: 'https://q.example/r',
         returnUrl: 'https://q.example/d',
@@ -129,15 +123,11 @@ describe('money invariants under random operations', () => {
 
     async function launch(rng, world) {
       const ownerIndex = randomInt(rng, world.requesters.length);
-      const { project, tasks } = await makeMoneyProject(
-        env.dataSource,
-        world.requesters[ownerIndex]!.user.id,
-        {
-          rewardAmount: randomInt(rng, 40),
-          maxOverlap: 1 + randomInt(rng, 3),
-          taskCount: 1 + randomInt(rng, 3),
-        },
-      );
+      const { project, tasks } = await env.makeProject(world.requesters[ownerIndex]!.user.id, {
+        rewardAmount: randomInt(rng, 40),
+        maxOverlap: 1 + randomInt(rng, 3),
+        taskCount: 1 + randomInt(rng, 3),
+      });
       await env.money.db.withTransaction(moneyContext(null, clock), async tx => {
         project.status = ProjectStatus.ACTIVE;
         await env.money.db.repo(tx, Project).save(project);
@@ -253,13 +243,7 @@ describe('money invariants under random operations', () => {
       .getRepository(Assignment)
       .countBy({ taskId: task.id, workerId: worker.user.id });
     if (taken > 0) return null;
-    const assignment = await makeMoneyAssignment(
-      env.dataSource,
-      entry.project,
-      task,
-      worker.user.id,
-      status,
-    );
+    const assignment = await env.makeAssignment(entry.project, task, worker.user.id, status);
     world.answered.push(assignment);
     return { assignment, workerIndex, ownerIndex: entry.ownerIndex };
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LedgerAccountKind, LedgerTransactionKind } from '../../../src/modules/ledger/ledger.types';
 import { PayoutStatus } from '../../../src/modules/payments/payments.types';
-import { makeMoneyUser, moneyContext, Role } from '../../helpers/money-fixtures';
+import { moneyContext } from '../../helpers/money-fixtures';
 import { useMoneyWorld } from '../../helpers/money-world';
 
 describe('payouts offline', () => {
@@ -11,7 +11,7 @@ describe('payouts offline', () => {
     world.money.ledger.balanceOf(moneyContext(null), { kind, userId }, 'usd');
 
   async function workerWith(earned: number) {
-    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
+    const worker = await world.makeWorker();
     await earn(worker.id, earned);
     return worker;
   }
@@ -93,7 +93,7 @@ describe('payouts offline', () => {
   });
 
   it('refuses a payout of nothing with INSUFFICIENT_BALANCE and bad currencies with BAD_USER_INPUT', async () => {
-    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
+    const worker = await world.makeWorker();
     await expect(
       world.money.payouts.createPayout(moneyContext(world.admin), {
         workerId: worker.id,
@@ -111,7 +111,7 @@ describe('payouts offline', () => {
   });
 
   it('answers PAYMENTS_OFFLINE for card payments and connected accounts', async () => {
-    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
+    const requester = await world.makeRequester();
     await expect(
       world.money.fundings.createFunding(moneyContext(requester), {
         amount: 100,
@@ -120,7 +120,7 @@ describe('payouts offline', () => {
         idempotencyKey: randomUUID(),
       }),
     ).rejects.toMatchObject({ extensions: { code: 'PAYMENTS_OFFLINE' } });
-    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
+    const worker = await world.makeWorker();
     await expect(
       world.money.payouts.connectAccount(moneyContext(worker), {
         refreshUrl: 'https://x',

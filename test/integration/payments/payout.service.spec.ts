@@ -6,13 +6,7 @@ import { Payout } from '../../../src/modules/payments/payout.entity';
 import { PayoutService, transferGroupOf } from '../../../src/modules/payments/payout.service';
 import { PayoutStatus } from '../../../src/modules/payments/payments.types';
 import { ProjectStatus } from '../../../src/modules/projects/project.types';
-import {
-  makeMoneyAssignment,
-  makeMoneyProject,
-  makeMoneyUser,
-  moneyContext,
-  Role,
-} from '../../helpers/money-fixtures';
+import { moneyContext } from '../../helpers/money-fixtures';
 import { useMoneyWorld } from '../../helpers/money-world';
 
 const CLAIM_MS = 60_000;
@@ -34,7 +28,7 @@ describe(`${PayoutService.name} with Stripe`, () => {
 
   /** A worker with a connected, enabled Stripe account and `earned` in WORKER_EARNED. */
   async function connectedWorker(earned: number, options: { enabled?: boolean } = {}) {
-    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
+    const worker = await world.makeWorker();
     const link = await world.money.payouts.connectAccount(ctx(worker), {
       refreshUrl: 'https://quorum.example/refresh',
       returnUrl: 'https://quorum.example/return',
@@ -48,8 +42,8 @@ describe(`${PayoutService.name} with Stripe`, () => {
 
   /** `amount` approved for `worker` on a funded project (reward = amount). */
   async function earn(worker: User, amount: number) {
-    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
-    const { project, tasks } = await makeMoneyProject(world.dataSource, requester.id, {
+    const requester = await world.makeRequester();
+    const { project, tasks } = await world.makeProject(requester.id, {
       rewardAmount: amount,
       maxOverlap: 1,
       taskCount: 1,
@@ -62,7 +56,7 @@ describe(`${PayoutService.name} with Stripe`, () => {
       reference: 'test',
       idempotencyKey: randomUUID(),
     });
-    const assignment = await makeMoneyAssignment(world.dataSource, project, tasks[0]!, worker.id);
+    const assignment = await world.makeAssignment(project, tasks[0]!, worker.id);
     await world.dataSource.query(`UPDATE assignments SET status = 'APPROVED' WHERE id = $1`, [
       assignment.id,
     ]);
@@ -135,7 +129,7 @@ describe(`${PayoutService.name} with Stripe`, () => {
   });
 
   it('refuses a payout to a worker without a connected account with PAYOUT_ACCOUNT_MISSING', async () => {
-    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
+    const worker = await world.makeWorker();
     await earn(worker, 300);
     await expect(
       world.money.payouts.createPayout(ctx(), {

@@ -4,7 +4,7 @@ import { runReconcileCommand } from '../../../src/cli/payments-reconcile-command
 import { LedgerAccountKind, LedgerTransactionKind } from '../../../src/modules/ledger/ledger.types';
 import { FundingMethod } from '../../../src/modules/payments/payments.types';
 import { ReconciliationService } from '../../../src/modules/payments/reconciliation.service';
-import { makeMoneyUser, moneyContext, Role } from '../../helpers/money-fixtures';
+import { moneyContext } from '../../helpers/money-fixtures';
 import { testConfig } from '../../helpers/test-config';
 import { useMoneyWorld } from '../../helpers/money-world';
 
@@ -21,7 +21,7 @@ describe(ReconciliationService.name, () => {
 
   /** A requester paying `amount` by PaymentIntent; `credited` says whether the webhook ran. */
   async function stripeFunding(amount: number, credited: boolean) {
-    const requester = await makeMoneyUser(world.dataSource, [Role.REQUESTER]);
+    const requester = await world.makeRequester();
     const { funding } = await world.money.fundings.createFunding(moneyContext(requester, clock), {
       amount,
       currency: 'usd',
@@ -40,7 +40,7 @@ describe(ReconciliationService.name, () => {
 
   /** A worker paid `amount` through a payout. */
   async function paidWorker(amount: number) {
-    const worker = await makeMoneyUser(world.dataSource, [Role.WORKER]);
+    const worker = await world.makeWorker();
     const link = await world.money.payouts.connectAccount(moneyContext(worker, clock), {
       refreshUrl: 'https://q.example/r',
       returnUrl: 'https://q.example/d',

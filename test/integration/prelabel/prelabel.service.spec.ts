@@ -11,6 +11,7 @@ import {
   type PrelabelBatchTimings,
   PrelabelService,
   type PrelabelServiceOptions,
+  type RegisterModelRequest,
 } from '../../../src/modules/prelabel/prelabel.service';
 import type { Task } from '../../../src/modules/marketplace/task.entity';
 import {
@@ -64,18 +65,27 @@ describe(PrelabelService.name, () => {
     return String((error as AppError).extensions.code);
   }
 
+  /** The `registerModel` request of the hand model v1 (threshold 0); override any field. */
+  function handModelRequest(
+    projectId: string,
+    overrides: Partial<RegisterModelRequest> = {},
+  ): RegisterModelRequest {
+    return {
+      projectId,
+      version: 'v1',
+      modelBytes: handModel(0),
+      featurizer: FEATURIZER,
+      labelKeys: ['dog', 'cat'],
+      ...overrides,
+    };
+  }
+
   it('registers a model that fits, with a MODEL annotator that cannot sign in', async () => {
     const { project, ctx } = await setup(5);
     const { sut } = build();
     const bytes = handModel(0);
 
-    const model = await sut.registerModel(ctx, {
-      projectId: project.id,
-      version: 'v1',
-      modelBytes: bytes,
-      featurizer: FEATURIZER,
-      labelKeys: ['dog', 'cat'],
-    });
+    const model = await sut.registerModel(ctx, handModelRequest(project.id, { modelBytes: bytes }));
 
     expect(model.sizeBytes).toBe(bytes.length);
     expect(model.labelKeys).toEqual(['dog', 'cat']);
@@ -91,15 +101,7 @@ describe(PrelabelService.name, () => {
     expect(annotator.passwordHash).toBeNull();
 
     expect(
-      await codeOf(
-        sut.registerModel(ctx, {
-          projectId: project.id,
-          version: 'v1',
-          modelBytes: bytes,
-          featurizer: FEATURIZER,
-          labelKeys: ['dog', 'cat'],
-        }),
-      ),
+      await codeOf(sut.registerModel(ctx, handModelRequest(project.id, { modelBytes: bytes }))),
     ).toBe('CONFLICT');
   });
 
@@ -187,13 +189,7 @@ describe(PrelabelService.name, () => {
     });
     const timings: PrelabelBatchTimings[] = [];
     const { sut, jobs } = build({ batchSize: 10, onBatchTimings: t => timings.push(t) });
-    const model = await sut.registerModel(ctx, {
-      projectId: project.id,
-      version: 'v1',
-      modelBytes: handModel(0),
-      featurizer: FEATURIZER,
-      labelKeys: ['dog', 'cat'],
-    });
+    const model = await sut.registerModel(ctx, handModelRequest(project.id));
 
     const started = await sut.startPrelabeling(ctx, {
       projectId: project.id,
@@ -247,13 +243,7 @@ describe(PrelabelService.name, () => {
   it('resumes a run after its cursor', async () => {
     const { project, tasks, ctx } = await setup(30);
     const { sut, jobs } = build({ batchSize: 10 });
-    const model = await sut.registerModel(ctx, {
-      projectId: project.id,
-      version: 'v1',
-      modelBytes: handModel(0),
-      featurizer: FEATURIZER,
-      labelKeys: ['dog', 'cat'],
-    });
+    const model = await sut.registerModel(ctx, handModelRequest(project.id));
     const run = await sut.startPrelabeling(ctx, {
       projectId: project.id,
       modelVersionId: model.id,
@@ -275,13 +265,7 @@ describe(PrelabelService.name, () => {
   it('marks the run FAILED with the reason when the model cannot start', async () => {
     const { project, ctx } = await setup(3);
     const { sut, jobs } = build();
-    const model = await sut.registerModel(ctx, {
-      projectId: project.id,
-      version: 'v1',
-      modelBytes: handModel(0),
-      featurizer: FEATURIZER,
-      labelKeys: ['dog', 'cat'],
-    });
+    const model = await sut.registerModel(ctx, handModelRequest(project.id));
     await db.current.dataSource.query(
       `UPDATE model_versions SET model_bytes = '\\x0102'::bytea WHERE id = $1`,
       [model.id],
@@ -303,13 +287,10 @@ describe(PrelabelService.name, () => {
     const { sut, jobs } = build();
     // The model calls "cat" from x₀ > −0.5: right on every cat, wrong on a quarter of the tasks
     // (the dogs with x₀ in (−0.5, 0]), i.e. on half of the dogs.
-    const model = await sut.registerModel(ctx, {
-      projectId: project.id,
-      version: 'biased',
-      modelBytes: handModel(-0.5),
-      featurizer: FEATURIZER,
-      labelKeys: ['dog', 'cat'],
-    });
+    const model = await sut.registerModel(
+      ctx,
+      handModelRequest(project.id, { version: 'biased', modelBytes: handModel(-0.5) }),
+    );
     await sut.startPrelabeling(ctx, { projectId: project.id, modelVersionId: model.id });
     await jobs.drain(systemContext(clock));
 

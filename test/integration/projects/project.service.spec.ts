@@ -18,6 +18,7 @@ import {
   Role,
 } from '../../helpers/project-fixtures';
 import { useProjectWorld } from '../../helpers/project-world';
+import { multiLabel, singleChoice } from '../../helpers/label-schemas';
 
 describe(ProjectService.name, () => {
   const world = useProjectWorld({ usersOnServiceClock: true });
@@ -139,54 +140,22 @@ describe(ProjectService.name, () => {
       ],
       [
         'a duplicate key',
-        {
-          labelSchema: {
-            kind: LabelSchemaKind.SINGLE_CHOICE,
-            labels: [
-              { key: 'a', displayName: 'A' },
-              { key: 'a', displayName: 'B' },
-            ],
-          },
-        },
+        { labelSchema: singleChoice(['a', 'A'], ['a', 'B']) },
         'labelSchema.labels[1].key',
       ],
       [
         'a key with a space',
-        {
-          labelSchema: {
-            kind: LabelSchemaKind.SINGLE_CHOICE,
-            labels: [
-              { key: 'a b', displayName: 'A' },
-              { key: 'c', displayName: 'C' },
-            ],
-          },
-        },
+        { labelSchema: singleChoice(['a b', 'A'], ['c', 'C']) },
         'labelSchema.labels[0].key',
       ],
       [
         'a 65-character key',
-        {
-          labelSchema: {
-            kind: LabelSchemaKind.SINGLE_CHOICE,
-            labels: [
-              { key: 'k'.repeat(65), displayName: 'A' },
-              { key: 'c', displayName: 'C' },
-            ],
-          },
-        },
+        { labelSchema: singleChoice(['k'.repeat(65), 'A'], ['c', 'C']) },
         'labelSchema.labels[0].key',
       ],
       [
         'an empty display name',
-        {
-          labelSchema: {
-            kind: LabelSchemaKind.SINGLE_CHOICE,
-            labels: [
-              { key: 'a', displayName: ' ' },
-              { key: 'c', displayName: 'C' },
-            ],
-          },
-        },
+        { labelSchema: singleChoice(['a', ' '], ['c', 'C']) },
         'labelSchema.labels[0].displayName',
       ],
       ['a negative reward', { rewardAmount: -1 }, 'rewardAmount'],
@@ -439,14 +408,7 @@ describe(ProjectService.name, () => {
   });
 
   describe('update', () => {
-    const renamedAndGrown = {
-      kind: LabelSchemaKind.SINGLE_CHOICE,
-      labels: [
-        { key: 'cat', displayName: 'Kitty' },
-        { key: 'dog', displayName: 'Dog' },
-        { key: 'bird', displayName: 'Bird' },
-      ],
-    };
+    const renamedAndGrown = singleChoice(['cat', 'Kitty'], ['dog', 'Dog'], ['bird', 'Bird']);
 
     it('changes anything in DRAFT without bumping the schema version', async () => {
       const project = await world.services.projects.create(world.requester, projectInput());
@@ -455,13 +417,7 @@ describe(ProjectService.name, () => {
         rewardAmount: 9,
         currency: 'GBP',
         overlap: { minOverlap: 1, maxOverlap: 4, confidenceTarget: 0.8 },
-        labelSchema: {
-          kind: LabelSchemaKind.MULTI_LABEL,
-          labels: [
-            { key: 'x', displayName: 'X' },
-            { key: 'y', displayName: 'Y' },
-          ],
-        },
+        labelSchema: multiLabel(['x', 'X'], ['y', 'Y']),
       });
       expect(updated).toMatchObject({
         name: 'Renamed',
@@ -535,43 +491,19 @@ describe(ProjectService.name, () => {
       ['the currency', { currency: 'eur' }, 'currency', 'LOCKED_AFTER_LAUNCH'],
       [
         'a removed label',
-        {
-          labelSchema: {
-            kind: 'SINGLE_CHOICE',
-            labels: [
-              { key: 'cat', displayName: 'Cat' },
-              { key: 'bird', displayName: 'Bird' },
-            ],
-          },
-        },
+        { labelSchema: singleChoice(['cat', 'Cat'], ['bird', 'Bird']) },
         'labelSchema',
         'SCHEMA_CHANGE_NOT_ADDITIVE',
       ],
       [
         'reordered labels',
-        {
-          labelSchema: {
-            kind: 'SINGLE_CHOICE',
-            labels: [
-              { key: 'dog', displayName: 'Dog' },
-              { key: 'cat', displayName: 'Cat' },
-            ],
-          },
-        },
+        { labelSchema: singleChoice(['dog', 'Dog'], ['cat', 'Cat']) },
         'labelSchema',
         'SCHEMA_CHANGE_NOT_ADDITIVE',
       ],
       [
         'another kind',
-        {
-          labelSchema: {
-            kind: 'MULTI_LABEL',
-            labels: [
-              { key: 'cat', displayName: 'Cat' },
-              { key: 'dog', displayName: 'Dog' },
-            ],
-          },
-        },
+        { labelSchema: multiLabel(['cat', 'Cat'], ['dog', 'Dog']) },
         'labelSchema',
         'SCHEMA_CHANGE_NOT_ADDITIVE',
       ],
@@ -617,13 +549,7 @@ describe(ProjectService.name, () => {
       ]);
       await expect(
         world.services.projects.update(world.requester, project.id, {
-          labelSchema: {
-            kind: LabelSchemaKind.SINGLE_CHOICE,
-            labels: [
-              { key: 'cat', displayName: 'Cat' },
-              { key: 'bird', displayName: 'Bird' },
-            ],
-          },
+          labelSchema: singleChoice(['cat', 'Cat'], ['bird', 'Bird']),
         }),
       ).rejects.toMatchObject({
         extensions: {
@@ -634,13 +560,7 @@ describe(ProjectService.name, () => {
       });
       // Keeping `dog` is fine.
       const updated = await world.services.projects.update(world.requester, project.id, {
-        labelSchema: {
-          kind: LabelSchemaKind.MULTI_LABEL,
-          labels: [
-            { key: 'dog', displayName: 'Dog' },
-            { key: 'bird', displayName: 'Bird' },
-          ],
-        },
+        labelSchema: multiLabel(['dog', 'Dog'], ['bird', 'Bird']),
       });
       expect(updated.labelSchema.labels.map(l => l.key)).toEqual(['dog', 'bird']);
     });

@@ -21,6 +21,7 @@ import {
   maxAbsDifference,
   plantedConfusion,
   toyBinary,
+  votes,
 } from '../../fixtures/aggregation/toy-datasets';
 
 import { expectPureAndOrderFree, fixtureDataset, itReachesGoldAccuracy } from './aggregator-checks';
@@ -178,12 +179,10 @@ describe('dawidSkene', () => {
 
   it('breaks exact ties toward the lowest label index', () => {
     // Two workers, one task each way: perfect symmetry between labels 1 and 2.
-    const m = matrixOf(2, 2, 3, [
-      [0, 0, 2],
-      [0, 1, 1],
-      [1, 0, 1],
-      [1, 1, 2],
-    ]);
+    const m = votes(3)`
+      2 1
+      1 2
+    `;
     const sut = dawidSkene(m, { maxIterations: 0 });
     expect([...sut.labels]).toEqual([1, 1]);
   });
@@ -198,11 +197,11 @@ describe('dawidSkene', () => {
   });
 
   it('gives tasks without responses a zero row and label -1', () => {
-    const m = matrixOf(3, 2, 2, [
-      [0, 0, 1],
-      [0, 1, 1],
-      [2, 0, 0],
-    ]);
+    const m = votes(2)`
+      1 1
+      . .
+      0 .
+    `;
     const sut = dawidSkene(m);
     expect([...sut.probabilities.subarray(2, 4)]).toEqual([0, 0]);
     expect(sut.labels[1]).toBe(-1);

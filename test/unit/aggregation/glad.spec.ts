@@ -8,6 +8,7 @@ import {
   expectAllClose,
   matrixOf as matrix,
   shuffled,
+  votes,
 } from '../../fixtures/aggregation/toy-datasets';
 
 import { fixtureDataset } from './aggregator-checks';
@@ -50,14 +51,11 @@ function majorityAccuracy(m: ResponseMatrix, truth: Int32Array): number {
 }
 
 // Three tasks, three workers, three labels: worker 2 disagrees with the others on task 0.
-const toy = matrix(3, 3, 3, [
-  [0, 0, 1],
-  [0, 1, 1],
-  [0, 2, 2],
-  [1, 0, 0],
-  [1, 2, 0],
-  [2, 1, 2],
-]);
+const toy = votes(3)`
+  1 1 2
+  0 . 0
+  . 2 .
+`;
 
 describe('glad', () => {
   it('starts from the E-step at α = 1, β = e, computed independently', () => {
@@ -204,11 +202,11 @@ describe('glad', () => {
   });
 
   it('leaves unanswered tasks and idle workers at their priors', () => {
-    const m = matrix(3, 3, 2, [
-      [0, 0, 1],
-      [0, 1, 1],
-      [2, 0, 0],
-    ]);
+    const m = votes(2)`
+      1 1 .
+      . . .
+      0 . .
+    `;
 
     const sut = glad(m);
 

@@ -8,6 +8,7 @@ import {
   expectAllClose,
   matrixOf as matrix,
   shuffled,
+  votes,
 } from '../../fixtures/aggregation/toy-datasets';
 
 import { fixtureDataset } from './aggregator-checks';
@@ -102,18 +103,12 @@ function referenceIteration(
   return eStep().posteriors;
 }
 
-const toy = matrix(4, 3, 3, [
-  [0, 0, 1],
-  [0, 1, 1],
-  [0, 2, 2],
-  [1, 0, 0],
-  [1, 1, 0],
-  [1, 2, 0],
-  [2, 0, 2],
-  [2, 2, 0],
-  [3, 1, 2],
-  [3, 2, 0],
-]);
+const toy = votes(3)`
+  1 1 2
+  0 0 0
+  2 . 0
+  . 2 0
+`;
 
 describe('mace', () => {
   it.each(['em', 'vb'] as const)('matches a direct transcription of one %s iteration', method => {

@@ -3,7 +3,12 @@ import {
   goldAccuracyWeights,
   majorityVote,
 } from '../../../src/modules/aggregation/algorithms/majority-vote';
-import { matrixOf, maxAbsDifference, toyBinary } from '../../fixtures/aggregation/toy-datasets';
+import {
+  matrixOf,
+  maxAbsDifference,
+  toyBinary,
+  votes,
+} from '../../fixtures/aggregation/toy-datasets';
 import { goldAccuracy } from '../../helpers/load-dataset';
 
 import { expectPureAndOrderFree, fixtureDataset, itReachesGoldAccuracy } from './aggregator-checks';
@@ -17,36 +22,28 @@ describe('majorityVote', () => {
   });
 
   it('breaks ties toward the lowest label index', () => {
-    const m = matrixOf(2, 4, 3, [
-      [0, 0, 2],
-      [0, 1, 1],
-      [1, 0, 0],
-      [1, 1, 2],
-      [1, 2, 2],
-      [1, 3, 0],
-    ]);
+    const m = votes(3)`
+      2 1 . .
+      0 2 2 0
+    `;
     expect([...majorityVote(m).labels]).toEqual([1, 0]);
   });
 
   it('weights votes by worker weight', () => {
     // Worker 2 alone outweighs workers 0 and 1 together.
-    const m = matrixOf(1, 3, 2, [
-      [0, 0, 0],
-      [0, 1, 0],
-      [0, 2, 1],
-    ]);
+    const m = votes(2)`
+      0 0 1
+    `;
     const sut = majorityVote(m, { workerWeights: Float64Array.from([1, 1, 3]) });
     expect([...sut.probabilities]).toEqual([0.4, 0.6]);
     expect(sut.labels[0]).toBe(1);
   });
 
   it('falls back to plain counts for a task whose voters all weigh 0', () => {
-    const m = matrixOf(2, 4, 2, [
-      [0, 0, 1],
-      [0, 1, 1],
-      [0, 2, 0],
-      [1, 3, 0],
-    ]);
+    const m = votes(2)`
+      1 1 0 .
+      . . . 0
+    `;
     const sut = majorityVote(m, { workerWeights: Float64Array.from([0, 0, 0, 1]) });
     expect(maxAbsDifference(sut.probabilities, [1 / 3, 2 / 3, 1, 0])).toBeLessThan(1e-15);
     expect([...sut.labels]).toEqual([1, 0]);

@@ -1,6 +1,11 @@
 import { oneCoinDawidSkene } from '../../../src/modules/aggregation/algorithms/one-coin-dawid-skene';
 import { referenceDawidSkene } from '../../fixtures/aggregation/reference-dawid-skene';
-import { matrixOf, maxAbsDifference, toyBinary } from '../../fixtures/aggregation/toy-datasets';
+import {
+  matrixOf,
+  maxAbsDifference,
+  toyBinary,
+  votes,
+} from '../../fixtures/aggregation/toy-datasets';
 
 import { expectPureAndOrderFree, fixtureDataset, itReachesGoldAccuracy } from './aggregator-checks';
 
@@ -18,17 +23,12 @@ describe('oneCoinDawidSkene', () => {
   });
 
   it('gives each worker one accuracy and spreads errors uniformly', () => {
-    const m = matrixOf(4, 3, 3, [
-      [0, 0, 0],
-      [0, 1, 0],
-      [0, 2, 1],
-      [1, 0, 2],
-      [1, 1, 2],
-      [1, 2, 2],
-      [2, 0, 1],
-      [2, 1, 1],
-      [3, 2, 0],
-    ]);
+    const m = votes(3)`
+      0 0 1
+      2 2 2
+      1 1 .
+      . . 0
+    `;
     const sut = oneCoinDawidSkene(m);
     const K = 3;
     for (let w = 0; w < 3; w++) {

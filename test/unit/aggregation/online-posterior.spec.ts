@@ -9,7 +9,7 @@ import {
   reliabilitiesFromConfusion,
   reliabilitiesFromDawidSkene,
 } from '../../../src/modules/aggregation/algorithms/online-posterior';
-import { matrixOf, maxAbsDifference, shuffled } from '../../fixtures/aggregation/toy-datasets';
+import { maxAbsDifference, shuffled, votes } from '../../fixtures/aggregation/toy-datasets';
 
 import { fixtureDataset } from './aggregator-checks';
 
@@ -79,11 +79,10 @@ describe('onlinePosterior', () => {
 
 describe('reliabilitiesFromDawidSkene', () => {
   // Tasks: t0 (gold 0) answered 0 by w0; t1 answered 1 by w0 and w1; T[t1] = [0.2, 0.8].
-  const m = matrixOf(2, 2, 2, [
-    [0, 0, 0],
-    [1, 0, 1],
-    [1, 1, 1],
-  ]);
+  const m = votes(2)`
+    0 .
+    1 1
+  `;
   const result = {
     probabilities: Float64Array.from([1, 0, 0.2, 0.8]),
     priors: Float64Array.from([0.5, 0.5]),

@@ -9,6 +9,7 @@ import {
   matrixOf,
   maxAbsDifference,
   toyBinary,
+  votes,
 } from '../../fixtures/aggregation/toy-datasets';
 import { goldAccuracy } from '../../helpers/load-dataset';
 
@@ -17,24 +18,20 @@ import { expectPureAndOrderFree, fixtureDataset } from './aggregator-checks';
 describe('pooledVoteConfusion', () => {
   it('pools vote shares against answers over all workers (hand-computed)', () => {
     // Task 0: answers 0, 0, 1 (shares 2/3, 1/3). Task 1: answers 1, 1 (shares 0, 1).
-    const m = matrixOf(2, 3, 2, [
-      [0, 0, 0],
-      [0, 1, 0],
-      [0, 2, 1],
-      [1, 0, 1],
-      [1, 1, 1],
-    ]);
+    const m = votes(2)`
+      0 0 1
+      1 1 .
+    `;
     // C[0][·] = 2/3 · (2, 1) = (4/3, 2/3); C[1][·] = 1/3 · (2, 1) + 1 · (0, 2) = (2/3, 7/3).
     const expected = [2 / 3, 1 / 3, 2 / 9, 7 / 9];
     expect(maxAbsDifference(pooledVoteConfusion(m), expected)).toBeLessThan(1e-15);
   });
 
   it('counts gold tasks as one-hot at the gold label and leaves unseen classes without a row', () => {
-    const m = matrixOf(2, 2, 3, [
-      [0, 0, 0],
-      [0, 1, 1],
-      [1, 0, 1],
-    ]);
+    const m = votes(3)`
+      0 1
+      1 .
+    `;
     // Task 0 is gold 1: its answers (0, 1) all go to row 1; task 1's single answer 1 too.
     const pooled = pooledVoteConfusion(m, Int32Array.from([1, -1]));
     expect([...pooled]).toEqual([0, 0, 0, 1 / 3, 2 / 3, 0, 0, 0, 0]);

@@ -3,31 +3,29 @@
  * of the new dataset folders (test/fixtures/datasets/*). QUORUM_FROM_SOURCE=1 runs the
  * TypeScript sources under test. No database.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { parseCsv } from '../../../src/cli/csv';
+import { runQuorumFromSource as quorum } from '../../helpers/run-cli';
 
 const root = join(__dirname, '..', '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'datasets');
 
-function quorum(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise(resolve => {
-    execFile(
-      process.execPath,
-      [join(root, 'bin', 'quorum.js'), ...args],
-      { env: { ...process.env, QUORUM_FROM_SOURCE: '1' }, maxBuffer: 1 << 26 },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
+/**
+ * `quorum aggregate --kind <kind>` on a fixture dataset folder: labels and gold in the kind's
+ * format (JSONL, with tasks.jsonl, for spans and boxes; CSV otherwise), then `extra` arguments.
+ */
+function aggregateFixture(kind: string, dataset: string, ...extra: string[]) {
+  const folder = join(fixtures, dataset);
+  const ext = kind === 'spans' || kind === 'boxes' ? 'jsonl' : 'csv';
+  const tasks = ext === 'jsonl' ? ['--tasks', join(folder, 'tasks.jsonl')] : [];
+  return quorum(
+    'aggregate',
+    ...['--kind', kind, '--input', join(folder, `labels.${ext}`), ...tasks],
+    ...['--gold', join(folder, `gold.${ext}`), ...extra],
+  );
 }
 
 const jsonLines = (text: string) =>
@@ -44,21 +42,8 @@ describe('quorum aggregate --kind (child process)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('spans: one line per annotated task with token spans, and entity P/R/F1 on gold', async () => {
-    const folder = join(fixtures, 'conll_mturk_val');
     const output = join(dir, 'spans.jsonl');
-    const run = await quorum(
-      'aggregate',
-      '--kind',
-      'spans',
-      '--input',
-      join(folder, 'labels.jsonl'),
-      '--tasks',
-      join(folder, 'tasks.jsonl'),
-      '--gold',
-      join(folder, 'gold.jsonl'),
-      '--output',
-      output,
-    );
+    const run = await aggregateFixture('spans', 'conll_mturk_val', '--output', output);
     expect(run.code).toBe(0);
     const lines = jsonLines(readFileSync(output, 'utf8'));
     expect(lines).toHaveLength(60);
@@ -77,18 +62,7 @@ describe('quorum aggregate --kind (child process)', () => {
   });
 
   it('boxes: one line per image with pixel boxes and scores, and box P/R/F1 at IoU 0.5', async () => {
-    const folder = join(fixtures, 'ped_boxes_even');
-    const run = await quorum(
-      'aggregate',
-      '--kind',
-      'boxes',
-      '--input',
-      join(folder, 'labels.jsonl'),
-      '--tasks',
-      join(folder, 'tasks.jsonl'),
-      '--gold',
-      join(folder, 'gold.jsonl'),
-    );
+    const run = await aggregateFixture('boxes', 'ped_boxes_even');
     expect(run.code).toBe(0);
     const lines = jsonLines(run.stdout);
     expect(lines).toHaveLength(40);
@@ -106,16 +80,7 @@ describe('quorum aggregate --kind (child process)', () => {
   });
 
   it('rating: task,label,confidence on the scale, accuracy and MAE on gold', async () => {
-    const folder = join(fixtures, 'trec_rf10_graded');
-    const run = await quorum(
-      'aggregate',
-      '--kind',
-      'rating',
-      '--input',
-      join(folder, 'labels.csv'),
-      '--gold',
-      join(folder, 'gold.csv'),
-    );
+    const run = await aggregateFixture('rating', 'trec_rf10_graded');
     expect(run.code).toBe(0);
     const [header, ...rows] = parseCsv(run.stdout).map(record => record.fields);
     expect(header).toEqual(['task', 'label', 'confidence']);
@@ -130,16 +95,7 @@ describe('quorum aggregate --kind (child process)', () => {
   });
 
   it('pairwise: item,score and Kendall tau against the planted ranking', async () => {
-    const folder = join(fixtures, 'pairwise_synthetic');
-    const run = await quorum(
-      'aggregate',
-      '--kind',
-      'pairwise',
-      '--input',
-      join(folder, 'labels.csv'),
-      '--gold',
-      join(folder, 'gold.csv'),
-    );
+    const run = await aggregateFixture('pairwise', 'pairwise_synthetic');
     expect(run.code).toBe(0);
     const [header, ...rows] = parseCsv(run.stdout).map(record => record.fields);
     expect(header).toEqual(['item', 'score']);

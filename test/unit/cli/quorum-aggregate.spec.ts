@@ -11,29 +11,10 @@ import { join } from 'node:path';
 import { parseCsv } from '../../../src/cli/csv';
 import { DEFAULT_AGGREGATOR, aggregators } from '../../../src/modules/aggregation/algorithms';
 import { encodeResponses } from '../../../src/modules/aggregation/encode-responses';
+import { runQuorumFromSource as quorum } from '../../helpers/run-cli';
 
 const root = join(__dirname, '..', '..', '..');
 const bluebirds = join(root, 'test', 'fixtures', 'datasets', 'bluebirds');
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function quorum(...args: string[]): Promise<Run> {
-  return new Promise(resolve => {
-    execFile(
-      process.execPath,
-      [join(root, 'bin', 'quorum.js'), ...args],
-      { env: { ...process.env, QUORUM_FROM_SOURCE: '1' }, maxBuffer: 1 << 26 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 function rowsOf(csv: string): string[][] {
   return parseCsv(csv).map(record => record.fields);

@@ -10,22 +10,7 @@ import {
   roundedMeanRating,
 } from '../../../../src/modules/aggregation/algorithms/kinds/rating-baselines';
 import { ResponseMatrix } from '../../../../src/modules/aggregation/algorithms/response-matrix';
-
-function matrixOf(
-  nTasks: number,
-  nWorkers: number,
-  K: number,
-  rows: Array<[number, number, number]>,
-): ResponseMatrix {
-  return {
-    nTasks,
-    nWorkers,
-    nLabels: K,
-    task: Int32Array.from(rows, r => r[0]),
-    worker: Int32Array.from(rows, r => r[1]),
-    label: Int32Array.from(rows, r => r[2]),
-  };
-}
+import { matrixOf, votes } from '../../../fixtures/aggregation/toy-datasets';
 
 /** 6 tasks with true grades 0,1,2,0,1,2; workers 0-2 exact, worker 3 one grade lenient (capped). */
 function toy(): ResponseMatrix {
@@ -100,17 +85,11 @@ describe('ordered-probit cells', () => {
 });
 
 describe('rating baselines', () => {
-  const m = matrixOf(3, 4, 3, [
-    [0, 0, 0],
-    [0, 1, 2],
-    [0, 2, 2],
-    [0, 3, 0],
-    [1, 0, 1],
-    [1, 1, 2],
-    [2, 0, 0],
-    [2, 1, 1],
-    [2, 2, 2],
-  ]);
+  const m = votes(3)`
+    0 2 2 0
+    1 2 . .
+    0 1 2 .
+  `;
 
   it('median: the lower median', () => expect([...medianRating(m)]).toEqual([0, 1, 1]));
   it('rounded mean: half up', () => expect([...roundedMeanRating(m)]).toEqual([1, 2, 1]));
