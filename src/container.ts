@@ -13,6 +13,8 @@ import { wireAuth } from './modules/auth/auth.wiring';
 import { IdempotencyService } from './modules/idempotency/idempotency.service';
 import { DatabaseJobQueue } from './modules/jobs/database-job-queue';
 import { Scheduler } from './modules/jobs/scheduler';
+import type { LiveUpdates } from './modules/live/live-updates.service';
+import { wireLive } from './modules/live/live.wiring';
 import type { LeasingService } from './modules/marketplace/leasing.service';
 import { wireMarketplace, wireSubmission } from './modules/marketplace/marketplace.wiring';
 import type { ReviewService } from './modules/marketplace/review.service';
@@ -91,6 +93,8 @@ export interface Services extends Money, Quality {
   readonly training: TrainingService;
   /** Outbound webhooks: endpoints, the outbox and its delivery job. */
   readonly webhooks: WebhookService;
+  /** Live updates for subscriptions (new work, lease warnings) over LISTEN/NOTIFY. */
+  readonly live: LiveUpdates;
 }
 
 /**
@@ -134,6 +138,7 @@ export function buildContainer(
   const { prelabels, training } = wirePrelabel(app, { projects, aggregation });
   wireReview(app, { projects, tasks: marketplace.tasks, aggregation });
   const webhooks = wireWebhooks(app, { audit: quality.audit, payouts: money.payouts });
+  const { live } = wireLive(app);
 
   return {
     container,
@@ -158,6 +163,7 @@ export function buildContainer(
       prelabels,
       training,
       webhooks,
+      live,
       ...quality,
       ...money,
     },

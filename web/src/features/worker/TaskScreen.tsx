@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { type CombinedError, useClient, useQuery } from 'urql';
+import { type CombinedError, useClient, useQuery, useSubscription } from 'urql';
 import { Link } from '../../app/router';
 import { errorMessage, type MessageKey, useI18n } from '../../i18n/i18n';
 import { widgetFor } from '../../kinds';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatCountdown, formatMoney, formatTime } from '../../ui/format';
 import { Markdown } from '../../ui/Markdown';
+import { LeaseWarnings } from './live-documents';
 import { PayloadView } from './PayloadView';
 import {
   type Lease,
@@ -107,13 +108,18 @@ export function TaskScreen({ projectId }: { projectId: string }) {
     if (phase === 'ready') heading.current?.focus();
   }, [lease, phase]);
 
+  // The server's word on this lease (a subscription); the local countdown is the fallback.
+  const [live] = useSubscription({ query: LeaseWarnings });
+  const told =
+    live.data?.leaseWarnings.assignmentId === lease?.id ? live.data?.leaseWarnings : null;
   const expiresAt = lease ? Date.parse(lease.expiresAt) : 0;
   const remaining = expiresAt - now;
   const leaseMs = lease ? expiresAt - Date.parse(lease.leasedAt) : 0;
-  const warning = phase === 'ready' && remaining <= Math.min(WARNING_MS, leaseMs / 4);
+  const warning =
+    phase === 'ready' && (told != null || remaining <= Math.min(WARNING_MS, leaseMs / 4));
   useEffect(() => {
-    if (phase === 'ready' && lease && remaining <= 0) setPhase('expired');
-  }, [phase, lease, remaining]);
+    if (phase === 'ready' && lease && (remaining <= 0 || told?.expired)) setPhase('expired');
+  }, [phase, lease, remaining, told]);
 
   const task = lease?.task ?? null;
   const widget = task ? widgetFor(task.labelSchema.kind) : null;
