@@ -12,6 +12,7 @@ import { GoldExposure1796000000200 } from './1796000000200-GoldExposure';
 import { CreateWebhooks1796000000500 } from './1796000000500-CreateWebhooks';
 import { CreateReview1796000000600 } from './1796000000600-CreateReview';
 import { CreateRateLimits1796000000700 } from './1796000000700-CreateRateLimits';
+import { AddReturnReason1796000001400 } from './1796000001400-AddReturnReason';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -33,4 +34,5 @@ export const MIGRATIONS: Function[] = [
   CreateWebhooks1796000000500,
   CreateReview1796000000600,
   CreateRateLimits1796000000700,
+  AddReturnReason1796000001400,
 ];

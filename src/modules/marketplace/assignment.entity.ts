@@ -1,9 +1,9 @@
 import { ProjectOwnedEntity } from '../projects/project-owned.entity';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { Task } from './task.entity';
-import { AssignmentStatus } from './assignment.types';
+import { AssignmentStatus, ReturnReason } from './assignment.types';
 
 /**
  * One worker's lease on one task, and later their answer (MTurk assignment). The unique
@@ -18,6 +18,10 @@ import { AssignmentStatus } from './assignment.types';
   description:
     'An assignment as its project’s owner and admins see it (workers get `WorkerAssignment`).',
 })
+@Check(
+  'assignments_return_reason_check',
+  `"return_reason" IN ('SKIPPED', 'UNCLEAR_INSTRUCTIONS', 'BROKEN_CONTENT', 'UNSURE', 'OFFENSIVE')`,
+)
 @Index('assignments_task_worker_key', ['taskId', 'workerId'], { unique: true })
 @Index('assignments_worker_status_idx', ['workerId', 'status'])
 @Index('assignments_project_status_idx', ['projectId', 'status'])
@@ -74,6 +78,13 @@ export class Assignment extends ProjectOwnedEntity {
   @Field(() => String, { nullable: true })
   @Column({ name: 'rejection_reason', type: 'text', nullable: true })
   rejectionReason: string | null;
+
+  @Field(() => ReturnReason, {
+    nullable: true,
+    description: 'Why the worker gave the task back, when they said (RETURNED only).',
+  })
+  @Column({ name: 'return_reason', type: 'text', nullable: true })
+  returnReason: ReturnReason | null;
 
   /** Label keys answered (one for single choice). */
   @Field(() => [String], { nullable: true, description: 'The answer: label keys.' })

@@ -15,6 +15,7 @@ import type { RequestContext } from '../../common/request-context';
 import { Role } from '../auth/role';
 import { WorkerTask } from './worker-task.type';
 import { Assignment } from './assignment.entity';
+import { ReturnReason } from './assignment.types';
 import {
   AssignmentConnection,
   MyAssignmentsArgs,
@@ -62,12 +63,15 @@ export class AssignmentResolver {
   }
 
   @Authorized(Role.WORKER)
-  @Mutation(() => WorkerAssignment, { description: 'Gives a task back unanswered.' })
+  @Mutation(() => WorkerAssignment, {
+    description: 'Gives a task back unanswered, optionally saying why (seen by the project owner).',
+  })
   returnAssignment(
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: RequestContext,
+    @Arg('reason', () => ReturnReason, { nullable: true }) reason?: ReturnReason | null,
   ): Promise<WorkerAssignment> {
-    return this.leasing.returnAssignment(ctx, id);
+    return this.leasing.returnAssignment(ctx, id, reason ?? null);
   }
 
   @Authorized(Role.WORKER)

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { WorkerTask } from './worker-task.type';
 import type { Assignment } from './assignment.entity';
-import { AssignmentStatus } from './assignment.types';
+import { AssignmentStatus, ReturnReason } from './assignment.types';
 
 /**
  * What a worker sees of their own assignment (DESIGN.md promise 3). The `Assignment` object type
@@ -34,6 +34,9 @@ export class WorkerAssignment {
 
   @Field(() => String, { nullable: true })
   rejectionReason: string | null;
+
+  @Field(() => ReturnReason, { nullable: true, description: 'Why you gave the task back.' })
+  returnReason: ReturnReason | null;
 
   @Field(() => [String], { nullable: true, description: 'Your answer: label keys.' })
   answerLabels: string[] | null;
@@ -72,6 +75,7 @@ export function toWorkerAssignment(assignment: Assignment, task?: WorkerTask): W
   view.submittedAt = assignment.submittedAt;
   view.reviewedAt = assignment.reviewedAt;
   view.rejectionReason = assignment.rejectionReason;
+  view.returnReason = assignment.returnReason;
   view.answerLabels = assignment.answerLabels;
   view.clientDurationMs = assignment.clientDurationMs;
   view.serverDurationMs = assignment.serverDurationMs;

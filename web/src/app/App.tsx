@@ -1,6 +1,4 @@
-import { useEffect } from 'react';
-import { AdminPage } from '../features/admin/AdminPage';
-import { RequesterConsole } from '../features/requester/Console';
+import { lazy, Suspense, useEffect } from 'react';
 import { SignIn } from '../features/worker/SignIn';
 import { Catalogue } from '../features/worker/Catalogue';
 import { MyWork } from '../features/worker/MyWork';
@@ -8,6 +6,14 @@ import { TaskScreen } from '../features/worker/TaskScreen';
 import { LOCALE_NAMES, type Locale, useI18n } from '../i18n/i18n';
 import { Link, navigate, usePath } from './router';
 import { useSession } from './session';
+
+// The console and the admin pages load on first use: a worker's first screen never downloads them.
+const RequesterConsole = lazy(() =>
+  import('../features/requester/Console').then(module => ({ default: module.RequesterConsole })),
+);
+const AdminPage = lazy(() =>
+  import('../features/admin/AdminPage').then(module => ({ default: module.AdminPage })),
+);
 
 /** The shell: skip link, navigation, language switch, and the screen for the path. */
 export function App() {
@@ -30,7 +36,7 @@ export function App() {
           <nav aria-label={t('app.name')}>
             <Link to="/">{t('nav.catalogue')}</Link>
             <Link to="/my-work">{t('nav.myWork')}</Link>
-            <Link to="/console">{t('nav.console')}</Link>
+            {mayUseConsole(session.roles) && <Link to="/console">{t('nav.console')}</Link>}
             {session.roles.includes('ADMIN') && <Link to="/admin">{t('nav.admin')}</Link>}
           </nav>
         )}
@@ -51,24 +57,36 @@ export function App() {
         )}
       </header>
       <main id="main" tabIndex={-1}>
-        <Screen
-          path={path}
-          signedIn={session !== null}
-          worker={!!session?.roles.includes('WORKER')}
-        />
+        <Suspense fallback={<p role="status">{t('app.loading')}</p>}>
+          <Screen path={path} roles={session?.roles ?? null} />
+        </Suspense>
       </main>
     </>
   );
 }
 
-function Screen({ path, signedIn, worker }: { path: string; signedIn: boolean; worker: boolean }) {
-  if (!signedIn) return <SignIn mode={path === '/signup' ? 'signUp' : 'signIn'} />;
+/** Requesters own projects; admins see every project: both get the console. */
+function mayUseConsole(roles: readonly string[]): boolean {
+  return roles.includes('REQUESTER') || roles.includes('ADMIN');
+}
+
+/**
+ * The screen for the path. A screen the user's roles do not open (the console for a worker, the
+ * admin pages for a non-admin) shows their start screen instead, as its link is not shown.
+ */
+function Screen({ path, roles }: { path: string; roles: readonly string[] | null }) {
+  if (!roles) return <SignIn mode={path === '/signup' ? 'signUp' : 'signIn'} />;
+  const worker = roles.includes('WORKER');
+  const consoleAllowed = mayUseConsole(roles);
   // Requesters (and admins) without a worker role start in the console.
-  if (path === '/' && !worker) return <RequesterConsole path="/console" />;
+  const start = worker ? <Catalogue /> : <RequesterConsole path="/console" />;
+  if (path === '/') return start;
   const work = /^\/work\/([0-9a-f-]{36})$/.exec(path);
   if (work) return <TaskScreen projectId={work[1]!} />;
   if (path === '/my-work') return <MyWork />;
-  if (path === '/console' || path.startsWith('/console/')) return <RequesterConsole path={path} />;
-  if (path.startsWith('/admin')) return <AdminPage path={path} />;
-  return <Catalogue />;
+  if ((path === '/console' || path.startsWith('/console/')) && consoleAllowed) {
+    return <RequesterConsole path={path} />;
+  }
+  if (path.startsWith('/admin') && roles.includes('ADMIN')) return <AdminPage path={path} />;
+  return start;
 }

@@ -55,7 +55,7 @@ type Documents = {
     "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n": typeof types.LeasedAssignmentFragmentDoc,
     "\n  mutation NextAssignment($projectId: ID) {\n    nextAssignment(projectId: $projectId) {\n      ...LeasedAssignment\n    }\n  }\n": typeof types.NextAssignmentDocument,
     "\n  mutation SubmitAssignment($input: SubmitAssignmentInput!) {\n    submitAssignment(input: $input) {\n      id\n      status\n    }\n  }\n": typeof types.SubmitAssignmentDocument,
-    "\n  mutation ReturnAssignment($id: ID!) {\n    returnAssignment(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.ReturnAssignmentDocument,
+    "\n  mutation ReturnAssignment($id: ID!, $reason: ReturnReason) {\n    returnAssignment(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n": typeof types.ReturnAssignmentDocument,
     "\n  query MyQualification($projectId: ID!) {\n    myQualification(projectId: $projectId) {\n      status\n      answered\n      required\n      retryAfter\n    }\n  }\n": typeof types.MyQualificationDocument,
 };
 const documents: Documents = {
@@ -100,7 +100,7 @@ const documents: Documents = {
     "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n      }\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n": types.LeasedAssignmentFragmentDoc,
     "\n  mutation NextAssignment($projectId: ID) {\n    nextAssignment(projectId: $projectId) {\n      ...LeasedAssignment\n    }\n  }\n": types.NextAssignmentDocument,
     "\n  mutation SubmitAssignment($input: SubmitAssignmentInput!) {\n    submitAssignment(input: $input) {\n      id\n      status\n    }\n  }\n": types.SubmitAssignmentDocument,
-    "\n  mutation ReturnAssignment($id: ID!) {\n    returnAssignment(id: $id) {\n      id\n      status\n    }\n  }\n": types.ReturnAssignmentDocument,
+    "\n  mutation ReturnAssignment($id: ID!, $reason: ReturnReason) {\n    returnAssignment(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n": types.ReturnAssignmentDocument,
     "\n  query MyQualification($projectId: ID!) {\n    myQualification(projectId: $projectId) {\n      status\n      answered\n      required\n      retryAfter\n    }\n  }\n": types.MyQualificationDocument,
 };
 
@@ -285,7 +285,7 @@ export function graphql(source: "\n  mutation SubmitAssignment($input: SubmitAss
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ReturnAssignment($id: ID!) {\n    returnAssignment(id: $id) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation ReturnAssignment($id: ID!) {\n    returnAssignment(id: $id) {\n      id\n      status\n    }\n  }\n"];
+export function graphql(source: "\n  mutation ReturnAssignment($id: ID!, $reason: ReturnReason) {\n    returnAssignment(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation ReturnAssignment($id: ID!, $reason: ReturnReason) {\n    returnAssignment(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
