@@ -1,4 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
+import { useQuery } from 'urql';
+import { graphql } from '../gql';
 import { SignIn } from '../features/worker/SignIn';
 import { Catalogue } from '../features/worker/Catalogue';
 import { MyWork } from '../features/worker/MyWork';
@@ -15,11 +17,30 @@ const AdminPage = lazy(() =>
   import('../features/admin/AdminPage').then(module => ({ default: module.AdminPage })),
 );
 
+/** Whether a worker reviews any project (granted by its owner): then the console is theirs too. */
+const ConsoleAccess = graphql(`
+  query ConsoleAccess {
+    reviewableProjects {
+      projectId
+    }
+  }
+`);
+
 /** The shell: skip link, navigation, language switch, and the screen for the path. */
 export function App() {
   const { t, locale, setLocale } = useI18n();
   const { session, signOut } = useSession();
   const path = usePath();
+  const staff = !!session && mayUseConsole(session.roles);
+  const [reviews] = useQuery({ query: ConsoleAccess, pause: !session || staff });
+  /** The console's link and paths: requesters, admins and granted reviewers (null: not known yet). */
+  const consoleAllowed = staff
+    ? true
+    : reviews.data
+      ? reviews.data.reviewableProjects.length > 0
+      : reviews.error
+        ? false
+        : null;
 
   useEffect(() => {
     if (!session && path !== '/signin' && path !== '/signup') navigate('/signin');
@@ -36,7 +57,7 @@ export function App() {
           <nav aria-label={t('app.name')}>
             <Link to="/">{t('nav.catalogue')}</Link>
             <Link to="/my-work">{t('nav.myWork')}</Link>
-            {mayUseConsole(session.roles) && <Link to="/console">{t('nav.console')}</Link>}
+            {consoleAllowed && <Link to="/console">{t('nav.console')}</Link>}
             {session.roles.includes('ADMIN') && <Link to="/admin">{t('nav.admin')}</Link>}
           </nav>
         )}
@@ -58,7 +79,7 @@ export function App() {
       </header>
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<p role="status">{t('app.loading')}</p>}>
-          <Screen path={path} roles={session?.roles ?? null} />
+          <Screen path={path} roles={session?.roles ?? null} consoleAllowed={consoleAllowed} />
         </Suspense>
       </main>
     </>
@@ -71,21 +92,30 @@ function mayUseConsole(roles: readonly string[]): boolean {
 }
 
 /**
- * The screen for the path. A screen the user's roles do not open (the console for a worker, the
- * admin pages for a non-admin) shows their start screen instead, as its link is not shown.
+ * The screen for the path. A screen the user may not open (the console for a worker who reviews
+ * nothing, the admin pages for a non-admin) shows their start screen instead, as its link is
+ * not shown either.
  */
-function Screen({ path, roles }: { path: string; roles: readonly string[] | null }) {
+function Screen({
+  path,
+  roles,
+  consoleAllowed,
+}: {
+  path: string;
+  roles: readonly string[] | null;
+  consoleAllowed: boolean | null;
+}) {
+  const { t } = useI18n();
   if (!roles) return <SignIn mode={path === '/signup' ? 'signUp' : 'signIn'} />;
-  const worker = roles.includes('WORKER');
-  const consoleAllowed = mayUseConsole(roles);
   // Requesters (and admins) without a worker role start in the console.
-  const start = worker ? <Catalogue /> : <RequesterConsole path="/console" />;
+  const start = roles.includes('WORKER') ? <Catalogue /> : <RequesterConsole path="/console" />;
   if (path === '/') return start;
   const work = /^\/work\/([0-9a-f-]{36})$/.exec(path);
   if (work) return <TaskScreen projectId={work[1]!} />;
   if (path === '/my-work') return <MyWork />;
-  if ((path === '/console' || path.startsWith('/console/')) && consoleAllowed) {
-    return <RequesterConsole path={path} />;
+  if (path === '/console' || path.startsWith('/console/')) {
+    if (consoleAllowed === null) return <p role="status">{t('app.loading')}</p>;
+    if (consoleAllowed) return <RequesterConsole path={path} />;
   }
   if (path.startsWith('/admin') && roles.includes('ADMIN')) return <AdminPage path={path} />;
   return start;

@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query ConsoleAccess {\n    reviewableProjects {\n      projectId\n    }\n  }\n": typeof types.ConsoleAccessDocument,
     "\n  query AdminAuditLog {\n    qualityAuditLog(limit: 200) {\n      id\n      action\n      actorKind\n      occurredAt\n      projectId\n      workerId\n      reason\n    }\n  }\n": typeof types.AdminAuditLogDocument,
     "\n  query AdminMoney {\n    trialBalance {\n      balanced\n      cachedBalancesMatchEntries\n      currencies {\n        currency\n        total\n        lines {\n          kind\n          accounts\n          balance\n        }\n      }\n    }\n    payouts(first: 100) {\n      totalCount\n      nodes {\n        id\n        workerId\n        amount\n        currency\n        status\n        attempts\n        createdAt\n        paidAt\n        failureReason\n      }\n    }\n  }\n": typeof types.AdminMoneyDocument,
     "\n  query AdminReconciliation {\n    paymentsReconciliation {\n      ok\n      provider\n      checkedAt\n      balanceMismatches\n      stalePendingPayouts\n      unpaidApprovals\n      differences {\n        kind\n        movement\n        reference\n        currency\n        ledgerAmount\n        providerAmount\n      }\n    }\n  }\n": typeof types.AdminReconciliationDocument,
@@ -59,6 +60,7 @@ type Documents = {
     "\n  query MyQualification($projectId: ID!) {\n    myQualification(projectId: $projectId) {\n      status\n      answered\n      required\n      retryAfter\n    }\n  }\n": typeof types.MyQualificationDocument,
 };
 const documents: Documents = {
+    "\n  query ConsoleAccess {\n    reviewableProjects {\n      projectId\n    }\n  }\n": types.ConsoleAccessDocument,
     "\n  query AdminAuditLog {\n    qualityAuditLog(limit: 200) {\n      id\n      action\n      actorKind\n      occurredAt\n      projectId\n      workerId\n      reason\n    }\n  }\n": types.AdminAuditLogDocument,
     "\n  query AdminMoney {\n    trialBalance {\n      balanced\n      cachedBalancesMatchEntries\n      currencies {\n        currency\n        total\n        lines {\n          kind\n          accounts\n          balance\n        }\n      }\n    }\n    payouts(first: 100) {\n      totalCount\n      nodes {\n        id\n        workerId\n        amount\n        currency\n        status\n        attempts\n        createdAt\n        paidAt\n        failureReason\n      }\n    }\n  }\n": types.AdminMoneyDocument,
     "\n  query AdminReconciliation {\n    paymentsReconciliation {\n      ok\n      provider\n      checkedAt\n      balanceMismatches\n      stalePendingPayouts\n      unpaidApprovals\n      differences {\n        kind\n        movement\n        reference\n        currency\n        ledgerAmount\n        providerAmount\n      }\n    }\n  }\n": types.AdminReconciliationDocument,
@@ -118,6 +120,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleAccess {\n    reviewableProjects {\n      projectId\n    }\n  }\n"): (typeof documents)["\n  query ConsoleAccess {\n    reviewableProjects {\n      projectId\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
