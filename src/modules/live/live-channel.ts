@@ -41,6 +41,8 @@ export class LiveChannel {
   private client: Client | null = null;
   private stopPglite: (() => Promise<void>) | null = null;
   private closed = false;
+  private readonly pending: string[] = [];
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -48,11 +50,34 @@ export class LiveChannel {
     private readonly logger: Logger,
   ) {}
 
-  async notify(message: LiveMessage): Promise<void> {
-    await this.dataSource.query('SELECT pg_notify($1, $2)', [
-      LIVE_CHANNEL,
-      JSON.stringify(message),
-    ]);
+  /**
+   * Queues `message` and returns at once: messages are sent together, one statement per turn of
+   * the event loop, off the request's path (a lease or a submit never waits for them). A failed
+   * send is logged; live updates are a courtesy, the task screen keeps its own countdown.
+   */
+  notify(message: LiveMessage): void {
+    if (this.closed) return;
+    this.pending.push(JSON.stringify(message));
+    if (this.pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  /** Sends the queued messages after the previous send: one sender at a time keeps their order. */
+  private flush(): Promise<void> {
+    const batch = this.pending.splice(0);
+    if (batch.length > 0) {
+      this.sending = this.sending.then(() =>
+        this.dataSource
+          .query('SELECT pg_notify($1, message) FROM unnest($2::text[]) AS message', [
+            LIVE_CHANNEL,
+            batch,
+          ])
+          .then(
+            () => undefined,
+            error => this.logger.error({ err: error }, 'live updates not sent'),
+          ),
+      );
+    }
+    return this.sending;
   }
 
   async listen(onMessage: (message: LiveMessage) => void): Promise<void> {
@@ -105,7 +130,9 @@ export class LiveChannel {
     }
   }
 
+  /** Sends what is queued and stops; before the database closes. */
   async close(): Promise<void> {
+    await this.flush();
     this.closed = true;
     const client = this.client;
     this.client = null;

@@ -82,6 +82,7 @@ export class LiveUpdates implements PubSub {
 
   /** Turns committed domain events into channel messages. */
   forwardEvents(events: EventBus): void {
+    // Each handler only queues its message: nothing here delays the request that caused it.
     const send = (message: LiveMessage) => this.channel.notify(message);
     events.subscribe(TasksImportedEvent, (_ctx, event) => {
       if (event.createdTaskIds.length > event.goldCreated) {
