@@ -36,5 +36,11 @@ if (onlyIfStale && built === wanted && existsSync(path.join(web, 'dist', 'index.
   process.exit(0);
 }
 if (onlyIfStale) console.error('web/dist is missing or older than web/: building the web app…');
-execSync('npm run build --workspace web', { cwd: root, stdio: 'inherit' });
+// Always a production build: Vite keeps an inherited NODE_ENV (jest sets `test`, `npm start` in
+// development may set `development`), and React's development build is half again as large.
+execSync('npm run build --workspace web', {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'production' },
+});
 writeFileSync(stamp, `${wanted}\n`);

@@ -15,6 +15,7 @@ import { CreateRateLimits1796000000700 } from './1796000000700-CreateRateLimits'
 import { TaskKinds1796000000800 } from './1796000000800-TaskKinds';
 import { LeasePolicy1796000000900 } from './1796000000900-LeasePolicy';
 import { ModelLoop1796000001300 } from './1796000001300-ModelLoop';
+import { AddReturnReason1796000001400 } from './1796000001400-AddReturnReason';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -39,4 +40,5 @@ export const MIGRATIONS: Function[] = [
   TaskKinds1796000000800,
   LeasePolicy1796000000900,
   ModelLoop1796000001300,
+  AddReturnReason1796000001400,
 ];

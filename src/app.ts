@@ -21,6 +21,7 @@ import { queryCostPlugin, queryLimitRules } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { graphqlBodyParser } from './http/graphql-body-limit';
 import { httpErrorHandler } from './http/http-error-handler';
+import { attachLiveSocket } from './http/live-socket';
 import { createMetrics } from './http/metrics';
 import { createWebAppRouter } from './http/web-app';
 import { authenticate, createPassport } from './modules/auth/passport';
@@ -75,7 +76,7 @@ export async function createApp(
   }
 
   const { container, services } = buildContainer(config, dataSource, logger, clock, overrides.rng);
-  const schema = await buildAppSchema(container);
+  const schema = await buildAppSchema(container, services.live);
   const metrics = createMetrics();
   const production = config.env === 'production';
 
@@ -121,6 +122,7 @@ export async function createApp(
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  const formatError = createFormatError(logger);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: config.graphql.introspection,
@@ -129,7 +131,7 @@ export async function createApp(
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     validationRules: queryLimitRules(config.graphql),
-    formatError: createFormatError(logger),
+    formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({
         httpServer,
@@ -160,6 +162,18 @@ export async function createApp(
         }),
     }),
   );
+  // Subscriptions: graphql-ws on the same server and path, events over LISTEN/NOTIFY.
+  const liveSocket = attachLiveSocket({
+    httpServer,
+    schema,
+    passport,
+    config: config.graphql,
+    db: services.db,
+    clock,
+    logger,
+    formatError,
+  });
+  await services.live.start();
   // The worker app (web/dist) at `/`, after every API route.
   app.use(createWebAppRouter());
   app.use(httpErrorHandler(logger));
@@ -190,6 +204,9 @@ export async function createApp(
       closed = true;
       // No job may start on a database that is about to close; a running one finishes first.
       await services.scheduler.stop();
+      // Open sockets would hold the drain below for its whole grace period.
+      await liveSocket.close();
+      await services.live.close();
       // Apollo's drain plugin closes the HTTP server and waits for in-flight requests.
       await apollo.stop();
       if (httpServer.listening) await new Promise(resolve => httpServer.close(resolve));

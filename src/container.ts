@@ -13,6 +13,8 @@ import { wireAuth } from './modules/auth/auth.wiring';
 import { IdempotencyService } from './modules/idempotency/idempotency.service';
 import { DatabaseJobQueue } from './modules/jobs/database-job-queue';
 import { Scheduler } from './modules/jobs/scheduler';
+import type { LiveUpdates } from './modules/live/live-updates.service';
+import { wireLive } from './modules/live/live.wiring';
 import type { LeasingService } from './modules/marketplace/leasing.service';
 import { wireMarketplace, wireSubmission } from './modules/marketplace/marketplace.wiring';
 import type { ReviewService } from './modules/marketplace/review.service';
@@ -94,6 +96,8 @@ export interface Services extends Money, Quality {
   readonly modelLoop: ModelLoop;
   /** Outbound webhooks: endpoints, the outbox and its delivery job. */
   readonly webhooks: WebhookService;
+  /** Live updates for subscriptions (new work, lease warnings) over LISTEN/NOTIFY. */
+  readonly live: LiveUpdates;
 }
 
 /**
@@ -145,6 +149,7 @@ export function buildContainer(
     payouts: money.payouts,
     escrow: money.escrow,
   });
+  const { live } = wireLive(app);
 
   return {
     container,
@@ -170,6 +175,7 @@ export function buildContainer(
       training,
       modelLoop,
       webhooks,
+      live,
       ...quality,
       ...money,
     },

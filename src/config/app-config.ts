@@ -41,6 +41,8 @@ export interface AppConfig {
     readonly maxDepth: number;
     readonly maxAliases: number;
     readonly maxCost: number;
+    /** Subscriptions one WebSocket connection may hold at once (`/graphql` over graphql-ws). */
+    readonly maxSubscriptionsPerConnection: number;
     readonly introspection: boolean;
     /** Where `schema:emit` and start-up in development write the SDL; null to skip. */
     readonly emitSchemaPath: string | null;

@@ -45,6 +45,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_DEPTH: positiveInt.default(8),
   GRAPHQL_MAX_ALIASES: positiveInt.default(15),
   GRAPHQL_MAX_COST: positiveInt.default(20_000),
+  GRAPHQL_MAX_SUBSCRIPTIONS: positiveInt.default(10),
   GRAPHQL_INTROSPECTION: bool.optional(),
   STRIPE_SECRET_KEY: z
     .string()
@@ -149,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxCost: e.GRAPHQL_MAX_COST,
+      maxSubscriptionsPerConnection: e.GRAPHQL_MAX_SUBSCRIPTIONS,
       introspection: e.GRAPHQL_INTROSPECTION ?? !production,
       emitSchemaPath: null,
     },

@@ -74,6 +74,11 @@ export function isEmbedded(dataSource: DataSource): boolean {
   return embedded.has(dataSource);
 }
 
+/** The PGlite instance under an embedded DataSource (LISTEN goes to it directly), else undefined. */
+export function embeddedDatabase(dataSource: DataSource): PGlite | undefined {
+  return embedded.get(dataSource);
+}
+
 /** Destroys the DataSource and, on the embedded database, closes PGlite (flushing to disk). */
 export async function closeDataSource(dataSource: DataSource): Promise<void> {
   if (dataSource.isInitialized) await dataSource.destroy();

@@ -1,5 +1,5 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { buildSchema, type ContainerType, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { AuthResolver } from '../modules/auth/auth.resolver';
 import { AdminUsersResolver } from '../modules/auth/admin-users.resolver';
 import { ProjectResolver } from '../modules/projects/project.resolver';
@@ -22,6 +22,7 @@ import { QualificationResolver } from '../modules/workers/qualification.resolver
 import { WebhookResolver } from '../modules/webhooks/webhook.resolver';
 import { ReviewResolver } from '../modules/review/review.resolver';
 import { MoneyPreviewResolver } from '../modules/payments/money-preview.resolver';
+import { LiveResolver } from '../modules/live/live.resolver';
 import { authChecker } from './auth-checker';
 import { guardArguments } from './input-guard';
 
@@ -49,15 +50,29 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   WebhookResolver,
   ReviewResolver,
   MoneyPreviewResolver,
+  LiveResolver,
 ];
+
+/** For a schema built without an app (SDL emission, tests): its subscriptions never deliver. */
+const NO_LIVE_UPDATES: PubSub = {
+  publish: () => undefined,
+  subscribe: () => {
+    throw new Error('This schema was built without live updates');
+  },
+};
 
 /**
  * Builds the executable schema once per app. `validate` runs class-validator on every input,
  * and type-graphql reports its failures as BAD_USER_INPUT; `guardArguments` first refuses what
  * PostgreSQL or JSON could not hold (NUL, lone surrogates, deep JSON, malformed ids).
+ * `pubSub` is where subscriptions get their events (the app's `LiveUpdates`).
  */
-export function buildAppSchema(container?: ContainerType): Promise<GraphQLSchema> {
+export function buildAppSchema(
+  container?: ContainerType,
+  pubSub: PubSub = NO_LIVE_UPDATES,
+): Promise<GraphQLSchema> {
   return buildSchema({
+    pubSub,
     resolvers: RESOLVERS,
     authChecker,
     container,

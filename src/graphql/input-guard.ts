@@ -1,5 +1,6 @@
 import {
   type GraphQLInputType,
+  type GraphQLResolveInfo,
   GraphQLID,
   isInputObjectType,
   isListType,
@@ -34,6 +35,18 @@ const PAGE_SIZE_ARGUMENTS = new Set(['first', 'limit']);
  * - a page size (`first`, `limit`) below 1.
  */
 export const guardArguments: MiddlewareFn = ({ args, info }, next) => {
+  checkFieldArguments(args, info);
+  return next();
+};
+
+/**
+ * The same gate for one field's arguments, for where no middleware runs: a subscription's
+ * `subscribe` step (global middlewares wrap only its per-event `resolve`).
+ */
+export function checkFieldArguments(
+  args: object,
+  info: Pick<GraphQLResolveInfo, 'parentType' | 'fieldName'>,
+): void {
   const definitions = info.parentType.getFields()[info.fieldName]?.args;
   if (definitions?.length) {
     for (const definition of definitions) {
@@ -46,8 +59,7 @@ export const guardArguments: MiddlewareFn = ({ args, info }, next) => {
       }
     }
   }
-  return next();
-};
+}
 
 function checkValue(value: unknown, type: GraphQLInputType, field: string): void {
   if (value === null || value === undefined) return;

@@ -4,8 +4,10 @@ import {
   errorCode,
   GraphQLClient,
   type GraphQLResponse,
+  type TestServer,
   useTestServer,
 } from '../helpers/test-server';
+import { liveClient, liveErrorCode } from '../helpers/live-client';
 import { signInNewAdmin } from '../helpers/admin-client';
 import { sentimentProjectInput } from '../helpers/e2e-project-input';
 
@@ -43,6 +45,8 @@ interface MatrixEntry {
   readonly expect: Expectations;
   /** Builds the request `caller` sends; may create fresh data first (through `fx`). */
   readonly call: (fx: Fixtures, caller: Caller) => Promise<Request> | Request;
+  /** Subscriptions go over graphql-ws; `OK` there means the subscription was taken up. */
+  readonly transport?: 'websocket';
 }
 
 /** Anyone, signed in or not. */
@@ -473,6 +477,22 @@ const MATRIX: MatrixEntry[] = [
     operation: 'workerCatalogue',
     expect: ANY_WORKER,
     call: () => [`query { workerCatalogue { projectId tasksLeft qualificationStatus } }`, {}],
+  },
+  // --- live updates (subscriptions over WebSocket) --------------------------------------------
+  {
+    operation: 'newWork',
+    expect: ANY_WORKER,
+    transport: 'websocket',
+    call: fx => [
+      `subscription ($p: [ID!]) { newWork(projectIds: $p) { projectId } }`,
+      { p: [fx.sharedProjectId] },
+    ],
+  },
+  {
+    operation: 'leaseWarnings',
+    expect: ANY_WORKER,
+    transport: 'websocket',
+    call: () => [`subscription { leaseWarnings { assignmentId expired } }`, {}],
   },
   {
     operation: 'goldExposure',
@@ -1164,6 +1184,32 @@ class Fixtures {
   }
 }
 
+/**
+ * A subscription's outcome: the code of its first error, UNAUTHENTICATED when the socket was
+ * refused (4403: no valid credential), or OK once the server serves it.
+ */
+async function subscriptionOutcome(
+  server: TestServer,
+  token: string | undefined,
+  [query, variables]: Request,
+): Promise<Outcome> {
+  const live = server.app.services.live;
+  const client = liveClient(server.url, token);
+  const before = live.subscriberCount;
+  try {
+    const taken = live.whenSubscribers(n => n > before).then(() => 'OK' as const);
+    const subscription = client.subscribe(query, variables);
+    const outcome = await Promise.race([taken, subscription.next()]);
+    if (outcome === 'OK') return outcome;
+    const code = liveErrorCode(outcome);
+    return code === 'CLOSED_4403' ? 'UNAUTHENTICATED' : (code ?? 'NO_DATA');
+  } finally {
+    await client.close();
+    // Gone on the server too, before the next caller counts.
+    await live.whenSubscribers(n => n <= before);
+  }
+}
+
 function outcomeOf(result: GraphQLResponse, operation: string): Outcome {
   if (result.errors?.length) return String(errorCode(result));
   const value = (result.data as Record<string, unknown> | null | undefined)?.[operation];
@@ -1214,7 +1260,10 @@ describe('authorization matrix (e2e)', () => {
       const actual = {} as Expectations;
       for (const caller of CALLERS) {
         const [query, variables] = await entry.call(fx, caller);
-        actual[caller] = outcomeOf(await fx.clients[caller].query(query, variables), operation);
+        actual[caller] =
+          entry.transport === 'websocket'
+            ? await subscriptionOutcome(server, fx.clients[caller].token, [query, variables])
+            : outcomeOf(await fx.clients[caller].query(query, variables), operation);
       }
       expect(actual).toEqual(entry.expect);
     },

@@ -122,6 +122,8 @@ describe('requester console: resumable import and access (browser)', () => {
       otherPage.setDefaultTimeout(20_000);
       const seen = recordGraphQLResponses(otherPage);
       await signInOnPage(otherPage, server.url, other);
+      // The console loads on first use: its start screen first, so its queries are made.
+      await otherPage.getByText('No project yet: create one to start.').waitFor();
       for (const section of ['overview', 'import', 'results', 'review']) {
         await goInApp(otherPage, `/console/projects/${projectId}/${section}`);
         await otherPage.getByText('Not found.').first().waitFor();

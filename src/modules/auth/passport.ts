@@ -68,36 +68,67 @@ export function createPassport(auth: AuthService, config: AppConfig['auth'], clo
   return passport;
 }
 
+/** What an `Authorization` header proved: a user, nobody (no header), or a refusal. */
+export type BearerOutcome =
+  | { readonly user: AuthUser | undefined }
+  | { readonly refused: ErrorCode; readonly message: string };
+
 /**
- * Express middleware: no Authorization header → anonymous; a valid one → `req.auth`; an
- * invalid, expired, revoked or malformed one → 401 with a GraphQL-shaped error, because a
- * client sending a bad credential must learn it rather than silently act as anonymous.
+ * Checks an `Authorization: Bearer …` value the way every entry point must (HTTP requests and
+ * WebSocket connections): none → anonymous; a valid JWT or API key → its user; an invalid,
+ * expired, revoked or malformed one → refused, because a client sending a bad credential must
+ * learn it rather than silently act as anonymous.
  */
-export function authenticate(passport: passportModule.Authenticator): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const header = req.headers.authorization;
-    if (!header) return next();
-    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    if (!token) return reject(res, ErrorCode.UNAUTHENTICATED, 'Malformed Authorization header');
-    const strategy = token.startsWith(API_KEY_PREFIX) ? 'api-key' : 'jwt';
+export function verifyBearer(
+  passport: passportModule.Authenticator,
+  header: string | undefined,
+): Promise<BearerOutcome> {
+  if (!header) return Promise.resolve({ user: undefined });
+  const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+  if (!token) {
+    return Promise.resolve({
+      refused: ErrorCode.UNAUTHENTICATED,
+      message: 'Malformed Authorization header',
+    });
+  }
+  const strategy = token.startsWith(API_KEY_PREFIX) ? 'api-key' : 'jwt';
+  return new Promise((resolve, reject) => {
+    const req = { headers: { authorization: header } } as Request;
     passport.authenticate(
       strategy,
       { session: false },
       (error: unknown, user: AuthUser | false, info: unknown) => {
-        if (error) return next(error);
-        if (user) {
-          req.auth = user;
-          return next();
-        }
+        if (error) return reject(error);
+        if (user) return resolve({ user });
         if (strategy === 'api-key') {
-          return reject(res, ErrorCode.UNAUTHENTICATED, 'Unknown or revoked API key');
+          return resolve({
+            refused: ErrorCode.UNAUTHENTICATED,
+            message: 'Unknown or revoked API key',
+          });
         }
         if ((info as { name?: string } | undefined)?.name === 'TokenExpiredError') {
-          return reject(res, ErrorCode.TOKEN_EXPIRED, 'The token has expired; log in again');
+          return resolve({
+            refused: ErrorCode.TOKEN_EXPIRED,
+            message: 'The token has expired; log in again',
+          });
         }
-        return reject(res, ErrorCode.UNAUTHENTICATED, 'Invalid token');
+        return resolve({ refused: ErrorCode.UNAUTHENTICATED, message: 'Invalid token' });
       },
-    )(req, res, next);
+    )(req, {} as Response, reject);
+  });
+}
+
+/**
+ * Express middleware over `verifyBearer`: a user → `req.auth`; a refusal → 401 with a
+ * GraphQL-shaped error.
+ */
+export function authenticate(passport: passportModule.Authenticator): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    verifyBearer(passport, req.headers.authorization).then(outcome => {
+      if ('refused' in outcome) return reject(res, outcome.refused, outcome.message);
+      if (outcome.user) req.auth = outcome.user;
+      next();
+    }, next);
   };
 }
 

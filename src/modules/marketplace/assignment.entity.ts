@@ -1,10 +1,10 @@
 import { ProjectOwnedEntity } from '../projects/project-owned.entity';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
-import { Column, Entity, Index } from 'typeorm';
+import { Check, Column, Entity, Index } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { Task } from './task.entity';
-import { AssignmentStatus } from './assignment.types';
+import { AssignmentStatus, ReturnReason } from './assignment.types';
 import {
   BoolField,
   FloatField,
@@ -28,6 +28,10 @@ import {
   description:
     'An assignment as its project’s owner and admins see it (workers get `WorkerAssignment`).',
 })
+@Check(
+  'assignments_return_reason_check',
+  `"return_reason" IN ('SKIPPED', 'UNCLEAR_INSTRUCTIONS', 'BROKEN_CONTENT', 'UNSURE', 'OFFENSIVE')`,
+)
 @Index('assignments_task_worker_key', ['taskId', 'workerId'], { unique: true })
 @Index('assignments_worker_status_idx', ['workerId', 'status'])
 @Index('assignments_project_status_idx', ['projectId', 'status'])
@@ -73,6 +77,13 @@ export class Assignment extends ProjectOwnedEntity {
 
   @TextField({ nullable: true })
   rejectionReason: string | null;
+
+  @Field(() => ReturnReason, {
+    nullable: true,
+    description: 'Why the worker gave the task back, when they said (RETURNED only).',
+  })
+  @Column({ name: 'return_reason', type: 'text', nullable: true })
+  returnReason: ReturnReason | null;
 
   /** Label keys answered (one for single choice). */
   @TextField({ nullable: true, array: true, description: 'The answer: label keys.' })

@@ -3,6 +3,7 @@ import type { ConnectionShape } from '../../common/pagination';
 import type { RequestContext } from '../../common/request-context';
 import { WorkerTask } from './worker-task.type';
 import { Assignment } from './assignment.entity';
+import { ReturnReason } from './assignment.types';
 import {
   AssignmentConnection,
   MyAssignmentsArgs,
@@ -55,9 +56,16 @@ export class AssignmentResolver {
     return this.submission.submitAssignment(ctx, input);
   }
 
-  @WorkerMutation(() => WorkerAssignment, 'Gives a task back unanswered.')
-  returnAssignment(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<WorkerAssignment> {
-    return this.leasing.returnAssignment(ctx, id);
+  @WorkerMutation(
+    () => WorkerAssignment,
+    'Gives a task back unanswered, optionally saying why (seen by the project owner).',
+  )
+  returnAssignment(
+    @IdArg() id: string,
+    @Ctx() ctx: RequestContext,
+    @Arg('reason', () => ReturnReason, { nullable: true }) reason?: ReturnReason | null,
+  ): Promise<WorkerAssignment> {
+    return this.leasing.returnAssignment(ctx, id, reason ?? null);
   }
 
   @WorkerQuery(() => WorkerAssignmentConnection, 'Your assignments, oldest first.')

@@ -13,3 +13,11 @@ export const AssignmentStatus = graphqlEnum('AssignmentStatus', [
   'RETURNED',
 ]);
 export type AssignmentStatus = EnumValue<typeof AssignmentStatus>;
+
+/** Why a worker gave a task back (`returnAssignment`); the worker app offers them on Esc. */
+export const ReturnReason = graphqlEnum(
+  'ReturnReason',
+  ['SKIPPED', 'UNCLEAR_INSTRUCTIONS', 'BROKEN_CONTENT', 'UNSURE', 'OFFENSIVE'],
+  'Why a worker gave a task back: no reason (SKIPPED), unclear instructions, content broken or missing, unsure of the answer, offensive content.',
+);
+export type ReturnReason = EnumValue<typeof ReturnReason>;

@@ -14,6 +14,7 @@ import {
   AssignmentReturnedEvent,
 } from './assignment.events';
 import type { MyAssignmentsArgs } from './assignment.inputs';
+import type { ReturnReason } from './assignment.types';
 import { loadWorkerTasks } from './load-worker-tasks';
 import { lockAssignments, refOf } from './assignment-rows';
 import { leaseCtes, type TaskSlots } from './task-slots';
@@ -284,7 +285,11 @@ export class LeasingService {
   }
 
   /** Gives a live lease back: RETURNED, and the task's slot is free at once. */
-  async returnAssignment(ctx: RequestContext, assignmentId: string): Promise<WorkerAssignment> {
+  async returnAssignment(
+    ctx: RequestContext,
+    assignmentId: string,
+    reason: ReturnReason | null = null,
+  ): Promise<WorkerAssignment> {
     const workerId = ctx.requireUserId();
     if (!isUuid(assignmentId)) throw new NotFoundError('Assignment', assignmentId);
     return this.db.withTransaction(ctx, async tx => {
@@ -293,7 +298,10 @@ export class LeasingService {
         throw new NotFoundError('Assignment', assignmentId);
       }
       assignment.status = assertTransition(assignment, 'return', tx.now());
-      await this.db.repo(tx, Assignment).update(assignment.id, { status: assignment.status });
+      assignment.returnReason = reason;
+      await this.db
+        .repo(tx, Assignment)
+        .update(assignment.id, { status: assignment.status, returnReason: reason });
       await this.slots.freeReturnedLease(tx, assignment.taskId);
       await this.events.publish(tx, new AssignmentReturnedEvent(refOf(assignment)));
       return toWorkerAssignment(assignment);

@@ -2,7 +2,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { WorkerTask } from './worker-task.type';
 import type { Assignment } from './assignment.entity';
-import { AssignmentStatus } from './assignment.types';
+import { AssignmentStatus, ReturnReason } from './assignment.types';
 
 /**
  * What a worker sees of their own assignment (DESIGN.md promise 3). The `Assignment` object type
@@ -35,6 +35,9 @@ export class WorkerAssignment {
 
   @Field(() => String, { nullable: true })
   rejectionReason: string | null;
+
+  @Field(() => ReturnReason, { nullable: true, description: 'Why you gave the task back.' })
+  returnReason: ReturnReason | null;
 
   @Field(() => [String], { nullable: true, description: 'Your answer: label keys.' })
   answerLabels: string[] | null;
@@ -79,6 +82,7 @@ export function toWorkerAssignment(assignment: Assignment, task?: WorkerTask): W
   view.submittedAt = assignment.submittedAt;
   view.reviewedAt = assignment.reviewedAt;
   view.rejectionReason = assignment.rejectionReason;
+  view.returnReason = assignment.returnReason;
   view.answerLabels = assignment.answerLabels;
   view.answer = assignment.answer;
   view.clientDurationMs = assignment.clientDurationMs;

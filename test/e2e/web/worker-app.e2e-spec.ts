@@ -8,6 +8,7 @@ import {
   type TestBrowser,
 } from '../../helpers/browser';
 import { makeProject, makeTasks } from '../../helpers/factories';
+import { signInNewAdmin } from '../../helpers/admin-client';
 import { useTestServer } from '../../helpers/test-server';
 import { singleChoice } from '../../helpers/label-schemas';
 
@@ -36,7 +37,7 @@ describe('worker app in the browser (e2e)', () => {
   const server = useTestServer();
   let browser: TestBrowser;
   let page: Page;
-  /** Every /graphql response body the page received. */
+  /** Every /graphql response body (HTTP, and WebSocket frames) the page received. */
   const graphqlBodies: string[] = [];
   let requester: Awaited<ReturnType<typeof server.signUp>>;
   let projectId: string;
@@ -83,6 +84,12 @@ describe('worker app in the browser (e2e)', () => {
         () => undefined,
       );
     });
+    page.on('websocket', socket =>
+      socket.on('framereceived', frame => {
+        const payload = String(frame.payload);
+        if (JSON.parse(payload).type === 'next') graphqlBodies.push(payload);
+      }),
+    );
     await page.clock.install();
   }, 60_000);
 
@@ -117,6 +124,46 @@ describe('worker app in the browser (e2e)', () => {
     expect(text).toContain(String(REAL_TO_LABEL + 10 + TRAINING));
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, 'catalogue.png');
+    // A worker-only account sees no console or admin link, and the console's path leads home.
+    const nav = page.getByRole('navigation');
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Projects', 'My work']);
+    await page.evaluate(() => {
+      const w = globalThis as unknown as {
+        history: { pushState(state: null, title: string, url: string): void };
+        dispatchEvent(event: unknown): void;
+        PopStateEvent: new (type: string) => unknown;
+      };
+      w.history.pushState(null, '', '/console');
+      w.dispatchEvent(new w.PopStateEvent('popstate'));
+    });
+    await row.waitFor();
+    expect(await page.getByRole('heading', { name: 'Projects open to you' }).count()).toBe(1);
+
+    // New work reaches the open catalogue live (a subscription), without a reload. (Tasks
+    // added to a launched project are paid into escrow: the requester funds them first.)
+    await (
+      await signInNewAdmin(server)
+    ).ok(
+      `mutation ($input: RecordManualFundingInput!) { recordManualFunding(input: $input) { id } }`,
+      {
+        input: {
+          requesterId: requester.userId,
+          amount: 10_000,
+          currency: 'usd',
+          reference: 'new work',
+          idempotencyKey: `new-work-${projectId}`,
+        },
+      },
+    );
+    await server.app.services.live.whenSubscribers(n => n >= 1);
+    await requester.client.ok(
+      `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`,
+      { input: { projectId, tasks: [{ payload: { text: 'Review 99: arrived late.' } }] } },
+    );
+    await page
+      .getByRole('row', { name: /Review sentiment/ })
+      .getByRole('cell', { name: String(REAL_TO_LABEL + 10 + TRAINING + 1), exact: true })
+      .waitFor();
     // No token in any web storage: it lives in page memory only.
     const stored = await page.evaluate(() =>
       JSON.stringify({ ...(globalThis as unknown as { localStorage: object }).localStorage }),
@@ -160,9 +207,22 @@ describe('worker app in the browser (e2e)', () => {
     expect(landed.gold).toBeGreaterThanOrEqual(2);
     expect(landed.real).toBeGreaterThanOrEqual(REAL_TO_LABEL);
 
-    // Esc gives the shown task back (committed before the next task shows) and moves on.
+    // Esc asks why; Esc again goes back to the same task.
     const shown = await page.locator('.payload-text').innerText();
     await page.keyboard.press('Escape');
+    const dialog = page.getByRole('dialog', { name: 'Give this task back?' });
+    await dialog.waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.locator('.payload-text').innerText()).toBe(shown);
+    // Esc, 3 (the item is broken), Enter: the task goes back with that reason (committed
+    // before the next task shows) and the next one shows.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor();
+    await page.keyboard.press('3');
+    expect(await dialog.getByRole('radio', { name: /The item is broken/ }).isChecked()).toBe(true);
+    await page.keyboard.press('Enter');
     await page.waitForFunction(
       previous =>
         (
@@ -173,11 +233,12 @@ describe('worker app in the browser (e2e)', () => {
       shown,
     );
     const [returned] = await server.app.dataSource.query(
-      `SELECT count(*)::int AS n FROM assignments a JOIN users u ON u.id = a.worker_id
+      `SELECT count(*)::int AS n, min(a.return_reason) AS reason
+       FROM assignments a JOIN users u ON u.id = a.worker_id
        WHERE u.email = $1 AND a.status = 'RETURNED'`,
       [workerEmail],
     );
-    expect(returned.n).toBe(1);
+    expect(returned).toEqual({ n: 1, reason: 'BROKEN_CONTENT' });
 
     const [qualification] = await server.app.dataSource.query(
       `SELECT q.status FROM worker_qualifications q JOIN users u ON u.id = q.worker_id

@@ -9,7 +9,7 @@ import {
 import { findInvariantViolations } from '../../../src/modules/marketplace/assignment-invariants';
 import { LeasingService } from '../../../src/modules/marketplace/leasing.service';
 import { SubmissionService } from '../../../src/modules/marketplace/submission.service';
-import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
+import { AssignmentStatus, ReturnReason } from '../../../src/modules/marketplace/assignment.types';
 import { Role } from '../../../src/modules/auth/role';
 import { ProjectStatus } from '../../../src/modules/projects/project.types';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
@@ -93,6 +93,24 @@ describe('LeasingService and SubmissionService: leasing and answering', () => {
     await env.services.leasing.returnAssignment(ctx, second.id);
 
     expect(await env.services.leasing.nextAssignment(ctx, project.id)).toBeNull();
+  });
+
+  it('records why a worker gave a task back, when they say', async () => {
+    const { project } = await setUp({ tasks: 2, overlap: 1 });
+    const { ctx } = await env.user([Role.WORKER]);
+    const said = (await env.services.leasing.nextAssignment(ctx, project.id))!;
+    const silent = (await env.services.leasing.nextAssignment(ctx, project.id))!;
+
+    const returned = await env.services.leasing.returnAssignment(
+      ctx,
+      said.id,
+      ReturnReason.BROKEN_CONTENT,
+    );
+    await env.services.leasing.returnAssignment(ctx, silent.id);
+
+    expect(returned).toMatchObject({ status: 'RETURNED', returnReason: 'BROKEN_CONTENT' });
+    expect(await assignment(said.id)).toMatchObject({ returnReason: 'BROKEN_CONTENT' });
+    expect(await assignment(silent.id)).toMatchObject({ status: 'RETURNED', returnReason: null });
   });
 
   it('serves an ordinary task to at most maxOverlap live-or-counted assignments', async () => {

@@ -1,5 +1,14 @@
-import { createContext, type ReactNode, useContext, useMemo, useRef, useState } from 'react';
-import { cacheExchange, Client, fetchExchange, Provider } from 'urql';
+import { createClient as createSocketClient, type Client as SocketClient } from 'graphql-ws';
+import {
+  createContext,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import { cacheExchange, Client, fetchExchange, Provider, subscriptionExchange } from 'urql';
 
 /** Who is signed in. The bearer token lives only in memory (never in localStorage). */
 export interface Session {
@@ -19,12 +28,32 @@ const SessionContext = createContext<SessionValue | null>(null);
 
 /**
  * A GraphQL client for `/graphql` that sends the in-memory token. POST with a JSON body always
- * (no GET queries), which is what the API's CSRF prevention accepts.
+ * (no GET queries), which is what the API's CSRF prevention accepts. Subscriptions go over a
+ * WebSocket on the same path (graphql-ws), opened on the first one and authenticated with the
+ * same token in `connectionParams`.
  */
-function createClient(token: () => string | null): Client {
-  return new Client({
+function createClient(token: () => string | null): { client: Client; socket: SocketClient } {
+  const socket = createSocketClient({
+    url: `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/graphql`,
+    connectionParams: (): Record<string, string> => {
+      const current = token();
+      return current ? { authorization: `Bearer ${current}` } : {};
+    },
+    lazy: true,
+  });
+  const client = new Client({
     url: '/graphql',
-    exchanges: [cacheExchange, fetchExchange],
+    exchanges: [
+      cacheExchange,
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription: request => ({
+          subscribe: sink => ({
+            unsubscribe: socket.subscribe({ ...request, query: request.query ?? '' }, sink),
+          }),
+        }),
+      }),
+    ],
     preferGetMethod: false,
     requestPolicy: 'cache-and-network',
     fetchOptions: (): RequestInit => {
@@ -34,6 +63,7 @@ function createClient(token: () => string | null): Client {
       return { headers };
     },
   });
+  return { client, socket };
 }
 
 /** Holds the session and a GraphQL client; a new client per session, so no cache is shared. */
@@ -41,11 +71,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(null);
   const tokenRef = useRef<string | null>(null);
   tokenRef.current = session?.token ?? null;
-  const client = useMemo(
+  const { client, socket } = useMemo(
     () => createClient(() => tokenRef.current),
-    // A fresh client (and cache) whenever the signed-in user changes.
+    // A fresh client (and cache, and socket) whenever the signed-in user changes.
     [session?.userId],
   );
+  // The previous user's socket closes when the session changes (not on StrictMode's remount).
+  const lastSocket = useRef(socket);
+  useEffect(() => {
+    if (lastSocket.current !== socket) void lastSocket.current.dispose();
+    lastSocket.current = socket;
+  }, [socket]);
   const value = useMemo<SessionValue>(
     () => ({ session, signIn: setSession, signOut: () => setSession(null) }),
     [session],

@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query ConsoleAccess {\n    reviewableProjects {\n      projectId\n    }\n  }\n": typeof types.ConsoleAccessDocument,
     "\n  query AdminAuditLog {\n    qualityAuditLog(limit: 200) {\n      id\n      action\n      actorKind\n      occurredAt\n      projectId\n      workerId\n      reason\n    }\n  }\n": typeof types.AdminAuditLogDocument,
     "\n  query AdminMoney {\n    trialBalance {\n      balanced\n      cachedBalancesMatchEntries\n      currencies {\n        currency\n        total\n        lines {\n          kind\n          accounts\n          balance\n        }\n      }\n    }\n    payouts(first: 100) {\n      totalCount\n      nodes {\n        id\n        workerId\n        amount\n        currency\n        status\n        attempts\n        createdAt\n        paidAt\n        failureReason\n      }\n    }\n  }\n": typeof types.AdminMoneyDocument,
     "\n  query AdminReconciliation {\n    paymentsReconciliation {\n      ok\n      provider\n      checkedAt\n      balanceMismatches\n      stalePendingPayouts\n      unpaidApprovals\n      differences {\n        kind\n        movement\n        reference\n        currency\n        ledgerAmount\n        providerAmount\n      }\n    }\n  }\n": typeof types.AdminReconciliationDocument,
@@ -60,13 +61,16 @@ type Documents = {
     "\n  fragment SessionPayload on AuthPayload {\n    token\n    user {\n      id\n      displayName\n      roles\n    }\n  }\n": typeof types.SessionPayloadFragmentDoc,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      ...SessionPayload\n    }\n  }\n": typeof types.LogInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...SessionPayload\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  subscription NewWork {\n    newWork {\n      projectId\n      at\n    }\n  }\n": typeof types.NewWorkDocument,
+    "\n  subscription LeaseWarnings {\n    leaseWarnings {\n      assignmentId\n      expired\n      secondsLeft\n    }\n  }\n": typeof types.LeaseWarningsDocument,
     "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n        settings\n      }\n      tokens\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n": typeof types.LeasedAssignmentFragmentDoc,
     "\n  mutation NextAssignment($projectId: ID) {\n    nextAssignment(projectId: $projectId) {\n      ...LeasedAssignment\n    }\n  }\n": typeof types.NextAssignmentDocument,
     "\n  mutation SubmitAssignment($input: SubmitAssignmentInput!) {\n    submitAssignment(input: $input) {\n      id\n      status\n    }\n  }\n": typeof types.SubmitAssignmentDocument,
-    "\n  mutation ReturnAssignment($id: ID!) {\n    returnAssignment(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.ReturnAssignmentDocument,
+    "\n  mutation ReturnAssignment($id: ID!, $reason: ReturnReason) {\n    returnAssignment(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n": typeof types.ReturnAssignmentDocument,
     "\n  query MyQualification($projectId: ID!) {\n    myQualification(projectId: $projectId) {\n      status\n      answered\n      required\n      retryAfter\n    }\n  }\n": typeof types.MyQualificationDocument,
 };
 const documents: Documents = {
+    "\n  query ConsoleAccess {\n    reviewableProjects {\n      projectId\n    }\n  }\n": types.ConsoleAccessDocument,
     "\n  query AdminAuditLog {\n    qualityAuditLog(limit: 200) {\n      id\n      action\n      actorKind\n      occurredAt\n      projectId\n      workerId\n      reason\n    }\n  }\n": types.AdminAuditLogDocument,
     "\n  query AdminMoney {\n    trialBalance {\n      balanced\n      cachedBalancesMatchEntries\n      currencies {\n        currency\n        total\n        lines {\n          kind\n          accounts\n          balance\n        }\n      }\n    }\n    payouts(first: 100) {\n      totalCount\n      nodes {\n        id\n        workerId\n        amount\n        currency\n        status\n        attempts\n        createdAt\n        paidAt\n        failureReason\n      }\n    }\n  }\n": types.AdminMoneyDocument,
     "\n  query AdminReconciliation {\n    paymentsReconciliation {\n      ok\n      provider\n      checkedAt\n      balanceMismatches\n      stalePendingPayouts\n      unpaidApprovals\n      differences {\n        kind\n        movement\n        reference\n        currency\n        ledgerAmount\n        providerAmount\n      }\n    }\n  }\n": types.AdminReconciliationDocument,
@@ -113,10 +117,12 @@ const documents: Documents = {
     "\n  fragment SessionPayload on AuthPayload {\n    token\n    user {\n      id\n      displayName\n      roles\n    }\n  }\n": types.SessionPayloadFragmentDoc,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      ...SessionPayload\n    }\n  }\n": types.LogInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...SessionPayload\n    }\n  }\n": types.SignUpDocument,
+    "\n  subscription NewWork {\n    newWork {\n      projectId\n      at\n    }\n  }\n": types.NewWorkDocument,
+    "\n  subscription LeaseWarnings {\n    leaseWarnings {\n      assignmentId\n      expired\n      secondsLeft\n    }\n  }\n": types.LeaseWarningsDocument,
     "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n        settings\n      }\n      tokens\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n": types.LeasedAssignmentFragmentDoc,
     "\n  mutation NextAssignment($projectId: ID) {\n    nextAssignment(projectId: $projectId) {\n      ...LeasedAssignment\n    }\n  }\n": types.NextAssignmentDocument,
     "\n  mutation SubmitAssignment($input: SubmitAssignmentInput!) {\n    submitAssignment(input: $input) {\n      id\n      status\n    }\n  }\n": types.SubmitAssignmentDocument,
-    "\n  mutation ReturnAssignment($id: ID!) {\n    returnAssignment(id: $id) {\n      id\n      status\n    }\n  }\n": types.ReturnAssignmentDocument,
+    "\n  mutation ReturnAssignment($id: ID!, $reason: ReturnReason) {\n    returnAssignment(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n": types.ReturnAssignmentDocument,
     "\n  query MyQualification($projectId: ID!) {\n    myQualification(projectId: $projectId) {\n      status\n      answered\n      required\n      retryAfter\n    }\n  }\n": types.MyQualificationDocument,
 };
 
@@ -134,6 +140,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleAccess {\n    reviewableProjects {\n      projectId\n    }\n  }\n"): (typeof documents)["\n  query ConsoleAccess {\n    reviewableProjects {\n      projectId\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -321,6 +331,14 @@ export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  subscription NewWork {\n    newWork {\n      projectId\n      at\n    }\n  }\n"): (typeof documents)["\n  subscription NewWork {\n    newWork {\n      projectId\n      at\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LeaseWarnings {\n    leaseWarnings {\n      assignmentId\n      expired\n      secondsLeft\n    }\n  }\n"): (typeof documents)["\n  subscription LeaseWarnings {\n    leaseWarnings {\n      assignmentId\n      expired\n      secondsLeft\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n        settings\n      }\n      tokens\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment LeasedAssignment on WorkerAssignment {\n    id\n    expiresAt\n    leasedAt\n    rewardAmount\n    currency\n    task {\n      id\n      projectName\n      requesterDisplayName\n      instructions\n      payload\n      labelSchema {\n        kind\n        labels {\n          key\n          displayName\n        }\n        settings\n      }\n      tokens\n      prelabel {\n        labelKey\n        confidence\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -333,7 +351,7 @@ export function graphql(source: "\n  mutation SubmitAssignment($input: SubmitAss
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ReturnAssignment($id: ID!) {\n    returnAssignment(id: $id) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation ReturnAssignment($id: ID!) {\n    returnAssignment(id: $id) {\n      id\n      status\n    }\n  }\n"];
+export function graphql(source: "\n  mutation ReturnAssignment($id: ID!, $reason: ReturnReason) {\n    returnAssignment(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation ReturnAssignment($id: ID!, $reason: ReturnReason) {\n    returnAssignment(id: $id, reason: $reason) {\n      id\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,4 +1,5 @@
-import { useQuery } from 'urql';
+import { useEffect } from 'react';
+import { useQuery, useSubscription } from 'urql';
 import { navigate } from '../../app/router';
 import { graphql } from '../../gql';
 import { errorMessage, useI18n } from '../../i18n/i18n';
@@ -6,6 +7,7 @@ import { DataTable, HiddenHeader } from '../../ui/DataTable';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatMoney } from '../../ui/format';
 import { BlockNotice } from './BlockNotice';
+import { NewWork } from './live-documents';
 
 const WorkerCatalogue = graphql(`
   query WorkerCatalogue {
@@ -24,10 +26,17 @@ const WorkerCatalogue = graphql(`
   }
 `);
 
-/** Projects open to the worker: pay, measured time, hourly rate, work left, qualification. */
+/**
+ * Projects open to the worker: pay, measured time, hourly rate, work left, qualification. It
+ * reloads when the server says a project open to the worker got new work (a subscription).
+ */
 export function Catalogue() {
   const { t, locale } = useI18n();
-  const [{ data, error }] = useQuery({ query: WorkerCatalogue });
+  const [{ data, error }, refetch] = useQuery({ query: WorkerCatalogue });
+  const [live] = useSubscription({ query: NewWork });
+  useEffect(() => {
+    if (live.data) refetch({ requestPolicy: 'network-only' });
+  }, [live.data, refetch]);
   const projects = data?.workerCatalogue ?? [];
   return (
     <section>

@@ -1,13 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { type CombinedError, useClient, useQuery } from 'urql';
+import { type CombinedError, useClient, useQuery, useSubscription } from 'urql';
 import { Link } from '../../app/router';
 import { errorMessage, type MessageKey, useI18n } from '../../i18n/i18n';
+import type { ReturnReason } from '../../gql/graphql';
 import { widgetFor } from '../../kinds';
 import { keyLabel, keyName } from '../../kinds/keys';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatCountdown, formatMoney, formatTime } from '../../ui/format';
 import { Markdown } from '../../ui/Markdown';
+import { LeaseWarnings } from './live-documents';
 import { PayloadView } from './PayloadView';
+import { ReturnDialog } from './ReturnDialog';
 import {
   type Lease,
   MyQualification,
@@ -37,6 +40,8 @@ export function TaskScreen({ projectId }: { projectId: string }) {
   const [problem, setProblem] = useState<MessageKey | null>(null);
   const [apiError, setApiError] = useState<CombinedError | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The "give back" dialog is open (Esc). */
+  const [returning, setReturning] = useState(false);
   const [answered, setAnswered] = useState(0);
   const [saved, setSaved] = useState(0);
   const [shownAt, setShownAt] = useState(() => Date.now());
@@ -72,6 +77,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
 
   const advanceOnce = async () => {
     setPhase('loading');
+    setReturning(false);
     setProblem(null);
     try {
       let next = await (prefetched.current ?? leaseNext());
@@ -108,13 +114,18 @@ export function TaskScreen({ projectId }: { projectId: string }) {
     if (phase === 'ready') heading.current?.focus();
   }, [lease, phase]);
 
+  // The server's word on this lease (a subscription); the local countdown is the fallback.
+  const [live] = useSubscription({ query: LeaseWarnings });
+  const told =
+    live.data?.leaseWarnings.assignmentId === lease?.id ? live.data?.leaseWarnings : null;
   const expiresAt = lease ? Date.parse(lease.expiresAt) : 0;
   const remaining = expiresAt - now;
   const leaseMs = lease ? expiresAt - Date.parse(lease.leasedAt) : 0;
-  const warning = phase === 'ready' && remaining <= Math.min(WARNING_MS, leaseMs / 4);
+  const warning =
+    phase === 'ready' && (told != null || remaining <= Math.min(WARNING_MS, leaseMs / 4));
   useEffect(() => {
-    if (phase === 'ready' && lease && remaining <= 0) setPhase('expired');
-  }, [phase, lease, remaining]);
+    if (phase === 'ready' && lease && (remaining <= 0 || told?.expired)) setPhase('expired');
+  }, [phase, lease, remaining, told]);
 
   const task = lease?.task ?? null;
   const widget = task ? widgetFor(task.labelSchema.kind) : null;
@@ -151,17 +162,26 @@ export function TaskScreen({ projectId }: { projectId: string }) {
     void advance();
   }, [lease, task, widget, answer, client, shownAt, refetchQualification, advance]);
 
-  const skip = useCallback(async () => {
-    if (!lease || busy) return;
-    setBusy(true);
-    await client.mutation(ReturnAssignment, { id: lease.id }).toPromise();
-    setBusy(false);
-    await advance();
-  }, [lease, busy, client, advance]);
+  const skip = useCallback(
+    async (reason: ReturnReason) => {
+      setReturning(false);
+      if (!lease || busy) return;
+      setBusy(true);
+      await client.mutation(ReturnAssignment, { id: lease.id, reason }).toPromise();
+      setBusy(false);
+      await advance();
+    },
+    [lease, busy, client, advance],
+  );
+  const cancelReturn = useCallback(() => {
+    setReturning(false);
+    heading.current?.focus();
+  }, []);
 
   const keymap = useMemo(() => {
     const keys: Array<{ key: string; description: string; run: () => void }> = [];
-    if (phase === 'ready' && task && widget) {
+    // While the give-back dialog is open, its own keys are the only ones.
+    if (phase === 'ready' && task && widget && !returning) {
       for (const binding of widget.keymap(task, t)) {
         keys.push({
           key: binding.key,
@@ -170,13 +190,13 @@ export function TaskScreen({ projectId }: { projectId: string }) {
         });
       }
       keys.push({ key: 'Enter', description: t('task.key.submit'), run: submit });
-      keys.push({ key: 'Escape', description: t('task.key.skip'), run: () => void skip() });
+      keys.push({ key: 'Escape', description: t('task.key.skip'), run: () => setReturning(true) });
     }
     if (phase === 'expired') {
       keys.push({ key: 'Enter', description: t('task.key.next'), run: () => void advance() });
     }
     return keys;
-  }, [phase, task, widget, t, submit, skip, advance]);
+  }, [phase, task, widget, t, submit, advance, returning]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -284,11 +304,14 @@ export function TaskScreen({ projectId }: { projectId: string }) {
             <button type="button" className="primary" onClick={submit}>
               {t('task.submit')} <kbd>Enter</kbd>
             </button>
-            <button type="button" disabled={busy} onClick={() => void skip()}>
+            <button type="button" disabled={busy} onClick={() => setReturning(true)}>
               {t('task.skip')} <kbd>Esc</kbd>
             </button>
           </div>
         </article>
+      )}
+      {returning && phase === 'ready' && (
+        <ReturnDialog onConfirm={reason => void skip(reason)} onCancel={cancelReturn} />
       )}
       {keymap.length > 0 && (
         <aside className="shortcuts" aria-labelledby="shortcuts-title">

@@ -53,8 +53,8 @@ export const SubmitAssignment = graphql(`
 `);
 
 export const ReturnAssignment = graphql(`
-  mutation ReturnAssignment($id: ID!) {
-    returnAssignment(id: $id) {
+  mutation ReturnAssignment($id: ID!, $reason: ReturnReason) {
+    returnAssignment(id: $id, reason: $reason) {
       id
       status
     }

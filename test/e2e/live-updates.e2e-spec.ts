@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { signInNewAdmin } from '../helpers/admin-client';
+import { sentimentProjectInput } from '../helpers/e2e-project-input';
+import { liveClient, liveErrorCode, type LiveOutcome } from '../helpers/live-client';
+import { type GraphQLClient, useTestServer } from '../helpers/test-server';
+
+const NEW_WORK = `subscription ($p: [ID!]) { newWork(projectIds: $p) { projectId at } }`;
+const LEASE_WARNINGS = `subscription { leaseWarnings { assignmentId projectId expiresAt secondsLeft expired } }`;
+const IMPORT = `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`;
+const NEXT = `mutation ($p: ID) { nextAssignment(projectId: $p) { id expiresAt } }`;
+/** Leases of two minutes: the warning comes 30 s before the end (a quarter of the lease). */
+const LEASE_SECONDS = 120;
+
+/**
+ * Live updates over graphql-ws (issue 12): the same credential and limits as HTTP, new work told
+ * per project to workers it is open to (never for gold alone), lease warnings to their holder only.
+ */
+describe('live updates over WebSocket (e2e)', () => {
+  const server = useTestServer({ env: { GRAPHQL_MAX_SUBSCRIPTIONS: '2' } });
+  let requester: GraphQLClient;
+  let requesterId: string;
+  const opened: Array<{ close(): Promise<void> }> = [];
+
+  const connect = (token?: string) => {
+    const client = liveClient(server.url, token);
+    opened.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    const signedUp = await server.signUp(['REQUESTER']);
+    requester = signedUp.client;
+    requesterId = signedUp.userId;
+    const admin = await signInNewAdmin(server);
+    await admin.ok(
+      `mutation ($input: RecordManualFundingInput!) { recordManualFunding(input: $input) { id } }`,
+      {
+        input: {
+          requesterId,
+          amount: 1_000_000,
+          currency: 'usd',
+          reference: 'live updates',
+          idempotencyKey: randomUUID(),
+        },
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(opened.map(client => client.close()));
+  });
+
+  async function project(options: { launch: boolean }): Promise<string> {
+    const { createProject } = await requester.ok(
+      `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
+      { input: sentimentProjectInput({ assignmentDurationSeconds: LEASE_SECONDS }) },
+    );
+    await importInto(createProject.id, 2);
+    if (options.launch) {
+      await requester.ok(`mutation ($id: ID!) { launchProject(id: $id) { id } }`, {
+        id: createProject.id,
+      });
+    }
+    return createProject.id as string;
+  }
+
+  function importInto(projectId: string, count: number, gold = false) {
+    return requester.ok(IMPORT, {
+      input: {
+        projectId,
+        tasks: Array.from({ length: count }, (_, i) => ({
+          payload: { text: `item ${i}` },
+          ...(gold ? { goldLabel: 'pos' } : {}),
+        })),
+      },
+    });
+  }
+
+  async function subscribed(count: number) {
+    await server.app.services.live.whenSubscribers(n => n >= count);
+  }
+
+  it('refuses a connection without a valid credential, as HTTP does', async () => {
+    for (const token of [undefined, 'not-a-token']) {
+      const subscription = connect(token).subscribe(LEASE_WARNINGS);
+      expect(liveErrorCode(await subscription.next())).toBe('CLOSED_4403');
+    }
+  });
+
+  it('applies the roles, the query limits and a cap on subscriptions per connection', async () => {
+    const requesterSocket = connect(requester.token);
+    expect(liveErrorCode(await requesterSocket.subscribe(LEASE_WARNINGS).next())).toBe(
+      'UNAUTHORIZED',
+    );
+
+    const worker = await server.signUp(['WORKER']);
+    const socket = connect(worker.token);
+    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: assignmentId`).join(' ');
+    expect(
+      liveErrorCode(await socket.subscribe(`subscription { leaseWarnings { ${aliases} } }`).next()),
+    ).toBe('QUERY_TOO_COMPLEX');
+    expect(liveErrorCode(await socket.subscribe(`query { me { id } }`).next())).toBe('BAD_REQUEST');
+    expect(liveErrorCode(await socket.subscribe(NEW_WORK, { p: ['not-a-uuid'] }).next())).toBe(
+      'NOT_FOUND',
+    );
+
+    const before = server.app.services.live.subscriberCount;
+    socket.subscribe(LEASE_WARNINGS);
+    socket.subscribe(NEW_WORK);
+    await subscribed(before + 2);
+    expect(liveErrorCode(await socket.subscribe(LEASE_WARNINGS).next())).toBe('RATE_LIMITED');
+  });
+
+  it('tells a worker of new work in an open project, per project and never for gold alone', async () => {
+    const open = await project({ launch: true });
+    const other = await project({ launch: true });
+    const draft = await project({ launch: false });
+    const worker = await server.signUp(['WORKER']);
+    const before = server.app.services.live.subscriberCount;
+    const all = connect(worker.token).subscribe(NEW_WORK);
+    const narrowed = connect(worker.token).subscribe(NEW_WORK, { p: [other] });
+    await subscribed(before + 2);
+
+    await importInto(other, 2, true); // gold only: says nothing
+    await importInto(draft, 2); // not open to workers
+    await importInto(open, 3);
+    const event = (await all.next()) as Extract<LiveOutcome, { kind: 'next' }>;
+    expect(event.errors).toBeUndefined();
+    expect(event.data?.newWork).toEqual({ projectId: open, at: expect.any(String) });
+
+    await importInto(other, 1);
+    const later = (await narrowed.next()) as Extract<LiveOutcome, { kind: 'next' }>;
+    expect(later.data?.newWork.projectId).toBe(other);
+    expect(((await all.next()) as { data?: any }).data?.newWork.projectId).toBe(other);
+  });
+
+  it("warns a worker before their own lease ends and when it has, never of another's", async () => {
+    const projectId = await project({ launch: true });
+    const first = await server.signUp(['WORKER']);
+    const second = await server.signUp(['WORKER']);
+    const before = server.app.services.live.subscriberCount;
+    const firstWarnings = connect(first.token).subscribe(LEASE_WARNINGS);
+    const secondWarnings = connect(second.token).subscribe(LEASE_WARNINGS);
+    await subscribed(before + 2);
+
+    const a = (await first.client.ok(NEXT, { p: projectId })).nextAssignment;
+    server.clock.advance(10_000);
+    const b = (await second.client.ok(NEXT, { p: projectId })).nextAssignment;
+    const live = server.app.services.live;
+
+    // 95 s after the first lease: 25 s left on it, 35 s on the second (warned at 30 s).
+    server.clock.advance(85_000);
+    live.checkLeases();
+    const warned = (await firstWarnings.next()) as { data?: any };
+    expect(warned.data?.leaseWarnings).toEqual({
+      assignmentId: a.id,
+      projectId,
+      expiresAt: a.expiresAt,
+      secondsLeft: 25,
+      expired: false,
+    });
+
+    // Past the first lease's end and into the second's warning.
+    server.clock.advance(26_000);
+    live.checkLeases();
+    expect(((await firstWarnings.next()) as { data?: any }).data?.leaseWarnings).toMatchObject({
+      assignmentId: a.id,
+      expired: true,
+      secondsLeft: 0,
+    });
+    server.clock.advance(10_000);
+    live.checkLeases();
+    const seenBySecond = [
+      ((await secondWarnings.next()) as { data?: any }).data?.leaseWarnings,
+      ((await secondWarnings.next()) as { data?: any }).data?.leaseWarnings,
+    ];
+    expect(seenBySecond).toEqual([
+      expect.objectContaining({ assignmentId: b.id, expired: false }),
+      expect.objectContaining({ assignmentId: b.id, expired: true }),
+    ]);
+  });
+});
