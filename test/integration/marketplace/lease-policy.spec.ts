@@ -259,9 +259,6 @@ describe('lease policy and serving order (PostgreSQL)', () => {
     const goldStatements = await counter.during(async () => {
       goldId = (await services.leasing.nextAssignment(ctx, project.id))!.id;
     });
-    // A lease's live update (lease warnings, src/modules/live) is a NOTIFY sent after the
-    // response, batched per event-loop turn: let the gold lease's go before counting again.
-    await new Promise(resolve => setImmediate(resolve));
     suite.draw = 0.99;
     let ordinaryId = '';
     const ordinaryStatements = await counter.during(async () => {
