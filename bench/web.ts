@@ -158,6 +158,9 @@ async function main(): Promise<void> {
       MIGRATIONS_RUN: 'true',
       LOG_LEVEL: 'warn',
       LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '10000',
+      // Every simulated worker signs up from this one address; the per-address limit (10 an
+      // hour by default) would refuse all but the first ten.
+      SIGNUP_MAX_PER_ADDRESS: '10000',
     });
     app = await createApp(config, { logger: createLogger('warn') });
     const baseUrl = await app.listen(0, '127.0.0.1');
