@@ -174,7 +174,12 @@ export class TaskService {
     const manager = this.db.manager(tx);
     const createdIds: string[] = [];
     const createdExternalIds = new Set<string>();
-    for (const chunk of chunks(items)) {
+    // Inserted in external-id order, so two imports of overlapping ids take the unique key's
+    // locks in the same order and one waits for the other instead of deadlocking (a retry or
+    // a resumed upload racing the first one). Row order is not observable: one transaction's
+    // tasks share their created_at, and pages order ties by id.
+    const ordered = [...items].sort((a, b) => compareExternalIds(a.externalId, b.externalId));
+    for (const chunk of chunks(ordered)) {
       const recordset = `[${chunk
         .map(
           item =>
@@ -311,4 +316,12 @@ function* chunks(items: PreparedTask[]): Generator<PreparedTask[]> {
     bytes += item.payloadJson.length;
   }
   if (chunk.length > 0) yield chunk;
+}
+
+/** Tasks without an external id last (they cannot conflict); the rest by code unit order. */
+function compareExternalIds(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
 }
