@@ -28,6 +28,28 @@ const RECURRING_MAX_ATTEMPTS = 1_000_000;
 /** A safety net for `drain`: more rounds than this means a job keeps re-enqueueing itself now. */
 const MAX_DRAIN_ROUNDS = 1_000;
 
+interface NewJob {
+  name: string;
+  payload: Record<string, unknown>;
+  runAt: Date;
+  maxAttempts: number;
+  uniqueKey: string | null;
+}
+
+/**
+ * One job row. The conflict target names the partial unique index (same predicate), so a key
+ * that is only DONE or FAILED does not block a new job.
+ */
+const INSERT_JOB_SQL = `INSERT INTO jobs (name, payload, run_at, max_attempts, unique_key)
+  VALUES ($1, $2::jsonb, $3, $4, $5)
+  ON CONFLICT (unique_key)
+    WHERE unique_key IS NOT NULL AND status IN ('PENDING', 'RUNNING')
+    DO NOTHING`;
+
+function insertParams(job: NewJob): unknown[] {
+  return [job.name, JSON.stringify(job.payload), job.runAt, job.maxAttempts, job.uniqueKey];
+}
+
 interface Registration {
   readonly handler: JobHandler;
   /** Set for recurring jobs. */
@@ -102,6 +124,29 @@ export class DatabaseJobQueue implements JobQueue {
     });
   }
 
+  async enqueueHeld(
+    ctx: RequestContext,
+    name: string,
+    payload: Record<string, unknown> = {},
+    options: EnqueueOptions = {},
+  ): Promise<void> {
+    if (!this.registrations.has(name)) throw new Error(`No handler registered for job ${name}`);
+    await this.db.defer(ctx, {
+      sql: INSERT_JOB_SQL,
+      params: insertParams({
+        name,
+        payload,
+        runAt: options.runAt ?? ctx.now(),
+        maxAttempts: options.maxAttempts ?? 5,
+        uniqueKey: options.uniqueKey ?? null,
+      }),
+    });
+  }
+
+  pendingSql(keyParam: string): string {
+    return `EXISTS (SELECT 1 FROM jobs WHERE unique_key = ${keyParam} AND status IN ('PENDING', 'RUNNING'))`;
+  }
+
   async scheduleRecurring(ctx: RequestContext): Promise<void> {
     for (const [name, registration] of this.registrations) {
       if (registration.everyMs === undefined) continue;
@@ -153,28 +198,12 @@ export class DatabaseJobQueue implements JobQueue {
     this.registrations.set(name, registration);
   }
 
-  private async insert(
-    ctx: RequestContext,
-    job: {
-      name: string;
-      payload: Record<string, unknown>;
-      runAt: Date;
-      maxAttempts: number;
-      uniqueKey: string | null;
-    },
-  ): Promise<Job | null> {
-    // The conflict target names the partial unique index (same predicate), so a key that is
-    // only DONE or FAILED does not block a new job.
+  private async insert(ctx: RequestContext, job: NewJob): Promise<Job | null> {
     const manager = this.db.manager(ctx);
     const rows = await queryRows<Record<string, unknown>>(
       manager,
-      `INSERT INTO jobs (name, payload, run_at, max_attempts, unique_key)
-       VALUES ($1, $2::jsonb, $3, $4, $5)
-       ON CONFLICT (unique_key)
-         WHERE unique_key IS NOT NULL AND status IN ('PENDING', 'RUNNING')
-         DO NOTHING
-       RETURNING *`,
-      [job.name, JSON.stringify(job.payload), job.runAt, job.maxAttempts, job.uniqueKey],
+      `${INSERT_JOB_SQL} RETURNING *`,
+      insertParams(job),
     );
     return rows[0] ? hydrateRow(manager, Job, rows[0]) : null;
   }

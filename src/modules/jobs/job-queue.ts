@@ -63,6 +63,25 @@ export interface JobQueue {
     options?: EnqueueOptions,
   ): Promise<Job | null>;
 
+  /**
+   * `enqueue` for a caller that does not need the row: the insert is held back
+   * (`TransactionalConnection.defer`) and goes out with the transaction's next statement or its
+   * COMMIT, so a hot transaction (the submit) spends no round trip on it. Same uniqueness.
+   */
+  enqueueHeld(
+    ctx: RequestContext,
+    name: string,
+    payload?: Record<string, unknown>,
+    options?: EnqueueOptions,
+  ): Promise<void>;
+
+  /**
+   * A boolean SQL expression, true while a job with unique key `keyParam` (a parameter such as
+   * `$8::text`) is PENDING or RUNNING, i.e. while enqueueing that key would do nothing: for a
+   * caller that reads it in a statement it sends anyway and enqueues only when it is false.
+   */
+  pendingSql(keyParam: string): string;
+
   /** Makes sure each recurring job has its row (idempotent; the scheduler calls it at start). */
   scheduleRecurring(ctx: RequestContext): Promise<void>;
 

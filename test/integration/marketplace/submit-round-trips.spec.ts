@@ -5,6 +5,7 @@ import type { RequestContext } from '../../../src/common/request-context';
 import { buildContainer, type Services } from '../../../src/container';
 import { closeDataSource } from '../../../src/db/data-source';
 import { Role } from '../../../src/modules/auth/role';
+import { DEFAULT_REFIT_EVERY_ANSWERS } from '../../../src/modules/aggregation/online/online-aggregation.service';
 import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { contextFor, makeProject, makeTasks, makeUser } from '../../helpers/factories';
@@ -116,6 +117,42 @@ describe('submit round trips', () => {
     expect(tasks.filter(task => task.countedAnswers > 0).every(t => t.posterior !== null)).toBe(
       true,
     );
+  });
+
+  it('keeps three statements while a refit is due: it queues the refit with its writes, then reads it pending', async () => {
+    const owner = await makeUser(ds, [Role.REQUESTER]);
+    const project = await makeProject(ds, owner.id);
+    // Two answers short of the refit threshold (no fit yet), from one filler worker on tasks of
+    // their own, inserted directly: only their count matters.
+    const answered = await makeTasks(ds, project.id, DEFAULT_REFIT_EVERY_ANSWERS - 2);
+    const filler = await makeUser(ds, [Role.WORKER]);
+    await ds.query(
+      `INSERT INTO assignments (task_id, project_id, worker_id, status, leased_at, expires_at,
+                                submitted_at, counted, answer_labels, schema_version,
+                                reward_amount, currency)
+       SELECT t, $1, $2, 'SUBMITTED', $3, $3, $3, true, ARRAY['cat'], 1, 5, 'usd'
+       FROM unnest($4::uuid[]) AS t`,
+      [project.id, filler.id, clock.now(), answered.map(t => t.id)],
+    );
+    await ds.query(`UPDATE tasks SET counted_answers = 1 WHERE id = ANY($1::uuid[])`, [
+      answered.map(t => t.id),
+    ]);
+    await makeTasks(ds, project.id, 3);
+    const refits = () =>
+      ds.query(`SELECT status FROM jobs WHERE unique_key = $1`, [`online-refit:${project.id}`]);
+
+    // The first submit of the project in this process loads its rules (a cache miss); with it
+    // the project has one answer short of the threshold.
+    await leaseAndAnswer(await worker(), project.id, false, 'cat');
+    expect(await refits()).toEqual([]);
+    const counts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { statements } = await leaseAndAnswer(await worker(), project.id, false, 'cat');
+      counts.push(statements.length);
+      // The first due submit queued it (held with its writes); the later ones read it pending.
+      expect(await refits()).toEqual([{ status: 'PENDING' }]);
+    }
+    expect(counts).toEqual([5, 5, 5]);
   });
 
   it('applies a rule changed by another process on the very next submit', async () => {

@@ -74,7 +74,7 @@ interface GoldRecord {
 }
 
 /**
- * What the online posterior of one task reads, in one statement (`ONLINE_INPUTS_SQL`). In a
+ * What the online posterior of one task reads, in one statement (`onlineInputsSql`). In a
  * submit it is read before the answer is written, so it leaves that answer out (`$3`) and
  * `posteriorOf` adds it back.
  */
@@ -100,6 +100,8 @@ interface OnlineInputs {
   readonly recent: number;
   /** Whether the answer being submitted (`$6`, its time) is after the fit's snapshot. */
   readonly currentAfterFit: boolean;
+  /** Whether the project's refit (unique key `$8`) is already queued or running. */
+  readonly refitPending: boolean;
 }
 
 /** The answer a submit is recording, which `OnlineInputs` read in that submit leave out. */
@@ -113,9 +115,11 @@ interface CurrentAnswer {
 /**
  * $1 task, $2 project, $3 the assignment being submitted (left out; null: none), $4 its worker
  * (null: none), $5 how many recent answers to count at most, $6 its submission time, $7 whether
- * the model votes (dynamic overlap).
+ * the model votes (dynamic overlap), $8 the project's refit job key; `refitPending` is the job
+ * queue's `pendingSql` over it (read here so that a submit while a refit is due and already
+ * queued sends nothing more: issue 16's three statements).
  */
-const ONLINE_INPUTS_SQL = `
+const onlineInputsSql = (refitPending: string) => `
   WITH answers AS (
     SELECT worker_id, answer_labels FROM assignments
     WHERE task_id = $1 AND counted AND excluded_at IS NULL AND answer_labels IS NOT NULL
@@ -157,7 +161,11 @@ const ONLINE_INPUTS_SQL = `
                         OR submitted_at > (SELECT snapshot_at FROM fit))
                  LIMIT $5) AS recent),
     'currentAfterFit', $6::timestamptz IS NOT NULL
-       AND (NOT EXISTS (SELECT 1 FROM fit) OR $6::timestamptz > (SELECT snapshot_at FROM fit)))`;
+       AND (NOT EXISTS (SELECT 1 FROM fit) OR $6::timestamptz > (SELECT snapshot_at FROM fit)),
+    'refitPending', ${refitPending})`;
+
+/** The unique key of a project's refit job: one queued or running at a time. */
+const refitKey = (projectId: string) => `online-refit:${projectId}`;
 
 /**
  * Online aggregation and dynamic overlap in the product (issue 4, docs/quality-online.md).
@@ -180,8 +188,9 @@ const ONLINE_INPUTS_SQL = `
  *
  * Refits: once `refitEveryAnswers` counted answers were submitted after the last fit's snapshot, a
  * `quality.online-refit` job is queued with unique key `online-refit:<project>` (so one runs at a
- * time); it runs the aggregation service's own background run (Dawid–Skene, gold clamped), which
- * rewrites every task's posterior and the workers' confusions. `runAggregation` on demand refreshes
+ * time; a submit that reads it pending queues nothing); it runs the aggregation service's own
+ * background run (Dawid–Skene, gold clamped), which rewrites every task's posterior and the
+ * workers' confusions. `runAggregation` on demand refreshes
  * them the same way. SINGLE_CHOICE only: MULTI_LABEL tasks complete at `maxOverlap`.
  *
  * Pre-label model (issue 7, algorithms/model-gate.ts): in a dynamic-overlap project (a
@@ -198,6 +207,7 @@ export class OnlineAggregationService {
   private readonly refitEvery: number;
   private readonly shrinkage: ShrinkageOptions;
   private readonly classPriorCache = new Map<string, { runId: string; priors: Float64Array }>();
+  private readonly inputsSql: string;
 
   constructor(
     private readonly db: TransactionalConnection,
@@ -208,6 +218,7 @@ export class OnlineAggregationService {
   ) {
     this.refitEvery = options.refitEveryAnswers ?? DEFAULT_REFIT_EVERY_ANSWERS;
     this.shrinkage = options.shrinkage ?? {};
+    this.inputsSql = onlineInputsSql(jobs.pendingSql('$8::text'));
     if (!(Number.isInteger(this.refitEvery) && this.refitEvery >= 1)) {
       throw new RangeError('refitEveryAnswers must be a positive integer');
     }
@@ -264,19 +275,21 @@ export class OnlineAggregationService {
     // its stored values, through the same statement.
     if (online && !task.isGold) Object.assign(task, storedPosterior(online));
     const recent = inputs.recent + (current && inputs.currentAfterFit ? 1 : 0);
-    if (recent >= this.refitEvery) {
-      await this.jobs.enqueue(
+    // Due and not yet queued: the insert is held with the submit's other writes. Once queued,
+    // every later submit until the refit runs reads `refitPending` and sends nothing.
+    if (recent >= this.refitEvery && !inputs.refitPending) {
+      await this.jobs.enqueueHeld(
         tx,
         ONLINE_AGGREGATION_JOBS.refit,
         { projectId: project.id },
-        { uniqueKey: `online-refit:${project.id}` },
+        { uniqueKey: refitKey(project.id) },
       );
     }
     return { completeTask: !task.isGold && online?.decision === 'COMPLETE_CONFIDENT' };
   }
 
   /**
-   * The submission step's reads (`SubmissionStep.prefetch`): `ONLINE_INPUTS_SQL` for the task,
+   * The submission step's reads (`SubmissionStep.prefetch`): `onlineInputsSql` for the task,
    * leaving out the answer being submitted, which `onSubmitted` adds.
    */
   prefetchSubmitted(submitted: SubmittedAnswer): SqlPiece | null {
@@ -297,7 +310,7 @@ export class OnlineAggregationService {
   ): SqlPiece {
     const dynamic = project.confidenceTarget !== null && project.maxOverlap > project.minOverlap;
     return {
-      sql: ONLINE_INPUTS_SQL,
+      sql: this.inputsSql,
       params: [
         task.id,
         project.id,
@@ -306,6 +319,7 @@ export class OnlineAggregationService {
         current ? this.refitEvery : 0,
         current?.at ?? null,
         dynamic,
+        refitKey(project.id),
       ],
     };
   }
