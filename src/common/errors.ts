@@ -65,6 +65,12 @@ export enum ErrorCode {
   MODEL_RUN_FAILED = 'MODEL_RUN_FAILED',
   /** A webhook URL that is not https, or resolves to a private or loopback address. */
   WEBHOOK_URL_REFUSED = 'WEBHOOK_URL_REFUSED',
+  /**
+   * The mutation collided with concurrent ones (deadlock, serialization failure, lock timeout)
+   * on every attempt and was rolled back: nothing was written; retry it (`retryable: true`,
+   * `retryAfterSeconds`).
+   */
+  TRANSACTION_CONFLICT = 'TRANSACTION_CONFLICT',
   /** The database is unreachable for now: retry after `retryAfterSeconds` (HTTP 503). */
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',

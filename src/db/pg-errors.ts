@@ -7,6 +7,8 @@ export const PgErrorCode = {
   CHECK_VIOLATION: '23514',
   SERIALIZATION_FAILURE: '40001',
   DEADLOCK_DETECTED: '40P01',
+  /** `lock_timeout` ran out, or a NOWAIT lock was taken. */
+  LOCK_NOT_AVAILABLE: '55P03',
   RAISE_EXCEPTION: 'P0001',
 } as const;
 
@@ -33,10 +35,26 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   );
 }
 
-/** Transient failures a whole transaction may be retried on. */
-export function isRetryableTransactionError(error: unknown): boolean {
+const TRANSIENT_CONFLICTS = new Set<string>([
+  PgErrorCode.SERIALIZATION_FAILURE,
+  PgErrorCode.DEADLOCK_DETECTED,
+  PgErrorCode.LOCK_NOT_AVAILABLE,
+]);
+
+/**
+ * Transient failures a whole transaction may be retried on: PostgreSQL aborted it because of
+ * what concurrent transactions held (deadlock, serialization failure, lock timeout), not because
+ * of what it asked. Looks through graphql-js' `thrownValue` and `cause` as well, so the error
+ * formatter recognises one that reached it.
+ */
+export function isRetryableTransactionError(error: unknown, depth = 0): boolean {
   const code = pgErrorCode(error);
-  return code === PgErrorCode.SERIALIZATION_FAILURE || code === PgErrorCode.DEADLOCK_DETECTED;
+  if (code !== undefined && TRANSIENT_CONFLICTS.has(code)) return true;
+  if (depth >= 3 || error === null || typeof error !== 'object') return false;
+  const { thrownValue, cause } = error as { thrownValue?: unknown; cause?: unknown };
+  return [thrownValue, cause].some(
+    inner => inner !== undefined && isRetryableTransactionError(inner, depth + 1),
+  );
 }
 
 /**

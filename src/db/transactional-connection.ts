@@ -3,8 +3,14 @@ import type { RequestContext } from '../common/request-context';
 import { isRetryableTransactionError } from './pg-errors';
 import { DeferredWrites, readTogether, type SqlPiece } from './statement-batch';
 
-/** Attempts for a transaction that failed on a deadlock or serialization failure. */
-const MAX_TRANSACTION_ATTEMPTS = 5;
+/** Attempts for a transaction that failed on a deadlock, serialization failure or lock timeout. */
+export const MAX_TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * Before attempt n + 1: a random wait up to n × this many ms, so two transactions that deadlocked
+ * do not start over in step and meet again (the survivor usually commits meanwhile).
+ */
+const RETRY_JITTER_MS = 10;
 
 /**
  * The only way services reach the database (Vendure's TransactionalConnection): repositories
@@ -29,9 +35,13 @@ export class TransactionalConnection {
    * queued with `ctx.afterCommit(...)` (event delivery) run only after COMMIT, so subscribers
    * always see committed data and a rolled-back mutation publishes nothing.
    *
-   * A top-level transaction that fails with a deadlock or serialization failure (SQLSTATE
-   * 40P01 / 40001) is retried from the start: `work` must therefore not have side effects
-   * outside the database (call Stripe after commit, never inside).
+   * A top-level transaction that fails with a deadlock, serialization failure or lock timeout
+   * (SQLSTATE 40P01 / 40001 / 55P03) is retried from the start, up to
+   * `MAX_TRANSACTION_ATTEMPTS` times in all: every mutation runs in one such transaction, and
+   * nothing it did survives the rollback, so running it again is safe. `work` must therefore not
+   * have side effects outside the database (call Stripe after commit, never inside). Past the
+   * last attempt the error goes up as is and the error formatter answers TRANSACTION_CONFLICT
+   * (retryable), never an internal error.
    */
   async withTransaction<T>(
     ctx: RequestContext,
@@ -49,6 +59,9 @@ export class TransactionalConnection {
         return result;
       } catch (error) {
         if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
+        await new Promise(resolve =>
+          setTimeout(resolve, Math.random() * RETRY_JITTER_MS * attempt),
+        );
       }
     }
   }

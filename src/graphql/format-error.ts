@@ -3,6 +3,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { isDataException, isDatabaseUnavailable } from '../db/database-unavailable';
+import { isRetryableTransactionError } from '../db/pg-errors';
 
 /** Codes produced by Apollo, graphql-js or type-graphql that are safe to pass through. */
 const PASS_THROUGH = new Set<string>([
@@ -19,10 +20,25 @@ const PASS_THROUGH = new Set<string>([
 /** Seconds a client should wait before retrying while the database is unreachable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
+/** Seconds a client should wait before retrying a mutation that lost to concurrent ones. */
+export const CONFLICT_RETRY_AFTER_SECONDS = 1;
+
+/** What a client gets for a transaction PostgreSQL aborted over concurrent ones. */
+export const TRANSACTION_CONFLICT_ERROR = {
+  message: 'The operation collided with concurrent changes and was not applied; retry it',
+  extensions: {
+    code: ErrorCode.TRANSACTION_CONFLICT,
+    retryable: true,
+    retryAfterSeconds: CONFLICT_RETRY_AFTER_SECONDS,
+  },
+} as const;
+
 /**
  * The one place errors leave the server. Errors we threw on purpose (AppError and type-graphql's
  * coded errors) pass through with their `extensions.code`. A database that cannot be reached is
- * SERVICE_UNAVAILABLE (retryable); a value PostgreSQL refused as data is BAD_USER_INPUT.
+ * SERVICE_UNAVAILABLE (retryable); a transaction aborted over concurrent ones (deadlock,
+ * serialization failure, lock timeout), still failing after `withTransaction`'s retries, is
+ * TRANSACTION_CONFLICT (retryable); a value PostgreSQL refused as data is BAD_USER_INPUT.
  * Anything else is a bug: it is logged with its stack and the client gets INTERNAL_SERVER_ERROR
  * with no SQL text or stack trace.
  */
@@ -60,6 +76,10 @@ export function createFormatError(logger: Logger) {
           retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
         },
       };
+    }
+    if (isRetryableTransactionError(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'transaction conflict after retries');
+      return { ...bare, ...TRANSACTION_CONFLICT_ERROR };
     }
     if (isDataException(original)) {
       return {

@@ -2,7 +2,12 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { ErrorCode } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { isDatabaseUnavailable } from '../db/database-unavailable';
-import { DATABASE_RETRY_AFTER_SECONDS } from '../graphql/format-error';
+import { isRetryableTransactionError } from '../db/pg-errors';
+import {
+  CONFLICT_RETRY_AFTER_SECONDS,
+  DATABASE_RETRY_AFTER_SECONDS,
+  TRANSACTION_CONFLICT_ERROR,
+} from '../graphql/format-error';
 
 /**
  * Failures before GraphQL runs (body parsing, the sign-in lookup behind a bearer token),
@@ -11,6 +16,7 @@ import { DATABASE_RETRY_AFTER_SECONDS } from '../graphql/format-error';
  *   (malformed JSON, an unsupported charset or content-encoding, a body that is not what its
  *   content-encoding says, an aborted upload) BAD_USER_INPUT;
  * - an unreachable database is 503 SERVICE_UNAVAILABLE with `Retry-After`;
+ * - a transaction aborted over concurrent ones is 503 TRANSACTION_CONFLICT with `Retry-After`;
  * - anything else is a bug: logged, 500 INTERNAL_SERVER_ERROR.
  */
 export function httpErrorHandler(logger: Logger): ErrorRequestHandler {
@@ -36,6 +42,12 @@ export function httpErrorHandler(logger: Logger): ErrorRequestHandler {
           retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
         },
       );
+    }
+    if (isRetryableTransactionError(error)) {
+      logger.warn({ err: error }, 'transaction conflict');
+      res.set('Retry-After', String(CONFLICT_RETRY_AFTER_SECONDS));
+      res.status(503).json({ errors: [TRANSACTION_CONFLICT_ERROR] });
+      return;
     }
     logger.error({ err: error }, 'unhandled HTTP error');
     send(res, 500, 'Internal server error', ErrorCode.INTERNAL_SERVER_ERROR);
