@@ -7,8 +7,11 @@ import {
   getVariableValues,
   GraphQLError,
   Kind,
+  TypeInfo,
   validate,
   visit,
+  visitWithTypeInfo,
+  type ArgumentNode,
   type DocumentNode,
   type FieldNode,
   type GraphQLSchema,
@@ -20,6 +23,7 @@ import {
 } from 'graphql';
 import type { AppConfig } from '../config/app-config';
 import { ErrorCode } from '../common/errors';
+import { isPricedList, listSize, SIZE_ARGUMENTS } from './list-sizes';
 
 /**
  * A root field's page is priced as at most this many rows. Every page that nests (a Project's
@@ -87,8 +91,11 @@ export function createQueryCostCheck(config: GraphqlLimits) {
 
 /**
  * The operation (and every fragment) with each integer variable replaced by its coerced value
- * as a literal, and root page sizes capped at {@link ROOT_PAGE_PRICED_ROWS}: the document GraphQL
- * Armor's cost rule prices. Undefined when the variables do not coerce.
+ * as a literal, every list field given its effective size as a `first` literal (list-sizes.ts:
+ * GraphQL Armor's rule reads only `first`/`last`, so a `limit`, an omitted default or an
+ * argument-less list would otherwise cost one row), and root page sizes capped at
+ * {@link ROOT_PAGE_PRICED_ROWS}: the document GraphQL Armor's cost rule prices. Undefined when
+ * the variables do not coerce.
  */
 function pricingDocument(
   { schema, document, variableValues }: CostCheckRequest,
@@ -116,12 +123,52 @@ function pricingDocument(
       VariableDefinition: () => null,
     },
   );
-  return visit(inlined, {
+  const sized = withListSizes(schema, inlined);
+  return visit(sized, {
     OperationDefinition: node => ({
       ...node,
       selectionSet: { ...node.selectionSet, selections: node.selectionSet.selections.map(capRoot) },
     }),
   });
+}
+
+const SIZE_ARGUMENT_NAMES = new Set<string>(SIZE_ARGUMENTS);
+
+/** Every list field of `document` with its effective size as its only size argument, `first`. */
+function withListSizes(schema: GraphQLSchema, document: DocumentNode): DocumentNode {
+  const typeInfo = new TypeInfo(schema);
+  return visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field: node => {
+        const field = typeInfo.getFieldDef();
+        const parent = typeInfo.getParentType();
+        if (!field || !parent || !isPricedList(field)) return undefined;
+        const written = node.arguments?.find(
+          argument =>
+            SIZE_ARGUMENT_NAMES.has(argument.name.value) && argument.value.kind === Kind.INT,
+        );
+        const size = listSize(
+          parent,
+          field,
+          written?.value.kind === Kind.INT ? Number(written.value.value) : undefined,
+        );
+        if (size === undefined) return undefined;
+        const first: ArgumentNode = {
+          kind: Kind.ARGUMENT,
+          name: { kind: Kind.NAME, value: 'first' },
+          value: { kind: Kind.INT, value: String(size) },
+        };
+        return {
+          ...node,
+          arguments: [
+            ...(node.arguments ?? []).filter(arg => !SIZE_ARGUMENT_NAMES.has(arg.name.value)),
+            first,
+          ],
+        };
+      },
+    }),
+  );
 }
 
 /** A root field with its page size priced as at most ROOT_PAGE_PRICED_ROWS. */

@@ -260,6 +260,38 @@ describe('hostile input (e2e)', () => {
     });
     expect(small.projects.nodes.map(node => node.id)).toContain(projectId);
   });
+
+  it('prices lists by omitted defaults and declared sizes: nesting them is QUERY_TOO_COMPLEX', async () => {
+    // No size written anywhere: projects and tasks at their default 20, each task's
+    // assignments (no size argument) at its declared size. Priced as one row each before.
+    const nested = /* GraphQL */ `
+      {
+        projects {
+          nodes {
+            tasks {
+              nodes {
+                assignments {
+                  id
+                  status
+                }
+              }
+            }
+          }
+        }
+      }
+    `;
+    const refused = await requester.query(nested);
+    expect({ status: refused.status, code: errorCode(refused), data: refused.data }).toEqual({
+      status: 400,
+      code: 'QUERY_TOO_COMPLEX',
+      data: undefined,
+    });
+    // Small written pages of the same shape run.
+    const small = await requester.ok<{ projects: { nodes: unknown[] } }>(
+      nested.replace('projects {', 'projects(first: 2) {').replace('tasks {', 'tasks(first: 2) {'),
+    );
+    expect(small.projects.nodes.length).toBeGreaterThan(0);
+  });
 });
 
 /** A Stripe-configured app: a validly signed delivery that is not a well-formed event is a 400. */
