@@ -179,4 +179,49 @@ describe('live updates over WebSocket (e2e)', () => {
       expect.objectContaining({ assignmentId: b.id, expired: true }),
     ]);
   });
+
+  it('closes a socket whose API key was revoked, before it sends the next event (4401)', async () => {
+    const open = await project({ launch: true });
+    const worker = await server.signUp(['WORKER']);
+    const { createApiKey } = await worker.client.ok(
+      `mutation { createApiKey(input: { name: "live", scopes: [WORKER] }) { secret apiKey { id } } }`,
+    );
+    const before = server.app.services.live.subscriberCount;
+    const keyed = connect(createApiKey.secret).subscribe(NEW_WORK, { p: [open] });
+    const jwt = connect(worker.token).subscribe(NEW_WORK, { p: [open] });
+    await subscribed(before + 2);
+    await importInto(open, 1);
+    // Both hear the first event while the key holds.
+    for (const subscription of [keyed, jwt]) {
+      expect(((await subscription.next()) as { data?: any }).data?.newWork.projectId).toBe(open);
+    }
+
+    await worker.client.ok(`mutation ($id: ID!) { revokeApiKey(id: $id) { id } }`, {
+      id: createApiKey.apiKey.id,
+    });
+    await importInto(open, 1);
+    expect(liveErrorCode(await keyed.next())).toBe('CLOSED_4401');
+    // The same worker's JWT socket still hears it.
+    expect(((await jwt.next()) as { data?: any }).data?.newWork.projectId).toBe(open);
+  });
+
+  it('closes a socket whose JWT expired since the connect, before it sends the next event (4401)', async () => {
+    const open = await project({ launch: true });
+    // The requester acts through an API key here: their JWT expires with the clock too.
+    const { createApiKey } = await requester.ok(
+      `mutation { createApiKey(input: { name: "importer", scopes: [REQUESTER] }) { secret } }`,
+    );
+    const importer = server.anonymous().withToken(createApiKey.secret);
+    const worker = await server.signUp(['WORKER']);
+    const before = server.app.services.live.subscriberCount;
+    const subscription = connect(worker.token).subscribe(NEW_WORK, { p: [open] });
+    await subscribed(before + 1);
+
+    // Past the token's expiry (JWT_EXPIRES_IN_SECONDS, 1 h by default) on the app's clock.
+    server.clock.advance(3601_000);
+    await importer.ok(IMPORT, {
+      input: { projectId: open, tasks: [{ payload: { text: 'after expiry' } }] },
+    });
+    expect(liveErrorCode(await subscription.next())).toBe('CLOSED_4401');
+  });
 });
