@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RequestContext } from '../../src/common/request-context';
 import { signInNewAdmin } from '../helpers/admin-client';
 import { sentimentProjectInput } from '../helpers/e2e-project-input';
 import { liveClient, liveErrorCode, type LiveOutcome } from '../helpers/live-client';
@@ -16,7 +17,12 @@ const LEASE_SECONDS = 120;
  * per project to workers it is open to (never for gold alone), lease warnings to their holder only.
  */
 describe('live updates over WebSocket (e2e)', () => {
-  const server = useTestServer({ env: { GRAPHQL_MAX_SUBSCRIPTIONS: '2' } });
+  /** The gold-mixing draw of every lease: 0 serves gold first, 0.99 ordinary tasks only. */
+  let draw = 0.99;
+  const server = useTestServer({
+    env: { GRAPHQL_MAX_SUBSCRIPTIONS: '2' },
+    overrides: { rng: () => draw },
+  });
   let requester: GraphQLClient;
   let requesterId: string;
   const opened: Array<{ close(): Promise<void> }> = [];
@@ -178,6 +184,70 @@ describe('live updates over WebSocket (e2e)', () => {
       expect.objectContaining({ assignmentId: b.id, expired: false }),
       expect.objectContaining({ assignmentId: b.id, expired: true }),
     ]);
+  });
+
+  it('tells of new work when a lease is returned or expires, the same for gold as for ordinary', async () => {
+    const { createProject } = await requester.ok(
+      `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
+      { input: sentimentProjectInput({ assignmentDurationSeconds: LEASE_SECONDS, goldRate: 0.5 }) },
+    );
+    const projectId = createProject.id as string;
+    await importInto(projectId, 4);
+    await importInto(projectId, 4, true);
+    await requester.ok(`mutation ($id: ID!) { launchProject(id: $id) { id } }`, { id: projectId });
+    const listener = await server.signUp(['WORKER']);
+    const before = server.app.services.live.subscriberCount;
+    const events = connect(listener.token).subscribe(NEW_WORK, { p: [projectId] });
+    await subscribed(before + 1);
+    const GOLD_OF = `query ($id: ID!) { project(id: $id) { tasks(first: 20) { nodes { id isGold } } } }`;
+    const goldIds = new Set(
+      ((await requester.ok(GOLD_OF, { id: projectId })).project.tasks.nodes as any[])
+        .filter(task => task.isGold)
+        .map(task => task.id as string),
+    );
+    const LEASE = `mutation ($p: ID) { nextAssignment(projectId: $p) { id task { id } } }`;
+    /** A new worker's lease in the project with the gold draw `gold`; checks what it got. */
+    async function lease(gold: boolean) {
+      draw = gold ? 0 : 0.99;
+      const worker = await server.signUp(['WORKER']);
+      const { nextAssignment } = await worker.client.ok(LEASE, { p: projectId });
+      expect(goldIds.has(nextAssignment.task.id)).toBe(gold);
+      return { worker, id: nextAssignment.id as string };
+    }
+    const nextEvent = async () => {
+      const outcome = (await events.next()) as Extract<LiveOutcome, { kind: 'next' }>;
+      expect(outcome.errors).toBeUndefined();
+      return outcome.data?.newWork;
+    };
+    const RETURN = `mutation ($id: ID!) { returnAssignment(id: $id) { id } }`;
+
+    // Returned: a gold lease and an ordinary one, at the same moment, tell exactly the same.
+    const gold = await lease(true);
+    const ordinary = await lease(false);
+    server.clock.advance(1_000); // later than the launch's own event
+    const returnedAt = server.clock.now().toISOString();
+    await gold.worker.client.ok(RETURN, { id: gold.id });
+    const afterGold = await nextEvent();
+    await ordinary.worker.client.ok(RETURN, { id: ordinary.id });
+    const afterOrdinary = await nextEvent();
+    expect(afterGold).toEqual({ projectId, at: returnedAt });
+    expect(afterOrdinary).toEqual(afterGold);
+
+    // Expired (by the sweep): each kind, alone, tells the project and the time, nothing more.
+    const expiredEvents = [];
+    const expiredAt = [];
+    for (const kind of [true, false]) {
+      await lease(kind);
+      server.clock.advance((LEASE_SECONDS + 1) * 1000);
+      expiredAt.push(server.clock.now().toISOString());
+      // The expiry sweep's body (the recurring job is not scheduled in tests).
+      await server.app.services.leasing.expireAllStaleLeases(
+        RequestContext.create({ clock: server.clock }),
+      );
+      expiredEvents.push(await nextEvent());
+    }
+    expect(expiredEvents).toEqual(expiredAt.map(at => ({ projectId, at })));
+    draw = 0.99;
   });
 
   it('closes a socket whose API key was revoked, before it sends the next event (4401)', async () => {

@@ -42,6 +42,8 @@ export class LiveChannel {
   private stopPglite: (() => Promise<void>) | null = null;
   private closed = false;
   private readonly pending: string[] = [];
+  /** Projects with a `work` message in `pending`: one per project per send is enough. */
+  private readonly pendingWork = new Set<string>();
   private sending: Promise<void> = Promise.resolve();
 
   constructor(
@@ -57,6 +59,12 @@ export class LiveChannel {
    */
   notify(message: LiveMessage): void {
     if (this.closed) return;
+    // A sweep that expires a thousand leases of one project says "new work" once, not a
+    // thousand times (each one costs every subscriber a catalogue read).
+    if (message.t === 'work') {
+      if (this.pendingWork.has(message.projectId)) return;
+      this.pendingWork.add(message.projectId);
+    }
     this.pending.push(JSON.stringify(message));
     if (this.pending.length === 1) setImmediate(() => this.flush());
   }
@@ -64,6 +72,7 @@ export class LiveChannel {
   /** Sends the queued messages after the previous send: one sender at a time keeps their order. */
   private flush(): Promise<void> {
     const batch = this.pending.splice(0);
+    this.pendingWork.clear();
     if (batch.length > 0) {
       this.sending = this.sending.then(() =>
         this.dataSource

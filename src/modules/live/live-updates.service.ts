@@ -51,9 +51,10 @@ interface LeaseWatcher {
 
 /**
  * Live updates for the worker app (GraphQL subscriptions over graphql-ws, `src/http/live-socket.ts`):
- * - `newWork`: a project open to the worker got work: ordinary tasks imported, or it was launched
- *   or resumed. Told per project, never per task, and an import of gold alone tells nothing, so
- *   the event never reveals gold. "Open to the worker" is the catalogue's rule, checked at each
+ * - `newWork`: a project open to the worker got work: ordinary tasks imported, it was launched
+ *   or resumed, or a lease in it was returned or expired (its slot is free again). Told per
+ *   project, never per task; an import of gold alone tells nothing, and a freed gold lease tells
+ *   exactly what a freed ordinary one does, so the event never reveals gold. "Open to the worker" is the catalogue's rule, checked at each
  *   event (a block or a qualification failure stops the events).
  * - `leaseWarnings`: the worker's own leases only: one warning when a minute (or a quarter of a
  *   shorter lease) is left and one when it has expired.
@@ -104,6 +105,13 @@ export class LiveUpdates implements PubSub {
         expiresAt: event.expiresAt.getTime(),
       }),
     );
+    // A lease that ends unanswered frees its slot: new work as much as an import is. The message
+    // names the project and the time only, so a returned or expired gold lease sends exactly
+    // what an ordinary one does (the event never says which it was).
+    const freed = (_ctx: RequestContext, event: { ref: { projectId: string } }) =>
+      send({ t: 'work', projectId: event.ref.projectId, at: this.clock.now().getTime() });
+    events.subscribe(AssignmentReturnedEvent, freed);
+    events.subscribe(AssignmentExpiredEvent, freed);
     const ended =
       (expired: boolean) =>
       (_ctx: RequestContext, event: { ref: { workerId: string; assignmentId: string } }) =>
