@@ -435,6 +435,54 @@ describe('LeasingService and SubmissionService: leasing and answering', () => {
     });
   });
 
+  it('takes exactly one of two concurrent submits of one lease, and one of a submit racing a return', async () => {
+    const { project, tasks } = await setUp({ tasks: 2, overlap: 3 });
+    const { ctx } = await env.user([Role.WORKER]);
+    const first = (await env.services.leasing.nextAssignment(ctx, project.id))!;
+    const submit = (labels: string[]) =>
+      env.services.submission
+        .submitAssignment(ctx, { assignmentId: first.id, answer: { labels } })
+        .then(
+          () => 'ok',
+          (error: { extensions?: { code?: string } }) => error.extensions?.code ?? String(error),
+        );
+    const outcomes = await Promise.all([submit(['cat']), submit(['dog']), submit(['cat'])]);
+    expect(outcomes.filter(outcome => outcome === 'ok')).toHaveLength(1);
+    expect(outcomes.filter(outcome => outcome !== 'ok')).toEqual([
+      'ASSIGNMENT_ALREADY_SUBMITTED',
+      'ASSIGNMENT_ALREADY_SUBMITTED',
+    ]);
+    const counted = await task(first.taskId);
+    expect(counted.countedAnswers).toBe(1);
+
+    // A submit and a return of the same lease at once: one wins, the other gets a lease code,
+    // and the slot is counted once either way.
+    const second = (await env.services.leasing.nextAssignment(ctx, project.id))!;
+    const raced = await Promise.all([
+      env.services.submission
+        .submitAssignment(ctx, { assignmentId: second.id, answer: { labels: ['cat'] } })
+        .then(
+          () => 'submitted',
+          (error: { extensions?: { code?: string } }) => error.extensions?.code,
+        ),
+      env.services.leasing.returnAssignment(ctx, second.id).then(
+        () => 'returned',
+        (error: { extensions?: { code?: string } }) => error.extensions?.code,
+      ),
+    ]);
+    expect(
+      [
+        ['submitted', 'ASSIGNMENT_NOT_LEASED'],
+        ['ASSIGNMENT_NOT_LEASED', 'returned'],
+      ].map(pair => JSON.stringify(pair)),
+    ).toContain(JSON.stringify(raced));
+    const after = await task(second.taskId);
+    // The slot (live or counted) and the count hold the answer once, or nothing once returned.
+    const kept = raced[0] === 'submitted' ? 1 : 0;
+    expect([after.countedAnswers, after.liveAssignments]).toEqual([kept, kept]);
+    expect(tasks.map(t => t.id)).toContain(second.taskId);
+  });
+
   it('serves gold to many workers, scores it, and never completes it', async () => {
     // One ordinary task with free slots: gold is never served alone.
     const { project, gold } = await setUp({ tasks: 1, gold: 1, goldRate: 0.5, overlap: 3 });
