@@ -56,11 +56,12 @@ export function isDatabaseUnavailable(error: unknown, seen = new Set<unknown>())
 
 /**
  * Whether `error` is PostgreSQL refusing a value as data (SQLSTATE class 22: invalid text
- * representation, NUL in text, numeric out of range, ...). Input guards catch these first; this
- * is the backstop that keeps a value they missed a BAD_USER_INPUT (the transaction rolled back,
- * so nothing was written).
+ * representation, NUL in text, numeric out of range, ...) or as too big for where it goes
+ * (54000 program_limit_exceeded: an index entry over the B-tree's 2,704 bytes, an array over
+ * its limit). Input guards catch these first; this is the backstop that keeps a value they
+ * missed a BAD_USER_INPUT (the transaction rolled back, so nothing was written).
  */
 export function isDataException(error: unknown): boolean {
   const sqlState = pgErrorCode(error);
-  return sqlState !== undefined && sqlState.startsWith('22');
+  return sqlState !== undefined && (sqlState.startsWith('22') || sqlState === '54000');
 }
