@@ -469,10 +469,13 @@ describe('webhooks (e2e)', () => {
   }, 60_000);
 
   it('refuses private and loopback addresses without the allow-list, and plain http unless allowed', async () => {
-    const refused = await requester.client.query(CREATE_ENDPOINT, {
-      input: { url: 'https://10.1.2.3/hook', events: ['worker.blocked'] },
-    });
-    expect(errorCode(refused)).toBe('WEBHOOK_URL_REFUSED');
+    // The IPv6 spelling of the metadata address, which URL parsing rewrites as [::ffff:a9fe:a9fe].
+    for (const url of ['https://10.1.2.3/hook', 'https://[::ffff:169.254.169.254]/latest']) {
+      const refused = await requester.client.query(CREATE_ENDPOINT, {
+        input: { url, events: ['worker.blocked'] },
+      });
+      expect([url, errorCode(refused)]).toEqual([url, 'WEBHOOK_URL_REFUSED']);
+    }
     const unknownEvent = await requester.client.query(CREATE_ENDPOINT, {
       input: { url: 'https://example.com/hook', events: ['everything'] },
     });

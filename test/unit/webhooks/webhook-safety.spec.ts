@@ -47,6 +47,34 @@ describe('webhook URL policy', () => {
       expect(isPrivateAddress(address)).toBe(false);
     }
   });
+
+  it('reads private IPv4 addresses through every IPv6 spelling, as URL parsing writes them', () => {
+    const config = { allowHttp: false, allowedHosts: [] };
+    // URL parsing turns [::ffff:127.0.0.1] into [::ffff:7f00:1]: the dotted check missed it, and
+    // a request to an IP literal makes no DNS lookup, so nothing checked it at send either.
+    for (const host of [
+      '[::ffff:127.0.0.1]',
+      '[::ffff:169.254.169.254]',
+      '[::ffff:a9fe:a9fe]',
+      '[0:0:0:0:0:ffff:7f00:1]',
+      '[::127.0.0.1]',
+      '[64:ff9b::10.0.0.1]',
+      '[2002:c0a8:101::1]',
+      '[0:0:0:0:0:0:0:1]',
+    ]) {
+      expect([host, urlProblem(`https://${host}/hook`, config)]).toEqual([
+        host,
+        expect.stringMatching(/private or loopback/),
+      ]);
+    }
+    for (const address of ['::ffff:7f00:1', '64:ff9b::a00:1', '2002:a00:1::', 'fec0::1', 'bogus']) {
+      expect([address, isPrivateAddress(address)]).toEqual([address, true]);
+    }
+    // Public IPv4 behind the same spellings stays allowed.
+    for (const address of ['::ffff:808:808', '64:ff9b::808:808', '2002:808:808::1']) {
+      expect([address, isPrivateAddress(address)]).toEqual([address, false]);
+    }
+  });
 });
 
 describe('webhook signatures', () => {
