@@ -6,9 +6,7 @@ import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { makeProject, makeTasks } from '../../helpers/factories';
 import { useMarketplaceEnv } from '../../helpers/marketplace-env';
-import { NUMERIC_FEATURIZER, thresholdModel } from '../../helpers/prelabel-fixtures';
-
-const FEATURIZER = NUMERIC_FEATURIZER;
+import { registerAndPrelabel, thresholdModel } from '../../helpers/prelabel-fixtures';
 
 /**
  * P(cat) = σ(40·(x₀ − threshold)), output columns [dog, cat]. Steep, so the model is sure of
@@ -54,18 +52,11 @@ describe('the seeded quality gate (a trusted model lets a task complete early)',
     const [target] = await makeTasks(dataSource, project.id, 1, {
       payload: () => ({ features: [0.9, 0.5] }),
     });
-    const model = await env.services.prelabels.registerModel(owner.ctx, {
+    const model = await registerAndPrelabel(env.services.prelabels, owner.ctx, env.drainJobs, {
       projectId: project.id,
       version: `t${threshold}`,
       modelBytes: steepModel(threshold, `t${threshold}`),
-      featurizer: FEATURIZER,
-      labelKeys: ['dog', 'cat'],
     });
-    await env.services.prelabels.startPrelabeling(owner.ctx, {
-      projectId: project.id,
-      modelVersionId: model.id,
-    });
-    await env.drainJobs();
     const modelGoldCorrect = gold.filter(
       (_, n) => truthOf(goldX0(n)) === (goldX0(n) > threshold ? 'cat' : 'dog'),
     ).length;
