@@ -3,19 +3,13 @@ import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-se
 import { signInNewAdmin } from '../helpers/admin-client';
 import { projectInput } from '../helpers/project-fixtures';
 import { fundRequester } from '../helpers/money-fixtures';
+import { IMPORT_TASKS } from '../helpers/e2e-operations';
 
 const CREATE_PROJECT = /* GraphQL */ `
   mutation ($input: CreateProjectInput!) {
     createProject(input: $input) {
       id
       aggregationMethod
-    }
-  }
-`;
-const IMPORT_TASKS = /* GraphQL */ `
-  mutation ($input: ImportTasksInput!) {
-    importTasks(input: $input) {
-      created
     }
   }
 `;
