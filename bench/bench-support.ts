@@ -4,24 +4,19 @@
  * and dropped afterwards unless the run asks to keep it; plus the seeded word generator and the
  * rate formatting the pre-label benchmarks print with.
  */
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { withPgClient } from '../test/helpers/pg-admin';
 
 /** The maintenance connection benchmarks create and drop their databases through. */
 export const ADMIN_URL =
   process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Runs `work` on a short-lived connection to `adminUrl`, closed afterwards. */
-export async function withAdmin<T>(
+export function withAdmin<T>(
   work: (client: Client) => Promise<T>,
   adminUrl = ADMIN_URL,
 ): Promise<T> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+  return withPgClient(adminUrl, work);
 }
 
 /** The URL of database `name` on the admin connection's server. */
