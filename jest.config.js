@@ -4,18 +4,7 @@
  * e2e (HTTP → Apollo → PostgreSQL). @swc/jest transpiles with decorator metadata; types are
  * checked separately by `npm run typecheck`.
  */
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-  },
-];
+const swc = ['@swc/jest', require('./bin/swc-options')];
 
 const common = {
   transform: { '^.+\\.ts$': swc },

@@ -27,7 +27,13 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 
-import { formatRate, syllables, withAdmin, withScratchDatabase } from './bench-support';
+import {
+  formatRate,
+  insertBenchProject,
+  syllables,
+  withAdmin,
+  withScratchDatabase,
+} from './bench-support';
 import { systemClock } from '../src/common/clock';
 import { createLogger } from '../src/common/logger';
 import { RequestContext } from '../src/common/request-context';
@@ -142,25 +148,13 @@ function trainModel(generator: TextGenerator): { bytes: Uint8Array; trainingAccu
 
 /** Requester + project + `TASKS` tasks, in multi-row INSERTs of 10,000 rows. */
 async function seed(dataSource: DataSource, generator: TextGenerator) {
-  const [requester] = await dataSource.query(
-    `INSERT INTO users (email, display_name, roles) VALUES ($1, 'Bench Labs', '{REQUESTER}') RETURNING id`,
-    [`bench-prelabel-${process.pid}@example.test`],
-  );
-  const [project] = await dataSource.query(
-    `INSERT INTO projects (owner_id, name, instructions, status, label_schema, reward_amount, currency,
-       min_overlap, max_overlap, gold_rate, assignment_duration_seconds, auto_approval_delay_seconds,
-       launched_at)
-     VALUES ($1, 'Bench: sentiment', 'Pick the sentiment.', 'ACTIVE', $2::jsonb, 5, 'usd', 3, 3, 0,
-       600, 86400, now())
-     RETURNING id`,
-    [
-      requester.id,
-      JSON.stringify({
-        kind: 'SINGLE_CHOICE',
-        labels: LABELS.map(key => ({ key, displayName: key })),
-      }),
-    ],
-  );
+  const { requesterId, projectId } = await insertBenchProject(dataSource, {
+    emailTag: 'prelabel',
+    name: 'Bench: sentiment',
+    instructions: 'Pick the sentiment.',
+    labels: LABELS.map(key => ({ key, displayName: key })),
+    overlap: 3,
+  });
   const chunk = 10_000;
   for (let start = 0; start < TASKS; start += chunk) {
     const size = Math.min(chunk, TASKS - start);
@@ -173,11 +167,11 @@ async function seed(dataSource: DataSource, generator: TextGenerator) {
     await dataSource.query(
       `INSERT INTO tasks (project_id, external_id, payload)
        SELECT $1, t.external_id, t.payload::jsonb FROM unnest($2::text[], $3::text[]) AS t(external_id, payload)`,
-      [project.id, externalIds, payloads],
+      [projectId, externalIds, payloads],
     );
   }
   await dataSource.query('ANALYZE tasks');
-  return { requesterId: requester.id as string, projectId: project.id as string };
+  return { requesterId, projectId };
 }
 
 /** Median ms of `OnnxModel.predict` on one batch of `BATCH` featurized texts (20 calls after 3). */

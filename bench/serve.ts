@@ -44,7 +44,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { withScratchDatabase } from './bench-support';
+import { insertBenchProject, withScratchDatabase } from './bench-support';
 import { backendCpuSeconds, cpuSecondsBetween } from './cpu-time';
 import { createApp, type QuorumApp } from '../src/app';
 import { createLogger } from '../src/common/logger';
@@ -190,34 +190,21 @@ function findPgbench(): string {
 
 async function seed(app: QuorumApp) {
   const manager = app.dataSource.manager;
-  const [requester] = await manager.query(
-    `INSERT INTO users (email, display_name, roles) VALUES ($1, 'Bench Labs', '{REQUESTER}') RETURNING id`,
-    [`bench-requester-${process.pid}@example.test`],
-  );
-  const [project] = await manager.query(
-    `INSERT INTO projects (owner_id, name, instructions, status, label_schema, reward_amount, currency,
-       min_overlap, max_overlap, gold_rate, assignment_duration_seconds, auto_approval_delay_seconds,
-       launched_at)
-     VALUES ($1, 'Bench: cats and dogs', 'Pick the animal.', 'ACTIVE', $2::jsonb, 5, 'usd', $3, $3, 0,
-       600, 86400, now())
-     RETURNING id`,
-    [
-      requester.id,
-      JSON.stringify({
-        kind: 'SINGLE_CHOICE',
-        labels: [
-          { key: 'cat', displayName: 'Cat' },
-          { key: 'dog', displayName: 'Dog' },
-        ],
-      }),
-      OVERLAP,
+  const { projectId } = await insertBenchProject(manager, {
+    emailTag: 'requester',
+    name: 'Bench: cats and dogs',
+    instructions: 'Pick the animal.',
+    labels: [
+      { key: 'cat', displayName: 'Cat' },
+      { key: 'dog', displayName: 'Dog' },
     ],
-  );
+    overlap: OVERLAP,
+  });
   await manager.query(
     `INSERT INTO tasks (project_id, external_id, payload)
      SELECT $1, 'item-' || n, jsonb_build_object('n', n, 'text', 'Item ' || n)
      FROM generate_series(1, $2) AS n`,
-    [project.id, TASKS],
+    [projectId, TASKS],
   );
   await manager.query('ANALYZE');
   const workerRows: Array<{ id: string }> = await manager.query(
@@ -231,7 +218,7 @@ async function seed(app: QuorumApp) {
     const user = Object.assign(new User(), { id: row.id, roles: [Role.WORKER] });
     return app.services.auth.issueToken(ctx, user).token;
   });
-  return { projectId: project.id as string, tokens };
+  return { projectId, tokens };
 }
 
 interface LoadInput {

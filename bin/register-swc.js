@@ -1,5 +1,5 @@
 // Lets Node require TypeScript sources directly, transpiled by @swc/core (already a dependency
-// for jest and `ts-node --swc`): no type checking, same decorator settings as jest.config.js.
+// for jest and `ts-node --swc`): no type checking, the settings jest uses (bin/swc-options.js).
 // Used where compiled JavaScript is not available: bin/quorum.js before `npm run build`, and
 // the worker threads of the parallel Dawid–Skene runner when it runs from source (jest, ts-node).
 // Far lighter than ts-node's register (which loads the TypeScript compiler even in swc mode).
@@ -7,16 +7,7 @@
 const { readFileSync } = require('node:fs');
 const Module = require('node:module');
 
-const OPTIONS = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    target: 'es2022',
-    keepClassNames: true,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: 'inline',
-};
+const OPTIONS = { ...require('./swc-options'), sourceMaps: 'inline' };
 
 if (!Module._extensions['.ts']) {
   const { transformSync } = require('@swc/core');

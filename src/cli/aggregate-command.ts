@@ -12,7 +12,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 
 import {
   AGGREGATOR_NAMES,
@@ -29,6 +28,7 @@ import { EncodedResponses } from '../modules/aggregation/encode-responses';
 import { goldAccuracy } from '../modules/aggregation/gold-accuracy';
 import { parallelDawidSkene } from '../modules/aggregation/parallel/parallel-dawid-skene';
 import { CliError } from './cli-error';
+import { parseFlags } from './commands/command-args';
 import { csvField } from './csv';
 import { ProgressBar } from './progress-bar';
 import { readAnswerFiles } from './read-answers';
@@ -86,29 +86,23 @@ const PARALLEL_MIN_ANSWERS = 1_000_000;
 
 /** Parses argv (after `aggregate`); throws CliError on bad usage. */
 export function parseAggregateArgs(argv: readonly string[]): AggregateCommandOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        input: { type: 'string', short: 'i' },
-        method: { type: 'string', short: 'm' },
-        gold: { type: 'string', short: 'g' },
-        'fit-gold': { type: 'boolean' },
-        output: { type: 'string', short: 'o' },
-        workers: { type: 'string', short: 'w' },
-        'abstain-below': { type: 'string' },
-        labels: { type: 'string' },
-        'keep-repeats': { type: 'boolean' },
-        threads: { type: 'string' },
-        'max-iterations': { type: 'string' },
-      },
-    }).values;
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n\n${AGGREGATE_USAGE}`);
-  }
+  const parsed = parseFlags(
+    argv,
+    {
+      input: { type: 'string', short: 'i' },
+      method: { type: 'string', short: 'm' },
+      gold: { type: 'string', short: 'g' },
+      'fit-gold': { type: 'boolean' },
+      output: { type: 'string', short: 'o' },
+      workers: { type: 'string', short: 'w' },
+      'abstain-below': { type: 'string' },
+      labels: { type: 'string' },
+      'keep-repeats': { type: 'boolean' },
+      threads: { type: 'string' },
+      'max-iterations': { type: 'string' },
+    },
+    AGGREGATE_USAGE,
+  );
   if (!parsed.input) throw new CliError(`--input is required\n\n${AGGREGATE_USAGE}`);
   const method = parsed.method ?? DEFAULT_AGGREGATOR;
   if (!isAggregatorName(method)) {

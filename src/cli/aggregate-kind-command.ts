@@ -4,7 +4,6 @@
  * src/modules/aggregation/algorithms/kinds. `--gold` prints the kind's metric on stderr.
  * Like `quorum aggregate`, it loads no server code.
  */
-import { parseArgs } from 'node:util';
 
 import {
   SpanAggregation,
@@ -30,6 +29,7 @@ import { tokenDawidSkene } from '../modules/aggregation/algorithms/kinds/token-d
 import { majorityVote } from '../modules/aggregation/algorithms/majority-vote';
 import { writeOutput } from './aggregate-command';
 import { CliError } from './cli-error';
+import { parseFlags } from './commands/command-args';
 import { csvField } from './csv';
 import { readAnswerFiles } from './read-answers';
 import { readBoxFiles } from './read-box-files';
@@ -94,24 +94,18 @@ export interface AggregateKindOptions {
 
 /** Parses argv (after `aggregate`); throws CliError on bad usage. */
 export function parseAggregateKindArgs(argv: readonly string[]): AggregateKindOptions {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        kind: { type: 'string', short: 'k' },
-        input: { type: 'string', short: 'i' },
-        tasks: { type: 'string', short: 't' },
-        method: { type: 'string', short: 'm' },
-        gold: { type: 'string', short: 'g' },
-        output: { type: 'string', short: 'o' },
-      },
-    }).values;
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n\n${AGGREGATE_KIND_USAGE}`);
-  }
+  const values = parseFlags(
+    argv,
+    {
+      kind: { type: 'string', short: 'k' },
+      input: { type: 'string', short: 'i' },
+      tasks: { type: 'string', short: 't' },
+      method: { type: 'string', short: 'm' },
+      gold: { type: 'string', short: 'g' },
+      output: { type: 'string', short: 'o' },
+    },
+    AGGREGATE_KIND_USAGE,
+  );
   const kind = values.kind ?? '';
   if (!Object.hasOwn(KIND_METHODS, kind)) {
     throw new CliError(

@@ -15,7 +15,8 @@ import { AGGREGATE_KIND_USAGE, runAggregateKindCommand } from './aggregate-kind-
 import { QuorumApi, redactSecret } from './api/api-client';
 import { resolveCredentials } from './api/credentials';
 import { CliError } from './cli-error';
-import { runExportCommand } from './commands/export-commands';
+import type { ApiCommand } from './commands/command-args';
+import { exportCommand } from './commands/export-commands';
 import { runLoginCommand } from './commands/login-command';
 import { runProjectsCommand } from './commands/projects-command';
 import { runStatusOrReport } from './commands/status-report-commands';
@@ -41,6 +42,17 @@ Over the API (QUORUM_URL and QUORUM_API_KEY, or the file "quorum login" writes):
 Run "quorum <command> --help" for the command's options.
 `;
 
+/** The commands over the API, each run the same way: `api()` is called once an action needs it. */
+const API_COMMANDS: Readonly<Record<string, ApiCommand>> = {
+  projects: runProjectsCommand,
+  tasks: runTasksCommand,
+  results: exportCommand('results'),
+  answers: exportCommand('answers'),
+  webhooks: runWebhooksCommand,
+  status: (argv, api) => runStatusOrReport('status', argv, api),
+  report: (argv, api) => runStatusOrReport('report', argv, api),
+};
+
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(
   argv: readonly string[],
@@ -54,26 +66,15 @@ export async function main(
     return new QuorumApi(credentials);
   };
   try {
+    const apiCommand =
+      command !== undefined && Object.hasOwn(API_COMMANDS, command) ? API_COMMANDS[command] : null;
+    if (apiCommand) {
+      await apiCommand(rest, api);
+      return 0;
+    }
     switch (command) {
       case 'login':
         await runLoginCommand(rest, env);
-        return 0;
-      case 'projects':
-        await runProjectsCommand(rest, api);
-        return 0;
-      case 'tasks':
-        await runTasksCommand(rest, api);
-        return 0;
-      case 'results':
-      case 'answers':
-        await runExportCommand(command, rest, api);
-        return 0;
-      case 'webhooks':
-        await runWebhooksCommand(rest, api);
-        return 0;
-      case 'status':
-      case 'report':
-        await runStatusOrReport(command, rest, api);
         return 0;
       case 'aggregate':
         if (rest.some(arg => arg === '--kind' || arg === '-k' || arg.startsWith('--kind='))) {

@@ -3,19 +3,13 @@ import { errorCode, type GraphQLClient, useTestServer } from '../helpers/test-se
 import { signInNewAdmin } from '../helpers/admin-client';
 import { projectInput } from '../helpers/project-fixtures';
 import { fundRequester } from '../helpers/money-fixtures';
+import { IMPORT_TASKS } from '../helpers/e2e-operations';
 
 const CREATE_PROJECT = /* GraphQL */ `
   mutation ($input: CreateProjectInput!) {
     createProject(input: $input) {
       id
       aggregationMethod
-    }
-  }
-`;
-const IMPORT_TASKS = /* GraphQL */ `
-  mutation ($input: ImportTasksInput!) {
-    importTasks(input: $input) {
-      created
     }
   }
 `;
@@ -199,14 +193,18 @@ describe.each([
     }
   }
 
-  it('aggregates answers given through the API, then serves results, exports and worker quality', async () => {
+  /** A new requester's launched project (launchedProject) and three workers, signed up in turn. */
+  async function launchedWithThreeWorkers() {
     const requester = await server.signUp(['REQUESTER']);
     const projectId = await launchedProject(requester);
-    const [good, alsoGood, alwaysDog] = [
-      await server.signUp(['WORKER']),
-      await server.signUp(['WORKER']),
-      await server.signUp(['WORKER']),
-    ];
+    const workers = [];
+    for (let i = 0; i < 3; i++) workers.push(await server.signUp(['WORKER']));
+    return { requester, projectId, workers };
+  }
+
+  it('aggregates answers given through the API, then serves results, exports and worker quality', async () => {
+    const { requester, projectId, workers } = await launchedWithThreeWorkers();
+    const [good, alsoGood, alwaysDog] = workers;
     expect(await work(good.client, projectId, truth => truth)).toBe(6);
     expect(await work(alsoGood.client, projectId, truth => truth)).toBe(6);
     expect(await work(alwaysDog.client, projectId, () => 'dog')).toBe(6);
@@ -326,14 +324,9 @@ describe.each([
   });
 
   it('abstains below a threshold in results and exports, and pages through results', async () => {
-    const requester = await server.signUp(['REQUESTER']);
-    const projectId = await launchedProject(requester);
     // Two workers who disagree on every dog: dog tasks end up at 50/50 under majority vote.
-    const [left, right, third] = [
-      await server.signUp(['WORKER']),
-      await server.signUp(['WORKER']),
-      await server.signUp(['WORKER']),
-    ];
+    const { requester, projectId, workers } = await launchedWithThreeWorkers();
+    const [left, right, third] = workers;
     await work(left.client, projectId, truth => truth);
     await work(right.client, projectId, () => 'cat');
     await work(third.client, projectId, truth => truth);

@@ -9,14 +9,7 @@ import {
 } from '../helpers/console-browser';
 import { errorCode, useTestServer } from '../helpers/test-server';
 import { singleChoice } from '../helpers/label-schemas';
-
-const CREATE = /* GraphQL */ `
-  mutation ($input: CreateProjectInput!) {
-    createProject(input: $input) {
-      id
-    }
-  }
-`;
+import { CREATE_PROJECT_ID } from '../helpers/e2e-operations';
 
 /**
  * The requester console's import and access promises, in headless Chromium on PostgreSQL: an
@@ -31,7 +24,9 @@ describe('requester console: resumable import and access (browser)', () => {
 
   it('resumes a dropped upload without duplicates and lists bad lines', async () => {
     const requester = await server.signUp(['REQUESTER']);
-    const { createProject } = await requester.client.ok(CREATE, { input: projectInput('Upload') });
+    const { createProject } = await requester.client.ok(CREATE_PROJECT_ID, {
+      input: projectInput('Upload'),
+    });
     const browser = await openBrowser();
     const page = await browser.context.newPage();
     page.setDefaultTimeout(20_000);
@@ -104,7 +99,9 @@ describe('requester console: resumable import and access (browser)', () => {
     const other = await server.signUp(['REQUESTER']);
     const reviewer = await server.signUp(['WORKER'], { displayName: 'Rita Reviewer' });
     const name = `Secret project ${Date.now()}`;
-    const { createProject } = await owner.client.ok(CREATE, { input: projectInput(name) });
+    const { createProject } = await owner.client.ok(CREATE_PROJECT_ID, {
+      input: projectInput(name),
+    });
     const projectId = createProject.id as string;
     await owner.client.ok(
       `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`,

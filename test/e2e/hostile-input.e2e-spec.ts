@@ -5,22 +5,9 @@ import Stripe from 'stripe';
 import { MAX_JSON_DEPTH } from '../../src/graphql/input-guard';
 import { errorCode, GraphQLClient, useTestServer } from '../helpers/test-server';
 import { sentimentProjectInput } from '../helpers/e2e-project-input';
+import { CREATE_PROJECT_ID, IMPORT_TASKS } from '../helpers/e2e-operations';
 import { singleChoice } from '../helpers/label-schemas';
 
-const CREATE_PROJECT = /* GraphQL */ `
-  mutation ($input: CreateProjectInput!) {
-    createProject(input: $input) {
-      id
-    }
-  }
-`;
-const IMPORT = /* GraphQL */ `
-  mutation ($input: ImportTasksInput!) {
-    importTasks(input: $input) {
-      created
-    }
-  }
-`;
 const SIGN_UP = /* GraphQL */ `
   mutation ($input: SignUpInput!) {
     signUp(input: $input) {
@@ -55,7 +42,7 @@ describe('hostile input (e2e)', () => {
 
   beforeAll(async () => {
     requester = (await server.signUp(['REQUESTER'])).client;
-    projectId = (await requester.ok(CREATE_PROJECT, { input: projectInput() })).createProject.id;
+    projectId = (await requester.ok(CREATE_PROJECT_ID, { input: projectInput() })).createProject.id;
   });
 
   it.each([
@@ -78,17 +65,19 @@ describe('hostile input (e2e)', () => {
           `mutation ($n: String!) { createApiKey(input: { name: $n, scopes: [REQUESTER] }) { secret } }`,
           { n: bad },
         ),
-        await requester.query(CREATE_PROJECT, {
+        await requester.query(CREATE_PROJECT_ID, {
           input: projectInput({ labelSchema: singleChoice(['a', bad], ['b', 'B']) }),
         }),
-        await requester.query(CREATE_PROJECT, { input: projectInput({ currency: bad }) }),
-        await requester.query(IMPORT, {
+        await requester.query(CREATE_PROJECT_ID, { input: projectInput({ currency: bad }) }),
+        await requester.query(IMPORT_TASKS, {
           input: { projectId, tasks: [{ externalId: bad, payload: { text: 'hi' } }] },
         }),
-        await requester.query(IMPORT, {
+        await requester.query(IMPORT_TASKS, {
           input: { projectId, tasks: [{ payload: { text: bad } }] },
         }),
-        await requester.query(IMPORT, { input: { projectId, tasks: [{ payload: { [bad]: 1 } }] } }),
+        await requester.query(IMPORT_TASKS, {
+          input: { projectId, tasks: [{ payload: { [bad]: 1 } }] },
+        }),
       ];
       for (const result of results) {
         expect({ code: errorCode(result), status: result.status }).toEqual({
@@ -105,11 +94,11 @@ describe('hostile input (e2e)', () => {
 
   it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH} levels, and numbers JSON cannot hold exactly`, async () => {
     const before = await count('tasks');
-    const fits = await requester.query(IMPORT, {
+    const fits = await requester.query(IMPORT_TASKS, {
       input: { projectId, tasks: [{ externalId: 'deep-ok', payload: nested(MAX_JSON_DEPTH) }] },
     });
     expect(fits.errors).toBeUndefined();
-    const tooDeep = await requester.query(IMPORT, {
+    const tooDeep = await requester.query(IMPORT_TASKS, {
       input: { projectId, tasks: [{ payload: nested(MAX_JSON_DEPTH + 1) }] },
     });
     expect(errorCode(tooDeep)).toBe('BAD_USER_INPUT');
@@ -119,7 +108,7 @@ describe('hostile input (e2e)', () => {
       fetch(`${server.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${requester.token}` },
-        body: `{"query":${JSON.stringify(IMPORT)},"variables":{"input":{"projectId":"${projectId}","tasks":[{"payload":${payload}}]}}}`,
+        body: `{"query":${JSON.stringify(IMPORT_TASKS)},"variables":{"input":{"projectId":"${projectId}","tasks":[{"payload":${payload}}]}}}`,
       }).then(async response => ({
         status: response.status,
         code: ((await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> })

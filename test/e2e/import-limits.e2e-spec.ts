@@ -1,13 +1,6 @@
 import { errorCode, useTestServer } from '../helpers/test-server';
 import { sentimentProjectInput } from '../helpers/e2e-project-input';
-
-const IMPORT = /* GraphQL */ `
-  mutation Import($input: ImportTasksInput!) {
-    importTasks(input: $input) {
-      created
-    }
-  }
-`;
+import { IMPORT_TASKS } from '../helpers/e2e-operations';
 
 /**
  * The documented batch fits the body limit: 10,000 tweet-length tasks (about 1.5 MB) import in
@@ -30,9 +23,9 @@ describe('import body limit (e2e)', () => {
       payload: { text: tweet(i) },
     }));
     const variables = { input: { projectId: createProject.id, tasks } };
-    expect(JSON.stringify({ query: IMPORT, variables }).length).toBeGreaterThan(1_048_576);
+    expect(JSON.stringify({ query: IMPORT_TASKS, variables }).length).toBeGreaterThan(1_048_576);
 
-    const imported = await requester.query(IMPORT, variables);
+    const imported = await requester.query(IMPORT_TASKS, variables);
     expect(imported.errors).toBeUndefined();
     expect(imported.data).toEqual({ importTasks: { created: 10_000 } });
 

@@ -12,6 +12,7 @@ import {
   isObjectType,
   isRequiredArgument,
 } from 'graphql';
+import { mulberry32 } from '../../src/modules/aggregation/algorithms/rng';
 import { type GraphQLClient, useTestServer } from '../helpers/test-server';
 import { signInNewAdmin } from '../helpers/admin-client';
 import { singleChoice } from '../helpers/label-schemas';
@@ -22,18 +23,6 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
 const CASES_PER_OPERATION = 4;
 /** A request slower than this is reported as a hang. */
 const REQUEST_TIMEOUT_MS = 5_000;
-
-/** mulberry32: a small seeded PRNG, so the run is the same every time. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A raw JSON number token JSON.stringify cannot write: generated as a marker string, spliced in
@@ -58,7 +47,8 @@ function nested(depth: number): unknown {
  */
 describe('schema fuzz (e2e)', () => {
   const server = useTestServer();
-  const random = seededRandom(SEED);
+  // Seeded (the algorithms' mulberry32), so the run is the same every time.
+  const random = mulberry32(SEED);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const ids: string[] = [];
   let callers: GraphQLClient[];

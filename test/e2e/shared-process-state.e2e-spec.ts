@@ -27,6 +27,13 @@ const ME = /* GraphQL */ `
   }
 `;
 
+/** `client`'s credentials no longer count: HTTP 401 with UNAUTHENTICATED. */
+async function expectRefused(client: GraphQLClient): Promise<void> {
+  const refused = await client.query(ME);
+  expect(refused.status).toBe(401);
+  expect(errorCode(refused)).toBe('UNAUTHENTICATED');
+}
+
 /**
  * Two API processes' worth of app (two `createApp` instances, each with its own pool, caches
  * and limiters) on one PostgreSQL database and one manual clock: what one process learns, the
@@ -107,9 +114,7 @@ describe('state shared by two API processes (e2e)', () => {
     expect((await onSecond.ok(ME)).me.id).toBe(user.userId);
     // …until its window ends.
     first.clock.advance(1_001);
-    const refused = await onSecond.query(ME);
-    expect(refused.status).toBe(401);
-    expect(errorCode(refused)).toBe('UNAUTHENTICATED');
+    await expectRefused(onSecond);
   });
 
   it('authenticates a JWT from the cache: a deleted user is refused after the window', async () => {
@@ -118,9 +123,7 @@ describe('state shared by two API processes (e2e)', () => {
     expect((await onSecond.ok(ME)).me.id).toBe(user.userId);
     await first.db!.dataSource.query(`DELETE FROM users WHERE id = $1`, [user.userId]);
     first.clock.advance(5_001);
-    const refused = await onSecond.query(ME);
-    expect(refused.status).toBe(401);
-    expect(errorCode(refused)).toBe('UNAUTHENTICATED');
+    await expectRefused(onSecond);
   });
 
   it('refuses a worker blocked through the other process at the next lease, cache or not', async () => {

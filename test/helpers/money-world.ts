@@ -1,10 +1,13 @@
 import type { DataSource } from 'typeorm';
+import type { RequestContext } from '../../src/common/request-context';
 import type { User } from '../../src/modules/auth/user.entity';
+import { LedgerAccountKind, LedgerTransactionKind } from '../../src/modules/ledger/ledger.types';
 import {
   addMoneyTasks,
   makeMoneyAssignment,
   makeMoneyProject,
   makeMoneyUser,
+  moneyContext,
   Role,
 } from './money-fixtures';
 import { buildMoneyServices, stripeProviderFor } from './money-services';
@@ -31,6 +34,11 @@ export interface MoneyWorld {
   makeAssignment(
     ...args: Tail<Parameters<typeof makeMoneyAssignment>>
   ): ReturnType<typeof makeMoneyAssignment>;
+  /**
+   * `amount` more earned by the worker, paid from platform revenue as a bonus: the payout specs
+   * need earnings, not the approvals that would make them.
+   */
+  creditEarnings(workerId: string, amount: number, ctx?: RequestContext): Promise<void>;
 }
 
 type Tail<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
@@ -53,6 +61,19 @@ export function useMoneyWorld(
     makeProject: (...args) => makeMoneyProject(world.dataSource, ...args),
     addTasks: (...args) => addMoneyTasks(world.dataSource, ...args),
     makeAssignment: (...args) => makeMoneyAssignment(world.dataSource, ...args),
+    creditEarnings: async (workerId, amount, ctx = moneyContext(null)) => {
+      await world.money.db.withTransaction(ctx, tx =>
+        world.money.ledger.post(tx, {
+          kind: LedgerTransactionKind.BONUS,
+          description: 'earnings for the test',
+          currency: 'usd',
+          lines: [
+            { account: { kind: LedgerAccountKind.PLATFORM_REVENUE }, amount: -amount },
+            { account: { kind: LedgerAccountKind.WORKER_EARNED, userId: workerId }, amount },
+          ],
+        }),
+      );
+    },
   } as MoneyWorld;
 
   beforeAll(async () => {

@@ -1,10 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { createLogger } from '../../src/common/logger';
+import type { RequestContext } from '../../src/common/request-context';
 import { TransactionalConnection } from '../../src/db/transactional-connection';
 import { EventBus } from '../../src/events/event-bus';
 import { IdempotencyService } from '../../src/modules/idempotency/idempotency.service';
 import { DatabaseJobQueue } from '../../src/modules/jobs/database-job-queue';
 import type { LogisticRegressionModel } from '../../src/modules/prelabel/algorithms/logistic-regression';
+import type { ModelVersion } from '../../src/modules/prelabel/model-version.entity';
 import { exportLogisticRegressionToOnnx } from '../../src/modules/prelabel/onnx-export';
 import {
   PrelabelService,
@@ -36,6 +38,27 @@ export function thresholdModel(threshold: number, version: string, halfSlope = 4
     labelKeys: ['dog', 'cat'],
     version,
   });
+}
+
+/**
+ * Registers `modelBytes` (built by `thresholdModel`, so over NUMERIC_FEATURIZER with columns
+ * [dog, cat]) on the project and pre-labels all its tasks, the jobs drained: where the model gate,
+ * the model annotator and the model loop specs start from.
+ */
+export async function registerAndPrelabel(
+  prelabels: PrelabelService,
+  ctx: RequestContext,
+  drainJobs: () => Promise<unknown>,
+  model: { projectId: string; version: string; modelBytes: Uint8Array },
+): Promise<ModelVersion> {
+  const version = await prelabels.registerModel(ctx, {
+    ...model,
+    featurizer: NUMERIC_FEATURIZER,
+    labelKeys: ['dog', 'cat'],
+  });
+  await prelabels.startPrelabeling(ctx, { projectId: model.projectId, modelVersionId: version.id });
+  await drainJobs();
+  return version;
 }
 
 /** A pre-label service over `dataSource` with its jobs registered, built as the app builds it. */

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { closeDataSource, createDataSource } from '../../src/db/data-source';
+import { withPgClient } from './pg-admin';
 import { TEST_PG_ADMIN_URL, testDatabaseUrl } from './test-config';
 
 /** A database of its own for one test file, cloned from the run's migrated template. */
@@ -77,12 +78,6 @@ export function useTestDatabase(options: { poolSize?: number } = {}): {
   };
 }
 
-async function withAdmin<T>(work: (admin: Client) => Promise<T>): Promise<T> {
-  const admin = new Client({ connectionString: TEST_PG_ADMIN_URL });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
+function withAdmin<T>(work: (admin: Client) => Promise<T>): Promise<T> {
+  return withPgClient(TEST_PG_ADMIN_URL, work);
 }

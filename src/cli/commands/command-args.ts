@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+import type { QuorumApi } from '../api/api-client';
 import { CliError } from '../cli-error';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
@@ -22,6 +23,29 @@ export function actionOf(
     return null;
   }
   return { action, rest };
+}
+
+/** An API subcommand: its arguments, and `api()` to call only once an action needs the server. */
+export type ApiCommand = (argv: readonly string[], api: () => QuorumApi) => Promise<void>;
+
+/**
+ * The `quorum <noun> <action>` subcommands all start alike: read the action, or print `usage` when
+ * there is none or -h/--help comes first. This is that start, once; `run` gets the action and the
+ * arguments after it.
+ */
+export function withAction(
+  usage: string,
+  run: (action: string, rest: string[], api: () => QuorumApi) => Promise<void>,
+): ApiCommand {
+  return async (argv, api) => {
+    const command = actionOf(argv, usage);
+    if (command) await run(command.action, command.rest, api);
+  };
+}
+
+/** The refusal of an action `noun` does not have, with its usage text (exit code 2). */
+export function unknownAction(noun: string, action: string, usage: string): CliError {
+  return new CliError(`unknown action "${noun} ${action}"\n\n${usage}`);
 }
 
 /** Parsed flags and positionals, or `help` when the user asked for the usage text. */
@@ -53,6 +77,22 @@ export function parseCommand<O extends OptionSpecs>(
       strict: true,
     });
     return { help: false, values, positionals };
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\n${usage}`);
+  }
+}
+
+/**
+ * Flags only (no positionals), strictly: `quorum aggregate` in both its forms. A mistake is a
+ * CliError followed by `usage`.
+ */
+export function parseFlags<O extends OptionSpecs>(
+  argv: readonly string[],
+  options: O,
+  usage: string,
+): ReturnType<typeof parseArgs<{ options: O; allowPositionals: false }>>['values'] {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: false, strict: true }).values;
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n\n${usage}`);
   }

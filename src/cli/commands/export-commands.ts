@@ -18,7 +18,14 @@ import { paginate, type Page, type QuorumApi } from '../api/api-client';
 import { openOutput } from '../api/output-sink';
 import { CliError } from '../cli-error';
 import { csvField } from '../csv';
-import { actionOf, numberFlag, parseCommand, required } from './command-args';
+import {
+  type ApiCommand,
+  numberFlag,
+  parseCommand,
+  required,
+  unknownAction,
+  withAction,
+} from './command-args';
 
 /** `quorum results --help`. */
 export const RESULTS_USAGE = `Usage: quorum results export --project ID --format csv|jsonl [options]
@@ -177,20 +184,15 @@ async function exportAnswers(api: QuorumApi, argv: readonly string[]): Promise<v
   );
 }
 
-/** Runs `quorum results <action>` or `quorum answers <action>` (`export` for both). */
-export async function runExportCommand(
-  noun: 'results' | 'answers',
-  argv: readonly string[],
-  api: () => QuorumApi,
-): Promise<void> {
+/** `quorum results <action>` or `quorum answers <action>` (`export` for both). */
+export function exportCommand(noun: 'results' | 'answers'): ApiCommand {
   const usage = noun === 'results' ? RESULTS_USAGE : ANSWERS_USAGE;
-  const command = actionOf(argv, usage);
-  if (!command) return;
-  const { action, rest } = command;
-  if (action !== 'export') throw new CliError(`unknown action "${noun} ${action}"\n\n${usage}`);
-  if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(usage);
-    return;
-  }
-  await (noun === 'results' ? exportResults(api(), rest) : exportAnswers(api(), rest));
+  return withAction(usage, async (action, rest, api) => {
+    if (action !== 'export') throw unknownAction(noun, action, usage);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(usage);
+      return;
+    }
+    await (noun === 'results' ? exportResults(api(), rest) : exportAnswers(api(), rest));
+  });
 }

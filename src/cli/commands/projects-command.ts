@@ -5,8 +5,7 @@
  */
 import { paginate, type Page, type QuorumApi } from '../api/api-client';
 import { readProjectSpec } from '../api/project-spec';
-import { CliError } from '../cli-error';
-import { actionOf, parseCommand, required } from './command-args';
+import { parseCommand, required, unknownAction, withAction } from './command-args';
 
 /** `quorum projects --help`. */
 export const PROJECTS_USAGE = `Usage: quorum projects <action> [options]
@@ -114,13 +113,7 @@ async function projectById(
 }
 
 /** Runs `quorum projects <action>`; `api()` is called only once the action needs the server. */
-export async function runProjectsCommand(
-  argv: readonly string[],
-  api: () => QuorumApi,
-): Promise<void> {
-  const command = actionOf(argv, PROJECTS_USAGE);
-  if (!command) return;
-  const { action, rest } = command;
+export const runProjectsCommand = withAction(PROJECTS_USAGE, async (action, rest, api) => {
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(PROJECTS_USAGE);
     return;
@@ -129,5 +122,5 @@ export async function runProjectsCommand(
   if (action === 'list') return listProjects(api(), rest);
   if (action === 'show') return projectById(api(), rest, 'project');
   if (TRANSITIONS[action]) return projectById(api(), rest, TRANSITIONS[action]);
-  throw new CliError(`unknown action "projects ${action}"\n\n${PROJECTS_USAGE}`);
-}
+  throw unknownAction('projects', action, PROJECTS_USAGE);
+});

@@ -15,7 +15,7 @@ import { ApiError, type QuorumApi } from '../api/api-client';
 import { readTaskFile, type ReadProgress, type TaskImportItem } from '../api/read-task-file';
 import { CliError } from '../cli-error';
 import { ProgressBar } from '../progress-bar';
-import { actionOf, numberFlag, parseCommand, required } from './command-args';
+import { numberFlag, parseCommand, required, unknownAction, withAction } from './command-args';
 
 /** `quorum tasks --help`. */
 export const TASKS_USAGE = `Usage: quorum tasks import FILE --project ID [options]
@@ -211,14 +211,8 @@ export async function importTaskFile(
 }
 
 /** Runs `quorum tasks <action>`. */
-export async function runTasksCommand(
-  argv: readonly string[],
-  api: () => QuorumApi,
-): Promise<void> {
-  const command = actionOf(argv, TASKS_USAGE);
-  if (!command) return;
-  const { action, rest } = command;
-  if (action !== 'import') throw new CliError(`unknown action "tasks ${action}"\n\n${TASKS_USAGE}`);
+export const runTasksCommand = withAction(TASKS_USAGE, async (action, rest, api) => {
+  if (action !== 'import') throw unknownAction('tasks', action, TASKS_USAGE);
   const parsed = parseCommand(
     rest,
     {
@@ -255,4 +249,4 @@ export async function runTasksCommand(
     );
   }
   if (summary.failed > 0) throw new CliError(`${summary.failed} lines failed`);
-}
+});

@@ -3,9 +3,7 @@
  * endpoints over the API. `create` and `rotate` print the signing secret once (on stdout, for
  * the receiver's configuration); everything else prints JSON or one line per item.
  */
-import type { QuorumApi } from '../api/api-client';
-import { CliError } from '../cli-error';
-import { actionOf, numberFlag, parseCommand, required } from './command-args';
+import { numberFlag, parseCommand, required, unknownAction, withAction } from './command-args';
 
 /** `quorum webhooks --help`. */
 export const WEBHOOKS_USAGE = `Usage: quorum webhooks <action> [options]
@@ -39,13 +37,7 @@ function print(value: unknown): void {
 }
 
 /** Runs `quorum webhooks <action>`. */
-export async function runWebhooksCommand(
-  argv: readonly string[],
-  api: () => QuorumApi,
-): Promise<void> {
-  const command = actionOf(argv, WEBHOOKS_USAGE);
-  if (!command) return;
-  const { action, rest } = command;
+export const runWebhooksCommand = withAction(WEBHOOKS_USAGE, async (action, rest, api) => {
   const parsed = parseCommand(
     rest,
     {
@@ -129,6 +121,6 @@ export async function runWebhooksCommand(
       return print(data.setWebhookEndpointEnabled);
     }
     default:
-      throw new CliError(`unknown action "webhooks ${action}"\n\n${WEBHOOKS_USAGE}`);
+      throw unknownAction('webhooks', action, WEBHOOKS_USAGE);
   }
-}
+});

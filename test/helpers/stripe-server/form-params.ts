@@ -161,15 +161,21 @@ export class ParamReader {
     return value;
   }
 
-  /** An array of objects (`line_items`). */
-  optionalObjectArray(key: string): ParamReader[] | undefined {
+  /**
+   * The items of an array parameter, which the form encoding delivers as an array or as an
+   * object keyed by index: undefined when absent, null when the value is a single scalar.
+   */
+  private arrayItems(key: string): FormValue[] | null | undefined {
     const value = this.params[key];
     if (value === undefined) return undefined;
-    const items = Array.isArray(value)
-      ? value
-      : typeof value === 'object'
-        ? Object.values(value)
-        : null;
+    if (Array.isArray(value)) return value;
+    return typeof value === 'object' ? Object.values(value) : null;
+  }
+
+  /** An array of objects (`line_items`). */
+  optionalObjectArray(key: string): ParamReader[] | undefined {
+    const items = this.arrayItems(key);
+    if (items === undefined) return undefined;
     if (!items) throw invalidParam(this.path(key), `Invalid array`, 'parameter_invalid_array');
     return items.map((item, index) => {
       if (typeof item !== 'object' || Array.isArray(item)) {
@@ -181,14 +187,10 @@ export class ParamReader {
 
   /** An array of strings (`expand`, `payment_method_types`, `types`). */
   optionalStringArray(key: string): string[] | undefined {
-    const value = this.params[key];
-    if (value === undefined) return undefined;
-    const items = Array.isArray(value)
-      ? value
-      : typeof value === 'object'
-        ? Object.values(value)
-        : [value];
-    return items.map((item, index) => {
+    const items = this.arrayItems(key);
+    if (items === undefined) return undefined;
+    // A single value is a one-item list.
+    return (items ?? [this.params[key]]).map((item, index) => {
       if (typeof item !== 'string') {
         throw invalidParam(
           `${this.path(key)}[${index}]`,

@@ -9,18 +9,20 @@ import {
 import { majorityVote } from '../../../src/modules/aggregation/algorithms/majority-vote';
 import { AggregationRun } from '../../../src/modules/aggregation/aggregation-run.entity';
 import { LabelsAggregatedEvent } from '../../../src/modules/aggregation/aggregation.events';
-import { AggregationService } from '../../../src/modules/aggregation/aggregation.service';
+import {
+  AggregationService,
+  type AggregationServiceOptions,
+} from '../../../src/modules/aggregation/aggregation.service';
 import {
   AggregationRunStatus,
   ResultsExportFormat,
 } from '../../../src/modules/aggregation/aggregation.types';
 import { computeAggregation } from '../../../src/modules/aggregation/compute-aggregation';
 import { encodeResponses } from '../../../src/modules/aggregation/encode-responses';
-import { Assignment } from '../../../src/modules/marketplace/assignment.entity';
-import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
 import { Role } from '../../../src/modules/auth/role';
 import { LabelSchemaKind } from '../../../src/modules/projects/project.types';
 import { Task } from '../../../src/modules/marketplace/task.entity';
+import { insertSubmittedAnswers } from '../../helpers/answer-fixtures';
 import { makeProject, makeWorkers, systemContext } from '../../helpers/factories';
 import { loadDataset } from '../../helpers/load-dataset';
 import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
@@ -85,6 +87,16 @@ describe(AggregationService.name, () => {
   /** s4_dog with gold tasks: every 10th item, plus items majority vote gets wrong. */
   let dog: SeededDataset;
   const aggregated: LabelsAggregatedEvent[] = [];
+  /** A second aggregation service over the env's container, with `options` (runner, limits). */
+  const aggregationWith = (options: AggregationServiceOptions) =>
+    new AggregationService(
+      env.services.db,
+      env.services.events,
+      env.services.projects,
+      env.services.jobs,
+      createLogger('silent'),
+      options,
+    );
 
   beforeAll(async () => {
     env = await createMarketplaceEnv(db.current.dataSource);
@@ -325,20 +337,13 @@ describe(AggregationService.name, () => {
     const started = new Promise<void>(resolve => (computing = resolve));
     let release!: () => void;
     const gate = new Promise<void>(resolve => (release = resolve));
-    const slow = new AggregationService(
-      env.services.db,
-      env.services.events,
-      env.services.projects,
-      env.services.jobs,
-      createLogger('silent'),
-      {
-        runner: async problem => {
-          computing();
-          await gate;
-          return computeAggregation(problem);
-        },
+    const slow = aggregationWith({
+      runner: async problem => {
+        computing();
+        await gate;
+        return computeAggregation(problem);
       },
-    );
+    });
 
     const olderRun = slow.runAggregation(owner.ctx, bluebirds.project.id, {
       method: 'majority-vote',
@@ -358,18 +363,11 @@ describe(AggregationService.name, () => {
 
   it('records a background run that fails as FAILED with its error, and later deliveries leave it so', async () => {
     const bluebirds = await seedDataset(db.current.dataSource, 'bluebirds', owner.user.id);
-    const failing = new AggregationService(
-      env.services.db,
-      env.services.events,
-      env.services.projects,
-      env.services.jobs,
-      createLogger('silent'),
-      {
-        runner: async () => {
-          throw new Error('worker thread ran out of memory');
-        },
+    const failing = aggregationWith({
+      runner: async () => {
+        throw new Error('worker thread ran out of memory');
       },
-    );
+    });
     const queued = await failing.runAggregation(owner.ctx, bluebirds.project.id, {
       background: true,
     });
@@ -392,14 +390,7 @@ describe(AggregationService.name, () => {
 
   it('refuses to recompute an ARCHIVED project, and an export beyond the limit, writing nothing', async () => {
     const bluebirds = await seedDataset(db.current.dataSource, 'bluebirds', owner.user.id);
-    const small = new AggregationService(
-      env.services.db,
-      env.services.events,
-      env.services.projects,
-      env.services.jobs,
-      createLogger('silent'),
-      { maxExportTasks: 100 },
-    );
+    const small = aggregationWith({ maxExportTasks: 100 });
     await expect(
       small.exportResults(owner.ctx, bluebirds.project.id, ResultsExportFormat.CSV),
     ).rejects.toMatchObject({
@@ -538,23 +529,7 @@ describe(`${AggregationService.name}: multi-label projects`, () => {
         });
       }),
     );
-    const base = Date.parse('2026-02-01T00:00:00Z');
-    await db.current.dataSource.getRepository(Assignment).insert(
-      answers.map((answer, r) => ({
-        taskId: answer.task,
-        projectId: project.id,
-        workerId: answer.worker,
-        status: AssignmentStatus.SUBMITTED,
-        leasedAt: new Date(base + r - 1),
-        expiresAt: new Date(base + r + 60_000),
-        submittedAt: new Date(base + r),
-        answerLabels: answer.labels,
-        schemaVersion: 1,
-        counted: true,
-        rewardAmount: 5,
-        currency: 'usd',
-      })),
-    );
+    await insertSubmittedAnswers(db.current.dataSource, project, answers);
 
     const run = await env.services.aggregation.runAggregation(owner.ctx, project.id, {
       method: 'dawid-skene',

@@ -6,9 +6,7 @@ import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { makeProject, makeTasks } from '../../helpers/factories';
 import { useMarketplaceEnv } from '../../helpers/marketplace-env';
-import { NUMERIC_FEATURIZER, thresholdModel } from '../../helpers/prelabel-fixtures';
-
-const FEATURIZER = NUMERIC_FEATURIZER;
+import { registerAndPrelabel, thresholdModel } from '../../helpers/prelabel-fixtures';
 
 /**
  * P(cat) = σ(40·(x₀ − threshold)), output columns [dog, cat]. Steep, so the model is sure of
@@ -54,18 +52,11 @@ describe('the seeded quality gate (a trusted model lets a task complete early)',
     const [target] = await makeTasks(dataSource, project.id, 1, {
       payload: () => ({ features: [0.9, 0.5] }),
     });
-    const model = await env.services.prelabels.registerModel(owner.ctx, {
+    const model = await registerAndPrelabel(env.services.prelabels, owner.ctx, env.drainJobs, {
       projectId: project.id,
       version: `t${threshold}`,
       modelBytes: steepModel(threshold, `t${threshold}`),
-      featurizer: FEATURIZER,
-      labelKeys: ['dog', 'cat'],
     });
-    await env.services.prelabels.startPrelabeling(owner.ctx, {
-      projectId: project.id,
-      modelVersionId: model.id,
-    });
-    await env.drainJobs();
     const modelGoldCorrect = gold.filter(
       (_, n) => truthOf(goldX0(n)) === (goldX0(n) > threshold ? 'cat' : 'dog'),
     ).length;
@@ -75,6 +66,21 @@ describe('the seeded quality gate (a trusted model lets a task complete early)',
   /** A fresh worker answers the project's next task with `label`; returns the task id. */
   const answer = async (projectId: string, label: string) =>
     (await env.answer(projectId, label))?.taskId ?? null;
+
+  /**
+   * A fresh worker answers `label` on the project's next task, which must leave the target open:
+   * the task served, the target as stored, and the owner's view of its online posterior.
+   */
+  async function answerLeavingOpen(
+    { owner, project, target }: Awaited<ReturnType<typeof setup>>,
+    label: string,
+  ) {
+    const served = await answer(project.id, label);
+    const open = await task(target.id);
+    expect(open.status).toBe(TaskStatus.OPEN);
+    const online = await env.services.onlineAggregation.posteriorOf(owner.ctx, project, open);
+    return { served, open, online };
+  }
 
   it('completes a task after ONE human agrees with a model trusted on gold (minOverlap 3)', async () => {
     const { owner, project, target, model, modelGoldCorrect } = await setup(0, 30);
@@ -100,62 +106,50 @@ describe('the seeded quality gate (a trusted model lets a task complete early)',
 
   it("takes its trust threshold from the project's modelGateMinAccuracy", async () => {
     // The same perfect model on 30 gold (lower bound ≈ 0.89) is not trusted at a 0.95 threshold.
-    const { owner, project, target } = await setup(0, 30, { modelGateMinAccuracy: 0.95 });
-    expect(await answer(project.id, 'cat')).toBe(target.id);
-    const open = await task(target.id);
-    expect(open.status).toBe(TaskStatus.OPEN);
-    const online = await env.services.onlineAggregation.posteriorOf(owner.ctx, project, open);
+    const world = await setup(0, 30, { modelGateMinAccuracy: 0.95 });
+    const { served, online } = await answerLeavingOpen(world, 'cat');
+    expect(served).toBe(world.target.id);
     expect(online!.model!.gate).toMatchObject({ open: false, trusted: false });
     expect(online!.model!.gate.goldAccuracyLower).toBeGreaterThan(MODEL_GATE_MIN_ACCURACY);
   });
 
   it('does not complete early when the model is poor on gold', async () => {
     // Threshold 0.6 calls every cat with x₀ in (0, 0.6) a dog: 21 of 30 gold right.
-    const { owner, project, target, modelGoldCorrect } = await setup(0.6, 30);
-    expect(modelGoldCorrect).toBe(21);
+    const world = await setup(0.6, 30);
+    expect(world.modelGoldCorrect).toBe(21);
 
-    await answer(project.id, 'cat');
-    const open = await task(target.id);
-    expect(open.status).toBe(TaskStatus.OPEN);
+    const { open, online } = await answerLeavingOpen(world, 'cat');
     expect(open.countedAnswers).toBe(1);
-    const online = await env.services.onlineAggregation.posteriorOf(owner.ctx, project, open);
     expect(online!.model!.label).toBe('cat');
     expect(online!.model!.gate).toMatchObject({ open: false, trusted: false });
   });
 
   it('does not trust a perfect model on too little gold, even when the posterior is confident', async () => {
     // 10 of 10 right: the posterior reaches the target, but Wilson's lower bound is ≈ 0.72.
-    const { owner, project, target, modelGoldCorrect } = await setup(0, 10);
-    expect(modelGoldCorrect).toBe(10);
+    const world = await setup(0, 10);
+    expect(world.modelGoldCorrect).toBe(10);
 
-    await answer(project.id, 'cat');
-    const open = await task(target.id);
-    expect(open.status).toBe(TaskStatus.OPEN);
+    const { open, online } = await answerLeavingOpen(world, 'cat');
     expect(open.consensusConfidence).toBeGreaterThanOrEqual(0.95);
-    const online = await env.services.onlineAggregation.posteriorOf(owner.ctx, project, open);
     expect(online!.model!.gate.trusted).toBe(false);
     expect(online!.model!.gate.goldAccuracyLower).toBeLessThan(MODEL_GATE_MIN_ACCURACY);
   });
 
   it('does not complete when the human disagrees with a trusted model', async () => {
-    const { project, target } = await setup(0, 30);
+    const world = await setup(0, 30);
 
-    expect(await answer(project.id, 'dog')).toBe(target.id);
-    const open = await task(target.id);
-    expect(open.status).toBe(TaskStatus.OPEN);
+    const { served, open } = await answerLeavingOpen(world, 'dog');
+    expect(served).toBe(world.target.id);
     expect(open.countedAnswers).toBe(1);
     // The trusted model outweighs one newcomer, but without an agreeing human nothing completes.
     expect(open.consensusLabels).toEqual(['cat']);
   });
 
   it('leaves fixed-overlap projects alone: no model vote, completes at the overlap', async () => {
-    const { owner, project, target } = await setup(0, 30, { minOverlap: 3, maxOverlap: 3 });
+    const world = await setup(0, 30, { minOverlap: 3, maxOverlap: 3 });
 
-    await answer(project.id, 'cat');
-    const open = await task(target.id);
-    expect(open.status).toBe(TaskStatus.OPEN);
+    const { open, online } = await answerLeavingOpen(world, 'cat');
     expect(open.consensusConfidence).toBeCloseTo(0.75, 12); // the human alone
-    const online = await env.services.onlineAggregation.posteriorOf(owner.ctx, project, open);
     expect(online!.model).toBeNull();
   });
 });

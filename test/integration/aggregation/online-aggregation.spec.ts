@@ -28,15 +28,30 @@ describe(OnlineAggregationService.name, () => {
     (await env.answer(projectId, label))?.taskId ?? null;
 
   describe('dynamic overlap on the live posterior', () => {
-    it('completes a task of agreeing workers before maxOverlap and stops serving it', async () => {
-      // Newcomers get the base prior (accuracy 0.75 for two classes): two agreeing answers give
-      // 0.9, three give 0.964, so with target 0.95 the third answer completes the task.
+    /**
+     * A project of dynamic overlap (2 to 5, target 0.95) and its one ordinary task; with
+     * `goldTasks`, that many cat gold tasks made before it, served first (gold rate 1: gold first,
+     * while there is gold the worker has not answered).
+     */
+    async function dynamicProject(goldTasks = 0) {
       const project = await makeProject(db.current.dataSource, owner.user.id, {
         minOverlap: 2,
         maxOverlap: 5,
         confidenceTarget: 0.95,
+        goldRate: goldTasks > 0 ? 1 : 0,
+      });
+      const gold = await makeTasks(db.current.dataSource, project.id, goldTasks, {
+        gold: true,
+        goldLabels: ['cat'],
       });
       const [only] = await makeTasks(db.current.dataSource, project.id, 1);
+      return { project, gold, only };
+    }
+
+    it('completes a task of agreeing workers before maxOverlap and stops serving it', async () => {
+      // Newcomers get the base prior (accuracy 0.75 for two classes): two agreeing answers give
+      // 0.9, three give 0.964, so with target 0.95 the third answer completes the task.
+      const { project, only } = await dynamicProject();
 
       expect(await answer(project.id, 'dog')).toBe(only.id);
       expect(await answer(project.id, 'dog')).toBe(only.id);
@@ -57,12 +72,7 @@ describe(OnlineAggregationService.name, () => {
     });
 
     it('keeps a disputed task open until maxOverlap', async () => {
-      const project = await makeProject(db.current.dataSource, owner.user.id, {
-        minOverlap: 2,
-        maxOverlap: 5,
-        confidenceTarget: 0.95,
-      });
-      const [only] = await makeTasks(db.current.dataSource, project.id, 1);
+      const { project, only } = await dynamicProject();
       for (const label of ['cat', 'dog', 'cat', 'dog']) await answer(project.id, label);
       expect((await task(only.id)).status).toBe(TaskStatus.OPEN);
       await answer(project.id, 'cat');
@@ -74,17 +84,7 @@ describe(OnlineAggregationService.name, () => {
     });
 
     it('completes with two answers from workers with a perfect gold record', async () => {
-      const project = await makeProject(db.current.dataSource, owner.user.id, {
-        minOverlap: 2,
-        maxOverlap: 5,
-        confidenceTarget: 0.95,
-        goldRate: 1, // gold first, while there is gold the worker has not answered
-      });
-      const gold = await makeTasks(db.current.dataSource, project.id, 8, {
-        gold: true,
-        goldLabels: ['cat'],
-      });
-      const [only] = await makeTasks(db.current.dataSource, project.id, 1);
+      const { project, gold, only } = await dynamicProject(8);
       // Two workers answer all 8 gold tasks right first (a_w = (8 + 2·0.75) / 10 = 0.95).
       const experts = [await env.user([Role.WORKER]), await env.user([Role.WORKER])];
       for (const expert of experts) {

@@ -2,11 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { Assignment } from '../../../src/modules/marketplace/assignment.entity';
-import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
 import type { Project } from '../../../src/modules/projects/project.entity';
 import { LabelSchemaKind } from '../../../src/modules/projects/project.types';
 import { Task } from '../../../src/modules/marketplace/task.entity';
+import { insertSubmittedAnswers } from '../../helpers/answer-fixtures';
 import { makeProject, makeWorkers } from '../../helpers/factories';
 
 /** A benchmark dataset stored as a Quorum project: one user per dataset worker, one task per item. */
@@ -73,7 +72,6 @@ export async function seedDataset(
       goldLabels: gold ? [truthRows.get(item)!] : null,
     };
   });
-  const isGoldItem = new Map(taskRows.map(row => [row.externalId, row.isGold]));
   const taskOf = new Map<string, string>();
   for (let start = 0; start < taskRows.length; start += 1000) {
     const chunk = taskRows.slice(start, start + 1000);
@@ -83,52 +81,31 @@ export async function seedDataset(
     chunk.forEach((row, i) => taskOf.set(row.externalId, result.identifiers[i].id as string));
   }
 
-  const base = Date.parse('2026-02-01T00:00:00.000Z');
-  const assignmentRows = rows.map(([worker, item, label], r) => ({
-    taskId: taskOf.get(item)!,
-    projectId: project.id,
-    workerId: userOf.get(worker)!,
-    status: AssignmentStatus.SUBMITTED,
-    leasedAt: new Date(base + r - 1),
-    expiresAt: new Date(base + r + 600_000),
-    submittedAt: new Date(base + r),
-    answerLabels: [label],
-    schemaVersion: 1,
-    counted: true,
-    isGold: isGoldItem.get(item)!,
-    rewardAmount: 5,
-    currency: 'usd',
-  }));
-  const answers: SeededDataset['answers'] = [];
-  for (let start = 0; start < assignmentRows.length; start += 1000) {
-    const chunk = assignmentRows.slice(start, start + 1000);
-    const result = await dataSource
-      .getRepository(Assignment)
-      .insert(chunk as QueryDeepPartialEntity<Assignment>[]);
-    chunk.forEach((row, i) =>
-      answers.push({
-        assignmentId: result.identifiers[i].id as string,
-        workerId: row.workerId,
-        taskId: row.taskId,
-        label: row.answerLabels[0],
-      }),
-    );
-  }
-  await dataSource.query(
-    `UPDATE tasks t SET counted_answers = c.n, live_assignments = c.n
-     FROM (SELECT task_id, count(*)::int AS n FROM assignments WHERE project_id = $1 GROUP BY task_id) c
-     WHERE t.id = c.task_id`,
-    [project.id],
+  const goldTaskIds = new Set(
+    taskRows.filter(row => row.isGold).map(row => taskOf.get(row.externalId)!),
   );
+  const assignmentIds = await insertSubmittedAnswers(
+    dataSource,
+    project,
+    rows.map(([worker, item, label]) => ({
+      worker: userOf.get(worker)!,
+      task: taskOf.get(item)!,
+      labels: [label],
+    })),
+    goldTaskIds,
+  );
+  const answers: SeededDataset['answers'] = rows.map(([worker, item, label], r) => ({
+    assignmentId: assignmentIds[r],
+    workerId: userOf.get(worker)!,
+    taskId: taskOf.get(item)!,
+    label,
+  }));
 
   const truth = new Map<string, string>();
   for (const item of items) {
     const label = truthRows.get(item);
     if (label !== undefined) truth.set(taskOf.get(item)!, label);
   }
-  const goldTaskIds = new Set(
-    taskRows.filter(row => row.isGold).map(row => taskOf.get(row.externalId)!),
-  );
   return { project, keys, answers, truth, goldTaskIds, userOf };
 }
 

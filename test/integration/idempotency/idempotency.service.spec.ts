@@ -74,18 +74,19 @@ describe(IdempotencyService.name, () => {
     db = new TransactionalConnection(database.current.dataSource);
     service = new IdempotencyService(db);
   });
+  /** `service.run` with the work most cases use: create the user `displayName`. */
+  const runCreatingUser = (
+    ctx: RequestContext,
+    request: Parameters<IdempotencyService['run']>[1],
+    displayName: string,
+  ) => service.run(ctx, request, createUser(db, displayName), userCodec(db));
 
   it('does the work once and answers a repeat with the first result', async () => {
     const ctx = contextFor(randomUUID());
     const name = `once-${randomUUID()}`;
     const request = { operation: 'createThing', key: 'k-1', params: { name, size: 2 } };
-    const first = await service.run(ctx, request, createUser(db, name), userCodec(db));
-    const again = await service.run(
-      ctx,
-      { ...request, params: { size: 2, name } },
-      createUser(db, name),
-      userCodec(db),
-    );
+    const first = await runCreatingUser(ctx, request, name);
+    const again = await runCreatingUser(ctx, { ...request, params: { size: 2, name } }, name);
     expect(again.id).toBe(first.id);
     expect(await countUsers(database.current.dataSource, name)).toBe(1);
   });
@@ -93,17 +94,11 @@ describe(IdempotencyService.name, () => {
   it('refuses the same key with other parameters with IDEMPOTENCY_KEY_REUSED and writes nothing', async () => {
     const ctx = contextFor(randomUUID());
     const name = `reuse-${randomUUID()}`;
-    await service.run(
-      ctx,
-      { operation: 'createThing', key: 'k', params: { name } },
-      createUser(db, name),
-      userCodec(db),
-    );
-    const refused = service.run(
+    await runCreatingUser(ctx, { operation: 'createThing', key: 'k', params: { name } }, name);
+    const refused = runCreatingUser(
       ctx,
       { operation: 'createThing', key: 'k', params: { name, extra: true } },
-      createUser(db, name),
-      userCodec(db),
+      name,
     );
     await expect(refused).rejects.toMatchObject({
       extensions: { code: 'IDEMPOTENCY_KEY_REUSED', idempotencyKey: 'k' },
@@ -116,24 +111,9 @@ describe(IdempotencyService.name, () => {
     const params = { name };
     const alice = contextFor(randomUUID());
     const bob = contextFor(randomUUID());
-    await service.run(
-      alice,
-      { operation: 'a', key: 'same', params },
-      createUser(db, name),
-      userCodec(db),
-    );
-    await service.run(
-      bob,
-      { operation: 'a', key: 'same', params },
-      createUser(db, name),
-      userCodec(db),
-    );
-    await service.run(
-      alice,
-      { operation: 'b', key: 'same', params },
-      createUser(db, name),
-      userCodec(db),
-    );
+    await runCreatingUser(alice, { operation: 'a', key: 'same', params }, name);
+    await runCreatingUser(bob, { operation: 'a', key: 'same', params }, name);
+    await runCreatingUser(alice, { operation: 'b', key: 'same', params }, name);
     expect(await countUsers(database.current.dataSource, name)).toBe(3);
   });
 
@@ -141,12 +121,7 @@ describe(IdempotencyService.name, () => {
     const ctx = contextFor(randomUUID());
     const name = `nokey-${randomUUID()}`;
     for (let i = 0; i < 2; i++) {
-      await service.run(
-        ctx,
-        { operation: 'x', key: null, params: { name } },
-        createUser(db, name),
-        userCodec(db),
-      );
+      await runCreatingUser(ctx, { operation: 'x', key: null, params: { name } }, name);
     }
     expect(await countUsers(database.current.dataSource, name)).toBe(2);
   });
@@ -161,7 +136,7 @@ describe(IdempotencyService.name, () => {
     };
     await expect(service.run(ctx, request, failing, userCodec(db))).rejects.toThrow('nope');
     expect(await countUsers(database.current.dataSource, name)).toBe(0);
-    await service.run(ctx, request, createUser(db, name), userCodec(db));
+    await runCreatingUser(ctx, request, name);
     expect(await countUsers(database.current.dataSource, name)).toBe(1);
   });
 
@@ -169,7 +144,7 @@ describe(IdempotencyService.name, () => {
     const ctx = contextFor(randomUUID());
     for (const key of ['', 'k'.repeat(256)]) {
       await expect(
-        service.run(ctx, { operation: 'x', key, params: {} }, createUser(db, 'x'), userCodec(db)),
+        runCreatingUser(ctx, { operation: 'x', key, params: {} }, 'x'),
       ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'idempotencyKey' } });
     }
   });

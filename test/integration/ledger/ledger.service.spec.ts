@@ -87,12 +87,7 @@ describe(LedgerService.name, () => {
 
   describe('database rules', () => {
     it('refuses at COMMIT a transaction whose entries do not sum to zero, writing nothing', async () => {
-      const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
-      await fund(requester.id, 100);
-      const [account] = await dataSource.query(
-        `SELECT id FROM ledger_accounts WHERE user_id = $1`,
-        [requester.id],
-      );
+      const { requester, mine: account } = await fundedAccountRows(100);
       const runner = dataSource.createQueryRunner();
       await runner.connect();
       try {
@@ -180,12 +175,7 @@ describe(LedgerService.name, () => {
     });
 
     it('refuses an entry whose currency is not its account’s', async () => {
-      const requester = await makeMoneyUser(dataSource, [Role.REQUESTER]);
-      await fund(requester.id, 100);
-      const [account] = await dataSource.query(
-        `SELECT id FROM ledger_accounts WHERE user_id = $1`,
-        [requester.id],
-      );
+      const { mine: account } = await fundedAccountRows(100);
       await expect(
         dataSource.transaction(async manager => {
           const [ledgerTx] = await manager.query(

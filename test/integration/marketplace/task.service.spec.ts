@@ -23,6 +23,9 @@ function items(n: number, prefix = 't', from = 0): ImportTaskItem[] {
 describe(TaskService.name, () => {
   const world = useProjectWorld();
 
+  /** The requester imports `tasks` into the project (no idempotency key). */
+  const importInto = (projectId: string, tasks: ImportTaskItem[]) =>
+    world.services.tasks.importTasks(world.requester, { projectId, tasks });
   const taskCount = (projectId: string) =>
     countRows(world.dataSource, 'tasks', 'project_id = $1', [projectId]);
   const newProject = (kind: LabelSchemaKind = LabelSchemaKind.SINGLE_CHOICE): Promise<Project> =>
@@ -100,10 +103,7 @@ describe(TaskService.name, () => {
 
     it('skips existing externalIds on a repeat and changes nothing', async () => {
       const project = await newProject();
-      await world.services.tasks.importTasks(world.requester, {
-        projectId: project.id,
-        tasks: items(50),
-      });
+      await importInto(project.id, items(50));
       const before = await world.dataSource.query(
         `SELECT id, external_id, payload, updated_at FROM tasks WHERE project_id = $1 ORDER BY external_id`,
         [project.id],
@@ -111,10 +111,10 @@ describe(TaskService.name, () => {
       world.services.published.length = 0;
 
       // Same ids, other payloads: still skipped, never overwritten.
-      const repeat = await world.services.tasks.importTasks(world.requester, {
-        projectId: project.id,
-        tasks: items(50).map(item => ({ ...item, payload: { changed: true } })),
-      });
+      const repeat = await importInto(
+        project.id,
+        items(50).map(item => ({ ...item, payload: { changed: true } })),
+      );
       expect(repeat.created).toBe(0);
       expect(repeat.skipped).toBe(50);
       expect(repeat.skippedExternalIds).toEqual(items(50).map(item => item.externalId));
@@ -128,14 +128,8 @@ describe(TaskService.name, () => {
 
     it('creates only the new ones of a partly known batch and reports at most 100 skipped ids', async () => {
       const project = await newProject();
-      await world.services.tasks.importTasks(world.requester, {
-        projectId: project.id,
-        tasks: items(150),
-      });
-      const result = await world.services.tasks.importTasks(world.requester, {
-        projectId: project.id,
-        tasks: [...items(10, 't', 150), ...items(150)],
-      });
+      await importInto(project.id, items(150));
+      const result = await importInto(project.id, [...items(10, 't', 150), ...items(150)]);
       expect(result.created).toBe(10);
       expect(result.skipped).toBe(150);
       expect(result.skippedExternalIds).toEqual(items(100).map(item => item.externalId));
@@ -145,14 +139,8 @@ describe(TaskService.name, () => {
     it('scopes externalIds per project', async () => {
       const first = await newProject();
       const second = await newProject();
-      await world.services.tasks.importTasks(world.requester, {
-        projectId: first.id,
-        tasks: items(3),
-      });
-      const result = await world.services.tasks.importTasks(world.requester, {
-        projectId: second.id,
-        tasks: items(3),
-      });
+      await importInto(first.id, items(3));
+      const result = await importInto(second.id, items(3));
       expect(result.created).toBe(3);
     });
 
@@ -178,10 +166,7 @@ describe(TaskService.name, () => {
 
     it('imports 10,000 tasks in one call', async () => {
       const project = await newProject();
-      const result = await world.services.tasks.importTasks(world.requester, {
-        projectId: project.id,
-        tasks: items(10_000),
-      });
+      const result = await importInto(project.id, items(10_000));
       expect(result).toEqual({ created: 10_000, skipped: 0, skippedExternalIds: [] });
       expect(await taskCount(project.id)).toBe(10_000);
     });
@@ -189,14 +174,8 @@ describe(TaskService.name, () => {
     it('creates each externalId once when two imports of the same ids race', async () => {
       const project = await newProject();
       const results = await Promise.all([
-        world.services.tasks.importTasks(world.requester, {
-          projectId: project.id,
-          tasks: items(2_000),
-        }),
-        world.services.tasks.importTasks(world.requester, {
-          projectId: project.id,
-          tasks: items(2_000).reverse(),
-        }),
+        importInto(project.id, items(2_000)),
+        importInto(project.id, items(2_000).reverse()),
       ]);
       expect(results[0].created + results[1].created).toBe(2_000);
       expect(results[0].skipped + results[1].skipped).toBe(2_000);
@@ -272,12 +251,7 @@ describe(TaskService.name, () => {
       async (_case, build, extensions) => {
         const project = await newProject();
         const before = await countRows(world.dataSource, 'tasks');
-        await expect(
-          world.services.tasks.importTasks(world.requester, {
-            projectId: project.id,
-            tasks: build(items(3)),
-          }),
-        ).rejects.toMatchObject({ extensions });
+        await expect(importInto(project.id, build(items(3)))).rejects.toMatchObject({ extensions });
         expect(await countRows(world.dataSource, 'tasks')).toBe(before);
       },
     );
@@ -285,17 +259,11 @@ describe(TaskService.name, () => {
     it('checks multi-label gold answers: at least one known key, no repeats', async () => {
       const project = await newProject(LabelSchemaKind.MULTI_LABEL);
       await expect(
-        world.services.tasks.importTasks(world.requester, {
-          projectId: project.id,
-          tasks: [{ externalId: 'g', payload: {}, goldLabels: ['cat', 'cat'] }],
-        }),
+        importInto(project.id, [{ externalId: 'g', payload: {}, goldLabels: ['cat', 'cat'] }]),
       ).rejects.toMatchObject({
         extensions: { code: 'BAD_USER_INPUT', field: 'tasks[0].goldLabels' },
       });
-      const ok = await world.services.tasks.importTasks(world.requester, {
-        projectId: project.id,
-        tasks: [{ externalId: 'g', payload: {}, goldLabel: 'dog' }],
-      });
+      const ok = await importInto(project.id, [{ externalId: 'g', payload: {}, goldLabel: 'dog' }]);
       expect(ok.created).toBe(1);
     });
 
@@ -306,26 +274,16 @@ describe(TaskService.name, () => {
           status,
           project.id,
         ]);
-        expect(
-          (
-            await world.services.tasks.importTasks(world.requester, {
-              projectId: project.id,
-              tasks: items(1, status),
-            })
-          ).created,
-        ).toBe(1);
+        expect((await importInto(project.id, items(1, status))).created).toBe(1);
       }
       for (const status of [ProjectStatus.COMPLETED, ProjectStatus.ARCHIVED]) {
         await world.dataSource.query(`UPDATE projects SET status = $1 WHERE id = $2`, [
           status,
           project.id,
         ]);
-        await expect(
-          world.services.tasks.importTasks(world.requester, {
-            projectId: project.id,
-            tasks: items(1, status),
-          }),
-        ).rejects.toMatchObject({ extensions: { code: 'PROJECT_NOT_EDITABLE', status } });
+        await expect(importInto(project.id, items(1, status))).rejects.toMatchObject({
+          extensions: { code: 'PROJECT_NOT_EDITABLE', status },
+        });
       }
       expect(await taskCount(project.id)).toBe(2);
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { User } from '../../../src/modules/auth/user.entity';
 import { Assignment } from '../../../src/modules/marketplace/assignment.entity';
 import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
 import { LedgerAccountKind } from '../../../src/modules/ledger/ledger.types';
@@ -243,6 +244,16 @@ describe(EscrowService.name, () => {
       await fund(made.requester.id, 100);
       return made;
     }
+    /** `user` awards a 10 usd bonus "Thanks" on the assignment under a fresh key, or `override`. */
+    const bonusBy = (user: User, assignmentId: string, override: object = {}) =>
+      world.money.escrow.awardBonus(moneyContext(user), {
+        assignmentId,
+        amount: 10,
+        currency: 'usd',
+        reason: 'Thanks',
+        idempotencyKey: randomUUID(),
+        ...override,
+      });
 
     it('moves the bonus and its fee from the requester, once per idempotency key', async () => {
       const { requester, worker, assignment } = await setup();
@@ -274,16 +285,9 @@ describe(EscrowService.name, () => {
       [{ amount: 84 }, 'INSUFFICIENT_BALANCE'],
     ])('refuses %p with %s and moves nothing', async (override, code) => {
       const { requester, worker, assignment } = await setup();
-      await expect(
-        world.money.escrow.awardBonus(moneyContext(requester), {
-          assignmentId: assignment.id,
-          amount: 10,
-          currency: 'usd',
-          reason: 'Thanks',
-          idempotencyKey: randomUUID(),
-          ...override,
-        }),
-      ).rejects.toMatchObject({ extensions: { code } });
+      await expect(bonusBy(requester, assignment.id, override)).rejects.toMatchObject({
+        extensions: { code },
+      });
       expect(await earned(worker.id)).toBe(0);
       expect(await available(requester.id)).toBe(100);
     });
@@ -292,15 +296,9 @@ describe(EscrowService.name, () => {
       const { assignment } = await setup();
       const stranger = await world.makeRequester();
       await fund(stranger.id, 100);
-      await expect(
-        world.money.escrow.awardBonus(moneyContext(stranger), {
-          assignmentId: assignment.id,
-          amount: 10,
-          currency: 'usd',
-          reason: 'Thanks',
-          idempotencyKey: randomUUID(),
-        }),
-      ).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+      await expect(bonusBy(stranger, assignment.id)).rejects.toMatchObject({
+        extensions: { code: 'NOT_FOUND' },
+      });
     });
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LedgerAccountKind, LedgerTransactionKind } from '../../../src/modules/ledger/ledger.types';
+import { LedgerAccountKind } from '../../../src/modules/ledger/ledger.types';
 import { PayoutStatus } from '../../../src/modules/payments/payments.types';
 import { moneyContext } from '../../helpers/money-fixtures';
 import { useMoneyWorld } from '../../helpers/money-world';
@@ -10,25 +10,18 @@ describe('payouts offline', () => {
   const balance = (kind: LedgerAccountKind, userId: string) =>
     world.money.ledger.balanceOf(moneyContext(null), { kind, userId }, 'usd');
 
+  /** An admin's payout of the worker's whole `currency` balance, under a fresh key. */
+  const payoutFor = (workerId: string, currency = 'usd') =>
+    world.money.payouts.createPayout(moneyContext(world.admin), {
+      workerId,
+      currency,
+      idempotencyKey: randomUUID(),
+    });
+
   async function workerWith(earned: number) {
     const worker = await world.makeWorker();
-    await earn(worker.id, earned);
+    await world.creditEarnings(worker.id, earned);
     return worker;
-  }
-
-  /** `earned` more for the worker (from the platform, to keep the test short). */
-  async function earn(workerId: string, earned: number) {
-    await world.money.db.withTransaction(moneyContext(null), tx =>
-      world.money.ledger.post(tx, {
-        kind: LedgerTransactionKind.BONUS,
-        description: 'earnings for the test',
-        currency: 'usd',
-        lines: [
-          { account: { kind: LedgerAccountKind.PLATFORM_REVENUE }, amount: -earned },
-          { account: { kind: LedgerAccountKind.WORKER_EARNED, userId: workerId }, amount: earned },
-        ],
-      }),
-    );
   }
 
   it('keeps payouts pending until an admin marks them paid, once per key', async () => {
@@ -65,20 +58,10 @@ describe('payouts offline', () => {
 
   it('returns a payout marked failed to the worker’s earned balance', async () => {
     const worker = await workerWith(300);
-    const payout = await world.money.payouts.createPayout(moneyContext(world.admin), {
-      workerId: worker.id,
-      currency: 'usd',
-      idempotencyKey: randomUUID(),
-    });
+    const payout = await payoutFor(worker.id);
     // New earnings wait: one pending payout per worker and currency.
-    await earn(worker.id, 50);
-    await expect(
-      world.money.payouts.createPayout(moneyContext(world.admin), {
-        workerId: worker.id,
-        currency: 'usd',
-        idempotencyKey: randomUUID(),
-      }),
-    ).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await world.creditEarnings(worker.id, 50);
+    await expect(payoutFor(worker.id)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
     const failed = await world.money.payouts.markFailed(moneyContext(world.admin), {
       payoutId: payout.id,
       reason: 'bank details wrong',
@@ -94,20 +77,12 @@ describe('payouts offline', () => {
 
   it('refuses a payout of nothing with INSUFFICIENT_BALANCE and bad currencies with BAD_USER_INPUT', async () => {
     const worker = await world.makeWorker();
-    await expect(
-      world.money.payouts.createPayout(moneyContext(world.admin), {
-        workerId: worker.id,
-        currency: 'usd',
-        idempotencyKey: randomUUID(),
-      }),
-    ).rejects.toMatchObject({ extensions: { code: 'INSUFFICIENT_BALANCE' } });
-    await expect(
-      world.money.payouts.createPayout(moneyContext(world.admin), {
-        workerId: worker.id,
-        currency: 'US$',
-        idempotencyKey: randomUUID(),
-      }),
-    ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'currency' } });
+    await expect(payoutFor(worker.id)).rejects.toMatchObject({
+      extensions: { code: 'INSUFFICIENT_BALANCE' },
+    });
+    await expect(payoutFor(worker.id, 'US$')).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'currency' },
+    });
   });
 
   it('answers PAYMENTS_OFFLINE for card payments and connected accounts', async () => {

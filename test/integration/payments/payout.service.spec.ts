@@ -7,6 +7,7 @@ import { PayoutService, transferGroupOf } from '../../../src/modules/payments/pa
 import { PayoutStatus } from '../../../src/modules/payments/payments.types';
 import { ProjectStatus } from '../../../src/modules/projects/project.types';
 import { moneyContext } from '../../helpers/money-fixtures';
+import type { Fault } from '../../helpers/stripe-server';
 import { useMoneyWorld } from '../../helpers/money-world';
 
 const CLAIM_MS = 60_000;
@@ -39,6 +40,22 @@ describe(`${PayoutService.name} with Stripe`, () => {
     if (earned > 0) await earn(worker, earned);
     return { worker, accountId: link.account.stripeAccountId };
   }
+
+  /**
+   * A worker earning `earned` whose payout run meets `fault` on Stripe's transfer endpoint (once):
+   * the worker, the payout as the run left it, and the fault's handle.
+   */
+  async function payoutMeeting(earned: number, fault: Fault) {
+    const { worker } = await connectedWorker(earned);
+    const injected = world.stripe.injectFault({ method: 'POST', path: '/v1/transfers' }, fault);
+    const [first] = (await world.money.payouts.createPayouts(ctx(), { workerIds: [worker.id] }))
+      .payouts;
+    return { worker, first: first, fault: injected };
+  }
+
+  /** The payout row as stored now. */
+  const storedPayout = (id: string) =>
+    world.dataSource.getRepository(Payout).findOneByOrFail({ id });
 
   /** `amount` approved for `worker` on a funded project (reward = amount). */
   async function earn(worker: User, amount: number) {
@@ -158,26 +175,24 @@ describe(`${PayoutService.name} with Stripe`, () => {
   });
 
   it('records a transfer Stripe made before answering 500, without making another (crash after the call)', async () => {
-    const { worker } = await connectedWorker(400);
-    world.stripe.injectFault(
-      { method: 'POST', path: '/v1/transfers' },
-      { kind: 'error', phase: 'after-commit', status: 500 },
-    );
-    const [first] = (await world.money.payouts.createPayouts(ctx(), { workerIds: [worker.id] }))
-      .payouts;
-    expect(first!.status).toBe(PayoutStatus.PENDING);
-    expect(first!.lastError).toBeTruthy();
+    const { worker, first } = await payoutMeeting(400, {
+      kind: 'error',
+      phase: 'after-commit',
+      status: 500,
+    });
+    expect(first.status).toBe(PayoutStatus.PENDING);
+    expect(first.lastError).toBeTruthy();
     expect(await balance(LedgerAccountKind.WORKER_PAYOUT_PENDING, worker.id)).toBe(400);
 
     clock.advance(CLAIM_MS + 60_000);
     await world.money.payouts.sendDuePayouts(ctx(null));
-    const settled = await world.dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id });
+    const settled = await storedPayout(first.id);
     await expectPaidOnce(worker.id, settled, 400);
     // The retry found the transfer by its group: it never asked Stripe to transfer again.
     expect(
       world.stripe
         .requests({ method: 'POST', path: '/v1/transfers' })
-        .filter(r => r.idempotencyKey === `quorum-payout-${first!.id}`),
+        .filter(r => r.idempotencyKey === `quorum-payout-${first.id}`),
     ).toHaveLength(1);
   });
 
@@ -203,69 +218,51 @@ describe(`${PayoutService.name} with Stripe`, () => {
     expect(await world.money.payouts.sendDuePayouts(ctx(null))).toBe(0);
     clock.advance(CLAIM_MS);
     await world.money.payouts.sendDuePayouts(ctx(null));
-    await expectPaidOnce(
-      worker.id,
-      await world.dataSource.getRepository(Payout).findOneByOrFail({ id: payoutId }),
-      180,
-    );
+    await expectPaidOnce(worker.id, await storedPayout(payoutId), 180);
   });
 
   it('retries a transfer that failed before reaching Stripe with the same key', async () => {
-    const { worker } = await connectedWorker(320);
-    world.stripe.injectFault(
-      { method: 'POST', path: '/v1/transfers' },
-      { kind: 'error', phase: 'before-execution', status: 502 },
-    );
-    const [first] = (await world.money.payouts.createPayouts(ctx(), { workerIds: [worker.id] }))
-      .payouts;
-    expect(first!.status).toBe(PayoutStatus.PENDING);
-    expect(await stripeTransfers(first!.id)).toHaveLength(0);
+    const { worker, first } = await payoutMeeting(320, {
+      kind: 'error',
+      phase: 'before-execution',
+      status: 502,
+    });
+    expect(first.status).toBe(PayoutStatus.PENDING);
+    expect(await stripeTransfers(first.id)).toHaveLength(0);
     clock.advance(CLAIM_MS + 60_000);
     await world.money.payouts.sendDuePayouts(ctx(null));
-    await expectPaidOnce(
-      worker.id,
-      await world.dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id }),
-      320,
-    );
+    await expectPaidOnce(worker.id, await storedPayout(first.id), 320);
   });
 
   it('waits out a saved 500 (Stripe replays it for the key’s 24 hours) and then pays once', async () => {
-    const { worker } = await connectedWorker(260);
-    world.stripe.injectFault(
-      { method: 'POST', path: '/v1/transfers' },
-      { kind: 'error', phase: 'before-commit', status: 500 },
-    );
-    const [first] = (await world.money.payouts.createPayouts(ctx(), { workerIds: [worker.id] }))
-      .payouts;
+    const { worker, first } = await payoutMeeting(260, {
+      kind: 'error',
+      phase: 'before-commit',
+      status: 500,
+    });
     clock.advance(3_600_000);
     await world.money.payouts.sendDuePayouts(ctx(null));
-    let payout = await world.dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id });
+    let payout = await storedPayout(first.id);
     expect(payout.status).toBe(PayoutStatus.PENDING);
     expect(payout.attempts).toBe(2);
     // After the key expires the same key runs the transfer for real.
     clock.advance(24 * 3_600_000);
     await world.money.payouts.sendDuePayouts(ctx(null));
-    payout = await world.dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id });
+    payout = await storedPayout(first.id);
     await expectPaidOnce(worker.id, payout, 260);
   });
 
   it('treats a client timeout as unknown and finds the transfer on the retry', async () => {
-    const { worker } = await connectedWorker(150);
-    const hang = world.stripe.injectFault(
-      { method: 'POST', path: '/v1/transfers' },
-      { kind: 'hang', phase: 'after-commit' },
-    );
-    const [first] = (await world.money.payouts.createPayouts(ctx(), { workerIds: [worker.id] }))
-      .payouts;
-    expect(first!.status).toBe(PayoutStatus.PENDING);
+    const {
+      worker,
+      first,
+      fault: hang,
+    } = await payoutMeeting(150, { kind: 'hang', phase: 'after-commit' });
+    expect(first.status).toBe(PayoutStatus.PENDING);
     hang.release();
     clock.advance(CLAIM_MS + 60_000);
     await world.money.payouts.sendDuePayouts(ctx(null));
-    await expectPaidOnce(
-      worker.id,
-      await world.dataSource.getRepository(Payout).findOneByOrFail({ id: first!.id }),
-      150,
-    );
+    await expectPaidOnce(worker.id, await storedPayout(first.id), 150);
   });
 
   it('pays each worker once when payout runs race each other', async () => {
@@ -302,11 +299,7 @@ describe(`${PayoutService.name} with Stripe`, () => {
     expect(world.stripe.countRequests({ method: 'POST', path: '/v1/transfers' })).toBeGreaterThan(
       0,
     );
-    await expectPaidOnce(
-      worker.id,
-      await world.dataSource.getRepository(Payout).findOneByOrFail({ id: payoutId }),
-      90,
-    );
+    await expectPaidOnce(worker.id, await storedPayout(payoutId), 90);
     expect(
       world.stripe
         .requests({ method: 'POST', path: '/v1/transfers' })
@@ -345,7 +338,7 @@ describe(`${PayoutService.name} with Stripe`, () => {
     }
     expect(await balance(LedgerAccountKind.WORKER_EARNED, worker.id)).toBe(200);
     expect(await balance(LedgerAccountKind.WORKER_PAID_OUT, worker.id)).toBe(300);
-    let stored = await world.dataSource.getRepository(Payout).findOneByOrFail({ id: payout!.id });
+    let stored = await storedPayout(payout!.id);
     expect(stored).toMatchObject({ status: PayoutStatus.PAID, amountReversed: 200 });
 
     await world.stripe.client().transfers.createReversal(payout!.transferId!);
@@ -357,7 +350,7 @@ describe(`${PayoutService.name} with Stripe`, () => {
     await world.money.db.withTransaction(ctx(null), tx =>
       world.money.payouts.applyTransfer(tx, transfer),
     );
-    stored = await world.dataSource.getRepository(Payout).findOneByOrFail({ id: payout!.id });
+    stored = await storedPayout(payout!.id);
     expect(stored).toMatchObject({ status: PayoutStatus.REVERSED, amountReversed: 500 });
     expect(await balance(LedgerAccountKind.WORKER_EARNED, worker.id)).toBe(500);
     expect(await balance(LedgerAccountKind.WORKER_PAID_OUT, worker.id)).toBe(0);

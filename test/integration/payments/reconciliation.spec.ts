@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ManualClock } from '../../../src/common/clock';
 import { runReconcileCommand } from '../../../src/cli/payments-reconcile-command';
-import { LedgerAccountKind, LedgerTransactionKind } from '../../../src/modules/ledger/ledger.types';
 import { FundingMethod } from '../../../src/modules/payments/payments.types';
 import { ReconciliationService } from '../../../src/modules/payments/reconciliation.service';
 import { moneyContext } from '../../helpers/money-fixtures';
@@ -47,17 +46,7 @@ describe(ReconciliationService.name, () => {
     });
     world.stripe.enableAccount(link.account.stripeAccountId);
     await world.money.payouts.refreshAccount(ctx(), link.account.stripeAccountId);
-    await world.money.db.withTransaction(ctx(), tx =>
-      world.money.ledger.post(tx, {
-        kind: LedgerTransactionKind.BONUS,
-        description: 'earnings for the test',
-        currency: 'usd',
-        lines: [
-          { account: { kind: LedgerAccountKind.PLATFORM_REVENUE }, amount: -amount },
-          { account: { kind: LedgerAccountKind.WORKER_EARNED, userId: worker.id }, amount },
-        ],
-      }),
-    );
+    await world.creditEarnings(worker.id, amount, ctx());
     const run = await world.money.payouts.createPayouts(moneyContext(world.admin, clock), {
       workerIds: [worker.id],
     });

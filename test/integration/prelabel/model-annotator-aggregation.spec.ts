@@ -1,23 +1,19 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { createLogger } from '../../../src/common/logger';
 import { aggregators } from '../../../src/modules/aggregation/algorithms';
 import { AggregationService } from '../../../src/modules/aggregation/aggregation.service';
 import { AggregationRunStatus } from '../../../src/modules/aggregation/aggregation.types';
 import { encodeResponses } from '../../../src/modules/aggregation/encode-responses';
-import { Assignment } from '../../../src/modules/marketplace/assignment.entity';
-import { AssignmentStatus } from '../../../src/modules/marketplace/assignment.types';
 import { Role } from '../../../src/modules/auth/role';
-import type { Project } from '../../../src/modules/projects/project.entity';
 import type { Task } from '../../../src/modules/marketplace/task.entity';
 import { TransactionalConnection } from '../../../src/db/transactional-connection';
+import { insertSubmittedAnswers } from '../../helpers/answer-fixtures';
 import { makeProject, makeTasks, makeWorkers, systemContext } from '../../helpers/factories';
 import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
-import { NUMERIC_FEATURIZER, thresholdModel } from '../../helpers/prelabel-fixtures';
+import { registerAndPrelabel, thresholdModel } from '../../helpers/prelabel-fixtures';
 import { useTestDatabase } from '../../helpers/test-db';
 
-const FEATURIZER = NUMERIC_FEATURIZER;
 const KEYS = ['cat', 'dog'];
 const ANSWERED = 80;
 /** Tasks the model pre-labels but no human answers. */
@@ -67,18 +63,11 @@ describe('a pre-label model as an aggregation annotator', () => {
       payload: n => ({ features: [n % 2 === 0 ? 0.9 : -0.9, 0.5] }),
     });
 
-    const model = await env.services.prelabels.registerModel(owner.ctx, {
+    const model = await registerAndPrelabel(env.services.prelabels, owner.ctx, env.drainJobs, {
       projectId: project.id,
       version: 'biased',
       modelBytes: biasedModel(),
-      featurizer: FEATURIZER,
-      labelKeys: ['dog', 'cat'],
     });
-    await env.services.prelabels.startPrelabeling(owner.ctx, {
-      projectId: project.id,
-      modelVersionId: model.id,
-    });
-    await env.drainJobs();
 
     const people = await makeWorkers(dataSource, 3);
     const human = tasks.flatMap((task, n) =>
@@ -88,7 +77,12 @@ describe('a pre-label model as an aggregation annotator', () => {
         label: n % 7 === w ? (truth(task) === 'cat' ? 'dog' : 'cat') : truth(task),
       })),
     );
-    await seedAnswers(dataSource, project, human, new Set(gold.map(task => task.id)));
+    await insertSubmittedAnswers(
+      dataSource,
+      project,
+      human.map(({ worker, task, label }) => ({ worker, task, labels: [label] })),
+      new Set(gold.map(task => task.id)),
+    );
     return { owner, project, tasks, gold, unanswered, model, human };
   }
 
@@ -213,38 +207,6 @@ describe('a pre-label model as an aggregation annotator', () => {
     for (const task of unanswered) expect(stored.get(task.id)!.consensus).toBeNull();
   });
 });
-
-/** One SUBMITTED, counted assignment per answer, 1 ms apart in order, as seed-dataset.ts does. */
-async function seedAnswers(
-  dataSource: DataSource,
-  project: Project,
-  answers: ReadonlyArray<{ worker: string; task: string; label: string }>,
-  goldTaskIds: ReadonlySet<string>,
-): Promise<void> {
-  const base = Date.parse('2026-02-01T00:00:00.000Z');
-  const rows = answers.map((answer, r) => ({
-    taskId: answer.task,
-    projectId: project.id,
-    workerId: answer.worker,
-    status: AssignmentStatus.SUBMITTED,
-    leasedAt: new Date(base + r - 1),
-    expiresAt: new Date(base + r + 600_000),
-    submittedAt: new Date(base + r),
-    answerLabels: [answer.label],
-    schemaVersion: 1,
-    counted: true,
-    isGold: goldTaskIds.has(answer.task),
-    rewardAmount: project.rewardAmount,
-    currency: project.currency,
-  }));
-  await dataSource.getRepository(Assignment).insert(rows as QueryDeepPartialEntity<Assignment>[]);
-  await dataSource.query(
-    `UPDATE tasks t SET counted_answers = c.n, live_assignments = c.n
-     FROM (SELECT task_id, count(*)::int AS n FROM assignments WHERE project_id = $1 GROUP BY task_id) c
-     WHERE t.id = c.task_id`,
-    [project.id],
-  );
-}
 
 /** What the model must never change: counted answers per task, assignments, ledger entries. */
 async function bookkeeping(dataSource: DataSource, projectId: string) {

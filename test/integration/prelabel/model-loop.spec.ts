@@ -12,7 +12,7 @@ import { ModelSource } from '../../../src/modules/prelabel/model-version.entity'
 import type { Project } from '../../../src/modules/projects/project.entity';
 import { useCountedServices } from '../../helpers/counted-services';
 import { contextFor, makeProject, makeTasks, makeUser } from '../../helpers/factories';
-import { NUMERIC_FEATURIZER, thresholdModel } from '../../helpers/prelabel-fixtures';
+import { registerAndPrelabel, thresholdModel } from '../../helpers/prelabel-fixtures';
 
 /** Retrain every this many completed tasks. */
 const EVERY = 5;
@@ -59,18 +59,16 @@ describe('automatic retraining (PostgreSQL)', () => {
       await ds.getRepository(Task).update({ id: task.id }, { goldLabels: [truth(xOf(n, 10))] });
     }
     const ctx = contextFor(ds, requester, clock);
-    const v1 = await services.prelabels.registerModel(ctx, {
-      projectId: project.id,
-      version: 'v1',
-      modelBytes: thresholdModel(v1Threshold, 'v1'),
-      featurizer: NUMERIC_FEATURIZER,
-      labelKeys: ['dog', 'cat'],
-    });
-    await services.prelabels.startPrelabeling(ctx, {
-      projectId: project.id,
-      modelVersionId: v1.id,
-    });
-    await services.jobs.drain(system());
+    const v1 = await registerAndPrelabel(
+      services.prelabels,
+      ctx,
+      () => services.jobs.drain(system()),
+      {
+        projectId: project.id,
+        version: 'v1',
+        modelBytes: thresholdModel(v1Threshold, 'v1'),
+      },
+    );
     return { project, requester, v1: v1.id };
   }
 

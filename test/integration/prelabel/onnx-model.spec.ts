@@ -187,12 +187,23 @@ describe(OnnxModel.name, () => {
     expect(error.details).toEqual({ sizeBytes: bytes.length, limitBytes: bytes.length - 1 });
   });
 
-  it('rejects an output size that differs from the label count with MODEL_OUTPUT_MISMATCH', async () => {
-    const error = await expectModelError(
-      OnnxModel.load(valid(), { nFeatures: 4, nLabels: 2 }),
+  // The valid model reads 4 features and outputs 3 probabilities.
+  it.each([
+    [
+      'an output size that differs from the label count',
+      { nFeatures: 4, nLabels: 2 },
       'MODEL_OUTPUT_MISMATCH',
-    );
-    expect(error.details).toEqual({ expectedLabels: 2, actualLabels: 3 });
+      { expectedLabels: 2, actualLabels: 3 },
+    ],
+    [
+      'a featurizer dimension that differs from the model input',
+      { nFeatures: 5, nLabels: 3 },
+      'MODEL_INPUT_MISMATCH',
+      { modelFeatures: 4, featurizerDimension: 5 },
+    ],
+  ])('rejects %s with %s, saying both sizes', async (_, shape, code, details) => {
+    const error = await expectModelError(OnnxModel.load(valid(), shape), code);
+    expect(error.details).toEqual(details);
   });
 
   it('finds an undeclared output size on the trial run', async () => {
@@ -201,14 +212,6 @@ describe(OnnxModel.name, () => {
       OnnxModel.load(bytes, { nFeatures: 4, nLabels: 5 }),
       'MODEL_OUTPUT_MISMATCH',
     );
-  });
-
-  it('rejects a featurizer dimension that differs from the model input with MODEL_INPUT_MISMATCH', async () => {
-    const error = await expectModelError(
-      OnnxModel.load(valid(), { nFeatures: 5, nLabels: 3 }),
-      'MODEL_INPUT_MISMATCH',
-    );
-    expect(error.details).toEqual({ modelFeatures: 4, featurizerDimension: 5 });
   });
 
   it('finds an undeclared input width on the trial run with MODEL_RUN_FAILED', async () => {

@@ -118,49 +118,19 @@ describe(PrelabelService.name, () => {
     });
     const before = await countRows();
 
-    const corrupt = Uint8Array.from(bytes.subarray(0, 40));
-    expect(
-      await codeOf(
-        sut.registerModel(ctx, { ...base, modelBytes: corrupt, labelKeys: ['dog', 'cat'] }),
-      ),
-    ).toBe('MODEL_CORRUPT');
-    expect(
-      await codeOf(
-        sut.registerModel(ctx, {
-          ...base,
-          modelBytes: new Uint8Array(10_001),
-          labelKeys: ['dog', 'cat'],
-        }),
-      ),
-    ).toBe('MODEL_TOO_LARGE');
-    expect(
-      await codeOf(
-        sut.registerModel(ctx, {
-          ...base,
-          featurizer: { ...FEATURIZER, dimension: 3 },
-          modelBytes: bytes,
-          labelKeys: ['dog', 'cat'],
-        }),
-      ),
-    ).toBe('MODEL_INPUT_MISMATCH');
-    expect(
-      await codeOf(sut.registerModel(ctx, { ...base, modelBytes: bytes, labelKeys: ['cat'] })),
-    ).toBe('MODEL_OUTPUT_MISMATCH');
-    expect(
-      await codeOf(
-        sut.registerModel(ctx, { ...base, modelBytes: bytes, labelKeys: ['dog', 'horse'] }),
-      ),
-    ).toBe('BAD_USER_INPUT');
-    expect(
-      await codeOf(
-        sut.registerModel(ctx, {
-          ...base,
-          featurizer: { kind: 'bag-of-words' },
-          modelBytes: bytes,
-          labelKeys: ['dog', 'cat'],
-        }),
-      ),
-    ).toBe('BAD_USER_INPUT');
+    // Each case changes one thing of a valid request (this model, labels dog and cat).
+    const cases = [
+      ['truncated bytes', { modelBytes: Uint8Array.from(bytes.subarray(0, 40)) }, 'MODEL_CORRUPT'],
+      ['over maxModelBytes', { modelBytes: new Uint8Array(10_001) }, 'MODEL_TOO_LARGE'],
+      ['3 features', { featurizer: { ...FEATURIZER, dimension: 3 } }, 'MODEL_INPUT_MISMATCH'],
+      ['one label', { labelKeys: ['cat'] }, 'MODEL_OUTPUT_MISMATCH'],
+      ['an unknown label', { labelKeys: ['dog', 'horse'] }, 'BAD_USER_INPUT'],
+      ['an unknown featurizer', { featurizer: { kind: 'bag-of-words' } }, 'BAD_USER_INPUT'],
+    ] as const;
+    for (const [name, change, code] of cases) {
+      const request = { ...base, modelBytes: bytes, labelKeys: ['dog', 'cat'], ...change };
+      expect({ name, code: await codeOf(sut.registerModel(ctx, request)) }).toEqual({ name, code });
+    }
 
     expect(await countRows()).toEqual(before);
   });

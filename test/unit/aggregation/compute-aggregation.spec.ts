@@ -11,6 +11,14 @@ import {
 import { ProjectAnswerEncoder } from '../../../src/modules/aggregation/encode-project-answers';
 import { runAggregationInWorker } from '../../../src/modules/aggregation/parallel/run-aggregation-in-worker';
 
+/** computeAggregation's majority vote for a project of `kind` with two label keys. */
+function twoKeyMajorityVote(
+  kind: AggregationProblem['kind'],
+  problem: Omit<AggregationProblem, 'method' | 'kind' | 'nKeys'>,
+) {
+  return computeAggregation({ method: 'majority-vote', kind, nKeys: 2, ...problem });
+}
+
 /** A seeded single-choice crowd over keys a, b, c: 40 tasks × 5 answers, 8 workers. */
 function seededRows(seed: number) {
   const rng = mulberry32(seed);
@@ -150,10 +158,7 @@ describe(computeAggregation.name, () => {
     }
     const encoded = encoder.finish();
 
-    const solution = computeAggregation({
-      method: 'majority-vote',
-      kind: 'SINGLE_CHOICE',
-      nKeys: 2,
+    const solution = twoKeyMajorityVote('SINGLE_CHOICE', {
       matrix: encoded.matrix,
       gold: encoded.gold,
     });
@@ -165,10 +170,7 @@ describe(computeAggregation.name, () => {
   });
 
   it('gives a task without answers no consensus and a NaN confidence', () => {
-    const solution = computeAggregation({
-      method: 'majority-vote',
-      kind: 'SINGLE_CHOICE',
-      nKeys: 2,
+    const solution = twoKeyMajorityVote('SINGLE_CHOICE', {
       matrix: {
         nTasks: 2,
         nWorkers: 1,
@@ -199,10 +201,7 @@ describe(computeAggregation.name, () => {
     }
     const encoded = encoder.finish();
 
-    const solution = computeAggregation({
-      method: 'majority-vote',
-      kind: 'MULTI_LABEL',
-      nKeys: 2,
+    const solution = twoKeyMajorityVote('MULTI_LABEL', {
       matrix: encoded.matrix,
       answerSets: encoded.answerSets,
     });

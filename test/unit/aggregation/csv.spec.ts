@@ -42,29 +42,34 @@ describe(CsvParser.name, () => {
     ]);
   });
 
-  it('reads quoted fields with commas, doubled quotes and line breaks', () => {
-    const records = parseCsv('a,b\n"x, y","say ""hi"""\n"multi\nline",""\nlast,one\n');
-
-    expect(records.map(r => r.fields)).toEqual([
-      ['a', 'b'],
-      ['x, y', 'say "hi"'],
-      ['multi\nline', ''],
-      ['last', 'one'],
-    ]);
-    // The record after a quoted line break starts on line 5.
-    expect(records.map(r => r.line)).toEqual([1, 2, 3, 5]);
-  });
-
-  it('accepts CRLF and lone CR line ends, a BOM, and skips blank lines', () => {
-    const records = parseCsv('\ufeffa,b\r\n1,2\r\n\r\n3,4\r5,6\r\n');
-
-    expect(records.map(r => r.fields)).toEqual([
-      ['a', 'b'],
-      ['1', '2'],
-      ['3', '4'],
-      ['5', '6'],
-    ]);
-    expect(records.map(r => r.line)).toEqual([1, 2, 4, 5]);
+  it.each([
+    [
+      'reads quoted fields with commas, doubled quotes and line breaks',
+      'a,b\n"x, y","say ""hi"""\n"multi\nline",""\nlast,one\n',
+      [
+        ['a', 'b'],
+        ['x, y', 'say "hi"'],
+        ['multi\nline', ''],
+        ['last', 'one'],
+      ],
+      // The record after a quoted line break starts on line 5.
+      [1, 2, 3, 5],
+    ],
+    [
+      'accepts CRLF and lone CR line ends, a BOM, and skips blank lines',
+      '\ufeffa,b\r\n1,2\r\n\r\n3,4\r5,6\r\n',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+        ['3', '4'],
+        ['5', '6'],
+      ],
+      [1, 2, 4, 5],
+    ],
+  ])('%s', (_, text, fields, lines) => {
+    const records = parseCsv(text);
+    expect(records.map(r => r.fields)).toEqual(fields);
+    expect(records.map(r => r.line)).toEqual(lines);
   });
 
   it('gives the same records whatever the chunk boundaries, even inside a UTF-8 character', () => {

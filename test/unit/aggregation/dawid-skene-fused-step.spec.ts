@@ -55,26 +55,13 @@ function expectFusedMatchesSeparate(m: ResponseMatrix, gold?: Int32Array, iterat
     dawidSkeneMaximize(state.counts, state.classCounts, alpha, state.parameters);
   }
   for (let i = 0; i < iterations; i++) {
-    separate.counts.fill(0);
-    separate.classCounts.fill(0);
-    const llSeparate = dawidSkeneEStep(
-      index,
-      separate.parameters,
-      gold,
-      0,
-      m.nTasks,
-      separate.posterior,
-    );
-    dawidSkeneAccumulate(
-      index,
-      separate.posterior,
-      0,
-      m.nTasks,
-      separate.counts,
-      separate.classCounts,
-    );
-    fused.counts.fill(0);
-    fused.classCounts.fill(0);
+    for (const state of [separate, fused]) {
+      state.counts.fill(0);
+      state.classCounts.fill(0);
+    }
+    const { parameters, posterior, counts, classCounts } = separate;
+    const llSeparate = dawidSkeneEStep(index, parameters, gold, 0, m.nTasks, posterior);
+    dawidSkeneAccumulate(index, posterior, 0, m.nTasks, counts, classCounts);
     const llFused = dawidSkeneEStepAccumulate(
       index,
       fused.parameters,

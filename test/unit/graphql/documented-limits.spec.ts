@@ -21,6 +21,14 @@ const PAGE_OF_PAGES = `query ($n: Int!) {
   projects(first: $n) { nodes { tasks(first: $n) { nodes { id payload } } } }
 }`;
 
+/** A page of 100 of the project's `connection`, with totalCount, pageInfo and `nodeFields`. */
+const projectPageOf100 = (connection: string, nodeFields: string) =>
+  `query ($id: ID!) { project(id: $id) { ${connection}(first: 100) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { ${nodeFields} } }
+  } } }`;
+
 /**
  * The limits agree with what README documents: a page of 100 (the largest `first`) with every
  * field a client needs fits the default cost limit, and so do the CLI's 5,000-row export pages
@@ -29,27 +37,25 @@ const PAGE_OF_PAGES = `query ($n: Int!) {
 describe('documented query limits', () => {
   it('lets a page of 100 tasks with pageInfo, totalCount and consensus through', () => {
     expect(
-      refusals(`query ($id: ID!) { project(id: $id) { tasks(first: 100) {
-        totalCount
-        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-        edges { cursor node {
-          id externalId payload isGold goldLabels status countedAnswers liveAssignments
-          createdAt completedAt consensus { labels confidence }
-        } }
-      } } }`),
+      refusals(
+        projectPageOf100(
+          'tasks',
+          `id externalId payload isGold goldLabels status countedAnswers liveAssignments
+           createdAt completedAt consensus { labels confidence }`,
+        ),
+      ),
     ).toEqual([]);
   });
 
   it('lets a page of 100 results with posterior through', () => {
     expect(
-      refusals(`query ($id: ID!) { project(id: $id) { results(first: 100) {
-        totalCount
-        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-        edges { cursor node {
-          taskId externalId isGold goldLabels label labels confidence abstained answerCount
-          posterior { key probability }
-        } }
-      } } }`),
+      refusals(
+        projectPageOf100(
+          'results',
+          `taskId externalId isGold goldLabels label labels confidence abstained answerCount
+           posterior { key probability }`,
+        ),
+      ),
     ).toEqual([]);
   });
 

@@ -73,23 +73,13 @@ describe('isAdditiveSchemaChange', () => {
 });
 
 describe('planTransition', () => {
-  it('applies, repeats harmlessly, or refuses', () => {
-    expect(planTransition(ProjectStatus.DRAFT, 'launch')).toEqual({
-      kind: 'apply',
-      to: ProjectStatus.ACTIVE,
-    });
-    expect(planTransition(ProjectStatus.PAUSED, 'pause')).toEqual({
-      kind: 'noop',
-      to: ProjectStatus.PAUSED,
-    });
+  it.each([
+    [ProjectStatus.DRAFT, 'launch', 'apply', ProjectStatus.ACTIVE],
+    [ProjectStatus.PAUSED, 'pause', 'noop', ProjectStatus.PAUSED],
     // Launching is once only: a paused project resumes instead.
-    expect(planTransition(ProjectStatus.PAUSED, 'launch')).toEqual({
-      kind: 'refuse',
-      to: ProjectStatus.ACTIVE,
-    });
-    expect(planTransition(ProjectStatus.ARCHIVED, 'resume')).toEqual({
-      kind: 'refuse',
-      to: ProjectStatus.ACTIVE,
-    });
+    [ProjectStatus.PAUSED, 'launch', 'refuse', ProjectStatus.ACTIVE],
+    [ProjectStatus.ARCHIVED, 'resume', 'refuse', ProjectStatus.ACTIVE],
+  ] as const)('plans %s + %s as %s (to %s)', (from, move, kind, to) => {
+    expect(planTransition(from, move)).toEqual({ kind, to });
   });
 });

@@ -13,21 +13,7 @@ import {
   historyFromEvents,
   WorkerHistoryBuilder,
 } from '../../../src/modules/quality/algorithms/worker-history';
-
-const MINUTE = 60_000;
-
-/** An ordinary (non-gold) answer at minute `m`. */
-function answer(m: number, overrides: Partial<AnswerEvent> = {}): AnswerEvent {
-  return {
-    submittedAt: m * MINUTE,
-    durationMs: 10_000,
-    isGold: false,
-    goldCorrect: null,
-    agreedWithConfidentConsensus: null,
-    answerKey: 'cat',
-    ...overrides,
-  };
-}
+import { answerAt as answer, MINUTE } from '../../fixtures/quality/answer-events';
 
 const gold = (m: number, correct: boolean): AnswerEvent =>
   answer(m, { isGold: true, goldCorrect: correct });

@@ -13,28 +13,27 @@ import {
   historyFromEvents,
   WorkerHistoryBuilder,
 } from '../../../src/modules/quality/algorithms/worker-history';
+import { answerAt, HOUR, MINUTE } from '../../fixtures/quality/answer-events';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-function gold(minute: number, correct: boolean): AnswerEvent {
-  return {
-    submittedAt: minute * MINUTE,
+/** A 20-second gold answer at `minute`, right or wrong. */
+const gold = (minute: number, correct: boolean): AnswerEvent =>
+  answerAt(minute, {
     durationMs: 20_000,
     isGold: true,
     goldCorrect: correct,
-    agreedWithConfidentConsensus: null,
     answerKey: correct ? 'right' : 'wrong',
-  };
-}
+  });
 
-/** Blocks for `durationSeconds` (null: permanently) when gold accuracy < 0.5 after 4 golds. */
-function goldRule(durationSeconds: number | null = 3600): QualityRule {
+/** Gold answers one a minute from minute 1, right or wrong as `correct` says in turn. */
+const golds = (...correct: boolean[]) => correct.map((right, i) => gold(i + 1, right));
+
+/** Takes `action` (by default a one-hour block) when gold accuracy < 0.5 after 4 golds. */
+function goldRule(action: object = { kind: 'BLOCK', durationSeconds: 3600 }): QualityRule {
   return parseQualityRule({
     name: 'gold below 50%',
     collector: { kind: 'GOLD_ACCURACY', window: { lastN: 4 }, minCount: 4 },
     conditions: [{ metric: 'accuracy', op: '<', value: 0.5 }],
-    action: durationSeconds === null ? { kind: 'BLOCK' } : { kind: 'BLOCK', durationSeconds },
+    action,
   });
 }
 
@@ -51,12 +50,7 @@ function replay(rule: QualityRule, events: AnswerEvent[], state: RuleState = INI
 
 describe(evaluateRule.name, () => {
   it('fires once the evidence is sufficient and the conditions hold, with its actions', () => {
-    const decisions = replay(goldRule(), [
-      gold(1, false),
-      gold(2, false),
-      gold(3, true),
-      gold(4, false),
-    ]);
+    const decisions = replay(goldRule(), golds(false, false, true, false));
     expect(decisions.map(d => d.fired)).toEqual([false, false, false, true]);
     const last = decisions[3];
     expect(last.actions).toEqual([{ kind: 'BLOCK', scope: 'PROJECT', durationSeconds: 3600 }]);
@@ -68,19 +62,14 @@ describe(evaluateRule.name, () => {
   });
 
   it('does not act on insufficient evidence, however bad it looks', () => {
-    const decisions = replay(goldRule(), [gold(1, false), gold(2, false), gold(3, false)]);
+    const decisions = replay(goldRule(), golds(false, false, false));
     expect(decisions.every(d => !d.fired && !d.conditionsMet)).toBe(true);
     expect(decisions[2].conditions[0]).toMatchObject({ actual: 0, holds: false });
     expect(decisions[2].reason).toContain('not enough evidence (3 < minCount 4)');
   });
 
   it('fires a notify-only rule once per episode: re-armed when its conditions clear', () => {
-    const notify = parseQualityRule({
-      name: 'gold below 50%',
-      collector: { kind: 'GOLD_ACCURACY', window: { lastN: 4 }, minCount: 4 },
-      conditions: [{ metric: 'accuracy', op: '<', value: 0.5 }],
-      action: { kind: 'NOTIFY' },
-    });
+    const notify = goldRule({ kind: 'NOTIFY' });
     const events = [
       ...[1, 2, 3, 4].map(m => gold(m, false)), // fires at 4
       gold(5, false), // still bad: no second firing
@@ -110,16 +99,18 @@ describe(evaluateRule.name, () => {
   it('never fires a permanent block or flag twice, even across episodes', () => {
     const events = [1, 2, 3, 4].map(m => gold(m, false));
     events.push(gold(6, true), gold(7, true), ...[8, 9, 10].map(m => gold(m, false)));
-    const decisions = replay(goldRule(null), events);
+    const decisions = replay(goldRule({ kind: 'BLOCK' }), events);
     expect(decisions.filter(d => d.fired)).toHaveLength(1);
     expect(decisions.at(-1)!.conditionsMet).toBe(true);
     // The service resets the state when a person lifts the block: then it fires again.
     const history = historyFromEvents(events);
-    expect(evaluateRule(goldRule(null), history, 11 * MINUTE, INITIAL_RULE_STATE).fired).toBe(true);
+    expect(
+      evaluateRule(goldRule({ kind: 'BLOCK' }), history, 11 * MINUTE, INITIAL_RULE_STATE).fired,
+    ).toBe(true);
   });
 
   it('fires again after the block it imposed has run out, if the evidence still holds', () => {
-    const rule = goldRule(3600);
+    const rule = goldRule({ kind: 'BLOCK', durationSeconds: 3600 });
     const fired = replay(
       rule,
       [1, 2, 3, 4].map(m => gold(m, false)),
@@ -146,7 +137,7 @@ describe(evaluateRule.name, () => {
       action: { kind: 'FLAG' },
     });
     // 1 of 4: accuracy 0.25 but the Wilson upper bound is 0.70: not sure enough.
-    const few = historyFromEvents([gold(1, true), gold(2, false), gold(3, false), gold(4, false)]);
+    const few = historyFromEvents(golds(true, false, false, false));
     const fewDecision = evaluateRule(rule, few, 5 * MINUTE);
     expect(fewDecision.conditions.map(c => c.holds)).toEqual([true, false]);
     expect(fewDecision.fired).toBe(false);
@@ -156,12 +147,7 @@ describe(evaluateRule.name, () => {
   });
 
   it('states the figures in its reason, without answers', () => {
-    const decision = replay(goldRule(), [
-      gold(1, false),
-      gold(2, true),
-      gold(3, false),
-      gold(4, false),
-    ])[3];
+    const decision = replay(goldRule(), golds(false, true, false, false))[3];
     expect(decision.reason).toMatch(
       /^gold accuracy 25\.0% \(1 of 4, 95% CI 4\.6–69\.9%\) over the last 4 gold answers; accuracy < 0\.5: yes$/,
     );
@@ -174,7 +160,7 @@ describe(evaluateRule.name, () => {
       conditions: [{ metric: 'medianSeconds', op: '<', value: 30 }],
       action: { kind: 'FLAG' },
     });
-    const decision = evaluateRule(rule, historyFromEvents([gold(1, true)]), 2 * MINUTE);
+    const decision = evaluateRule(rule, historyFromEvents(golds(true)), 2 * MINUTE);
     expect(decision.reason).toBe(
       'median answer time 20.0 s over answers of the last hour; medianSeconds < 30 s: yes',
     );

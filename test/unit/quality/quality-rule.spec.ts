@@ -21,6 +21,9 @@ function issuePaths(input: unknown): string[] {
   return result.ok ? [] : result.issues.map(i => i.path);
 }
 
+/** The issue paths of the default gold rule with these `conditions` instead of its own. */
+const conditionIssues = (...conditions: object[]) => issuePaths(goldRule({ conditions }));
+
 describe('validateQualityRule', () => {
   it('normalises a valid rule: one action becomes a list, defaults filled in', () => {
     const result = validateQualityRule(goldRule());
@@ -123,43 +126,27 @@ describe('validateQualityRule', () => {
   });
 
   it('rejects conditions that can never hold, alone or together', () => {
+    expect(conditionIssues({ metric: 'accuracy', op: '<', value: 0 })).toEqual(['$.conditions[0]']);
+    expect(conditionIssues({ metric: 'accuracy', op: '>', value: 1 })).toEqual(['$.conditions[0]']);
     expect(
-      issuePaths(goldRule({ conditions: [{ metric: 'accuracy', op: '<', value: 0 }] })),
-    ).toEqual(['$.conditions[0]']);
-    expect(
-      issuePaths(goldRule({ conditions: [{ metric: 'accuracy', op: '>', value: 1 }] })),
-    ).toEqual(['$.conditions[0]']);
-    expect(
-      issuePaths(
-        goldRule({
-          conditions: [
-            { metric: 'accuracy', op: '>', value: 0.8 },
-            { metric: 'accuracyUpper', op: '<', value: 0.5 },
-            { metric: 'accuracy', op: '<=', value: 0.8 },
-          ],
-        }),
+      conditionIssues(
+        { metric: 'accuracy', op: '>', value: 0.8 },
+        { metric: 'accuracyUpper', op: '<', value: 0.5 },
+        { metric: 'accuracy', op: '<=', value: 0.8 },
       ),
     ).toEqual(['$.conditions[2]']);
     // Touching closed bounds leave exactly one value: allowed.
     expect(
-      issuePaths(
-        goldRule({
-          conditions: [
-            { metric: 'accuracy', op: '>=', value: 0.5 },
-            { metric: 'accuracy', op: '<=', value: 0.5 },
-          ],
-        }),
+      conditionIssues(
+        { metric: 'accuracy', op: '>=', value: 0.5 },
+        { metric: 'accuracy', op: '<=', value: 0.5 },
       ),
     ).toEqual([]);
   });
 
   it('accepts thresholds at the edge of the range that can still hold', () => {
-    expect(
-      issuePaths(goldRule({ conditions: [{ metric: 'accuracy', op: '<=', value: 0 }] })),
-    ).toEqual([]);
-    expect(
-      issuePaths(goldRule({ conditions: [{ metric: 'accuracy', op: '>=', value: 1 }] })),
-    ).toEqual([]);
+    expect(conditionIssues({ metric: 'accuracy', op: '<=', value: 0 })).toEqual([]);
+    expect(conditionIssues({ metric: 'accuracy', op: '>=', value: 1 })).toEqual([]);
   });
 
   it('rejects a metric the collector does not compute', () => {

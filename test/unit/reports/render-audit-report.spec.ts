@@ -70,6 +70,9 @@ const ALLOWED_TAGS = new Set([
 
 describe(renderAuditReport.name, () => {
   const html = renderAuditReport(hostileReportData());
+  /** The report from the first `start` up to the first `end`: one section's markup. */
+  const section = (start: string, end: string) =>
+    html.slice(html.indexOf(start), html.indexOf(end));
 
   it('escapes every user string: no tag, attribute or entity of the payloads survives', () => {
     expect([...tagNames(html)].filter(t => !ALLOWED_TAGS.has(t))).toEqual([]);
@@ -94,7 +97,7 @@ describe(renderAuditReport.name, () => {
     );
     const urls = [...html.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map(m => m[0]);
     expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg']));
-    const style = html.slice(html.indexOf('<style>'), html.indexOf('</style>'));
+    const style = section('<style>', '</style>');
     expect(style).not.toMatch(/url\(|@import|@font-face/i);
     expect(attributeNames(html).has('src')).toBe(false);
   });
@@ -115,10 +118,7 @@ describe(renderAuditReport.name, () => {
   });
 
   it('draws one point per worker with gold answers, and says who was left out', () => {
-    const scatter = html.slice(
-      html.indexOf('Workers: gold accuracy'),
-      html.indexOf('Task confidence</h2>'),
-    );
+    const scatter = section('Workers: gold accuracy', 'Task confidence</h2>');
     expect(scatter.match(/<circle /g)).toHaveLength(2);
     expect(scatter).toContain('1 worker without gold answers not shown');
     expect(scatter).toContain('rule threshold 60%');
@@ -133,10 +133,7 @@ describe(renderAuditReport.name, () => {
   });
 
   it('bins task confidence, ignoring values that are not numbers', () => {
-    const histogram = html.slice(
-      html.indexOf('Task confidence</h2>'),
-      html.indexOf('Agreement between workers</h2>'),
-    );
+    const histogram = section('Task confidence</h2>', 'Agreement between workers</h2>');
     expect(histogram).toContain('confidence 0–.5: 1 tasks (20.0%)');
     expect(histogram).toContain('confidence .5–.6: 1 tasks');
     expect(histogram).toContain('confidence .95–.99: 1 tasks');
@@ -145,10 +142,7 @@ describe(renderAuditReport.name, () => {
   });
 
   it('lists flagged and blocked workers with the events that touched them, unknown workers too', () => {
-    const events = html.slice(
-      html.indexOf('Flags, blocks and rule events'),
-      html.indexOf('All workers ('),
-    );
+    const events = section('Flags, blocks and rule events', 'All workers (');
     expect(events).toContain('block everywhere 1 d');
     expect(events).toContain('dry-run');
     expect(events).toContain('unknown-worker');

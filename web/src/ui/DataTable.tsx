@@ -14,11 +14,14 @@ export interface Column<T> {
 export function DataTable<T>(props: {
   columns: readonly Column<T>[];
   rows: readonly T[];
-  rowKey: (row: T) => string;
+  /** A stable key per row; rows without an identity of their own can use their index. */
+  rowKey: (row: T, index: number) => string;
   className?: string;
+  /** The table's accessible name, where no caption or heading names it. */
+  label?: string;
 }) {
   return (
-    <table className={props.className}>
+    <table className={props.className} aria-label={props.label}>
       <thead>
         <tr>
           {props.columns.map((column, index) => (
@@ -29,8 +32,8 @@ export function DataTable<T>(props: {
         </tr>
       </thead>
       <tbody>
-        {props.rows.map(row => (
-          <tr key={props.rowKey(row)}>
+        {props.rows.map((row, rowIndex) => (
+          <tr key={props.rowKey(row, rowIndex)}>
             {props.columns.map((column, index) =>
               column.rowHeader ? (
                 <th scope="row" key={index}>

@@ -1,6 +1,7 @@
 import { type ChangeEvent, useMemo, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage, useI18n } from '../../i18n/i18n';
+import { DataTable } from '../../ui/DataTable';
 import { ErrorText } from '../../ui/ErrorText';
 import type { ConsoleProjectData } from './console-types';
 import { ImportTasks } from './documents';
@@ -104,24 +105,16 @@ export function ImportPanel({
           </p>
           {parsed.errors.length > 0 && (
             <>
-              <table aria-label={t('console.import.errors')}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('console.import.line')}</th>
-                    <th scope="col">{t('console.import.field')}</th>
-                    <th scope="col">{t('console.import.reason')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {parsed.errors.slice(0, 200).map((lineError, index) => (
-                    <tr key={index}>
-                      <td>{lineError.line}</td>
-                      <td>{lineError.field}</td>
-                      <td>{lineError.reason}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                label={t('console.import.errors')}
+                rows={parsed.errors.slice(0, 200)}
+                rowKey={(_, index) => String(index)}
+                columns={[
+                  { header: t('console.import.line'), cell: lineError => lineError.line },
+                  { header: t('console.import.field'), cell: lineError => lineError.field },
+                  { header: t('console.import.reason'), cell: lineError => lineError.reason },
+                ]}
+              />
               {errorsUrl && (
                 <a href={errorsUrl} download={`${fileName}.errors.csv`}>
                   {t('console.import.downloadErrors')}

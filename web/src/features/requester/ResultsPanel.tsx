@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useClient, useMutation, useQuery } from 'urql';
 import { errorMessage, useI18n } from '../../i18n/i18n';
+import { DataTable } from '../../ui/DataTable';
 import { ErrorText } from '../../ui/ErrorText';
 import { TextField } from '../../ui/TextField';
 import { ExportResults, ProjectResults, RunAggregation } from './documents';
@@ -100,43 +101,40 @@ export function ResultsPanel({ projectId }: { projectId: string }) {
       {results && (
         <>
           <p>{t('console.results.count', { n: results.totalCount })}</p>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('console.results.task')}</th>
-                <th scope="col">{t('console.results.label')}</th>
-                <th scope="col">{t('console.results.confidence')}</th>
-                <th scope="col">{t('console.results.answers')}</th>
-                <th scope="col">{t('console.results.flags')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {results.nodes.map(result => (
-                <tr key={result.taskId}>
-                  <th scope="row">
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => setOpenTask(result.taskId)}
-                    >
-                      {result.externalId ?? result.taskId}
-                    </button>
-                  </th>
-                  <td>{result.labels?.join(', ') ?? '—'}</td>
-                  <td>{result.confidence == null ? '—' : result.confidence.toFixed(3)}</td>
-                  <td>{result.answerCount}</td>
-                  <td>
-                    {[
-                      result.isGold ? t('console.results.isGold') : '',
-                      result.reviewed ? t('console.results.reviewed') : '',
-                    ]
-                      .filter(Boolean)
-                      .join(', ')}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={results.nodes}
+            rowKey={result => result.taskId}
+            columns={[
+              {
+                header: t('console.results.task'),
+                rowHeader: true,
+                cell: result => (
+                  <button type="button" className="link" onClick={() => setOpenTask(result.taskId)}>
+                    {result.externalId ?? result.taskId}
+                  </button>
+                ),
+              },
+              {
+                header: t('console.results.label'),
+                cell: result => result.labels?.join(', ') ?? '—',
+              },
+              {
+                header: t('console.results.confidence'),
+                cell: result => (result.confidence == null ? '—' : result.confidence.toFixed(3)),
+              },
+              { header: t('console.results.answers'), cell: result => result.answerCount },
+              {
+                header: t('console.results.flags'),
+                cell: result =>
+                  [
+                    result.isGold ? t('console.results.isGold') : '',
+                    result.reviewed ? t('console.results.reviewed') : '',
+                  ]
+                    .filter(Boolean)
+                    .join(', '),
+              },
+            ]}
+          />
           {results.pageInfo.hasNextPage && (
             <button type="button" onClick={() => setAfter(results.pageInfo.endCursor ?? null)}>
               {t('console.results.next')}
