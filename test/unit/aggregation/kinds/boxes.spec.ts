@@ -68,6 +68,24 @@ describe('matchTaskBoxes', () => {
 });
 
 describe('fuseBoxes', () => {
+  it('matches two workers\' boxes of a small object at IoU below 0.5 but not below 1/3', () => {
+    // 16 × 40 boxes 6 px apart: IoU 10·40 / (2·16·40 − 10·40) = 0.4545, under the scoring IoU.
+    const near = buildBoxCrowd(1, 2, 1, [
+      { task: 0, worker: 0, boxes: [box(100, 100, 16, 40)] },
+      { task: 0, worker: 1, boxes: [box(106, 100, 16, 40)] },
+    ]);
+    expect(fuseBoxes(near).model.matchIou).toBeCloseTo(1 / 3, 12);
+    const all = fuseBoxes(near, { existenceThreshold: 0 }).objects;
+    expect(all.map(o => o.members)).toEqual([[0, 1]]);
+    expect(fuseBoxes(near, { existenceThreshold: 0, matchIou: 0.5 }).objects).toHaveLength(2);
+    // 9 px apart: IoU 7·40 / (2·16·40 − 7·40) = 0.28.
+    const far = buildBoxCrowd(1, 2, 1, [
+      { task: 0, worker: 0, boxes: [box(100, 100, 16, 40)] },
+      { task: 0, worker: 1, boxes: [box(109, 100, 16, 40)] },
+    ]);
+    expect(fuseBoxes(far, { existenceThreshold: 0 }).objects).toHaveLength(2);
+  });
+
   it('keeps the object everyone drew, drops the lone box, and fuses by corner medians', () => {
     const crowd = buildBoxCrowd(IMAGES, 5, 1, toyAnnotations());
     const result = fuseBoxes(crowd);

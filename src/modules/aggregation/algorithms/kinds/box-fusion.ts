@@ -5,12 +5,20 @@
  *
  * 1. Matching (per image, `matchTaskBoxes`). Boxes are put in a canonical order (worker, then
  *    coordinates), each starts as its own cluster, and every pair of boxes from different
- *    workers with IoU ≥ `matchIou` (0.5) is visited from the highest IoU down (ties: lower box
+ *    workers with IoU ≥ `matchIou` (1/3: two equal boxes sharing half of each one's area) is
+ *    visited from the highest IoU down (ties: lower box
  *    indexes first). A pair's clusters merge when they share no worker (so a cluster holds at
  *    most one box per worker) and the IoU of their mean boxes is still ≥ `matchIou` (so a chain
  *    of overlapping boxes cannot grow a cluster that drifts away). This is agglomerative
  *    clustering with a cannot-link constraint, the matching of CVAT's consensus merge and of
- *    Appen's `bagg`, made order-independent.
+ *    Appen's `bagg`, made order-independent. Matching is looser than scoring (IoU 0.5 against
+ *    gold) on purpose: corner errors are a few pixels whatever the size, so two workers' boxes
+ *    around a 15 px wide pedestrian often overlap less than 0.5 although each would score
+ *    against the true box; at 0.5 those objects split into clusters of one or two boxes that the
+ *    existence model then rejects. The cannot-link and mean-box checks keep the looser threshold
+ *    from merging neighbours. On ped_boxes_even (one run, matching threshold alone changed):
+ *    0.5 gave P 0.982 R 0.893, 1/3 P 0.981 R 0.913, 0.3 P 0.981 R 0.914, 0.25 P 0.980 R 0.906,
+ *    0.35 P 0.979 R 0.913; precision is within one false box of 0.98 throughout.
  * 2. Existence (EM over clusters). Cluster c in image i has the workers S_c who drew it among the
  *    workers W_i who answered i, and a size bucket s(c) by the area of its fused box, COCO's
  *    small / medium / large (< 32², < 96², else), because small objects are missed far more
@@ -43,7 +51,7 @@ import { BoxCrowd, iou, validateBoxCrowd } from './box-geometry';
 
 /** Options of `fuseBoxes`. */
 export interface BoxFusionOptions {
-  /** IoU at which two workers' boxes may be the same object. Default 0.5. */
+  /** IoU at which two workers' boxes may be the same object. Default 1/3 (header, step 1). */
   readonly matchIou?: number;
   /** EM iterations per round. Default 50. */
   readonly maxIterations?: number;
@@ -101,6 +109,8 @@ export interface BoxFusionResult {
   readonly taskConfidence: Float64Array;
 }
 
+/** Step 1's matching threshold (why not the scoring IoU of 0.5: the header). */
+export const DEFAULT_MATCH_IOU = 1 / 3;
 const PRIOR_STRENGTH = 2;
 const LOCALIZATION_PSEUDO_CORNERS = 4;
 const ROUNDS = 2;
@@ -115,7 +125,7 @@ interface ImageClusters {
 /** Box fusion (see the header). Empty input → no objects. */
 export function fuseBoxes(crowd: BoxCrowd, options: BoxFusionOptions = {}): BoxFusionResult {
   validateBoxCrowd(crowd);
-  const matchIou = options.matchIou ?? 0.5;
+  const matchIou = options.matchIou ?? DEFAULT_MATCH_IOU;
   const threshold = options.existenceThreshold ?? 0.5;
   const workerOf = boxWorkers(crowd);
   const images = matchAll(crowd, workerOf, matchIou);
