@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import {
   boxTaskPosterior,
   fuseBoxes,
@@ -12,6 +15,10 @@ import {
   boxScore,
   matchedBoxes,
 } from '../../../../src/modules/aggregation/algorithms/kinds/box-metrics';
+import {
+  fusionSnapshot,
+  referenceInputs,
+} from '../../../fixtures/aggregation/box-fusion-reference';
 
 const box = (x: number, y: number, w: number, h: number, label = 0): Box => ({ x, y, w, h, label });
 
@@ -68,7 +75,7 @@ describe('matchTaskBoxes', () => {
 });
 
 describe('fuseBoxes', () => {
-  it('matches two workers\' boxes of a small object at IoU below 0.5 but not below 1/3', () => {
+  it("matches two workers' boxes of a small object at IoU below 0.5 but not below 1/3", () => {
     // 16 × 40 boxes 6 px apart: IoU 10·40 / (2·16·40 − 10·40) = 0.4545, under the scoring IoU.
     const near = buildBoxCrowd(1, 2, 1, [
       { task: 0, worker: 0, boxes: [box(100, 100, 16, 40)] },
@@ -158,5 +165,19 @@ describe('box scoring', () => {
     expect(matchedBoxes(predicted, gold)).toBe(1);
     const s = boxScore([[predicted, gold]]);
     expect([s.truePositives, s.predicted, s.actual]).toEqual([1, 3, 2]);
+  });
+});
+
+describe('fuseBoxes against its reference output', () => {
+  it('reproduces, bit for bit, the Set-based implementation on the ped_boxes_even excerpt and a synthetic set', () => {
+    const reference = JSON.parse(
+      readFileSync(
+        join(__dirname, '../../../fixtures/aggregation/box-fusion-reference.json'),
+        'utf8',
+      ),
+    );
+    const { ped, synthetic } = referenceInputs();
+    expect(JSON.parse(JSON.stringify(fusionSnapshot(ped)))).toEqual(reference.ped);
+    expect(JSON.parse(JSON.stringify(fusionSnapshot(synthetic)))).toEqual(reference.synthetic);
   });
 });
