@@ -59,6 +59,9 @@ export function sizeBucket(w: number, h: number): number {
 /**
  * EM over the latent classes of every cluster of `table` (header). `bucket[c]` is cluster c's
  * size bucket, `start[c]` its start value; returns the rates and P(exists) per cluster.
+ * The E-step runs once per cluster type (`clusterTypes`), the M-step weighs each type by its
+ * number of clusters: the same fixed point as a pass over every cluster, at a fraction of the
+ * work when images go to the same groups of workers.
  */
 export function fitExistence(
   table: ClusterTable,
@@ -67,37 +70,108 @@ export function fitExistence(
   nWorkers: number,
   maxIterations: number,
 ): { rates: ExistenceRates; existence: Float64Array } {
-  let responsibilities = initialResponsibilities(start);
-  let rates = maximizeRates(table, bucket, responsibilities, nWorkers);
+  const types = clusterTypes(table, bucket);
+  const everyCluster = Int32Array.from({ length: table.nClusters }, (_, c) => c);
+  const initial = initialResponsibilities(start);
+  let rates = maximizeRates(table, bucket, everyCluster, null, initial, nWorkers);
+  let responsibilities: Float64Array = new Float64Array(types.count.length * CLASSES);
   for (let iteration = 0; iteration < maxIterations; iteration++) {
-    const next = new Float64Array(table.nClusters * CLASSES);
-    const logs = logRates(rates);
+    const next = typePosteriors(table, bucket, types, rates);
     let change = 0;
-    for (let c = 0; c < table.nClusters; c++) {
-      const i = table.clusterImage[c];
-      classPosterior(
-        rates,
-        logs,
-        table.imageWorkers,
-        table.workerOffset[i],
-        table.workerOffset[i + 1],
-        table.drew,
-        table.drewOffset[c],
-        bucket[c],
-        next,
-        c * CLASSES,
-      );
-      change = Math.max(change, Math.abs(next[c * CLASSES] - responsibilities[c * CLASSES]));
+    if (iteration === 0) {
+      // The start differs between clusters of one type: compare cluster by cluster.
+      for (let c = 0; c < table.nClusters; c++) {
+        const moved = next[types.typeOf[c] * CLASSES] - initial[c * CLASSES];
+        change = Math.max(change, Math.abs(moved));
+      }
+    } else {
+      for (let t = 0; t < types.count.length; t++) {
+        const moved = next[t * CLASSES] - responsibilities[t * CLASSES];
+        change = Math.max(change, Math.abs(moved));
+      }
     }
     responsibilities = next;
-    rates = maximizeRates(table, bucket, responsibilities, nWorkers);
+    rates = maximizeRates(table, bucket, types.first, types.count, responsibilities, nWorkers);
     if (change < CONVERGED) break;
   }
   const existence = Float64Array.from(
     { length: table.nClusters },
-    (_, c) => 1 - responsibilities[c * CLASSES + ABSENT],
+    (_, c) =>
+      1 - (maxIterations > 0 ? responsibilities[types.typeOf[c] * CLASSES] : initial[c * CLASSES]),
   );
   return { rates, existence };
+}
+
+/**
+ * Clusters of one type have the same image workers (as a list), drawing pattern and size
+ * bucket, hence the same posterior. `first[t]` is type t's first cluster, `count[t]` its size.
+ */
+interface ClusterTypes {
+  readonly typeOf: Int32Array;
+  readonly first: Int32Array;
+  readonly count: Float64Array;
+}
+
+function clusterTypes(table: ClusterTable, bucket: Int32Array): ClusterTypes {
+  const workerSets = new Map<string, number>();
+  const setOf = Int32Array.from({ length: table.nImages }, (_, i) => {
+    const key = table.imageWorkers
+      .subarray(table.workerOffset[i], table.workerOffset[i + 1])
+      .join();
+    if (!workerSets.has(key)) workerSets.set(key, workerSets.size);
+    return workerSets.get(key)!;
+  });
+  const typeIndex = new Map<number | string, number>();
+  const typeOf = new Int32Array(table.nClusters);
+  const first: number[] = [];
+  const count: number[] = [];
+  for (let c = 0; c < table.nClusters; c++) {
+    const key = typeKey(table, c, setOf[table.clusterImage[c]] * SIZE_BUCKETS + bucket[c]);
+    let t = typeIndex.get(key);
+    if (t === undefined) {
+      t = first.length;
+      typeIndex.set(key, t);
+      first.push(c);
+      count.push(0);
+    }
+    typeOf[c] = t;
+    count[t]++;
+  }
+  return { typeOf, first: Int32Array.from(first), count: Float64Array.from(count) };
+}
+
+/**
+ * A key of (worker list and bucket as `group`, drawing pattern): a number while the pattern fits
+ * in 20 bits beside the group (exact below 2^53), else a string.
+ */
+function typeKey(table: ClusterTable, c: number, group: number): number | string {
+  const from = table.drewOffset[c];
+  const to = table.drewOffset[c + 1];
+  if (to - from > 20 || group >= 2 ** 32) {
+    return `${group} ${table.drew.subarray(from, to).join('')}`;
+  }
+  let mask = 0;
+  for (let j = from; j < to; j++) mask = mask * 2 + table.drew[j];
+  return group * 2 ** 20 + mask;
+}
+
+/** E-step: P(class | pattern) of every type, from its first cluster. */
+function typePosteriors(
+  table: ClusterTable,
+  bucket: Int32Array,
+  types: ClusterTypes,
+  rates: ExistenceRates,
+): Float64Array {
+  const logs = logRates(rates);
+  const out = new Float64Array(types.first.length * CLASSES);
+  for (let t = 0; t < types.first.length; t++) {
+    const c = types.first[t];
+    const i = table.clusterImage[c];
+    const [from, to] = [table.workerOffset[i], table.workerOffset[i + 1]];
+    const pattern = { drew: table.drew, at: table.drewOffset[c] };
+    classPosterior(rates, logs, table.imageWorkers, from, to, pattern, bucket[c], out, t * CLASSES);
+  }
+  return out;
 }
 
 /** Soft start from each cluster's start value q (binomial-like weights). */
@@ -126,7 +200,8 @@ function logRates(model: ExistenceRates): LogRates {
 
 /**
  * E-step of one cluster: writes P(class | drawing pattern) into out[at … at + CLASSES). Its
- * workers are `workers[from … to)`; `drew[drewAt + j]` says whether the j-th of them drew it.
+ * workers are `workers[from … to)`; `pattern.drew[pattern.at + j]` says whether the j-th of them
+ * drew it.
  */
 function classPosterior(
   model: ExistenceRates,
@@ -134,12 +209,12 @@ function classPosterior(
   workers: Int32Array,
   from: number,
   to: number,
-  drew: Uint8Array,
-  drewAt: number,
+  pattern: { readonly drew: Uint8Array; readonly at: number },
   s: number,
   out: Float64Array,
   at: number,
 ): void {
+  const { drew, at: drewAt } = pattern;
   const nWorkers = model.drawRate.length / (CLASSES * SIZE_BUCKETS);
   let top = -Infinity;
   for (let k = 0; k < CLASSES; k++) {
@@ -171,8 +246,7 @@ export function existenceProbability(
     Int32Array.from(workers),
     0,
     workers.length,
-    pattern,
-    0,
+    { drew: pattern, at: 0 },
     s,
     out,
     0,
@@ -180,10 +254,16 @@ export function existenceProbability(
   return 1 - out[ABSENT];
 }
 
-/** M-step: draw rates per (class, worker, bucket) and class priors per bucket. */
+/**
+ * M-step: draw rates per (class, worker, bucket) and class priors per bucket, from the
+ * responsibilities of `clusters[e]` at `responsibilities[e * CLASSES …]`, each counted `weight[e]`
+ * times (once when `weight` is null).
+ */
 function maximizeRates(
   table: ClusterTable,
   bucket: Int32Array,
+  clusters: Int32Array,
+  weight: Float64Array | null,
   responsibilities: Float64Array,
   nWorkers: number,
 ): ExistenceRates {
@@ -192,12 +272,16 @@ function maximizeRates(
   const seen = new Float64Array(size);
   const prior = new Float64Array(SIZE_BUCKETS * CLASSES).fill(1);
   const { imageWorkers, workerOffset, drew, drewOffset } = table;
-  for (let c = 0; c < table.nClusters; c++) {
+  for (let e = 0; e < clusters.length; e++) {
+    const c = clusters[e];
     const s = bucket[c];
     const from = workerOffset[table.clusterImage[c]];
     const to = workerOffset[table.clusterImage[c] + 1];
     for (let k = 0; k < CLASSES; k++) {
-      const p = responsibilities[c * CLASSES + k];
+      const p =
+        weight === null
+          ? responsibilities[e * CLASSES + k]
+          : weight[e] * responsibilities[e * CLASSES + k];
       prior[s * CLASSES + k] += p;
       for (let j = from; j < to; j++) {
         const r = (k * nWorkers + imageWorkers[j]) * SIZE_BUCKETS + s;
