@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { clusterTable } from '../../../../src/modules/aggregation/algorithms/kinds/box-clusters';
 import {
   boxTaskPosterior,
   fuseBoxes,
@@ -205,5 +206,26 @@ describe('fuseBoxes against its reference output', () => {
     expect(reference.ped.objects.length).toBeGreaterThan(20);
     expectSame(JSON.parse(JSON.stringify(fusionSnapshot(ped))), reference.ped);
     expectSame(JSON.parse(JSON.stringify(fusionSnapshot(synthetic))), reference.synthetic);
+  });
+});
+
+describe('clusterTable', () => {
+  it('flattens images, workers, clusters and drawing patterns in order', () => {
+    const images = [
+      { task: 2, workers: [1, 4], clusters: [[7, 3], [5]] },
+      { task: 5, workers: [0, 1, 4], clusters: [[8]] },
+    ];
+    const workerOf = Int32Array.from([0, 0, 0, 1, 0, 4, 0, 4, 1]);
+    const table = clusterTable(images, workerOf, 5);
+    expect(Array.from(table.imageTask)).toEqual([2, 5]);
+    expect(Array.from(table.workerOffset)).toEqual([0, 2, 5]);
+    expect(Array.from(table.imageWorkers)).toEqual([1, 4, 0, 1, 4]);
+    expect(Array.from(table.clusterOffset)).toEqual([0, 2, 3]);
+    expect(Array.from(table.clusterImage)).toEqual([0, 0, 1]);
+    expect(Array.from(table.memberBoxes)).toEqual([7, 3, 5, 8]);
+    expect(Array.from(table.memberOffset)).toEqual([0, 2, 3, 4]);
+    // Cluster 0: workers 4 (box 7) and 1 (box 3); cluster 1: worker 4; cluster 2: worker 1.
+    expect(Array.from(table.drewOffset)).toEqual([0, 2, 4, 7]);
+    expect(Array.from(table.drew)).toEqual([1, 1, 0, 1, 0, 1, 0]);
   });
 });
