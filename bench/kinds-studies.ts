@@ -14,9 +14,8 @@
  */
 import { join, resolve } from 'node:path';
 
-import { readBoxFiles } from '../src/cli/read-box-files';
-import { readSpanFiles } from '../src/cli/read-span-files';
 import {
+  SpanCrowd,
   TokenSpan,
   spansOfTask,
   tagsToSpans,
@@ -32,15 +31,10 @@ import {
   DEFAULT_POOL_STRENGTH,
   hmmCrowd,
 } from '../src/modules/aggregation/algorithms/kinds/hmm-crowd';
-import { entityScore } from '../src/modules/aggregation/algorithms/kinds/span-metrics';
+import { conllFiles, pedBoxFiles, spanF1 } from './kinds-data';
 
 function boxStudy(folder: string): void {
-  const dir = join(folder, 'ped_boxes_even');
-  const files = readBoxFiles({
-    tasks: join(dir, 'tasks.jsonl'),
-    input: join(dir, 'labels.jsonl'),
-    gold: join(dir, 'gold.jsonl'),
-  });
+  const files = pedBoxFiles(folder);
   const gold = files.gold!;
   const run = (matchIou: number) => {
     const byTask = new Map<number, Box[]>();
@@ -73,23 +67,15 @@ function boxStudy(folder: string): void {
 }
 
 function spanStudy(folder: string): void {
-  const dir = join(folder, 'conll_mturk_val');
-  const files = readSpanFiles({
-    tasks: join(dir, 'tasks.jsonl'),
-    input: join(dir, 'labels.jsonl'),
-    gold: join(dir, 'gold.jsonl'),
-  });
+  const files = conllFiles(folder);
   const { crowd } = files;
   const gold = files.gold!;
-  const annotated = new Uint8Array(gold.length);
-  for (const t of crowd.annotationTask) annotated[t] = 1;
-  const f1 = (tags: Int32Array, parity: number) => {
-    const pairs: Array<readonly [TokenSpan[], readonly TokenSpan[]]> = [];
-    gold.forEach((g, t) => {
-      if (g && annotated[t] && t % 2 === parity) pairs.push([spansOfTask(crowd, tags, t), g]);
-    });
-    return entityScore(pairs).f1;
-  };
+  const f1 = (tags: Int32Array, parity: number) =>
+    spanF1(
+      crowd,
+      t => spansOfTask(crowd, tags, t),
+      gold.map((g, t) => (t % 2 === parity ? g : undefined)),
+    ).f1;
   const rows: Array<{ setting: string; even: number; odd: number }> = [];
   for (const diagonalPrior of [2, 5, 10, 20]) {
     for (const poolStrength of [0.2, 1, 5, 20]) {
@@ -110,7 +96,7 @@ function spanStudy(folder: string): void {
 
 /** Gold entities the default misses that no annotation of their sentence has exactly. */
 function unmarkedMisses(
-  crowd: ReturnType<typeof readSpanFiles>['crowd'],
+  crowd: SpanCrowd,
   gold: ReadonlyArray<readonly TokenSpan[] | undefined>,
 ): number {
   const { tags } = hmmCrowd(crowd);

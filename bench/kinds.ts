@@ -30,14 +30,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { readAnswerFiles } from '../src/cli/read-answers';
-import { readBoxFiles } from '../src/cli/read-box-files';
-import { readSpanFiles } from '../src/cli/read-span-files';
-import {
-  SpanCrowd,
-  TokenSpan,
-  spansOfTask,
-  tagsToSpans,
-} from '../src/modules/aggregation/algorithms/kinds/bio-tags';
+import { spansOfTask, tagsToSpans } from '../src/modules/aggregation/algorithms/kinds/bio-tags';
 import { fuseBoxes } from '../src/modules/aggregation/algorithms/kinds/box-fusion';
 import { boxScore } from '../src/modules/aggregation/algorithms/kinds/box-metrics';
 import { hmmCrowd } from '../src/modules/aggregation/algorithms/kinds/hmm-crowd';
@@ -52,12 +45,12 @@ import {
   ratingScore,
   roundedMeanRating,
 } from '../src/modules/aggregation/algorithms/kinds/rating-baselines';
-import { entityScore } from '../src/modules/aggregation/algorithms/kinds/span-metrics';
 import {
   tokenDawidSkene,
   tokenResponses,
 } from '../src/modules/aggregation/algorithms/kinds/token-dawid-skene';
 import { majorityVote } from '../src/modules/aggregation/algorithms/majority-vote';
+import { conllFiles, pedBoxFiles, spanF1 } from './kinds-data';
 import {
   syntheticBoxes,
   syntheticPairwise,
@@ -85,27 +78,8 @@ function timed<T>(work: () => T): { value: T; cpu: number; wall: number } {
   return { value, cpu: (cpu.user + cpu.system) / 1e6, wall: (performance.now() - wall0) / 1000 };
 }
 
-function spanF1(
-  crowd: SpanCrowd,
-  tagsOf: (t: number) => TokenSpan[],
-  gold: ReadonlyArray<readonly TokenSpan[] | undefined>,
-) {
-  const annotated = new Uint8Array(gold.length);
-  for (const t of crowd.annotationTask) annotated[t] = 1;
-  const pairs: Array<readonly [readonly TokenSpan[], readonly TokenSpan[]]> = [];
-  gold.forEach((g, t) => {
-    if (g && annotated[t]) pairs.push([tagsOf(t), g]);
-  });
-  return entityScore(pairs);
-}
-
 function spansGoals(folder: string): void {
-  const dir = join(folder, 'conll_mturk_val');
-  const files = readSpanFiles({
-    tasks: join(dir, 'tasks.jsonl'),
-    input: join(dir, 'labels.jsonl'),
-    gold: join(dir, 'gold.jsonl'),
-  });
+  const files = conllFiles(folder);
   const { crowd } = files;
   const gold = files.gold!;
   // Token majority vote, ties to the lowest tag index = O, read leniently (as the dataset README).
@@ -166,12 +140,7 @@ function spansGoals(folder: string): void {
 }
 
 function boxesGoals(folder: string): void {
-  const dir = join(folder, 'ped_boxes_even');
-  const files = readBoxFiles({
-    tasks: join(dir, 'tasks.jsonl'),
-    input: join(dir, 'labels.jsonl'),
-    gold: join(dir, 'gold.jsonl'),
-  });
+  const files = pedBoxFiles(folder);
   const result = fuseBoxes(files.crowd);
   const byTask = new Map<number, typeof result.objects>();
   for (const o of result.objects) byTask.set(o.task, [...(byTask.get(o.task) ?? []), o]);
