@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { clusterTable } from '../../../../src/modules/aggregation/algorithms/kinds/box-clusters';
 import {
   boxTaskPosterior,
   fuseBoxes,
@@ -12,6 +16,10 @@ import {
   boxScore,
   matchedBoxes,
 } from '../../../../src/modules/aggregation/algorithms/kinds/box-metrics';
+import {
+  fusionSnapshot,
+  referenceInputs,
+} from '../../../fixtures/aggregation/box-fusion-reference';
 
 const box = (x: number, y: number, w: number, h: number, label = 0): Box => ({ x, y, w, h, label });
 
@@ -68,6 +76,24 @@ describe('matchTaskBoxes', () => {
 });
 
 describe('fuseBoxes', () => {
+  it("matches two workers' boxes of a small object at IoU below 0.5 but not below 1/3", () => {
+    // 16 × 40 boxes 6 px apart: IoU 10·40 / (2·16·40 − 10·40) = 0.4545, under the scoring IoU.
+    const near = buildBoxCrowd(1, 2, 1, [
+      { task: 0, worker: 0, boxes: [box(100, 100, 16, 40)] },
+      { task: 0, worker: 1, boxes: [box(106, 100, 16, 40)] },
+    ]);
+    expect(fuseBoxes(near).model.matchIou).toBeCloseTo(1 / 3, 12);
+    const all = fuseBoxes(near, { existenceThreshold: 0 }).objects;
+    expect(all.map(o => o.members)).toEqual([[0, 1]]);
+    expect(fuseBoxes(near, { existenceThreshold: 0, matchIou: 0.5 }).objects).toHaveLength(2);
+    // 9 px apart: IoU 7·40 / (2·16·40 − 7·40) = 0.28.
+    const far = buildBoxCrowd(1, 2, 1, [
+      { task: 0, worker: 0, boxes: [box(100, 100, 16, 40)] },
+      { task: 0, worker: 1, boxes: [box(109, 100, 16, 40)] },
+    ]);
+    expect(fuseBoxes(far, { existenceThreshold: 0 }).objects).toHaveLength(2);
+  });
+
   it('keeps the object everyone drew, drops the lone box, and fuses by corner medians', () => {
     const crowd = buildBoxCrowd(IMAGES, 5, 1, toyAnnotations());
     const result = fuseBoxes(crowd);
@@ -140,5 +166,66 @@ describe('box scoring', () => {
     expect(matchedBoxes(predicted, gold)).toBe(1);
     const s = boxScore([[predicted, gold]]);
     expect([s.truePositives, s.predicted, s.actual]).toEqual([1, 3, 2]);
+  });
+});
+
+describe('fuseBoxes against its reference output', () => {
+  type Snapshot = {
+    objects: Array<{ score: number } & Record<string, unknown>>;
+    drawRate: number[];
+    prior: number[];
+    localization: number[];
+    taskConfidence: number[];
+  };
+  /** Same objects, boxes and members bit for bit; probabilities to 1e-12 (summation order). */
+  const expectSame = (actual: Snapshot, expected: Snapshot) => {
+    expect(actual.objects.map(({ score: _, ...o }) => o)).toEqual(
+      expected.objects.map(({ score: _, ...o }) => o),
+    );
+    const close = (a: number[], b: number[]) => {
+      expect(a).toHaveLength(b.length);
+      a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThan(1e-12));
+    };
+    close(
+      actual.objects.map(o => o.score),
+      expected.objects.map(o => o.score),
+    );
+    for (const key of ['drawRate', 'prior', 'localization', 'taskConfidence'] as const) {
+      close(actual[key], expected[key]);
+    }
+  };
+
+  it('gives the output of the Set-based implementation on the ped_boxes_even excerpt and a synthetic set', () => {
+    const reference = JSON.parse(
+      readFileSync(
+        join(__dirname, '../../../fixtures/aggregation/box-fusion-reference.json'),
+        'utf8',
+      ),
+    );
+    const { ped, synthetic } = referenceInputs();
+    expect(reference.ped.objects.length).toBeGreaterThan(20);
+    expectSame(JSON.parse(JSON.stringify(fusionSnapshot(ped))), reference.ped);
+    expectSame(JSON.parse(JSON.stringify(fusionSnapshot(synthetic))), reference.synthetic);
+  });
+});
+
+describe('clusterTable', () => {
+  it('flattens images, workers, clusters and drawing patterns in order', () => {
+    const images = [
+      { task: 2, workers: [1, 4], clusters: [[7, 3], [5]] },
+      { task: 5, workers: [0, 1, 4], clusters: [[8]] },
+    ];
+    const workerOf = Int32Array.from([0, 0, 0, 1, 0, 4, 0, 4, 1]);
+    const table = clusterTable(images, workerOf, 5);
+    expect(Array.from(table.imageTask)).toEqual([2, 5]);
+    expect(Array.from(table.workerOffset)).toEqual([0, 2, 5]);
+    expect(Array.from(table.imageWorkers)).toEqual([1, 4, 0, 1, 4]);
+    expect(Array.from(table.clusterOffset)).toEqual([0, 2, 3]);
+    expect(Array.from(table.clusterImage)).toEqual([0, 0, 1]);
+    expect(Array.from(table.memberBoxes)).toEqual([7, 3, 5, 8]);
+    expect(Array.from(table.memberOffset)).toEqual([0, 2, 3, 4]);
+    // Cluster 0: workers 4 (box 7) and 1 (box 3); cluster 1: worker 4; cluster 2: worker 1.
+    expect(Array.from(table.drewOffset)).toEqual([0, 2, 4, 7]);
+    expect(Array.from(table.drew)).toEqual([1, 1, 0, 1, 0, 1, 0]);
   });
 });

@@ -23,11 +23,13 @@
  *           marginals γ_i[k] and the expected transitions ξ_i[j][k].
  *   M-step  π_w[k][c][l] ∝ Σ γ_i[k] [y_{a,i} = l, y_{a,i−1} = c] + s + β·π̄[k][c][l] + d·[k = l]
  *           (π̄: the pooled confusion of all workers, so a worker with few tokens is pulled toward
- *           the crowd, not toward uniform; β = `poolStrength` = 1; s = 0.01 keeps every cell
- *           positive; d = `diagonalPrior` = 5 pseudo-tokens saying a worker usually agrees with
+ *           the crowd, not toward uniform; β = `poolStrength` = 0.2; s = 0.01 keeps every cell
+ *           positive; d = `diagonalPrior` = 10 pseudo-tokens saying a worker usually agrees with
  *           the truth, the informative prior BSC also puts on its confusion matrices: without it
  *           EM drifts toward solutions where O absorbs entity tokens and F1 falls with every
- *           iteration),
+ *           iteration; β and d were picked by split-half on conll_mturk_val, best entity F1 on the
+ *           even sentences over d ∈ {2, 5, 10, 20} × β ∈ {0.2, 1, 5, 20}, reported on the odd
+ *           ones: bench/kinds-studies.ts),
  *           A[j][k] ∝ Σ ξ_i[j][k] + 1 over allowed moves, ι[k] ∝ Σ γ_1[k] + 1 over allowed starts.
  * Initialisation: the token-level Dawid–Skene posteriors (token-dawid-skene.ts) as γ, and
  * transitions counted from their well-formed decoding. Stops when the log-likelihood gains less
@@ -60,11 +62,11 @@ export interface HmmCrowdOptions {
   readonly maxIterations?: number;
   /** Stop when the log-likelihood per token gains less than this. Default 1e-6. */
   readonly tolerance?: number;
-  /** Pseudo-tokens per true tag pulling each worker toward the pooled confusion. Default 1. */
+  /** Pseudo-tokens per true tag pulling each worker toward the pooled confusion. Default 0.2. */
   readonly poolStrength?: number;
   /** Worker model: BSC-seq's, conditioned on the worker's previous tag (default true). */
   readonly sequential?: boolean;
-  /** Pseudo-tokens on the diagonal of every confusion row (workers beat chance). Default 5. */
+  /** Pseudo-tokens on the diagonal of every confusion row (workers beat chance). Default 10. */
   readonly diagonalPrior?: number;
 }
 
@@ -86,6 +88,9 @@ export interface HmmCrowdResult extends SpanAggregation {
 }
 
 const SMOOTHING = 0.01;
+/** β and d of the header (split-half choice, bench/kinds-studies.ts). */
+export const DEFAULT_POOL_STRENGTH = 0.2;
+export const DEFAULT_DIAGONAL_PRIOR = 10;
 
 /** Expected counts of one EM pass. */
 interface Counts {
@@ -99,14 +104,14 @@ export function hmmCrowd(crowd: SpanCrowd, options: HmmCrowdOptions = {}): HmmCr
   validateSpanCrowd(crowd);
   const maxIterations = options.maxIterations ?? 50;
   const tolerance = options.tolerance ?? 1e-6;
-  const poolStrength = options.poolStrength ?? 1;
+  const poolStrength = options.poolStrength ?? DEFAULT_POOL_STRENGTH;
   const sequential = options.sequential ?? true;
   const T = tagCount(crowd.nTypes);
   const nTokens = crowd.tokenOffset[crowd.tokenOffset.length - 1];
   const annotated = annotatedTasks(crowd);
   const byTask = annotationsByTask(crowd);
   const start = tokenDawidSkene(crowd);
-  const diagonalPrior = options.diagonalPrior ?? 5;
+  const diagonalPrior = options.diagonalPrior ?? DEFAULT_DIAGONAL_PRIOR;
   const shape = { T, C: sequential ? T : 1, sequential, poolStrength, diagonalPrior };
   let parameters = maximize(
     crowd,
