@@ -4,9 +4,11 @@ import en from './en.json';
 import zhCN from './zh-CN.json';
 import requesterEn from './requester.en.json';
 import requesterZhCN from './requester.zh-CN.json';
+import consoleKindsEn from './console-kinds.en.json';
+import consoleKindsZhCN from './console-kinds.zh-CN.json';
 
 /** Every string a person reads, keyed by meaning (en.json is the reference key set). */
-export type MessageKey = keyof typeof en | keyof typeof requesterEn;
+export type MessageKey = keyof typeof en | keyof typeof requesterEn | keyof typeof consoleKindsEn;
 /** Whether `key` names a message (for keys built from API values, such as a method name). */
 export function isMessageKey(key: string): key is MessageKey {
   return key in DICTIONARIES.en;
@@ -15,8 +17,8 @@ export function isMessageKey(key: string): key is MessageKey {
 export type Locale = 'en' | 'zh-CN';
 
 const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = {
-  en: { ...en, ...requesterEn },
-  'zh-CN': { ...zhCN, ...requesterZhCN },
+  en: { ...en, ...requesterEn, ...consoleKindsEn },
+  'zh-CN': { ...zhCN, ...requesterZhCN, ...consoleKindsZhCN },
 };
 /** Shown in the language switcher, each in its own language. */
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
