@@ -1,5 +1,6 @@
 import { type MessageKey, useI18n } from '../../i18n/i18n';
 import { exampleJsonl, isChoiceKind } from './kind-form';
+import './console-kinds-messages';
 
 /**
  * What a task file of this kind looks like: two JSONL lines (an ordinary task and a gold one)

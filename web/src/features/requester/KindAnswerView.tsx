@@ -1,7 +1,9 @@
 import { Fragment } from 'react';
 import { useI18n } from '../../i18n/i18n';
+import './console-kinds.css';
 import { colourOf, strokeOf } from '../../kinds/kind-colours';
 import { imageSizeOf, itemsOf, tokensOf } from './kind-form';
+import './console-kinds-messages';
 
 /** One answer to draw: whose (a pseudonym, "consensus", "gold") and its value (kind's shape). */
 export interface AnswerLayer {

@@ -3,6 +3,7 @@ import { type MessageKey, useI18n } from '../../i18n/i18n';
 import { ErrorText } from '../../ui/ErrorText';
 import { TextField } from '../../ui/TextField';
 import { type KindForm, type KindName, TOKENIZATIONS, type Tokenization } from './kind-form';
+import './console-kinds-messages';
 
 /**
  * The setting a refused schema names: `extensions.field` `labelSchema.settings.max` → `max`,

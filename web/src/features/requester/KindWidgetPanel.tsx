@@ -3,6 +3,8 @@ import { useI18n } from '../../i18n/i18n';
 import { widgetFor } from '../../kinds';
 import type { WidgetTask } from '../../kinds/kind-widget';
 import { keyLabel, keyName } from '../../kinds/keys';
+import './console-kinds.css';
+import './console-kinds-messages';
 
 /**
  * A kind's worker widget (web/src/kinds, the very one workers use) inside a console page: its

@@ -6,6 +6,8 @@ import { ErrorText } from '../../ui/ErrorText';
 import { formatTime } from '../../ui/format';
 import { PayloadView } from '../worker/PayloadView';
 import { DecideReview, ReviewTaskQuery } from './documents';
+import { isChoiceKind } from './kind-form';
+import { StructuredReview } from './StructuredReview';
 
 /**
  * One task for a reviewer: payload, every answer (pseudonymous worker unless the caller owns the
@@ -52,6 +54,18 @@ export function ReviewTaskView({
       onDecided?.();
     }
   };
+
+  // Spans, boxes, ratings and pairs are shown and decided with the kind's own views.
+  if (task && !isChoiceKind(task.labelSchema.kind)) {
+    return (
+      <StructuredReview
+        taskId={taskId}
+        onClose={onClose}
+        onDecided={onDecided}
+        canMakeGold={canMakeGold}
+      />
+    );
+  }
 
   return (
     <section className="card review-task" aria-labelledby="review-task-title">

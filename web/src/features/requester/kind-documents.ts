@@ -19,3 +19,36 @@ export const TaskConsensusQuery = graphql(`
     }
   }
 `);
+
+/** A structured task under review: every worker's answer, the tokens, consensus and decision. */
+export const StructuredReviewTaskQuery = graphql(`
+  query ConsoleStructuredReviewTask($taskId: ID!) {
+    reviewTask(taskId: $taskId) {
+      taskId
+      externalId
+      payload
+      tokens
+      labelSchema {
+        kind
+        labels {
+          key
+          displayName
+        }
+        settings
+      }
+      confidence
+      consensusValue
+      answers {
+        worker
+        value
+        submittedAt
+        excluded
+      }
+      decision {
+        value
+        decidedBy
+        decidedAt
+      }
+    }
+  }
+`);
