@@ -75,194 +75,56 @@ const PAIR = { ...F.DEFAULT_FORM, leftField: 'a', rightField: 'b' };
  * Every case: kind, form, labels, payload, gold answer. Each is run through the server's
  * validateAnswer and the console's checkKindItem; they must agree on the verdict and its field.
  */
+/** A spans answer from [start, end, label] triples. */
+const spans = (...list: Array<[unknown, unknown, unknown]>) => ({
+  spans: list.map(([start, end, label]) => ({ start, end, label })),
+});
+/** A boxes answer from [x, y, w, h, label] rows. */
+const boxes = (...list: Array<[unknown, unknown, unknown, unknown, unknown]>) => ({
+  boxes: list.map(([x, y, w, h, label]) => ({ x, y, w, h, label })),
+});
+const ADA = { text: 'Ada visited London' };
+const TYPES = ['PER', 'LOC'];
+const PHOTO = { url: 'x.png', w: 400, h: 300 };
+const CLASSES = ['person', 'car'];
+
 const CASES: Array<[Kind, Form, string[], object, unknown]> = [
-  [
-    'TEXT_SPANS',
-    SPANS,
-    ['PER', 'LOC'],
-    { text: 'Ada  visited London' },
-    { spans: [{ start: 0, end: 1, label: 'PER' }] },
-  ],
-  ['TEXT_SPANS', SPANS, ['PER', 'LOC'], { text: 'Ada visited London' }, { spans: [] }],
-  [
-    'TEXT_SPANS',
-    SPANS,
-    ['PER', 'LOC'],
-    { text: 'Ada visited London' },
-    { spans: [{ start: 2, end: 4, label: 'LOC' }] },
-  ],
-  [
-    'TEXT_SPANS',
-    SPANS,
-    ['PER', 'LOC'],
-    { text: 'Ada visited London' },
-    { spans: [{ start: 1, end: 1, label: 'LOC' }] },
-  ],
-  [
-    'TEXT_SPANS',
-    SPANS,
-    ['PER', 'LOC'],
-    { text: 'Ada visited London' },
-    { spans: [{ start: 0, end: 1, label: 'ORG' }] },
-  ],
-  [
-    'TEXT_SPANS',
-    SPANS,
-    ['PER', 'LOC'],
-    { text: 'Ada visited London' },
-    { spans: [{ start: 0.5, end: 1, label: 'PER' }] },
-  ],
-  [
-    'TEXT_SPANS',
-    SPANS,
-    ['PER', 'LOC'],
-    { text: 'Ada visited London' },
-    { spans: [{ start: '0', end: 1, label: 'PER' }] },
-  ],
-  ['TEXT_SPANS', SPANS, ['PER', 'LOC'], { text: 'Ada visited London' }, { spans: 'all' }],
-  ['TEXT_SPANS', SPANS, ['PER', 'LOC'], { text: 'Ada visited London' }, []],
-  [
-    'TEXT_SPANS',
-    SPANS,
-    ['PER', 'LOC'],
-    { text: 'Ada visited London' },
-    {
-      spans: [
-        { start: 0, end: 2, label: 'PER' },
-        { start: 1, end: 3, label: 'LOC' },
-      ],
-    },
-  ],
-  [
-    'TEXT_SPANS',
-    SPANS,
-    ['PER', 'LOC'],
-    { text: 'Ada visited London' },
-    {
-      spans: [
-        { start: 0, end: 2, label: 'PER' },
-        { start: 0, end: 2, label: 'PER' },
-      ],
-    },
-  ],
-  [
-    'TEXT_SPANS',
-    SPANS,
-    ['PER', 'LOC'],
-    { text: 'Ada visited London' },
-    {
-      spans: [
-        { start: 0, end: 2, label: 'PER' },
-        { start: 0, end: 2, label: 'LOC' },
-      ],
-    },
-  ],
-  [
-    'TEXT_SPANS',
-    NESTED,
-    ['PER', 'LOC'],
-    { text: 'Ada visited London' },
-    {
-      spans: [
-        { start: 0, end: 3, label: 'PER' },
-        { start: 2, end: 3, label: 'LOC' },
-      ],
-    },
-  ],
-  ['TEXT_SPANS', SPANS, ['PER', 'LOC'], { body: 'no text field' }, { spans: [] }],
-  [
-    'TEXT_SPANS',
-    CHARACTERS,
-    ['PER', 'LOC'],
-    { zh: '李明 在北京' },
-    { spans: [{ start: 3, end: 5, label: 'LOC' }] },
-  ],
-  [
-    'TEXT_SPANS',
-    CHARACTERS,
-    ['PER', 'LOC'],
-    { zh: '李明 在北京' },
-    { spans: [{ start: 3, end: 6, label: 'LOC' }] },
-  ],
-  [
-    'TEXT_SPANS',
-    GIVEN,
-    ['PER'],
-    { words: ['Ada', 'Lovelace', '.'] },
-    { spans: [{ start: 0, end: 2, label: 'PER' }] },
-  ],
-  ['TEXT_SPANS', GIVEN, ['PER'], { words: ['Ada', 3] }, { spans: [] }],
-  ['TEXT_SPANS', GIVEN, ['PER'], { text: 'Ada Lovelace' }, { spans: [] }],
-  [
-    'BOUNDING_BOXES',
-    BOXES,
-    ['person', 'car'],
-    { url: 'x.png', w: 400, h: 300 },
-    { boxes: [{ x: 10, y: 20, w: 30, h: 40, label: 'car' }] },
-  ],
-  ['BOUNDING_BOXES', BOXES, ['person', 'car'], { url: 'x.png', w: 400, h: 300 }, { boxes: [] }],
-  [
-    'BOUNDING_BOXES',
-    BOXES,
-    ['person', 'car'],
-    { url: 'x.png', w: 400, h: 300 },
-    { boxes: [{ x: 0, y: 0, w: 400, h: 300, label: 'car' }] },
-  ],
-  [
-    'BOUNDING_BOXES',
-    BOXES,
-    ['person', 'car'],
-    { url: 'x.png', w: 400, h: 300 },
-    { boxes: [{ x: 390, y: 0, w: 11, h: 10, label: 'car' }] },
-  ],
-  [
-    'BOUNDING_BOXES',
-    BOXES,
-    ['person', 'car'],
-    { url: 'x.png', w: 400, h: 300 },
-    { boxes: [{ x: -1, y: 0, w: 10, h: 10, label: 'car' }] },
-  ],
-  [
-    'BOUNDING_BOXES',
-    BOXES,
-    ['person', 'car'],
-    { url: 'x.png', w: 400, h: 300 },
-    { boxes: [{ x: 1, y: 1, w: 0, h: 10, label: 'car' }] },
-  ],
-  [
-    'BOUNDING_BOXES',
-    BOXES,
-    ['person', 'car'],
-    { url: 'x.png', w: 400, h: 300 },
-    { boxes: [{ x: 1, y: 1, w: 5, h: 10, label: 'bus' }] },
-  ],
-  [
-    'BOUNDING_BOXES',
-    BOXES,
-    ['person', 'car'],
-    { url: 'x.png', w: 400, h: 300 },
-    { boxes: [{ x: 1, y: 1, w: '5', h: 10, label: 'car' }] },
-  ],
-  [
-    'BOUNDING_BOXES',
-    BOXES,
-    ['person', 'car'],
-    { url: 'x.png', w: 400, h: 300 },
-    {
-      boxes: [
-        { x: 1, y: 1, w: 5, h: 10, label: 'car' },
-        { x: 1, y: 1, w: -5, h: 10, label: 'car' },
-      ],
-    },
-  ],
-  ['BOUNDING_BOXES', BOXES, ['person', 'car'], { url: 'x.png', w: '400', h: 300 }, { boxes: [] }],
-  ['BOUNDING_BOXES', BOXES, ['person', 'car'], { url: 'x.png', w: 0, h: 300 }, { boxes: [] }],
-  ['RATING', SCALE, [], { text: 'a' }, { rating: 0 }],
-  ['RATING', SCALE, [], { text: 'a' }, { rating: 4 }],
-  ['RATING', SCALE, [], { text: 'a' }, { rating: 5 }],
-  ['RATING', SCALE, [], { text: 'a' }, { rating: 2.5 }],
-  ['RATING', SCALE, [], { text: 'a' }, { rating: '2' }],
-  ['RATING', SCALE, ['bad', 'poor', 'fair', 'good', 'great'], { text: 'a' }, { rating: -1 }],
+  ['TEXT_SPANS', SPANS, TYPES, { text: 'Ada  visited London' }, spans([0, 1, 'PER'])],
+  ['TEXT_SPANS', SPANS, TYPES, ADA, spans()],
+  ['TEXT_SPANS', SPANS, TYPES, ADA, spans([2, 4, 'LOC'])],
+  ['TEXT_SPANS', SPANS, TYPES, ADA, spans([1, 1, 'LOC'])],
+  ['TEXT_SPANS', SPANS, TYPES, ADA, spans([0, 1, 'ORG'])],
+  ['TEXT_SPANS', SPANS, TYPES, ADA, spans([0.5, 1, 'PER'])],
+  ['TEXT_SPANS', SPANS, TYPES, ADA, spans(['0', 1, 'PER'])],
+  ['TEXT_SPANS', SPANS, TYPES, ADA, { spans: 'all' }],
+  ['TEXT_SPANS', SPANS, TYPES, ADA, []],
+  ['TEXT_SPANS', SPANS, TYPES, ADA, spans([0, 2, 'PER'], [1, 3, 'LOC'])],
+  ['TEXT_SPANS', SPANS, TYPES, ADA, spans([0, 2, 'PER'], [0, 2, 'PER'])],
+  ['TEXT_SPANS', SPANS, TYPES, ADA, spans([0, 2, 'PER'], [0, 2, 'LOC'])],
+  ['TEXT_SPANS', NESTED, TYPES, ADA, spans([0, 3, 'PER'], [2, 3, 'LOC'])],
+  ['TEXT_SPANS', SPANS, TYPES, { body: 'no text field' }, spans()],
+  ['TEXT_SPANS', CHARACTERS, TYPES, { zh: '李明 在北京' }, spans([3, 5, 'LOC'])],
+  ['TEXT_SPANS', CHARACTERS, TYPES, { zh: '李明 在北京' }, spans([3, 6, 'LOC'])],
+  ['TEXT_SPANS', GIVEN, ['PER'], { words: ['Ada', 'Lovelace', '.'] }, spans([0, 2, 'PER'])],
+  ['TEXT_SPANS', GIVEN, ['PER'], { words: ['Ada', 3] }, spans()],
+  ['TEXT_SPANS', GIVEN, ['PER'], { text: 'Ada Lovelace' }, spans()],
+  ['BOUNDING_BOXES', BOXES, CLASSES, PHOTO, boxes([10, 20, 30, 40, 'car'])],
+  ['BOUNDING_BOXES', BOXES, CLASSES, PHOTO, boxes()],
+  ['BOUNDING_BOXES', BOXES, CLASSES, PHOTO, boxes([0, 0, 400, 300, 'car'])],
+  ['BOUNDING_BOXES', BOXES, CLASSES, PHOTO, boxes([390, 0, 11, 10, 'car'])],
+  ['BOUNDING_BOXES', BOXES, CLASSES, PHOTO, boxes([-1, 0, 10, 10, 'car'])],
+  ['BOUNDING_BOXES', BOXES, CLASSES, PHOTO, boxes([1, 1, 0, 10, 'car'])],
+  ['BOUNDING_BOXES', BOXES, CLASSES, PHOTO, boxes([1, 1, 5, 10, 'bus'])],
+  ['BOUNDING_BOXES', BOXES, CLASSES, PHOTO, boxes([1, 1, '5', 10, 'car'])],
+  ['BOUNDING_BOXES', BOXES, CLASSES, PHOTO, boxes([1, 1, 5, 10, 'car'], [1, 1, -5, 10, 'car'])],
+  ['BOUNDING_BOXES', BOXES, CLASSES, { ...PHOTO, w: '400' }, boxes()],
+  ['BOUNDING_BOXES', BOXES, CLASSES, { ...PHOTO, w: 0 }, boxes()],
+  ['RATING', SCALE, [], ADA, { rating: 0 }],
+  ['RATING', SCALE, [], ADA, { rating: 4 }],
+  ['RATING', SCALE, [], ADA, { rating: 5 }],
+  ['RATING', SCALE, [], ADA, { rating: 2.5 }],
+  ['RATING', SCALE, [], ADA, { rating: '2' }],
+  ['RATING', SCALE, ['bad', 'poor', 'fair', 'good', 'great'], ADA, { rating: -1 }],
   ['PAIRWISE', PAIR, [], { a: 'x1', b: 'y2' }, { preferred: 'y2' }],
   [
     'PAIRWISE',

@@ -131,7 +131,12 @@ export function KindAnswerView({
                     stroke={colour}
                     strokeDasharray={byLayer && l % 2 === 1 ? '6 3' : undefined}
                   />
-                  <text x={box.x} y={Math.max(font, box.y - font / 4)} fontSize={font}>
+                  {/* Overlaid answers' names stack a line apart, so boxes in one place stay readable. */}
+                  <text
+                    x={box.x}
+                    y={Math.max(font, box.y - font / 4) + (byLayer ? l * font * 1.2 : 0)}
+                    fontSize={font}
+                  >
                     {byLayer ? `${layer.name}: ${nameOf(box.label)}` : nameOf(box.label)}
                   </text>
                 </g>
@@ -141,11 +146,15 @@ export function KindAnswerView({
           <ul className="kind-items">
             {layers.map((layer, l) => (
               <li key={layer.name}>
-                <span
-                  className="swatch"
-                  style={{ background: byLayer ? strokeOf(l) : 'transparent' }}
-                  aria-hidden="true"
-                />{' '}
+                {byLayer && (
+                  <>
+                    <span
+                      className="swatch"
+                      style={{ background: strokeOf(l) }}
+                      aria-hidden="true"
+                    />{' '}
+                  </>
+                )}
                 <strong>{layer.name}</strong>:{' '}
                 {listOf<Box>(layer.value, 'boxes')
                   .map(

@@ -2,7 +2,8 @@ import type { KeyboardEvent } from 'react';
 import { useI18n } from '../../i18n/i18n';
 import { widgetFor } from '../../kinds';
 import type { WidgetTask } from '../../kinds/kind-widget';
-import { keyLabel, keyName } from '../../kinds/keys';
+import { bindingFor } from '../../kinds/keys';
+import { ShortcutItems } from '../../kinds/ShortcutItems';
 import './console-kinds.css';
 import './console-kinds-messages';
 
@@ -31,14 +32,7 @@ export function KindWidgetPanel({
   const keymap = widget.keymap(task, t);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    const target = event.target as HTMLElement;
-    if (['SELECT', 'TEXTAREA'].includes(target.tagName)) return;
-    if (target instanceof HTMLInputElement && !['radio', 'checkbox'].includes(target.type)) return;
-    const named = keyName(event);
-    const binding =
-      keymap.find(entry => entry.key === named) ??
-      keymap.find(entry => entry.key.toLowerCase() === event.key.toLowerCase());
+    const binding = bindingFor(keymap, event);
     if (!binding) return;
     event.preventDefault();
     onChange(binding.apply(answer));
@@ -51,13 +45,7 @@ export function KindWidgetPanel({
       {keymap.length > 0 && (
         <details className="shortcuts">
           <summary>{t('task.shortcuts')}</summary>
-          <ul>
-            {keymap.map(entry => (
-              <li key={entry.key}>
-                <kbd>{keyLabel(entry.key)}</kbd> {entry.description}
-              </li>
-            ))}
-          </ul>
+          <ShortcutItems keymap={keymap} />
         </details>
       )}
     </div>

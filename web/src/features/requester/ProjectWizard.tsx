@@ -15,6 +15,7 @@ import { AggregationMethods, CreateProjectMutation } from './documents';
 import {
   DEFAULT_FORM,
   defaultLabels,
+  isChoiceKind,
   KIND_NAMES,
   type KindForm,
   type KindName,
@@ -99,7 +100,8 @@ export function ProjectWizard() {
         overlap,
         goldRate: Number(goldPercent[0]) / 100,
         qualificationTaskCount: Number(qualification[0]),
-        aggregationMethod: chosenMethod || null,
+        // The registry's methods are the choice kinds'; the others have their own (kind-aggregate.ts).
+        aggregationMethod: isChoiceKind(kind) ? chosenMethod || null : null,
         idempotencyKey: crypto.randomUUID(),
       },
     });
@@ -274,7 +276,14 @@ export function ProjectWizard() {
 
         <fieldset>
           <legend>{t('console.wizard.aggregation')}</legend>
-          {choices.map(choice => (
+          {!isChoiceKind(kind) && (
+            <p className="hint">
+              {t(
+                `console.kinds.method.${kind as Exclude<KindName, 'SINGLE_CHOICE' | 'MULTI_LABEL'>}`,
+              )}
+            </p>
+          )}
+          {(isChoiceKind(kind) ? choices : []).map(choice => (
             <div key={choice.name}>
               <label>
                 <input

@@ -7,6 +7,7 @@ import { formatTime } from '../../ui/format';
 import { PayloadView } from '../worker/PayloadView';
 import { DecideReview, ReviewTaskQuery } from './documents';
 import { isChoiceKind } from './kind-form';
+import { ReviewAnswersTable, ReviewDecideActions } from './ReviewParts';
 import { StructuredReview } from './StructuredReview';
 
 /**
@@ -100,28 +101,7 @@ export function ReviewTaskView({
               {task.posterior.map(p => `${p.key} ${p.probability.toFixed(3)}`).join(' · ')}
             </p>
           )}
-          <table aria-label={t('console.review.answers')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('console.review.worker')}</th>
-                <th scope="col">{t('console.results.label')}</th>
-                <th scope="col">{t('console.review.submitted')}</th>
-                <th scope="col">{t('console.review.counted')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {task.answers.map((answer, index) => (
-                <tr key={index}>
-                  <td>{answer.worker}</td>
-                  <td>{answer.labels.join(', ')}</td>
-                  <td>{answer.submittedAt ? formatTime(answer.submittedAt, locale) : '—'}</td>
-                  <td>
-                    {answer.excluded ? t('console.review.excluded') : t('console.review.included')}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ReviewAnswersTable answers={task.answers} withLabels />
           {task.decision && (
             <p className="notice success">
               {t('console.review.decided', {
@@ -138,33 +118,18 @@ export function ReviewTaskView({
             multiple={task.labelSchema.kind === 'MULTI_LABEL'}
             onToggle={toggle}
           />
-          {canMakeGold && (
-            <label>
-              <input
-                type="checkbox"
-                checked={makeGold}
-                onChange={e => setMakeGold(e.target.checked)}
-              />{' '}
-              {t('console.review.makeGold')}
-            </label>
-          )}
-          <div className="actions">
-            <button
-              type="button"
-              className="primary"
-              disabled={
-                decision.fetching ||
-                (task.labelSchema.kind !== 'MULTI_LABEL' && chosen.length !== 1)
-              }
-              onClick={submit}
-            >
-              {t('console.review.save')}
-            </button>
-            <button type="button" onClick={onClose}>
-              {t('console.review.close')}
-            </button>
-          </div>
-          <ErrorText message={errorMessage(t, decision.error)} />
+          <ReviewDecideActions
+            canMakeGold={canMakeGold}
+            makeGold={makeGold}
+            onMakeGold={setMakeGold}
+            saveLabel={t('console.review.save')}
+            saveDisabled={
+              decision.fetching || (task.labelSchema.kind !== 'MULTI_LABEL' && chosen.length !== 1)
+            }
+            onSave={submit}
+            onClose={onClose}
+            error={decision.error}
+          />
         </>
       )}
     </section>

@@ -10,6 +10,7 @@ import { DecideReview } from './documents';
 import { type AnswerLayer, KindAnswerView } from './KindAnswerView';
 import { StructuredReviewTaskQuery } from './kind-documents';
 import { KindWidgetPanel } from './KindWidgetPanel';
+import { ReviewAnswersTable, ReviewDecideActions } from './ReviewParts';
 
 /**
  * A structured task (spans, boxes, rating, pairwise) for a reviewer (notes/review-contract.md):
@@ -106,26 +107,7 @@ export function StructuredReview({
             layers={layers}
             caption={t('console.kinds.review.caption')}
           />
-          <table aria-label={t('console.review.answers')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('console.review.worker')}</th>
-                <th scope="col">{t('console.review.submitted')}</th>
-                <th scope="col">{t('console.review.counted')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {review.answers.map((a, index) => (
-                <tr key={index}>
-                  <td>{a.worker}</td>
-                  <td>{a.submittedAt ? formatTime(a.submittedAt, locale) : '—'}</td>
-                  <td>
-                    {a.excluded ? t('console.review.excluded') : t('console.review.included')}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ReviewAnswersTable answers={review.answers} withLabels={false} />
           {review.decision && (
             <p className="notice success">
               {t('console.kinds.review.decided', {
@@ -145,25 +127,16 @@ export function StructuredReview({
             label={t('console.kinds.review.finalAnswer')}
           />
           {problem && <ErrorText message={t(problem)} />}
-          {canMakeGold && (
-            <label>
-              <input
-                type="checkbox"
-                checked={makeGold}
-                onChange={e => setMakeGold(e.target.checked)}
-              />{' '}
-              {t('console.review.makeGold')}
-            </label>
-          )}
-          <div className="actions">
-            <button type="button" className="primary" disabled={decision.fetching} onClick={submit}>
-              {t('console.kinds.review.save')}
-            </button>
-            <button type="button" onClick={onClose}>
-              {t('console.review.close')}
-            </button>
-          </div>
-          <ErrorText message={errorMessage(t, decision.error)} />
+          <ReviewDecideActions
+            canMakeGold={canMakeGold}
+            makeGold={makeGold}
+            onMakeGold={setMakeGold}
+            saveLabel={t('console.kinds.review.save')}
+            saveDisabled={decision.fetching}
+            onSave={submit}
+            onClose={onClose}
+            error={decision.error}
+          />
         </>
       )}
     </section>

@@ -29,12 +29,7 @@ export const StructuredReviewTaskQuery = graphql(`
       payload
       tokens
       labelSchema {
-        kind
-        labels {
-          key
-          displayName
-        }
-        settings
+        ...LabelSchemaFields
       }
       confidence
       consensusValue
