@@ -374,9 +374,22 @@ describe('requester console: structured kinds through the whole product (browser
     expect(image.reviewed).toBe(true);
   }, 180_000);
 
-  it('shows a refused setting next to its field', async () => {
+  it('previews pairwise and rating widgets, and shows a refused setting next to its field', async () => {
     await goInApp(page, '/console/new');
+    const preview = page.getByRole('group', { name: /^Worker's answer \(preview/ });
+    // Pairwise: no labels to edit; the two sample items, chosen with the arrow keys.
+    await page.getByLabel('Kind of task').selectOption('PAIRWISE');
+    expect(await page.getByLabel('Key of label 1').count()).toBe(0);
+    await preview.focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await preview.getByRole('radio', { name: /Right/ }).isChecked()).toBe(true);
+    // Rating: the scale's grades, picked with their number keys.
     await page.getByLabel('Kind of task').selectOption('RATING');
+    expect(await preview.getByRole('radio').count()).toBe(5);
+    await preview.focus();
+    await page.keyboard.press('4');
+    expect(await preview.getByRole('radio', { name: '4' }).isChecked()).toBe(true);
+    await screen('wizard-rating');
     await page.getByLabel('Lowest grade').fill('5');
     await page.getByLabel('Highest grade').fill('1');
     await page.getByLabel('Project name').fill('Bad scale');
