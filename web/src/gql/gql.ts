@@ -22,7 +22,7 @@ type Documents = {
     "\n  query AdminUserBlocks($workerId: ID!) {\n    workerBlocks(workerId: $workerId, activeOnly: true) {\n      id\n      reason\n      projectId\n      startsAt\n      endsAt\n    }\n  }\n": typeof types.AdminUserBlocksDocument,
     "\n  mutation AdminBlockWorker($input: BlockWorkerInput!) {\n    blockWorker(input: $input) {\n      id\n    }\n  }\n": typeof types.AdminBlockWorkerDocument,
     "\n  mutation AdminUnblockWorker($blockId: ID!) {\n    unblockWorker(blockId: $blockId) {\n      id\n    }\n  }\n": typeof types.AdminUnblockWorkerDocument,
-    "\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n  }\n": typeof types.LabelSchemaFieldsFragmentDoc,
+    "\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n    settings\n  }\n": typeof types.LabelSchemaFieldsFragmentDoc,
     "\n  query RequesterProjects {\n    projects(first: 100) {\n      nodes {\n        id\n        name\n        status\n        currency\n        rewardAmount\n        createdAt\n      }\n    }\n  }\n": typeof types.RequesterProjectsDocument,
     "\n  query ReviewableProjects {\n    reviewableProjects {\n      projectId\n      name\n      owner\n    }\n  }\n": typeof types.ReviewableProjectsDocument,
     "\n  query AggregationMethods {\n    aggregationMethods {\n      name\n      isDefault\n    }\n  }\n": typeof types.AggregationMethodsDocument,
@@ -54,6 +54,8 @@ type Documents = {
     "\n  mutation ConsoleTrainModel($input: TrainModelInput!) {\n    trainModel(input: $input) {\n      id\n    }\n  }\n": typeof types.ConsoleTrainModelDocument,
     "\n  mutation ConsoleStartPrelabeling($input: StartPrelabelingInput!) {\n    startPrelabeling(input: $input) {\n      id\n    }\n  }\n": typeof types.ConsoleStartPrelabelingDocument,
     "\n  query ConsolePrelabelRun($id: ID!) {\n    prelabelRun(id: $id) {\n      id\n      status\n      processed\n      total\n      predicted\n      skipped\n      error\n    }\n  }\n": typeof types.ConsolePrelabelRunDocument,
+    "\n  query ConsoleTaskConsensus($id: ID!) {\n    task(id: $id) {\n      id\n      externalId\n      payload\n      isGold\n      goldAnswer\n      countedAnswers\n      consensus {\n        answer\n        confidence\n      }\n    }\n  }\n": typeof types.ConsoleTaskConsensusDocument,
+    "\n  query ConsoleStructuredReviewTask($taskId: ID!) {\n    reviewTask(taskId: $taskId) {\n      taskId\n      externalId\n      payload\n      tokens\n      labelSchema {\n        ...LabelSchemaFields\n      }\n      confidence\n      consensusValue\n      answers {\n        worker\n        value\n        submittedAt\n        excluded\n      }\n      decision {\n        value\n        decidedBy\n        decidedAt\n      }\n    }\n  }\n": typeof types.ConsoleStructuredReviewTaskDocument,
     "\n  query MyBlocks {\n    myQuality {\n      blocks {\n        reason\n        byRule\n        projectId\n        startsAt\n        endsAt\n      }\n    }\n  }\n": typeof types.MyBlocksDocument,
     "\n  query WorkerCatalogue {\n    workerCatalogue {\n      projectId\n      name\n      requesterDisplayName\n      rewardAmount\n      currency\n      estimatedSecondsPerTask\n      hourlyRate\n      tasksLeft\n      qualificationRequired\n      qualificationStatus\n    }\n  }\n": typeof types.WorkerCatalogueDocument,
     "\n  query MyWork {\n    myEarnings {\n      currency\n      earned\n      pending\n      paidOut\n    }\n    myQuality {\n      answers\n      medianSeconds\n      goldAccuracy {\n        estimate\n        count\n      }\n      consensusAgreement {\n        estimate\n        count\n      }\n    }\n    myPayoutAccount {\n      id\n      payoutsEnabled\n      detailsSubmitted\n    }\n    myAssignments(first: 50) {\n      totalCount\n      nodes {\n        id\n        status\n        answerLabels\n        rewardAmount\n        currency\n        submittedAt\n        rejectionReason\n        task {\n          projectName\n        }\n      }\n    }\n  }\n": typeof types.MyWorkDocument,
@@ -78,7 +80,7 @@ const documents: Documents = {
     "\n  query AdminUserBlocks($workerId: ID!) {\n    workerBlocks(workerId: $workerId, activeOnly: true) {\n      id\n      reason\n      projectId\n      startsAt\n      endsAt\n    }\n  }\n": types.AdminUserBlocksDocument,
     "\n  mutation AdminBlockWorker($input: BlockWorkerInput!) {\n    blockWorker(input: $input) {\n      id\n    }\n  }\n": types.AdminBlockWorkerDocument,
     "\n  mutation AdminUnblockWorker($blockId: ID!) {\n    unblockWorker(blockId: $blockId) {\n      id\n    }\n  }\n": types.AdminUnblockWorkerDocument,
-    "\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n  }\n": types.LabelSchemaFieldsFragmentDoc,
+    "\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n    settings\n  }\n": types.LabelSchemaFieldsFragmentDoc,
     "\n  query RequesterProjects {\n    projects(first: 100) {\n      nodes {\n        id\n        name\n        status\n        currency\n        rewardAmount\n        createdAt\n      }\n    }\n  }\n": types.RequesterProjectsDocument,
     "\n  query ReviewableProjects {\n    reviewableProjects {\n      projectId\n      name\n      owner\n    }\n  }\n": types.ReviewableProjectsDocument,
     "\n  query AggregationMethods {\n    aggregationMethods {\n      name\n      isDefault\n    }\n  }\n": types.AggregationMethodsDocument,
@@ -110,6 +112,8 @@ const documents: Documents = {
     "\n  mutation ConsoleTrainModel($input: TrainModelInput!) {\n    trainModel(input: $input) {\n      id\n    }\n  }\n": types.ConsoleTrainModelDocument,
     "\n  mutation ConsoleStartPrelabeling($input: StartPrelabelingInput!) {\n    startPrelabeling(input: $input) {\n      id\n    }\n  }\n": types.ConsoleStartPrelabelingDocument,
     "\n  query ConsolePrelabelRun($id: ID!) {\n    prelabelRun(id: $id) {\n      id\n      status\n      processed\n      total\n      predicted\n      skipped\n      error\n    }\n  }\n": types.ConsolePrelabelRunDocument,
+    "\n  query ConsoleTaskConsensus($id: ID!) {\n    task(id: $id) {\n      id\n      externalId\n      payload\n      isGold\n      goldAnswer\n      countedAnswers\n      consensus {\n        answer\n        confidence\n      }\n    }\n  }\n": types.ConsoleTaskConsensusDocument,
+    "\n  query ConsoleStructuredReviewTask($taskId: ID!) {\n    reviewTask(taskId: $taskId) {\n      taskId\n      externalId\n      payload\n      tokens\n      labelSchema {\n        ...LabelSchemaFields\n      }\n      confidence\n      consensusValue\n      answers {\n        worker\n        value\n        submittedAt\n        excluded\n      }\n      decision {\n        value\n        decidedBy\n        decidedAt\n      }\n    }\n  }\n": types.ConsoleStructuredReviewTaskDocument,
     "\n  query MyBlocks {\n    myQuality {\n      blocks {\n        reason\n        byRule\n        projectId\n        startsAt\n        endsAt\n      }\n    }\n  }\n": types.MyBlocksDocument,
     "\n  query WorkerCatalogue {\n    workerCatalogue {\n      projectId\n      name\n      requesterDisplayName\n      rewardAmount\n      currency\n      estimatedSecondsPerTask\n      hourlyRate\n      tasksLeft\n      qualificationRequired\n      qualificationStatus\n    }\n  }\n": types.WorkerCatalogueDocument,
     "\n  query MyWork {\n    myEarnings {\n      currency\n      earned\n      pending\n      paidOut\n    }\n    myQuality {\n      answers\n      medianSeconds\n      goldAccuracy {\n        estimate\n        count\n      }\n      consensusAgreement {\n        estimate\n        count\n      }\n    }\n    myPayoutAccount {\n      id\n      payoutsEnabled\n      detailsSubmitted\n    }\n    myAssignments(first: 50) {\n      totalCount\n      nodes {\n        id\n        status\n        answerLabels\n        rewardAmount\n        currency\n        submittedAt\n        rejectionReason\n        task {\n          projectName\n        }\n      }\n    }\n  }\n": types.MyWorkDocument,
@@ -175,7 +179,7 @@ export function graphql(source: "\n  mutation AdminUnblockWorker($blockId: ID!) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n  }\n"): (typeof documents)["\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n  }\n"];
+export function graphql(source: "\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n    settings\n  }\n"): (typeof documents)["\n  fragment LabelSchemaFields on LabelSchema {\n    kind\n    labels {\n      key\n      displayName\n    }\n    settings\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -300,6 +304,14 @@ export function graphql(source: "\n  mutation ConsoleStartPrelabeling($input: St
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConsolePrelabelRun($id: ID!) {\n    prelabelRun(id: $id) {\n      id\n      status\n      processed\n      total\n      predicted\n      skipped\n      error\n    }\n  }\n"): (typeof documents)["\n  query ConsolePrelabelRun($id: ID!) {\n    prelabelRun(id: $id) {\n      id\n      status\n      processed\n      total\n      predicted\n      skipped\n      error\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleTaskConsensus($id: ID!) {\n    task(id: $id) {\n      id\n      externalId\n      payload\n      isGold\n      goldAnswer\n      countedAnswers\n      consensus {\n        answer\n        confidence\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleTaskConsensus($id: ID!) {\n    task(id: $id) {\n      id\n      externalId\n      payload\n      isGold\n      goldAnswer\n      countedAnswers\n      consensus {\n        answer\n        confidence\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleStructuredReviewTask($taskId: ID!) {\n    reviewTask(taskId: $taskId) {\n      taskId\n      externalId\n      payload\n      tokens\n      labelSchema {\n        ...LabelSchemaFields\n      }\n      confidence\n      consensusValue\n      answers {\n        worker\n        value\n        submittedAt\n        excluded\n      }\n      decision {\n        value\n        decidedBy\n        decidedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleStructuredReviewTask($taskId: ID!) {\n    reviewTask(taskId: $taskId) {\n      taskId\n      externalId\n      payload\n      tokens\n      labelSchema {\n        ...LabelSchemaFields\n      }\n      confidence\n      consensusValue\n      answers {\n        worker\n        value\n        submittedAt\n        excluded\n      }\n      decision {\n        value\n        decidedBy\n        decidedAt\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,9 +4,11 @@ import en from './en.json';
 import zhCN from './zh-CN.json';
 import requesterEn from './requester.en.json';
 import requesterZhCN from './requester.zh-CN.json';
+// Types only: the console's task-kind strings travel in its lazy chunk (console-kinds-messages.ts).
+import type consoleKindsEn from './console-kinds.en.json';
 
 /** Every string a person reads, keyed by meaning (en.json is the reference key set). */
-export type MessageKey = keyof typeof en | keyof typeof requesterEn;
+export type MessageKey = keyof typeof en | keyof typeof requesterEn | keyof typeof consoleKindsEn;
 /** Whether `key` names a message (for keys built from API values, such as a method name). */
 export function isMessageKey(key: string): key is MessageKey {
   return key in DICTIONARIES.en;
@@ -15,9 +17,18 @@ export function isMessageKey(key: string): key is MessageKey {
 export type Locale = 'en' | 'zh-CN';
 
 const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = {
-  en: { ...en, ...requesterEn },
-  'zh-CN': { ...zhCN, ...requesterZhCN },
+  en: { ...en, ...requesterEn } as Record<MessageKey, string>,
+  'zh-CN': { ...zhCN, ...requesterZhCN } as Record<MessageKey, string>,
 };
+
+/**
+ * Adds the strings of a lazily loaded screen, which its chunk carries so that the first screen
+ * does not; call it when the chunk's module loads, before any of its components renders.
+ */
+export function addMessages(messages: Record<Locale, Record<string, string>>): void {
+  Object.assign(DICTIONARIES.en, messages.en);
+  Object.assign(DICTIONARIES['zh-CN'], messages['zh-CN']);
+}
 /** Shown in the language switcher, each in its own language. */
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
 const PREFERENCE_KEY = 'quorum.locale';

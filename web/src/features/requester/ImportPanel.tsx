@@ -5,6 +5,7 @@ import { DataTable } from '../../ui/DataTable';
 import { ErrorText } from '../../ui/ErrorText';
 import type { ConsoleProjectData } from './console-types';
 import { ImportTasks } from './documents';
+import { ImportExample } from './ImportExample';
 import {
   batchesOf,
   type ImportItem,
@@ -42,6 +43,7 @@ export function ImportPanel({
     () => ({
       kind: project.labelSchema.kind,
       keys: project.labelSchema.labels.map(label => label.key),
+      settings: project.labelSchema.settings,
     }),
     [project],
   );
@@ -94,6 +96,7 @@ export function ImportPanel({
     <section className="card" aria-labelledby="import-title">
       <h2 id="import-title">{t('console.import.title')}</h2>
       <p className="hint">{t('console.import.help')}</p>
+      <ImportExample kind={schema.kind} settings={schema.settings} />
       <label>
         {t('console.import.file')}
         <input type="file" accept=".csv,.jsonl,.ndjson,text/csv" onChange={choose} />

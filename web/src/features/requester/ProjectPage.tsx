@@ -56,7 +56,9 @@ export function ProjectPage({ projectId, section }: { projectId: string; section
             </>
           )}
           {section === 'import' && <ImportPanel project={project} onDone={reload} />}
-          {section === 'results' && <ResultsPanel projectId={projectId} />}
+          {section === 'results' && (
+            <ResultsPanel projectId={projectId} schema={project.labelSchema} />
+          )}
           {section === 'review' && <ReviewPanel projectId={projectId} embedded />}
           {section === 'models' && <ModelsPanel project={project} />}
         </>

@@ -12,6 +12,19 @@ import { ErrorText } from '../../ui/ErrorText';
 import { Markdown } from '../../ui/Markdown';
 import { TextField } from '../../ui/TextField';
 import { AggregationMethods, CreateProjectMutation } from './documents';
+import {
+  DEFAULT_FORM,
+  defaultLabels,
+  isChoiceKind,
+  KIND_NAMES,
+  type KindForm,
+  type KindName,
+  LABELS_MEAN,
+  MIN_LABELS,
+  parsedSettings,
+  settingsInput,
+} from './kind-form';
+import { KindSettingsForm, refusedSetting, settingError } from './KindSettingsForm';
 import { WorkerPreview } from './WorkerPreview';
 
 interface LabelRow {
@@ -27,11 +40,10 @@ interface LabelRow {
 export function ProjectWizard() {
   const { t } = useI18n();
   const [name, setName] = useState('');
-  const [kind, setKind] = useState<'SINGLE_CHOICE' | 'MULTI_LABEL'>('SINGLE_CHOICE');
-  const [labels, setLabels] = useState<LabelRow[]>([
-    { key: 'pos', displayName: 'Positive' },
-    { key: 'neg', displayName: 'Negative' },
-  ]);
+  const [kind, setKind] = useState<KindName>('SINGLE_CHOICE');
+  const [labels, setLabels] = useState<LabelRow[]>(() => defaultLabels('SINGLE_CHOICE'));
+  const [kindForm, setKindForm] = useState<KindForm>(DEFAULT_FORM);
+  const goldThreshold = useState('');
   const [instructions, setInstructions] = useState('');
   const reward = useState('0.05');
   const [currency, setCurrency] = useState('usd');
@@ -52,6 +64,16 @@ export function ProjectWizard() {
     bounds: { min: number; max?: number; step?: number; required?: boolean },
   ) => <TextField label={t(label)} type="number" {...bounds} value={value} onValue={onValue} />;
   const choices = methods.data?.aggregationMethods ?? [];
+  const refused = refusedSetting(error);
+  const labelsMean = LABELS_MEAN[kind];
+  const keys = labels.map(row => row.key).filter(key => key !== '');
+  const settings = parsedSettings(kind, keys, kindForm);
+  /** A new kind starts from its usual labels (entity types, classes…) and the server's defaults. */
+  const chooseKind = (next: KindName) => {
+    setKind(next);
+    setLabels(defaultLabels(next));
+    setKindForm(DEFAULT_FORM);
+  };
   const chosenMethod = method || choices.find(choice => choice.isDefault)?.name || '';
 
   const setLabel = (index: number, change: Partial<LabelRow>) =>
@@ -71,13 +93,15 @@ export function ProjectWizard() {
       input: {
         name,
         instructions,
-        labelSchema: { kind, labels },
+        labelSchema: { kind, labels, settings: settingsInput(kind, kindForm) },
+        goldThreshold: goldThreshold[0] === '' ? null : Number(goldThreshold[0]),
         rewardAmount: Math.round(Number(reward[0]) * 100),
         currency,
         overlap,
         goldRate: Number(goldPercent[0]) / 100,
         qualificationTaskCount: Number(qualification[0]),
-        aggregationMethod: chosenMethod || null,
+        // The registry's methods are the choice kinds'; the others have their own (kind-aggregate.ts).
+        aggregationMethod: isChoiceKind(kind) ? chosenMethod || null : null,
         idempotencyKey: crypto.randomUUID(),
       },
     });
@@ -101,11 +125,18 @@ export function ProjectWizard() {
           <legend>{t('console.wizard.schema')}</legend>
           <label>
             {t('console.wizard.kind')}
-            <select value={kind} onChange={e => setKind(e.target.value as typeof kind)}>
-              <option value="SINGLE_CHOICE">{t('console.wizard.kind.SINGLE_CHOICE')}</option>
-              <option value="MULTI_LABEL">{t('console.wizard.kind.MULTI_LABEL')}</option>
+            <select value={kind} onChange={e => chooseKind(e.target.value as KindName)}>
+              {KIND_NAMES.map(name => (
+                <option key={name} value={name}>
+                  {t(`console.wizard.kind.${name}`)}
+                </option>
+              ))}
             </select>
           </label>
+          {labelsMean && labelsMean !== 'labels' && (
+            <p className="hint">{t(`console.kinds.labelsMean.${labelsMean}`)}</p>
+          )}
+          {/* PAIRWISE has no labels: its list is empty. */}
           {labels.map((row, index) => (
             <div key={index} className="label-row">
               <label>
@@ -128,19 +159,31 @@ export function ProjectWizard() {
               <button
                 type="button"
                 onClick={() => setLabels(rows => rows.filter((_, i) => i !== index))}
-                disabled={labels.length <= 2}
+                disabled={labels.length <= MIN_LABELS[kind]}
               >
                 {t('console.wizard.removeLabel', { n: index + 1 })}
               </button>
             </div>
           ))}
-          <button
-            type="button"
-            onClick={() => setLabels(rows => [...rows, { key: '', displayName: '' }])}
-          >
-            {t('console.wizard.addLabel')}
-          </button>
+          {labelsMean !== null && (
+            <button
+              type="button"
+              onClick={() => setLabels(rows => [...rows, { key: '', displayName: '' }])}
+            >
+              {t('console.wizard.addLabel')}
+            </button>
+          )}
+          {refused !== null && ['labels', 'entityTypes', 'classes'].includes(refused) && (
+            <ErrorText message={t(settingError(refused))} />
+          )}
         </fieldset>
+
+        <KindSettingsForm
+          kind={kind}
+          form={kindForm}
+          onForm={change => setKindForm(current => ({ ...current, ...change }))}
+          refused={refused}
+        />
 
         <fieldset>
           <legend>{t('console.wizard.instructions')}</legend>
@@ -158,7 +201,12 @@ export function ProjectWizard() {
           <h2 id="worker-preview">{t('console.wizard.preview')}</h2>
           <h3>{t('task.instructions')}</h3>
           <Markdown source={instructions} />
-          <WorkerPreview key={kind} kind={kind} labels={labels.filter(row => row.key !== '')} />
+          <WorkerPreview
+            key={`${kind} ${JSON.stringify(settingsInput(kind, kindForm))}`}
+            kind={kind}
+            labels={labels.filter(row => row.key !== '')}
+            settings={settings}
+          />
         </section>
 
         <fieldset>
@@ -216,13 +264,26 @@ export function ProjectWizard() {
           <legend>{t('console.wizard.quality')}</legend>
           {numberField('console.wizard.goldRate', goldPercent, { min: 0, max: 50, step: 1 })}
           <p className="hint">{t('console.wizard.goldHelp')}</p>
+          {numberField('console.kinds.goldThreshold', goldThreshold, {
+            min: 0,
+            max: 1,
+            step: 0.05,
+          })}
+          <p className="hint">{t(`console.kinds.goldThreshold.${kind}`)}</p>
           {numberField('console.wizard.qualification', qualification, { min: 0, max: 1000 })}
           <p className="hint">{t('console.wizard.qualificationHelp')}</p>
         </fieldset>
 
         <fieldset>
           <legend>{t('console.wizard.aggregation')}</legend>
-          {choices.map(choice => (
+          {!isChoiceKind(kind) && (
+            <p className="hint">
+              {t(
+                `console.kinds.method.${kind as Exclude<KindName, 'SINGLE_CHOICE' | 'MULTI_LABEL'>}`,
+              )}
+            </p>
+          )}
+          {(isChoiceKind(kind) ? choices : []).map(choice => (
             <div key={choice.name}>
               <label>
                 <input
@@ -243,7 +304,9 @@ export function ProjectWizard() {
           ))}
         </fieldset>
 
-        <ErrorText message={errorMessage(t, error)} />
+        <ErrorText
+          message={refused === null ? errorMessage(t, error) : t('console.kinds.error.seeAbove')}
+        />
         <button type="submit" className="primary" disabled={fetching}>
           {t('console.wizard.create')}
         </button>

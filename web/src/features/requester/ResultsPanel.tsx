@@ -6,6 +6,14 @@ import { ErrorText } from '../../ui/ErrorText';
 import { TextField } from '../../ui/TextField';
 import { ExportResults, ProjectResults, RunAggregation } from './documents';
 import { downloadText } from './download';
+import {
+  EXPORT_EXTENSION,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  isChoiceKind,
+  type KindName,
+} from './kind-form';
+import { StructuredResult } from './StructuredResult';
 import { ReviewTaskView } from './ReviewTaskView';
 
 type GoldFilter = 'any' | 'gold' | 'ordinary';
@@ -18,7 +26,18 @@ const SHARE = { type: 'number', min: '0', max: '1', step: '0.05' } as const;
  * posterior, pre-label, decision), run aggregation, and export CSV or JSONL with confidences and
  * the reviewed flag.
  */
-export function ResultsPanel({ projectId }: { projectId: string }) {
+export function ResultsPanel({
+  projectId,
+  schema,
+}: {
+  projectId: string;
+  /** The project's label schema: its kind picks the export formats and how a result is drawn. */
+  schema: {
+    kind: string;
+    labels: ReadonlyArray<{ key: string; displayName: string }>;
+    settings?: Record<string, unknown> | null;
+  };
+}) {
   const { t } = useI18n();
   const client = useClient();
   const [below, setBelow] = useState('');
@@ -42,14 +61,19 @@ export function ResultsPanel({ projectId }: { projectId: string }) {
   const [aggregation, runAggregation] = useMutation(RunAggregation);
   const results = data?.project.results;
 
-  const exportAs = async (format: 'CSV' | 'JSONL') => {
+  const formats = EXPORT_FORMATS[schema.kind as KindName] ?? EXPORT_FORMATS.SINGLE_CHOICE;
+  const exportAs = async (format: ExportFormat) => {
     const result = await client
       .query(ExportResults, { projectId, format }, { requestPolicy: 'network-only' })
       .toPromise();
     setExportError(errorMessage(t, result.error));
     const file = result.data?.exportResults;
     if (file)
-      downloadText(`results-${projectId}.${format.toLowerCase()}`, file.content, file.contentType);
+      downloadText(
+        `results-${projectId}.${EXPORT_EXTENSION[format]}`,
+        file.content,
+        file.contentType,
+      );
   };
 
   return (
@@ -66,12 +90,17 @@ export function ResultsPanel({ projectId }: { projectId: string }) {
         >
           {t('console.results.aggregate')}
         </button>
-        <button type="button" onClick={() => exportAs('CSV')}>
-          {t('console.results.exportCsv')}
-        </button>
-        <button type="button" onClick={() => exportAs('JSONL')}>
-          {t('console.results.exportJsonl')}
-        </button>
+        {formats.map(format => (
+          <button key={format} type="button" onClick={() => exportAs(format)}>
+            {t(
+              format === 'CSV'
+                ? 'console.results.exportCsv'
+                : format === 'JSONL'
+                  ? 'console.results.exportJsonl'
+                  : `console.kinds.export.${format}`,
+            )}
+          </button>
+        ))}
       </div>
       <ErrorText message={errorMessage(t, aggregation.error) || exportError} />
       <fieldset>
@@ -116,7 +145,18 @@ export function ResultsPanel({ projectId }: { projectId: string }) {
               },
               {
                 header: t('console.results.label'),
-                cell: result => result.labels?.join(', ') ?? '—',
+                cell: result =>
+                  isChoiceKind(schema.kind) ? (
+                    (result.labels?.join(', ') ?? '—')
+                  ) : (
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => setOpenTask(result.taskId)}
+                    >
+                      {t('console.kinds.result.show', { id: result.externalId ?? result.taskId })}
+                    </button>
+                  ),
               },
               {
                 header: t('console.results.confidence'),
@@ -141,6 +181,9 @@ export function ResultsPanel({ projectId }: { projectId: string }) {
             </button>
           )}
         </>
+      )}
+      {openTask && !isChoiceKind(schema.kind) && (
+        <StructuredResult key={openTask} taskId={openTask} schema={schema} />
       )}
       {openTask && <ReviewTaskView taskId={openTask} onClose={() => setOpenTask(null)} />}
     </section>

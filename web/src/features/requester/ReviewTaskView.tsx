@@ -6,6 +6,9 @@ import { ErrorText } from '../../ui/ErrorText';
 import { formatTime } from '../../ui/format';
 import { PayloadView } from '../worker/PayloadView';
 import { DecideReview, ReviewTaskQuery } from './documents';
+import { isChoiceKind } from './kind-form';
+import { ReviewAnswersTable, ReviewDecideActions } from './ReviewParts';
+import { StructuredReview } from './StructuredReview';
 
 /**
  * One task for a reviewer: payload, every answer (pseudonymous worker unless the caller owns the
@@ -53,6 +56,18 @@ export function ReviewTaskView({
     }
   };
 
+  // Spans, boxes, ratings and pairs are shown and decided with the kind's own views.
+  if (task && !isChoiceKind(task.labelSchema.kind)) {
+    return (
+      <StructuredReview
+        taskId={taskId}
+        onClose={onClose}
+        onDecided={onDecided}
+        canMakeGold={canMakeGold}
+      />
+    );
+  }
+
   return (
     <section className="card review-task" aria-labelledby="review-task-title">
       <h3 id="review-task-title" ref={heading} tabIndex={-1}>
@@ -86,28 +101,7 @@ export function ReviewTaskView({
               {task.posterior.map(p => `${p.key} ${p.probability.toFixed(3)}`).join(' · ')}
             </p>
           )}
-          <table aria-label={t('console.review.answers')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('console.review.worker')}</th>
-                <th scope="col">{t('console.results.label')}</th>
-                <th scope="col">{t('console.review.submitted')}</th>
-                <th scope="col">{t('console.review.counted')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {task.answers.map((answer, index) => (
-                <tr key={index}>
-                  <td>{answer.worker}</td>
-                  <td>{answer.labels.join(', ')}</td>
-                  <td>{answer.submittedAt ? formatTime(answer.submittedAt, locale) : '—'}</td>
-                  <td>
-                    {answer.excluded ? t('console.review.excluded') : t('console.review.included')}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ReviewAnswersTable answers={task.answers} withLabels />
           {task.decision && (
             <p className="notice success">
               {t('console.review.decided', {
@@ -124,33 +118,18 @@ export function ReviewTaskView({
             multiple={task.labelSchema.kind === 'MULTI_LABEL'}
             onToggle={toggle}
           />
-          {canMakeGold && (
-            <label>
-              <input
-                type="checkbox"
-                checked={makeGold}
-                onChange={e => setMakeGold(e.target.checked)}
-              />{' '}
-              {t('console.review.makeGold')}
-            </label>
-          )}
-          <div className="actions">
-            <button
-              type="button"
-              className="primary"
-              disabled={
-                decision.fetching ||
-                (task.labelSchema.kind !== 'MULTI_LABEL' && chosen.length !== 1)
-              }
-              onClick={submit}
-            >
-              {t('console.review.save')}
-            </button>
-            <button type="button" onClick={onClose}>
-              {t('console.review.close')}
-            </button>
-          </div>
-          <ErrorText message={errorMessage(t, decision.error)} />
+          <ReviewDecideActions
+            canMakeGold={canMakeGold}
+            makeGold={makeGold}
+            onMakeGold={setMakeGold}
+            saveLabel={t('console.review.save')}
+            saveDisabled={
+              decision.fetching || (task.labelSchema.kind !== 'MULTI_LABEL' && chosen.length !== 1)
+            }
+            onSave={submit}
+            onClose={onClose}
+            error={decision.error}
+          />
         </>
       )}
     </section>

@@ -13,6 +13,7 @@ export const LabelSchemaFields = graphql(`
       key
       displayName
     }
+    settings
   }
 `);
 

@@ -10,7 +10,14 @@
  *
  * JSONL: one object per line, `{ "externalId": "…", "payload": {…}, "goldLabel": "…" }` or
  * `goldLabels: […]`; blank lines are ignored.
+ *
+ * Structured kinds (spans, boxes, rating, pairwise): the gold answer is `goldAnswer` (JSONL) or
+ * a `gold_answer` column holding its JSON (CSV), in the kind's answer shape; in CSV the columns
+ * the kind reads as numbers or lists (`width`, `height`, a `tokens` list) hold JSON. Every item
+ * goes through the kind's checks (kind-form.ts, the server's own), so a task workers could not
+ * answer, or a gold answer the server would refuse, is reported on its line.
  */
+import { checkKindItem, isChoiceKind } from './kind-form';
 
 /** One task ready for `importTasks`. */
 export interface ImportItem {
@@ -18,6 +25,7 @@ export interface ImportItem {
   payload: Record<string, unknown>;
   goldLabel?: string;
   goldLabels?: string[];
+  goldAnswer?: Record<string, unknown>;
 }
 
 /** Why one line of the file cannot be imported. */
@@ -37,6 +45,31 @@ export interface ParsedImport {
 export interface ImportSchema {
   readonly kind: string;
   readonly keys: readonly string[];
+  /** The kind's parsed settings (`LabelSchema.settings`); absent for the choice kinds. */
+  readonly settings?: Readonly<Record<string, unknown>> | null;
+}
+
+/** The CSV columns a structured kind reads as JSON (numbers, token lists), by its settings. */
+function jsonColumns(schema: ImportSchema): string[] {
+  const settings = schema.settings ?? {};
+  const name = (key: string, fallback: string) =>
+    typeof settings[key] === 'string' ? (settings[key] as string) : fallback;
+  if (schema.kind === 'BOUNDING_BOXES') {
+    return [name('widthField', 'width'), name('heightField', 'height')];
+  }
+  if (schema.kind === 'TEXT_SPANS' && settings.tokenization === 'PAYLOAD') {
+    return [name('tokensField', 'tokens')];
+  }
+  return [];
+}
+
+/** A CSV cell as JSON, or the text itself when it is not JSON. */
+function jsonCell(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }
 
 /** Longest external id the API accepts. */
@@ -97,6 +130,7 @@ export function parseCsvImport(text: string, schema: ImportSchema): ParsedImport
   const lines: number[] = [];
   if (!header) return { items, errors: [{ line: 1, field: '', reason: 'The file is empty' }] };
   const names = header.fields.map(name => name.trim());
+  const json = jsonColumns(schema);
   const idColumn = names.indexOf('external_id');
   if (idColumn < 0) {
     return { items, errors: [{ line: 1, field: 'external_id', reason: 'Missing column' }] };
@@ -112,13 +146,26 @@ export function parseCsvImport(text: string, schema: ImportSchema): ParsedImport
     }
     const payload: Record<string, unknown> = {};
     let gold: string[] | undefined;
+    let goldAnswer: unknown;
     names.forEach((name, index) => {
       const value = row.fields[index]!;
       if (name === 'gold_label' || name === 'gold_labels') {
         if (value !== '') gold = name === 'gold_label' ? [value] : value.split('|');
-      } else if (name !== 'external_id') payload[name] = value;
+      } else if (name === 'gold_answer') {
+        if (value !== '') goldAnswer = jsonCell(value);
+      } else if (name !== 'external_id') {
+        payload[name] = json.includes(name) ? jsonCell(value) : value;
+      }
     });
-    const item = checkItem(row.line, row.fields[idColumn]!, payload, gold, schema, errors);
+    const item = checkItem(
+      row.line,
+      row.fields[idColumn]!,
+      payload,
+      gold,
+      schema,
+      errors,
+      goldAnswer,
+    );
     if (item) {
       items.push(item);
       lines.push(row.line);
@@ -164,6 +211,7 @@ export function parseJsonlImport(text: string, schema: ImportSchema): ParsedImpo
       gold,
       schema,
       errors,
+      record.goldAnswer ?? undefined,
     );
     if (item) {
       items.push(item);
@@ -203,6 +251,7 @@ function checkItem(
   gold: string[] | undefined,
   schema: ImportSchema,
   errors: LineError[],
+  goldAnswer?: unknown,
 ): ImportItem | null {
   const externalId = rawId.trim();
   if (externalId === '') {
@@ -215,6 +264,12 @@ function checkItem(
       field: 'external_id',
       reason: `Longer than ${MAX_EXTERNAL_ID} characters`,
     });
+    return null;
+  }
+  if (!isChoiceKind(schema.kind))
+    return checkStructured(line, externalId, payload, gold, goldAnswer, schema, errors);
+  if (goldAnswer !== undefined) {
+    errors.push({ line, field: 'goldAnswer', reason: 'A choice project takes gold labels' });
     return null;
   }
   if (gold) {
@@ -231,6 +286,36 @@ function checkItem(
   const item: ImportItem = { externalId, payload };
   if (gold && schema.kind === 'SINGLE_CHOICE') item.goldLabel = gold[0];
   else if (gold) item.goldLabels = gold;
+  return item;
+}
+
+/** An item of a structured kind: the kind's payload and gold-answer checks, as the server's. */
+function checkStructured(
+  line: number,
+  externalId: string,
+  payload: Record<string, unknown>,
+  gold: string[] | undefined,
+  goldAnswer: unknown,
+  schema: ImportSchema,
+  errors: LineError[],
+): ImportItem | null {
+  if (gold) {
+    errors.push({
+      line,
+      field: 'gold_label',
+      reason: `A ${schema.kind} project's gold is gold_answer`,
+    });
+    return null;
+  }
+  const issue = checkKindItem(schema.kind, schema.settings ?? {}, payload, goldAnswer);
+  if (issue) {
+    // The server's path under the item: `answer.spans[0]` of a gold answer is `goldAnswer.spans[0]`.
+    const field = issue.field.replace(/^answer/, 'goldAnswer');
+    errors.push({ line, field, reason: `${issue.code}: ${issue.reason}` });
+    return null;
+  }
+  const item: ImportItem = { externalId, payload };
+  if (goldAnswer !== undefined) item.goldAnswer = goldAnswer as Record<string, unknown>;
   return item;
 }
 

@@ -4,7 +4,8 @@ import { Link } from '../../app/router';
 import { errorMessage, type MessageKey, useI18n } from '../../i18n/i18n';
 import type { ReturnReason } from '../../gql/graphql';
 import { widgetFor } from '../../kinds';
-import { keyLabel, keyName } from '../../kinds/keys';
+import { bindingFor } from '../../kinds/keys';
+import { ShortcutItems } from '../../kinds/ShortcutItems';
 import { ErrorText } from '../../ui/ErrorText';
 import { formatCountdown, formatMoney, formatTime } from '../../ui/format';
 import { Markdown } from '../../ui/Markdown';
@@ -200,16 +201,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
-      const target = event.target as HTMLElement | null;
-      if (target && ['SELECT', 'TEXTAREA'].includes(target.tagName)) return;
-      if (target instanceof HTMLInputElement && !['radio', 'checkbox'].includes(target.type))
-        return;
-      // `Shift+ArrowLeft` first (a widget may bind it), then the key alone.
-      const named = keyName(event);
-      const binding =
-        keymap.find(entry => entry.key === named) ??
-        keymap.find(entry => entry.key.toLowerCase() === event.key.toLowerCase());
+      const binding = bindingFor(keymap, event);
       if (!binding) return;
       event.preventDefault();
       binding.run();
@@ -316,13 +308,7 @@ export function TaskScreen({ projectId }: { projectId: string }) {
       {keymap.length > 0 && (
         <aside className="shortcuts" aria-labelledby="shortcuts-title">
           <h2 id="shortcuts-title">{t('task.shortcuts')}</h2>
-          <ul>
-            {keymap.map(entry => (
-              <li key={entry.key}>
-                <kbd>{keyLabel(entry.key)}</kbd> {entry.description}
-              </li>
-            ))}
-          </ul>
+          <ShortcutItems keymap={keymap} />
         </aside>
       )}
     </section>
