@@ -31,6 +31,19 @@ export const LedgerAccountKind = graphqlEnum(
 );
 export type LedgerAccountKind = EnumValue<typeof LedgerAccountKind>;
 
+/**
+ * The user and project accounts that postings and balance reads name, one function each, so the
+ * services that move money say `accountOf.escrow(project.id)` instead of each spelling out (or
+ * keeping its own helper for) `{ kind: LedgerAccountKind.PROJECT_ESCROW, projectId }`.
+ */
+export const accountOf = {
+  available: (userId: string) => ({ kind: LedgerAccountKind.REQUESTER_AVAILABLE, userId }),
+  escrow: (projectId: string) => ({ kind: LedgerAccountKind.PROJECT_ESCROW, projectId }),
+  earned: (userId: string) => ({ kind: LedgerAccountKind.WORKER_EARNED, userId }),
+  pending: (userId: string) => ({ kind: LedgerAccountKind.WORKER_PAYOUT_PENDING, userId }),
+  paidOut: (userId: string) => ({ kind: LedgerAccountKind.WORKER_PAID_OUT, userId }),
+} as const;
+
 /** Accounts owned by a user, by a project, or by nobody (system accounts). */
 export const USER_ACCOUNT_KINDS: readonly LedgerAccountKind[] = [
   LedgerAccountKind.REQUESTER_AVAILABLE,
