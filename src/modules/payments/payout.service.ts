@@ -9,7 +9,7 @@ import { Role } from '../auth/role';
 import { User } from '../auth/user.entity';
 import type { IdempotencyService } from '../idempotency/idempotency.service';
 import { InsufficientBalanceError } from '../ledger/ledger.errors';
-import { type LedgerService, moveLines } from '../ledger/ledger.service';
+import { type LedgerService, moveLines, type Posting } from '../ledger/ledger.service';
 import { accountOf, LedgerAccountKind, LedgerTransactionKind } from '../ledger/ledger.types';
 import { providerError } from './funding.service';
 import { isCurrency, isPositiveMinorAmount } from '../ledger/math/money';
@@ -353,11 +353,7 @@ export class PayoutService {
       payoutId,
       userId: input.workerId,
       actorId: tx.user?.id ?? null,
-      lines: moveLines(
-        accountOf.earned(input.workerId),
-        accountOf.pending(input.workerId),
-        earned.balance,
-      ),
+      lines: workerMove(input.workerId, 'earned', 'pending', earned.balance),
     });
     return { payout: await this.db.repo(tx, Payout).findOneByOrFail({ id: payoutId }) };
   }
@@ -458,11 +454,7 @@ export class PayoutService {
         payoutId: payout.id,
         userId: payout.workerId,
         externalRef: transfer.id,
-        lines: moveLines(
-          accountOf.pending(payout.workerId),
-          accountOf.paidOut(payout.workerId),
-          payout.amount,
-        ),
+        lines: workerMove(payout.workerId, 'pending', 'paidOut', payout.amount),
       });
       Object.assign(payout, { status: PayoutStatus.PAID, transferId: transfer.id });
       await this.settled(tx, payout, 'PAID');
@@ -484,11 +476,7 @@ export class PayoutService {
         payoutId: payout.id,
         userId: payout.workerId,
         externalRef: transfer.id,
-        lines: moveLines(
-          accountOf.paidOut(payout.workerId),
-          accountOf.earned(payout.workerId),
-          delta,
-        ),
+        lines: workerMove(payout.workerId, 'paidOut', 'earned', delta),
       });
       await this.db.repo(tx, Payout).update(
         { id: payout.id },
@@ -569,11 +557,7 @@ export class PayoutService {
         payoutId: payout.id,
         userId: payout.workerId,
         actorId: tx.requireUserId(),
-        lines: moveLines(
-          accountOf.pending(payout.workerId),
-          accountOf.paidOut(payout.workerId),
-          payout.amount,
-        ),
+        lines: workerMove(payout.workerId, 'pending', 'paidOut', payout.amount),
       });
       return this.db.repo(tx, Payout).findOneByOrFail({ id: payout.id });
     });
@@ -676,11 +660,7 @@ export class PayoutService {
       payoutId: payout.id,
       userId: payout.workerId,
       actorId: tx.user?.id ?? null,
-      lines: moveLines(
-        accountOf.pending(payout.workerId),
-        accountOf.earned(payout.workerId),
-        payout.amount,
-      ),
+      lines: workerMove(payout.workerId, 'pending', 'earned', payout.amount),
     });
     return this.db.repo(tx, Payout).findOneByOrFail({ id: payout.id });
   }
@@ -746,4 +726,17 @@ function payoutCodec(db: TransactionalConnection) {
     fromRecord: (tx: RequestContext, record: Record<string, unknown>) =>
       db.repo(tx, Payout).findOneByOrFail({ id: String(record.payoutId) }),
   };
+}
+
+/**
+ * Every payout posting moves money between two accounts of the payout's worker (earned, payout
+ * pending, paid out): the lines of such a move.
+ */
+function workerMove(
+  workerId: string,
+  from: 'earned' | 'pending' | 'paidOut',
+  to: 'earned' | 'pending' | 'paidOut',
+  amount: number,
+): Posting['lines'] {
+  return moveLines(accountOf[from](workerId), accountOf[to](workerId), amount);
 }
