@@ -1,7 +1,7 @@
 import { registerEnumType } from 'type-graphql';
+import { stringEnum } from './string-enum';
 
-/** The union of an enum object's values: the type its values are annotated with. */
-export type EnumValue<E> = E[keyof E];
+export { stringEnum, type EnumValue } from './string-enum';
 
 /**
  * A string enum whose values equal their names, registered with GraphQL as `name`. One line per
@@ -13,7 +13,7 @@ export function graphqlEnum<const K extends string>(
   keys: readonly K[],
   description?: string,
 ): { readonly [P in K]: P } {
-  const values = Object.fromEntries(keys.map(key => [key, key])) as { [P in K]: P };
+  const values = stringEnum(keys);
   registerEnumType(values, description === undefined ? { name } : { name, description });
   return values;
 }

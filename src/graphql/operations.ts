@@ -1,4 +1,14 @@
-import { Arg, Authorized, FieldResolver, ID, Mutation, Query, type ArgOptions } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  type ArgOptions,
+} from 'type-graphql';
+import { RequestContext } from '../common/request-context';
 import { Role } from '../modules/auth/role';
 
 /**
@@ -13,7 +23,15 @@ import { Role } from '../modules/auth/role';
  * - Requester / Admin: that role only.
  * - SignedIn: any signed-in user.
  *
+ * - Public / Parent: no role check (sign-up and log-in; a field anyone who may see its parent
+ *   object may see).
+ *
  * The second argument is the description, or the options type-graphql takes.
+ *
+ * Each of them also hands the request context to the method's parameter typed `RequestContext`,
+ * so a resolver declares `ctx: RequestContext` instead of repeating `@Ctx()` on every method.
+ * The parameter is found by its type in the method's `design:paramtypes` metadata, so the
+ * resolver must import `RequestContext` as a value (`import type` leaves no class to find).
  */
 type ReturnTypeFunc = Parameters<typeof Query>[0];
 type AdvancedOptions = NonNullable<Parameters<typeof Query>[1]>;
@@ -24,12 +42,21 @@ type GuardedOperation = (
   options?: string | AdvancedOptions,
 ) => MethodDecorator;
 
-function guarded(operation: Operation, roles: readonly Role[]): GuardedOperation {
+function guarded(operation: Operation, roles: readonly Role[] | null): GuardedOperation {
   return (returns, options) => (target, propertyKey, descriptor) => {
     const advanced = typeof options === 'string' ? { description: options } : options;
     operation(returns, advanced)(target, propertyKey, descriptor);
-    Authorized(roles)(target, propertyKey, descriptor);
+    if (roles) Authorized(roles)(target, propertyKey, descriptor);
+    injectContext(target, propertyKey);
   };
+}
+
+/** `@Ctx()` on every parameter whose declared type is `RequestContext`. */
+function injectContext(target: object, propertyKey: string | symbol): void {
+  const types = (Reflect.getMetadata('design:paramtypes', target, propertyKey) ?? []) as unknown[];
+  types.forEach((type, index) => {
+    if (type === RequestContext) Ctx()(target, propertyKey, index);
+  });
 }
 
 const WORKER = [Role.WORKER];
@@ -51,10 +78,17 @@ export const AdminField = guarded(FieldResolver, ADMIN);
 export const SignedInQuery = guarded(Query, SIGNED_IN);
 export const SignedInMutation = guarded(Mutation, SIGNED_IN);
 export const SignedInField = guarded(FieldResolver, SIGNED_IN);
+export const PublicMutation = guarded(Mutation, null);
+export const ParentField = guarded(FieldResolver, null);
 
 /** An `ID!` argument (`ID` with `{ nullable: true }`), named `id` unless told. */
 export function IdArg(name = 'id', options?: ArgOptions): ArgDecorator {
   return Arg(name, () => ID, options);
+}
+
+/** The `input` argument every mutation with an input object takes (`input: XInput!`). */
+export function InputArg(): ArgDecorator {
+  return Arg('input');
 }
 
 /** A `[ID!]!` argument, named `ids` unless told. */

@@ -1,6 +1,6 @@
-import { Arg, Args, Ctx, Float, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Float, Resolver, Root } from 'type-graphql';
 import { ConnectionArgs, type ConnectionShape } from '../../common/pagination';
-import type { RequestContext } from '../../common/request-context';
+import { RequestContext } from '../../common/request-context';
 import { Project } from '../projects/project.entity';
 import { AGGREGATOR_NAMES, DEFAULT_AGGREGATOR } from './algorithms';
 import { AggregationRun } from './aggregation-run.entity';
@@ -58,13 +58,13 @@ export class AggregationResolver {
     })
     method: string | null,
     @Arg('background', () => Boolean, { defaultValue: false }) background: boolean,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<AggregationRun> {
     return this.aggregation.runAggregation(ctx, projectId, { method, background });
   }
 
   @OwnerQuery(() => AggregationRun, 'One aggregation run of one of your projects.')
-  aggregationRun(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<AggregationRun> {
+  aggregationRun(@IdArg() id: string, ctx: RequestContext): Promise<AggregationRun> {
     return this.aggregation.findRun(ctx, id);
   }
 
@@ -81,13 +81,13 @@ export class AggregationResolver {
       description: 'Leave the label empty where the confidence is below this (0 to 1).',
     })
     abstainBelow: number | null,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<ResultsExport> {
     return this.aggregation.exportResults(ctx, projectId, format, abstainBelow);
   }
 
   @OwnerQuery(() => TaskResultConnection, RESULTS_PAGE_DESCRIPTION)
-  resultsPage(@Args() args: ResultsPageArgs, @Ctx() ctx: RequestContext) {
+  resultsPage(@Args() args: ResultsPageArgs, ctx: RequestContext) {
     return this.aggregation.resultsPage(ctx, args);
   }
 
@@ -100,7 +100,7 @@ export class AggregationResolver {
   workerQuality(
     @IdArg('projectId') projectId: string,
     @IdArg('workerId') workerId: string,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<WorkerQualityView | null> {
     return this.aggregation.workerQuality(ctx, projectId, workerId);
   }
@@ -118,7 +118,7 @@ export class ProjectAggregationResolver {
   results(
     @Root() project: Project,
     @Args() args: ProjectResultsArgs,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<ConnectionShape<TaskResult>> {
     return this.aggregation.results(ctx, project, args);
   }
@@ -127,7 +127,7 @@ export class ProjectAggregationResolver {
   aggregationRuns(
     @Root() project: Project,
     @Args() args: ConnectionArgs,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<ConnectionShape<AggregationRun>> {
     return this.aggregation.listRuns(ctx, project, args);
   }
@@ -135,7 +135,7 @@ export class ProjectAggregationResolver {
   @OwnerField(() => AggregationRun, { nullable: true, description: 'The most recent run.' })
   latestAggregationRun(
     @Root() project: Project,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<AggregationRun | null> {
     return this.aggregation.latestRun(ctx, project);
   }
@@ -147,7 +147,7 @@ export class ProjectAggregationResolver {
   workerQualities(
     @Root() project: Project,
     @Args() args: ConnectionArgs,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<ConnectionShape<WorkerQualityView>> {
     return this.aggregation.listWorkerQualities(ctx, project, args);
   }

@@ -107,7 +107,7 @@ export function summarizeSingleChoice(
   problem: AggregationProblem,
   output: AggregatorOutput,
 ): AggregationSolution {
-  const { matrix: m, gold } = problem;
+  const m = problem.matrix;
   const K = problem.nKeys;
   if (m.nLabels !== K) throw new RangeError(`matrix has ${m.nLabels} labels, schema has ${K}`);
   const posterior = Float64Array.from(output.probabilities);
@@ -120,22 +120,18 @@ export function summarizeSingleChoice(
     chosen[t * K + label] = 1;
     confidence[t] = posterior[t * K + label];
   }
-  const counts = workerCounts(m, gold, (r, t) => m.label[r] === output.labels[t]);
-  return {
-    nTasks: m.nTasks,
-    nWorkers: m.nWorkers,
-    nKeys: K,
-    posterior,
-    chosen,
-    confidence,
-    taskAnswers,
-    ...counts,
-    workerSkill: output.workerSkill,
-    confusion: output.confusion,
-    iterations: output.iterations,
-    converged: output.converged,
-    logLikelihood: [...(output.logLikelihood ?? [])],
-  };
+  return solutionOf(
+    problem,
+    { posterior, chosen, confidence, taskAnswers },
+    (r, t) => m.label[r] === output.labels[t],
+    {
+      workerSkill: output.workerSkill,
+      confusion: output.confusion,
+      iterations: output.iterations,
+      converged: output.converged,
+      logLikelihood: [...(output.logLikelihood ?? [])],
+    },
+  );
 }
 
 function computeMultiLabel(problem: AggregationProblem): AggregationSolution {
@@ -204,25 +200,41 @@ function computeMultiLabel(problem: AggregationProblem): AggregationSolution {
   }
   for (let t = 0; t < m.nTasks; t++) if (taskAnswers[t] === 0) confidence[t] = NaN;
 
-  const counts = workerCounts(m, gold, (r, t) => {
+  const agrees = (r: number, t: number): boolean => {
     const s = m.label[r];
     for (let k = 0; k < K; k++) if (membership[s * K + k] !== chosen[t * K + k]) return false;
     return true;
-  });
-  return {
-    nTasks: m.nTasks,
-    nWorkers: m.nWorkers,
-    nKeys: K,
-    posterior,
-    chosen,
-    confidence,
-    taskAnswers,
-    ...counts,
+  };
+  return solutionOf(problem, { posterior, chosen, confidence, taskAnswers }, agrees, {
     workerSkill: hasSkill ? skillSum.map(sum => sum / K) : undefined,
     confusion,
     iterations,
     converged,
     logLikelihood: jointTrace(traces),
+  });
+}
+
+/**
+ * A solution from its per-task decision and the method's fit, with the sizes and the per-worker
+ * counts every path computes the same way (`agrees`: does response r match task t's consensus).
+ */
+function solutionOf(
+  problem: AggregationProblem,
+  decision: Pick<AggregationSolution, 'posterior' | 'chosen' | 'confidence' | 'taskAnswers'>,
+  agrees: (response: number, task: number) => boolean,
+  fit: Pick<
+    AggregationSolution,
+    'workerSkill' | 'confusion' | 'iterations' | 'converged' | 'logLikelihood'
+  >,
+): AggregationSolution {
+  const m = problem.matrix;
+  return {
+    nTasks: m.nTasks,
+    nWorkers: m.nWorkers,
+    nKeys: problem.nKeys,
+    ...decision,
+    ...workerCounts(m, problem.gold, agrees),
+    ...fit,
   };
 }
 

@@ -24,6 +24,7 @@
  * Memory is linear in the number of answers: the encoder grows three Int32Arrays, and `finish`
  * regroups them once with a counting sort (O(answers + tasks + workers)).
  */
+import { Interner } from '../../common/interner';
 import type { GoldLabels, ResponseMatrix } from './algorithms/response-matrix';
 
 /** One answer as it comes from the database or a CSV row. */
@@ -95,12 +96,10 @@ export function encodeResponses(
  * `finish` once. The rules are those of this file's header.
  */
 export class ResponseEncoder {
-  private readonly taskIndexById = new Map<string, number>();
-  private readonly workerIndexById = new Map<string, number>();
+  private readonly tasks = new Interner();
+  private readonly workers = new Interner();
   /** Label → provisional index (schema index when a label set is given, else first seen). */
   private readonly labelIndexByKey = new Map<string, number>();
-  private readonly taskIds: string[] = [];
-  private readonly workerIds: string[] = [];
   private readonly labelsSeen: string[] = [];
   private readonly fixedLabels: boolean;
   private readonly keepRepeats: boolean;
@@ -142,8 +141,8 @@ export class ResponseEncoder {
   addIndexes(worker: number, task: number, label: number): void {
     if (this.finished) throw new Error('ResponseEncoder.add called after finish');
     if (
-      !(worker >= 0 && worker < this.workerIds.length) ||
-      !(task >= 0 && task < this.taskIds.length) ||
+      !(worker >= 0 && worker < this.workers.ids.length) ||
+      !(task >= 0 && task < this.tasks.ids.length) ||
       !(label >= 0 && label < this.labelsSeen.length)
     ) {
       throw new RangeError(
@@ -159,24 +158,12 @@ export class ResponseEncoder {
 
   /** The task's index (assigned on first sight, in order of first appearance). */
   taskIndex(id: string): number {
-    let t = this.taskIndexById.get(id);
-    if (t === undefined) {
-      t = this.taskIds.length;
-      this.taskIndexById.set(id, t);
-      this.taskIds.push(id);
-    }
-    return t;
+    return this.tasks.of(id);
   }
 
   /** The worker's index (assigned on first sight, in order of first appearance). */
   workerIndex(id: string): number {
-    let w = this.workerIndexById.get(id);
-    if (w === undefined) {
-      w = this.workerIds.length;
-      this.workerIndexById.set(id, w);
-      this.workerIds.push(id);
-    }
-    return w;
+    return this.workers.of(id);
   }
 
   /**
@@ -202,8 +189,8 @@ export class ResponseEncoder {
   finish(gold?: GoldByTask): EncodedResponses {
     if (this.finished) throw new Error('ResponseEncoder.finish called twice');
     this.finished = true;
-    const nTasks = this.taskIds.length;
-    const nWorkers = this.workerIds.length;
+    const nTasks = this.tasks.ids.length;
+    const nWorkers = this.workers.ids.length;
 
     // Gold first: with inferred labels, gold labels of answered tasks join the label set.
     let goldPairs: Array<[number, string]> | undefined;
@@ -211,7 +198,7 @@ export class ResponseEncoder {
     if (gold) {
       const latestByTask = new Map<number, string>();
       for (const [taskId, goldLabel] of gold) {
-        const t = this.taskIndexById.get(taskId);
+        const t = this.tasks.find(taskId);
         if (t === undefined) ignoredGold++;
         else latestByTask.set(t, goldLabel);
       }
@@ -253,8 +240,8 @@ export class ResponseEncoder {
         worker: grouped.worker,
         label: grouped.label,
       },
-      taskIds: this.taskIds,
-      workerIds: this.workerIds,
+      taskIds: this.tasks.ids,
+      workerIds: this.workers.ids,
       labelKeys,
       gold: goldLabels,
       goldCount,

@@ -1,5 +1,5 @@
-import { Args, Ctx, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../common/request-context';
+import { Args, Resolver } from 'type-graphql';
+import { RequestContext } from '../../common/request-context';
 import type { AdminUsersService } from './admin-users.service';
 import { AdminUserView, AdminUsersArgs } from './admin-users.types';
 import { AdminQuery } from '../../graphql/operations';
@@ -13,7 +13,7 @@ export class AdminUsersResolver {
     () => [AdminUserView],
     'Users by part of their email or display name, newest first (admins only).',
   )
-  adminUsers(@Args() args: AdminUsersArgs, @Ctx() ctx: RequestContext): Promise<AdminUserView[]> {
+  adminUsers(@Args() args: AdminUsersArgs, ctx: RequestContext): Promise<AdminUserView[]> {
     return this.users.search(ctx, args);
   }
 }

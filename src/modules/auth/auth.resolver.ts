@@ -1,5 +1,5 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../common/request-context';
+import { Resolver } from 'type-graphql';
+import { RequestContext } from '../../common/request-context';
 import { ApiKey } from './api-key.entity';
 import {
   AuthPayload,
@@ -10,42 +10,45 @@ import {
 } from './auth.inputs';
 import { AuthService } from './auth.service';
 import { User } from './user.entity';
-import { IdArg, SignedInMutation, SignedInQuery } from '../../graphql/operations';
+import {
+  IdArg,
+  InputArg,
+  PublicMutation,
+  SignedInMutation,
+  SignedInQuery,
+} from '../../graphql/operations';
 
 @Resolver()
 export class AuthResolver {
   constructor(private readonly auth: AuthService) {}
 
-  @Mutation(() => AuthPayload, { description: 'Creates a requester and/or worker account.' })
-  signUp(@Arg('input') input: SignUpInput, @Ctx() ctx: RequestContext): Promise<AuthPayload> {
+  @PublicMutation(() => AuthPayload, 'Creates a requester and/or worker account.')
+  signUp(@InputArg() input: SignUpInput, ctx: RequestContext): Promise<AuthPayload> {
     return this.auth.signUp(ctx, input);
   }
 
-  @Mutation(() => AuthPayload, { description: 'Exchanges email and password for a bearer token.' })
-  logIn(@Arg('input') input: LogInInput, @Ctx() ctx: RequestContext): Promise<AuthPayload> {
+  @PublicMutation(() => AuthPayload, 'Exchanges email and password for a bearer token.')
+  logIn(@InputArg() input: LogInInput, ctx: RequestContext): Promise<AuthPayload> {
     return this.auth.logIn(ctx, input);
   }
 
   @SignedInQuery(() => User, 'The calling user.')
-  me(@Ctx() ctx: RequestContext): Promise<User> {
+  me(ctx: RequestContext): Promise<User> {
     return this.auth.me(ctx);
   }
 
   @SignedInQuery(() => [ApiKey], 'Your API keys (never their secrets).')
-  apiKeys(@Ctx() ctx: RequestContext): Promise<ApiKey[]> {
+  apiKeys(ctx: RequestContext): Promise<ApiKey[]> {
     return this.auth.listApiKeys(ctx);
   }
 
   @SignedInMutation(() => CreatedApiKey, 'Creates an API key; its secret is shown once.')
-  createApiKey(
-    @Arg('input') input: CreateApiKeyInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<CreatedApiKey> {
+  createApiKey(@InputArg() input: CreateApiKeyInput, ctx: RequestContext): Promise<CreatedApiKey> {
     return this.auth.createApiKey(ctx, input);
   }
 
   @SignedInMutation(() => ApiKey, 'Revokes one of your API keys, effective immediately.')
-  revokeApiKey(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<ApiKey> {
+  revokeApiKey(@IdArg() id: string, ctx: RequestContext): Promise<ApiKey> {
     return this.auth.revokeApiKey(ctx, id);
   }
 }

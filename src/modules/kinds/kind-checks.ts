@@ -4,6 +4,7 @@
  * answers through these, so the same hostile input (NaN, a string for a number, NUL bytes in a
  * key) gets the same code everywhere.
  */
+import { Interner } from '../../common/interner';
 import { csvField } from '../aggregation/results-export';
 import type {
   Checked,
@@ -164,22 +165,7 @@ export function payloadString(payload: TaskPayload, field: string): string | nul
   return isFiniteNumber(value) ? String(value) : null;
 }
 
-/** Dense indexes for string ids in order of first appearance. */
-export class Interner {
-  readonly ids: string[] = [];
-  private readonly index = new Map<string, number>();
-
-  /** The index of `id`, new ones appended. */
-  of(id: string): number {
-    let i = this.index.get(id);
-    if (i === undefined) {
-      i = this.ids.length;
-      this.index.set(id, i);
-      this.ids.push(id);
-    }
-    return i;
-  }
-}
+export { Interner };
 
 /** One JSONL file: one JSON value per line. */
 export function jsonlFile(name: string, lines: Iterable<unknown>): ExportFile {

@@ -37,6 +37,14 @@ export interface Posting {
   readonly externalRef?: string | null;
 }
 
+/** The two lines of a posting that moves `amount` from one account to another. */
+export function moveLines(from: AccountOwner, to: AccountOwner, amount: number): Posting['lines'] {
+  return [
+    { account: from, amount: -amount },
+    { account: to, amount },
+  ];
+}
+
 /** What `post` did: `created` is false when `uniqueKey` had already been posted. */
 export interface PostingResult {
   readonly transaction: LedgerTransaction | null;

@@ -1,6 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Resolver, Root } from 'type-graphql';
 import type { ConnectionShape } from '../../common/pagination';
-import type { RequestContext } from '../../common/request-context';
+import { RequestContext } from '../../common/request-context';
 import { WorkerTask } from './worker-task.type';
 import { Assignment } from './assignment.entity';
 import { ReturnReason } from './assignment.types';
@@ -18,8 +18,10 @@ import { WorkerAssignment, workerMaySeeTask } from './worker-assignment.type';
 import {
   IdArg,
   IdsArg,
+  InputArg,
   OwnerMutation,
   OwnerQuery,
+  ParentField,
   WorkerMutation,
   WorkerQuery,
 } from '../../graphql/operations';
@@ -43,15 +45,15 @@ export class AssignmentResolver {
   })
   nextAssignment(
     @IdArg('projectId', { nullable: true }) projectId: string | null,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<WorkerAssignment | null> {
     return this.leasing.nextAssignment(ctx, projectId);
   }
 
   @WorkerMutation(() => WorkerAssignment, 'Answers a task you hold.')
   submitAssignment(
-    @Arg('input') input: SubmitAssignmentInput,
-    @Ctx() ctx: RequestContext,
+    @InputArg() input: SubmitAssignmentInput,
+    ctx: RequestContext,
   ): Promise<WorkerAssignment> {
     return this.submission.submitAssignment(ctx, input);
   }
@@ -62,7 +64,7 @@ export class AssignmentResolver {
   )
   returnAssignment(
     @IdArg() id: string,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
     @Arg('reason', () => ReturnReason, { nullable: true }) reason?: ReturnReason | null,
   ): Promise<WorkerAssignment> {
     return this.leasing.returnAssignment(ctx, id, reason ?? null);
@@ -71,30 +73,27 @@ export class AssignmentResolver {
   @WorkerQuery(() => WorkerAssignmentConnection, 'Your assignments, oldest first.')
   myAssignments(
     @Args() args: MyAssignmentsArgs,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<ConnectionShape<WorkerAssignment>> {
     return this.leasing.myAssignments(ctx, args);
   }
 
   @WorkerQuery(() => WorkerAssignment, 'One of your assignments.')
-  myAssignment(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<WorkerAssignment> {
+  myAssignment(@IdArg() id: string, ctx: RequestContext): Promise<WorkerAssignment> {
     return this.leasing.myAssignment(ctx, id);
   }
 
   @WorkerQuery(() => WorkerTask, 'A task you hold or have answered.')
-  myTask(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<WorkerTask> {
+  myTask(@IdArg() id: string, ctx: RequestContext): Promise<WorkerTask> {
     return this.leasing.myTask(ctx, id);
   }
 
-  @FieldResolver(() => WorkerTask, {
+  @ParentField(() => WorkerTask, {
     nullable: true,
     description:
       'The task, while you hold it or once you answered it; null after expiry or return.',
   })
-  task(
-    @Root() assignment: WorkerAssignment,
-    @Ctx() ctx: RequestContext,
-  ): Promise<WorkerTask | null> {
+  task(@Root() assignment: WorkerAssignment, ctx: RequestContext): Promise<WorkerTask | null> {
     if (!workerMaySeeTask(assignment.status)) return Promise.resolve(null);
     if (assignment.preloadedTask) return Promise.resolve(assignment.preloadedTask);
     return ctx.loaders.workerTaskById.load(assignment.taskId);
@@ -106,18 +105,18 @@ export class AssignmentResolver {
   )
   projectAssignments(
     @Args() args: ProjectAssignmentsArgs,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<ConnectionShape<Assignment>> {
     return this.review.projectAssignments(ctx, args);
   }
 
   @OwnerMutation(() => Assignment, 'Accepts a submitted answer; the worker is paid.')
-  approveAssignment(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<Assignment> {
+  approveAssignment(@IdArg() id: string, ctx: RequestContext): Promise<Assignment> {
     return this.review.approveAssignment(ctx, id);
   }
 
   @OwnerMutation(() => [Assignment], 'Approves up to 500 submitted assignments, all or nothing.')
-  approveAssignments(@IdsArg() ids: string[], @Ctx() ctx: RequestContext): Promise<Assignment[]> {
+  approveAssignments(@IdsArg() ids: string[], ctx: RequestContext): Promise<Assignment[]> {
     return this.review.approveAssignments(ctx, ids);
   }
 
@@ -128,7 +127,7 @@ export class AssignmentResolver {
   rejectAssignment(
     @IdArg() id: string,
     @Arg('reason', { description: 'Shown to the worker; 1 to 2,000 characters.' }) reason: string,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<Assignment> {
     return this.review.rejectAssignment(ctx, id, reason);
   }
@@ -140,7 +139,7 @@ export class AssignmentResolver {
   rejectAssignments(
     @IdsArg() ids: string[],
     @Arg('reason') reason: string,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<Assignment[]> {
     return this.review.rejectAssignments(ctx, ids, reason);
   }
@@ -149,7 +148,7 @@ export class AssignmentResolver {
     () => Assignment,
     'Turns a rejection into an approval, within the project’s reversal window.',
   )
-  reverseRejection(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<Assignment> {
+  reverseRejection(@IdArg() id: string, ctx: RequestContext): Promise<Assignment> {
     return this.review.reverseRejection(ctx, id);
   }
 }

@@ -1,5 +1,5 @@
-import { Arg, Ctx, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../common/request-context';
+import { Arg, Resolver } from 'type-graphql';
+import { RequestContext } from '../../common/request-context';
 import type { GoldExposureService } from './gold-exposure.service';
 import { GoldExposureReport, GoldTaskExposure } from './gold-exposure.types';
 import { IdArg, IdsArg, OwnerMutation, OwnerQuery } from '../../graphql/operations';
@@ -17,7 +17,7 @@ export class GoldExposureResolver {
   goldExposure(
     @IdArg('projectId') projectId: string,
     @Arg('overExposedOnly', () => Boolean, { defaultValue: false }) overExposedOnly: boolean,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<GoldExposureReport> {
     return this.exposure.report(ctx, projectId, overExposedOnly);
   }
@@ -30,7 +30,7 @@ export class GoldExposureResolver {
   retireGoldTasks(
     @IdArg('projectId') projectId: string,
     @IdsArg('taskIds') taskIds: string[],
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<GoldTaskExposure[]> {
     return this.exposure.retire(ctx, projectId, taskIds);
   }

@@ -1,22 +1,21 @@
-import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../common/request-context';
-import { Role } from '../auth/role';
+import { Resolver } from 'type-graphql';
+import { RequestContext } from '../../common/request-context';
 import type { ProjectProgressService } from './project-progress.service';
 import { ProjectProgress } from './project-progress.types';
+import { IdArg, OwnerQuery } from '../../graphql/operations';
 
 /** The console dashboard's answer rate and time to finish (owner or admin). */
 @Resolver()
 export class ProjectProgressResolver {
   constructor(private readonly service: ProjectProgressService) {}
 
-  @Authorized(Role.REQUESTER, Role.ADMIN)
-  @Query(() => ProjectProgress, {
-    description:
-      'Answers per hour, answers still needed and the estimated time to finish (owner or admin).',
-  })
+  @OwnerQuery(
+    () => ProjectProgress,
+    'Answers per hour, answers still needed and the estimated time to finish (owner or admin).',
+  )
   projectProgress(
-    @Arg('projectId', () => ID) projectId: string,
-    @Ctx() ctx: RequestContext,
+    @IdArg('projectId') projectId: string,
+    ctx: RequestContext,
   ): Promise<ProjectProgress> {
     return this.service.progress(ctx, projectId);
   }

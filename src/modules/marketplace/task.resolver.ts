@@ -1,7 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Arg, Args, Ctx, Int, Resolver, Root } from 'type-graphql';
+import { Args, Int, Resolver, Root } from 'type-graphql';
 import type { ConnectionShape } from '../../common/pagination';
-import type { RequestContext } from '../../common/request-context';
+import { RequestContext } from '../../common/request-context';
 import { Assignment } from './assignment.entity';
 import { Project } from '../projects/project.entity';
 import { Task } from './task.entity';
@@ -13,7 +13,7 @@ import {
   TasksArgs,
 } from './task.inputs';
 import { TaskService } from './task.service';
-import { IdArg, OwnerField, OwnerMutation, OwnerQuery } from '../../graphql/operations';
+import { IdArg, InputArg, OwnerField, OwnerMutation, OwnerQuery } from '../../graphql/operations';
 
 /**
  * The owner/admin view of tasks. Every way to a `Task` (the `task` query, `Project.tasks`)
@@ -30,14 +30,14 @@ export class TaskResolver {
       'Allowed in DRAFT, ACTIVE and PAUSED projects.',
   )
   importTasks(
-    @Arg('input') input: ImportTasksInput,
-    @Ctx() ctx: RequestContext,
+    @InputArg() input: ImportTasksInput,
+    ctx: RequestContext,
   ): Promise<ImportTasksResult> {
     return this.tasks.importTasks(ctx, input);
   }
 
   @OwnerQuery(() => Task, 'A task of one of your projects (any task for admins).')
-  task(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<Task> {
+  task(@IdArg() id: string, ctx: RequestContext): Promise<Task> {
     return this.tasks.findTask(ctx, id);
   }
 
@@ -93,12 +93,12 @@ export class TaskResolver {
   }
 
   @OwnerField(() => [Assignment], 'Every assignment of the task, oldest first.')
-  assignments(@Root() task: Task, @Ctx() ctx: RequestContext): Promise<Assignment[]> {
+  assignments(@Root() task: Task, ctx: RequestContext): Promise<Assignment[]> {
     return ctx.loaders.assignmentsByTaskId.load(task.id);
   }
 
   @OwnerField(() => Project)
-  async project(@Root() task: Task, @Ctx() ctx: RequestContext): Promise<Project> {
+  async project(@Root() task: Task, ctx: RequestContext): Promise<Project> {
     const project = await ctx.loaders.projectById.load(task.projectId);
     if (!project) throw new Error(`task ${task.id} has no project row`);
     return project;
@@ -114,7 +114,7 @@ export class ProjectTasksResolver {
   tasks(
     @Root() project: Project,
     @Args() args: TasksArgs,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<ConnectionShape<Task>> {
     return this.taskService.listTasks(ctx, project, args);
   }

@@ -1,6 +1,7 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../common/request-context';
+import { Resolver, Root } from 'type-graphql';
+import { RequestContext } from '../../common/request-context';
 import { WorkerPrelabel, WorkerTask } from './worker-task.type';
+import { ParentField } from '../../graphql/operations';
 
 /**
  * Fields of the worker's task view that need more than the task row. Every path that builds a
@@ -8,13 +9,13 @@ import { WorkerPrelabel, WorkerTask } from './worker-task.type';
  */
 @Resolver(() => WorkerTask)
 export class WorkerTaskResolver {
-  @FieldResolver(() => WorkerPrelabel, {
+  @ParentField(() => WorkerPrelabel, {
     nullable: true,
     description:
       'The latest model version’s prediction for this task, when the project shows pre-labels ' +
       'to workers (off by default); null otherwise.',
   })
-  prelabel(@Root() task: WorkerTask, @Ctx() ctx: RequestContext): Promise<WorkerPrelabel | null> {
+  prelabel(@Root() task: WorkerTask, ctx: RequestContext): Promise<WorkerPrelabel | null> {
     return ctx.loaders.workerPrelabelByTaskId.load(task.id);
   }
 }

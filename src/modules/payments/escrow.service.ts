@@ -8,8 +8,8 @@ import { Role } from '../auth/role';
 import type { IdempotencyService } from '../idempotency/idempotency.service';
 import { LedgerTransaction } from '../ledger/ledger-transaction.entity';
 import { CurrencyMismatchError } from '../ledger/ledger.errors';
-import type { LedgerService } from '../ledger/ledger.service';
-import { LedgerAccountKind, LedgerTransactionKind } from '../ledger/ledger.types';
+import { type LedgerService, moveLines } from '../ledger/ledger.service';
+import { accountOf, LedgerAccountKind, LedgerTransactionKind } from '../ledger/ledger.types';
 import { Project } from '../projects/project.entity';
 import { ProjectStatus } from '../projects/project.types';
 import {
@@ -96,7 +96,7 @@ export class EscrowService {
     const manager = this.db.manager(tx);
     // The escrow row lock serialises concurrent top-ups of one project: the second one reads the
     // first one's reservation (a new statement under READ COMMITTED) and reserves only the rest.
-    await this.ledger.lockAccount(tx, escrowOf(project.id), project.currency);
+    await this.ledger.lockAccount(tx, accountOf.escrow(project.id), project.currency);
     const [{ n }]: Array<{ n: number }> = await manager.query(
       `SELECT count(*)::int AS n FROM tasks WHERE project_id = $1 AND status <> 'CANCELLED'`,
       [project.id],
@@ -116,10 +116,7 @@ export class EscrowService {
         currency: project.currency,
         projectId: project.id,
         userId: project.ownerId,
-        lines: [
-          { account: availableOf(project.ownerId), amount: -topUp },
-          { account: escrowOf(project.id), amount: topUp },
-        ],
+        lines: moveLines(accountOf.available(project.ownerId), accountOf.escrow(project.id), topUp),
       });
     }
     return { required, reservedBefore, reserved: topUp };
@@ -154,7 +151,11 @@ export class EscrowService {
     });
     if (existing) return existing;
 
-    const escrow = await this.ledger.lockAccount(tx, escrowOf(project.id), project.currency);
+    const escrow = await this.ledger.lockAccount(
+      tx,
+      accountOf.escrow(project.id),
+      project.currency,
+    );
     const fromEscrow = Math.min(escrow.balance, total);
     const { transaction } = await this.ledger.post(tx, {
       kind: LedgerTransactionKind.ASSIGNMENT_APPROVAL,
@@ -168,9 +169,9 @@ export class EscrowService {
       assignmentId,
       userId: assignment.workerId,
       lines: [
-        { account: escrowOf(project.id), amount: -fromEscrow },
-        { account: availableOf(project.ownerId), amount: -(total - fromEscrow) },
-        { account: earnedOf(assignment.workerId), amount: reward },
+        { account: accountOf.escrow(project.id), amount: -fromEscrow },
+        { account: accountOf.available(project.ownerId), amount: -(total - fromEscrow) },
+        { account: accountOf.earned(assignment.workerId), amount: reward },
         { account: REVENUE, amount: fee },
       ],
     });
@@ -196,7 +197,11 @@ export class EscrowService {
     if (project.status !== ProjectStatus.COMPLETED && project.status !== ProjectStatus.ARCHIVED) {
       return 0;
     }
-    const escrow = await this.ledger.lockAccount(tx, escrowOf(project.id), project.currency);
+    const escrow = await this.ledger.lockAccount(
+      tx,
+      accountOf.escrow(project.id),
+      project.currency,
+    );
     const groups: Array<{ reward_amount: number; n: number }> = await this.db.manager(tx).query(
       `SELECT reward_amount, count(*)::int AS n FROM assignments
         WHERE project_id = $1 AND status IN ('LEASED', 'SUBMITTED')
@@ -218,10 +223,7 @@ export class EscrowService {
       currency: project.currency,
       projectId: project.id,
       userId: project.ownerId,
-      lines: [
-        { account: escrowOf(project.id), amount: -release },
-        { account: availableOf(project.ownerId), amount: release },
-      ],
+      lines: moveLines(accountOf.escrow(project.id), accountOf.available(project.ownerId), release),
     });
     return release;
   }
@@ -341,10 +343,10 @@ export class EscrowService {
           actorId,
           lines: [
             {
-              account: availableOf(project.ownerId),
+              account: accountOf.available(project.ownerId),
               amount: -amountWithFee(input.amount, this.feeBps),
             },
-            { account: earnedOf(assignment.workerId), amount: input.amount },
+            { account: accountOf.earned(assignment.workerId), amount: input.amount },
             { account: REVENUE, amount: fee },
           ],
         });
@@ -401,15 +403,3 @@ export interface EscrowReservation {
 }
 
 const REVENUE = { kind: LedgerAccountKind.PLATFORM_REVENUE } as const;
-
-function escrowOf(projectId: string) {
-  return { kind: LedgerAccountKind.PROJECT_ESCROW, projectId } as const;
-}
-
-function availableOf(userId: string) {
-  return { kind: LedgerAccountKind.REQUESTER_AVAILABLE, userId } as const;
-}
-
-function earnedOf(userId: string) {
-  return { kind: LedgerAccountKind.WORKER_EARNED, userId } as const;
-}

@@ -6,8 +6,8 @@ import type { TransactionalConnection } from '../../db/transactional-connection'
 import { Role } from '../auth/role';
 import { User } from '../auth/user.entity';
 import type { IdempotencyService } from '../idempotency/idempotency.service';
-import type { LedgerService } from '../ledger/ledger.service';
-import { LedgerAccountKind, LedgerTransactionKind } from '../ledger/ledger.types';
+import { type LedgerService, moveLines } from '../ledger/ledger.service';
+import { accountOf, LedgerAccountKind, LedgerTransactionKind } from '../ledger/ledger.types';
 import { Funding } from './funding.entity';
 import { isCurrency, isPositiveMinorAmount, MAX_MINOR_AMOUNT } from '../ledger/math/money';
 import { PaymentProviderError, PaymentsOfflineError } from './payments.errors';
@@ -310,13 +310,11 @@ export class FundingService {
       userId: funding.requesterId,
       actorId,
       externalRef,
-      lines: [
-        { account: { kind: LedgerAccountKind.EXTERNAL_FUNDING }, amount: -amount },
-        {
-          account: { kind: LedgerAccountKind.REQUESTER_AVAILABLE, userId: funding.requesterId },
-          amount,
-        },
-      ],
+      lines: moveLines(
+        { kind: LedgerAccountKind.EXTERNAL_FUNDING },
+        accountOf.available(funding.requesterId),
+        amount,
+      ),
     });
   }
 

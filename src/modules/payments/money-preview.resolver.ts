@@ -1,5 +1,5 @@
-import { Ctx, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../common/request-context';
+import { Resolver } from 'type-graphql';
+import { RequestContext } from '../../common/request-context';
 import type { MoneyPreviewService } from './money-preview.service';
 import { ProjectMoneyPreview } from './money-preview.types';
 import { IdArg, OwnerQuery } from '../../graphql/operations';
@@ -14,7 +14,7 @@ export class MoneyPreviewResolver {
     'What launching/resuming would reserve and completing/archiving would release now (owner or admin).',
   )
   projectMoneyPreview(
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
     @IdArg('projectId') projectId: string,
   ): Promise<ProjectMoneyPreview> {
     return this.preview.preview(ctx, projectId);

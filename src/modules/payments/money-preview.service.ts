@@ -2,7 +2,7 @@ import type { RequestContext } from '../../common/request-context';
 import { queryRows } from '../../db/query-rows';
 import type { TransactionalConnection } from '../../db/transactional-connection';
 import type { LedgerService } from '../ledger/ledger.service';
-import { LedgerAccountKind } from '../ledger/ledger.types';
+import { accountOf } from '../ledger/ledger.types';
 import type { ProjectService } from '../projects/project.service';
 import { escrowHoldBack, escrowRequirement, escrowTopUp } from './math/fees';
 import { ProjectMoneyPreview } from './money-preview.types';
@@ -42,11 +42,7 @@ export class MoneyPreviewService {
       feeBps: this.feeBps,
     }).total;
     const reservedSoFar = await this.ledger.reservedForProject(ctx, project.id, project.currency);
-    const escrow = await this.ledger.balanceOf(
-      ctx,
-      { kind: LedgerAccountKind.PROJECT_ESCROW, projectId: project.id },
-      project.currency,
-    );
+    const escrow = await this.ledger.balanceOf(ctx, accountOf.escrow(project.id), project.currency);
     const holdBack = escrowHoldBack(
       open.map(group => ({ rewardAmount: group.reward_amount, count: group.n })),
       this.feeBps,
@@ -56,7 +52,7 @@ export class MoneyPreviewService {
       currency: project.currency,
       available: await this.ledger.balanceOf(
         ctx,
-        { kind: LedgerAccountKind.REQUESTER_AVAILABLE, userId: project.ownerId },
+        accountOf.available(project.ownerId),
         project.currency,
       ),
       required,

@@ -6,7 +6,7 @@ import type { TransactionalConnection } from '../../db/transactional-connection'
 import { Role } from '../auth/role';
 import { LedgerEntry } from '../ledger/ledger-entry.entity';
 import type { LedgerService } from '../ledger/ledger.service';
-import { LedgerAccountKind } from '../ledger/ledger.types';
+import { accountOf, LedgerAccountKind } from '../ledger/ledger.types';
 import { Project } from '../projects/project.entity';
 import { minorAmountFromDatabase } from '../ledger/math/money';
 import type {
@@ -101,11 +101,7 @@ export class MoneyQueryService {
       projectId: project.id,
       currency: project.currency,
       reserved: sum('ESCROW_RESERVE', LedgerAccountKind.PROJECT_ESCROW),
-      escrow: await this.ledger.balanceOf(
-        ctx,
-        { kind: LedgerAccountKind.PROJECT_ESCROW, projectId: project.id },
-        project.currency,
-      ),
+      escrow: await this.ledger.balanceOf(ctx, accountOf.escrow(project.id), project.currency),
       rewards,
       bonuses,
       fees,

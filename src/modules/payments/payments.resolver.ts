@@ -1,6 +1,6 @@
-import { Arg, Args, Ctx, Int, Resolver } from 'type-graphql';
+import { Arg, Args, Int, Resolver } from 'type-graphql';
 import type { ConnectionShape } from '../../common/pagination';
-import type { RequestContext } from '../../common/request-context';
+import { RequestContext } from '../../common/request-context';
 import type { LedgerEntry } from '../ledger/ledger-entry.entity';
 import type { EscrowService } from './escrow.service';
 import { Funding } from './funding.entity';
@@ -41,6 +41,7 @@ import {
   AdminMutation,
   AdminQuery,
   IdArg,
+  InputArg,
   OwnerMutation,
   OwnerQuery,
   RequesterMutation,
@@ -68,20 +69,17 @@ export class PaymentsResolver {
   // ── Requesters ────────────────────────────────────────────────────────────────────────────
 
   @RequesterQuery(() => [RequesterBalance], 'Your available balance, escrow and spend.')
-  myBalances(@Ctx() ctx: RequestContext): Promise<RequesterBalance[]> {
+  myBalances(ctx: RequestContext): Promise<RequesterBalance[]> {
     return this.queries.requesterBalances(ctx);
   }
 
   @OwnerQuery(() => ProjectMoney, 'Escrow and spend of one of your projects.')
-  projectMoney(
-    @IdArg('projectId') projectId: string,
-    @Ctx() ctx: RequestContext,
-  ): Promise<ProjectMoney> {
+  projectMoney(@IdArg('projectId') projectId: string, ctx: RequestContext): Promise<ProjectMoney> {
     return this.queries.projectMoney(ctx, projectId);
   }
 
   @RequesterQuery(() => [Funding], 'Your fundings, newest first.')
-  myFundings(@Args() args: FundingsArgs, @Ctx() ctx: RequestContext): Promise<Funding[]> {
+  myFundings(@Args() args: FundingsArgs, ctx: RequestContext): Promise<Funding[]> {
     return this.fundings.listOwn(ctx, args.first);
   }
 
@@ -98,10 +96,7 @@ export class PaymentsResolver {
     'Starts a Stripe payment into your balance. The balance is credited when Stripe confirms ' +
       'the payment (webhook), never before. PAYMENTS_OFFLINE without Stripe.',
   )
-  createFunding(
-    @Arg('input') input: CreateFundingInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<FundingStart> {
+  createFunding(@InputArg() input: CreateFundingInput, ctx: RequestContext): Promise<FundingStart> {
     return this.fundings.createFunding(ctx, input);
   }
 
@@ -109,30 +104,27 @@ export class PaymentsResolver {
     () => Bonus,
     'Pays a bonus (plus the platform fee) from your balance to the worker of an answered assignment.',
   )
-  awardBonus(@Arg('input') input: AwardBonusInput, @Ctx() ctx: RequestContext): Promise<Bonus> {
+  awardBonus(@InputArg() input: AwardBonusInput, ctx: RequestContext): Promise<Bonus> {
     return this.escrow.awardBonus(ctx, input);
   }
 
   // ── Workers ───────────────────────────────────────────────────────────────────────────────
 
   @WorkerQuery(() => [WorkerEarnings], 'Your earned, pending and paid-out amounts.')
-  myEarnings(@Ctx() ctx: RequestContext): Promise<WorkerEarnings[]> {
+  myEarnings(ctx: RequestContext): Promise<WorkerEarnings[]> {
     return this.queries.workerEarnings(ctx);
   }
 
   @SignedInQuery(() => LedgerEntryConnection, 'Every movement on your own accounts, oldest first.')
   myLedgerEntries(
     @Args() args: LedgerEntriesArgs,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<ConnectionShape<LedgerEntry>> {
     return this.queries.myEntries(ctx, args);
   }
 
   @WorkerQuery(() => PayoutConnection, 'Your payouts, oldest first.')
-  myPayouts(
-    @Args() args: MyPayoutsArgs,
-    @Ctx() ctx: RequestContext,
-  ): Promise<ConnectionShape<Payout>> {
+  myPayouts(@Args() args: MyPayoutsArgs, ctx: RequestContext): Promise<ConnectionShape<Payout>> {
     return this.queries.payouts(ctx, args, 'own');
   }
 
@@ -140,7 +132,7 @@ export class PaymentsResolver {
     nullable: true,
     description: 'Your connected Stripe account.',
   })
-  myPayoutAccount(@Ctx() ctx: RequestContext): Promise<PayoutAccount | null> {
+  myPayoutAccount(ctx: RequestContext): Promise<PayoutAccount | null> {
     return this.payoutService.myAccount(ctx);
   }
 
@@ -149,8 +141,8 @@ export class PaymentsResolver {
     'Creates your connected Stripe account if needed and returns an onboarding link.',
   )
   connectPayoutAccount(
-    @Arg('input') input: ConnectPayoutAccountInput,
-    @Ctx() ctx: RequestContext,
+    @InputArg() input: ConnectPayoutAccountInput,
+    ctx: RequestContext,
   ): Promise<PayoutAccountLink> {
     return this.payoutService.connectAccount(ctx, input);
   }
@@ -159,8 +151,8 @@ export class PaymentsResolver {
 
   @AdminMutation(() => Funding, 'Records money received outside Stripe and credits it.')
   recordManualFunding(
-    @Arg('input') input: RecordManualFundingInput,
-    @Ctx() ctx: RequestContext,
+    @InputArg() input: RecordManualFundingInput,
+    ctx: RequestContext,
   ): Promise<Funding> {
     return this.fundings.recordManualFunding(ctx, input);
   }
@@ -169,18 +161,12 @@ export class PaymentsResolver {
     () => PayoutRun,
     'Creates payouts for workers above the minimum, then sends them to Stripe.',
   )
-  createPayouts(
-    @Arg('input') input: CreatePayoutsInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<PayoutRun> {
+  createPayouts(@InputArg() input: CreatePayoutsInput, ctx: RequestContext): Promise<PayoutRun> {
     return this.payoutService.createPayouts(ctx, input);
   }
 
   @AdminMutation(() => Payout, 'Pays one worker’s whole earned balance in a currency.')
-  createPayout(
-    @Arg('input') input: CreatePayoutInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<Payout> {
+  createPayout(@InputArg() input: CreatePayoutInput, ctx: RequestContext): Promise<Payout> {
     return this.payoutService.createPayout(ctx, input);
   }
 
@@ -188,15 +174,12 @@ export class PaymentsResolver {
     () => Int,
     'Sends pending payouts due for a (re)try now, instead of waiting for the sweep.',
   )
-  sendPendingPayouts(@Ctx() ctx: RequestContext): Promise<number> {
+  sendPendingPayouts(ctx: RequestContext): Promise<number> {
     return this.payoutService.sendDuePayouts(ctx);
   }
 
   @AdminMutation(() => Payout, 'Offline payouts: record one as paid by other means.')
-  markPayoutPaid(
-    @Arg('input') input: MarkPayoutPaidInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<Payout> {
+  markPayoutPaid(@InputArg() input: MarkPayoutPaidInput, ctx: RequestContext): Promise<Payout> {
     return this.payoutService.markPaid(ctx, input);
   }
 
@@ -204,20 +187,17 @@ export class PaymentsResolver {
     () => Payout,
     'Offline payouts: give one up; the money returns to the worker’s earned balance.',
   )
-  markPayoutFailed(
-    @Arg('input') input: MarkPayoutFailedInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<Payout> {
+  markPayoutFailed(@InputArg() input: MarkPayoutFailedInput, ctx: RequestContext): Promise<Payout> {
     return this.payoutService.markFailed(ctx, input);
   }
 
   @AdminQuery(() => PayoutConnection, 'All payouts, oldest first.')
-  payouts(@Args() args: PayoutsArgs, @Ctx() ctx: RequestContext): Promise<ConnectionShape<Payout>> {
+  payouts(@Args() args: PayoutsArgs, ctx: RequestContext): Promise<ConnectionShape<Payout>> {
     return this.queries.payouts(ctx, args, 'all');
   }
 
   @AdminQuery(() => TrialBalance, 'Every account by kind and currency; sums to zero.')
-  trialBalance(@Ctx() ctx: RequestContext): Promise<TrialBalance> {
+  trialBalance(ctx: RequestContext): Promise<TrialBalance> {
     return this.queries.trialBalance(ctx);
   }
 
@@ -227,7 +207,7 @@ export class PaymentsResolver {
   )
   paymentsReconciliation(
     @Arg('since', () => Date, { nullable: true }) since: Date | null,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<ReconciliationReportType> {
     return this.reconciliation.reconcile(ctx, since ?? null) as Promise<ReconciliationReportType>;
   }

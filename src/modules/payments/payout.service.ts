@@ -9,8 +9,8 @@ import { Role } from '../auth/role';
 import { User } from '../auth/user.entity';
 import type { IdempotencyService } from '../idempotency/idempotency.service';
 import { InsufficientBalanceError } from '../ledger/ledger.errors';
-import type { LedgerService } from '../ledger/ledger.service';
-import { LedgerAccountKind, LedgerTransactionKind } from '../ledger/ledger.types';
+import { type LedgerService, moveLines, type Posting } from '../ledger/ledger.service';
+import { accountOf, LedgerAccountKind, LedgerTransactionKind } from '../ledger/ledger.types';
 import { providerError } from './funding.service';
 import { isCurrency, isPositiveMinorAmount } from '../ledger/math/money';
 import { PayoutAccount } from './payout-account.entity';
@@ -321,7 +321,7 @@ export class PayoutService {
   ): Promise<{ payout: Payout } | { skip: PayoutSkipReason; balance: number }> {
     const earned = await this.ledger.lockAccount(
       tx,
-      { kind: LedgerAccountKind.WORKER_EARNED, userId: input.workerId },
+      accountOf.earned(input.workerId),
       input.currency,
     );
     if (earned.balance < input.minimum || earned.balance <= 0) {
@@ -353,16 +353,7 @@ export class PayoutService {
       payoutId,
       userId: input.workerId,
       actorId: tx.user?.id ?? null,
-      lines: [
-        {
-          account: { kind: LedgerAccountKind.WORKER_EARNED, userId: input.workerId },
-          amount: -earned.balance,
-        },
-        {
-          account: { kind: LedgerAccountKind.WORKER_PAYOUT_PENDING, userId: input.workerId },
-          amount: earned.balance,
-        },
-      ],
+      lines: workerMove(input.workerId, 'earned', 'pending', earned.balance),
     });
     return { payout: await this.db.repo(tx, Payout).findOneByOrFail({ id: payoutId }) };
   }
@@ -463,10 +454,7 @@ export class PayoutService {
         payoutId: payout.id,
         userId: payout.workerId,
         externalRef: transfer.id,
-        lines: [
-          { account: pendingOf(payout.workerId), amount: -payout.amount },
-          { account: paidOutOf(payout.workerId), amount: payout.amount },
-        ],
+        lines: workerMove(payout.workerId, 'pending', 'paidOut', payout.amount),
       });
       Object.assign(payout, { status: PayoutStatus.PAID, transferId: transfer.id });
       await this.settled(tx, payout, 'PAID');
@@ -488,10 +476,7 @@ export class PayoutService {
         payoutId: payout.id,
         userId: payout.workerId,
         externalRef: transfer.id,
-        lines: [
-          { account: paidOutOf(payout.workerId), amount: -delta },
-          { account: earnedOf(payout.workerId), amount: delta },
-        ],
+        lines: workerMove(payout.workerId, 'paidOut', 'earned', delta),
       });
       await this.db.repo(tx, Payout).update(
         { id: payout.id },
@@ -559,36 +544,23 @@ export class PayoutService {
     input: { payoutId: string; reference: string; idempotencyKey: string },
   ): Promise<Payout> {
     const reference = checkManualReference(input.reference);
-    return this.idempotency.run(
-      ctx,
-      {
-        operation: 'markPayoutPaid',
-        key: input.idempotencyKey,
-        params: { payoutId: input.payoutId, reference },
-      },
-      async tx => {
-        const payout = await this.requireManualPending(tx, input.payoutId);
-        await this.db
-          .repo(tx, Payout)
-          .update({ id: payout.id }, { status: PayoutStatus.PAID, paidAt: tx.now(), reference });
-        await this.settled(tx, payout, 'PAID');
-        await this.ledger.post(tx, {
-          kind: LedgerTransactionKind.PAYOUT_SETTLE,
-          uniqueKey: `payout-settle:${payout.id}`,
-          description: `Payout paid by hand: ${reference}`,
-          currency: payout.currency,
-          payoutId: payout.id,
-          userId: payout.workerId,
-          actorId: tx.requireUserId(),
-          lines: [
-            { account: pendingOf(payout.workerId), amount: -payout.amount },
-            { account: paidOutOf(payout.workerId), amount: payout.amount },
-          ],
-        });
-        return this.db.repo(tx, Payout).findOneByOrFail({ id: payout.id });
-      },
-      payoutCodec(this.db),
-    );
+    return this.settleByHand(ctx, 'markPayoutPaid', input, { reference }, async (tx, payout) => {
+      await this.db
+        .repo(tx, Payout)
+        .update({ id: payout.id }, { status: PayoutStatus.PAID, paidAt: tx.now(), reference });
+      await this.settled(tx, payout, 'PAID');
+      await this.ledger.post(tx, {
+        kind: LedgerTransactionKind.PAYOUT_SETTLE,
+        uniqueKey: `payout-settle:${payout.id}`,
+        description: `Payout paid by hand: ${reference}`,
+        currency: payout.currency,
+        payoutId: payout.id,
+        userId: payout.workerId,
+        actorId: tx.requireUserId(),
+        lines: workerMove(payout.workerId, 'pending', 'paidOut', payout.amount),
+      });
+      return this.db.repo(tx, Payout).findOneByOrFail({ id: payout.id });
+    });
   }
 
   /** Offline: an admin gives up on a PENDING payout; the money returns to WORKER_EARNED. */
@@ -600,17 +572,27 @@ export class PayoutService {
     if (reason.length === 0 || reason.length > 500) {
       throw new BadUserInputError('reason must have 1 to 500 characters', { field: 'reason' });
     }
+    return this.settleByHand(ctx, 'markPayoutFailed', input, { reason }, tx =>
+      this.fail(tx, input.payoutId, reason),
+    );
+  }
+
+  /**
+   * An admin's settlement of a PENDING offline payout (markPaid, markFailed): once per
+   * idempotency key, after checking under the payout's lock that it is still PENDING and not
+   * Stripe's to settle.
+   */
+  private settleByHand(
+    ctx: RequestContext,
+    operation: string,
+    input: { payoutId: string; idempotencyKey: string },
+    params: Record<string, unknown>,
+    settle: (tx: RequestContext, payout: Payout) => Promise<Payout>,
+  ): Promise<Payout> {
     return this.idempotency.run(
       ctx,
-      {
-        operation: 'markPayoutFailed',
-        key: input.idempotencyKey,
-        params: { payoutId: input.payoutId, reason },
-      },
-      async tx => {
-        await this.requireManualPending(tx, input.payoutId);
-        return this.fail(tx, input.payoutId, reason);
-      },
+      { operation, key: input.idempotencyKey, params: { payoutId: input.payoutId, ...params } },
+      async tx => settle(tx, await this.requireManualPending(tx, input.payoutId)),
       payoutCodec(this.db),
     );
   }
@@ -678,10 +660,7 @@ export class PayoutService {
       payoutId: payout.id,
       userId: payout.workerId,
       actorId: tx.user?.id ?? null,
-      lines: [
-        { account: pendingOf(payout.workerId), amount: -payout.amount },
-        { account: earnedOf(payout.workerId), amount: payout.amount },
-      ],
+      lines: workerMove(payout.workerId, 'pending', 'earned', payout.amount),
     });
     return this.db.repo(tx, Payout).findOneByOrFail({ id: payout.id });
   }
@@ -749,14 +728,15 @@ function payoutCodec(db: TransactionalConnection) {
   };
 }
 
-function earnedOf(userId: string) {
-  return { kind: LedgerAccountKind.WORKER_EARNED, userId } as const;
-}
-
-function pendingOf(userId: string) {
-  return { kind: LedgerAccountKind.WORKER_PAYOUT_PENDING, userId } as const;
-}
-
-function paidOutOf(userId: string) {
-  return { kind: LedgerAccountKind.WORKER_PAID_OUT, userId } as const;
+/**
+ * Every payout posting moves money between two accounts of the payout's worker (earned, payout
+ * pending, paid out): the lines of such a move.
+ */
+function workerMove(
+  workerId: string,
+  from: 'earned' | 'pending' | 'paidOut',
+  to: 'earned' | 'pending' | 'paidOut',
+  amount: number,
+): Posting['lines'] {
+  return moveLines(accountOf[from](workerId), accountOf[to](workerId), amount);
 }

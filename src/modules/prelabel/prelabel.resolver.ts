@@ -1,11 +1,11 @@
-import { Arg, Ctx, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../common/request-context';
+import { Resolver } from 'type-graphql';
+import { RequestContext } from '../../common/request-context';
 import { ModelVersion } from './model-version.entity';
 import { PrelabelRun } from './prelabel-run.entity';
 import { RegisterModelInput, StartPrelabelingInput, TrainModelInput } from './prelabel.inputs';
 import { decodeModelBase64, PrelabelService } from './prelabel.service';
 import { TrainingService } from './training.service';
-import { IdArg, OwnerMutation, OwnerQuery } from '../../graphql/operations';
+import { IdArg, InputArg, OwnerMutation, OwnerQuery } from '../../graphql/operations';
 
 /**
  * Pre-label models for project owners and admins: register, pre-label, train. Another
@@ -22,10 +22,7 @@ export class PrelabelResolver {
     () => ModelVersion,
     'Registers an ONNX model after loading it and running it on a task; nothing is stored on error (MODEL_* codes).',
   )
-  registerModel(
-    @Arg('input') input: RegisterModelInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<ModelVersion> {
+  registerModel(@InputArg() input: RegisterModelInput, ctx: RequestContext): Promise<ModelVersion> {
     return this.prelabels.registerModel(ctx, {
       projectId: input.projectId,
       version: input.version,
@@ -40,8 +37,8 @@ export class PrelabelResolver {
     'Starts a background job that pre-labels every task of the project.',
   )
   startPrelabeling(
-    @Arg('input') input: StartPrelabelingInput,
-    @Ctx() ctx: RequestContext,
+    @InputArg() input: StartPrelabelingInput,
+    ctx: RequestContext,
   ): Promise<PrelabelRun> {
     return this.prelabels.startPrelabeling(ctx, input);
   }
@@ -50,22 +47,19 @@ export class PrelabelResolver {
     () => ModelVersion,
     'Trains a model from the consensus of completed tasks, evaluates it on gold and registers it.',
   )
-  trainModel(
-    @Arg('input') input: TrainModelInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<ModelVersion> {
+  trainModel(@InputArg() input: TrainModelInput, ctx: RequestContext): Promise<ModelVersion> {
     return this.training.trainModel(ctx, input);
   }
 
   @OwnerQuery(() => PrelabelRun, 'Progress of a pre-labeling job.')
-  prelabelRun(@IdArg() id: string, @Ctx() ctx: RequestContext): Promise<PrelabelRun> {
+  prelabelRun(@IdArg() id: string, ctx: RequestContext): Promise<PrelabelRun> {
     return this.prelabels.prelabelRun(ctx, id);
   }
 
   @OwnerQuery(() => [ModelVersion], 'The project’s model versions, oldest first.')
   modelVersions(
     @IdArg('projectId') projectId: string,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<ModelVersion[]> {
     return this.prelabels.modelVersions(ctx, projectId);
   }

@@ -1,5 +1,5 @@
-import { Ctx, FieldResolver, Float, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../common/request-context';
+import { FieldResolver, Float, Resolver, Root } from 'type-graphql';
+import { RequestContext } from '../../common/request-context';
 import type { AuditQueriesService, WorkerQualityAuditResult } from './audit-queries.service';
 import type { AuditReportService } from '../../reports/audit-report.service';
 import { MyQuality, ProjectQualityAudit, WorkerQualityAudit } from './quality.types';
@@ -21,7 +21,7 @@ export class AuditResolver {
   workerQualityAudit(
     @IdArg('projectId') projectId: string,
     @IdArg('workerId') workerId: string,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<WorkerQualityAuditResult> {
     return this.queries.workerQualityAudit(ctx, projectId, workerId);
   }
@@ -48,7 +48,7 @@ export class AuditResolver {
   )
   projectQualityAudit(
     @IdArg('projectId') projectId: string,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<ProjectQualityAudit> {
     return this.queries.projectQualityAudit(ctx, projectId);
   }
@@ -60,7 +60,7 @@ export class AuditResolver {
   )
   myQuality(
     @IdArg('projectId', { nullable: true }) projectId: string | null,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<MyQuality> {
     return this.queries.myQuality(ctx, projectId ?? null);
   }
@@ -69,7 +69,7 @@ export class AuditResolver {
     () => String,
     'The project’s audit report: one self-contained HTML document (owner or admin).',
   )
-  auditReport(@IdArg('projectId') projectId: string, @Ctx() ctx: RequestContext): Promise<string> {
+  auditReport(@IdArg('projectId') projectId: string, ctx: RequestContext): Promise<string> {
     return this.reports.auditReportHtml(ctx, projectId);
   }
 }

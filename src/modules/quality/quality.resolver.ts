@@ -1,7 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Arg, Args, Ctx, Resolver } from 'type-graphql';
+import { Arg, Args, Resolver } from 'type-graphql';
 import { BadUserInputError } from '../../common/errors';
-import type { RequestContext } from '../../common/request-context';
+import { RequestContext } from '../../common/request-context';
 import { Role } from '../auth/role';
 import type { ProjectService } from '../projects/project.service';
 import { AuditLogEntry } from './audit-log.entity';
@@ -30,7 +30,7 @@ export class QualityResolver {
   createQualityRule(
     @IdArg('projectId') projectId: string,
     @Arg('rule', () => GraphQLJSONObject) rule: Record<string, unknown>,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<QualityRuleRecord> {
     return this.rules.createRule(ctx, projectId, rule);
   }
@@ -40,7 +40,7 @@ export class QualityResolver {
     @IdArg('ruleId') ruleId: string,
     @Arg('rule', () => GraphQLJSONObject, { nullable: true }) rule: Record<string, unknown> | null,
     @Arg('enabled', () => Boolean, { nullable: true }) enabled: boolean | null,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<QualityRuleRecord> {
     return this.rules.updateRule(ctx, ruleId, rule, enabled);
   }
@@ -48,7 +48,7 @@ export class QualityResolver {
   @OwnerMutation(() => QualityRuleRecord, 'Disables a rule (kept for the audit log).')
   deleteQualityRule(
     @IdArg('ruleId') ruleId: string,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<QualityRuleRecord> {
     return this.rules.deleteRule(ctx, ruleId);
   }
@@ -56,7 +56,7 @@ export class QualityResolver {
   @OwnerQuery(() => [QualityRuleRecord], 'A project’s rules (owner or admin).')
   qualityRules(
     @IdArg('projectId') projectId: string,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<QualityRuleRecord[]> {
     return this.rules.listRules(ctx, projectId);
   }
@@ -68,7 +68,7 @@ export class QualityResolver {
   dryRunQualityRule(
     @IdArg('projectId') projectId: string,
     @Arg('rule', () => GraphQLJSONObject) rule: Record<string, unknown>,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<DryRunResult> {
     return this.rules.dryRun(ctx, projectId, rule);
   }
@@ -79,7 +79,7 @@ export class QualityResolver {
   )
   excludeWorkerAnswers(
     @Args() { workerId, projectId, reason }: WorkerAnswersArgs,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<ExclusionResult> {
     return this.exclusions.excludeWorkerAnswers(ctx, workerId, projectId ?? null, reason);
   }
@@ -87,7 +87,7 @@ export class QualityResolver {
   @AdminMutation(() => ExclusionResult, 'Includes excluded answers again.')
   includeWorkerAnswers(
     @Args() { workerId, projectId, reason }: WorkerAnswersArgs,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<ExclusionResult> {
     return this.exclusions.includeWorkerAnswers(ctx, workerId, projectId ?? null, reason);
   }
@@ -96,10 +96,7 @@ export class QualityResolver {
     () => [AuditLogEntry],
     'The quality audit log, newest first (requesters: one of their projects).',
   )
-  async qualityAuditLog(
-    @Args() args: AuditLogArgs,
-    @Ctx() ctx: RequestContext,
-  ): Promise<AuditLogEntry[]> {
+  async qualityAuditLog(@Args() args: AuditLogArgs, ctx: RequestContext): Promise<AuditLogEntry[]> {
     if (args.projectId != null) await this.projects.requireProject(ctx, args.projectId);
     else if (!ctx.hasRole(Role.ADMIN)) {
       throw new BadUserInputError('Name one of your projects', { field: 'projectId' });

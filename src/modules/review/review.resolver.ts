@@ -1,5 +1,5 @@
-import { Arg, Args, Ctx, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../common/request-context';
+import { Arg, Args, Resolver } from 'type-graphql';
+import { RequestContext } from '../../common/request-context';
 import type { ReviewService } from './review.service';
 import {
   DecideReviewInput,
@@ -27,7 +27,7 @@ export class ReviewResolver {
     () => ReviewQueue,
     'Tasks the crowd could not settle (low confidence, model disagrees), lowest confidence first (owner, admin or granted reviewer).',
   )
-  reviewQueue(@Ctx() ctx: RequestContext, @Args() args: ReviewQueueArgs): Promise<ReviewQueue> {
+  reviewQueue(ctx: RequestContext, @Args() args: ReviewQueueArgs): Promise<ReviewQueue> {
     return this.review.queue(ctx, args);
   }
 
@@ -35,7 +35,7 @@ export class ReviewResolver {
     () => ReviewTask,
     'A task as its reviewer sees it: payload, answers under pseudonyms, posterior, pre-label, decision.',
   )
-  reviewTask(@Ctx() ctx: RequestContext, @IdArg('taskId') taskId: string): Promise<ReviewTask> {
+  reviewTask(ctx: RequestContext, @IdArg('taskId') taskId: string): Promise<ReviewTask> {
     return this.review.task(ctx, taskId);
   }
 
@@ -43,13 +43,13 @@ export class ReviewResolver {
     () => [ReviewableProject],
     'Projects you may review: your own and those granted to you.',
   )
-  reviewableProjects(@Ctx() ctx: RequestContext): Promise<ReviewableProject[]> {
+  reviewableProjects(ctx: RequestContext): Promise<ReviewableProject[]> {
     return this.review.reviewableProjects(ctx);
   }
 
   @OwnerQuery(() => [ProjectReviewer], 'Users granted REVIEWER on your project.')
   projectReviewers(
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
     @IdArg('projectId') projectId: string,
   ): Promise<ProjectReviewer[]> {
     return this.review.reviewers(ctx, projectId);
@@ -60,7 +60,7 @@ export class ReviewResolver {
     'Sets a task’s final label; it overrides the aggregate in results and exports (marked reviewed).',
   )
   decideReview(
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
     @Arg('input', () => DecideReviewInput) input: DecideReviewInput,
   ): Promise<ReviewDecision> {
     return this.review.decide(ctx, input);
@@ -71,7 +71,7 @@ export class ReviewResolver {
     'Lets the user with this email review your project (answers under pseudonyms; no money, no settings).',
   )
   grantReviewer(
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
     @IdArg('projectId') projectId: string,
     @Arg('email') email: string,
   ): Promise<ProjectReviewer> {
@@ -80,7 +80,7 @@ export class ReviewResolver {
 
   @OwnerMutation(() => ProjectReviewer, 'Takes the REVIEWER role back.')
   revokeReviewer(
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
     @IdArg('projectId') projectId: string,
     @IdArg('userId') userId: string,
   ): Promise<ProjectReviewer> {

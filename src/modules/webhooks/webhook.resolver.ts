@@ -1,5 +1,5 @@
-import { Arg, Ctx, Int, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../common/request-context';
+import { Arg, Int, Resolver } from 'type-graphql';
+import { RequestContext } from '../../common/request-context';
 import { WebhookService } from './webhook.service';
 import {
   CreateWebhookEndpointInput,
@@ -8,7 +8,7 @@ import {
   WebhookEndpoint,
   WebhookEndpointWithSecret,
 } from './webhook.types';
-import { IdArg, OwnerMutation, OwnerQuery } from '../../graphql/operations';
+import { IdArg, InputArg, OwnerMutation, OwnerQuery } from '../../graphql/operations';
 
 /** Outbound webhook endpoints and their delivery logs: each user manages their own. */
 @Resolver(() => WebhookEndpoint)
@@ -20,14 +20,14 @@ export class WebhookResolver {
     'Registers a webhook endpoint; its signing secret is shown once.',
   )
   createWebhookEndpoint(
-    @Arg('input') input: CreateWebhookEndpointInput,
-    @Ctx() ctx: RequestContext,
+    @InputArg() input: CreateWebhookEndpointInput,
+    ctx: RequestContext,
   ): Promise<WebhookEndpointWithSecret> {
     return this.webhooks.createEndpoint(ctx, input);
   }
 
   @OwnerQuery(() => [WebhookEndpoint], 'Your webhook endpoints, oldest first.')
-  webhookEndpoints(@Ctx() ctx: RequestContext): Promise<WebhookEndpoint[]> {
+  webhookEndpoints(ctx: RequestContext): Promise<WebhookEndpoint[]> {
     return this.webhooks.listEndpoints(ctx);
   }
 
@@ -38,7 +38,7 @@ export class WebhookResolver {
   setWebhookEndpointEnabled(
     @IdArg() id: string,
     @Arg('enabled') enabled: boolean,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<WebhookEndpoint> {
     return this.webhooks.setEnabled(ctx, id, enabled);
   }
@@ -50,7 +50,7 @@ export class WebhookResolver {
   rotateWebhookSecret(
     @IdArg() id: string,
     @Arg('overlapSeconds', () => Int, { defaultValue: 86_400 }) overlapSeconds: number,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<WebhookEndpointWithSecret> {
     return this.webhooks.rotateSecret(ctx, id, overlapSeconds);
   }
@@ -59,7 +59,7 @@ export class WebhookResolver {
   webhookDeliveries(
     @IdArg('endpointId') endpointId: string,
     @Arg('limit', () => Int, { defaultValue: 100, description: '1 to 500.' }) limit: number,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<WebhookDelivery[]> {
     return this.webhooks.listDeliveries(ctx, endpointId, limit);
   }
@@ -69,8 +69,8 @@ export class WebhookResolver {
     'Sends deliveries again, same body and event id: one, or those created in [from, to). Returns how many.',
   )
   replayWebhookDeliveries(
-    @Arg('input') input: ReplayWebhookDeliveriesInput,
-    @Ctx() ctx: RequestContext,
+    @InputArg() input: ReplayWebhookDeliveriesInput,
+    ctx: RequestContext,
   ): Promise<number> {
     return this.webhooks.replay(ctx, input);
   }

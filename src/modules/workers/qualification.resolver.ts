@@ -1,5 +1,5 @@
-import { Ctx, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../common/request-context';
+import { Resolver } from 'type-graphql';
+import { RequestContext } from '../../common/request-context';
 import type { QualificationService } from './qualification.service';
 import { MyQualification } from './qualification.types';
 import { IdArg, WorkerQuery } from '../../graphql/operations';
@@ -15,7 +15,7 @@ export class QualificationResolver {
   )
   myQualification(
     @IdArg('projectId') projectId: string,
-    @Ctx() ctx: RequestContext,
+    ctx: RequestContext,
   ): Promise<MyQualification> {
     return this.qualifications.myQualification(ctx, projectId);
   }

@@ -79,7 +79,7 @@ export class QualificationService {
     }
     const answered = current.answered + 1;
     const correct = current.correct + (assignment.goldCorrect ? 1 : 0);
-    let status = QualificationStatus.IN_PROGRESS;
+    let status: QualificationStatus = QualificationStatus.IN_PROGRESS;
     let retryAfter: Date | null = null;
     if (answered >= required) {
       status =

@@ -1,24 +1,25 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { graphqlEnum, stringEnum, type EnumValue } from '../../common/graphql-enum';
 
-/** The state of one qualification attempt, as stored. */
-export enum QualificationStatus {
-  IN_PROGRESS = 'IN_PROGRESS',
-  PASSED = 'PASSED',
-  FAILED = 'FAILED',
-}
+/**
+ * The state of one qualification attempt, as stored. FAILED: no task of the project before
+ * `retryAfter`.
+ */
+const STORED_STATUSES = ['IN_PROGRESS', 'PASSED', 'FAILED'] as const;
+export const QualificationStatus = stringEnum(STORED_STATUSES);
+export type QualificationStatus = EnumValue<typeof QualificationStatus>;
 
-/** What a worker sees of their qualification on a project. */
-export enum MyQualificationStatus {
-  /** The project asks for no qualification: real tasks straight away. */
-  NOT_REQUIRED = 'NOT_REQUIRED',
-  /** No training answer submitted yet: the next tasks are training tasks. */
-  NOT_STARTED = 'NOT_STARTED',
-  IN_PROGRESS = 'IN_PROGRESS',
-  PASSED = 'PASSED',
-  /** Failed the latest attempt: no task of the project before `retryAfter`. */
-  FAILED = 'FAILED',
-}
-registerEnumType(MyQualificationStatus, { name: 'QualificationStatus' });
+/**
+ * What a worker sees of their qualification on a project: the state of their latest attempt, or
+ * NOT_REQUIRED (the project asks for no qualification: real tasks straight away) or NOT_STARTED
+ * (no training answer submitted yet: the next tasks are training tasks).
+ */
+export const MyQualificationStatus = graphqlEnum('QualificationStatus', [
+  'NOT_REQUIRED',
+  'NOT_STARTED',
+  ...STORED_STATUSES,
+]);
+export type MyQualificationStatus = EnumValue<typeof MyQualificationStatus>;
 
 /**
  * A worker's own qualification summary on one project. Deliberately no score and no per-task

@@ -1,9 +1,9 @@
-import { Arg, Args, Ctx, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../common/request-context';
+import { Args, Resolver } from 'type-graphql';
+import { RequestContext } from '../../common/request-context';
 import { WorkerBlock } from './worker-block.entity';
 import { BlockWorkerInput, WorkerBlocksArgs } from './worker-block.inputs';
 import { WorkerStandingService } from './worker-standing.service';
-import { IdArg, OwnerMutation, OwnerQuery } from '../../graphql/operations';
+import { IdArg, InputArg, OwnerMutation, OwnerQuery } from '../../graphql/operations';
 
 /** Blocking and reinstating workers: admins everywhere, requesters on their own projects. */
 @Resolver(() => WorkerBlock)
@@ -11,23 +11,17 @@ export class WorkerBlockResolver {
   constructor(private readonly blocks: WorkerStandingService) {}
 
   @OwnerMutation(() => WorkerBlock, 'Stops a worker from getting new assignments.')
-  blockWorker(
-    @Arg('input') input: BlockWorkerInput,
-    @Ctx() ctx: RequestContext,
-  ): Promise<WorkerBlock> {
+  blockWorker(@InputArg() input: BlockWorkerInput, ctx: RequestContext): Promise<WorkerBlock> {
     return this.blocks.blockWorker(ctx, input);
   }
 
   @OwnerMutation(() => WorkerBlock, 'Lifts a block now.')
-  unblockWorker(
-    @IdArg('blockId') blockId: string,
-    @Ctx() ctx: RequestContext,
-  ): Promise<WorkerBlock> {
+  unblockWorker(@IdArg('blockId') blockId: string, ctx: RequestContext): Promise<WorkerBlock> {
     return this.blocks.unblockWorker(ctx, blockId);
   }
 
   @OwnerQuery(() => [WorkerBlock], 'Blocks, newest first (at most 500).')
-  workerBlocks(@Args() args: WorkerBlocksArgs, @Ctx() ctx: RequestContext): Promise<WorkerBlock[]> {
+  workerBlocks(@Args() args: WorkerBlocksArgs, ctx: RequestContext): Promise<WorkerBlock[]> {
     return this.blocks.listBlocks(ctx, args);
   }
 }

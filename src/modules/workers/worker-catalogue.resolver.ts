@@ -1,5 +1,5 @@
-import { Ctx, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../common/request-context';
+import { Resolver } from 'type-graphql';
+import { RequestContext } from '../../common/request-context';
 import type { WorkerCatalogueService } from './worker-catalogue.service';
 import { CatalogueProject } from './worker-catalogue.types';
 import { WorkerQuery } from '../../graphql/operations';
@@ -13,7 +13,7 @@ export class WorkerCatalogueResolver {
     () => [CatalogueProject],
     'Projects open to you (at most 100): reward, measured time per task, hourly rate, tasks left and your qualification.',
   )
-  workerCatalogue(@Ctx() ctx: RequestContext): Promise<CatalogueProject[]> {
+  workerCatalogue(ctx: RequestContext): Promise<CatalogueProject[]> {
     return this.catalogue.catalogue(ctx);
   }
 }

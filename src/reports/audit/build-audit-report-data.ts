@@ -20,8 +20,6 @@ import type { ResponseMatrix } from '../../modules/aggregation/algorithms/respon
 import type { DryRunReport } from '../../modules/quality/algorithms/dry-run';
 import type {
   AnswersOverTime,
-  AuditLabel,
-  AuditProject,
   AuditReportData,
   AuditRuleEvent,
   AuditWorker,
@@ -37,12 +35,11 @@ export interface TimedAnswers {
   readonly durationMs: Float64Array;
 }
 
-/** What `buildAuditReportData` needs. */
-export interface BuildAuditReportInput {
-  readonly project: AuditProject;
-  readonly labels: readonly AuditLabel[];
-  readonly generatedAt: number;
-  readonly notes?: readonly string[];
+/** What `buildAuditReportData` needs: the report's header fields as they are, and the answers. */
+export interface BuildAuditReportInput extends Pick<
+  AuditReportData,
+  'project' | 'labels' | 'generatedAt' | 'notes'
+> {
   readonly answers: TimedAnswers;
   /** Worker index → id and display name. */
   readonly workers: readonly { readonly id: string; readonly name: string }[];

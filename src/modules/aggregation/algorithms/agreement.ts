@@ -115,13 +115,25 @@ export function taskAgreement(m: ResponseMatrix): Float64Array {
   return out;
 }
 
-/** Mean observed agreement P_a over tasks with ≥ 2 responses, with a bootstrap interval. */
-export function observedAgreement(
-  m: ResponseMatrix,
-  options: AgreementOptions = {},
-): AgreementEstimate {
-  return estimate(m, options, Statistic.ObservedAgreement);
+/** Slots of the statistics in the arrays computed together. */
+const Statistic = {
+  ObservedAgreement: 0,
+  FleissKappa: 1,
+  KrippendorffAlpha: 2,
+  GwetAC1: 3,
+} as const;
+type Statistic = (typeof Statistic)[keyof typeof Statistic];
+const STATISTICS = 4;
+
+/** One statistic with its bootstrap interval: the signature the four exported below share. */
+function statistic(
+  which: Statistic,
+): (m: ResponseMatrix, options?: AgreementOptions) => AgreementEstimate {
+  return (m, options = {}) => estimate(m, options, which);
 }
+
+/** Mean observed agreement P_a over tasks with ≥ 2 responses, with a bootstrap interval. */
+export const observedAgreement = statistic(Statistic.ObservedAgreement);
 
 /**
  * Fleiss' κ (Fleiss 1971), generalised to unequal numbers of responses per task as in Gwet's
@@ -130,22 +142,13 @@ export function observedAgreement(
  * @example
  *   const { value, lower, upper } = fleissKappa(matrix, { bootstrap: { seed: 7 } });
  */
-export function fleissKappa(m: ResponseMatrix, options: AgreementOptions = {}): AgreementEstimate {
-  return estimate(m, options, Statistic.FleissKappa);
-}
+export const fleissKappa = statistic(Statistic.FleissKappa);
 
 /** Krippendorff's α for nominal data (coincidence-matrix form, Krippendorff 2011). */
-export function krippendorffAlpha(
-  m: ResponseMatrix,
-  options: AgreementOptions = {},
-): AgreementEstimate {
-  return estimate(m, options, Statistic.KrippendorffAlpha);
-}
+export const krippendorffAlpha = statistic(Statistic.KrippendorffAlpha);
 
 /** Gwet's AC1 (Gwet 2008), multi-rater form with unequal numbers of responses per task. */
-export function gwetAC1(m: ResponseMatrix, options: AgreementOptions = {}): AgreementEstimate {
-  return estimate(m, options, Statistic.GwetAC1);
-}
+export const gwetAC1 = statistic(Statistic.GwetAC1);
 
 /**
  * Every statistic at once: one pass to count, one set of bootstrap resamples shared by all four
@@ -170,16 +173,6 @@ export function agreementReport(
     pairableTasks: pairable,
   };
 }
-
-/** Slots of the statistics in the arrays computed together. */
-const Statistic = {
-  ObservedAgreement: 0,
-  FleissKappa: 1,
-  KrippendorffAlpha: 2,
-  GwetAC1: 3,
-} as const;
-type Statistic = (typeof Statistic)[keyof typeof Statistic];
-const STATISTICS = 4;
 
 /** Rated tasks only, with everything the statistics need per task precomputed. */
 interface Units {

@@ -5,6 +5,11 @@ import {
   WebhookSignatureError,
 } from './payment-provider';
 
+/** An operation that needs Stripe: it answers PAYMENTS_OFFLINE, naming what `capability` needs. */
+function refuse(capability: string): () => Promise<never> {
+  return () => Promise.reject(new PaymentsOfflineError(capability));
+}
+
 /**
  * The default when no STRIPE_SECRET_KEY is configured: nothing leaves the machine. Admins record
  * fundings (`recordManualFunding`) and mark payouts paid or failed by hand; every call that
@@ -14,49 +19,17 @@ export class OfflinePaymentProvider implements PaymentProvider {
   readonly name = 'offline';
   readonly online = false;
 
-  createPaymentIntent(): Promise<never> {
-    return Promise.reject(new PaymentsOfflineError('Card payments'));
-  }
-
-  createCheckoutSession(): Promise<never> {
-    return Promise.reject(new PaymentsOfflineError('Checkout'));
-  }
-
-  retrievePaymentIntent(): Promise<never> {
-    return Promise.reject(new PaymentsOfflineError('Card payments'));
-  }
-
-  retrieveCheckoutSession(): Promise<never> {
-    return Promise.reject(new PaymentsOfflineError('Checkout'));
-  }
-
-  createConnectedAccount(): Promise<never> {
-    return Promise.reject(new PaymentsOfflineError('Connected accounts'));
-  }
-
-  createAccountLink(): Promise<never> {
-    return Promise.reject(new PaymentsOfflineError('Connected accounts'));
-  }
-
-  retrieveAccount(): Promise<never> {
-    return Promise.reject(new PaymentsOfflineError('Connected accounts'));
-  }
-
-  createTransfer(): Promise<never> {
-    return Promise.reject(new PaymentsOfflineError('Transfers'));
-  }
-
-  findTransfersByGroup(): Promise<never> {
-    return Promise.reject(new PaymentsOfflineError('Transfers'));
-  }
-
-  retrieveTransfer(): Promise<never> {
-    return Promise.reject(new PaymentsOfflineError('Transfers'));
-  }
-
-  reverseTransfer(): Promise<never> {
-    return Promise.reject(new PaymentsOfflineError('Transfers'));
-  }
+  readonly createPaymentIntent = refuse('Card payments');
+  readonly createCheckoutSession = refuse('Checkout');
+  readonly retrievePaymentIntent = refuse('Card payments');
+  readonly retrieveCheckoutSession = refuse('Checkout');
+  readonly createConnectedAccount = refuse('Connected accounts');
+  readonly createAccountLink = refuse('Connected accounts');
+  readonly retrieveAccount = refuse('Connected accounts');
+  readonly createTransfer = refuse('Transfers');
+  readonly findTransfersByGroup = refuse('Transfers');
+  readonly retrieveTransfer = refuse('Transfers');
+  readonly reverseTransfer = refuse('Transfers');
 
   // eslint-disable-next-line require-yield
   async *listBalanceTransactions(): AsyncIterable<ProviderBalanceTransaction> {

@@ -1,3 +1,44 @@
+/** A payment into a requester's balance: one funding. */
+export interface PaymentIntentRequest {
+  fundingId: string;
+  requesterId: string;
+  amount: number;
+  currency: string;
+  idempotencyKey: string;
+}
+
+/** A funding paid on Stripe's Checkout page, which sends the payer back to one of the URLs. */
+export interface CheckoutSessionRequest extends PaymentIntentRequest {
+  successUrl: string;
+  cancelUrl: string;
+}
+
+export interface ConnectedAccountRequest {
+  userId: string;
+  email: string;
+  idempotencyKey: string;
+}
+
+export interface AccountLinkRequest {
+  accountId: string;
+  refreshUrl: string;
+  returnUrl: string;
+}
+
+export interface TransferRequest {
+  payoutId: string;
+  destination: string;
+  amount: number;
+  currency: string;
+  transferGroup: string;
+  idempotencyKey: string;
+}
+
+export interface TransferReversalRequest {
+  transferId: string;
+  idempotencyKey: string;
+}
+
 /**
  * Where money enters and leaves Quorum. Configured in `payments.wiring.ts`: `StripePaymentProvider`
  * when STRIPE_SECRET_KEY is set, `OfflinePaymentProvider` otherwise (admins record fundings and
@@ -14,59 +55,31 @@ export interface PaymentProvider {
   /** False: nothing can be sent; funding and payouts are recorded by hand. */
   readonly online: boolean;
 
-  createPaymentIntent(request: {
-    fundingId: string;
-    requesterId: string;
-    amount: number;
-    currency: string;
-    idempotencyKey: string;
-  }): Promise<{ id: string; clientSecret: string | null }>;
+  createPaymentIntent(
+    request: PaymentIntentRequest,
+  ): Promise<{ id: string; clientSecret: string | null }>;
 
-  createCheckoutSession(request: {
-    fundingId: string;
-    requesterId: string;
-    amount: number;
-    currency: string;
-    successUrl: string;
-    cancelUrl: string;
-    idempotencyKey: string;
-  }): Promise<{ id: string; url: string | null }>;
+  createCheckoutSession(
+    request: CheckoutSessionRequest,
+  ): Promise<{ id: string; url: string | null }>;
 
   /** The PaymentIntent as Stripe has it now (webhooks re-read instead of trusting the payload). */
   retrievePaymentIntent(id: string): Promise<ProviderPaymentIntent>;
   retrieveCheckoutSession(id: string): Promise<ProviderCheckoutSession>;
 
   /** A connected account for a worker (platform controls fees and losses; Express dashboard). */
-  createConnectedAccount(request: {
-    userId: string;
-    email: string;
-    idempotencyKey: string;
-  }): Promise<{ accountId: string }>;
+  createConnectedAccount(request: ConnectedAccountRequest): Promise<{ accountId: string }>;
   /** A one-time onboarding link for `accountId`. */
-  createAccountLink(request: {
-    accountId: string;
-    refreshUrl: string;
-    returnUrl: string;
-  }): Promise<{ url: string; expiresAt: Date }>;
+  createAccountLink(request: AccountLinkRequest): Promise<{ url: string; expiresAt: Date }>;
   retrieveAccount(accountId: string): Promise<ProviderAccount>;
 
   /** Moves `amount` to a connected account; `transferGroup` lets a retry find it again. */
-  createTransfer(request: {
-    payoutId: string;
-    destination: string;
-    amount: number;
-    currency: string;
-    transferGroup: string;
-    idempotencyKey: string;
-  }): Promise<ProviderTransfer>;
+  createTransfer(request: TransferRequest): Promise<ProviderTransfer>;
   /** The transfers made with `transferGroup` (at most one, if our keys did their job). */
   findTransfersByGroup(transferGroup: string): Promise<ProviderTransfer[]>;
   retrieveTransfer(id: string): Promise<ProviderTransfer>;
   /** Reverses what is left of a transfer (money comes back to the platform). */
-  reverseTransfer(request: {
-    transferId: string;
-    idempotencyKey: string;
-  }): Promise<ProviderTransfer>;
+  reverseTransfer(request: TransferReversalRequest): Promise<ProviderTransfer>;
 
   /** Every balance transaction created at or after `since` (all when null), newest first. */
   listBalanceTransactions(since: Date | null): AsyncIterable<ProviderBalanceTransaction>;

@@ -2,12 +2,18 @@ import Stripe from 'stripe';
 import {
   type PaymentProvider,
   PaymentProviderFailure,
+  type AccountLinkRequest,
+  type CheckoutSessionRequest,
+  type ConnectedAccountRequest,
+  type PaymentIntentRequest,
   type ProviderAccount,
   type ProviderBalanceTransaction,
   type ProviderCheckoutSession,
   type ProviderEvent,
   type ProviderPaymentIntent,
   type ProviderTransfer,
+  type TransferRequest,
+  type TransferReversalRequest,
   WebhookPayloadError,
   WebhookSignatureError,
 } from './payment-provider';
@@ -52,13 +58,9 @@ export class StripePaymentProvider implements PaymentProvider {
     });
   }
 
-  async createPaymentIntent(request: {
-    fundingId: string;
-    requesterId: string;
-    amount: number;
-    currency: string;
-    idempotencyKey: string;
-  }): Promise<{ id: string; clientSecret: string | null }> {
+  async createPaymentIntent(
+    request: PaymentIntentRequest,
+  ): Promise<{ id: string; clientSecret: string | null }> {
     const intent = await call(() =>
       this.stripe.paymentIntents.create(
         {
@@ -77,15 +79,9 @@ export class StripePaymentProvider implements PaymentProvider {
     return { id: intent.id, clientSecret: intent.client_secret ?? null };
   }
 
-  async createCheckoutSession(request: {
-    fundingId: string;
-    requesterId: string;
-    amount: number;
-    currency: string;
-    successUrl: string;
-    cancelUrl: string;
-    idempotencyKey: string;
-  }): Promise<{ id: string; url: string | null }> {
+  async createCheckoutSession(
+    request: CheckoutSessionRequest,
+  ): Promise<{ id: string; url: string | null }> {
     const metadata = {
       quorum_funding_id: request.fundingId,
       quorum_requester_id: request.requesterId,
@@ -142,11 +138,7 @@ export class StripePaymentProvider implements PaymentProvider {
     };
   }
 
-  async createConnectedAccount(request: {
-    userId: string;
-    email: string;
-    idempotencyKey: string;
-  }): Promise<{ accountId: string }> {
+  async createConnectedAccount(request: ConnectedAccountRequest): Promise<{ accountId: string }> {
     // `type` is deprecated: the platform takes fees and losses and Stripe collects the
     // requirements, with the Express dashboard for the worker.
     const account = await call(() =>
@@ -168,11 +160,7 @@ export class StripePaymentProvider implements PaymentProvider {
     return { accountId: account.id };
   }
 
-  async createAccountLink(request: {
-    accountId: string;
-    refreshUrl: string;
-    returnUrl: string;
-  }): Promise<{ url: string; expiresAt: Date }> {
+  async createAccountLink(request: AccountLinkRequest): Promise<{ url: string; expiresAt: Date }> {
     const link = await call(() =>
       this.stripe.accountLinks.create({
         account: request.accountId,
@@ -194,14 +182,7 @@ export class StripePaymentProvider implements PaymentProvider {
     };
   }
 
-  async createTransfer(request: {
-    payoutId: string;
-    destination: string;
-    amount: number;
-    currency: string;
-    transferGroup: string;
-    idempotencyKey: string;
-  }): Promise<ProviderTransfer> {
+  async createTransfer(request: TransferRequest): Promise<ProviderTransfer> {
     const transfer = await call(() =>
       this.stripe.transfers.create(
         {
@@ -229,10 +210,7 @@ export class StripePaymentProvider implements PaymentProvider {
     return transferOf(await call(() => this.stripe.transfers.retrieve(id)));
   }
 
-  async reverseTransfer(request: {
-    transferId: string;
-    idempotencyKey: string;
-  }): Promise<ProviderTransfer> {
+  async reverseTransfer(request: TransferReversalRequest): Promise<ProviderTransfer> {
     await call(() =>
       this.stripe.transfers.createReversal(
         request.transferId,
