@@ -112,18 +112,24 @@ export interface ExtraResponsesSource {
   responses(ctx: RequestContext, projectId: string): Promise<readonly ExtraResponse[]>;
 }
 
+/** A final answer set by a person: label keys (choice kinds) or the kind's value (others). */
+export interface ResultOverride {
+  readonly labels: readonly string[];
+  readonly value: Record<string, unknown> | null;
+}
+
 /**
- * Final labels set by people after aggregation (review decisions), applied over the stored
+ * Final answers set by people after aggregation (review decisions), applied over the stored
  * consensus when results are read or exported. Set in the container (`setResultOverrides`), so
  * aggregation never imports the module that owns them.
  */
 export interface ResultOverridesSource {
-  /** Task id → final label keys, for the given tasks of the project (all when omitted). */
+  /** Task id → final answer, for the given tasks of the project (all when omitted). */
   overrides(
     ctx: RequestContext,
     projectId: string,
     taskIds?: readonly string[],
-  ): Promise<ReadonlyMap<string, readonly string[]>>;
+  ): Promise<ReadonlyMap<string, ResultOverride>>;
 }
 
 interface AnswerRow {
@@ -211,7 +217,7 @@ export class AggregationService {
     ctx: RequestContext,
     projectId: string,
     taskIds?: readonly string[],
-  ): Promise<ReadonlyMap<string, readonly string[]>> {
+  ): Promise<ReadonlyMap<string, ResultOverride>> {
     return (await this.resultOverrides?.overrides(ctx, projectId, taskIds)) ?? new Map();
   }
 
@@ -379,7 +385,7 @@ export class AggregationService {
         storedResultOf(task),
         schema,
         args.abstainBelow,
-        overrides.get(task.id),
+        overrides.get(task.id)?.labels,
       ) as TaskResult;
     return {
       ...page,
@@ -426,13 +432,13 @@ export class AggregationService {
       const size = await this.db.repo(ctx, Task).countBy({ projectId: project.id });
       throw new ResultsExportTooLargeError(project.id, size, this.maxExportTasks);
     }
+    const overrides = await this.overridesOf(ctx, project.id);
     if (isStructuredKind(kind.name)) {
-      return exportKindResults(project.labelSchema, format, tasks);
+      return exportKindResults(project.labelSchema, format, tasks, overrides);
     }
     const schema = schemaOf(project);
-    const overrides = await this.overridesOf(ctx, project.id);
     const results: PresentedTaskResult[] = tasks.map(task =>
-      presentTaskResult(storedResultOf(task), schema, abstainBelow, overrides.get(task.id)),
+      presentTaskResult(storedResultOf(task), schema, abstainBelow, overrides.get(task.id)?.labels),
     );
     const choiceFormat = format as 'CSV' | 'JSONL';
     const file = {

@@ -4,28 +4,35 @@ import type { Task } from '../marketplace/task.entity';
 import { kindSettingsOf } from '../projects/kind-settings';
 import type { LabelSchemaLike } from '../projects/validate-project-settings';
 import type { ResultsExport } from './aggregation.inputs';
+import type { ResultOverride } from './aggregation.service';
 import type { ResultsExportFormat } from './aggregation.types';
 
 /**
  * A structured kind's export (docs/kinds.md): the tasks' stored consensus answers (the last
  * aggregation run's) and confidences as `KindResultRow`s, written by the kind's
- * `exportResults`. One file for every format but YOLO; `content` is then a JSON object from
+ * `exportResults`. A task with a reviewer's decision (`overrides`) exports the decided value
+ * instead, marked `reviewed`. One file for every format but YOLO; `content` is then a JSON object from
  * file name to content (no archive), and `files` lists them.
  */
 export function exportKindResults(
   schema: LabelSchemaLike,
   format: ResultsExportFormat,
   tasks: readonly Task[],
+  overrides: ReadonlyMap<string, ResultOverride> = new Map(),
 ): ResultsExport {
-  const rows: KindResultRow<unknown>[] = tasks.map(task => ({
-    taskId: task.id,
-    externalId: task.externalId,
-    status: task.status,
-    payload: task.payload,
-    answer: task.consensusAnswer,
-    confidence: task.consensusConfidence,
-    answerCount: task.countedAnswers,
-  }));
+  const rows: KindResultRow<unknown>[] = tasks.map(task => {
+    const decided = overrides.get(task.id)?.value ?? null;
+    return {
+      taskId: task.id,
+      externalId: task.externalId,
+      status: task.status,
+      payload: task.payload,
+      answer: decided ?? task.consensusAnswer,
+      confidence: task.consensusConfidence,
+      answerCount: task.countedAnswers,
+      reviewed: decided !== null,
+    };
+  });
   const files = kindOf(schema.kind)
     .exportResults(format as ExportFormat, kindSettingsOf(schema), rows)
     .map(file => ({ ...file }));

@@ -221,6 +221,7 @@ export const boxesKind: TaskKind<BoxSettings, BoxAnswer, BoxCrowd> = {
         height: imageSize(settings, row.payload)?.height ?? null,
         task_id: row.taskId,
         external_id: row.externalId,
+        reviewed: row.reviewed ?? false,
       }));
       const annotations = rows.flatMap((row, i) =>
         (row.answer?.boxes ?? []).map(box => ({

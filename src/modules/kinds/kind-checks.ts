@@ -192,7 +192,7 @@ export function jsonlFile(name: string, lines: Iterable<unknown>): ExportFile {
 export function csvFile(
   name: string,
   header: readonly string[],
-  rows: Iterable<ReadonlyArray<string | number | null | undefined>>,
+  rows: Iterable<ReadonlyArray<string | number | boolean | null | undefined>>,
 ): ExportFile {
   const lines = [header.join(',')];
   for (const row of rows)
@@ -214,7 +214,7 @@ export function tableExport(
   format: ExportFormat,
   baseName: string,
   header: readonly string[],
-  records: ReadonlyArray<Readonly<Record<string, string | number | null>>>,
+  records: ReadonlyArray<Readonly<Record<string, string | number | boolean | null>>>,
 ): ExportFile[] {
   if (format === 'JSONL') return [jsonlFile(`${baseName}.jsonl`, records)];
   if (format === 'CSV') {

@@ -9,7 +9,7 @@
  * confidence (`pairwiseTaskConfidence`): the probability that the current leader is better
  * (0.5 before any answer).
  *
- * Exports: CSV `task_id,external_id,left,right,preferred,confidence,answers` and JSONL with the
+ * Exports: CSV `task_id,external_id,left,right,preferred,confidence,answers,reviewed` and JSONL with the
  * same fields.
  */
 import {
@@ -160,13 +160,14 @@ export const pairwiseKind: TaskKind<PairwiseSettings, PairwiseAnswer, PairwiseMa
         preferred: row.answer?.preferred ?? null,
         confidence: row.confidence,
         answers: row.answerCount,
+        reviewed: row.reviewed ?? false,
       };
     });
     return tableExport(
       'PAIRWISE',
       format,
       'pairwise',
-      ['task_id', 'external_id', 'left', 'right', 'preferred', 'confidence', 'answers'],
+      ['task_id', 'external_id', 'left', 'right', 'preferred', 'confidence', 'answers', 'reviewed'],
       records,
     );
   },

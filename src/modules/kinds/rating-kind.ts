@@ -12,7 +12,7 @@
  * alone cannot tell a bias from the truth (three workers saying 4 came out less sure than 1, 3, 5),
  * so the prior stands in until the service passes the project's learned model (docs/kinds.md).
  *
- * Exports: CSV `task_id,external_id,rating,label,confidence,answers` and JSONL with the same
+ * Exports: CSV `task_id,external_id,rating,label,confidence,answers,reviewed` and JSONL with the same
  * fields (`label` is the grade's label, empty or null without labels).
  */
 import { encodeResponses } from '../aggregation/encode-responses';
@@ -120,6 +120,7 @@ function exportFields(settings: RatingSettings, row: KindResultRow<RatingAnswer>
     label: rating === null ? null : (settings.labels[rating - settings.min] ?? null),
     confidence: row.confidence,
     answers: row.answerCount,
+    reviewed: row.reviewed ?? false,
   };
 }
 
@@ -182,7 +183,7 @@ export const ratingKind: TaskKind<RatingSettings, RatingAnswer, ResponseMatrix> 
       'RATING',
       format,
       'ratings',
-      ['task_id', 'external_id', 'rating', 'label', 'confidence', 'answers'],
+      ['task_id', 'external_id', 'rating', 'label', 'confidence', 'answers', 'reviewed'],
       records,
     );
   },

@@ -14,8 +14,8 @@
  * current answers, then its online posterior (`hmmCrowdTaskPosterior`): the smallest marginal of
  * a decoded tag.
  *
- * Exports: JSONL (`task_id, external_id, tokens, spans [{start, end, label}], confidence`; the
- * spans as stored, overlaps included);
+ * Exports: JSONL (`task_id, external_id, tokens, spans [{start, end, label}], confidence,
+ * reviewed`; the spans as stored, overlaps included; `reviewed`: a reviewer's decision);
  * CoNLL BIO (`token TAG` per line, a blank line between tasks, whitespace inside a token written
  * as `_`); spaCy's v2 JSON training format (one document per task, BILUO `ner` tags).
  */
@@ -281,6 +281,7 @@ export const spansKind: TaskKind<SpanSettings, SpanAnswer, SpanCrowd> = {
             tokens,
             spans: row.answer?.spans ?? null,
             confidence: row.confidence,
+            reviewed: row.reviewed ?? false,
           })),
         ),
       ];
@@ -298,7 +299,11 @@ export const spansKind: TaskKind<SpanSettings, SpanAnswer, SpanCrowd> = {
         const ner = biluo(settings, tags);
         return {
           id,
-          meta: { task_id: row.taskId, external_id: row.externalId },
+          meta: {
+            task_id: row.taskId,
+            external_id: row.externalId,
+            reviewed: row.reviewed ?? false,
+          },
           paragraphs: [
             { sentences: [{ tokens: tokens.map((orth, i) => ({ id: i, orth, ner: ner[i] })) }] },
           ],

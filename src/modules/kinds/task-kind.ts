@@ -90,6 +90,8 @@ export interface KindResultRow<A> {
   readonly answer: A | null;
   readonly confidence: number | null;
   readonly answerCount: number;
+  /** Whether `answer` is a reviewer's decision rather than the aggregate (false if omitted). */
+  readonly reviewed?: boolean;
 }
 
 /** One file of an export (most formats are one file; YOLO is one per image). */

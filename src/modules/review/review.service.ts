@@ -8,6 +8,10 @@ import { Project } from '../projects/project.entity';
 import type { ProjectService } from '../projects/project.service';
 import { LabelSchemaKind } from '../projects/project.types';
 import type { TaskService } from '../marketplace/task.service';
+import { checkKindAnswer } from '../marketplace/kind-answers';
+import { isStructuredKind, kindSettingsOf } from '../projects/kind-settings';
+import { type SpanSettings, tokensOf } from '../kinds/spans-kind';
+import type { ResultOverride } from '../aggregation/aggregation.service';
 import { decisionLabelProblem, orderedLabels, pseudonymOf, reviewReasons } from './review-rules';
 import {
   type DecideReviewInput,
@@ -47,6 +51,7 @@ interface DecisionRow {
   task_id: string;
   project_id: string;
   labels: string[];
+  value: Record<string, unknown> | null;
   decided_by: string;
   decided_by_name: string;
   decided_at: Date;
@@ -148,15 +153,16 @@ export class ReviewService {
     const manager = this.db.manager(ctx);
     const answers = await queryRows<{
       worker_id: string;
-      answer_labels: string[];
+      answer_labels: string[] | null;
+      answer: Record<string, unknown> | null;
       submitted_at: Date | null;
       server_duration_ms: number | null;
       excluded_at: Date | null;
       status: string;
     }>(
       manager,
-      `SELECT worker_id, answer_labels, submitted_at, server_duration_ms, excluded_at, status
-         FROM assignments WHERE task_id = $1 AND answer_labels IS NOT NULL
+      `SELECT worker_id, answer_labels, answer, submitted_at, server_duration_ms, excluded_at, status
+         FROM assignments WHERE task_id = $1 AND (answer_labels IS NOT NULL OR answer IS NOT NULL)
          ORDER BY submitted_at, id`,
       [task.id],
     );
@@ -175,7 +181,12 @@ export class ReviewService {
       externalId: task.external_id,
       payload: task.payload,
       labelSchema: project.labelSchema,
+      tokens:
+        project.labelSchema.kind === LabelSchemaKind.TEXT_SPANS
+          ? tokensOf(kindSettingsOf(project.labelSchema) as unknown as SpanSettings, task.payload)
+          : null,
       consensusLabels: task.consensus_labels,
+      consensusValue: task.consensus_answer,
       confidence: task.consensus_confidence,
       posterior:
         task.posterior?.slice(0, keys.length).map((probability, k) => ({
@@ -189,7 +200,8 @@ export class ReviewService {
         Object.assign(new ReviewAnswer(), {
           worker: pseudonymOf(project.id, answer.worker_id),
           workerId: privileged ? answer.worker_id : null,
-          labels: answer.answer_labels,
+          labels: answer.answer_labels ?? [],
+          value: answer.answer,
           submittedAt: answer.submitted_at,
           durationMs: answer.server_duration_ms,
           excluded: answer.excluded_at !== null,
@@ -202,9 +214,11 @@ export class ReviewService {
 
   /**
    * Records (or replaces) the final label of a non-gold task: who and when are the caller and
-   * now. With `makeGold` (owner or admin only) the payload and label also become a gold task
-   * (external id `review:<taskId>`, so a repeat adds no second one), through the ordinary import
-   * so its escrow is reserved like any other task's.
+   * now. Choice kinds decide `labels`; structured kinds a `value` checked by the kind's answer
+   * validation against the task's payload, as a worker's answer is (the same BAD_USER_INPUT
+   * `reason` codes), stored with empty labels. With `makeGold` (owner or admin only) the payload
+   * and decision also become a gold task (external id `review:<taskId>`, so a repeat adds no
+   * second one), through the ordinary import so its escrow is reserved like any other task's.
    */
   async decide(ctx: RequestContext, input: DecideReviewInput): Promise<ReviewDecision> {
     const userId = ctx.requireUserId();
@@ -217,41 +231,45 @@ export class ReviewService {
       if (task.is_gold) {
         throw new BadUserInputError('A gold task already has its answer', { field: 'taskId' });
       }
-      const kind =
-        project.labelSchema.kind === LabelSchemaKind.MULTI_LABEL ? 'MULTI_LABEL' : 'SINGLE_CHOICE';
-      const keys = project.labelSchema.labels.map(label => label.key);
-      const problem = decisionLabelProblem(kind, keys, input.labels);
-      if (problem) throw new BadUserInputError(problem, { field: 'labels' });
-      const labels = orderedLabels(keys, input.labels);
-      const goldTaskId = input.makeGold ? await this.addGold(tx, project, task, labels) : null;
+      const { labels, value } = decisionOf(project, task.payload, input);
+      const goldTaskId = input.makeGold
+        ? await this.addGold(tx, project, task, { labels, value })
+        : null;
       await queryRows(
         this.db.manager(tx),
-        `INSERT INTO review_decisions (task_id, project_id, labels, decided_by, decided_at, gold_task_id)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (task_id) DO UPDATE SET labels = EXCLUDED.labels,
+        `INSERT INTO review_decisions
+           (task_id, project_id, labels, value, decided_by, decided_at, gold_task_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (task_id) DO UPDATE SET labels = EXCLUDED.labels, value = EXCLUDED.value,
            decided_by = EXCLUDED.decided_by, decided_at = EXCLUDED.decided_at,
            gold_task_id = COALESCE(EXCLUDED.gold_task_id, review_decisions.gold_task_id)`,
-        [task.id, project.id, labels, userId, tx.now(), goldTaskId],
+        [task.id, project.id, labels, value, userId, tx.now(), goldTaskId],
       );
       return (await this.findDecision(tx, task.id, privileged))!;
     });
   }
 
-  /** Task id → decided labels, for aggregation's results and exports (no access check). */
+  /**
+   * Task id → decided labels (choice kinds) or value (structured kinds), for aggregation's
+   * results and exports (no access check).
+   */
   async overrides(
     ctx: RequestContext,
     projectId: string,
     taskIds?: readonly string[],
-  ): Promise<ReadonlyMap<string, readonly string[]>> {
+  ): Promise<ReadonlyMap<string, ResultOverride>> {
     if (taskIds?.length === 0) return new Map();
-    const rows = await queryRows<{ task_id: string; labels: string[] }>(
+    const rows = await queryRows<{
+      task_id: string;
+      labels: string[];
+      value: Record<string, unknown> | null;
+    }>(
       this.db.manager(ctx),
-      taskIds
-        ? `SELECT task_id, labels FROM review_decisions WHERE project_id = $1 AND task_id = ANY ($2::uuid[])`
-        : `SELECT task_id, labels FROM review_decisions WHERE project_id = $1`,
-      taskIds ? [projectId, taskIds] : [projectId],
+      `SELECT task_id, labels, value FROM review_decisions
+        WHERE project_id = $1 AND ($2::uuid[] IS NULL OR task_id = ANY ($2::uuid[]))`,
+      [projectId, taskIds ?? null],
     );
-    return new Map(rows.map(row => [row.task_id, row.labels]));
+    return new Map(rows.map(row => [row.task_id, { labels: row.labels, value: row.value }]));
   }
 
   /** Grants REVIEWER on the project to the user with `email` (owner or admin). */
@@ -372,11 +390,12 @@ export class ReviewService {
           is_gold: boolean;
           consensus_labels: string[] | null;
           consensus_confidence: number | null;
+          consensus_answer: Record<string, unknown> | null;
           posterior: number[] | null;
         }>(
           this.db.manager(ctx),
           `SELECT id, project_id, external_id, payload, is_gold, consensus_labels,
-                  consensus_confidence, posterior FROM tasks WHERE id = $1`,
+                  consensus_confidence, consensus_answer, posterior FROM tasks WHERE id = $1`,
           [taskId],
         )
       : [];
@@ -395,6 +414,7 @@ export class ReviewService {
       taskId: row.task_id,
       projectId: row.project_id,
       labels: row.labels,
+      value: row.value,
       decidedBy: privileged ? row.decided_by_name : pseudonymOf(row.project_id, row.decided_by),
       decidedAt: row.decided_at,
       goldTaskId: row.gold_task_id,
@@ -405,18 +425,17 @@ export class ReviewService {
     tx: RequestContext,
     project: Project,
     task: { id: string; payload: Record<string, unknown> },
-    labels: string[],
+    { labels, value }: ResultOverride,
   ): Promise<string> {
     const externalId = `review:${task.id}`;
-    const single = project.labelSchema.kind !== LabelSchemaKind.MULTI_LABEL;
-    await this.tasks.importTasks(tx, {
-      projectId: project.id,
-      tasks: [
-        single
-          ? { externalId, payload: task.payload, goldLabel: labels[0] }
-          : { externalId, payload: task.payload, goldLabels: labels },
-      ],
-    });
+    const base = { externalId, payload: task.payload };
+    const goldTask =
+      value !== null
+        ? { ...base, goldAnswer: value }
+        : project.labelSchema.kind === LabelSchemaKind.MULTI_LABEL
+          ? { ...base, goldLabels: [...labels] }
+          : { ...base, goldLabel: labels[0] };
+    await this.tasks.importTasks(tx, { projectId: project.id, tasks: [goldTask] });
     const [gold] = await queryRows<{ id: string }>(
       this.db.manager(tx),
       `SELECT id FROM tasks WHERE project_id = $1 AND external_id = $2`,
@@ -424,4 +443,45 @@ export class ReviewService {
     );
     return gold!.id;
   }
+}
+
+/**
+ * The decision `input` asks for on a task of `project`: label keys for the choice kinds (in
+ * schema order), or the structured kind's checked value (`checkKindAnswer`, as a worker's answer:
+ * BAD_USER_INPUT with the kind's issue code in `reason`). Sending the other kind's field, or both,
+ * is BAD_USER_INPUT naming it.
+ */
+function decisionOf(
+  project: Project,
+  payload: Record<string, unknown>,
+  input: DecideReviewInput,
+): ResultOverride {
+  const schema = project.labelSchema;
+  if (isStructuredKind(schema.kind)) {
+    if (input.labels != null) {
+      throw new BadUserInputError(`A ${schema.kind} decision is a value, not labels`, {
+        field: 'labels',
+      });
+    }
+    if (input.value == null) {
+      throw new BadUserInputError(`A ${schema.kind} decision needs a value`, {
+        field: 'value',
+        reason: 'MALFORMED_ANSWER',
+      });
+    }
+    return { labels: [], value: checkKindAnswer(schema, payload, input, 'value').value };
+  }
+  if (input.value != null) {
+    throw new BadUserInputError(`A ${schema.kind} decision is labels, not a value`, {
+      field: 'value',
+    });
+  }
+  if (input.labels == null) {
+    throw new BadUserInputError(`A ${schema.kind} decision needs labels`, { field: 'labels' });
+  }
+  const kind = schema.kind === LabelSchemaKind.MULTI_LABEL ? 'MULTI_LABEL' : 'SINGLE_CHOICE';
+  const keys = schema.labels.map(label => label.key);
+  const problem = decisionLabelProblem(kind, keys, input.labels);
+  if (problem) throw new BadUserInputError(problem, { field: 'labels' });
+  return { labels: orderedLabels(keys, input.labels), value: null };
 }

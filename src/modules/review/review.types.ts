@@ -96,8 +96,14 @@ export class ReviewAnswer {
   @Field(() => ID, { nullable: true })
   workerId: string | null;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Label keys (choice kinds; empty for the others).' })
   labels: string[];
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'The structured answer (spans, boxes, rating, pairwise; as AnswerInput.value).',
+  })
+  value: Record<string, unknown> | null;
 
   @Field(() => Date, { nullable: true })
   submittedAt: Date | null;
@@ -121,8 +127,15 @@ export class ReviewDecision {
   @Field(() => ID)
   projectId: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Label keys (choice kinds; empty for the others).' })
   labels: string[];
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      'The decided structured answer (spans, boxes, rating, pairwise); null for choice kinds.',
+  })
+  value: Record<string, unknown> | null;
 
   @Field({ description: 'Who decided: a pseudonym unless the caller owns the project.' })
   decidedBy: string;
@@ -165,8 +178,20 @@ export class ReviewTask {
   @Field(() => LabelSchema)
   labelSchema: LabelSchema;
 
+  @Field(() => [String], {
+    nullable: true,
+    description: 'TEXT_SPANS: the tokens span indexes refer to (as WorkerTask.tokens); else null.',
+  })
+  tokens: string[] | null;
+
   @Field(() => [String], { nullable: true })
   consensusLabels: string[] | null;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'Structured kinds: the current aggregate, in the answer shape; else null.',
+  })
+  consensusValue: Record<string, unknown> | null;
 
   @Field(() => Float, { nullable: true })
   confidence: number | null;
@@ -191,9 +216,18 @@ export class DecideReviewInput {
   taskId: string;
 
   @Field(() => [String], {
-    description: 'The final label keys: exactly one for single choice, any set for multi-label.',
+    nullable: true,
+    description:
+      'Choice kinds: the final label keys, exactly one for single choice, any set for multi-label.',
   })
-  labels: string[];
+  labels?: string[] | null;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      'Structured kinds: the final answer, as AnswerInput.value, checked by the kind’s validation.',
+  })
+  value?: Record<string, unknown> | null;
 
   @Field(() => Boolean, {
     defaultValue: false,

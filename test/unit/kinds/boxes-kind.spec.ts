@@ -188,8 +188,17 @@ describe('BOUNDING_BOXES kind', () => {
           height: 50,
           task_id: 't1',
           external_id: 'e1',
+          reviewed: false,
         },
-        { id: 2, file_name: 'b.png', width: 10, height: 10, task_id: 't/2', external_id: null },
+        {
+          id: 2,
+          file_name: 'b.png',
+          width: 10,
+          height: 10,
+          task_id: 't/2',
+          external_id: null,
+          reviewed: false,
+        },
       ],
       annotations: [
         {

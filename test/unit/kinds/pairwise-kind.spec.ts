@@ -101,7 +101,7 @@ describe('PAIRWISE kind', () => {
     ];
     const [csv] = pairwiseKind.exportResults('CSV', settings, rows);
     expect(csv.content).toBe(
-      'task_id,external_id,left,right,preferred,confidence,answers\np1,,docA,docB,docB,0.8,2\n',
+      'task_id,external_id,left,right,preferred,confidence,answers,reviewed\np1,,docA,docB,docB,0.8,2,false\n',
     );
     const [jsonl] = pairwiseKind.exportResults('JSONL', settings, rows);
     expect(JSON.parse(jsonl.content)).toEqual({
@@ -112,6 +112,7 @@ describe('PAIRWISE kind', () => {
       preferred: 'docB',
       confidence: 0.8,
       answers: 2,
+      reviewed: false,
     });
   });
 });

@@ -132,7 +132,7 @@ describe('RATING kind', () => {
     expect(confidence).toBeCloseTo(0.382925 / 0.987581, 5);
   });
 
-  it('writes CSV and JSONL with the grade label', () => {
+  it('writes CSV and JSONL with the grade label and whether a reviewer decided', () => {
     const rows = [
       {
         taskId: 't1',
@@ -142,6 +142,7 @@ describe('RATING kind', () => {
         answer: { rating: 4 },
         confidence: 0.75,
         answerCount: 3,
+        reviewed: true,
       },
       {
         taskId: 't2',
@@ -156,11 +157,11 @@ describe('RATING kind', () => {
     const [csv] = ratingKind.exportResults('CSV', settings, rows);
     expect([csv.name, csv.content]).toEqual([
       'ratings.csv',
-      'task_id,external_id,rating,label,confidence,answers\nt1,"q,1",4,good,0.75,3\nt2,,,,,0\n',
+      'task_id,external_id,rating,label,confidence,answers,reviewed\nt1,"q,1",4,good,0.75,3,true\nt2,,,,,0,false\n',
     ]);
     const [jsonl] = ratingKind.exportResults('JSONL', settings, rows);
     expect(jsonl.content.split('\n')[0]).toBe(
-      '{"task_id":"t1","external_id":"q,1","rating":4,"label":"good","confidence":0.75,"answers":3}',
+      '{"task_id":"t1","external_id":"q,1","rating":4,"label":"good","confidence":0.75,"answers":3,"reviewed":true}',
     );
     expect(() => ratingKind.exportResults('YOLO', settings, rows)).toThrow(RangeError);
   });

@@ -249,8 +249,8 @@ describe('TEXT_SPANS kind', () => {
       const [file] = spansKind.exportResults('JSONL', settings, rows);
       expect(file.name).toBe('spans.jsonl');
       expect(file.content.split('\n')).toEqual([
-        '{"task_id":"t1","external_id":"x1","tokens":["Ann","met","New","York"],"spans":[{"start":0,"end":1,"label":"PER"},{"start":2,"end":4,"label":"ORG"}],"confidence":0.9}',
-        '{"task_id":"t2","external_id":null,"tokens":["Hi"],"spans":null,"confidence":null}',
+        '{"task_id":"t1","external_id":"x1","tokens":["Ann","met","New","York"],"spans":[{"start":0,"end":1,"label":"PER"},{"start":2,"end":4,"label":"ORG"}],"confidence":0.9,"reviewed":false}',
+        '{"task_id":"t2","external_id":null,"tokens":["Hi"],"spans":null,"confidence":null,"reviewed":false}',
         '',
       ]);
     });
@@ -269,7 +269,7 @@ describe('TEXT_SPANS kind', () => {
       const [file] = spansKind.exportResults('SPACY', settings, rows);
       const docs = JSON.parse(file.content);
       expect(docs[0].id).toBe(0);
-      expect(docs[0].meta).toEqual({ task_id: 't1', external_id: 'x1' });
+      expect(docs[0].meta).toEqual({ task_id: 't1', external_id: 'x1', reviewed: false });
       expect(docs[0].paragraphs[0].sentences[0].tokens.map((t: { ner: string }) => t.ner)).toEqual([
         'U-PER',
         'O',

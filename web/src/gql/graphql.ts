@@ -133,11 +133,13 @@ export type CreateProjectInput = {
 };
 
 export type DecideReviewInput = {
-  /** The final label keys: exactly one for single choice, any set for multi-label. */
-  labels: Array<string>;
+  /** Choice kinds: the final label keys, exactly one for single choice, any set for multi-label. */
+  labels?: Array<string> | null | undefined;
   /** Also add a gold task with this payload and answer (owner or admin only: gold is served and paid). */
   makeGold?: boolean;
   taskId: string | number;
+  /** Structured kinds: the final answer, as AnswerInput.value, checked by the kind’s validation. */
+  value?: Record<string, unknown> | null | undefined;
 };
 
 export type FundingMethod =
