@@ -28,7 +28,8 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
     }
   }
 
-  it('blocks the worker of low pairwise span F1 and audits graded agreement', async () => {
+  /** A spans project (PER, LOC; three answers per task) with `count` sentences imported. */
+  async function spansProject(count: number) {
     const owner = await server.signUp(['REQUESTER']);
     await fundRequester(server.app, owner.userId);
     const { createProject } = await owner.client.ok(
@@ -48,17 +49,40 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
       },
     );
     const projectId = createProject.id as string;
-    await owner.client.ok(
+    await importSentences(owner.client, projectId, 0, count);
+    return { owner, projectId };
+  }
+
+  async function importSentences(
+    client: GraphQLClient,
+    projectId: string,
+    from: number,
+    count: number,
+  ) {
+    await client.ok(
       `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`,
       {
         input: {
           projectId,
-          tasks: Array.from({ length: 4 }, (_, i) => ({
-            payload: { text: `Ann met Bob in Rome ${i}` },
+          tasks: Array.from({ length: count }, (_, i) => ({
+            externalId: `s${from + i}`,
+            payload: { text: `Ann met Bob in Rome ${from + i}` },
           })),
         },
       },
     );
+  }
+
+  const agreed = {
+    spans: [
+      { start: 0, end: 1, label: 'PER' },
+      { start: 4, end: 5, label: 'LOC' },
+    ],
+  };
+  const strayAnswer = { spans: [{ start: 2, end: 3, label: 'LOC' }] };
+
+  it('blocks the worker of low pairwise span F1 and audits graded agreement', async () => {
+    const { owner, projectId } = await spansProject(4);
     await owner.client.ok(
       `mutation ($projectId: ID!, $rule: JSONObject!) { createQualityRule(projectId: $projectId, rule: $rule) { id } }`,
       {
@@ -75,21 +99,13 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
       id: projectId,
     });
 
-    const agreed = {
-      spans: [
-        { start: 0, end: 1, label: 'PER' },
-        { start: 4, end: 5, label: 'LOC' },
-      ],
-    };
     const first = await server.signUp(['WORKER']);
     const second = await server.signUp(['WORKER']);
     const stray = await server.signUp(['WORKER']);
     expect(await answerAll(first.client, projectId, agreed)).toBe(4);
     expect(await answerAll(second.client, projectId, agreed)).toBe(4);
     // Span F1 0 with both others on every task: blocked once 3 answers are in the window.
-    expect(
-      await answerAll(stray.client, projectId, { spans: [{ start: 2, end: 3, label: 'LOC' }] }),
-    ).toBe(3);
+    expect(await answerAll(stray.client, projectId, strayAnswer)).toBe(3);
 
     const blocks = (
       await owner.client.ok(
@@ -114,5 +130,56 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
     expect(secondAudit.consensusAgreement.estimate).toBeCloseTo(0.625, 12);
     expect(secondAudit.consensusAgreement.lower).toBeLessThan(0.625);
     expect(secondAudit.consensusAgreement.upper).toBeGreaterThan(0.625);
+  });
+
+  it('weighs each answer in the online confidence by its worker’s learned reliability', async () => {
+    const { owner, projectId } = await spansProject(4);
+    await owner.client.ok(`mutation ($id: ID!) { launchProject(id: $id) { status } }`, {
+      id: projectId,
+    });
+    const careful = await server.signUp(['WORKER']);
+    const other = await server.signUp(['WORKER']);
+    const stray = await server.signUp(['WORKER']);
+    await answerAll(careful.client, projectId, agreed);
+    await answerAll(other.client, projectId, agreed);
+    await answerAll(stray.client, projectId, strayAnswer);
+    await owner.client.ok(
+      `mutation ($projectId: ID!) { runAggregation(projectId: $projectId) { status } }`,
+      { projectId },
+    );
+    const skill = async (workerId: string) =>
+      (
+        await owner.client.ok(
+          `query ($p: ID!, $w: ID!) { workerQuality(projectId: $p, workerId: $w) { skill agreement } }`,
+          { p: projectId, w: workerId },
+        )
+      ).workerQuality as { skill: number; agreement: number };
+    const carefulSkill = await skill(careful.userId);
+    const straySkill = await skill(stray.userId);
+    expect(carefulSkill.agreement).toBe(1);
+    expect(straySkill.agreement).toBe(0);
+    expect(carefulSkill.skill).toBeGreaterThan(straySkill.skill);
+
+    const confidenceOf = async (externalId: string) => {
+      const nodes = (
+        await owner.client.ok(
+          `query ($id: ID!) { project(id: $id) { tasks(first: 100) { nodes { externalId consensus { confidence } } } } }`,
+          { id: projectId },
+        )
+      ).project.tasks.nodes as Array<{ externalId: string; consensus: { confidence: number } }>;
+      return nodes.find(node => node.externalId === externalId)!.consensus.confidence;
+    };
+    // One new sentence each: a single answer is as sure as its worker is reliable.
+    await importSentences(owner.client, projectId, 4, 1);
+    expect(await answerAll(careful.client, projectId, agreed)).toBe(1);
+    const afterCareful = await confidenceOf('s4');
+    expect(afterCareful).toBeCloseTo(carefulSkill.skill, 9);
+    await importSentences(owner.client, projectId, 5, 1);
+    expect(await answerAll(stray.client, projectId, strayAnswer)).toBe(2);
+    expect(await confidenceOf('s5')).toBeCloseTo(straySkill.skill, 9);
+    // The stray worker's dissent on s4 lowers it, but the careful worker's answer still leads.
+    const afterDissent = await confidenceOf('s4');
+    expect(afterDissent).toBeLessThan(afterCareful);
+    expect(afterDissent).toBeGreaterThan(0.5);
   });
 });
