@@ -182,4 +182,73 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
     expect(afterDissent).toBeLessThan(afterCareful);
     expect(afterDissent).toBeGreaterThan(0.5);
   });
+
+  it('blocks the worker whose boxes match no one else’s at IoU 0.5', async () => {
+    const owner = await server.signUp(['REQUESTER']);
+    await fundRequester(server.app, owner.userId);
+    const { createProject } = await owner.client.ok(
+      `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
+      {
+        input: {
+          name: 'Box quality',
+          labelSchema: {
+            kind: 'BOUNDING_BOXES',
+            labels: [{ key: 'car', displayName: 'Car' }],
+            settings: { imageField: 'url' },
+          },
+          rewardAmount: 5,
+          currency: 'usd',
+          overlap: { minOverlap: 3, maxOverlap: 3 },
+        },
+      },
+    );
+    const projectId = createProject.id as string;
+    await owner.client.ok(
+      `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`,
+      {
+        input: {
+          projectId,
+          tasks: Array.from({ length: 3 }, (_, i) => ({
+            payload: { url: `${i}.png`, width: 100, height: 50 },
+          })),
+        },
+      },
+    );
+    await owner.client.ok(
+      `mutation ($projectId: ID!, $rule: JSONObject!) { createQualityRule(projectId: $projectId, rule: $rule) { id } }`,
+      {
+        projectId,
+        rule: {
+          name: 'box agreement',
+          collector: { kind: 'CONSENSUS_AGREEMENT', minCount: 2 },
+          conditions: [{ metric: 'agreement', op: '<', value: 0.5 }],
+          action: { kind: 'BLOCK', scope: 'PROJECT' },
+        },
+      },
+    );
+    await owner.client.ok(`mutation ($id: ID!) { launchProject(id: $id) { status } }`, {
+      id: projectId,
+    });
+    const car = (x: number) => ({ boxes: [{ x, y: 10, w: 20, h: 20, label: 'car' }] });
+    const first = await server.signUp(['WORKER']);
+    const second = await server.signUp(['WORKER']);
+    const stray = await server.signUp(['WORKER']);
+    // IoU of the two careful boxes: 18 × 20 / (2 · 400 − 360) = 0.82, a match; the stray box
+    // overlaps neither.
+    expect(await answerAll(first.client, projectId, car(10))).toBe(3);
+    expect(await answerAll(second.client, projectId, car(12))).toBe(3);
+    expect(await answerAll(stray.client, projectId, car(60))).toBe(2);
+    const blocks = (
+      await owner.client.ok(
+        `query ($projectId: ID) { workerBlocks(projectId: $projectId) { workerId } }`,
+        { projectId },
+      )
+    ).workerBlocks;
+    expect(blocks).toEqual([{ workerId: stray.userId }]);
+    const audit = (await owner.client.ok(AUDIT, { p: projectId, w: second.userId }))
+      .workerQualityAudit.consensusAgreement;
+    // 1 with the first worker; 0 with the stray one on two of the three images.
+    expect(audit.count).toBe(3);
+    expect(audit.successes).toBeCloseTo(2 * 0.5 + 1, 12);
+  });
 });
