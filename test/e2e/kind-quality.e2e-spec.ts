@@ -2,10 +2,12 @@ import { fundRequester } from '../helpers/money-fixtures';
 import { type GraphQLClient, useTestServer } from '../helpers/test-server';
 
 /**
- * Quality rules and audits on a TEXT_SPANS project (docs/kinds.md): a worker's agreement is the
- * mean pairwise span F1 of their answers with the other workers' answers to the same tasks, so
- * a CONSENSUS_AGREEMENT rule blocks the worker whose spans nobody else drew, and the owner's
- * audit shows the graded figure.
+ * Quality rules, audits and the learned worker model on TEXT_SPANS and BOUNDING_BOXES projects
+ * (docs/kinds.md, steps 4, 5 and 7): a worker's agreement is the mean pairwise span F1 (box F1
+ * at IoU 0.5) of their answers with the other workers' answers to the same tasks, so a
+ * CONSENSUS_AGREEMENT rule blocks the worker whose spans or boxes nobody else drew and the
+ * owner's audit shows the graded figure; after a batch run, each answer moves the online
+ * confidence by its worker's learned reliability.
  */
 
 const NEXT = `mutation ($projectId: ID) { nextAssignment(projectId: $projectId) { id } }`;
@@ -28,20 +30,24 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
     }
   }
 
-  /** A spans project (PER, LOC; three answers per task) with `count` sentences imported. */
-  async function spansProject(count: number) {
+  /**
+   * A project of `labelSchema` (three answers per task) with `payloads` imported, an agreement
+   * rule that blocks below 0.5 once `ruleMinCount` answers are in the window (none if null), and
+   * launched.
+   */
+  async function launched(
+    labelSchema: unknown,
+    payloads: Array<Record<string, unknown>>,
+    ruleMinCount: number | null,
+  ) {
     const owner = await server.signUp(['REQUESTER']);
     await fundRequester(server.app, owner.userId);
     const { createProject } = await owner.client.ok(
       `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
       {
         input: {
-          name: 'Span quality',
-          labelSchema: {
-            kind: 'TEXT_SPANS',
-            labels: ['PER', 'LOC'].map(key => ({ key, displayName: key })),
-            settings: { tokenization: 'WHITESPACE' },
-          },
+          name: 'Kind quality',
+          labelSchema,
           rewardAmount: 5,
           currency: 'usd',
           overlap: { minOverlap: 3, maxOverlap: 3 },
@@ -49,29 +55,60 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
       },
     );
     const projectId = createProject.id as string;
-    await importSentences(owner.client, projectId, 0, count);
+    await importPayloads(owner.client, projectId, payloads);
+    if (ruleMinCount !== null) {
+      await owner.client.ok(
+        `mutation ($projectId: ID!, $rule: JSONObject!) { createQualityRule(projectId: $projectId, rule: $rule) { id } }`,
+        {
+          projectId,
+          rule: {
+            name: 'agreement',
+            collector: { kind: 'CONSENSUS_AGREEMENT', minCount: ruleMinCount },
+            conditions: [{ metric: 'agreement', op: '<', value: 0.5 }],
+            action: { kind: 'BLOCK', scope: 'PROJECT' },
+          },
+        },
+      );
+    }
+    await owner.client.ok(`mutation ($id: ID!) { launchProject(id: $id) { status } }`, {
+      id: projectId,
+    });
     return { owner, projectId };
   }
 
-  async function importSentences(
+  /** Imports tasks with these payloads, external ids `s<n>` from `s<from>`. */
+  async function importPayloads(
     client: GraphQLClient,
     projectId: string,
-    from: number,
-    count: number,
+    payloads: Array<Record<string, unknown>>,
+    from = 0,
   ) {
     await client.ok(
       `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`,
       {
         input: {
           projectId,
-          tasks: Array.from({ length: count }, (_, i) => ({
-            externalId: `s${from + i}`,
-            payload: { text: `Ann met Bob in Rome ${from + i}` },
-          })),
+          tasks: payloads.map((payload, i) => ({ externalId: `s${from + i}`, payload })),
         },
       },
     );
   }
+
+  async function blockedWorkers(client: GraphQLClient, projectId: string) {
+    const { workerBlocks } = await client.ok(
+      `query ($projectId: ID) { workerBlocks(projectId: $projectId) { workerId reason } }`,
+      { projectId },
+    );
+    return workerBlocks as Array<{ workerId: string; reason: string }>;
+  }
+
+  const SPANS = {
+    kind: 'TEXT_SPANS',
+    labels: ['PER', 'LOC'].map(key => ({ key, displayName: key })),
+    settings: { tokenization: 'WHITESPACE' },
+  };
+  const sentences = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => ({ text: `Ann met Bob in Rome ${from + i}` }));
 
   const agreed = {
     spans: [
@@ -82,22 +119,7 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
   const strayAnswer = { spans: [{ start: 2, end: 3, label: 'LOC' }] };
 
   it('blocks the worker of low pairwise span F1 and audits graded agreement', async () => {
-    const { owner, projectId } = await spansProject(4);
-    await owner.client.ok(
-      `mutation ($projectId: ID!, $rule: JSONObject!) { createQualityRule(projectId: $projectId, rule: $rule) { id } }`,
-      {
-        projectId,
-        rule: {
-          name: 'span agreement',
-          collector: { kind: 'CONSENSUS_AGREEMENT', minCount: 3 },
-          conditions: [{ metric: 'agreement', op: '<', value: 0.5 }],
-          action: { kind: 'BLOCK', scope: 'PROJECT' },
-        },
-      },
-    );
-    await owner.client.ok(`mutation ($id: ID!) { launchProject(id: $id) { status } }`, {
-      id: projectId,
-    });
+    const { owner, projectId } = await launched(SPANS, sentences(0, 4), 3);
 
     const first = await server.signUp(['WORKER']);
     const second = await server.signUp(['WORKER']);
@@ -107,13 +129,8 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
     // Span F1 0 with both others on every task: blocked once 3 answers are in the window.
     expect(await answerAll(stray.client, projectId, strayAnswer)).toBe(3);
 
-    const blocks = (
-      await owner.client.ok(
-        `query ($projectId: ID) { workerBlocks(projectId: $projectId) { workerId reason } }`,
-        { projectId },
-      )
-    ).workerBlocks;
-    expect(blocks.map((b: { workerId: string }) => b.workerId)).toEqual([stray.userId]);
+    const blocks = await blockedWorkers(owner.client, projectId);
+    expect(blocks.map(b => b.workerId)).toEqual([stray.userId]);
     expect(blocks[0].reason).toMatch(/agreement/);
 
     const audit = async (workerId: string) =>
@@ -133,10 +150,7 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
   });
 
   it('weighs each answer in the online confidence by its worker’s learned reliability', async () => {
-    const { owner, projectId } = await spansProject(4);
-    await owner.client.ok(`mutation ($id: ID!) { launchProject(id: $id) { status } }`, {
-      id: projectId,
-    });
+    const { owner, projectId } = await launched(SPANS, sentences(0, 4), null);
     const careful = await server.signUp(['WORKER']);
     const other = await server.signUp(['WORKER']);
     const stray = await server.signUp(['WORKER']);
@@ -170,11 +184,11 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
       return nodes.find(node => node.externalId === externalId)!.consensus.confidence;
     };
     // One new sentence each: a single answer is as sure as its worker is reliable.
-    await importSentences(owner.client, projectId, 4, 1);
+    await importPayloads(owner.client, projectId, sentences(4, 1), 4);
     expect(await answerAll(careful.client, projectId, agreed)).toBe(1);
     const afterCareful = await confidenceOf('s4');
     expect(afterCareful).toBeCloseTo(carefulSkill.skill, 9);
-    await importSentences(owner.client, projectId, 5, 1);
+    await importPayloads(owner.client, projectId, sentences(5, 1), 5);
     expect(await answerAll(stray.client, projectId, strayAnswer)).toBe(2);
     expect(await confidenceOf('s5')).toBeCloseTo(straySkill.skill, 9);
     // The stray worker's dissent on s4 lowers it, but the careful worker's answer still leads.
@@ -184,51 +198,13 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
   });
 
   it('blocks the worker whose boxes match no one else’s at IoU 0.5', async () => {
-    const owner = await server.signUp(['REQUESTER']);
-    await fundRequester(server.app, owner.userId);
-    const { createProject } = await owner.client.ok(
-      `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
-      {
-        input: {
-          name: 'Box quality',
-          labelSchema: {
-            kind: 'BOUNDING_BOXES',
-            labels: [{ key: 'car', displayName: 'Car' }],
-            settings: { imageField: 'url' },
-          },
-          rewardAmount: 5,
-          currency: 'usd',
-          overlap: { minOverlap: 3, maxOverlap: 3 },
-        },
-      },
-    );
-    const projectId = createProject.id as string;
-    await owner.client.ok(
-      `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`,
-      {
-        input: {
-          projectId,
-          tasks: Array.from({ length: 3 }, (_, i) => ({
-            payload: { url: `${i}.png`, width: 100, height: 50 },
-          })),
-        },
-      },
-    );
-    await owner.client.ok(
-      `mutation ($projectId: ID!, $rule: JSONObject!) { createQualityRule(projectId: $projectId, rule: $rule) { id } }`,
-      {
-        projectId,
-        rule: {
-          name: 'box agreement',
-          collector: { kind: 'CONSENSUS_AGREEMENT', minCount: 2 },
-          conditions: [{ metric: 'agreement', op: '<', value: 0.5 }],
-          action: { kind: 'BLOCK', scope: 'PROJECT' },
-        },
-      },
-    );
-    await owner.client.ok(`mutation ($id: ID!) { launchProject(id: $id) { status } }`, {
-      id: projectId,
-    });
+    const boxes = {
+      kind: 'BOUNDING_BOXES',
+      labels: [{ key: 'car', displayName: 'Car' }],
+      settings: { imageField: 'url' },
+    };
+    const images = [0, 1, 2].map(i => ({ url: `${i}.png`, width: 100, height: 50 }));
+    const { owner, projectId } = await launched(boxes, images, 2);
     const car = (x: number) => ({ boxes: [{ x, y: 10, w: 20, h: 20, label: 'car' }] });
     const first = await server.signUp(['WORKER']);
     const second = await server.signUp(['WORKER']);
@@ -238,13 +214,8 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
     expect(await answerAll(first.client, projectId, car(10))).toBe(3);
     expect(await answerAll(second.client, projectId, car(12))).toBe(3);
     expect(await answerAll(stray.client, projectId, car(60))).toBe(2);
-    const blocks = (
-      await owner.client.ok(
-        `query ($projectId: ID) { workerBlocks(projectId: $projectId) { workerId } }`,
-        { projectId },
-      )
-    ).workerBlocks;
-    expect(blocks).toEqual([{ workerId: stray.userId }]);
+    const blocks = await blockedWorkers(owner.client, projectId);
+    expect(blocks.map(b => b.workerId)).toEqual([stray.userId]);
     const audit = (await owner.client.ok(AUDIT, { p: projectId, w: second.userId }))
       .workerQualityAudit.consensusAgreement;
     // 1 with the first worker; 0 with the stray one on two of the three images.
