@@ -1,4 +1,4 @@
-import { fundRequester } from '../helpers/money-fixtures';
+import { importPayloads, launchKindProject } from '../helpers/kind-projects';
 import { type GraphQLClient, useTestServer } from '../helpers/test-server';
 
 /**
@@ -31,67 +31,27 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
   }
 
   /**
-   * A project of `labelSchema` (three answers per task) with `payloads` imported, an agreement
-   * rule that blocks below 0.5 once `ruleMinCount` answers are in the window (none if null), and
-   * launched.
+   * A launched project of `labelSchema` (three answers per task) with `payloads` imported, and an
+   * agreement rule that blocks below 0.5 once `ruleMinCount` answers are in the window (none if
+   * null).
    */
-  async function launched(
+  function launched(
     labelSchema: unknown,
     payloads: Array<Record<string, unknown>>,
     ruleMinCount: number | null,
   ) {
-    const owner = await server.signUp(['REQUESTER']);
-    await fundRequester(server.app, owner.userId);
-    const { createProject } = await owner.client.ok(
-      `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`,
-      {
-        input: {
-          name: 'Kind quality',
-          labelSchema,
-          rewardAmount: 5,
-          currency: 'usd',
-          overlap: { minOverlap: 3, maxOverlap: 3 },
-        },
-      },
-    );
-    const projectId = createProject.id as string;
-    await importPayloads(owner.client, projectId, payloads);
-    if (ruleMinCount !== null) {
-      await owner.client.ok(
-        `mutation ($projectId: ID!, $rule: JSONObject!) { createQualityRule(projectId: $projectId, rule: $rule) { id } }`,
-        {
-          projectId,
-          rule: {
-            name: 'agreement',
-            collector: { kind: 'CONSENSUS_AGREEMENT', minCount: ruleMinCount },
-            conditions: [{ metric: 'agreement', op: '<', value: 0.5 }],
-            action: { kind: 'BLOCK', scope: 'PROJECT' },
-          },
-        },
-      );
-    }
-    await owner.client.ok(`mutation ($id: ID!) { launchProject(id: $id) { status } }`, {
-      id: projectId,
+    const rule = {
+      name: 'agreement',
+      collector: { kind: 'CONSENSUS_AGREEMENT', minCount: ruleMinCount },
+      conditions: [{ metric: 'agreement', op: '<', value: 0.5 }],
+      action: { kind: 'BLOCK', scope: 'PROJECT' },
+    };
+    return launchKindProject(server, {
+      labelSchema,
+      payloads,
+      overlap: 3,
+      rule: ruleMinCount === null ? undefined : rule,
     });
-    return { owner, projectId };
-  }
-
-  /** Imports tasks with these payloads, external ids `s<n>` from `s<from>`. */
-  async function importPayloads(
-    client: GraphQLClient,
-    projectId: string,
-    payloads: Array<Record<string, unknown>>,
-    from = 0,
-  ) {
-    await client.ok(
-      `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`,
-      {
-        input: {
-          projectId,
-          tasks: payloads.map((payload, i) => ({ externalId: `s${from + i}`, payload })),
-        },
-      },
-    );
   }
 
   async function blockedWorkers(client: GraphQLClient, projectId: string) {
@@ -129,12 +89,12 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
     // Span F1 0 with both others on every task: blocked once 3 answers are in the window.
     expect(await answerAll(stray.client, projectId, strayAnswer)).toBe(3);
 
-    const blocks = await blockedWorkers(owner.client, projectId);
+    const blocks = await blockedWorkers(owner, projectId);
     expect(blocks.map(b => b.workerId)).toEqual([stray.userId]);
     expect(blocks[0].reason).toMatch(/agreement/);
 
     const audit = async (workerId: string) =>
-      (await owner.client.ok(AUDIT, { p: projectId, w: workerId })).workerQualityAudit;
+      (await owner.ok(AUDIT, { p: projectId, w: workerId })).workerQualityAudit;
     const strayAudit = await audit(stray.userId);
     expect(strayAudit.answers).toBe(3);
     expect(strayAudit.consensusAgreement).toMatchObject({ successes: 0, count: 3, estimate: 0 });
@@ -157,13 +117,13 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
     await answerAll(careful.client, projectId, agreed);
     await answerAll(other.client, projectId, agreed);
     await answerAll(stray.client, projectId, strayAnswer);
-    await owner.client.ok(
+    await owner.ok(
       `mutation ($projectId: ID!) { runAggregation(projectId: $projectId) { status } }`,
       { projectId },
     );
     const skill = async (workerId: string) =>
       (
-        await owner.client.ok(
+        await owner.ok(
           `query ($p: ID!, $w: ID!) { workerQuality(projectId: $p, workerId: $w) { skill agreement } }`,
           { p: projectId, w: workerId },
         )
@@ -176,7 +136,7 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
 
     const confidenceOf = async (externalId: string) => {
       const nodes = (
-        await owner.client.ok(
+        await owner.ok(
           `query ($id: ID!) { project(id: $id) { tasks(first: 100) { nodes { externalId consensus { confidence } } } } }`,
           { id: projectId },
         )
@@ -184,15 +144,15 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
       return nodes.find(node => node.externalId === externalId)!.consensus.confidence;
     };
     // One new sentence each: a single answer is as sure as its worker is reliable.
-    await importPayloads(owner.client, projectId, sentences(4, 1), 4);
+    await importPayloads(owner, projectId, sentences(4, 1), 4);
     expect(await answerAll(careful.client, projectId, agreed)).toBe(1);
-    const afterCareful = await confidenceOf('s4');
+    const afterCareful = await confidenceOf('t4');
     expect(afterCareful).toBeCloseTo(carefulSkill.skill, 9);
-    await importPayloads(owner.client, projectId, sentences(5, 1), 5);
+    await importPayloads(owner, projectId, sentences(5, 1), 5);
     expect(await answerAll(stray.client, projectId, strayAnswer)).toBe(2);
-    expect(await confidenceOf('s5')).toBeCloseTo(straySkill.skill, 9);
-    // The stray worker's dissent on s4 lowers it, but the careful worker's answer still leads.
-    const afterDissent = await confidenceOf('s4');
+    expect(await confidenceOf('t5')).toBeCloseTo(straySkill.skill, 9);
+    // The stray worker's dissent on t4 lowers it, but the careful worker's answer still leads.
+    const afterDissent = await confidenceOf('t4');
     expect(afterDissent).toBeLessThan(afterCareful);
     expect(afterDissent).toBeGreaterThan(0.5);
   });
@@ -214,10 +174,10 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
     expect(await answerAll(first.client, projectId, car(10))).toBe(3);
     expect(await answerAll(second.client, projectId, car(12))).toBe(3);
     expect(await answerAll(stray.client, projectId, car(60))).toBe(2);
-    const blocks = await blockedWorkers(owner.client, projectId);
+    const blocks = await blockedWorkers(owner, projectId);
     expect(blocks.map(b => b.workerId)).toEqual([stray.userId]);
-    const audit = (await owner.client.ok(AUDIT, { p: projectId, w: second.userId }))
-      .workerQualityAudit.consensusAgreement;
+    const audit = (await owner.ok(AUDIT, { p: projectId, w: second.userId })).workerQualityAudit
+      .consensusAgreement;
     // 1 with the first worker; 0 with the stray one on two of the three images.
     expect(audit.count).toBe(3);
     expect(audit.successes).toBeCloseTo(2 * 0.5 + 1, 12);
