@@ -92,6 +92,21 @@ describe('quality rules and audits on structured kinds (e2e)', () => {
     const blocks = await blockedWorkers(owner, projectId);
     expect(blocks.map(b => b.workerId)).toEqual([stray.userId]);
     expect(blocks[0].reason).toMatch(/agreement/);
+    // A dry-run of the same rule over the history (today's answers) picks the same worker.
+    const { dryRunQualityRule } = await owner.ok(
+      `query ($p: ID!, $rule: JSONObject!) { dryRunQualityRule(projectId: $p, rule: $rule) {
+         workers { workerId } } }`,
+      {
+        p: projectId,
+        rule: {
+          name: 'again',
+          collector: { kind: 'CONSENSUS_AGREEMENT', minCount: 3 },
+          conditions: [{ metric: 'agreement', op: '<', value: 0.5 }],
+          action: { kind: 'FLAG', scope: 'PROJECT' },
+        },
+      },
+    );
+    expect(dryRunQualityRule.workers).toEqual([{ workerId: stray.userId }]);
 
     const audit = async (workerId: string) =>
       (await owner.ok(AUDIT, { p: projectId, w: workerId })).workerQualityAudit;
