@@ -68,7 +68,10 @@ export class AuditReportService {
          FROM tasks WHERE project_id = $1 ORDER BY created_at, id`,
         [project.id],
       );
-      const answers = await this.queries.answerRows(tx, project.id, null);
+      // The report's matrices are of label keys: the choice kinds' answers.
+      const answers = (await this.queries.answerRows(tx, project.id, null)).filter(
+        (row): row is typeof row & { answer_labels: string[] } => row.answer_labels !== null,
+      );
       const workerIds = [...new Set(answers.map(row => row.worker_id))];
       const names = await queryRows<{ id: string; display_name: string }>(
         manager,

@@ -1,4 +1,4 @@
-import { fundRequester } from '../helpers/money-fixtures';
+import { launchKindProject } from '../helpers/kind-projects';
 import { type GraphQLClient, useTestServer } from '../helpers/test-server';
 
 /**
@@ -8,9 +8,6 @@ import { type GraphQLClient, useTestServer } from '../helpers/test-server';
  * and the decision replaces the aggregate in every export format, marked reviewed.
  */
 
-const CREATE_PROJECT = `mutation ($input: CreateProjectInput!) { createProject(input: $input) { id } }`;
-const IMPORT = `mutation ($input: ImportTasksInput!) { importTasks(input: $input) { created } }`;
-const LAUNCH = `mutation ($id: ID!) { launchProject(id: $id) { status } }`;
 const NEXT = `mutation ($projectId: ID) { nextAssignment(projectId: $projectId) { id task { id } } }`;
 const SUBMIT = `mutation ($input: SubmitAssignmentInput!) { submitAssignment(input: $input) { id } }`;
 const TASKS = `query ($id: ID!) { project(id: $id) { tasks(first: 100) { nodes {
@@ -27,41 +24,9 @@ const EXPORT = `query ($projectId: ID!, $format: ResultsExportFormat!) {
 describe('expert review of structured tasks (e2e)', () => {
   const server = useTestServer();
 
-  async function requester(): Promise<GraphQLClient> {
-    const owner = await server.signUp(['REQUESTER']);
-    await fundRequester(server.app, owner.userId);
-    return owner.client;
-  }
-
-  /** A launched project of `labelSchema` with `payloads` as its tasks (external ids t0, t1…). */
-  async function launched(
-    owner: GraphQLClient,
-    labelSchema: unknown,
-    payloads: Array<Record<string, unknown>>,
-  ): Promise<{ projectId: string; taskIds: string[] }> {
-    const { createProject } = await owner.ok(CREATE_PROJECT, {
-      input: {
-        name: 'Review',
-        labelSchema,
-        rewardAmount: 5,
-        currency: 'usd',
-        overlap: { minOverlap: 2, maxOverlap: 2 },
-      },
-    });
-    const projectId = createProject.id as string;
-    await owner.ok(IMPORT, {
-      input: {
-        projectId,
-        tasks: payloads.map((payload, i) => ({ externalId: `t${i}`, payload })),
-      },
-    });
-    await owner.ok(LAUNCH, { id: projectId });
-    const nodes = (await owner.ok(TASKS, { id: projectId })).project.tasks.nodes as Array<{
-      id: string;
-      externalId: string;
-    }>;
-    const byExternal = new Map(nodes.map(node => [node.externalId, node.id]));
-    return { projectId, taskIds: payloads.map((_, i) => byExternal.get(`t${i}`)!) };
+  /** A launched project of `labelSchema` with `payloads` as its tasks, two answers each. */
+  function launched(labelSchema: unknown, payloads: Array<Record<string, unknown>>) {
+    return launchKindProject(server, { labelSchema, payloads, overlap: 2 });
   }
 
   /** Two workers answer every task; worker w gives `answers[w]`. */
@@ -93,14 +58,13 @@ describe('expert review of structured tasks (e2e)', () => {
   }
 
   it('decides a TEXT_SPANS task with spans, refuses bad ones by the kind’s codes, exports the decision', async () => {
-    const owner = await requester();
     const schema = {
       kind: 'TEXT_SPANS',
       labels: ['PER', 'LOC'].map(key => ({ key, displayName: key })),
       settings: { tokenization: 'WHITESPACE' },
     };
     const text = 'Ann met Bob in Rome';
-    const { projectId, taskIds } = await launched(owner, schema, [{ text }, { text }]);
+    const { owner, projectId, taskIds } = await launched(schema, [{ text }, { text }]);
     const ann = { spans: [{ start: 0, end: 1, label: 'PER' }] };
     const annAndBob = {
       spans: [
@@ -170,7 +134,9 @@ describe('expert review of structured tasks (e2e)', () => {
     expect(lineOf(untouched)).toMatchObject({ reviewed: false });
     expect(lineOf(untouched).spans).not.toEqual(final.spans);
     const conll = (await exported(owner, projectId, 'CONLL')).content.split('\n\n');
-    expect(conll[taskIds.indexOf(decided)].trim().split('\n')).toEqual([
+    // Tasks come in the same order in every format: the JSONL line's position finds the block.
+    const position = lines.findIndex(line => line.task_id === decided);
+    expect(conll[position].trim().split('\n')).toEqual([
       'Ann B-PER',
       'met O',
       'Bob O',
@@ -194,14 +160,13 @@ describe('expert review of structured tasks (e2e)', () => {
   });
 
   it('decides a BOUNDING_BOXES task with boxes and exports them in COCO and YOLO', async () => {
-    const owner = await requester();
     const schema = {
       kind: 'BOUNDING_BOXES',
       labels: [{ key: 'car', displayName: 'Car' }],
       settings: { imageField: 'url' },
     };
     const image = (name: string) => ({ url: `${name}.png`, width: 100, height: 50 });
-    const { projectId, taskIds } = await launched(owner, schema, [image('a'), image('b')]);
+    const { owner, projectId, taskIds } = await launched(schema, [image('a'), image('b')]);
     const box = (x: number) => ({ x, y: 10, w: 20, h: 20, label: 'car' });
     await answeredBy(projectId, [{ boxes: [box(10)] }, { boxes: [box(12), box(60)] }]);
     await owner.ok(AGGREGATE, { projectId });
@@ -243,7 +208,6 @@ describe('expert review of structured tasks (e2e)', () => {
   });
 
   it('refuses a value on a choice task, where labels stay required', async () => {
-    const owner = await requester();
     const schema = {
       kind: 'SINGLE_CHOICE',
       labels: [
@@ -251,7 +215,7 @@ describe('expert review of structured tasks (e2e)', () => {
         { key: 'neg', displayName: 'Negative' },
       ],
     };
-    const { taskIds } = await launched(owner, schema, [{ text: 'good' }]);
+    const { owner, taskIds } = await launched(schema, [{ text: 'good' }]);
     await expectRefusal(owner, { taskId: taskIds[0], value: { rating: 1 } }, { field: 'value' });
     await expectRefusal(owner, { taskId: taskIds[0] }, { field: 'labels' });
     const decision = (await owner.ok(DECIDE, { input: { taskId: taskIds[0], labels: ['neg'] } }))

@@ -38,6 +38,7 @@ import {
 import { AggregationRunStatus, ResultsExportFormat } from './aggregation.types';
 import { exportKindResults } from './kind-results';
 import { KindAnswerStore, type RunStats, beginSnapshot } from './kind-answer-store';
+import { kindWorkerQualities } from './kind-reliability';
 import { KIND_AGGREGATORS, aggregateKind } from '../kinds/kind-aggregate';
 import type { KindName } from '../kinds/task-kind';
 import { kindOf } from '../kinds/kinds';
@@ -531,18 +532,24 @@ export class AggregationService {
     run.startedAt ??= ctx.now();
     if (isStructuredKind(project.labelSchema.kind)) {
       const loaded = await this.kindAnswers.load(ctx, project);
-      const results = aggregateKind(
-        project.labelSchema.kind,
-        run.method,
-        kindSettingsOf(project.labelSchema),
-        loaded.tasks,
-      );
+      const kind = project.labelSchema.kind;
+      const settings = kindSettingsOf(project.labelSchema);
+      const results = aggregateKind(kind, run.method, settings, loaded.tasks);
+      // The learned worker model of the online confidence (kind-reliability.ts).
+      const qualities = kindWorkerQualities(kind, settings, loaded.tasks, results);
       return this.storeRun(ctx, project, run, {
         started,
         snapshotAt: loaded.snapshotAt,
         stats: loaded.stats,
         fit: { iterations: null, converged: null, logLikelihood: [] },
-        write: tx => this.kindAnswers.writeResults(tx, project.id, results),
+        write: async tx => {
+          const changed = await this.kindAnswers.writeResults(tx, project.id, results);
+          const keys = project.labelSchema.labels.map(label => label.key);
+          await upsertWorkerQualities(tx, this.db, project.id, run.method, kind, keys, qualities);
+          const workers = qualities.map(quality => quality.worker_id);
+          await deleteOtherWorkerQualities(tx, this.db, project.id, workers);
+          return changed;
+        },
       });
     }
     const method = run.method as AggregatorName;
@@ -816,7 +823,6 @@ export class AggregationService {
     encoded: EncodedProjectAnswers,
     solution: AggregationSolution,
   ): Promise<void> {
-    const manager = this.db.manager(tx);
     const K = solution.nKeys;
     const cellsPerWorker = encoded.kind === 'SINGLE_CHOICE' ? K * K : K * 4;
     // Bounded statement size whatever the schema: about 200,000 numbers per statement.
@@ -844,9 +850,45 @@ export class AggregationService {
           agreement: answers > 0 ? solution.workerAgreeing[w] / answers : 0,
         });
       }
-      await queryRows(
-        manager,
-        `INSERT INTO worker_qualities AS q
+      await upsertWorkerQualities(
+        tx,
+        this.db,
+        projectId,
+        method,
+        encoded.kind,
+        encoded.keys,
+        records,
+      );
+    }
+    await deleteOtherWorkerQualities(tx, this.db, projectId, encoded.workerIds);
+  }
+}
+
+/** One `worker_qualities` row as a run writes it (NaN or ±Infinity are stored as NULL). */
+export interface WorkerQualityRecord {
+  readonly worker_id: string;
+  readonly skill: number | null;
+  readonly confusion: number[] | null;
+  readonly answers: number;
+  readonly gold_answers: number;
+  readonly gold_correct: number;
+  readonly gold_accuracy: number | null;
+  readonly agreement: number;
+}
+
+/** Upserts a run's quality rows of one project, only where a value changes. */
+export async function upsertWorkerQualities(
+  tx: RequestContext,
+  db: TransactionalConnection,
+  projectId: string,
+  method: string,
+  schemaKind: string,
+  keys: readonly string[],
+  records: readonly WorkerQualityRecord[],
+): Promise<void> {
+  await queryRows(
+    db.manager(tx),
+    `INSERT INTO worker_qualities AS q
            (project_id, worker_id, method, schema_kind, label_keys, skill, confusion,
             answers, gold_answers, gold_correct, gold_accuracy, agreement)
          SELECT $1, x.worker_id, $2, $3, $4::text[], x.skill,
@@ -867,15 +909,22 @@ export class AggregationService {
                (EXCLUDED.method, EXCLUDED.schema_kind, EXCLUDED.label_keys, EXCLUDED.skill,
                 EXCLUDED.confusion, EXCLUDED.answers, EXCLUDED.gold_answers, EXCLUDED.gold_correct,
                 EXCLUDED.gold_accuracy, EXCLUDED.agreement)`,
-        [projectId, method, encoded.kind, encoded.keys, JSON.stringify(records)],
-      );
-    }
-    await queryRows(
-      manager,
-      'DELETE FROM worker_qualities WHERE project_id = $1 AND NOT (worker_id = ANY($2::uuid[]))',
-      [projectId, encoded.workerIds],
-    );
-  }
+    [projectId, method, schemaKind, keys, JSON.stringify(records)],
+  );
+}
+
+/** Deletes the project's quality rows of workers a run did not see. */
+export async function deleteOtherWorkerQualities(
+  tx: RequestContext,
+  db: TransactionalConnection,
+  projectId: string,
+  workerIds: readonly string[],
+): Promise<void> {
+  await queryRows(
+    db.manager(tx),
+    'DELETE FROM worker_qualities WHERE project_id = $1 AND NOT (worker_id = ANY($2::uuid[]))',
+    [projectId, workerIds],
+  );
 }
 
 /** A threshold argument in [0, 1], or BAD_USER_INPUT naming `field`. */

@@ -19,8 +19,7 @@ import {
   type Box,
   type BoxCrowd,
 } from '../aggregation/algorithms/kinds/box-geometry';
-import { matchedBoxes } from '../aggregation/algorithms/kinds/box-metrics';
-import { precisionRecall } from '../aggregation/algorithms/kinds/span-metrics';
+import { boxF1 } from '../quality/algorithms/answer-agreement';
 import {
   Interner,
   annotationsOf,
@@ -166,19 +165,17 @@ export const boxesKind: TaskKind<BoxSettings, BoxAnswer, BoxCrowd> = {
   validateAnswer,
 
   scoreGold(settings, _payload, answer, gold, threshold = BOX_GOLD_THRESHOLD) {
-    if (answer.boxes.length === 0 && gold.boxes.length === 0) return { score: 1, pass: true };
-    const predicted = typed(settings, answer.boxes);
-    const truth = typed(settings, gold.boxes);
-    let matched = 0;
-    for (let c = 0; c < settings.classes.length; c++) {
-      matched += matchedBoxes(
-        predicted.filter(b => b.label === c),
-        truth.filter(b => b.label === c),
-        BOX_MATCH_IOU,
-      );
-    }
-    const score = precisionRecall(matched, predicted.length, truth.length).f1;
+    const score = boxesKind.agreement(settings, answer, gold);
     return { score, pass: score >= threshold };
+  },
+
+  agreement(settings, a, b) {
+    return boxF1(
+      typed(settings, a.boxes),
+      typed(settings, b.boxes),
+      settings.classes.length,
+      BOX_MATCH_IOU,
+    );
   },
 
   encode(settings, tasks) {

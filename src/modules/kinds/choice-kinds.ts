@@ -79,6 +79,10 @@ function choiceKind(
       return { score, pass: score >= threshold };
     },
 
+    agreement(_settings, a, b) {
+      return sameLabels(a.labels, b.labels) ? 1 : 0;
+    },
+
     encode(settings, tasks) {
       const encoder = new ProjectAnswerEncoder(kind, settings.labels);
       for (const task of tasks) {

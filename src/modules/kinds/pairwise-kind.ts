@@ -112,6 +112,10 @@ export const pairwiseKind: TaskKind<PairwiseSettings, PairwiseAnswer, PairwiseMa
     return { score, pass: score >= threshold };
   },
 
+  agreement(_settings, a, b) {
+    return a.preferred === b.preferred ? 1 : 0;
+  },
+
   encode(settings, tasks) {
     const items = new Interner();
     const workers = new Interner();

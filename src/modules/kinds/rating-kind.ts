@@ -24,6 +24,7 @@ import {
 } from '../aggregation/algorithms/kinds/ordinal-rating';
 import { answerObject, isIndex, isKey, okUnless, settingsObject, tableExport } from './kind-checks';
 import type { KindIssue, KindResultRow, TaskKind } from './task-kind';
+import { ratingAgreement } from '../quality/algorithms/answer-agreement';
 
 /** Default pass threshold of rating gold scoring (1: within the schema's tolerance). */
 export const RATING_GOLD_THRESHOLD = 1;
@@ -155,6 +156,10 @@ export const ratingKind: TaskKind<RatingSettings, RatingAnswer, ResponseMatrix> 
     const distance = Math.abs(answer.rating - gold.rating);
     const score = distance <= settings.tolerance ? 1 : 1 - distance / (settings.max - settings.min);
     return { score, pass: score >= threshold };
+  },
+
+  agreement(settings, a, b) {
+    return ratingAgreement(a.rating, b.rating, settings.tolerance);
   },
 
   encode(settings, tasks) {

@@ -27,7 +27,7 @@ import {
   type TokenSpan,
 } from '../aggregation/algorithms/kinds/bio-tags';
 import { hmmCrowd, hmmCrowdTaskPosterior } from '../aggregation/algorithms/kinds/hmm-crowd';
-import { matchingSpans, precisionRecall } from '../aggregation/algorithms/kinds/span-metrics';
+import { spanF1 } from '../quality/algorithms/answer-agreement';
 import {
   Interner,
   annotationsOf,
@@ -225,13 +225,12 @@ export const spansKind: TaskKind<SpanSettings, SpanAnswer, SpanCrowd> = {
   validateAnswer,
 
   scoreGold(settings, _payload, answer, gold, threshold = SPAN_GOLD_THRESHOLD) {
-    const predicted = typed(settings, answer.spans);
-    const truth = typed(settings, gold.spans);
-    const score =
-      predicted.length === 0 && truth.length === 0
-        ? 1
-        : precisionRecall(matchingSpans(predicted, truth), predicted.length, truth.length).f1;
+    const score = spanF1(typed(settings, answer.spans), typed(settings, gold.spans));
     return { score, pass: score >= threshold };
+  },
+
+  agreement(settings, a, b) {
+    return spanF1(typed(settings, a.spans), typed(settings, b.spans));
   },
 
   encode(settings, tasks) {

@@ -120,6 +120,12 @@ export interface TaskKind<S, A, E> {
   validateAnswer(settings: S, payload: TaskPayload, raw: unknown): Checked<A>;
   /** Scores a (validated) answer against the task's (validated) gold answer. */
   scoreGold(settings: S, payload: TaskPayload, answer: A, gold: A, threshold?: number): GoldScore;
+  /**
+   * Agreement of two (validated) answers to the same task, in [0, 1], for quality rules and
+   * audits (quality/algorithms/answer-agreement.ts): span or box F1, ratings within the
+   * tolerance, the same item or label set.
+   */
+  agreement(settings: S, a: A, b: A): number;
   /** Encodes validated answers for the kind's aggregators. */
   encode(settings: S, tasks: readonly TaskAnswers<A>[]): EncodedAnswers<E>;
   /**

@@ -9,7 +9,8 @@ import type { Project } from '../projects/project.entity';
 import type { ProjectService } from '../projects/project.service';
 import { Role } from '../auth/role';
 import { WorkerBlock } from '../workers/worker-block.entity';
-import { wilsonInterval } from './algorithms/wilson-interval';
+import { boundedMeanInterval } from './algorithms/wilson-interval';
+import { type KindAgreement, kindAgreement, OTHERS_JOIN } from './kind-agreement';
 import type { AuditService } from './audit.service';
 import {
   FEEDBACK_ANSWERS_SQL,
@@ -38,7 +39,11 @@ export interface AuditAnswerRow {
   readonly assignment_id: string;
   readonly worker_id: string;
   readonly task_id: string;
-  readonly answer_labels: string[];
+  /** Label keys (choice kinds); null for a structured answer. */
+  readonly answer_labels: string[] | null;
+  /** A structured answer and the other workers' answers to its task (owner's audit only). */
+  readonly answer?: Record<string, unknown> | null;
+  readonly others?: Record<string, unknown>[] | null;
   readonly submitted_at: Date;
   readonly server_duration_ms: number | null;
   readonly counted: boolean;
@@ -57,7 +62,10 @@ export interface AuditAnswerRow {
  *   (excluded answers included: they are still the worker's answers);
  * - agreement with confident consensus: answers to non-gold tasks that have a consensus whose
  *   confidence reached the project's `confidenceTarget` (any consensus without a target), and how
- *   many equal it as a set of labels;
+ *   many equal it as a set of labels; for the structured kinds (spans, boxes, ratings, pairwise),
+ *   answers to non-gold tasks other workers answered too, and the sum of each answer's mean
+ *   pairwise agreement with theirs (span F1, box F1 at IoU 0.5, within tolerance, same item:
+ *   kind-agreement.ts), so the estimate is a mean F1;
  * - median time: the server-measured time between lease and submission, in seconds.
  */
 export interface WorkerFigures {
@@ -98,7 +106,11 @@ export class AuditQueriesService {
     return this.db.withTransaction(ctx, async tx => {
       const project = await this.projects.requireProject(tx, projectId);
       const rows = isUuid(workerId) ? await this.answerRows(tx, project.id, workerId) : [];
-      const figures = workerFigures(rows, project.confidenceTarget);
+      const figures = workerFigures(
+        rows,
+        project.confidenceTarget,
+        kindAgreement(project.labelSchema),
+      );
       const keys = project.labelSchema.labels.map(label => label.key);
       // Blocks on every project are the owner's business only for workers of their project.
       const seesGlobal = ctx.hasRole(Role.ADMIN) || rows.length > 0;
@@ -247,11 +259,13 @@ export class AuditQueriesService {
       this.db.manager(ctx),
       `SELECT a.id AS assignment_id, a.worker_id, a.task_id, a.answer_labels, a.submitted_at,
               a.server_duration_ms, a.counted, (a.excluded_at IS NOT NULL) AS excluded,
-              a.gold_correct, t.is_gold AS task_is_gold, t.consensus_labels, t.consensus_confidence
-       FROM assignments a JOIN tasks t ON t.id = a.task_id
+              a.gold_correct, t.is_gold AS task_is_gold, t.consensus_labels, t.consensus_confidence,
+              a.answer, o.others
+       FROM assignments a JOIN tasks t ON t.id = a.task_id ${OTHERS_JOIN}
        WHERE ($1::uuid IS NULL OR a.project_id = $1::uuid)
          AND ($2::uuid IS NULL OR a.worker_id = $2::uuid)
-         AND a.submitted_at IS NOT NULL AND a.answer_labels IS NOT NULL
+         AND a.submitted_at IS NOT NULL
+         AND (a.answer_labels IS NOT NULL OR a.answer IS NOT NULL)
        ORDER BY a.submitted_at, a.id`,
       [projectId, workerId],
     );
@@ -324,10 +338,14 @@ function confidentConsensus(row: AuditAnswerRow, target: number | null): boolean
   );
 }
 
-/** A worker's figures over `rows`; see `WorkerFigures` for the definitions. */
+/**
+ * A worker's figures over `rows`; see `WorkerFigures` for the definitions. `agreement`: the
+ * project kind's graded agreement (structured kinds), which rows with an `answer` are scored by.
+ */
 export function workerFigures(
   rows: readonly AuditAnswerRow[],
   target: number | null | ((taskId: string) => number | null),
+  agreement: KindAgreement | null = null,
 ): WorkerFigures {
   const targetOf = typeof target === 'function' ? target : () => target;
   let goldCorrect = 0;
@@ -344,24 +362,33 @@ export function workerFigures(
         goldTotal++;
         if (row.gold_correct) goldCorrect++;
       }
+    } else if (agreement !== null && row.answer != null) {
+      const score = agreement.withOthers(row.answer, row.others ?? null);
+      if (score !== null) {
+        confident++;
+        agreed += score;
+      }
     } else if (confidentConsensus(row, targetOf(row.task_id))) {
       confident++;
-      if (sameLabels(row.answer_labels, row.consensus_labels ?? [])) agreed++;
+      if (sameLabels(row.answer_labels ?? [], row.consensus_labels ?? [])) agreed++;
     }
   }
   return {
     answers: rows.length,
     excludedAnswers: excluded,
     goldAccuracy: proportion(goldCorrect, goldTotal),
-    consensusAgreement: proportion(agreed, confident),
+    consensusAgreement: proportion(Math.min(agreed, confident), confident),
     medianSeconds: seconds.length > 0 ? median(seconds) : null,
   };
 }
 
-/** A proportion with its 95% Wilson interval; null figures when there are no trials. */
+/**
+ * A proportion with its 95% Wilson interval (`successes` may be a sum of graded outcomes in
+ * [0, 1]: boundedMeanInterval); null figures when there are no trials.
+ */
 export function proportion(successes: number, count: number): ProportionView {
   if (count === 0) return { successes, count, estimate: null, lower: null, upper: null };
-  const interval = wilsonInterval(successes, count);
+  const interval = boundedMeanInterval(successes, count);
   return {
     successes,
     count,
@@ -385,7 +412,7 @@ export function consensusConfusion(
   const counts = keys.map(() => keys.map(() => 0));
   for (const row of rows) {
     if (!confidentConsensus(row, target)) continue;
-    if (row.answer_labels.length !== 1 || row.consensus_labels?.length !== 1) continue;
+    if (row.answer_labels?.length !== 1 || row.consensus_labels?.length !== 1) continue;
     const truth = index.get(row.consensus_labels[0]);
     const answered = index.get(row.answer_labels[0]);
     if (truth !== undefined && answered !== undefined) counts[truth][answered]++;

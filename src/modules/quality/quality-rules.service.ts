@@ -36,6 +36,7 @@ import type { AuditService } from './audit.service';
 import type { ExclusionService } from './exclusion.service';
 import { QualityRuleRecord } from './quality-rule.entity';
 import { DryRunResult } from './quality.types';
+import { type KindAgreement, kindAgreement, OTHERS_JOIN } from './kind-agreement';
 import { QualityRuleState } from './rule-state.entity';
 
 /** Most rules one project may have (each is evaluated after every answer). */
@@ -55,32 +56,53 @@ interface AnswerRow {
   gold_correct: boolean | null;
   answer_labels: string[] | null;
   agreed: boolean | null;
+  /** A structured kind's answer, and the other workers' (counted) answers to its task. */
+  answer: Record<string, unknown> | null;
+  others: Record<string, unknown>[] | null;
 }
 
 /**
- * Selects answers of worker $1 on project $2 as rules read them. `agreed` compares the answer with
- * the task's consensus when that consensus is confident (confidence ≥ the project's target, or
- * any consensus when the project has no target). $3: only gold (GOLD), only tasks with a
- * confident consensus (CONFIDENT_CONSENSUS) or all (ALL); $4 since (nullable); $5 limit; $6 an
- * answer to leave out (nullable: the one a submit is recording, whose agreement is not stored yet).
+ * The columns and join that say how an answer (`a`, task `t`, project `p`) agrees. Choice kinds:
+ * `agreed` compares the answer with the task's consensus when that consensus is confident
+ * (confidence ≥ the project's target, or any consensus when the project has no target).
+ * Structured kinds: `others` (OTHERS_JOIN), from which `toEvent` computes the graded agreement.
+ */
+const AGREEMENT_COLUMNS = `a.answer, o.others,
+           CASE WHEN t.consensus_labels IS NOT NULL
+                 AND t.consensus_confidence >= COALESCE(p.confidence_target, 0)
+                THEN a.answer_labels = t.consensus_labels END AS agreed`;
+
+/**
+ * Selects answers of worker $1 on project $2 as rules read them (agreement: AGREEMENT_COLUMNS).
+ * $3: only gold (GOLD), only non-gold answers with an agreement (CONFIDENT_CONSENSUS: a
+ * confident consensus, or other workers' answers) or all (ALL); $4 since (nullable); $5 limit;
+ * $6 an answer to leave out (nullable: the one a submit is recording, whose agreement is not
+ * stored yet).
  */
 const WORKER_ANSWERS_SQL = `
   SELECT * FROM (
     SELECT a.id, a.worker_id, a.task_id, a.submitted_at, a.server_duration_ms, a.is_gold,
-           a.gold_correct, a.answer_labels,
-           CASE WHEN t.consensus_labels IS NOT NULL
-                 AND t.consensus_confidence >= COALESCE(p.confidence_target, 0)
-                THEN a.answer_labels = t.consensus_labels END AS agreed
+           a.gold_correct, a.answer_labels, ${AGREEMENT_COLUMNS}
     FROM assignments a
     JOIN tasks t ON t.id = a.task_id
-    JOIN projects p ON p.id = a.project_id
+    JOIN projects p ON p.id = a.project_id ${OTHERS_JOIN}
     WHERE a.worker_id = $1 AND a.project_id = $2 AND a.submitted_at IS NOT NULL
       AND ($4::timestamptz IS NULL OR a.submitted_at >= $4::timestamptz)
       AND ($6::uuid IS NULL OR a.id <> $6::uuid)
   ) answers
-  WHERE ($3 = 'ALL' OR ($3 = 'GOLD' AND is_gold) OR ($3 = 'CONFIDENT_CONSENSUS' AND agreed IS NOT NULL AND NOT is_gold))
+  WHERE ($3 = 'ALL' OR ($3 = 'GOLD' AND is_gold) OR ($3 = 'CONFIDENT_CONSENSUS'
+         AND (agreed IS NOT NULL OR others IS NOT NULL) AND NOT is_gold))
   ORDER BY submitted_at DESC, id DESC
   LIMIT $5`;
+
+/**
+ * The other workers' counted answers to task $1 (worker $2), for the agreement of a structured
+ * answer being submitted ($3, not written yet); null when none.
+ */
+const OTHERS_OF_TASK_SQL = `
+  SELECT json_agg(answer ORDER BY submitted_at, id) FROM assignments
+  WHERE task_id = $1 AND worker_id <> $2 AND id <> $3
+    AND counted AND excluded_at IS NULL AND answer IS NOT NULL`;
 
 /**
  * The version of project $1's rules: every rule's id and row version (`xmin`, new on every
@@ -113,6 +135,8 @@ interface RulesRead {
   readonly planned: string | null;
   readonly version: string;
   readonly states: Array<{ rule_id: string; armed: boolean; last_fired_at: string | null }>;
+  /** Structured kinds: the other workers' answers to the submitted answer's task. */
+  readonly others: Record<string, unknown>[] | null;
   /** Per `CachedRules.reads`, newest first, the answer being submitted left out. */
   readonly histories: AnswerRow[][];
 }
@@ -244,18 +268,17 @@ export class QualityRulesService {
       this.db.manager(ctx),
       `SELECT * FROM (
          SELECT a.id, a.worker_id, a.task_id, a.submitted_at, a.server_duration_ms, a.is_gold,
-                a.gold_correct, a.answer_labels,
-                CASE WHEN t.consensus_labels IS NOT NULL
-                      AND t.consensus_confidence >= COALESCE(p.confidence_target, 0)
-                     THEN a.answer_labels = t.consensus_labels END AS agreed
+                a.gold_correct, a.answer_labels, ${AGREEMENT_COLUMNS}
          FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN projects p ON p.id = a.project_id
+         ${OTHERS_JOIN}
          WHERE a.project_id = $1 AND a.submitted_at IS NOT NULL
          ORDER BY a.submitted_at DESC, a.id DESC LIMIT $2) newest
        ORDER BY submitted_at, id`,
       [project.id, MAX_DRY_RUN_ANSWERS],
     );
+    const agreement = kindAgreement(project.labelSchema);
     const events: ProjectAnswerEvent[] = rows.map(row => ({
-      ...toEvent(row),
+      ...toEvent(row, agreement),
       workerId: row.worker_id,
       taskId: row.task_id,
     }));
@@ -298,6 +321,10 @@ export class QualityRulesService {
   ): SqlPiece {
     const { project, assignment } = submitted;
     const now = assignment.submittedAt!.getTime();
+    // Only a structured answer under an agreement rule compares with the others' answers.
+    const needsOthers =
+      assignment.answer !== null &&
+      (cached?.reads.some(read => read.relevant === 'CONFIDENT_CONSENSUS') ?? false);
     const pieces: SqlPiece[] = [
       { sql: 'SELECT $1::text', params: [cached?.version ?? null] },
       { sql: RULES_VERSION_SQL, params: [project.id] },
@@ -307,6 +334,12 @@ export class QualityRulesService {
                 WHERE worker_id = $1 AND rule_id = ANY($2::uuid[])) s`,
         params: [assignment.workerId, cached?.rules.map(r => r.record.id) ?? []],
       },
+      needsOthers
+        ? {
+            sql: OTHERS_OF_TASK_SQL,
+            params: [assignment.taskId, assignment.workerId, assignment.id],
+          }
+        : { sql: 'SELECT NULL::json', params: [] },
       ...(cached?.reads ?? []).map(read => ({
         sql: `SELECT coalesce(json_agg(h ORDER BY h.submitted_at DESC, h.id DESC), '[]'::json)
               FROM (${WORKER_ANSWERS_SQL}) h`,
@@ -322,9 +355,9 @@ export class QualityRulesService {
     ];
     return joinPieces(
       pieces,
-      ([planned, version, states, ...histories]) =>
+      ([planned, version, states, others, ...histories]) =>
         `SELECT json_build_object('planned', (${planned}), 'version', (${version}),
-           'states', (${states}),
+           'states', (${states}), 'others', (${others}),
            'histories', json_build_array(${histories.map(h => `(${h})`).join(', ')}))`,
     );
   }
@@ -366,18 +399,20 @@ export class QualityRulesService {
       ]),
     );
     const now = tx.now();
+    const agreement = kindAgreement(project.labelSchema);
+    const current = currentAnswerRow(submitted, read.others);
     let touched = false;
     for (const { record, rule, need } of rules.rules) {
       const since =
         need.sinceSeconds === null ? null : new Date(now.getTime() - need.sinceSeconds * 1000);
-      const rows = plannedHistory(read, rules, need, since, currentAnswerRow(submitted)).reverse();
+      const rows = plannedHistory(read, rules, need, since, current).reverse();
       const stored = states.get(record.id);
       const before = stored
         ? { armed: stored.armed, lastFiredAt: stored.lastFiredAt?.getTime() ?? null }
         : INITIAL_RULE_STATE;
       const decision = evaluateRule(
         rule,
-        historyFromEvents(rows.map(toEvent)),
+        historyFromEvents(rows.map(row => toEvent(row, agreement))),
         now.getTime(),
         before,
       );
@@ -714,14 +749,23 @@ function invalidRule(issues: readonly RuleIssue[]): BadUserInputError {
   );
 }
 
-function toEvent(row: AnswerRow): AnswerEvent {
+/**
+ * An answer row as rules read it. A structured answer's agreement is graded (`agreement`, the
+ * project kind's): its mean agreement with the other workers' answers to the task; its key for
+ * SAME_ANSWER_SHARE is the answer's JSON.
+ */
+function toEvent(row: AnswerRow, agreement: KindAgreement | null): AnswerEvent {
+  const structured = agreement !== null && row.answer !== null;
   return {
     submittedAt: new Date(row.submitted_at).getTime(),
     durationMs: Math.max(0, row.server_duration_ms ?? 0),
     isGold: row.is_gold,
     goldCorrect: row.is_gold ? row.gold_correct === true : null,
     agreedWithConfidentConsensus: row.is_gold ? null : row.agreed,
-    answerKey: (row.answer_labels ?? []).join('\u001f'),
+    ...(structured
+      ? { agreementScore: row.is_gold ? null : agreement.withOthers(row.answer, row.others) }
+      : {}),
+    answerKey: structured ? JSON.stringify(row.answer) : (row.answer_labels ?? []).join('\u001f'),
   };
 }
 
@@ -743,8 +787,14 @@ function evidenceJson(evidence: RuleDecision['evidence']): Record<string, unknow
   };
 }
 
-/** The answer being submitted as the rules read answers (it is not written yet). */
-function currentAnswerRow(submitted: SubmittedAnswer): AnswerRow {
+/**
+ * The answer being submitted as the rules read answers (it is not written yet); `others`: the
+ * other workers' answers to its task (structured kinds, read with the rules).
+ */
+function currentAnswerRow(
+  submitted: SubmittedAnswer,
+  others: Record<string, unknown>[] | null,
+): AnswerRow {
   const { assignment, task, project } = submitted;
   const labels = assignment.answerLabels ?? [];
   const consensus = task.consensusLabels;
@@ -764,6 +814,8 @@ function currentAnswerRow(submitted: SubmittedAnswer): AnswerRow {
     agreed: confident
       ? labels.length === consensus.length && labels.every((label, i) => label === consensus[i])
       : null,
+    answer: assignment.answer,
+    others: assignment.answer === null ? null : others,
   };
 }
 
@@ -783,7 +835,9 @@ function plannedHistory(
   const relevant =
     need.relevant === 'ALL' ||
     (need.relevant === 'GOLD' && current.is_gold) ||
-    (need.relevant === 'CONFIDENT_CONSENSUS' && current.agreed !== null && !current.is_gold);
+    (need.relevant === 'CONFIDENT_CONSENSUS' &&
+      (current.agreed !== null || current.others !== null) &&
+      !current.is_gold);
   const time = (row: AnswerRow) => new Date(row.submitted_at).getTime();
   const rows = [...read.histories[index]];
   if (relevant) {

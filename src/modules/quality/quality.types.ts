@@ -85,7 +85,10 @@ export class DryRunResult {
 
 @ObjectType({ description: 'A proportion with its Wilson score interval.' })
 export class ProportionView {
-  @Field(() => Int)
+  @Field(() => Float, {
+    description:
+      'Successes: a count, or for agreement on spans, boxes, ratings and pairwise tasks the sum of each answer’s graded agreement (mean pairwise F1).',
+  })
   successes: number;
 
   @Field(() => Int)
@@ -118,7 +121,10 @@ export class WorkerQualityAudit {
   @Field(() => ProportionView, { description: 'Gold accuracy, 95% Wilson interval.' })
   goldAccuracy: ProportionView;
 
-  @Field(() => ProportionView, { description: 'Agreement with confident consensus, 95% Wilson.' })
+  @Field(() => ProportionView, {
+    description:
+      'Agreement with confident consensus (spans, boxes, ratings, pairwise: mean pairwise agreement with the other workers’ answers, e.g. span F1), 95% Wilson.',
+  })
   consensusAgreement: ProportionView;
 
   @Field(() => Float, { nullable: true, description: 'Median server-measured time, seconds.' })

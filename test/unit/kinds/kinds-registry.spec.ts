@@ -9,6 +9,7 @@ const MEMBERS: Record<keyof AnyTaskKind, 'string' | 'number' | 'object' | 'funct
   parseSettings: 'function',
   validateAnswer: 'function',
   scoreGold: 'function',
+  agreement: 'function',
   encode: 'function',
   taskConfidence: 'function',
   exportResults: 'function',

@@ -10,8 +10,13 @@
  *   GOLD_ACCURACY        accuracy  = x / n, x = gold answers that were right;
  *                        accuracyLower, accuracyUpper = Wilson score interval of x / n (Wilson 1927,
  *                        see wilson-interval.ts) at `confidenceLevel`
- *   CONSENSUS_AGREEMENT  agreement = x / n, x = answers equal to the task's confident consensus;
- *                        agreementLower, agreementUpper as above
+ *   CONSENSUS_AGREEMENT  agreement = x / n, x = Σ of the answers' agreement: for the choice kinds
+ *                        1 for an answer equal to the task's confident consensus, else 0; for the
+ *                        structured kinds the answer's mean pairwise agreement with the other
+ *                        workers' answers (span F1, box F1 at IoU 0.5, ratings within tolerance,
+ *                        the same item; answer-agreement.ts), so x / n is a mean F1;
+ *                        agreementLower, agreementUpper = the same Wilson interval at x / n
+ *                        (`boundedMeanInterval`: conservative for graded outcomes)
  *   ANSWER_TIME          medianSeconds = median of durationMs / 1000 (mean of the two middle values
  *                        when n is even)
  *   SAME_ANSWER_SHARE    share = (count of the most frequent answer key) / n; ties go to the key
@@ -24,7 +29,7 @@
  * newest answers, not the whole history, so live evaluation after each answer stays cheap.
  */
 import type { CollectorKind, MetricName, RuleCollector } from './quality-rule';
-import { wilsonInterval } from './wilson-interval';
+import { boundedMeanInterval } from './wilson-interval';
 import { ConsensusOutcome, GoldOutcome, WorkerHistory } from './worker-history';
 
 /** Where the window fell in the history. */
@@ -54,7 +59,10 @@ export interface CollectorEvidence {
   readonly window: WindowEvidence;
   /** The collector's metrics (METRICS_BY_COLLECTOR[kind]); NaN when n = 0. */
   readonly metrics: Readonly<Partial<Record<MetricName, number>>>;
-  /** x: right gold answers, answers agreeing with consensus, or answers equal to the top answer. */
+  /**
+   * x: right gold answers, the sum of the answers' agreement (a count for the choice kinds), or
+   * answers equal to the top answer.
+   */
   readonly successes: number | null;
   /** SAME_ANSWER_SHARE: the most frequent answer key in the window. */
   readonly topAnswer: string | number | null;
@@ -114,10 +122,17 @@ export function collectEvidence(
   switch (kind) {
     case 'GOLD_ACCURACY':
     case 'CONSENSUS_AGREEMENT': {
-      const outcomes = kind === 'GOLD_ACCURACY' ? history.gold : history.consensus;
       let successes = 0;
-      for (let i = firstIndex; i < end; i++) if (outcomes[i] === 1) successes++;
-      const interval = wilsonInterval(successes, count, collector.confidenceLevel);
+      for (let i = firstIndex; i < end; i++) {
+        if (kind === 'GOLD_ACCURACY') {
+          if (history.gold[i] === GoldOutcome.Correct) successes++;
+        } else if (history.consensus[i] !== ConsensusOutcome.Unknown) {
+          successes += history.agreement[i];
+        }
+      }
+      // Rounding of a sum of graded scores must not step outside [0, n].
+      successes = Math.min(count, successes);
+      const interval = boundedMeanInterval(successes, count, collector.confidenceLevel);
       const metrics =
         kind === 'GOLD_ACCURACY'
           ? {

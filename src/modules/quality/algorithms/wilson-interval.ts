@@ -52,15 +52,37 @@ export function wilsonInterval(
   trials: number,
   level = DEFAULT_CONFIDENCE_LEVEL,
 ): ProportionEstimate {
+  if (!Number.isInteger(successes)) {
+    throw new RangeError(`successes must be an integer, got ${successes}`);
+  }
+  return boundedMeanInterval(successes, trials, level);
+}
+
+/**
+ * The Wilson interval of a mean of outcomes in [0, 1] (graded agreement: each answer's mean
+ * pairwise F1), `sum` being their total over `trials` outcomes. A [0, 1] variable of mean μ has
+ * variance at most μ(1 − μ) (Bhatia and Davis 2000; equality for 0/1 outcomes), so the
+ * binomial interval at p̂ = sum / n is conservative for it; with 0/1 outcomes it is
+ * `wilsonInterval`. Throws RangeError for a sum outside [0, trials].
+ *
+ * R. Bhatia and C. Davis, "A better bound on the variance", The American Mathematical Monthly
+ *   107(4), 353–357, 2000. https://doi.org/10.2307/2589180
+ */
+export function boundedMeanInterval(
+  sum: number,
+  trials: number,
+  level = DEFAULT_CONFIDENCE_LEVEL,
+): ProportionEstimate {
   if (!Number.isInteger(trials) || trials < 0) {
     throw new RangeError(`trials must be a non-negative integer, got ${trials}`);
   }
-  if (!Number.isInteger(successes) || successes < 0 || successes > trials) {
-    throw new RangeError(`successes must be an integer in [0, ${trials}], got ${successes}`);
+  if (!(sum >= 0 && sum <= trials)) {
+    throw new RangeError(`sum must be in [0, ${trials}], got ${sum}`);
   }
   if (!(level > 0 && level < 1)) {
     throw new RangeError(`level must be in (0, 1), got ${level}`);
   }
+  const successes = sum;
   if (trials === 0) return { value: NaN, lower: 0, upper: 1, successes, trials, level };
   const z = normalQuantile((1 + level) / 2);
   const n = trials;

@@ -20,6 +20,13 @@ export interface AnswerEvent {
    * posterior reached the project's target); null while there is no confident consensus.
    */
   readonly agreedWithConfidentConsensus: boolean | null;
+  /**
+   * Graded agreement in [0, 1] instead of the yes/no above, for the structured kinds: the
+   * answer's mean pairwise agreement with the other workers' answers to the task
+   * (answer-agreement.ts); null when no other worker answered it. When present (even null) it
+   * decides, and `agreedWithConfidentConsensus` is not read.
+   */
+  readonly agreementScore?: number | null;
   /** The answer in canonical form (e.g. the label key), compared for SAME_ANSWER_SHARE. */
   readonly answerKey: string | number;
 }
@@ -39,8 +46,10 @@ export interface WorkerHistory {
   readonly durationMs: Float64Array;
   /** GoldOutcome codes. */
   readonly gold: Int8Array;
-  /** ConsensusOutcome codes. */
+  /** ConsensusOutcome codes: whether the answer has an agreement figure (Unknown: none). */
   readonly consensus: Int8Array;
+  /** The answer's agreement in [0, 1] (1 or 0 for agreed / disagreed); NaN when Unknown. */
+  readonly agreement: Float64Array;
   readonly answer: Int32Array;
   readonly answerKeys: readonly (string | number)[];
 }
@@ -55,6 +64,7 @@ export class WorkerHistoryBuilder {
   private durationMs = new Float64Array(16);
   private gold = new Int8Array(16);
   private consensus = new Int8Array(16);
+  private agreement = new Float64Array(16);
   private answer = new Int32Array(16);
   private readonly answerKeys: (string | number)[] = [];
   private readonly answerIds = new Map<string | number, number>();
@@ -76,12 +86,18 @@ export class WorkerHistoryBuilder {
       : event.goldCorrect
         ? GoldOutcome.Correct
         : GoldOutcome.Wrong;
-    this.consensus[i] =
-      event.agreedWithConfidentConsensus === null
-        ? ConsensusOutcome.Unknown
-        : event.agreedWithConfidentConsensus
-          ? ConsensusOutcome.Agreed
-          : ConsensusOutcome.Disagreed;
+    const score =
+      event.agreementScore !== undefined
+        ? (event.agreementScore ?? NaN)
+        : event.agreedWithConfidentConsensus === null
+          ? NaN
+          : Number(event.agreedWithConfidentConsensus);
+    this.agreement[i] = score;
+    this.consensus[i] = Number.isNaN(score)
+      ? ConsensusOutcome.Unknown
+      : score === 1
+        ? ConsensusOutcome.Agreed
+        : ConsensusOutcome.Disagreed;
     let id = this.answerIds.get(event.answerKey);
     if (id === undefined) {
       id = this.answerKeys.length;
@@ -99,6 +115,7 @@ export class WorkerHistoryBuilder {
       durationMs: this.durationMs,
       gold: this.gold,
       consensus: this.consensus,
+      agreement: this.agreement,
       answer: this.answer,
       answerKeys: this.answerKeys,
     };
@@ -110,6 +127,7 @@ export class WorkerHistoryBuilder {
     this.durationMs = copyInto(new Float64Array(capacity), this.durationMs);
     this.gold = copyInto(new Int8Array(capacity), this.gold);
     this.consensus = copyInto(new Int8Array(capacity), this.consensus);
+    this.agreement = copyInto(new Float64Array(capacity), this.agreement);
     this.answer = copyInto(new Int32Array(capacity), this.answer);
   }
 }
@@ -134,6 +152,10 @@ function checkEvent(event: AnswerEvent): void {
     throw new RangeError(
       `durationMs must be a finite non-negative number, got ${event.durationMs}`,
     );
+  }
+  const score = event.agreementScore;
+  if (score != null && !(score >= 0 && score <= 1)) {
+    throw new RangeError(`agreementScore must be in [0, 1] or null, got ${score}`);
   }
   if (event.isGold !== (event.goldCorrect !== null)) {
     throw new RangeError('goldCorrect must be a boolean for gold tasks and null for other tasks');
