@@ -24,7 +24,7 @@
  * Memory is linear in the number of answers: the encoder grows three Int32Arrays, and `finish`
  * regroups them once with a counting sort (O(answers + tasks + workers)).
  */
-import { Interner } from '../../common/interner';
+import { Interner } from './interner';
 import type { GoldLabels, ResponseMatrix } from './algorithms/response-matrix';
 
 /** One answer as it comes from the database or a CSV row. */

@@ -4,7 +4,7 @@
  * answers through these, so the same hostile input (NaN, a string for a number, NUL bytes in a
  * key) gets the same code everywhere.
  */
-import { Interner } from '../../common/interner';
+import { Interner } from '../aggregation/interner';
 import { csvField } from '../aggregation/results-export';
 import type {
   Checked,
