@@ -249,7 +249,8 @@ export function onlinePosteriorWithSoft(
     if (q.length !== K) throw new RangeError(`soft answer has ${q.length} labels, not ${K}`);
     let mass = 0;
     for (let l = 0; l < K; l++) {
-      if (!(q[l] >= 0 && Number.isFinite(q[l]))) throw new RangeError('soft answer not a distribution');
+      if (!(q[l] >= 0 && Number.isFinite(q[l])))
+        throw new RangeError('soft answer not a distribution');
       mass += q[l];
     }
     if (mass === 0) continue;
