@@ -112,7 +112,12 @@ import {
   validateOverlapPolicy,
 } from '../src/modules/aggregation/online/algorithms/dynamic-overlap';
 import { wilsonInterval } from '../src/modules/quality/algorithms/wilson-interval';
-import { type ConcurrentOutcome, replayConcurrently, sampleTasks } from './replay-concurrent';
+import {
+  type ConcurrentOutcome,
+  replayConcurrently,
+  sampleTasks,
+  simulateSoftModel,
+} from './replay-concurrent';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const DEFAULT_FOLDER = resolve(REPO_ROOT, '../shared/datasets');
@@ -174,10 +179,13 @@ function main(): void {
     const datasets = (positionals.length > 0 ? positionals : [DEFAULT_FOLDER]).flatMap(
       findDatasets,
     );
-    void replayThroughProduct(datasets, concurrency, Number(values.seed), limit).catch(error => {
-      process.stderr.write(`${(error as Error).stack}\n`);
-      process.exitCode = 1;
-    });
+    const model = values['model-accuracy'] ? Number(values['model-accuracy']) : null;
+    void replayThroughProduct(datasets, concurrency, Number(values.seed), limit, model).catch(
+      error => {
+        process.stderr.write(`${(error as Error).stack}\n`);
+        process.exitCode = 1;
+      },
+    );
     return;
   }
   const seed = Number(values.seed);
@@ -671,12 +679,16 @@ async function replayThroughProduct(
   concurrency: number,
   seed: number,
   limit: number | undefined,
+  modelAccuracy: number | null,
 ): Promise<void> {
   const levels = concurrency === 1 ? [1] : [1, concurrency];
   process.stdout.write(
     `# Replay through the product: seed ${seed}, recommended ${describePolicy(RECOMMENDED)}, ` +
       `concurrency ${levels.join(' and ')}` +
       (limit ? `, a seeded sample of ${limit} tasks per dataset` : '') +
+      (modelAccuracy === null
+        ? ''
+        : `, with a simulated pre-label model of accuracy ${modelAccuracy} (soft answers)`) +
       '\n',
   );
   const summary: string[] = [];
@@ -707,11 +719,15 @@ async function replayThroughProduct(
         concurrency: k,
         seed,
         database: `quorum_replay_${process.pid}_${k}`,
+        model:
+          modelAccuracy === null
+            ? undefined
+            : simulateSoftModel(dataset.encoded, dataset.gold, modelAccuracy, seed),
       });
       product.push(o);
       process.stdout.write(
         `${dataset.name} @ concurrency ${k}: accuracy ${o.accuracy.toFixed(4)}, ${o.answers} answers ` +
-          `(${pct(o.answers, five)} of fixed-5), ${o.returns} tasks passed over, ` +
+          `(${pct(o.answers, five)} of fixed-5), ${o.skipped} skips recorded, ${o.returns} returned, ` +
           `${o.openTasks} left open (out of answers), ` +
           `${(o.virtualSeconds / 3600).toFixed(1)} virtual hours, ` +
           `${((performance.now() - started) / 1000).toFixed(0)} s\n`,
@@ -723,7 +739,13 @@ async function replayThroughProduct(
         product.map(o => `${o.accuracy.toFixed(4)} | ${pct(o.answers, five)}`).join(' | ') +
         ' |',
     );
-    writeCurve(dataset.name, fixed, sequential, product, levels);
+    writeCurve(
+      modelAccuracy === null ? dataset.name : `${dataset.name}-model-${modelAccuracy}`,
+      fixed,
+      sequential,
+      product,
+      levels,
+    );
   }
   process.stdout.write(
     `\n## Recommended ${describePolicy(RECOMMENDED)} through the product\n\n` +
