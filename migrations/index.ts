@@ -16,6 +16,7 @@ import { TaskKinds1796000000800 } from './1796000000800-TaskKinds';
 import { LeasePolicy1796000000900 } from './1796000000900-LeasePolicy';
 import { ModelLoop1796000001300 } from './1796000001300-ModelLoop';
 import { AddReturnReason1796000001400 } from './1796000001400-AddReturnReason';
+import { RecentAnswersIndex1796000002200 } from './1796000002200-RecentAnswersIndex';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -41,4 +42,5 @@ export const MIGRATIONS: Function[] = [
   LeasePolicy1796000000900,
   ModelLoop1796000001300,
   AddReturnReason1796000001400,
+  RecentAnswersIndex1796000002200,
 ];
