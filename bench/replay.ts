@@ -692,7 +692,11 @@ async function replayThroughProduct(
       '\n',
   );
   const summary: string[] = [];
-  for (const full of datasets) {
+  // The replay datasets, as in the sequential mode (at least 5 answers per task on average).
+  const replayable = datasets.filter(
+    d => d.encoded.matrix.task.length >= MIN_ANSWERS_PER_TASK * d.encoded.matrix.nTasks,
+  );
+  for (const full of replayable) {
     const sample = sampleTasks(full.encoded, full.gold, limit, seed);
     const dataset: Dataset = { name: full.name, encoded: sample.encoded, gold: sample.gold };
     const R = dataset.encoded.matrix.task.length;
