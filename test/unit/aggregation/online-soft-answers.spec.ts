@@ -15,22 +15,16 @@ const reliabilities = reliabilitiesFromConfusion(
   Float64Array.from([0.75, 0.25, 0.25, 0.75]),
 );
 
+/** The human says 1 and the model answers softly with `q`. */
+const humanAndModel = (q: number[]) =>
+  onlinePosteriorWithSoft(reliabilities, [0], [1], [{ worker: 1, probabilities: q }]);
+
 describe('soft answers in the online posterior (a model answers with its probability vector)', () => {
   it('moves the posterior less than the hard answer when the model is unsure', () => {
     const human = onlinePosterior(reliabilities, [0], [1]);
     const hard = onlinePosterior(reliabilities, [0, 1], [1, 1]);
-    const unsure = onlinePosteriorWithSoft(
-      reliabilities,
-      [0],
-      [1],
-      [{ worker: 1, probabilities: [0.45, 0.55] }],
-    );
-    const sure = onlinePosteriorWithSoft(
-      reliabilities,
-      [0],
-      [1],
-      [{ worker: 1, probabilities: [0.02, 0.98] }],
-    );
+    const unsure = humanAndModel([0.45, 0.55]);
+    const sure = humanAndModel([0.02, 0.98]);
     // All three lean the same way, the unsure one barely beyond the human alone.
     expect(unsure[1]).toBeGreaterThan(human[1]);
     expect(unsure[1] - human[1]).toBeLessThan(0.05);
@@ -42,35 +36,18 @@ describe('soft answers in the online posterior (a model answers with its probabi
     const expected = (0.75 * l1) / (0.75 * l1 + 0.25 * l0);
     expect(Math.abs(unsure[1] - expected)).toBeLessThan(1e-15);
     // An unsure model against the human: the human's label stays on top; a hard one flips it.
-    const against = onlinePosteriorWithSoft(
-      reliabilities,
-      [0],
-      [1],
-      [{ worker: 1, probabilities: [0.55, 0.45] }],
-    );
+    const against = humanAndModel([0.55, 0.45]);
     expect(against[1]).toBeGreaterThan(0.5);
     expect(onlinePosterior(reliabilities, [0, 1], [1, 0])[1]).toBeLessThan(0.5);
   });
 
   it('is the hard answer when the vector is one-hot, and ignores an all-zero vector', () => {
     const hard = onlinePosterior(reliabilities, [0, 1], [1, 0]);
-    const oneHot = onlinePosteriorWithSoft(
-      reliabilities,
-      [0],
-      [1],
-      [{ worker: 1, probabilities: [1, 0] }],
-    );
+    const oneHot = humanAndModel([1, 0]);
     expect(maxAbsDifference(oneHot, hard)).toBeLessThan(1e-15);
-    const none = onlinePosteriorWithSoft(
-      reliabilities,
-      [0],
-      [1],
-      [{ worker: 1, probabilities: [0, 0] }],
-    );
+    const none = humanAndModel([0, 0]);
     expect(Array.from(none)).toEqual(Array.from(onlinePosterior(reliabilities, [0], [1])));
-    expect(() =>
-      onlinePosteriorWithSoft(reliabilities, [0], [1], [{ worker: 1, probabilities: [1] }]),
-    ).toThrow(RangeError);
+    expect(() => humanAndModel([1])).toThrow(RangeError);
   });
 
   it('leaves hard answers bit-identical when there is no soft answer', () => {
