@@ -5,6 +5,7 @@
  *                        [--min 2] [--max 5,10] [--gold-rate 0] [--refit-every N]
  *                        [--prior-strength 10] [--model-accuracy p] [--model-gate 0.85]
  *   npm run bench:replay -- --concurrency 20 [--datasets rte,temp] [--limit-tasks 200] [--seed 1]
+ *                           [--model-accuracy 0.8]
  *
  * FOLDER_OR_NAME: a dataset folder (labels.csv + gold.csv), a name such as `d_sentiment` (read
  * from ../shared/datasets/<name>), or a folder of dataset folders (default ../shared/datasets),
@@ -51,8 +52,13 @@
  * once, seeded log-normal answer times on a virtual clock), the recommended configuration at
  * concurrency 1 and K per dataset, next to fixed overlap 3 and 5 on the same (sampled) tasks, and
  * writes an accuracy-versus-answers SVG per dataset to docs/replay/<dataset>.svg. `--datasets`
- * picks datasets by name, `--limit-tasks n` a seeded sample of n tasks of each (the product path
- * costs a lease per task passed over, so whole datasets take long on a shared machine).
+ * picks datasets by name, `--limit-tasks n` a seeded sample of n tasks of each, gold-labelled
+ * tasks first (whole datasets take long on a shared machine: s5_adult's 11,040 tasks are ~33,000
+ * leases and submits per concurrency). With `--model-accuracy p` the project has a pre-label
+ * model: a calibrated simulated one (`simulateSoftModel`) whose probability vectors are stored as
+ * a promoted version's predictions, so the product's online posterior takes its soft answers; its
+ * SVGs are docs/replay/<dataset>-model-<p>.svg. No gold in this mode, so the seeded quality gate
+ * (which trusts a model on gold only) never opens.
  *
  * Baselines on the same arrival order: fixed overlap k = 1..5 (each task's first k answers to
  * arrive; majority vote, ties to the lowest label, and Dawid–Skene on them) and both methods on
