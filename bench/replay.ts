@@ -755,6 +755,14 @@ async function replayThroughProduct(
       sequential,
       product,
       levels,
+      // The title names the run's options, so a curve says which command drew it.
+      [
+        `--concurrency ${concurrency}`,
+        limit ? `--limit-tasks ${limit}` : '',
+        modelAccuracy === null ? '' : `--model-accuracy ${modelAccuracy}`,
+      ]
+        .filter(Boolean)
+        .join(' '),
     );
   }
   process.stdout.write(
@@ -780,6 +788,7 @@ function writeCurve(
   sequential: readonly Outcome[],
   product: readonly ConcurrentOutcome[],
   levels: readonly number[],
+  options: string,
 ): void {
   const all = [...fixed, ...sequential, ...product];
   const xMax = Math.max(...all.map(o => o.answers)) * 1.05;
@@ -821,7 +830,8 @@ function writeCurve(
   }
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">` +
-    `<text x="${L}" y="16" font-size="13">${name}: accuracy vs answers (npm run bench:replay -- --concurrency ${levels[levels.length - 1]})</text>` +
+    `<text x="${L}" y="13" font-size="13">${name}: accuracy vs answers</text>` +
+    `<text x="${L}" y="25" font-size="10" fill="#555">npm run bench:replay -- ${options}</text>` +
     ticks.join('') +
     `<line x1="${L}" x2="${W - Rm}" y1="${H - B}" y2="${H - B}" stroke="#333"/>` +
     `<text x="${(W + L) / 2}" y="${H - 8}" text-anchor="middle">answers (0 to ${Math.round(xMax)})</text>` +
