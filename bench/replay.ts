@@ -5,6 +5,7 @@
  *                        [--min 2] [--max 5,10] [--gold-rate 0] [--refit-every N]
  *                        [--prior-strength 10] [--model-accuracy p] [--model-gate 0.85]
  *   npm run bench:replay -- --concurrency 20 [--datasets rte,temp] [--limit-tasks 200] [--seed 1]
+ *                           [--model-accuracy 0.8]
  *
  * FOLDER_OR_NAME: a dataset folder (labels.csv + gold.csv), a name such as `d_sentiment` (read
  * from ../shared/datasets/<name>), or a folder of dataset folders (default ../shared/datasets),
@@ -51,8 +52,13 @@
  * once, seeded log-normal answer times on a virtual clock), the recommended configuration at
  * concurrency 1 and K per dataset, next to fixed overlap 3 and 5 on the same (sampled) tasks, and
  * writes an accuracy-versus-answers SVG per dataset to docs/replay/<dataset>.svg. `--datasets`
- * picks datasets by name, `--limit-tasks n` a seeded sample of n tasks of each (the product path
- * costs a lease per task passed over, so whole datasets take long on a shared machine).
+ * picks datasets by name, `--limit-tasks n` a seeded sample of n tasks of each, gold-labelled
+ * tasks first (whole datasets take long on a shared machine: s5_adult's 11,040 tasks are ~33,000
+ * leases and submits per concurrency). With `--model-accuracy p` the project has a pre-label
+ * model: a calibrated simulated one (`simulateSoftModel`) whose probability vectors are stored as
+ * a promoted version's predictions, so the product's online posterior takes its soft answers; its
+ * SVGs are docs/replay/<dataset>-model-<p>.svg. No gold in this mode, so the seeded quality gate
+ * (which trusts a model on gold only) never opens.
  *
  * Baselines on the same arrival order: fixed overlap k = 1..5 (each task's first k answers to
  * arrive; majority vote, ties to the lowest label, and Dawid–Skene on them) and both methods on
@@ -112,7 +118,12 @@ import {
   validateOverlapPolicy,
 } from '../src/modules/aggregation/online/algorithms/dynamic-overlap';
 import { wilsonInterval } from '../src/modules/quality/algorithms/wilson-interval';
-import { type ConcurrentOutcome, replayConcurrently, sampleTasks } from './replay-concurrent';
+import {
+  type ConcurrentOutcome,
+  replayConcurrently,
+  sampleTasks,
+  simulateSoftModel,
+} from './replay-concurrent';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const DEFAULT_FOLDER = resolve(REPO_ROOT, '../shared/datasets');
@@ -174,10 +185,13 @@ function main(): void {
     const datasets = (positionals.length > 0 ? positionals : [DEFAULT_FOLDER]).flatMap(
       findDatasets,
     );
-    void replayThroughProduct(datasets, concurrency, Number(values.seed), limit).catch(error => {
-      process.stderr.write(`${(error as Error).stack}\n`);
-      process.exitCode = 1;
-    });
+    const model = values['model-accuracy'] ? Number(values['model-accuracy']) : null;
+    void replayThroughProduct(datasets, concurrency, Number(values.seed), limit, model).catch(
+      error => {
+        process.stderr.write(`${(error as Error).stack}\n`);
+        process.exitCode = 1;
+      },
+    );
     return;
   }
   const seed = Number(values.seed);
@@ -671,16 +685,24 @@ async function replayThroughProduct(
   concurrency: number,
   seed: number,
   limit: number | undefined,
+  modelAccuracy: number | null,
 ): Promise<void> {
   const levels = concurrency === 1 ? [1] : [1, concurrency];
   process.stdout.write(
     `# Replay through the product: seed ${seed}, recommended ${describePolicy(RECOMMENDED)}, ` +
       `concurrency ${levels.join(' and ')}` +
       (limit ? `, a seeded sample of ${limit} tasks per dataset` : '') +
+      (modelAccuracy === null
+        ? ''
+        : `, with a simulated pre-label model of accuracy ${modelAccuracy} (soft answers)`) +
       '\n',
   );
   const summary: string[] = [];
-  for (const full of datasets) {
+  // The replay datasets, as in the sequential mode (at least 5 answers per task on average).
+  const replayable = datasets.filter(
+    d => d.encoded.matrix.task.length >= MIN_ANSWERS_PER_TASK * d.encoded.matrix.nTasks,
+  );
+  for (const full of replayable) {
     const sample = sampleTasks(full.encoded, full.gold, limit, seed);
     const dataset: Dataset = { name: full.name, encoded: sample.encoded, gold: sample.gold };
     const R = dataset.encoded.matrix.task.length;
@@ -707,11 +729,15 @@ async function replayThroughProduct(
         concurrency: k,
         seed,
         database: `quorum_replay_${process.pid}_${k}`,
+        model:
+          modelAccuracy === null
+            ? undefined
+            : simulateSoftModel(dataset.encoded, dataset.gold, modelAccuracy, seed),
       });
       product.push(o);
       process.stdout.write(
         `${dataset.name} @ concurrency ${k}: accuracy ${o.accuracy.toFixed(4)}, ${o.answers} answers ` +
-          `(${pct(o.answers, five)} of fixed-5), ${o.returns} tasks passed over, ` +
+          `(${pct(o.answers, five)} of fixed-5), ${o.skipped} skips recorded, ${o.returns} returned, ` +
           `${o.openTasks} left open (out of answers), ` +
           `${(o.virtualSeconds / 3600).toFixed(1)} virtual hours, ` +
           `${((performance.now() - started) / 1000).toFixed(0)} s\n`,
@@ -723,7 +749,21 @@ async function replayThroughProduct(
         product.map(o => `${o.accuracy.toFixed(4)} | ${pct(o.answers, five)}`).join(' | ') +
         ' |',
     );
-    writeCurve(dataset.name, fixed, sequential, product, levels);
+    writeCurve(
+      modelAccuracy === null ? dataset.name : `${dataset.name}-model-${modelAccuracy}`,
+      fixed,
+      sequential,
+      product,
+      levels,
+      // The title names the run's options, so a curve says which command drew it.
+      [
+        `--concurrency ${concurrency}`,
+        limit ? `--limit-tasks ${limit}` : '',
+        modelAccuracy === null ? '' : `--model-accuracy ${modelAccuracy}`,
+      ]
+        .filter(Boolean)
+        .join(' '),
+    );
   }
   process.stdout.write(
     `\n## Recommended ${describePolicy(RECOMMENDED)} through the product\n\n` +
@@ -748,6 +788,7 @@ function writeCurve(
   sequential: readonly Outcome[],
   product: readonly ConcurrentOutcome[],
   levels: readonly number[],
+  options: string,
 ): void {
   const all = [...fixed, ...sequential, ...product];
   const xMax = Math.max(...all.map(o => o.answers)) * 1.05;
@@ -789,7 +830,8 @@ function writeCurve(
   }
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">` +
-    `<text x="${L}" y="16" font-size="13">${name}: accuracy vs answers (npm run bench:replay -- --concurrency ${levels[levels.length - 1]})</text>` +
+    `<text x="${L}" y="13" font-size="13">${name}: accuracy vs answers</text>` +
+    `<text x="${L}" y="25" font-size="10" fill="#555">npm run bench:replay -- ${options}</text>` +
     ticks.join('') +
     `<line x1="${L}" x2="${W - Rm}" y1="${H - B}" y2="${H - B}" stroke="#333"/>` +
     `<text x="${(W + L) / 2}" y="${H - 8}" text-anchor="middle">answers (0 to ${Math.round(xMax)})</text>` +

@@ -17,6 +17,7 @@ import { LeasePolicy1796000000900 } from './1796000000900-LeasePolicy';
 import { ModelLoop1796000001300 } from './1796000001300-ModelLoop';
 import { AddReturnReason1796000001400 } from './1796000001400-AddReturnReason';
 import { StructuredReview1796000002100 } from './1796000002100-StructuredReview';
+import { RecentAnswersIndex1796000002200 } from './1796000002200-RecentAnswersIndex';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -43,4 +44,5 @@ export const MIGRATIONS: Function[] = [
   ModelLoop1796000001300,
   AddReturnReason1796000001400,
   StructuredReview1796000002100,
+  RecentAnswersIndex1796000002200,
 ];

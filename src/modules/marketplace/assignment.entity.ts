@@ -36,6 +36,10 @@ import {
 @Index('assignments_worker_status_idx', ['workerId', 'status'])
 @Index('assignments_project_status_idx', ['projectId', 'status'])
 @Index('assignments_task_idx', ['taskId'])
+// The submit's "answers since the last fit" count (online aggregation), migration 1796000002200.
+@Index('assignments_recent_answers_idx', ['projectId', 'submittedAt'], {
+  where: `"counted" AND "answer_labels" IS NOT NULL`,
+})
 export class Assignment extends ProjectOwnedEntity {
   @IdField()
   taskId: string;

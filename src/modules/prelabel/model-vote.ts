@@ -15,6 +15,11 @@ export interface ModelVote {
   readonly annotatorId: string;
   readonly predictedLabel: string;
   readonly confidence: number;
+  /**
+   * The full prediction, in the project's label-schema order as it was when the task was
+   * pre-labeled (labels the model lacks have 0): the soft answer the online posterior uses.
+   */
+  readonly probabilities: readonly number[];
   readonly gold: ModelGoldRecord;
 }
 
@@ -49,6 +54,7 @@ export function modelVoteSql(projectId: string, taskId: string): string {
   // primary key, so a submit does not scan the version's predictions on every task.
   return `SELECT json_build_object('modelVersionId', mv.id, 'annotatorId', mv.annotator_id,
             'predictedLabel', p.predicted_label, 'confidence', p.confidence,
+            'probabilities', p.probabilities,
             'gold', json_build_object('gold_answers', g.gold_answers,
                                       'gold_correct', g.gold_correct))
      FROM (SELECT id, annotator_id FROM model_versions
@@ -69,7 +75,11 @@ export function modelVoteSql(projectId: string, taskId: string): string {
 export function modelVoteOf(value: unknown): ModelVote | null {
   if (value === null || value === undefined) return null;
   const vote = value as ModelVote;
-  return { ...vote, confidence: Number(vote.confidence) };
+  return {
+    ...vote,
+    confidence: Number(vote.confidence),
+    probabilities: (vote.probabilities ?? []).map(Number),
+  };
 }
 
 /**

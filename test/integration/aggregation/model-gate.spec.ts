@@ -12,7 +12,8 @@ import { registerAndPrelabel, thresholdModel } from '../../helpers/prelabel-fixt
  * P(cat) = σ(40·(x₀ − threshold)), output columns [dog, cat]. Steep, so the model is sure of
  * every task away from its threshold (the task below has x₀ = 0.9: P(cat) > 0.9999 for both).
  */
-const steepModel = (threshold: number, version: string) => thresholdModel(threshold, version, 20);
+const steepModel = (threshold: number, version: string, halfSlope = 20) =>
+  thresholdModel(threshold, version, halfSlope);
 
 /** The truth of a task: cat when x₀ > 0. */
 const truthOf = (x0: number) => (x0 > 0 ? 'cat' : 'dog');
@@ -27,9 +28,14 @@ describe('the seeded quality gate (a trusted model lets a task complete early)',
   /**
    * A dynamic-overlap cat/dog project (minOverlap 3, maxOverlap 5, target 0.95 unless
    * overridden) with `goldCount` gold tasks spread over x₀ ∈ (−1, 1) and one cat task (x₀ = 0.9),
-   * pre-labeled by a model with the given threshold (0 = right on every gold task).
+   * pre-labeled by a model with the given threshold (0 = right on every gold task) and slope.
    */
-  async function setup(threshold: number, goldCount: number, overrides: Partial<Project> = {}) {
+  async function setup(
+    threshold: number,
+    goldCount: number,
+    overrides: Partial<Project> = {},
+    halfSlope = 20,
+  ) {
     const dataSource = db.current.dataSource;
     const owner = await env.user([Role.REQUESTER]);
     const project = await makeProject(dataSource, owner.user.id, {
@@ -55,7 +61,7 @@ describe('the seeded quality gate (a trusted model lets a task complete early)',
     const model = await registerAndPrelabel(env.services.prelabels, owner.ctx, env.drainJobs, {
       projectId: project.id,
       version: `t${threshold}`,
-      modelBytes: steepModel(threshold, `t${threshold}`),
+      modelBytes: steepModel(threshold, `t${threshold}`, halfSlope),
     });
     const modelGoldCorrect = gold.filter(
       (_, n) => truthOf(goldX0(n)) === (goldX0(n) > threshold ? 'cat' : 'dog'),
@@ -102,6 +108,38 @@ describe('the seeded quality gate (a trusted model lets a task complete early)',
     expect(online!.model!.confidence).toBeGreaterThan(0.9999);
     expect(online!.model!.gate).toMatchObject({ open: true, trusted: true });
     expect(online!.model!.gate.goldAccuracyLower).toBeGreaterThanOrEqual(MODEL_GATE_MIN_ACCURACY);
+  });
+
+  it('lets the model answer with its probability vector: an unsure model weighs little', async () => {
+    // Half-slope 0.25: P(cat) = σ(0.5·0.9) ≈ 0.61 on the task, yet right on every gold task.
+    const { owner, project, target, modelGoldCorrect } = await setup(0, 30, {}, 0.25);
+    expect(modelGoldCorrect).toBe(30);
+    const [{ probabilities, keys }] = await db.current.dataSource.query(
+      `SELECT p.probabilities, (SELECT array_agg(l->>'key' ORDER BY n)
+                                 FROM jsonb_array_elements(pr.label_schema->'labels')
+                                      WITH ORDINALITY AS e(l, n)) AS keys
+         FROM prelabel_predictions p JOIN projects pr ON pr.id = p.project_id
+        WHERE p.task_id = $1`,
+      [target.id],
+    );
+    const q = Object.fromEntries(keys.map((key: string, i: number) => [key, probabilities[i]]));
+    expect(q.cat).toBeGreaterThan(0.55);
+    expect(q.cat).toBeLessThan(0.65);
+
+    expect(await answer(project.id, 'cat')).toBe(target.id);
+    const open = await task(target.id);
+    expect(open.status).toBe(TaskStatus.OPEN); // the gate needs the model's q ≥ the target
+    // The model's reliability is its gold prior a; its likelihood is the mixture Σ_l q_l·π[k][l].
+    const a = 31.5 / 32;
+    const cat = 0.75 * (q.cat * a + q.dog * (1 - a));
+    const dog = 0.25 * (q.cat * (1 - a) + q.dog * a);
+    expect(open.consensusLabels).toEqual(['cat']);
+    expect(open.consensusConfidence).toBeCloseTo(cat / (cat + dog), 9);
+    // Its argmax alone would have said cat at ≈ 0.995; the vector leaves the task undecided.
+    expect(open.consensusConfidence).toBeLessThan(0.85);
+    const online = await env.services.onlineAggregation.posteriorOf(owner.ctx, project, open);
+    expect(online!.model).toMatchObject({ label: 'cat' });
+    expect(online!.model!.confidence).toBeCloseTo(q.cat, 6);
   });
 
   it("takes its trust threshold from the project's modelGateMinAccuracy", async () => {

@@ -195,9 +195,12 @@ const refitKey = (projectId: string) => `online-refit:${projectId}`;
  *
  * Pre-label model (issue 7, algorithms/model-gate.ts): in a dynamic-overlap project (a
  * confidenceTarget and maxOverlap > minOverlap), when the project's LATEST model version has a
- * prediction on the task, its predicted label enters the posterior as one more annotator (the
+ * prediction on the task, its prediction enters the posterior as one more annotator (the
  * version's MODEL user, with its `worker_qualities` confusion from the last fit, shrunk like
  * anyone's toward a prior from its gold record — its predictions on the project's gold tasks).
+ * It answers softly, with its probability vector (issue 15: the likelihood Σ_l q_l·π[k][l],
+ * `onlinePosteriorWithSoft`), so an unsure prediction weighs little; its top label only when the
+ * stored vector no longer fits the schema.
  * Older versions are left out on purpose: a superseded model would vote twice with correlated
  * errors. The model is never counted as an answer (minOverlap and maxOverlap count humans), but
  * the seeded quality gate may complete the task below minOverlap once a human agrees with a model
@@ -379,7 +382,10 @@ export class OnlineAggregationService {
       vote && modelLabel >= 0 ? { ...vote, label: modelLabel } : null;
     const humans = workerIds.length;
     const voters = model ? [...workerIds, model.annotatorId] : workerIds;
-    const voterLabels = model ? [...labels, model.label] : labels;
+    // The model answers with its probability vector (a soft answer, `onlinePosteriorWithSoft`)
+    // when the stored vector fits the schema, else with its top label as before.
+    const soft = model && softVector(model.probabilities, K);
+    const voterLabels = model && !soft ? [...labels, model.label] : labels;
     const goldOf = new Map<string, GoldRecord>(inputs.gold.map(row => [row.worker_id, row]));
     if (current && current.goldCorrect !== null) {
       const record = goldOf.get(current.workerId) ?? { gold_answers: 0, gold_correct: 0 };
@@ -400,9 +406,10 @@ export class OnlineAggregationService {
     const verdict = evaluateTask(
       reliabilities,
       policy,
-      voters.map((_, i) => i),
+      voterLabels.map((_, i) => i),
       voterLabels,
       new Float64Array(K),
+      soft ? [{ worker: humans, probabilities: soft }] : [],
     );
     // The model is never an answer: the overlap bounds count humans only.
     let decision = overlapDecision(policy, humans, verdict.confidence);
@@ -563,6 +570,17 @@ function storedPosterior(online: OnlineTaskPosterior) {
     // The serving order (docs/leasing.md) follows the posterior it derives from.
     servePriority: hasAnswers ? posteriorMargin(online.posterior) : 0,
   };
+}
+
+/** The model's stored vector as a soft answer over K labels, or null when it does not fit. */
+function softVector(probabilities: readonly number[], K: number): readonly number[] | null {
+  if (probabilities.length !== K) return null;
+  let mass = 0;
+  for (const p of probabilities) {
+    if (!(p >= 0 && Number.isFinite(p))) return null;
+    mass += p;
+  }
+  return mass > 0 ? probabilities : null;
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

@@ -46,8 +46,9 @@
  * Sheng and Wang, "Repeated labeling using multiple noisy labelers", DMKD 28, 2014.
  */
 import {
+  type SoftAnswer,
   WorkerReliabilities,
-  onlinePosterior,
+  onlinePosteriorWithSoft,
   reliabilitiesFromConfusion,
 } from '../../algorithms/online-posterior';
 
@@ -109,6 +110,8 @@ export function overlapDecision(
  * Posterior, top label, confidence and decision for a task whose answers so far are
  * (`workers[i]`, `labels[i]`): dense worker indexes into `reliabilities` (outside the range =
  * unknown worker) and label indexes in [0, K). With no answers: the class priors and CONTINUE.
+ * `soft` answers (a pre-label model's probability vector, `onlinePosteriorWithSoft`) join the
+ * posterior but not the answer count; none = the hard posterior bit for bit.
  *
  * @example evaluateTask(reliabilities, { minOverlap: 2, maxOverlap: 5, confidenceTarget: 0.95 }, [3, 8], [1, 1])
  */
@@ -118,8 +121,9 @@ export function evaluateTask(
   workers: ArrayLike<number>,
   labels: ArrayLike<number>,
   out?: Float64Array,
+  soft: readonly SoftAnswer[] = [],
 ): OverlapVerdict {
-  const posterior = onlinePosterior(reliabilities, workers, labels, out);
+  const posterior = onlinePosteriorWithSoft(reliabilities, workers, labels, soft, out);
   const K = reliabilities.nLabels;
   let topLabel = 0;
   for (let k = 1; k < K; k++) if (posterior[k] > posterior[topLabel]) topLabel = k;
