@@ -143,7 +143,12 @@ function withListSizes(schema: GraphQLSchema, document: DocumentNode): DocumentN
       Field: node => {
         const field = typeInfo.getFieldDef();
         const parent = typeInfo.getParentType();
-        if (!field || !parent || !isPricedList(field)) return undefined;
+        if (!field || !parent) return undefined;
+        // A size argument on a field that returns one object (`reviewQueue(first:)` sizes the
+        // queue's `items`) is no multiplier of that object: GraphQL Armor would multiply the
+        // whole object by it, and its inner list by its own size again. The inner list is
+        // priced by its own declared size.
+        if (!isPricedList(field)) return withoutSizeArguments(node);
         const written = node.arguments?.find(
           argument =>
             SIZE_ARGUMENT_NAMES.has(argument.name.value) && argument.value.kind === Kind.INT,
@@ -169,6 +174,12 @@ function withListSizes(schema: GraphQLSchema, document: DocumentNode): DocumentN
       },
     }),
   );
+}
+
+/** `node` without first/last/limit, or undefined (unchanged) when it has none. */
+function withoutSizeArguments(node: FieldNode): FieldNode | undefined {
+  const kept = node.arguments?.filter(arg => !SIZE_ARGUMENT_NAMES.has(arg.name.value));
+  return kept && kept.length !== node.arguments?.length ? { ...node, arguments: kept } : undefined;
 }
 
 /** A root field with its page size priced as at most ROOT_PAGE_PRICED_ROWS. */

@@ -36,9 +36,11 @@ export const DECLARED_LIST_SIZES: Readonly<Record<string, number>> = {
   'TaskResult.posterior': 5,
   'WorkerQuality.confusion': 5,
   'WorkerQuality.keyConfusions': 5,
-  // A task's assignments: up to maxOverlap (PROJECT_LIMITS.maxOverlap) live or counted, plus
-  // the expired and returned ones, priced as that many.
-  'Task.assignments': 100,
+  // A task's assignments: its answers (maxOverlap, 10 or fewer in practice, at most
+  // PROJECT_LIMITS.maxOverlap) plus the expired and returned leases, read for a whole page in
+  // one batched query; priced as a typical task's 10, like the in-row lists above, so a
+  // requester's page of 100 tasks with their assignments passes (at 100 it cost 124,000).
+  'Task.assignments': 10,
   'ReviewTask.answers': 100,
   // Bulk mutations take at most 500 ids (BATCH_TOO_LARGE beyond).
   'Mutation.approveAssignments': 500,

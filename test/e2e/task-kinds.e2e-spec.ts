@@ -49,7 +49,7 @@ const NEXT = `mutation ($projectId: ID) {
   nextAssignment(projectId: $projectId) { id task { id payload tokens labelSchema { kind settings } } } }`;
 const SUBMIT = `mutation ($input: SubmitAssignmentInput!) {
   submitAssignment(input: $input) { id status answer answerLabels } }`;
-const TASKS = `query ($id: ID!) { project(id: $id) { tasks(first: 100) { nodes {
+const TASKS = `query ($id: ID!) { project(id: $id) { tasks(first: 50) { nodes {
   id externalId isGold goldAnswer countedAnswers consensus { labels answer confidence }
   assignments { isGold goldCorrect goldScore answer } } } } }`;
 const AGGREGATE = `mutation ($projectId: ID!) {
