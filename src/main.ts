@@ -52,7 +52,10 @@ async function main(): Promise<void> {
     }, config.http.shutdownGraceMs + SHUTDOWN_MARGIN_MS).unref();
     app
       .close()
-      .then(() => process.exit(0))
+      .then(() => {
+        app.logger.info({ signal }, 'stopped');
+        process.exit(0);
+      })
       .catch(error => {
         app.logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
