@@ -129,6 +129,11 @@ export async function createApp(
     includeStacktraceInErrorResponses: !production,
     hideSchemaDetailsFromClientErrors: production,
     csrfPrevention: true,
+    // main.ts owns SIGINT/SIGTERM and stops everything in order through close() below. Apollo's
+    // own handlers would start a second stop() at the same signal, and ours, arriving second,
+    // then awaited a barrier Apollo never resolves: Ctrl-C took the whole grace period and more,
+    // ended in "shutdown timed out" and left the database unclosed.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     validationRules: queryLimitRules(config.graphql),
     formatError,

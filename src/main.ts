@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import { createApp } from './app';
 import { requestedProcesses, runClusterPrimary } from './cluster';
 import { ConfigError, loadConfig } from './config/load-config';
+import { describeStartupError } from './config/startup-error';
 
 /** Time after the grace period for the scheduler and the database to close. */
 const SHUTDOWN_MARGIN_MS = 5_000;
@@ -52,7 +53,10 @@ async function main(): Promise<void> {
     }, config.http.shutdownGraceMs + SHUTDOWN_MARGIN_MS).unref();
     app
       .close()
-      .then(() => process.exit(0))
+      .then(() => {
+        app.logger.info({ signal }, 'stopped');
+        process.exit(0);
+      })
       .catch(error => {
         app.logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
@@ -63,13 +67,12 @@ async function main(): Promise<void> {
 }
 
 main().catch(error => {
-  // A ConfigError (e.g. the embedded database held by another process) is told without a stack.
+  // A ConfigError (e.g. the embedded database held by another process) is told without a stack,
+  // and so are a missing database and a PostgreSQL that is not running (startup-error.ts).
   const shown =
     error instanceof ConfigError
       ? error.message
-      : error instanceof Error
-        ? error.stack
-        : String(error);
+      : describeStartupError(error, process.env.DATABASE_URL);
   process.stderr.write(`Quorum failed to start: ${shown}\n`);
   process.exit(1);
 });

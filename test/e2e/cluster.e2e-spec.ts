@@ -39,5 +39,7 @@ describe('QUORUM_PROCESSES (e2e)', () => {
     main.child.kill('SIGTERM');
     expect({ code: await main.exited, output: main.output() }).toMatchObject({ code: 0 });
     expect(main.output().match(/"signal":"SIGTERM","msg":"shutting down"/g)?.length).toBe(2);
+    // Each worker closed everything (exit 0 alone also followed a close that never finished).
+    expect(main.output().match(/"signal":"SIGTERM","msg":"stopped"/g)?.length).toBe(2);
   }, 240_000);
 });

@@ -31,8 +31,8 @@ import {
 export const RESULTS_USAGE = `Usage: quorum results export --project ID --format csv|jsonl [options]
 
 Streams every task's result, oldest task first, page by page (any number of tasks).
-CSV: task_id,external_id,label,confidence,answers. JSONL: one object per task with labels,
-confidence, posterior, answers, is_gold and gold_labels.
+CSV: task_id,external_id,label,confidence,answers,reviewed. JSONL: one object per task with
+labels, confidence, posterior, answers, is_gold, gold_labels and reviewed.
 
 Options:
   -p, --project ID        the project (required)
@@ -59,12 +59,16 @@ Options:
 /** Page size asked for: the server's MAX_EXPORT_PAGE_SIZE (the CLI loads no server code). */
 const PAGE_SIZE = 5_000;
 
-/** One page of `quorum results export` (`first` a variable: see documented-limits.spec.ts). */
+/**
+ * One page of `quorum results export` (`first` a variable: see documented-limits.spec.ts). It
+ * selects every field the shared CSV / JSONL formatters read (results-page-fields.spec.ts): a
+ * field left out is written as "undefined" (`reviewed` was, in every CSV row).
+ */
 export const RESULTS_PAGE = `query ($id: ID!, $after: String, $first: Int!, $abstainBelow: Float) {
   resultsPage(projectId: $id, first: $first, after: $after, abstainBelow: $abstainBelow) {
     pageInfo { hasNextPage endCursor }
     nodes { taskId externalId status labels label confidence abstained answerCount isGold
-            goldLabels posterior { key probability } } } }`;
+            goldLabels reviewed posterior { key probability } } } }`;
 
 /** One page of `quorum answers export`. */
 export const ANSWERS_PAGE = `query ($id: ID!, $after: String, $first: Int!, $status: AssignmentStatus) {
