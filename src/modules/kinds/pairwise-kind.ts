@@ -19,8 +19,9 @@ import {
 } from '../aggregation/algorithms/kinds/pairwise';
 import {
   Interner,
-  answerObject,
+  answerField,
   isRecord,
+  ok,
   okUnless,
   payloadString,
   readFieldName,
@@ -81,22 +82,17 @@ function validateAnswer(settings: PairwiseSettings, payload: TaskPayload, raw: u
       'the task has two distinct items to compare',
     );
   }
-  const issues: KindIssue[] = [];
-  const { preferred } = answerObject(raw, issues);
-  if (issues.length === 0 && typeof preferred !== 'string') {
-    issues.push({
-      code: 'MALFORMED_ANSWER',
-      field: 'answer.preferred',
-      reason: 'the preferred item id, a string',
-    });
-  } else if (issues.length === 0 && !items.includes(preferred as string)) {
-    issues.push({
-      code: 'NOT_AN_ITEM',
-      field: 'answer.preferred',
-      reason: 'the preferred item is one of the two items of the task',
-    });
+  const isString = (value: unknown): value is string => typeof value === 'string';
+  const preferred = answerField(raw, 'preferred', isString, 'the preferred item id, a string');
+  if (!preferred.ok) return preferred;
+  if (!items.includes(preferred.value)) {
+    return refuse<PairwiseAnswer>(
+      'NOT_AN_ITEM',
+      'answer.preferred',
+      'the preferred item is one of the two items of the task',
+    );
   }
-  return okUnless<PairwiseAnswer>(issues, () => ({ preferred: preferred as string }));
+  return ok<PairwiseAnswer>({ preferred: preferred.value });
 }
 
 /** The PAIRWISE kind. */
