@@ -128,6 +128,14 @@ export function answerObject(raw: unknown, issues: KindIssue[]): Readonly<Record
 }
 
 /**
+ * What a kind reads from a task's payload (its tokens, image size, two items), or, when the
+ * reader found nothing (null), the INVALID_PAYLOAD refusal on the payload field the settings name.
+ */
+export function fromPayload<T>(value: T | null, field: string, reason: string): Checked<T> {
+  return value === null ? refuse('INVALID_PAYLOAD', `payload.${field}`, reason) : ok(value);
+}
+
+/**
  * The value `answer[name]` when `is` accepts it, or the refusal: MALFORMED_ANSWER on `answer`
  * (not an object) or on `answer.<name>` (`reason` says what the value should be). The kind then
  * checks what the value means (on the scale, one of the items) under its own code.

@@ -20,6 +20,7 @@ import {
 import {
   Interner,
   answerField,
+  fromPayload,
   isRecord,
   ok,
   okUnless,
@@ -74,18 +75,16 @@ function parseSettings(raw: unknown) {
 }
 
 function validateAnswer(settings: PairwiseSettings, payload: TaskPayload, raw: unknown) {
-  const items = itemsOf(settings, payload);
-  if (items === null) {
-    return refuse<PairwiseAnswer>(
-      'INVALID_PAYLOAD',
-      `payload.${settings.leftField}`,
-      'the task has two distinct items to compare',
-    );
-  }
+  const items = fromPayload(
+    itemsOf(settings, payload),
+    settings.leftField,
+    'the task has two distinct items to compare',
+  );
+  if (!items.ok) return items;
   const isString = (value: unknown): value is string => typeof value === 'string';
   const preferred = answerField(raw, 'preferred', isString, 'the preferred item id, a string');
   if (!preferred.ok) return preferred;
-  if (!items.includes(preferred.value)) {
+  if (!items.value.includes(preferred.value)) {
     return refuse<PairwiseAnswer>(
       'NOT_AN_ITEM',
       'answer.preferred',
