@@ -271,27 +271,23 @@ export function checkKindItem(
   gold?: unknown,
 ): KindIssue | null {
   const refuse = (code: string, where: string, reason: string) => ({ code, field: where, reason });
+  /** The server's `fromPayload` refusal: the payload lacks the field setting `name` points at. */
+  const noPayload = (name: string, fallback: string, reason: string) =>
+    refuse('INVALID_PAYLOAD', `payload.${field(settings, name, fallback)}`, reason);
   switch (kind) {
     case 'TEXT_SPANS': {
       const tokens = tokensOf(settings, payload);
       if (tokens === null) {
-        const name =
-          field(settings, 'tokenization', '') === 'PAYLOAD'
-            ? field(settings, 'tokensField', 'tokens')
-            : field(settings, 'textField', 'text');
-        return refuse('INVALID_PAYLOAD', `payload.${name}`, 'the task has no tokens');
+        return field(settings, 'tokenization', '') === 'PAYLOAD'
+          ? noPayload('tokensField', 'tokens', 'the task has no tokens')
+          : noPayload('textField', 'text', 'the task has no tokens');
       }
       return gold === undefined ? null : checkSpans(settings, tokens.length, gold);
     }
     case 'BOUNDING_BOXES': {
       const size = imageSizeOf(settings, payload);
       if (size === null) {
-        const name = field(settings, 'widthField', 'width');
-        return refuse(
-          'INVALID_PAYLOAD',
-          `payload.${name}`,
-          'the task has no positive image width and height',
-        );
+        return noPayload('widthField', 'width', 'the task has no positive image width and height');
       }
       return gold === undefined ? null : checkBoxes(settings, size, gold);
     }
@@ -313,12 +309,7 @@ export function checkKindItem(
     case 'PAIRWISE': {
       const items = itemsOf(settings, payload);
       if (items === null) {
-        const name = field(settings, 'leftField', 'left');
-        return refuse(
-          'INVALID_PAYLOAD',
-          `payload.${name}`,
-          'the task has two distinct items to compare',
-        );
+        return noPayload('leftField', 'left', 'the task has two distinct items to compare');
       }
       if (gold === undefined) return null;
       const preferred = answerField(gold, 'preferred', isString, 'the preferred item id, a string');
