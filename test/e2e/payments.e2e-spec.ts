@@ -76,6 +76,20 @@ describe('payments (e2e)', () => {
     return data.myEarnings.find(e => e.currency === 'usd') ?? { earned: 0, pending: 0, paidOut: 0 };
   }
 
+  /** Delivers every pending Stripe event twice (as Stripe may); the app must accept each copy. */
+  async function deliverEventsTwice(): Promise<void> {
+    expect((await stripe.flushEvents({ duplicate: true })).every(d => d.status === 200)).toBe(true);
+  }
+
+  /** After the events are delivered twice, the worker's USD earnings are exactly these. */
+  async function expectEarningsAfterEvents(
+    client: GraphQLClient,
+    expected: { earned: number; pending: number; paidOut: number },
+  ): Promise<void> {
+    await deliverEventsTwice();
+    expect(await earnings(client)).toEqual({ currency: 'usd', ...expected });
+  }
+
   async function fundWithStripe(client: GraphQLClient, amount: number): Promise<string> {
     const data = await client.ok<{
       createFunding: { funding: { id: string; status: string }; clientSecret: string };
@@ -331,7 +345,7 @@ describe('payments (e2e)', () => {
     });
     expect(createAccount.params.type).toBeUndefined();
     stripe.enableAccount(accountId);
-    expect((await stripe.flushEvents({ duplicate: true })).every(d => d.status === 200)).toBe(true);
+    await deliverEventsTwice();
     const account = await worker.client.ok(
       `{ myPayoutAccount { payoutsEnabled detailsSubmitted } }`,
     );
@@ -348,13 +362,7 @@ describe('payments (e2e)', () => {
       run.createPayouts.payouts.map((p: { id: string }) => p.id),
     );
     // transfer.created, twice: settles nothing more.
-    expect((await stripe.flushEvents({ duplicate: true })).every(d => d.status === 200)).toBe(true);
-    expect(await earnings(worker.client)).toEqual({
-      currency: 'usd',
-      earned: 0,
-      pending: 0,
-      paidOut: 70,
-    });
+    await expectEarningsAfterEvents(worker.client, { earned: 0, pending: 0, paidOut: 70 });
     expect(stripe.countRequests({ method: 'POST', path: '/v1/transfers' })).toBe(1);
 
     const entries = await worker.client.ok(
@@ -387,13 +395,7 @@ describe('payments (e2e)', () => {
       ])
     )[0]!.transfer_id;
     await stripe.client().transfers.createReversal(transferId);
-    expect((await stripe.flushEvents({ duplicate: true })).every(d => d.status === 200)).toBe(true);
-    expect(await earnings(worker.client)).toEqual({
-      currency: 'usd',
-      earned: 70,
-      pending: 0,
-      paidOut: 0,
-    });
+    await expectEarningsAfterEvents(worker.client, { earned: 70, pending: 0, paidOut: 0 });
 
     // Stripe refuses the next transfer (the platform's balance is short): the payout fails and
     // the earnings return; the one after is paid.

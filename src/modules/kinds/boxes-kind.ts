@@ -24,13 +24,13 @@ import {
   Interner,
   annotationsOf,
   answerList,
+  fromPayload,
   isFiniteNumber,
   isKey,
   okUnless,
   payloadString,
   readFieldName,
   readKeyList,
-  refuse,
   settingsObject,
   unsupportedFormat,
 } from './kind-checks';
@@ -118,20 +118,18 @@ function checkBox(
 }
 
 function validateAnswer(settings: BoxSettings, payload: TaskPayload, raw: unknown) {
-  const size = imageSize(settings, payload);
-  if (size === null) {
-    return refuse<BoxAnswer>(
-      'INVALID_PAYLOAD',
-      `payload.${settings.widthField}`,
-      'the task has no positive image width and height',
-    );
-  }
+  const size = fromPayload(
+    imageSize(settings, payload),
+    settings.widthField,
+    'the task has no positive image width and height',
+  );
+  if (!size.ok) return size;
   const list = answerList(raw, 'boxes', MAX_BOXES);
   if (!list.ok) return { ok: false, issues: list.issues } as const;
   const issues: KindIssue[] = [];
   const boxes: LabelledBox[] = [];
   for (const [i, box] of list.value.entries()) {
-    const checked = checkBox(settings, size, box, `answer.boxes[${i}]`);
+    const checked = checkBox(settings, size.value, box, `answer.boxes[${i}]`);
     if ('code' in checked) issues.push(checked);
     else boxes.push(checked);
   }

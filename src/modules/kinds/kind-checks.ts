@@ -128,16 +128,35 @@ export function answerObject(raw: unknown, issues: KindIssue[]): Readonly<Record
 }
 
 /**
- * The list `answer[name]` of at most `max` items, or the refusal: MALFORMED_ANSWER on `answer`
- * (not an object) or on `answer.<name>` (not a list, or too long).
+ * What a kind reads from a task's payload (its tokens, image size, two items), or, when the
+ * reader found nothing (null), the INVALID_PAYLOAD refusal on the payload field the settings name.
  */
-export function answerList(raw: unknown, name: string, max: number): Checked<readonly unknown[]> {
+export function fromPayload<T>(value: T | null, field: string, reason: string): Checked<T> {
+  return value === null ? refuse('INVALID_PAYLOAD', `payload.${field}`, reason) : ok(value);
+}
+
+/**
+ * The value `answer[name]` when `is` accepts it, or the refusal: MALFORMED_ANSWER on `answer`
+ * (not an object) or on `answer.<name>` (`reason` says what the value should be). The kind then
+ * checks what the value means (on the scale, one of the items) under its own code.
+ */
+export function answerField<T>(
+  raw: unknown,
+  name: string,
+  is: (value: unknown) => value is T,
+  reason: string,
+): Checked<T> {
   const issues: KindIssue[] = [];
-  const list = answerObject(raw, issues)[name];
+  const value = answerObject(raw, issues)[name];
   if (issues.length > 0) return { ok: false, issues };
-  return Array.isArray(list) && list.length <= max
-    ? ok(list)
-    : refuse('MALFORMED_ANSWER', `answer.${name}`, `a list of at most ${max} ${name}`);
+  return is(value) ? ok(value) : refuse('MALFORMED_ANSWER', `answer.${name}`, reason);
+}
+
+/** The list `answer[name]` of at most `max` items, or `answerField`'s refusal. */
+export function answerList(raw: unknown, name: string, max: number): Checked<readonly unknown[]> {
+  const isShortList = (value: unknown): value is readonly unknown[] =>
+    Array.isArray(value) && value.length <= max;
+  return answerField(raw, name, isShortList, `a list of at most ${max} ${name}`);
 }
 
 /**

@@ -19,8 +19,10 @@ import {
 } from '../aggregation/algorithms/kinds/pairwise';
 import {
   Interner,
-  answerObject,
+  answerField,
+  fromPayload,
   isRecord,
+  ok,
   okUnless,
   payloadString,
   readFieldName,
@@ -73,30 +75,23 @@ function parseSettings(raw: unknown) {
 }
 
 function validateAnswer(settings: PairwiseSettings, payload: TaskPayload, raw: unknown) {
-  const items = itemsOf(settings, payload);
-  if (items === null) {
+  const items = fromPayload(
+    itemsOf(settings, payload),
+    settings.leftField,
+    'the task has two distinct items to compare',
+  );
+  if (!items.ok) return items;
+  const isString = (value: unknown): value is string => typeof value === 'string';
+  const preferred = answerField(raw, 'preferred', isString, 'the preferred item id, a string');
+  if (!preferred.ok) return preferred;
+  if (!items.value.includes(preferred.value)) {
     return refuse<PairwiseAnswer>(
-      'INVALID_PAYLOAD',
-      `payload.${settings.leftField}`,
-      'the task has two distinct items to compare',
+      'NOT_AN_ITEM',
+      'answer.preferred',
+      'the preferred item is one of the two items of the task',
     );
   }
-  const issues: KindIssue[] = [];
-  const { preferred } = answerObject(raw, issues);
-  if (issues.length === 0 && typeof preferred !== 'string') {
-    issues.push({
-      code: 'MALFORMED_ANSWER',
-      field: 'answer.preferred',
-      reason: 'the preferred item id, a string',
-    });
-  } else if (issues.length === 0 && !items.includes(preferred as string)) {
-    issues.push({
-      code: 'NOT_AN_ITEM',
-      field: 'answer.preferred',
-      reason: 'the preferred item is one of the two items of the task',
-    });
-  }
-  return okUnless<PairwiseAnswer>(issues, () => ({ preferred: preferred as string }));
+  return ok<PairwiseAnswer>({ preferred: preferred.value });
 }
 
 /** The PAIRWISE kind. */

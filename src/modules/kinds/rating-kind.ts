@@ -22,8 +22,17 @@ import {
   ratingTaskPosterior,
   type OrdinalRatingModel,
 } from '../aggregation/algorithms/kinds/ordinal-rating';
-import { answerObject, isIndex, isKey, okUnless, settingsObject, tableExport } from './kind-checks';
-import type { KindIssue, KindResultRow, TaskKind } from './task-kind';
+import {
+  answerField,
+  isIndex,
+  isKey,
+  ok,
+  okUnless,
+  refuse,
+  settingsObject,
+  tableExport,
+} from './kind-checks';
+import type { Checked, KindIssue, KindResultRow, TaskKind } from './task-kind';
 import { ratingAgreement } from '../quality/algorithms/answer-agreement';
 
 /** Default pass threshold of rating gold scoring (1: within the schema's tolerance). */
@@ -83,26 +92,22 @@ function parseSettings(raw: unknown) {
   }));
 }
 
-function validateAnswer(settings: RatingSettings, _payload: unknown, raw: unknown) {
-  const issues: KindIssue[] = [];
-  const { rating } = answerObject(raw, issues);
-  if (issues.length === 0 && typeof rating !== 'number') {
-    issues.push({
-      code: 'MALFORMED_ANSWER',
-      field: 'answer.rating',
-      reason: 'a rating is a number',
-    });
-  } else if (
-    issues.length === 0 &&
-    (!isIndex(rating) || rating < settings.min || rating > settings.max)
-  ) {
-    issues.push({
-      code: 'RATING_OFF_SCALE',
-      field: 'answer.rating',
-      reason: `a rating is an integer from ${settings.min} to ${settings.max}`,
-    });
+function validateAnswer(
+  settings: RatingSettings,
+  _payload: unknown,
+  raw: unknown,
+): Checked<RatingAnswer> {
+  const isNumber = (value: unknown): value is number => typeof value === 'number';
+  const rating = answerField(raw, 'rating', isNumber, 'a rating is a number');
+  if (!rating.ok) return rating;
+  if (!isIndex(rating.value) || rating.value < settings.min || rating.value > settings.max) {
+    return refuse(
+      'RATING_OFF_SCALE',
+      'answer.rating',
+      `a rating is an integer from ${settings.min} to ${settings.max}`,
+    );
   }
-  return okUnless<RatingAnswer>(issues, () => ({ rating: rating as number }));
+  return ok({ rating: rating.value });
 }
 
 /** The grade keys of the encoder, min first. */

@@ -32,13 +32,13 @@ import {
   Interner,
   annotationsOf,
   answerList,
+  fromPayload,
   isIndex,
   isKey,
   jsonlFile,
   okUnless,
   readFieldName,
   readKeyList,
-  refuse,
   settingsObject,
   unsupportedFormat,
 } from './kind-checks';
@@ -119,11 +119,10 @@ function parseSettings(raw: unknown) {
 }
 
 function validateAnswer(settings: SpanSettings, payload: TaskPayload, raw: unknown) {
-  const tokens = tokensOf(settings, payload);
-  if (tokens === null) {
-    const field = settings.tokenization === 'PAYLOAD' ? settings.tokensField : settings.textField;
-    return refuse<SpanAnswer>('INVALID_PAYLOAD', `payload.${field}`, 'the task has no tokens');
-  }
+  const field = settings.tokenization === 'PAYLOAD' ? settings.tokensField : settings.textField;
+  const read = fromPayload(tokensOf(settings, payload), field, 'the task has no tokens');
+  if (!read.ok) return read;
+  const tokens = read.value;
   const list = answerList(raw, 'spans', MAX_SPANS);
   if (!list.ok) return { ok: false, issues: list.issues } as const;
   const issues: KindIssue[] = [];

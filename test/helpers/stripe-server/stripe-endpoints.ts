@@ -89,10 +89,10 @@ export const ENDPOINTS: readonly Endpoint[] = [
   {
     method: 'GET',
     path: '/v1/payment_intents/:id',
-    handle: retrieve(s => s.retrievePaymentIntent.bind(s)),
+    handle: retrieve('retrievePaymentIntent'),
   },
   { method: 'POST', path: '/v1/payment_intents/:id/confirm', handle: confirmPaymentIntent },
-  { method: 'GET', path: '/v1/charges/:id', handle: retrieve(s => s.retrieveCharge.bind(s)) },
+  { method: 'GET', path: '/v1/charges/:id', handle: retrieve('retrieveCharge') },
 
   // Checkout Sessions
   { method: 'POST', path: '/v1/checkout/sessions', handle: createCheckoutSession },
@@ -102,14 +102,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
 
   // Connect
   { method: 'POST', path: '/v1/accounts', handle: createAccount },
-  { method: 'GET', path: '/v1/accounts/:id', handle: retrieve(s => s.retrieveAccount.bind(s)) },
+  { method: 'GET', path: '/v1/accounts/:id', handle: retrieve('retrieveAccount') },
   { method: 'POST', path: '/v1/accounts/:id', handle: updateAccount },
   { method: 'POST', path: '/v1/account_links', handle: createAccountLink },
 
   // Transfers
   { method: 'POST', path: '/v1/transfers', handle: createTransfer },
   { method: 'GET', path: '/v1/transfers', handle: listTransfers },
-  { method: 'GET', path: '/v1/transfers/:id', handle: retrieve(s => s.retrieveTransfer.bind(s)) },
+  { method: 'GET', path: '/v1/transfers/:id', handle: retrieve('retrieveTransfer') },
   { method: 'POST', path: '/v1/transfers/:id/reversals', handle: createTransferReversal },
   { method: 'GET', path: '/v1/transfers/:id/reversals', handle: listTransferReversals },
 
@@ -119,12 +119,12 @@ export const ENDPOINTS: readonly Endpoint[] = [
   {
     method: 'GET',
     path: '/v1/balance_transactions/:id',
-    handle: retrieve(s => s.retrieveBalanceTransaction.bind(s)),
+    handle: retrieve('retrieveBalanceTransaction'),
   },
 
   // Events
   { method: 'GET', path: '/v1/events', handle: listEvents },
-  { method: 'GET', path: '/v1/events/:id', handle: retrieve(s => s.retrieveEvent.bind(s)) },
+  { method: 'GET', path: '/v1/events/:id', handle: retrieve('retrieveEvent') },
 ];
 
 /** Finds the endpoint for a request, with the values of its `:name` segments. */
@@ -545,10 +545,16 @@ function listEvents(state: StripeState, { params }: EndpointRequest) {
 
 // ------------------------------------------------------------------ helpers
 
-function retrieve(pick: (state: StripeState) => (id: string) => unknown): EndpointHandler {
+/** The names of the store's by-id lookups (retrievePaymentIntent, retrieveCharge, …). */
+type RetrieveMethod = {
+  [K in keyof StripeState]: StripeState[K] extends (id: string) => unknown ? K : never;
+}[keyof StripeState];
+
+/** GET one object by its `:id`, through the store's lookup `method` (no parameters but expand). */
+function retrieve(method: RetrieveMethod): EndpointHandler {
   return (state, { params, pathParams }) => {
     params.allowOnly([]);
-    return expand(state, pick(state)(pathParams.id), params.expand());
+    return expand(state, state[method](pathParams.id), params.expand());
   };
 }
 

@@ -1,5 +1,5 @@
 import { boxesKind } from '../../../src/modules/kinds/boxes-kind';
-import { issuesOf, settingsOf, valueOf } from './kind-test-helpers';
+import { expectAgreementOutweighsSplit, issuesOf, settingsOf, valueOf } from './kind-test-helpers';
 
 describe('BOUNDING_BOXES kind', () => {
   const settings = settingsOf(boxesKind, { classes: ['car', 'person'] });
@@ -139,21 +139,9 @@ describe('BOUNDING_BOXES kind', () => {
   });
 
   it('gives 0 confidence without answers, and more to agreement than to disagreement', () => {
-    expect(boxesKind.taskConfidence(settings, payload, [])).toBe(0);
     const car = { boxes: [{ x: 10, y: 10, w: 40, h: 30, label: 'car' }] };
     const nothing = { boxes: [] };
-    const agree = boxesKind.taskConfidence(
-      settings,
-      payload,
-      ['a', 'b', 'c'].map(worker => ({ worker, answer: car })),
-    );
-    const split = boxesKind.taskConfidence(settings, payload, [
-      { worker: 'a', answer: car },
-      { worker: 'b', answer: nothing },
-      { worker: 'c', answer: nothing },
-    ]);
-    expect(agree).toBeGreaterThan(split);
-    expect(agree).toBeLessThanOrEqual(1);
+    expectAgreementOutweighsSplit(boxesKind, settings, payload, car, [car, nothing, nothing]);
   });
 
   const rows = [

@@ -1,5 +1,5 @@
 import { ratingKind } from '../../../src/modules/kinds/rating-kind';
-import { issuesOf, settingsOf, valueOf } from './kind-test-helpers';
+import { expectAgreementOutweighsSplit, issuesOf, settingsOf, valueOf } from './kind-test-helpers';
 
 describe('RATING kind', () => {
   const settings = settingsOf(ratingKind, {
@@ -108,19 +108,8 @@ describe('RATING kind', () => {
   });
 
   it('gives 0 confidence without answers, and more to agreement than to a spread', () => {
-    expect(ratingKind.taskConfidence(settings, {}, [])).toBe(0);
-    const agree = ratingKind.taskConfidence(
-      settings,
-      {},
-      ['a', 'b', 'c'].map(worker => ({ worker, answer: { rating: 4 } })),
-    );
-    const spread = ratingKind.taskConfidence(
-      settings,
-      {},
-      [1, 3, 5].map((rating, i) => ({ worker: `w${i}`, answer: { rating } })),
-    );
-    expect(agree).toBeGreaterThan(spread);
-    expect(agree).toBeLessThanOrEqual(1);
+    const spread = [1, 3, 5].map(rating => ({ rating }));
+    expectAgreementOutweighsSplit(ratingKind, settings, {}, { rating: 4 }, spread);
   });
 
   it('scores one answer under the prior model: unbiased workers with a noise of one grade', () => {

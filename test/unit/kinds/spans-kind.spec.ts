@@ -1,5 +1,5 @@
 import { spansKind, tokensOf } from '../../../src/modules/kinds/spans-kind';
-import { issuesOf, settingsOf, valueOf } from './kind-test-helpers';
+import { expectAgreementOutweighsSplit, issuesOf, settingsOf, valueOf } from './kind-test-helpers';
 
 describe('TEXT_SPANS kind', () => {
   const settings = settingsOf(spansKind, { entityTypes: ['PER', { key: 'ORG' }] });
@@ -200,20 +200,12 @@ describe('TEXT_SPANS kind', () => {
     });
 
     it('gives 0 confidence without answers, and more to agreement than to a split', () => {
-      expect(spansKind.taskConfidence(settings, payload, [])).toBe(0);
       const same = { spans: [{ start: 0, end: 1, label: 'PER' }] };
       const other = { spans: [{ start: 0, end: 2, label: 'ORG' }] };
-      const agree = spansKind.taskConfidence(
-        settings,
-        payload,
-        ['a', 'b', 'c'].map(worker => ({ worker, answer: same })),
-      );
-      const split = spansKind.taskConfidence(settings, payload, [
-        { worker: 'a', answer: same },
-        { worker: 'b', answer: other },
+      const { split } = expectAgreementOutweighsSplit(spansKind, settings, payload, same, [
+        same,
+        other,
       ]);
-      expect(agree).toBeGreaterThan(split);
-      expect(agree).toBeLessThanOrEqual(1);
       expect(split).toBeGreaterThan(0);
     });
   });

@@ -202,14 +202,27 @@ export interface HistoryNeed {
 
 /** The rows `collectEvidence` will look at for `collector`; see `HistoryNeed`. */
 export function historyNeeded(collector: RuleCollector): HistoryNeed {
-  const relevant =
-    collector.kind === 'GOLD_ACCURACY'
-      ? 'GOLD'
-      : collector.kind === 'CONSENSUS_AGREEMENT'
-        ? 'CONFIDENT_CONSENSUS'
-        : 'ALL';
-  return { relevant, lastN: collector.window.lastN, sinceSeconds: collector.window.sinceSeconds };
+  return {
+    relevant: relevantAnswers(collector.kind),
+    lastN: collector.window.lastN,
+    sinceSeconds: collector.window.sinceSeconds,
+  };
 }
+
+/**
+ * Which of a worker's answers a collector of `kind` counts: the loader's filter, the words of a
+ * decision's reason and `relevance` (answer by answer) all follow this one mapping.
+ */
+export function relevantAnswers(kind: CollectorKind): HistoryNeed['relevant'] {
+  return RELEVANT_ANSWERS[kind];
+}
+
+const RELEVANT_ANSWERS: Readonly<Record<CollectorKind, HistoryNeed['relevant']>> = {
+  GOLD_ACCURACY: 'GOLD',
+  CONSENSUS_AGREEMENT: 'CONFIDENT_CONSENSUS',
+  ANSWER_TIME: 'ALL',
+  SAME_ANSWER_SHARE: 'ALL',
+};
 
 /** Median of `values` (sorted in place); NaN when empty. */
 export function median(values: Float64Array): number {
@@ -222,13 +235,12 @@ export function median(values: Float64Array): number {
 
 /** Which answers a collector counts. */
 function relevance(kind: CollectorKind, history: WorkerHistory): (i: number) => boolean {
-  switch (kind) {
-    case 'GOLD_ACCURACY':
+  switch (relevantAnswers(kind)) {
+    case 'GOLD':
       return i => history.gold[i] !== GoldOutcome.NotGold;
-    case 'CONSENSUS_AGREEMENT':
+    case 'CONFIDENT_CONSENSUS':
       return i => history.consensus[i] !== ConsensusOutcome.Unknown;
-    case 'ANSWER_TIME':
-    case 'SAME_ANSWER_SHARE':
+    case 'ALL':
       return () => true;
   }
 }

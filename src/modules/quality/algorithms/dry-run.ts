@@ -21,9 +21,8 @@
  *
  * Cost: O(answers × rules × window) time, O(answers) memory.
  */
-import { CollectorEvidence } from './collect-evidence';
-import { ConditionResult, evaluateRule, INITIAL_RULE_STATE, RuleState } from './evaluate-rule';
-import type { QualityAction, QualityRule } from './quality-rule';
+import { evaluateRule, INITIAL_RULE_STATE, type RuleDecision, RuleState } from './evaluate-rule';
+import type { QualityRule } from './quality-rule';
 import { AnswerEvent, WorkerHistoryBuilder } from './worker-history';
 
 /** An answer of a project's history: whose it was, and optionally on which task. */
@@ -32,18 +31,17 @@ export interface ProjectAnswerEvent extends AnswerEvent {
   readonly taskId?: string;
 }
 
-/** One time a rule would have fired. */
-export interface DryRunFiring {
+/** One time a rule would have fired: what the live rule's decision would have carried, and when. */
+export interface DryRunFiring extends Pick<
+  RuleDecision,
+  'actions' | 'evidence' | 'conditions' | 'reason'
+> {
   /** Index of the rule in the list given to `dryRunRules`. */
   readonly ruleIndex: number;
   readonly ruleName: string;
   readonly workerId: string;
   /** Submission time of the answer after which it fired (ms since the epoch). */
   readonly at: number;
-  readonly actions: readonly QualityAction[];
-  readonly evidence: CollectorEvidence;
-  readonly conditions: readonly ConditionResult[];
-  readonly reason: string;
   /** REOPEN_TASKS: the worker's answers it would have excluded; null without REOPEN_TASKS. */
   readonly answersToExclude: number | null;
 }

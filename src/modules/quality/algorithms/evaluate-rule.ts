@@ -21,7 +21,12 @@
  * Then: armed ∧ met → fire and disarm (lastFiredAt = now). The state is per (rule, worker) and is
  * the caller's to store.
  */
-import { CollectorEvidence, collectEvidence } from './collect-evidence';
+import {
+  CollectorEvidence,
+  collectEvidence,
+  type HistoryNeed,
+  relevantAnswers,
+} from './collect-evidence';
 import {
   ComparisonOp,
   isTimeMetric,
@@ -188,13 +193,15 @@ function compare(actual: number, op: ComparisonOp, threshold: number): boolean {
   }
 }
 
+/** How a reason names the answers a collector counts. */
+const WINDOW_NOUNS: Readonly<Record<HistoryNeed['relevant'], string>> = {
+  GOLD: 'gold answers',
+  CONFIDENT_CONSENSUS: 'answers with a confident consensus',
+  ALL: 'answers',
+};
+
 function describeWindow(rule: QualityRule, evidence: CollectorEvidence): string {
-  const what =
-    evidence.kind === 'GOLD_ACCURACY'
-      ? 'gold answers'
-      : evidence.kind === 'CONSENSUS_AGREEMENT'
-        ? 'answers with a confident consensus'
-        : 'answers';
+  const what = WINDOW_NOUNS[relevantAnswers(evidence.kind)];
   const { lastN, sinceSeconds } = rule.collector.window;
   const parts: string[] = [];
   if (lastN !== null) parts.push(`the last ${lastN} ${what}`);

@@ -80,6 +80,17 @@ export function KindSettingsForm({
     </div>
   );
   const number = { type: 'number', step: 1 };
+  /** The settings of a kind that only names payload fields: legend, help, one field each. */
+  const fieldNames = (
+    kindKey: 'boxes' | 'pairwise',
+    fields: ReadonlyArray<readonly [keyof KindForm & string, MessageKey]>,
+  ) => (
+    <fieldset>
+      <legend>{t(`console.kinds.${kindKey}.settings`)}</legend>
+      <p className="hint">{t(`console.kinds.${kindKey}.help`)}</p>
+      {fields.map(([name, label]) => text(name, label))}
+    </fieldset>
+  );
 
   switch (kind) {
     case 'TEXT_SPANS':
@@ -118,15 +129,11 @@ export function KindSettingsForm({
         </fieldset>
       );
     case 'BOUNDING_BOXES':
-      return (
-        <fieldset>
-          <legend>{t('console.kinds.boxes.settings')}</legend>
-          <p className="hint">{t('console.kinds.boxes.help')}</p>
-          {text('imageField', 'console.kinds.boxes.imageField')}
-          {text('widthField', 'console.kinds.boxes.widthField')}
-          {text('heightField', 'console.kinds.boxes.heightField')}
-        </fieldset>
-      );
+      return fieldNames('boxes', [
+        ['imageField', 'console.kinds.boxes.imageField'],
+        ['widthField', 'console.kinds.boxes.widthField'],
+        ['heightField', 'console.kinds.boxes.heightField'],
+      ]);
     case 'RATING':
       return (
         <fieldset>
@@ -138,14 +145,10 @@ export function KindSettingsForm({
         </fieldset>
       );
     case 'PAIRWISE':
-      return (
-        <fieldset>
-          <legend>{t('console.kinds.pairwise.settings')}</legend>
-          <p className="hint">{t('console.kinds.pairwise.help')}</p>
-          {text('leftField', 'console.kinds.pairwise.leftField')}
-          {text('rightField', 'console.kinds.pairwise.rightField')}
-        </fieldset>
-      );
+      return fieldNames('pairwise', [
+        ['leftField', 'console.kinds.pairwise.leftField'],
+        ['rightField', 'console.kinds.pairwise.rightField'],
+      ]);
     default:
       return null;
   }

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, Fragment, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { navigate } from '../../app/router';
 import {
@@ -225,26 +225,20 @@ export function ProjectWizard() {
 
         <fieldset>
           <legend>{t('console.wizard.overlap')}</legend>
-          <label>
-            <input
-              type="radio"
-              name="overlap"
-              checked={overlapMode === 'fixed'}
-              onChange={() => setOverlapMode('fixed')}
-            />
-            {t('console.wizard.overlap.fixed')}
-          </label>
-          <p className="hint">{t('console.wizard.overlap.fixedHelp')}</p>
-          <label>
-            <input
-              type="radio"
-              name="overlap"
-              checked={overlapMode === 'dynamic'}
-              onChange={() => setOverlapMode('dynamic')}
-            />
-            {t('console.wizard.overlap.dynamic')}
-          </label>
-          <p className="hint">{t('console.wizard.overlap.dynamicHelp')}</p>
+          {(['fixed', 'dynamic'] as const).map(mode => (
+            <Fragment key={mode}>
+              <label>
+                <input
+                  type="radio"
+                  name="overlap"
+                  checked={overlapMode === mode}
+                  onChange={() => setOverlapMode(mode)}
+                />
+                {t(`console.wizard.overlap.${mode}`)}
+              </label>
+              <p className="hint">{t(`console.wizard.overlap.${mode}Help`)}</p>
+            </Fragment>
+          ))}
           {overlapMode === 'fixed' ? (
             numberField('console.wizard.overlap.answers', fixedOverlap, { min: 1, max: 100 })
           ) : (

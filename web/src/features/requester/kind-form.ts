@@ -271,39 +271,32 @@ export function checkKindItem(
   gold?: unknown,
 ): KindIssue | null {
   const refuse = (code: string, where: string, reason: string) => ({ code, field: where, reason });
+  /** The server's `fromPayload` refusal: the payload lacks the field setting `name` points at. */
+  const noPayload = (name: string, fallback: string, reason: string) =>
+    refuse('INVALID_PAYLOAD', `payload.${field(settings, name, fallback)}`, reason);
   switch (kind) {
     case 'TEXT_SPANS': {
       const tokens = tokensOf(settings, payload);
       if (tokens === null) {
-        const name =
-          field(settings, 'tokenization', '') === 'PAYLOAD'
-            ? field(settings, 'tokensField', 'tokens')
-            : field(settings, 'textField', 'text');
-        return refuse('INVALID_PAYLOAD', `payload.${name}`, 'the task has no tokens');
+        return field(settings, 'tokenization', '') === 'PAYLOAD'
+          ? noPayload('tokensField', 'tokens', 'the task has no tokens')
+          : noPayload('textField', 'text', 'the task has no tokens');
       }
       return gold === undefined ? null : checkSpans(settings, tokens.length, gold);
     }
     case 'BOUNDING_BOXES': {
       const size = imageSizeOf(settings, payload);
       if (size === null) {
-        const name = field(settings, 'widthField', 'width');
-        return refuse(
-          'INVALID_PAYLOAD',
-          `payload.${name}`,
-          'the task has no positive image width and height',
-        );
+        return noPayload('widthField', 'width', 'the task has no positive image width and height');
       }
       return gold === undefined ? null : checkBoxes(settings, size, gold);
     }
     case 'RATING': {
       if (gold === undefined) return null;
-      if (!isRecord(gold))
-        return refuse('MALFORMED_ANSWER', 'answer', 'an answer is a JSON object');
-      const { rating } = gold;
+      const rating = answerField(gold, 'rating', isNumber, 'a rating is a number');
+      if (typeof rating !== 'number') return rating;
       const min = Number(settings.min);
       const max = Number(settings.max);
-      if (typeof rating !== 'number')
-        return refuse('MALFORMED_ANSWER', 'answer.rating', 'a rating is a number');
       if (!isIndex(rating) || rating < min || rating > max) {
         return refuse(
           'RATING_OFF_SCALE',
@@ -316,20 +309,12 @@ export function checkKindItem(
     case 'PAIRWISE': {
       const items = itemsOf(settings, payload);
       if (items === null) {
-        const name = field(settings, 'leftField', 'left');
-        return refuse(
-          'INVALID_PAYLOAD',
-          `payload.${name}`,
-          'the task has two distinct items to compare',
-        );
+        return noPayload('leftField', 'left', 'the task has two distinct items to compare');
       }
       if (gold === undefined) return null;
-      if (!isRecord(gold))
-        return refuse('MALFORMED_ANSWER', 'answer', 'an answer is a JSON object');
-      if (typeof gold.preferred !== 'string') {
-        return refuse('MALFORMED_ANSWER', 'answer.preferred', 'the preferred item id, a string');
-      }
-      if (!items.includes(gold.preferred)) {
+      const preferred = answerField(gold, 'preferred', isString, 'the preferred item id, a string');
+      if (typeof preferred !== 'string') return preferred;
+      if (!items.includes(preferred)) {
         return refuse(
           'NOT_AN_ITEM',
           'answer.preferred',
@@ -346,18 +331,30 @@ export function checkKindItem(
 /** Most spans or boxes one answer may hold (the server's MAX_SPANS, MAX_BOXES). */
 const MAX_ITEMS = 10_000;
 
-/** The answer's list `name`, or the server's refusal of it. */
-function answerList(raw: unknown, name: string): unknown[] | KindIssue {
+const isNumber = (value: unknown): value is number => typeof value === 'number';
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+/**
+ * The answer's field `name` when `is` accepts it, or the server's refusal (its `answerField`):
+ * MALFORMED_ANSWER on `answer` (not an object) or on `answer.<name>`.
+ */
+function answerField<T>(
+  raw: unknown,
+  name: string,
+  is: (value: unknown) => value is T,
+  reason: string,
+): T | KindIssue {
   if (!isRecord(raw))
     return { code: 'MALFORMED_ANSWER', field: 'answer', reason: 'an answer is a JSON object' };
-  const list = raw[name];
-  return Array.isArray(list) && list.length <= MAX_ITEMS
-    ? list
-    : {
-        code: 'MALFORMED_ANSWER',
-        field: `answer.${name}`,
-        reason: `a list of at most ${MAX_ITEMS} ${name}`,
-      };
+  const value = raw[name];
+  return is(value) ? value : { code: 'MALFORMED_ANSWER', field: `answer.${name}`, reason };
+}
+
+/** The answer's list `name`, or the server's refusal of it. */
+function answerList(raw: unknown, name: string): unknown[] | KindIssue {
+  const isShortList = (value: unknown): value is unknown[] =>
+    Array.isArray(value) && value.length <= MAX_ITEMS;
+  return answerField(raw, name, isShortList, `a list of at most ${MAX_ITEMS} ${name}`);
 }
 
 function checkSpans(settings: Readonly<Record<string, unknown>>, length: number, raw: unknown) {
