@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { EntityTarget } from 'typeorm';
 import { performance } from 'node:perf_hooks';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
@@ -321,12 +322,7 @@ export class AggregationService {
     project: Project,
     args: ConnectionArgs,
   ): Promise<ConnectionShape<AggregationRun>> {
-    this.requireAccess(ctx, project);
-    const qb = this.db
-      .repo(ctx, AggregationRun)
-      .createQueryBuilder('run')
-      .where('run.project_id = :projectId', { projectId: project.id });
-    return paginate(qb, args);
+    return this.projectPage(ctx, project, AggregationRun, args);
   }
 
   /** The project's most recent run (any status), or null. */
@@ -470,18 +466,28 @@ export class AggregationService {
     return row ? viewOfWorkerQuality(row) : null;
   }
 
+  /** A page of `entity`'s rows of `project` (after the access check), oldest first. */
+  private projectPage<T extends { id: string; createdAt: Date }>(
+    ctx: RequestContext,
+    project: Project,
+    entity: EntityTarget<T>,
+    args: ConnectionArgs,
+  ): Promise<ConnectionShape<T>> {
+    this.requireAccess(ctx, project);
+    const qb = this.db
+      .repo(ctx, entity)
+      .createQueryBuilder('row')
+      .where('row.project_id = :projectId', { projectId: project.id });
+    return paginate(qb, args);
+  }
+
   /** A page of the project's worker qualities, oldest row first. */
   async listWorkerQualities(
     ctx: RequestContext,
     project: Project,
     args: ConnectionArgs,
   ): Promise<ConnectionShape<WorkerQualityView>> {
-    this.requireAccess(ctx, project);
-    const qb = this.db
-      .repo(ctx, WorkerQuality)
-      .createQueryBuilder('quality')
-      .where('quality.project_id = :projectId', { projectId: project.id });
-    const page = await paginate(qb, args);
+    const page = await this.projectPage(ctx, project, WorkerQuality, args);
     return {
       ...page,
       edges: page.edges.map(edge => ({

@@ -14,60 +14,63 @@ export class LeaseExpiredError extends AppError {
   }
 }
 
+/**
+ * An assignment operation refused because of the assignment's status: the message names the
+ * assignment and why, and extensions carry `assignmentId` and `status` for every such refusal.
+ */
+abstract class AssignmentStatusError extends AppError {
+  protected constructor(
+    assignmentId: string,
+    status: AssignmentStatus,
+    why: string,
+    code: ErrorCode,
+  ) {
+    super(`Assignment ${assignmentId} ${why}`, code, { assignmentId, status });
+  }
+}
+
 /** Submit or return on an assignment the worker gave back. */
-export class AssignmentNotLeasedError extends AppError {
+export class AssignmentNotLeasedError extends AssignmentStatusError {
   constructor(assignmentId: string, status: AssignmentStatus) {
-    super(`Assignment ${assignmentId} is not leased (${status})`, ErrorCode.ASSIGNMENT_NOT_LEASED, {
-      assignmentId,
-      status,
-    });
+    super(assignmentId, status, `is not leased (${status})`, ErrorCode.ASSIGNMENT_NOT_LEASED);
   }
 }
 
 /** A second submit: the first answer was recorded and stays (retries can treat it as success). */
-export class AssignmentAlreadySubmittedError extends AppError {
+export class AssignmentAlreadySubmittedError extends AssignmentStatusError {
   constructor(assignmentId: string, status: AssignmentStatus) {
-    super(
-      `Assignment ${assignmentId} was already submitted`,
-      ErrorCode.ASSIGNMENT_ALREADY_SUBMITTED,
-      { assignmentId, status },
-    );
+    super(assignmentId, status, 'was already submitted', ErrorCode.ASSIGNMENT_ALREADY_SUBMITTED);
   }
 }
 
 /** Review of an assignment that has no answer to review. */
-export class AssignmentNotSubmittedError extends AppError {
+export class AssignmentNotSubmittedError extends AssignmentStatusError {
   constructor(assignmentId: string, status: AssignmentStatus) {
     super(
-      `Assignment ${assignmentId} has no submitted answer (${status})`,
+      assignmentId,
+      status,
+      `has no submitted answer (${status})`,
       ErrorCode.ASSIGNMENT_NOT_SUBMITTED,
-      { assignmentId, status },
     );
   }
 }
 
 /** Approve or reject twice; a rejection is undone with `reverseRejection` instead. */
-export class AssignmentAlreadyReviewedError extends AppError {
+export class AssignmentAlreadyReviewedError extends AssignmentStatusError {
   constructor(assignmentId: string, status: AssignmentStatus) {
     super(
-      `Assignment ${assignmentId} was already reviewed (${status})`,
+      assignmentId,
+      status,
+      `was already reviewed (${status})`,
       ErrorCode.ASSIGNMENT_ALREADY_REVIEWED,
-      { assignmentId, status },
     );
   }
 }
 
 /** `reverseRejection` on an assignment that is not REJECTED. */
-export class AssignmentNotRejectedError extends AppError {
+export class AssignmentNotRejectedError extends AssignmentStatusError {
   constructor(assignmentId: string, status: AssignmentStatus) {
-    super(
-      `Assignment ${assignmentId} is not rejected (${status})`,
-      ErrorCode.ASSIGNMENT_NOT_REJECTED,
-      {
-        assignmentId,
-        status,
-      },
-    );
+    super(assignmentId, status, `is not rejected (${status})`, ErrorCode.ASSIGNMENT_NOT_REJECTED);
   }
 }
 

@@ -5,49 +5,46 @@
  */
 import { ResponseMatrix, validateResponseMatrix } from '../response-matrix';
 
-/** Per-task grade histograms, nTasks × K. */
-function histograms(m: ResponseMatrix): Int32Array {
+/**
+ * Each task's grade from its histogram of answers (`counts[offset + k]` answers of grade k,
+ * `n` > 0 in all); -1 for a task with no answers.
+ */
+function gradeEachTask(
+  m: ResponseMatrix,
+  grade: (counts: Int32Array, offset: number, K: number, n: number) => number,
+): Int32Array {
   validateResponseMatrix(m);
-  const counts = new Int32Array(m.nTasks * m.nLabels);
-  for (let r = 0; r < m.task.length; r++) counts[m.task[r] * m.nLabels + m.label[r]]++;
-  return counts;
-}
-
-/** The lower median grade of each task's answers. */
-export function medianRating(m: ResponseMatrix): Int32Array {
   const K = m.nLabels;
-  const counts = histograms(m);
+  const counts = new Int32Array(m.nTasks * K);
+  for (let r = 0; r < m.task.length; r++) counts[m.task[r] * K + m.label[r]]++;
   const labels = new Int32Array(m.nTasks).fill(-1);
   for (let t = 0; t < m.nTasks; t++) {
     let n = 0;
     for (let k = 0; k < K; k++) n += counts[t * K + k];
-    let seen = 0;
-    for (let k = 0; k < K && n > 0; k++) {
-      seen += counts[t * K + k];
-      if (2 * seen >= n) {
-        labels[t] = k;
-        break;
-      }
-    }
+    if (n > 0) labels[t] = grade(counts, t * K, K, n);
   }
   return labels;
 }
 
+/** The lower median grade of each task's answers. */
+export function medianRating(m: ResponseMatrix): Int32Array {
+  return gradeEachTask(m, (counts, offset, K, n) => {
+    let seen = 0;
+    for (let k = 0; k < K; k++) {
+      seen += counts[offset + k];
+      if (2 * seen >= n) return k;
+    }
+    return K - 1;
+  });
+}
+
 /** The mean of each task's answers, rounded half up. */
 export function roundedMeanRating(m: ResponseMatrix): Int32Array {
-  const K = m.nLabels;
-  const counts = histograms(m);
-  const labels = new Int32Array(m.nTasks).fill(-1);
-  for (let t = 0; t < m.nTasks; t++) {
-    let n = 0;
+  return gradeEachTask(m, (counts, offset, K, n) => {
     let sum = 0;
-    for (let k = 0; k < K; k++) {
-      n += counts[t * K + k];
-      sum += k * counts[t * K + k];
-    }
-    if (n > 0) labels[t] = Math.floor(sum / n + 0.5);
-  }
-  return labels;
+    for (let k = 0; k < K; k++) sum += k * counts[offset + k];
+    return Math.floor(sum / n + 0.5);
+  });
 }
 
 /** Accuracy and mean absolute error of predicted grades over gold tasks with a prediction. */
