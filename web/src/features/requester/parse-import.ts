@@ -157,15 +157,14 @@ export function parseCsvImport(text: string, schema: ImportSchema): ParsedImport
         payload[name] = json.includes(name) ? jsonCell(value) : value;
       }
     });
-    const item = checkItem(
-      row.line,
-      row.fields[idColumn]!,
+    const item = checkItem(row.fields[idColumn]!, {
+      line: row.line,
       payload,
       gold,
+      goldAnswer,
       schema,
       errors,
-      goldAnswer,
-    );
+    });
     if (item) {
       items.push(item);
       lines.push(row.line);
@@ -204,15 +203,14 @@ export function parseJsonlImport(text: string, schema: ImportSchema): ParsedImpo
         : Array.isArray(record.goldLabels)
           ? record.goldLabels.map(String)
           : undefined;
-    const item = checkItem(
+    const item = checkItem(typeof record.externalId === 'string' ? record.externalId : '', {
       line,
-      typeof record.externalId === 'string' ? record.externalId : '',
-      record.payload as Record<string, unknown>,
+      payload: record.payload as Record<string, unknown>,
       gold,
+      goldAnswer: record.goldAnswer ?? undefined,
       schema,
       errors,
-      record.goldAnswer ?? undefined,
-    );
+    });
     if (item) {
       items.push(item);
       lines.push(line);
@@ -244,43 +242,43 @@ export function batchesOf<T>(items: readonly T[], size: number): T[][] {
   return batches;
 }
 
-function checkItem(
-  line: number,
-  rawId: string,
-  payload: Record<string, unknown>,
-  gold: string[] | undefined,
-  schema: ImportSchema,
-  errors: LineError[],
-  goldAnswer?: unknown,
-): ImportItem | null {
+/** Records why line `line` is refused (its `field` and the reason) and refuses it. */
+function refuse(errors: LineError[], line: number, field: string, reason: string): null {
+  errors.push({ line, field, reason });
+  return null;
+}
+
+/** One line's item as read (CSV row or JSONL record), with where its refusals go. */
+interface ReadLine {
+  readonly line: number;
+  readonly payload: Record<string, unknown>;
+  readonly gold: string[] | undefined;
+  readonly goldAnswer?: unknown;
+  readonly schema: ImportSchema;
+  readonly errors: LineError[];
+}
+
+/** The line's item, or null with the reason in `errors`: the server's checks, line by line. */
+function checkItem(rawId: string, read: ReadLine): ImportItem | null {
+  const { line, payload, gold, goldAnswer, schema, errors } = read;
   const externalId = rawId.trim();
   if (externalId === '') {
-    errors.push({ line, field: 'external_id', reason: 'Required (it makes uploads resumable)' });
-    return null;
+    return refuse(errors, line, 'external_id', 'Required (it makes uploads resumable)');
   }
   if (externalId.length > MAX_EXTERNAL_ID) {
-    errors.push({
-      line,
-      field: 'external_id',
-      reason: `Longer than ${MAX_EXTERNAL_ID} characters`,
-    });
-    return null;
+    return refuse(errors, line, 'external_id', `Longer than ${MAX_EXTERNAL_ID} characters`);
   }
-  if (!isChoiceKind(schema.kind))
-    return checkStructured(line, externalId, payload, gold, goldAnswer, schema, errors);
+  if (!isChoiceKind(schema.kind)) return checkStructured(externalId, read);
   if (goldAnswer !== undefined) {
-    errors.push({ line, field: 'goldAnswer', reason: 'A choice project takes gold labels' });
-    return null;
+    return refuse(errors, line, 'goldAnswer', 'A choice project takes gold labels');
   }
   if (gold) {
     const unknown = gold.find(key => !schema.keys.includes(key));
     if (unknown !== undefined) {
-      errors.push({ line, field: 'gold_label', reason: `Unknown label key "${unknown}"` });
-      return null;
+      return refuse(errors, line, 'gold_label', `Unknown label key "${unknown}"`);
     }
     if (schema.kind === 'SINGLE_CHOICE' && gold.length !== 1) {
-      errors.push({ line, field: 'gold_label', reason: 'Single choice takes exactly one label' });
-      return null;
+      return refuse(errors, line, 'gold_label', 'Single choice takes exactly one label');
     }
   }
   const item: ImportItem = { externalId, payload };
@@ -290,22 +288,10 @@ function checkItem(
 }
 
 /** An item of a structured kind: the kind's payload and gold-answer checks, as the server's. */
-function checkStructured(
-  line: number,
-  externalId: string,
-  payload: Record<string, unknown>,
-  gold: string[] | undefined,
-  goldAnswer: unknown,
-  schema: ImportSchema,
-  errors: LineError[],
-): ImportItem | null {
+function checkStructured(externalId: string, read: ReadLine): ImportItem | null {
+  const { line, payload, gold, goldAnswer, schema, errors } = read;
   if (gold) {
-    errors.push({
-      line,
-      field: 'gold_label',
-      reason: `A ${schema.kind} project's gold is gold_answer`,
-    });
-    return null;
+    return refuse(errors, line, 'gold_label', `A ${schema.kind} project's gold is gold_answer`);
   }
   const issue = checkKindItem(schema.kind, schema.settings ?? {}, payload, goldAnswer);
   if (issue) {
