@@ -19,6 +19,7 @@ import { AddReturnReason1796000001400 } from './1796000001400-AddReturnReason';
 import { StructuredReview1796000002100 } from './1796000002100-StructuredReview';
 import { RecentAnswersIndex1796000002200 } from './1796000002200-RecentAnswersIndex';
 import { FitAnswersThrough1796000002600 } from './1796000002600-FitAnswersThrough';
+import { ServeOrderTieBreak1796000002610 } from './1796000002610-ServeOrderTieBreak';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -47,4 +48,5 @@ export const MIGRATIONS: Function[] = [
   StructuredReview1796000002100,
   RecentAnswersIndex1796000002200,
   FitAnswersThrough1796000002600,
+  ServeOrderTieBreak1796000002610,
 ];
