@@ -63,6 +63,8 @@ export interface ConcurrentOutcome {
   /** Tasks still OPEN at the end: the dataset had no answer left for them. */
   readonly openTasks: number;
   readonly virtualSeconds: number;
+  /** Online refits that ran (succeeded background Dawid–Skene fits). */
+  readonly refits: number;
 }
 
 /** Options of `replayConcurrently`. */
@@ -118,10 +120,14 @@ async function run(
     await ds.runMigrations({ transaction: 'each' });
     const clock = new ManualClock('2026-01-01T00:00:00.000Z');
     const rng = mulberry32(options.seed * 7919 + options.concurrency);
+    // Every row the run creates and the product orders by id (the serving order's tie-break,
+    // answers per task by worker) gets an id from the seed, so a run reproduces its figures.
+    const nextId = seededUuids(options.seed);
     const { services } = buildContainer(config, ds, createLogger('silent'), clock, () => 0.99);
     const system = RequestContext.create({ requestId: 'replay', clock });
 
     const requester = await ds.getRepository(User).save({
+      id: nextId(),
       email: 'requester@replay.test',
       displayName: 'requester',
       passwordHash: null,
@@ -129,6 +135,7 @@ async function run(
     });
     const keys = encoded.labelKeys.map((_, k) => `l${k}`);
     const project = await ds.getRepository(Project).save({
+      id: nextId(),
       ownerId: requester.id,
       name: 'replay',
       instructions: '',
@@ -153,17 +160,26 @@ async function run(
     for (let start = 0; start < m.nTasks; start += 1000) {
       const rows = [];
       for (let t = start; t < Math.min(m.nTasks, start + 1000); t++) {
-        rows.push({ projectId: project.id, externalId: `t${t}`, payload: { t }, isGold: false });
+        rows.push({
+          id: nextId(),
+          projectId: project.id,
+          externalId: `t${t}`,
+          payload: { t },
+          isGold: false,
+        });
       }
       const result = await ds.getRepository(Task).insert(rows);
       taskIds.push(...result.identifiers.map(id => String(id.id)));
     }
-    if (options.model) await storeModel(ds, project, taskIds, keys, options.model, clock);
+    if (options.model) {
+      await storeModel(ds, project, taskIds, keys, options.model, clock, nextId());
+    }
     const taskIndex = new Map(taskIds.map((id, t) => [id, t]));
     const workerUsers: User[] = [];
     for (let w = 0; w < m.nWorkers; w++) {
       workerUsers.push(
         await ds.getRepository(User).save({
+          id: nextId(),
           email: `w${w}@replay.test`,
           displayName: `w${w}`,
           passwordHash: null,
@@ -206,7 +222,10 @@ async function run(
       // Box–Muller normal draw for a log-normal time.
       const u = Math.max(rng(), 1e-12);
       const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-      return Math.min(ANSWER_CAP_S, ANSWER_MEDIAN_S * Math.exp(ANSWER_SIGMA * z)) * 1000;
+      // Whole milliseconds: the clock (and submitted_at) keeps no more.
+      return Math.round(
+        Math.min(ANSWER_CAP_S, ANSWER_MEDIAN_S * Math.exp(ANSWER_SIGMA * z)) * 1000,
+      );
     };
 
     /** Fills a free slot: the next arriving worker who gets a task they can answer. */
@@ -244,11 +263,16 @@ async function run(
 
     const start = clock.now().getTime();
     let lastDrain = start;
+    let lastSubmit = start;
     while (pending.length < options.concurrency && (await fillSlot()));
     while (pending.length > 0) {
       let next = 0;
       for (let i = 1; i < pending.length; i++) if (pending[i].at < pending[next].at) next = i;
       const event = pending.splice(next, 1)[0];
+      // Two submits never share a time: a fit reads the answers in (submitted_at, id) order, and
+      // assignment ids are random, so a tie would order them differently from run to run.
+      event.at = Math.max(event.at, lastSubmit + 1);
+      lastSubmit = event.at;
       clock.set(event.at);
       await services.submission.submitAssignment(workerCtx[event.w], {
         assignmentId: event.id,
@@ -291,7 +315,13 @@ async function run(
       scored++;
       if (row.consensus[0] === keys[gold[t]]) right++;
     }
+    const [{ refits }]: Array<{ refits: number }> = await ds.query(
+      `SELECT count(*)::int AS refits FROM aggregation_runs
+        WHERE project_id = $1 AND background AND status = 'SUCCEEDED'`,
+      [project.id],
+    );
     return {
+      refits,
       accuracy: scored > 0 ? right / scored : NaN,
       answers,
       scoredTasks: scored,
@@ -354,9 +384,11 @@ async function storeModel(
   keys: readonly string[],
   vectors: Float64Array,
   clock: ManualClock,
+  annotatorId: string,
 ): Promise<void> {
   const K = keys.length;
   const annotator = await ds.getRepository(User).save({
+    id: annotatorId,
     email: 'model@replay.test',
     displayName: 'simulated model',
     passwordHash: null,
@@ -501,4 +533,20 @@ export function sampleTasks(
     },
     gold: subGold,
   };
+}
+
+/**
+ * Version-4-shaped UUIDs from a seeded stream: the same sequence for the same seed, in an order
+ * unrelated to creation (ids are the serving order's last tie-break, and insertion order would
+ * favour the dataset's first tasks).
+ */
+export function seededUuids(seed: number): () => string {
+  const rng = mulberry32((seed ^ 0x69647321) >>> 0);
+  const hex = (digits: number) => {
+    let out = '';
+    for (let i = 0; i < digits; i++) out += Math.floor(rng() * 16).toString(16);
+    return out;
+  };
+  return () =>
+    `${hex(8)}-${hex(4)}-4${hex(3)}-${(8 + Math.floor(rng() * 4)).toString(16)}${hex(3)}-${hex(12)}`;
 }

@@ -739,8 +739,11 @@ async function replayThroughProduct(
         `${dataset.name} @ concurrency ${k}: accuracy ${o.accuracy.toFixed(4)}, ${o.answers} answers ` +
           `(${pct(o.answers, five)} of fixed-5), ${o.skipped} skips recorded, ${o.returns} returned, ` +
           `${o.openTasks} left open (out of answers), ` +
-          `${(o.virtualSeconds / 3600).toFixed(1)} virtual hours, ` +
-          `${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+          `${(o.virtualSeconds / 3600).toFixed(1)} virtual hours, ${o.refits} refits\n`,
+      );
+      // The wall time on stderr: stdout is the run's figures, the same for the same command.
+      process.stderr.write(
+        `${dataset.name} @ concurrency ${k}: ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
       );
     }
     summary.push(

@@ -18,6 +18,8 @@ import { ModelLoop1796000001300 } from './1796000001300-ModelLoop';
 import { AddReturnReason1796000001400 } from './1796000001400-AddReturnReason';
 import { StructuredReview1796000002100 } from './1796000002100-StructuredReview';
 import { RecentAnswersIndex1796000002200 } from './1796000002200-RecentAnswersIndex';
+import { FitAnswersThrough1796000002600 } from './1796000002600-FitAnswersThrough';
+import { ServeOrderTieBreak1796000002610 } from './1796000002610-ServeOrderTieBreak';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the app, the TypeORM CLI and
@@ -45,4 +47,6 @@ export const MIGRATIONS: Function[] = [
   AddReturnReason1796000001400,
   StructuredReview1796000002100,
   RecentAnswersIndex1796000002200,
+  FitAnswersThrough1796000002600,
+  ServeOrderTieBreak1796000002610,
 ];

@@ -9,12 +9,14 @@ import { createDataSource } from '../../src/db/data-source';
  */
 export class QueryCounter implements TypeOrmLogger {
   readonly queries: string[] = [];
+  /** The parameters of each of `queries` (to EXPLAIN a statement as it was sent). */
+  readonly parameters: Array<unknown[] | undefined> = [];
 
   get count(): number {
     return this.queries.length;
   }
 
-  logQuery(query: string): void {
+  logQuery(query: string, parameters?: unknown[]): void {
     // A prepared statement (`statement-batch.ts`'s `prepared`) is a query config reading as text.
     const text = String(query);
     // Live updates (src/modules/live/live-channel.ts) leave as one NOTIFY per event-loop turn
@@ -22,11 +24,13 @@ export class QueryCounter implements TypeOrmLogger {
     // they would land in whichever call is being counted next.
     if (text.startsWith('SELECT pg_notify(')) return;
     this.queries.push(text);
+    this.parameters.push(parameters);
   }
 
   /** The statements `work` sent (only those: earlier ones are forgotten first). */
   async during(work: () => Promise<unknown>): Promise<string[]> {
     this.queries.length = 0;
+    this.parameters.length = 0;
     await work();
     return [...this.queries];
   }

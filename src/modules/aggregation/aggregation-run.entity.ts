@@ -94,6 +94,21 @@ export class AggregationRun extends ProjectOwnedEntity {
   })
   snapshotAt?: Date | null;
 
+  /**
+   * The injected clock's time when the run read the answers (the clock submits stamp
+   * `submitted_at` with): the online refit counts the answers submitted after it. Never compared
+   * with `snapshot_at`, which is the database's clock (see `Snapshot`).
+   */
+  @Column({
+    name: 'answers_through',
+    type: 'timestamptz',
+    nullable: true,
+    select: false,
+    insert: false,
+    update: false,
+  })
+  answersThrough?: Date | null;
+
   @TextField({ nullable: true, description: 'Why a FAILED run failed.' })
   error: string | null;
 }

@@ -38,7 +38,7 @@ import {
 } from './aggregation.inputs';
 import { AggregationRunStatus, ResultsExportFormat } from './aggregation.types';
 import { exportKindResults } from './kind-results';
-import { KindAnswerStore, type RunStats, beginSnapshot } from './kind-answer-store';
+import { KindAnswerStore, type RunStats, type Snapshot, beginSnapshot } from './kind-answer-store';
 import { kindWorkerQualities } from './kind-reliability';
 import { KIND_AGGREGATORS, aggregateKind } from '../kinds/kind-aggregate';
 import type { KindName } from '../kinds/task-kind';
@@ -143,8 +143,8 @@ interface AnswerRow {
 
 interface LoadedAnswers {
   readonly encoded: EncodedProjectAnswers;
-  /** `clock_timestamp()` as text: microseconds, which a JS Date would lose. */
-  readonly snapshotAt: string;
+  /** When the answers were read, on the database's clock and the injected one. */
+  readonly snapshot: Snapshot;
 }
 
 /** First key of the two-key advisory lock that serialises result writes of one project. */
@@ -545,7 +545,7 @@ export class AggregationService {
       const qualities = kindWorkerQualities(kind, settings, loaded.tasks, results);
       return this.storeRun(ctx, project, run, {
         started,
-        snapshotAt: loaded.snapshotAt,
+        snapshot: loaded.snapshot,
         stats: loaded.stats,
         fit: { iterations: null, converged: null, logLikelihood: [] },
         write: async tx => {
@@ -559,7 +559,7 @@ export class AggregationService {
       });
     }
     const method = run.method as AggregatorName;
-    const { encoded, snapshotAt } = await this.loadAnswers(ctx, project);
+    const { encoded, snapshot } = await this.loadAnswers(ctx, project);
     const stats = {
       answersUsed: encoded.matrix.task.length,
       ignoredAnswers: encoded.ignoredAnswers,
@@ -570,7 +570,7 @@ export class AggregationService {
     const solution = await this.compute(method, encoded);
     return this.storeRun(ctx, project, run, {
       started,
-      snapshotAt,
+      snapshot,
       stats,
       fit: {
         iterations: solution.iterations ?? null,
@@ -596,13 +596,13 @@ export class AggregationService {
     run: AggregationRun,
     computed: {
       started: number;
-      snapshotAt: string;
+      snapshot: Snapshot;
       stats: RunStats;
       fit: Pick<AggregationRun, 'iterations' | 'converged' | 'logLikelihood'>;
       write: (tx: RequestContext) => Promise<number>;
     },
   ): Promise<AggregationRun> {
-    const { started, snapshotAt, stats } = computed;
+    const { started, snapshot, stats } = computed;
     const method = run.method;
     return this.db.withTransaction(ctx, async tx => {
       const manager = this.db.manager(tx);
@@ -614,7 +614,7 @@ export class AggregationService {
         manager,
         `SELECT id FROM aggregation_runs
          WHERE project_id = $1 AND status = 'SUCCEEDED' AND snapshot_at > $2::timestamptz LIMIT 1`,
-        [project.id, snapshotAt],
+        [project.id, snapshot.at],
       );
       const changedTasks = newer ? 0 : await computed.write(tx);
       Object.assign(run, stats, computed.fit, {
@@ -627,8 +627,9 @@ export class AggregationService {
       const saved = await this.db.repo(tx, AggregationRun).save(run);
       await queryRows(
         manager,
-        'UPDATE aggregation_runs SET snapshot_at = $2::timestamptz WHERE id = $1',
-        [saved.id, snapshotAt],
+        `UPDATE aggregation_runs SET snapshot_at = $2::timestamptz, answers_through = $3::timestamptz
+         WHERE id = $1`,
+        [saved.id, snapshot.at, snapshot.answersThrough],
       );
       if (!newer) {
         await this.events.publish(
@@ -658,7 +659,7 @@ export class AggregationService {
     const schema = schemaOf(project);
     return this.db.withTransaction(ctx, async tx => {
       const manager = this.db.manager(tx);
-      const snapshotAt = await beginSnapshot(manager);
+      const snapshot = await beginSnapshot(tx, manager);
       // Cursor names are per transaction, and the transaction is ours alone.
       await manager.query(
         `DECLARE aggregation_answers NO SCROLL CURSOR FOR
@@ -706,7 +707,7 @@ export class AggregationService {
           }
         }
       }
-      return { encoded: encoder.finish(), snapshotAt };
+      return { encoded: encoder.finish(), snapshot };
     });
   }
 

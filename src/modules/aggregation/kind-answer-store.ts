@@ -7,17 +7,36 @@ import type { TaskAnswers } from '../kinds/task-kind';
 import type { Project } from '../projects/project.entity';
 
 /**
- * Makes the caller's fresh transaction a REPEATABLE READ, READ ONLY snapshot and returns the
- * snapshot's time as text (microseconds), which a run stores as its `snapshot_at`.
+ * When a run read the answers, on both clocks: `at`, the database's (microseconds, as text), orders
+ * runs against each other (the later snapshot wins); `answersThrough`, the injected clock's
+ * (`ctx.now()`, the clock submits stamp `submitted_at` with), is what the online refit compares
+ * `submitted_at` with to count the answers since the fit. Comparing `submitted_at` with the
+ * database's time stopped the refits after the first one whenever the two clocks differ (a
+ * replay's virtual time, a test clock).
  */
-export async function beginSnapshot(manager: EntityManager): Promise<string> {
+export interface Snapshot {
+  readonly at: string;
+  readonly answersThrough: string;
+}
+
+/**
+ * Makes the caller's fresh transaction a REPEATABLE READ, READ ONLY snapshot and returns its
+ * times (`Snapshot`). `answersThrough` is read before the snapshot is taken, so an answer stamped
+ * after it but committed before the snapshot is both in the fit and counted as new (a refit a
+ * little early), never in neither.
+ */
+export async function beginSnapshot(
+  ctx: RequestContext,
+  manager: EntityManager,
+): Promise<Snapshot> {
   // Must be the transaction's first statement; the snapshot is taken by the next one.
   await manager.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-  const [{ snapshot_at: snapshotAt }] = await queryRows<{ snapshot_at: string }>(
+  const answersThrough = ctx.now().toISOString();
+  const [{ snapshot_at: at }] = await queryRows<{ snapshot_at: string }>(
     manager,
     'SELECT clock_timestamp()::text AS snapshot_at',
   );
-  return snapshotAt;
+  return { at, answersThrough };
 }
 
 /** The figures an aggregation run records about its input. */
@@ -44,10 +63,10 @@ export class KindAnswerStore {
   load(
     ctx: RequestContext,
     project: Project,
-  ): Promise<{ tasks: TaskAnswers<unknown>[]; snapshotAt: string; stats: RunStats }> {
+  ): Promise<{ tasks: TaskAnswers<unknown>[]; snapshot: Snapshot; stats: RunStats }> {
     return this.db.withTransaction(ctx, async tx => {
       const manager = this.db.manager(tx);
-      const snapshotAt = await beginSnapshot(manager);
+      const snapshot = await beginSnapshot(tx, manager);
       const rows = await queryRows<{
         worker_id: string;
         task_id: string;
@@ -85,7 +104,7 @@ export class KindAnswerStore {
       const answersUsed = tasks.reduce((sum, task) => sum + task.answers.length, 0);
       return {
         tasks,
-        snapshotAt,
+        snapshot,
         stats: {
           answersUsed,
           ignoredAnswers: rows.length - answersUsed,

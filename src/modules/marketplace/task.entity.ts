@@ -32,6 +32,7 @@ import {
   'isGold',
   'countedAnswers',
   'servePriority',
+  'id',
 ])
 @Check('tasks_live_assignments_check', '"live_assignments" >= 0 AND "counted_answers" >= 0')
 export class Task extends AppEntity {

@@ -8,7 +8,10 @@ import { AggregationRunStatus } from '../../../src/modules/aggregation/aggregati
 import { encodeResponses } from '../../../src/modules/aggregation/encode-responses';
 import { Role } from '../../../src/modules/auth/role';
 import { Project } from '../../../src/modules/projects/project.entity';
-import { OnlineAggregationService } from '../../../src/modules/aggregation/online/online-aggregation.service';
+import {
+  DEFAULT_REFIT_EVERY_ANSWERS,
+  OnlineAggregationService,
+} from '../../../src/modules/aggregation/online/online-aggregation.service';
 import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { makeProject, makeTasks } from '../../helpers/factories';
@@ -103,6 +106,81 @@ describe(OnlineAggregationService.name, () => {
       expect(done.status).toBe(TaskStatus.COMPLETE);
       expect(done.consensusConfidence).toBeCloseTo(0.95 ** 2 / (0.95 ** 2 + 0.05 ** 2), 12);
     });
+  });
+
+  describe('refits on the injected clock', () => {
+    /**
+     * `n` counted answers of one filler worker on fresh tasks of `projectId`, stamped at the
+     * clock's now, inserted directly: only their count and time matter to the refit threshold.
+     */
+    async function fillAnswers(projectId: string, n: number) {
+      const ds = db.current.dataSource;
+      const tasks = await makeTasks(ds, projectId, n);
+      const filler = await env.user([Role.WORKER]);
+      await ds.query(
+        `INSERT INTO assignments (task_id, project_id, worker_id, status, leased_at, expires_at,
+                                  submitted_at, counted, answer_labels, schema_version,
+                                  reward_amount, currency)
+         SELECT t, $1, $2, 'SUBMITTED', $3, $3, $3, true, ARRAY['cat'], 1, 5, 'usd'
+         FROM unnest($4::uuid[]) AS t`,
+        [projectId, filler.user.id, env.clock.now(), tasks.map(t => t.id)],
+      );
+      await ds.query(`UPDATE tasks SET counted_answers = 1 WHERE id = ANY($1::uuid[])`, [
+        tasks.map(t => t.id),
+      ]);
+    }
+
+    const refitJobs = (projectId: string): Promise<Array<{ status: string }>> =>
+      db.current.dataSource.query(
+        `SELECT status FROM jobs WHERE unique_key = $1 ORDER BY created_at, id`,
+        [`online-refit:${projectId}`],
+      );
+
+    // A clock far from the database's own (a replay's virtual time, a test clock): the fit's
+    // snapshot and the submits must be on the same clock, or after the first refit the answers
+    // "since the fit" stay 0 (clock in the past) or count every answer (clock in the future).
+    it.each([
+      ['in the past', '2020-06-01T00:00:00.000Z'],
+      ['in the future', '2031-06-01T00:00:00.000Z'],
+    ])(
+      'queues a second refit after refitEvery more answers, clock %s',
+      async (_when, at) => {
+        const saved = env.clock.now();
+        env.clock.set(at);
+        try {
+          const project = await makeProject(db.current.dataSource, owner.user.id);
+          // One ordinary task to serve the submits that cross the threshold.
+          await fillAnswers(project.id, DEFAULT_REFIT_EVERY_ANSWERS - 1);
+          await makeTasks(db.current.dataSource, project.id, 3);
+          await answer(project.id, 'cat');
+          expect(await refitJobs(project.id)).toEqual([{ status: 'PENDING' }]);
+
+          env.clock.advance(10_000);
+          await env.drainJobs();
+          expect((await refitJobs(project.id)).map(job => job.status)).not.toContain('PENDING');
+          const [fit] = await db.current.dataSource.query(
+            `SELECT answers_through FROM aggregation_runs
+             WHERE project_id = $1 AND status = 'SUCCEEDED'`,
+            [project.id],
+          );
+          expect(fit.answers_through).toEqual(env.clock.now());
+
+          // One answer after the fit is not enough for another…
+          env.clock.advance(10_000);
+          await answer(project.id, 'cat');
+          expect(await refitJobs(project.id)).toHaveLength(1);
+          // …refitEvery answers after it are.
+          await fillAnswers(project.id, DEFAULT_REFIT_EVERY_ANSWERS - 2);
+          await answer(project.id, 'cat');
+          const jobs = await refitJobs(project.id);
+          expect(jobs).toHaveLength(2);
+          expect(jobs[1]).toEqual({ status: 'PENDING' });
+        } finally {
+          env.clock.set(saved);
+        }
+      },
+      60_000,
+    );
   });
 
   describe('agreement with a fresh full fit', () => {

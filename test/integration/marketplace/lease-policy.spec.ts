@@ -212,6 +212,48 @@ describe('lease policy and serving order (PostgreSQL)', () => {
     expect(served.slice(3).sort()).toEqual([0, 2]);
   });
 
+  it('breaks serving-order ties by task id, whatever the rows’ physical order, in an index scan without a sort', async () => {
+    const requester = await makeUser(ds, [Role.REQUESTER]);
+    const [worker] = await makeWorkers(ds, 1);
+    const project = await makeProject(ds, requester.id, { minOverlap: 1, maxOverlap: 1 });
+    const tasks = await makeTasks(ds, project.id, 6);
+    // Equal counted answers and priority everywhere; the lowest ids are rewritten last, so their
+    // row versions sit at the heap's end (what updates and vacuum do between replay runs).
+    const byId = tasks.map(t => t.id).sort();
+    for (const id of [...byId].reverse()) {
+      await ds.query(`UPDATE tasks SET serve_priority = 0.5, updated_at = now() WHERE id = $1`, [
+        id,
+      ]);
+    }
+    const ctx = contextFor(ds, worker, clock);
+    const served: string[] = [];
+    let statement = '';
+    let parameters: unknown[] | undefined;
+    for (let i = 0; i < tasks.length; i++) {
+      const sent = await counter.during(async () => {
+        served.push((await services.leasing.nextAssignment(ctx, project.id))!.taskId);
+      });
+      [statement, parameters] = [sent[0], counter.parameters[0]];
+    }
+    expect(served).toEqual(byId);
+
+    // The plan of that statement, sorts priced out: the ordinary pool reads the serving index in
+    // its order (project, status, gold, answers, priority, id) and sorts none of its keys (the
+    // gold pool's per-worker md5 order and the eligible projects are sorted elsewhere in it).
+    const plan = await ds.transaction(async manager => {
+      await manager.query('SET LOCAL enable_sort = off');
+      const rows: Array<{ 'QUERY PLAN': string }> = await manager.query(
+        `EXPLAIN ${statement}`,
+        parameters,
+      );
+      return rows.map(row => row['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/Index Scan using tasks_project_serve_idx on tasks t(_\d+)? /);
+    const sortKeys = plan.split('\n').filter(line => /Sort Key|Presorted Key/.test(line));
+    expect(sortKeys.filter(line => /counted_answers|serve_priority/.test(line))).toEqual([]);
+    expect(sortKeys.filter(line => /\.id\b/.test(line) && !/md5/.test(line))).toEqual([]);
+  });
+
   it('holds a task past its minimum while one of its leases awaits an answer', async () => {
     const requester = await makeUser(ds, [Role.REQUESTER]);
     const workers = await makeWorkers(ds, 4);

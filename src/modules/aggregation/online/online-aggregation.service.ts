@@ -96,9 +96,9 @@ interface OnlineInputs {
     schema_kind: string;
     label_keys: string[];
   }>;
-  /** Counted answers of the project since the fit's snapshot, at most `$5`. */
+  /** Counted answers of the project submitted after the fit's `answers_through`, at most `$5`. */
   readonly recent: number;
-  /** Whether the answer being submitted (`$6`, its time) is after the fit's snapshot. */
+  /** Whether the answer being submitted (`$6`, its time) is after the fit's `answers_through`. */
   readonly currentAfterFit: boolean;
   /** Whether the project's refit (unique key `$8`) is already queued or running. */
   readonly refitPending: boolean;
@@ -125,7 +125,7 @@ const onlineInputsSql = (refitPending: string) => `
     WHERE task_id = $1 AND counted AND excluded_at IS NULL AND answer_labels IS NOT NULL
       AND ($3::uuid IS NULL OR id <> $3::uuid)
   ), fit AS (
-    SELECT id, snapshot_at FROM aggregation_runs
+    SELECT id, answers_through FROM aggregation_runs
     WHERE project_id = $2 AND status = 'SUCCEEDED'
     ORDER BY snapshot_at DESC NULLS LAST, finished_at DESC LIMIT 1
   ), model AS (
@@ -158,10 +158,10 @@ const onlineInputsSql = (refitPending: string) => `
                  WHERE project_id = $2 AND counted AND answer_labels IS NOT NULL
                    AND ($3::uuid IS NULL OR id <> $3::uuid)
                    AND (NOT EXISTS (SELECT 1 FROM fit)
-                        OR submitted_at > (SELECT snapshot_at FROM fit))
+                        OR submitted_at > (SELECT answers_through FROM fit))
                  LIMIT $5) AS recent),
     'currentAfterFit', $6::timestamptz IS NOT NULL
-       AND (NOT EXISTS (SELECT 1 FROM fit) OR $6::timestamptz > (SELECT snapshot_at FROM fit)),
+       AND (NOT EXISTS (SELECT 1 FROM fit) OR $6::timestamptz > (SELECT answers_through FROM fit)),
     'refitPending', ${refitPending})`;
 
 /** The unique key of a project's refit job: one queued or running at a time. */
@@ -186,7 +186,8 @@ const refitKey = (projectId: string) => `online-refit:${projectId}`;
  * answer committed between the fit's write and that read shifts them slightly). Before any fit:
  * uniform priors and every worker on the prior.
  *
- * Refits: once `refitEveryAnswers` counted answers were submitted after the last fit's snapshot, a
+ * Refits: once `refitEveryAnswers` counted answers were submitted after the last fit's snapshot
+ * (its `answers_through`: the injected clock's time, the clock `submitted_at` is on), a
  * `quality.online-refit` job is queued with unique key `online-refit:<project>` (so one runs at a
  * time; a submit that reads it pending queues nothing); it runs the aggregation service's own
  * background run (Dawid–Skene, gold clamped), which rewrites every task's posterior and the
