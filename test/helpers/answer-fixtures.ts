@@ -60,3 +60,28 @@ export async function insertSubmittedAnswers(
   );
   return ids;
 }
+
+/**
+ * One counted 'cat' answer of `workerId` on each of `taskIds`, all submitted at `at`, and each
+ * task's counted answers set to 1: filler for the specs where only how many answers a project
+ * has (and when) matters, such as the refit threshold.
+ */
+export async function insertFillerAnswers(
+  dataSource: DataSource,
+  projectId: string,
+  workerId: string,
+  taskIds: readonly string[],
+  at: Date,
+): Promise<void> {
+  await dataSource.query(
+    `INSERT INTO assignments (task_id, project_id, worker_id, status, leased_at, expires_at,
+                              submitted_at, counted, answer_labels, schema_version,
+                              reward_amount, currency)
+     SELECT t, $1, $2, 'SUBMITTED', $3, $3, $3, true, ARRAY['cat'], 1, 5, 'usd'
+     FROM unnest($4::uuid[]) AS t`,
+    [projectId, workerId, at, taskIds],
+  );
+  await dataSource.query(`UPDATE tasks SET counted_answers = 1 WHERE id = ANY($1::uuid[])`, [
+    taskIds,
+  ]);
+}

@@ -16,6 +16,7 @@ import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
 import { makeProject, makeTasks } from '../../helpers/factories';
 import { type MarketplaceEnv, useMarketplaceEnv } from '../../helpers/marketplace-env';
+import { insertFillerAnswers } from '../../helpers/answer-fixtures';
 import { seedDataset } from './seed-dataset';
 
 describe(OnlineAggregationService.name, () => {
@@ -117,17 +118,13 @@ describe(OnlineAggregationService.name, () => {
       const ds = db.current.dataSource;
       const tasks = await makeTasks(ds, projectId, n);
       const filler = await env.user([Role.WORKER]);
-      await ds.query(
-        `INSERT INTO assignments (task_id, project_id, worker_id, status, leased_at, expires_at,
-                                  submitted_at, counted, answer_labels, schema_version,
-                                  reward_amount, currency)
-         SELECT t, $1, $2, 'SUBMITTED', $3, $3, $3, true, ARRAY['cat'], 1, 5, 'usd'
-         FROM unnest($4::uuid[]) AS t`,
-        [projectId, filler.user.id, env.clock.now(), tasks.map(t => t.id)],
-      );
-      await ds.query(`UPDATE tasks SET counted_answers = 1 WHERE id = ANY($1::uuid[])`, [
+      await insertFillerAnswers(
+        ds,
+        projectId,
+        filler.user.id,
         tasks.map(t => t.id),
-      ]);
+        env.clock.now(),
+      );
     }
 
     const refitJobs = (projectId: string): Promise<Array<{ status: string }>> =>

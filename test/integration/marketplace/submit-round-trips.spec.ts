@@ -12,6 +12,7 @@ import { contextFor, makeProject, makeTasks, makeUser } from '../../helpers/fact
 import { createCountedDataSource, QueryCounter } from '../../helpers/query-counter';
 import { testConfig } from '../../helpers/test-config';
 import { useTestDatabase } from '../../helpers/test-db';
+import { insertFillerAnswers } from '../../helpers/answer-fixtures';
 
 /**
  * A submit in at most three statements between BEGIN and COMMIT (issue 16), with the online
@@ -126,17 +127,13 @@ describe('submit round trips', () => {
     // their own, inserted directly: only their count matters.
     const answered = await makeTasks(ds, project.id, DEFAULT_REFIT_EVERY_ANSWERS - 2);
     const filler = await makeUser(ds, [Role.WORKER]);
-    await ds.query(
-      `INSERT INTO assignments (task_id, project_id, worker_id, status, leased_at, expires_at,
-                                submitted_at, counted, answer_labels, schema_version,
-                                reward_amount, currency)
-       SELECT t, $1, $2, 'SUBMITTED', $3, $3, $3, true, ARRAY['cat'], 1, 5, 'usd'
-       FROM unnest($4::uuid[]) AS t`,
-      [project.id, filler.id, clock.now(), answered.map(t => t.id)],
-    );
-    await ds.query(`UPDATE tasks SET counted_answers = 1 WHERE id = ANY($1::uuid[])`, [
+    await insertFillerAnswers(
+      ds,
+      project.id,
+      filler.id,
       answered.map(t => t.id),
-    ]);
+      clock.now(),
+    );
     await makeTasks(ds, project.id, 3);
     const refits = () =>
       ds.query(`SELECT status FROM jobs WHERE unique_key = $1`, [`online-refit:${project.id}`]);
