@@ -121,6 +121,9 @@ function pricingDocument(
       // Undefined (left as is) for a variable that was neither sent nor defaulted.
       Variable: node => literals.get(node.name.value),
       VariableDefinition: () => null,
+      // `__typename` is free (no resolver, no row): clients such as the web app's urql add it to
+      // every selection, and priced as a field it pushed the admin's trial balance page over.
+      Field: node => (node.name.value === '__typename' ? null : undefined),
     },
   );
   const sized = withListSizes(schema, inlined);

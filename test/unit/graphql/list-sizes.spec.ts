@@ -75,6 +75,17 @@ describe('list sizes the cost limit prices', () => {
     ).toBeUndefined();
   });
 
+  it('prices __typename as free: a client that adds it everywhere pays what one without it does', () => {
+    // The admin money page as urql sends it (__typename in every selection): 21,251 when priced.
+    const money = (typename: string) => `{
+      trialBalance { ${typename} balanced currencies { ${typename} currency total
+        lines { ${typename} kind accounts balance } } }
+      payouts(first: 100) { ${typename} totalCount nodes { ${typename} id workerId amount
+        currency status attempts createdAt paidAt failureReason } } }`;
+    expect(cost(money(''))).toBeUndefined();
+    expect(cost(money('__typename'))).toBeUndefined();
+  });
+
   it('does not multiply an object by the size argument of the list inside it', () => {
     // reviewQueue(first: 50) returns one queue whose items the argument sizes: priced 50 × 200
     // items, the console's own queue query cost 210,250 and was refused.
