@@ -4,6 +4,7 @@
  * classification (tens of thousands of lines), so a whole-file read is fine. Every problem is a
  * CliError naming the file and the 1-based line.
  */
+import { Interner } from '../modules/aggregation/interner';
 import { readFileSync } from 'node:fs';
 
 import { CliError } from './cli-error';
@@ -90,33 +91,6 @@ export class LineReader {
   }
 }
 
-/** Dense indexes for string ids, in order of first appearance. */
-export class IdIndex {
-  readonly ids: string[] = [];
-  private readonly index = new Map<string, number>();
-
-  /** The id's index, adding it when new. */
-  add(id: string): number {
-    let i = this.index.get(id);
-    if (i === undefined) {
-      i = this.ids.length;
-      this.ids.push(id);
-      this.index.set(id, i);
-    }
-    return i;
-  }
-
-  /** The id's index, or undefined. */
-  get(id: string): number | undefined {
-    return this.index.get(id);
-  }
-
-  /** How many ids. */
-  get size(): number {
-    return this.ids.length;
-  }
-}
-
 /** What `readTaskAnswerFiles` reads per line: a task's own data, an answer's items. */
 export interface TaskAnswerReaders<TaskInfo, Item> {
   /** Reads a tasks-file line's data (besides "task"). */
@@ -127,9 +101,9 @@ export interface TaskAnswerReaders<TaskInfo, Item> {
 
 /** Tasks, answers (a worker's latest line per task) and optional gold of a JSONL dataset. */
 export interface TaskAnswerFiles<TaskInfo, Item> {
-  readonly tasks: IdIndex;
+  readonly tasks: Interner;
   readonly taskInfo: TaskInfo[];
-  readonly workers: IdIndex;
+  readonly workers: Interner;
   /** In order of each (worker, task)'s latest line. */
   readonly answers: Array<{ task: number; worker: number; items: Item[] }>;
   readonly gold?: Array<Item[] | undefined>;
@@ -153,25 +127,25 @@ export function readTaskAnswerFiles<TaskInfo, Item>(
   readers: TaskAnswerReaders<TaskInfo, Item>,
 ): TaskAnswerFiles<TaskInfo, Item> {
   const taskReader = new LineReader(files.tasks);
-  const tasks = new IdIndex();
+  const tasks = new Interner();
   const taskInfo: TaskInfo[] = [];
   for (const line of readJsonLines(files.tasks)) {
     const id = taskReader.id(line, 'task');
-    if (tasks.get(id) !== undefined) throw taskReader.error(line, `task "${id}" repeated`);
-    tasks.add(id);
+    if (tasks.find(id) !== undefined) throw taskReader.error(line, `task "${id}" repeated`);
+    tasks.of(id);
     taskInfo.push(readers.task(taskReader, line));
   }
   const taskOf = (reader: LineReader, line: JsonLine): number => {
     const id = reader.id(line, 'task');
-    const task = tasks.get(id);
+    const task = tasks.find(id);
     if (task === undefined) throw reader.error(line, `task "${id}" is not in the tasks file`);
     return task;
   };
-  const workers = new IdIndex();
+  const workers = new Interner();
   const latest = new Map<string, { task: number; worker: number; items: Item[] }>();
   const inputReader = new LineReader(files.input);
   for (const line of readJsonLines(files.input)) {
-    const worker = workers.add(inputReader.id(line, 'worker'));
+    const worker = workers.of(inputReader.id(line, 'worker'));
     const task = taskOf(inputReader, line);
     const items = readers.items(inputReader, line, taskInfo[task]);
     latest.delete(`${worker}\u0000${task}`); // re-insert: the latest line keeps its place last

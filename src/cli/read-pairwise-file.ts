@@ -7,7 +7,7 @@ import { PairwiseMatrix } from '../modules/aggregation/algorithms/kinds/pairwise
 import { CliError } from './cli-error';
 import { CsvRecord } from './csv';
 import { readCsv } from './read-answers';
-import { IdIndex } from './read-jsonl';
+import { Interner } from '../modules/aggregation/interner';
 
 /** Comparisons in dense form, with their ids. */
 export interface PairwiseFile {
@@ -51,8 +51,8 @@ export function readCsvColumns(
 
 /** Reads the comparisons. */
 export function readPairwiseFile(path: string): PairwiseFile {
-  const items = new IdIndex();
-  const workers = new IdIndex();
+  const items = new Interner();
+  const workers = new Interner();
   const worker: number[] = [];
   const left: number[] = [];
   const right: number[] = [];
@@ -62,9 +62,9 @@ export function readPairwiseFile(path: string): PairwiseFile {
       throw new CliError(`${path}: line ${line}: label "${label}" is neither left nor right`);
     }
     if (l === r) throw new CliError(`${path}: line ${line}: an item compared with itself`);
-    worker.push(workers.add(w));
-    left.push(items.add(l));
-    right.push(items.add(r));
+    worker.push(workers.of(w));
+    left.push(items.of(l));
+    right.push(items.of(r));
     leftWins.push(label === l ? 1 : 0);
   });
   if (worker.length === 0) throw new CliError(`${path}: no comparisons after the header`);

@@ -1,6 +1,6 @@
 /**
- * Dense indexes for string ids in order of first appearance: the task kinds' exporters and the
- * response encoder number tasks, workers and items this way.
+ * Dense indexes for string ids in order of first appearance: the task kinds' exporters, the
+ * response encoder and the command line's file readers number tasks, workers and items this way.
  */
 export class Interner {
   readonly ids: string[] = [];
@@ -15,6 +15,11 @@ export class Interner {
       this.ids.push(id);
     }
     return i;
+  }
+
+  /** How many ids it has seen. */
+  get size(): number {
+    return this.ids.length;
   }
 
   /** The index of `id` if it was seen, without adding it. */
