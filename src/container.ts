@@ -141,6 +141,7 @@ export function buildContainer(
   const { prelabels, training, modelLoop } = wirePrelabel(app, {
     projects,
     aggregation,
+    online,
     slots: marketplace.slots,
   });
   wireReview(app, { projects, tasks: marketplace.tasks, aggregation });

@@ -8,6 +8,7 @@ import { RequestContext } from '../common/request-context';
 import { withMigratedDatabase } from './with-migrated-database';
 import { TransactionalConnection } from '../db/transactional-connection';
 import { EventBus } from '../events/event-bus';
+import { setModelServePriorities } from '../modules/aggregation/online/model-serve-priority';
 import { Role } from '../modules/auth/role';
 import { IdempotencyService } from '../modules/idempotency/idempotency.service';
 import { DatabaseJobQueue } from '../modules/jobs/database-job-queue';
@@ -65,6 +66,11 @@ async function main(): Promise<void> {
     const prelabels = new PrelabelService(db, projects, new DatabaseJobQueue(db, logger), {
       maxModelBytes: values['max-bytes'] ? Number(values['max-bytes']) : undefined,
     });
+    // The new version votes: unanswered tasks' serving priorities follow it, as in the app
+    // (prelabel.wiring.ts), without building the whole container.
+    prelabels.onVotingPredictionsChanged((tx, change) =>
+      setModelServePriorities(db, tx, change.projectId, change.taskIds).then(() => undefined),
+    );
     const project = await dataSource.getRepository(Project).findOneBy({ id: values.project });
     if (!project) {
       process.stderr.write(`Project ${values.project} was not found.\n`);

@@ -24,6 +24,7 @@ import {
 } from './algorithms';
 import { AggregationRun } from './aggregation-run.entity';
 import { posteriorMargin } from './online/algorithms/dynamic-overlap';
+import { setModelServePriorities } from './online/model-serve-priority';
 import { UnknownAggregationMethodError, ResultsExportTooLargeError } from './aggregation.errors';
 import { LabelsAggregatedEvent } from './aggregation.events';
 import {
@@ -804,12 +805,13 @@ export class AggregationService {
     }
     // Tasks left without any usable answer (all rejected or excluded) lose their old consensus.
     // Decided on current rows, so a task whose first answer arrived after the snapshot keeps the
-    // consensus the answer path gave it.
+    // consensus the answer path gave it. Their serving priority falls back to the voting model's
+    // margin, as for any unanswered task (0 here, then `setModelServePriorities`; gold keeps its own).
     const cleared = await queryRows<{ id: string }>(
       manager,
       `UPDATE tasks t
        SET consensus_labels = NULL, consensus_confidence = NULL, posterior = NULL,
-           serve_priority = 0, updated_at = now()
+           serve_priority = CASE WHEN t.is_gold THEN t.serve_priority ELSE 0 END, updated_at = now()
        WHERE t.project_id = $1
          AND (t.consensus_labels IS NOT NULL OR t.consensus_confidence IS NOT NULL OR t.posterior IS NOT NULL)
          AND NOT EXISTS (
@@ -818,6 +820,12 @@ export class AggregationService {
          )
        RETURNING t.id`,
       [projectId],
+    );
+    await setModelServePriorities(
+      this.db,
+      tx,
+      projectId,
+      cleared.map(row => row.id),
     );
     return changed + cleared.length;
   }

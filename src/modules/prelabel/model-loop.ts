@@ -122,9 +122,9 @@ export class ModelLoop {
       ? accuracy(await modelGoldRecord(this.db, ctx, projectId, voting.id))
       : null;
     const promote = fresh === null || previous === null || fresh >= previous;
-    if (promote) {
-      await this.db.repo(ctx, ModelVersion).update({ id: version.id }, { promotedAt: ctx.now() });
-    }
+    // Promotion runs the voting hooks too: unanswered tasks are then served by this version's
+    // margins (docs/leasing.md).
+    if (promote) await this.prelabels.promoteVersion(ctx, version.id);
     const result: RetrainResult = {
       status: promote ? 'PROMOTED' : 'KEPT',
       modelVersionId: version.id,

@@ -57,9 +57,7 @@ export function modelVoteSql(projectId: string, taskId: string): string {
             'probabilities', p.probabilities,
             'gold', json_build_object('gold_answers', g.gold_answers,
                                       'gold_correct', g.gold_correct))
-     FROM (SELECT id, annotator_id FROM model_versions
-           WHERE project_id = ${projectId} AND promoted_at IS NOT NULL
-           ORDER BY promoted_at DESC, created_at DESC, id DESC LIMIT 1) AS mv
+     FROM (${votingVersionSql(projectId)}) AS mv
      JOIN prelabel_predictions p ON p.model_version_id = mv.id AND p.task_id = ${taskId}
        AND p.predicted_label IS NOT NULL
      CROSS JOIN LATERAL (
@@ -69,6 +67,28 @@ export function modelVoteSql(projectId: string, taskId: string): string {
        JOIN prelabel_predictions gp ON gp.task_id = t.id AND gp.model_version_id = mv.id
        WHERE t.project_id = ${projectId} AND t.is_gold AND array_length(t.gold_labels, 1) = 1
      ) AS g`;
+}
+
+/**
+ * The voting version's predictions as SQL: a SELECT of rows `(task_id uuid, probabilities
+ * float8[])`, one per task of the project (given as an SQL expression) that the VOTING version
+ * (see `modelVote`) has a prediction on; `probabilities` in the project's label-schema order as
+ * it was when the task was pre-labeled. Empty when the project has no voting version. For a
+ * caller that derives something from the model's vectors on many tasks in one statement (the
+ * serving priority of tasks no human answered yet, aggregation/online/model-serve-priority.ts),
+ * so other modules still read `model_versions` / `prelabel_predictions` only through prelabel's code.
+ */
+export function votingPredictionsSql(projectId: string): string {
+  return `SELECT p.task_id, p.probabilities
+     FROM (${votingVersionSql(projectId)}) AS mv
+     JOIN prelabel_predictions p ON p.model_version_id = mv.id AND p.predicted_label IS NOT NULL`;
+}
+
+/** The project's voting version as a one-row (or empty) SELECT of (id, annotator_id). */
+function votingVersionSql(projectId: string): string {
+  return `SELECT id, annotator_id FROM model_versions
+           WHERE project_id = ${projectId} AND promoted_at IS NOT NULL
+           ORDER BY promoted_at DESC, created_at DESC, id DESC LIMIT 1`;
 }
 
 /** The vote `modelVoteSql` read (its JSON value), or null. */

@@ -86,6 +86,26 @@ export interface ModelResponse {
 }
 
 /**
+ * The voting version's predictions changed: on the tasks `taskIds` (a batch of predictions was
+ * stored) or, when null, possibly on every task of the project (a version was promoted, so
+ * another version now votes). What `modelVote` / `votingPredictionsSql` read has changed.
+ */
+export interface VotingPredictionsChange {
+  readonly projectId: string;
+  readonly taskIds: readonly string[] | null;
+}
+
+/**
+ * Runs inside the transaction that stored the predictions or promoted the version (a failure
+ * rolls it back). Register with `PrelabelService.onVotingPredictionsChanged`; aggregation keeps
+ * the serving priority of unanswered tasks in step here (prelabel.wiring.ts).
+ */
+export type VotingPredictionsHook = (
+  tx: RequestContext,
+  change: VotingPredictionsChange,
+) => Promise<void>;
+
+/**
  * Pre-label models of a project: registration (validated by loading and running the model in a
  * worker thread; nothing stored on failure), pre-labeling runs as resumable background jobs,
  * and the models' answers for aggregation. Owner or admin only, like every project resource.
@@ -98,6 +118,7 @@ export class PrelabelService {
   private readonly maxModelBytes: number;
   private readonly batchSize: number;
   private readonly onBatchTimings?: (timings: PrelabelBatchTimings) => void;
+  private readonly votingHooks: VotingPredictionsHook[] = [];
 
   constructor(
     private readonly db: TransactionalConnection,
@@ -108,6 +129,30 @@ export class PrelabelService {
     this.maxModelBytes = options.maxModelBytes ?? DEFAULT_MAX_MODEL_BYTES;
     this.batchSize = options.batchSize ?? 1000;
     this.onBatchTimings = options.onBatchTimings;
+  }
+
+  /**
+   * Adds a hook run whenever the voting version's predictions may have changed (see
+   * `VotingPredictionsChange`): after each stored batch of a pre-label run (whatever its version:
+   * the hook reads the voting one, so a batch of another version changes nothing), and when a
+   * version is promoted (`registerModel`, `promoteVersion`).
+   */
+  onVotingPredictionsChanged(hook: VotingPredictionsHook): () => void {
+    this.votingHooks.push(hook);
+    return () => void this.votingHooks.splice(this.votingHooks.indexOf(hook), 1);
+  }
+
+  /**
+   * Makes `modelVersionId` the project's voting version (`promoted_at` = now: the latest promoted
+   * version votes) and runs the hooks for the whole project, in one transaction. No access check:
+   * for the model loop, which acts on a project it already holds.
+   */
+  async promoteVersion(ctx: RequestContext, modelVersionId: string): Promise<void> {
+    await this.db.withTransaction(ctx, async tx => {
+      const model = await this.db.repo(tx, ModelVersion).findOneByOrFail({ id: modelVersionId });
+      await this.db.repo(tx, ModelVersion).update({ id: model.id }, { promotedAt: tx.now() });
+      await this.runVotingHooks(tx, { projectId: model.projectId, taskIds: null });
+    });
   }
 
   /** Registers the pre-labeling job handler on the queue (once, from the container). */
@@ -165,7 +210,7 @@ export class PrelabelService {
         `model ${version} (${project.name})`,
       );
       const repo = this.db.repo(tx, ModelVersion);
-      return repo
+      const saved = await repo
         .save(
           repo.create({
             projectId: project.id,
@@ -182,6 +227,12 @@ export class PrelabelService {
           }),
         )
         .catch(rethrowUniqueViolationAs(() => versionTaken(version)));
+      // The new version votes and has no prediction yet: the unanswered tasks' serving
+      // priorities follow it (back to 0 until its pre-label run stores its predictions).
+      if (saved.promotedAt !== null) {
+        await this.runVotingHooks(tx, { projectId: project.id, taskIds: null });
+      }
+      return saved;
     });
   }
 
@@ -494,6 +545,11 @@ export class PrelabelService {
              confidence = EXCLUDED.confidence`,
       [run.modelVersionId, run.projectId, tx.now(), taskIds, vectors, labels, confidences],
     );
+    await this.runVotingHooks(tx, { projectId: run.projectId, taskIds });
+  }
+
+  private async runVotingHooks(tx: RequestContext, change: VotingPredictionsChange) {
+    for (const hook of this.votingHooks) await hook(tx, change);
   }
 
   private async failRun(ctx: RequestContext, run: PrelabelRun, error: unknown) {

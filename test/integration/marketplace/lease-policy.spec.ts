@@ -7,6 +7,7 @@ import {
   type OverlapPolicy,
   overlapDecision,
   evaluateTask,
+  posteriorMargin,
   shrinkReliabilities,
 } from '../../../src/modules/aggregation/online/algorithms/dynamic-overlap';
 import { Role } from '../../../src/modules/auth/role';
@@ -15,7 +16,15 @@ import { findInvariantViolations } from '../../../src/modules/marketplace/assign
 import type { Project } from '../../../src/modules/projects/project.entity';
 import { LabelSchemaKind } from '../../../src/modules/projects/project.types';
 import { useCountedServices } from '../../helpers/counted-services';
-import { contextFor, makeProject, makeTasks, makeUser, makeWorkers } from '../../helpers/factories';
+import {
+  contextFor,
+  makeProject,
+  makeTasks,
+  makeUser,
+  makeWorkers,
+  systemContext,
+} from '../../helpers/factories';
+import { registerAndPrelabel, thresholdModel } from '../../helpers/prelabel-fixtures';
 
 /** Items of the RTE fixture the concurrency test labels (first appearance order). */
 const ITEMS = 120;
@@ -210,6 +219,188 @@ describe('lease policy and serving order (PostgreSQL)', () => {
     expect(served[0]).toBe(9);
     expect(served.slice(1, 3).sort()).toEqual([1, 3]);
     expect(served.slice(3).sort()).toEqual([0, 2]);
+  });
+
+  /**
+   * A cat/dog project (fixed overlap 3) of ordinary tasks at `xs` (payload features [x, 0]) and
+   * two gold tasks whose priority is set to a sentinel, so "untouched" is visible.
+   */
+  async function modelProject(xs: readonly number[]) {
+    const requester = await makeUser(ds, [Role.REQUESTER]);
+    const project = await makeProject(ds, requester.id);
+    const tasks = await makeTasks(ds, project.id, xs.length, {
+      payload: n => ({ features: [xs[n], 0] }),
+    });
+    const gold = await makeTasks(ds, project.id, 2, {
+      gold: true,
+      payload: n => ({ features: [n === 0 ? -0.02 : 0.03, 0] }),
+    });
+    await ds.query('UPDATE tasks SET serve_priority = 0.37 WHERE id = ANY($1::uuid[])', [
+      gold.map(task => task.id),
+    ]);
+    return { requester, owner: contextFor(ds, requester, clock), project, tasks, gold };
+  }
+
+  /** x → stored priority (and counted answers) of the project's tasks; gold under 'gold'. */
+  async function priorities(projectId: string) {
+    const rows: Array<{ x: number; gold: boolean; priority: number; counted: number }> =
+      await ds.query(
+        `SELECT (payload->'features'->>0)::float8 AS x, is_gold AS gold,
+                serve_priority AS priority, counted_answers AS counted
+         FROM tasks WHERE project_id = $1 ORDER BY x`,
+        [projectId],
+      );
+    return rows;
+  }
+
+  /** The margin (top − second) of version `versionId`'s stored vector on each task, by task id. */
+  async function modelMargins(versionId: string): Promise<Map<string, number>> {
+    const rows: Array<{ task_id: string; probabilities: number[] }> = await ds.query(
+      'SELECT task_id, probabilities FROM prelabel_predictions WHERE model_version_id = $1',
+      [versionId],
+    );
+    return new Map(rows.map(row => [row.task_id, posteriorMargin(row.probabilities.map(Number))]));
+  }
+
+  /** x of the tasks one fresh worker leases, `count` leases in a row, without answering. */
+  async function servedXs(projectId: string, count: number): Promise<number[]> {
+    const [worker] = await makeWorkers(ds, 1);
+    const ctx = contextFor(ds, worker, clock);
+    const xs: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const lease = await services.leasing.nextAssignment(ctx, projectId);
+      xs.push((lease!.preloadedTask!.payload as { features: number[] }).features[0]);
+    }
+    return xs;
+  }
+
+  const drainJobs = () => services.jobs.drain(systemContext(clock));
+
+  it('serves the unanswered tasks the voting model is least sure of first; gold and answered tasks keep their priority', async () => {
+    // P(cat) = σ(8·x): unsure near 0, sure far from it. Insertion order puts the sure ones first.
+    const xs = [0.95, -0.9, 0.6, -0.5, 0.1, -0.05, 0.002];
+    const { owner, project, tasks, gold } = await modelProject(xs);
+    // The task the model will be least sure of gets an answer first: its priority is then its
+    // posterior's margin, and it is served after every unanswered task (fewest answers first).
+    const answered = tasks[6];
+    const [w0] = await makeWorkers(ds, 1);
+    const w0ctx = contextFor(ds, w0, clock);
+    let lease = await services.leasing.nextAssignment(w0ctx, project.id);
+    while (lease!.taskId !== answered.id) {
+      await services.leasing.returnAssignment(w0ctx, lease!.id);
+      lease = await services.leasing.nextAssignment(w0ctx, project.id);
+    }
+    await services.submission.submitAssignment(w0ctx, {
+      assignmentId: lease!.id,
+      answer: { labels: ['cat'] },
+      clientDurationMs: 1000,
+    });
+    const before = await priorities(project.id);
+    const answeredBefore = before.find(row => row.x === 0.002)!;
+    expect(answeredBefore.counted).toBe(1);
+    expect(answeredBefore.priority).toBeGreaterThan(0.1);
+    // Before any model, every unanswered task ties at 0.
+    expect(before.filter(row => !row.gold && row.counted === 0).map(row => row.priority)).toEqual([
+      0, 0, 0, 0, 0, 0,
+    ]);
+
+    const v1 = await registerAndPrelabel(services.prelabels, owner, drainJobs, {
+      projectId: project.id,
+      version: 'v1',
+      modelBytes: thresholdModel(0, 'v1'),
+    });
+
+    const margins = await modelMargins(v1.id);
+    const after = await priorities(project.id);
+    const byX = new Map(after.map(row => [row.x, row]));
+    // Unanswered ordinary tasks: the voting version's margin, exactly as posteriorMargin computes it.
+    for (const task of tasks.slice(0, 6)) {
+      const x = (task.payload as { features: number[] }).features[0];
+      expect(byX.get(x)!.priority).toBe(margins.get(task.id));
+    }
+    expect(byX.get(-0.05)!.priority).toBeLessThan(0.25);
+    expect(byX.get(0.95)!.priority).toBeGreaterThan(0.99);
+    // Gold keeps its own priority; the answered task keeps its posterior's margin.
+    expect(after.filter(row => row.gold).map(row => row.priority)).toEqual([0.37, 0.37]);
+    expect(byX.get(0.002)!.priority).toBe(answeredBefore.priority);
+    expect(gold).toHaveLength(2);
+
+    // The first leases go to the tasks the model is least sure of, the answered task last.
+    expect(await servedXs(project.id, 7)).toEqual([-0.05, 0.1, -0.5, 0.6, -0.9, 0.95, 0.002]);
+  });
+
+  it('follows the voting version when another is promoted, and falls back to the model margin when a task loses its answers', async () => {
+    const xs = [0.9, 0.45, 0.3, -0.05, -0.6];
+    const { owner, project, tasks } = await modelProject(xs);
+    const v1 = await registerAndPrelabel(services.prelabels, owner, drainJobs, {
+      projectId: project.id,
+      version: 'v1',
+      modelBytes: thresholdModel(0, 'v1'),
+    });
+    const v1Margins = await modelMargins(v1.id);
+    const priorityOf = async (taskId: string) =>
+      Number(
+        (await ds.query('SELECT serve_priority FROM tasks WHERE id = $1', [taskId]))[0]
+          .serve_priority,
+      );
+
+    // An answer, then its rejection: the task is unanswered again and ordered by the model.
+    const [worker] = await makeWorkers(ds, 1);
+    const ctx = contextFor(ds, worker, clock);
+    const lease = await services.leasing.nextAssignment(ctx, project.id);
+    expect(lease!.taskId).toBe(tasks[3].id); // x = −0.05, the least sure
+    await services.submission.submitAssignment(ctx, {
+      assignmentId: lease!.id,
+      answer: { labels: ['dog'] },
+      clientDurationMs: 1000,
+    });
+    expect(await priorityOf(tasks[3].id)).not.toBe(v1Margins.get(tasks[3].id));
+    await services.review.rejectAssignment(owner, lease!.id, 'not an animal');
+    expect(await priorityOf(tasks[3].id)).toBe(v1Margins.get(tasks[3].id));
+
+    // The refit's clearing path: a task whose answers left the count without the count-change
+    // hooks (as the aggregation spec does it) loses its consensus and gets the model margin back.
+    const second = await services.leasing.nextAssignment(ctx, project.id);
+    expect(second!.taskId).toBe(tasks[2].id); // x = 0.3, the next least sure (w already had x = −0.05)
+    await services.submission.submitAssignment(ctx, {
+      assignmentId: second!.id,
+      answer: { labels: ['cat'] },
+      clientDurationMs: 1000,
+    });
+    await ds.query(`UPDATE assignments SET counted = false, status = 'REJECTED' WHERE id = $1`, [
+      second!.id,
+    ]);
+    await ds.query(`UPDATE tasks SET counted_answers = 0, live_assignments = 0 WHERE id = $1`, [
+      tasks[2].id,
+    ]);
+    await services.onlineAggregation.refit(systemContext(clock), project.id);
+    const [cleared] = await ds.query('SELECT posterior, serve_priority FROM tasks WHERE id = $1', [
+      tasks[2].id,
+    ]);
+    expect(cleared.posterior).toBeNull();
+    expect(Number(cleared.serve_priority)).toBe(v1Margins.get(tasks[2].id));
+
+    // v2 is registered and votes at once, without predictions yet: every unanswered task ties
+    // at 0 again (the model knows nothing of them); its run then orders them by its margins.
+    const v2 = await services.prelabels.registerModel(owner, {
+      projectId: project.id,
+      version: 'v2',
+      modelBytes: thresholdModel(0.5, 'v2'),
+      featurizer: { kind: 'numeric-vector', field: 'features', dimension: 2 },
+      labelKeys: ['dog', 'cat'],
+    });
+    const reset = await priorities(project.id);
+    expect(reset.filter(row => !row.gold).map(row => row.priority)).toEqual([0, 0, 0, 0, 0]);
+    expect(reset.filter(row => row.gold).map(row => row.priority)).toEqual([0.37, 0.37]);
+    await services.prelabels.startPrelabeling(owner, {
+      projectId: project.id,
+      modelVersionId: v2.id,
+    });
+    await drainJobs();
+    const v2Margins = await modelMargins(v2.id);
+    for (const task of tasks) expect(await priorityOf(task.id)).toBe(v2Margins.get(task.id));
+    // x = 0.45 is now the least sure (v2's boundary is 0.5); −0.6 the surest.
+    expect(await servedXs(project.id, 5)).toEqual([0.45, 0.3, 0.9, -0.05, -0.6]);
   });
 
   it('breaks serving-order ties by task id, whatever the rows’ physical order, in an index scan without a sort', async () => {

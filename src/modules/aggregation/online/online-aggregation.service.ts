@@ -29,6 +29,7 @@ import {
 } from './algorithms/dynamic-overlap';
 import { type ModelGateDecision, modelGateDecision } from './algorithms/model-gate';
 import { updateKindTaskConfidence } from './kind-confidence';
+import { setModelServePriorities } from './model-serve-priority';
 
 /** Methods whose stored worker confusion matrices the online posterior can use. */
 const CONFUSION_METHODS = new Set(['dawid-skene', 'pooled-dawid-skene']);
@@ -239,6 +240,20 @@ export class OnlineAggregationService {
       return;
     }
     await this.updateTask(tx, change.project, change.task);
+  }
+
+  /**
+   * The pre-label hook (`PrelabelService.onVotingPredictionsChanged`, wired in
+   * prelabel.wiring.ts): the project's voting model's predictions changed on `taskIds` (a batch
+   * stored) or on every task (null: a version was promoted), so the serving priority of its
+   * unanswered ordinary tasks follows the model's margin (`setModelServePriorities`). Runs in the
+   * caller's transaction.
+   */
+  async onVotingPredictionsChanged(
+    tx: RequestContext,
+    change: { readonly projectId: string; readonly taskIds: readonly string[] | null },
+  ): Promise<void> {
+    await setModelServePriorities(this.db, tx, change.projectId, change.taskIds);
   }
 
   /**
@@ -493,6 +508,12 @@ export class OnlineAggregationService {
       [task.id, posterior, consensusLabels, consensusConfidence, servePriority],
     );
     if (!task.isGold) Object.assign(task, stored);
+    // The last answer left the count: the task is back among the unanswered, ordered by the
+    // model's margin like them (a second statement, on this rare path only).
+    if (!task.isGold && online.answers === 0) {
+      const [row] = await setModelServePriorities(this.db, tx, project.id, [task.id]);
+      if (row) task.servePriority = row.serve_priority;
+    }
     return online;
   }
 
@@ -561,7 +582,13 @@ export class OnlineAggregationService {
   }
 }
 
-/** The task columns an online posterior sets (none of them when the task has no answer). */
+/**
+ * The task columns an online posterior sets (none of them when the task has no answer). Without
+ * an answer the priority written here is 0; `updateTask` then sets the voting model's margin
+ * (`setModelServePriorities`). A submit always brings an answer, so its one task write needs no
+ * model read (an answer unreadable under the current schema, the one exception, leaves the task
+ * with a counted answer, ordered after every unanswered task anyway).
+ */
 function storedPosterior(online: OnlineTaskPosterior) {
   const hasAnswers = online.answers > 0;
   return {
