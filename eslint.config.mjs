@@ -25,7 +25,7 @@ const TABLE_GRANTS = [
       'updated_at',
     ],
     reason:
-      'aggregation is the one writer of a task’s consensus, confidence and posterior, and of the serving priority derived from the posterior',
+      'aggregation is the one writer of a task’s consensus, confidence and posterior, and of the serving priority derived from the posterior (or, before any answer, from the voting model’s prediction)',
   },
 ];
 

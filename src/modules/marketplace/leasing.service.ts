@@ -112,9 +112,10 @@ function leasableOrdinaryTask(t: string): string {
  * The ordinary pool of project `e`: the first leasable task (`leasableOrdinaryTask`) in serving
  * order, locked, skipping rows another transaction holds. Serving order: fewest counted answers
  * first (tasks still short of their minimum come before any task past it), then the lowest
- * `serve_priority`, the posterior's margin (the least decided task first), then the task id: a
- * deterministic tie-break, since tied rows would otherwise come in physical order, which updates
- * and vacuum move (the same answers replayed served other tasks). It is the order of
+ * `serve_priority`, the posterior's margin (the least decided task first; before any answer, the
+ * voting pre-label model's margin, set by aggregation's `setModelServePriorities`), then the task
+ * id: a deterministic tie-break, since tied rows would otherwise come in physical order, which
+ * updates and vacuum move (the same answers replayed served other tasks). It is the order of
  * `tasks_project_serve_idx` (project_id, status, is_gold, counted_answers, serve_priority, id), so
  * the plan is an index scan that stops at the first leasable task, not a sort over the open
  * tasks; it passes over only tasks the policy holds back (their leases in flight) and tasks this
