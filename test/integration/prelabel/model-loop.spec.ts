@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import type { Services } from '../../../src/container';
 import { RequestContext } from '../../../src/common/request-context';
+import { posteriorMargin } from '../../../src/modules/aggregation/online/algorithms/dynamic-overlap';
 import { Role } from '../../../src/modules/auth/role';
 import type { User } from '../../../src/modules/auth/user.entity';
 import { Task } from '../../../src/modules/marketplace/task.entity';
@@ -175,6 +176,17 @@ describe('automatic retraining (PostgreSQL)', () => {
     const openX = xOf(19, 20);
     expect(await votingVersion(project.id, openX)).toBe(v2);
     expect(v2).not.toBe(v1);
+    // Its promotion re-ordered the unanswered tasks by its own margins (docs/leasing.md).
+    const unanswered: Array<{ priority: number; probabilities: number[] }> = await ds.query(
+      `SELECT t.serve_priority AS priority, p.probabilities FROM tasks t
+       JOIN prelabel_predictions p ON p.task_id = t.id AND p.model_version_id = $2
+       WHERE t.project_id = $1 AND NOT t.is_gold AND t.counted_answers = 0`,
+      [project.id, v2],
+    );
+    expect(unanswered.length).toBeGreaterThan(0);
+    expect(unanswered.map(row => row.priority)).toEqual(
+      unanswered.map(row => posteriorMargin(row.probabilities.map(Number))),
+    );
 
     // The next crossing queues the next retrain, and only at the multiple.
     await answer(project, worker, EVERY - 1);
