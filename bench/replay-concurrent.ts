@@ -173,6 +173,12 @@ async function run(
     }
     if (options.model) {
       await storeModel(ds, project, taskIds, keys, options.model, clock, nextId());
+      // What the product's pre-label hook does once a voting version's predictions are stored
+      // (prelabel.wiring.ts): unanswered tasks are served least-sure first (docs/leasing.md).
+      await services.onlineAggregation.onVotingPredictionsChanged(system, {
+        projectId: project.id,
+        taskIds: null,
+      });
     }
     const taskIndex = new Map(taskIds.map((id, t) => [id, t]));
     const workerUsers: User[] = [];
