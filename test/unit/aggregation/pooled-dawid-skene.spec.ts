@@ -1,9 +1,12 @@
 import { dawidSkene } from '../../../src/modules/aggregation/algorithms/dawid-skene';
 import { majorityVote } from '../../../src/modules/aggregation/algorithms/majority-vote';
 import {
+  collapsedClass,
   pooledDawidSkene,
   pooledVoteConfusion,
 } from '../../../src/modules/aggregation/algorithms/pooled-dawid-skene';
+import type { ResponseMatrix } from '../../../src/modules/aggregation/algorithms/response-matrix';
+import { BLUEBIRDS_REFIT_ANSWERS } from '../../fixtures/aggregation/bluebirds-online-refit';
 import {
   copyMatrix,
   matrixOf,
@@ -38,7 +41,91 @@ describe('pooledVoteConfusion', () => {
   });
 });
 
+/** The online refit's answers (fixture) on the bluebirds dataset's task, worker and label indexes. */
+function bluebirdsRefitMatrix(): { matrix: ResponseMatrix; gold: Int32Array } {
+  const { matrix, gold, taskIds, workerIds, labelValues } = fixtureDataset('bluebirds');
+  const rows = BLUEBIRDS_REFIT_ANSWERS.trim()
+    .split('\n')
+    .map(line => line.split(' '));
+  const index = (ids: string[], id: string) => {
+    const i = ids.indexOf(id);
+    if (i < 0) throw new Error(`unknown id ${id}`);
+    return i;
+  };
+  return {
+    matrix: {
+      ...matrix,
+      task: Int32Array.from(rows, ([, task]) => index(taskIds, task)),
+      worker: Int32Array.from(rows, ([worker]) => index(workerIds, worker)),
+      label: Int32Array.from(rows, ([, , label]) => index(labelValues, label)),
+    },
+    gold,
+  };
+}
+
+describe('collapsedClass', () => {
+  // Majority vote: tasks 0–2 → 0, tasks 3–4 → 1.
+  const m = votes(2)`
+    0 0 1
+    0 0 .
+    0 1 0
+    1 1 0
+    1 1 .
+  `;
+
+  it('names a class the fit gives to fewer than a tenth of the tasks majority vote gives it', () => {
+    expect(collapsedClass(m, [0, 0, 0, 0, 0])).toBe(1);
+    expect(collapsedClass(m, [1, 1, 1, 1, 1])).toBe(0);
+  });
+
+  it('accepts a fit that moves some tasks but keeps every class', () => {
+    expect(collapsedClass(m, [0, 0, 0, 1, 1])).toBe(-1);
+    expect(collapsedClass(m, [0, 1, 1, 0, 1])).toBe(-1);
+  });
+
+  it('counts gold tasks at their gold label', () => {
+    // Tasks 3 and 4 voted 1, but gold puts them in class 0: no class-1 task to lose.
+    expect(collapsedClass(m, [0, 0, 0, 0, 0], Int32Array.from([-1, -1, -1, 0, 0]))).toBe(-1);
+  });
+});
+
 describe('pooledDawidSkene', () => {
+  it('does not collapse to one class on the bluebirds online refit (fixture)', () => {
+    const { matrix, gold } = bluebirdsRefitMatrix();
+    // The pooled EM alone runs off to p = (0.95, 0.05) and class 0 on all 108 tasks.
+    const pooled = pooledVoteConfusion(matrix);
+    const collapsed = dawidSkene(matrix, {
+      priorConfusion: new Float64Array(matrix.nWorkers * 4).map((_, i) => pooled[i % 4]),
+      priorStrength: 12,
+    });
+    expect(collapsed.labels.every(label => label === 0)).toBe(true);
+
+    const sut = pooledDawidSkene(matrix);
+    expect(sut.collapseFallback).toBe('dawid-skene');
+    expect(collapsedClass(matrix, sut.labels)).toBe(-1);
+    expect(sut.labels.filter(label => label === 1).length).toBeGreaterThan(20);
+    expect(goldAccuracy(sut.labels, gold)).toBeGreaterThanOrEqual(
+      goldAccuracy(majorityVote(matrix).labels, gold),
+    );
+    expect(goldAccuracy(sut.labels, gold)).toBeGreaterThan(0.7);
+  });
+
+  it('falls back to the majority-vote start when plain Dawid–Skene collapses too', () => {
+    // Task 0 is a 1–0 split (majority vote: 0, the lower index); both EM fits trust worker 0 and
+    // put it in class 1 with the rest, so class 0 keeps none of its one task.
+    const m = votes(2)`
+      1 0
+      1 1
+      1 1
+      . 1
+    `;
+    expect([...dawidSkene(m).labels]).toEqual([1, 1, 1, 1]);
+    const sut = pooledDawidSkene(m);
+    expect(sut.collapseFallback).toBe('majority-vote');
+    expect([...sut.labels]).toEqual([0, 1, 1, 1]);
+    expect(sut.probabilities).toEqual(majorityVote(m).probabilities);
+  });
+
   it('is plain Dawid–Skene with strength 0, bit for bit', () => {
     const { matrix } = fixtureDataset('s4_dog');
     const pooled = pooledDawidSkene(matrix, { priorStrength: 0 });
@@ -75,8 +162,25 @@ describe('pooledDawidSkene', () => {
   });
 
   it('keeps every confusion cell above zero: no single answer can veto a class', () => {
-    const sut = pooledDawidSkene(toyBinary.matrix());
+    // One gold task anchors class 0, so the pooled fit itself is kept (no collapse fallback).
+    const sut = pooledDawidSkene(toyBinary.matrix(), {
+      gold: Int32Array.from([0, -1, -1, -1, -1]),
+    });
+    expect(sut.collapseFallback).toBeNull();
     expect(sut.confusion.every(p => p > 0.01)).toBe(true);
+  });
+
+  it('recovers the toy truth, where the pooled EM alone puts every task in class 1', () => {
+    const m = toyBinary.matrix();
+    const pooled = pooledVoteConfusion(m);
+    const unguarded = dawidSkene(m, {
+      priorConfusion: new Float64Array(m.nWorkers * 4).map((_, i) => pooled[i % 4]),
+      priorStrength: 12,
+    });
+    expect([...unguarded.labels]).toEqual([1, 1, 1, 1, 1]);
+    const sut = pooledDawidSkene(m);
+    expect(sut.collapseFallback).toBe('dawid-skene');
+    expect([...sut.labels]).toEqual(toyBinary.truth);
   });
 
   it('keeps gold tasks at their known label', () => {
