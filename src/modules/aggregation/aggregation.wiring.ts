@@ -26,7 +26,14 @@ export function wireAggregation(
     app.logger,
   );
   registerAggregationJobs(app.jobs, aggregation);
-  const online = new OnlineAggregationService(app.db, aggregation, app.jobs, app.logger);
+  const online = new OnlineAggregationService(
+    app.db,
+    aggregation,
+    app.jobs,
+    app.logger,
+    {},
+    deps.slots,
+  );
   app.jobs.register(ONLINE_AGGREGATION_JOBS.refit, async (ctx, payload) =>
     online.refit(ctx, String(payload.projectId)),
   );

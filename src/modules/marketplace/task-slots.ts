@@ -357,6 +357,31 @@ export class TaskSlots {
   }
 
   /**
+   * Completed tasks that a refit no longer finds confident (online aggregation's re-check,
+   * `recheckCompleted`) go back to OPEN, so the lease serves them again. Locked and re-checked
+   * here: a task still COMPLETE, ordinary and below `maxOverlap` reopens; one a recount or a
+   * rejection moved meanwhile is left as it is. Returns the reopened tasks, locked, in id order.
+   * Their next completion runs the completed hooks again, as a rejection's reopening does.
+   */
+  async reopenCompleted(
+    tx: RequestContext,
+    taskIds: readonly string[],
+    maxOverlap: number,
+  ): Promise<Task[]> {
+    const tasks = await this.lockTasks(tx, taskIds);
+    const reopened = tasks.filter(
+      task =>
+        task.status === TaskStatus.COMPLETE && !task.isGold && task.countedAnswers < maxOverlap,
+    );
+    for (const task of reopened) {
+      task.status = TaskStatus.OPEN;
+      task.completedAt = null;
+      await this.saveCounters(tx, task);
+    }
+    return reopened;
+  }
+
+  /**
    * The task-completed hooks (e.g. the model retrain counter) for a task the caller has just
    * marked COMPLETE and stores (a submit's one task write, `storeSubmittedTask`).
    */

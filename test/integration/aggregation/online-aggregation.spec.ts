@@ -14,7 +14,7 @@ import {
 } from '../../../src/modules/aggregation/online/online-aggregation.service';
 import { Task } from '../../../src/modules/marketplace/task.entity';
 import { TaskStatus } from '../../../src/modules/marketplace/task.types';
-import { makeProject, makeTasks } from '../../helpers/factories';
+import { makeProject, makeTasks, systemContext } from '../../helpers/factories';
 import { type MarketplaceEnv, useMarketplaceEnv } from '../../helpers/marketplace-env';
 import { insertFillerAnswers } from '../../helpers/answer-fixtures';
 import { seedDataset } from './seed-dataset';
@@ -106,6 +106,88 @@ describe(OnlineAggregationService.name, () => {
       expect(done.countedAnswers).toBe(2);
       expect(done.status).toBe(TaskStatus.COMPLETE);
       expect(done.consensusConfidence).toBeCloseTo(0.95 ** 2 / (0.95 ** 2 + 0.05 ** 2), 12);
+    });
+  });
+
+  describe('the re-check after a refit', () => {
+    /**
+     * Two newcomers agree on task `early` (2 answers, 0.9 ≥ the 0.85 target: complete), two more
+     * on `control`. Then the first two answer 8 gold tasks (4 cat, 4 dog), half wrong: their gold
+     * record (a_w = (4 + 2·0.75) / 10 = 0.55) and the refit now put them near chance, so their
+     * agreement no longer reaches the target; the control pair has no record against it.
+     */
+    it('reopens a task completed on workers the new fit finds near chance, and serves it again', async () => {
+      const ds = db.current.dataSource;
+      const project = await makeProject(ds, owner.user.id, {
+        minOverlap: 2,
+        maxOverlap: 5,
+        confidenceTarget: 0.85,
+        goldRate: 0,
+      });
+      const [early] = await makeTasks(ds, project.id, 1);
+      const doubtful = [await env.user([Role.WORKER]), await env.user([Role.WORKER])];
+      for (const worker of doubtful) {
+        const lease = await env.services.leasing.nextAssignment(worker.ctx, project.id);
+        expect(lease!.taskId).toBe(early.id);
+        await env.services.submission.submitAssignment(worker.ctx, {
+          assignmentId: lease!.id,
+          answer: { labels: ['dog'] },
+        });
+      }
+      expect((await task(early.id)).status).toBe(TaskStatus.COMPLETE);
+      const [control] = await makeTasks(ds, project.id, 1);
+      await answer(project.id, 'cat');
+      await answer(project.id, 'cat');
+      expect((await task(control.id)).status).toBe(TaskStatus.COMPLETE);
+
+      const goldLabel = new Map<string, string>();
+      for (const label of ['cat', 'dog']) {
+        const golds = await makeTasks(ds, project.id, 4, { gold: true, goldLabels: [label] });
+        for (const gold of golds) goldLabel.set(gold.id, label);
+      }
+      // Gold is served only beside a leasable ordinary task.
+      const [spare] = await makeTasks(ds, project.id, 1);
+      await ds.query('UPDATE projects SET gold_rate = 1 WHERE id = $1', [project.id]);
+      for (const worker of doubtful) {
+        for (let g = 0; g < 8; g++) {
+          const lease = await env.services.leasing.nextAssignment(worker.ctx, project.id);
+          const truth = goldLabel.get(lease!.taskId)!;
+          expect(truth).toBeDefined();
+          const wrong = truth === 'cat' ? 'dog' : 'cat';
+          await env.services.submission.submitAssignment(worker.ctx, {
+            assignmentId: lease!.id,
+            answer: { labels: [g % 2 === 0 ? truth : wrong] },
+          });
+        }
+      }
+      // The submits alone re-judge nothing: the early task is still complete.
+      expect((await task(early.id)).status).toBe(TaskStatus.COMPLETE);
+
+      const result = await env.services.onlineAggregation.refit(
+        systemContext(env.clock),
+        project.id,
+      );
+      expect(result.status).toBe(AggregationRunStatus.SUCCEEDED);
+
+      const reopened = await task(early.id);
+      expect(reopened.status).toBe(TaskStatus.OPEN);
+      expect(reopened.completedAt).toBeNull();
+      expect(reopened.countedAnswers).toBe(2);
+      expect(reopened.consensusConfidence).toBeLessThan(0.85);
+      expect(reopened.servePriority).toBeCloseTo(
+        reopened.posterior![0] > reopened.posterior![1]
+          ? reopened.posterior![0] - reopened.posterior![1]
+          : reopened.posterior![1] - reopened.posterior![0],
+        12,
+      );
+      expect((await task(control.id)).status).toBe(TaskStatus.COMPLETE);
+      // Served again, in serving order: the spare task first (fewer answers), until two agreeing
+      // answers complete it, then the reopened one.
+      await ds.query('UPDATE projects SET gold_rate = 0 WHERE id = $1', [project.id]);
+      const served = [];
+      for (let i = 0; i < 3; i++) served.push(await answer(project.id, 'dog'));
+      expect(served).toEqual([spare.id, spare.id, early.id]);
+      expect((await task(early.id)).countedAnswers).toBe(3);
     });
   });
 

@@ -16,7 +16,8 @@ import { type ModelVote, modelVoteOf, modelVoteSql } from '../../prelabel/model-
 import type { JobQueue } from '../../jobs/job-queue';
 import { Project } from '../../projects/project.entity';
 import { isStructuredKind } from '../../projects/kind-settings';
-import { LabelSchemaKind } from '../../projects/project.types';
+import { LabelSchemaKind, ProjectStatus } from '../../projects/project.types';
+import type { TaskSlots } from '../../marketplace/task-slots';
 import type { Task } from '../../marketplace/task.entity';
 import {
   type OverlapVerdict,
@@ -165,6 +166,9 @@ const onlineInputsSql = (refitPending: string) => `
        AND (NOT EXISTS (SELECT 1 FROM fit) OR $6::timestamptz > (SELECT answers_through FROM fit)),
     'refitPending', ${refitPending})`;
 
+/** Completed tasks whose inputs one statement of the post-refit re-check reads. */
+const RECHECK_CHUNK = 50;
+
 /** The unique key of a project's refit job: one queued or running at a time. */
 const refitKey = (projectId: string) => `online-refit:${projectId}`;
 
@@ -220,6 +224,8 @@ export class OnlineAggregationService {
     private readonly jobs: JobQueue,
     private readonly logger: Logger,
     options: OnlineAggregationOptions = {},
+    /** The slot owner that reopens tasks after a refit's re-check; none = no re-check. */
+    private readonly slots: TaskSlots | null = null,
   ) {
     this.refitEvery = options.refitEveryAnswers ?? DEFAULT_REFIT_EVERY_ANSWERS;
     this.shrinkage = options.shrinkage ?? {};
@@ -477,8 +483,65 @@ export class OnlineAggregationService {
       }),
     );
     const result = await this.aggregation.runQueued(ctx, run.id);
-    this.logger.info({ projectId, runId: run.id, status: result.status }, 'online refit');
+    const reopened =
+      result.status === AggregationRunStatus.SUCCEEDED && project
+        ? await this.recheckCompleted(ctx, project)
+        : 0;
+    this.logger.info({ projectId, runId: run.id, status: result.status, reopened }, 'online refit');
     return { status: result.status, runId: run.id };
+  }
+
+  /**
+   * The re-check after a refit (dynamic overlap): every ordinary task that completed confident
+   * below `maxOverlap` is judged again by the policy with the new reliabilities, and the ones it
+   * no longer finds confident (CONTINUE) reopen (`TaskSlots.reopenCompleted`) and are served
+   * again, with their online posterior and serving priority. A task completes on the
+   * reliabilities known when its last answer came in; the first fits of a project know its
+   * workers little, so a pair of agreeing answers from workers a later fit finds near chance
+   * stopped a task too early. The replay (bench/replay.ts, `--frontier`) measured what this
+   * costs against the stopping rule with reliabilities known from the start: without the
+   * re-check, a low target loses accuracy that the known-reliability rule keeps. Only ACTIVE and
+   * PAUSED projects (a completed project stays as it ended). Reads in chunks of `RECHECK_CHUNK`
+   * tasks per statement; returns how many tasks reopened.
+   */
+  async recheckCompleted(ctx: RequestContext, project: Project): Promise<number> {
+    const dynamic = project.confidenceTarget !== null && project.maxOverlap > project.minOverlap;
+    if (
+      !this.slots ||
+      !dynamic ||
+      project.labelSchema.kind !== LabelSchemaKind.SINGLE_CHOICE ||
+      (project.status !== ProjectStatus.ACTIVE && project.status !== ProjectStatus.PAUSED)
+    ) {
+      return 0;
+    }
+    const completed = await queryRows<{ id: string }>(
+      this.db.manager(ctx),
+      `SELECT id FROM tasks
+       WHERE project_id = $1 AND status = 'COMPLETE' AND NOT is_gold AND counted_answers < $2
+       ORDER BY id`,
+      [project.id, project.maxOverlap],
+    );
+    const doubted: string[] = [];
+    for (let start = 0; start < completed.length; start += RECHECK_CHUNK) {
+      const chunk = completed.slice(start, start + RECHECK_CHUNK);
+      const inputs = await this.db.readTogether(
+        ctx,
+        chunk.map(({ id }) => this.inputsQuery(project, { id } as Task, null)),
+      );
+      for (let i = 0; i < chunk.length; i++) {
+        const online = await this.posteriorFrom(ctx, project, inputs[i] as OnlineInputs, null);
+        if (online && online.answers > 0 && online.decision === 'CONTINUE') {
+          doubted.push(chunk[i].id);
+        }
+      }
+    }
+    if (doubted.length === 0) return 0;
+    const slots = this.slots;
+    return this.db.withTransaction(ctx, async tx => {
+      const reopened = await slots.reopenCompleted(tx, doubted, project.maxOverlap);
+      for (const task of reopened) await this.updateTask(tx, project, task);
+      return reopened.length;
+    });
   }
 
   /**
