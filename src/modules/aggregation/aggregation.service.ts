@@ -102,6 +102,12 @@ export interface ExtraResponse {
   readonly worker: string;
   readonly task: string;
   readonly label: string;
+  /**
+   * Optional: the whole prediction, one probability per schema key in schema order, whose argmax
+   * is `label`. Methods that read soft answers (Dawid–Skene) use it instead of the label; a
+   * vector that does not fit the current schema falls back to the label (encode-project-answers.ts).
+   */
+  readonly probabilities?: readonly number[];
 }
 
 /**
@@ -173,7 +179,9 @@ const AGGREGATION_LOCK_CLASS = 0x41676772; // 'Aggr'
  *   row. Only on tasks some human answered in the snapshot (a task with the model's answer alone
  *   has no consensus to learn from and keeps none), and never from a worker id that answered as a
  *   human, so an extra response can never replace a human answer. The run's `answersUsed` and
- *   `workerCount` include them; `tasks.counted_answers` and assignments never do.
+ *   `workerCount` include them; `tasks.counted_answers` and assignments never do. An extra
+ *   response with `probabilities` is a soft answer for Dawid–Skene (virtual evidence, its vector
+ *   rather than its argmax); every other method, and the per-worker counts, use its label.
  */
 export class AggregationService {
   private readonly runner: AggregationRunner;
@@ -703,6 +711,7 @@ export class AggregationService {
               taskId: extra.task,
               answerLabels: [extra.label],
               goldLabels: null,
+              probabilities: extra.probabilities,
             });
           }
         }
@@ -711,7 +720,11 @@ export class AggregationService {
     });
   }
 
-  /** Runs the method off this thread: Dawid–Skene on all cores for large inputs, else one worker thread. */
+  /**
+   * Runs the method off this thread: Dawid–Skene on all cores for large inputs, else one worker
+   * thread. With soft answers Dawid–Skene stays on one thread: the parallel runner has no soft
+   * kernels, and the same answers must give the same fit whatever the project's size.
+   */
   private async compute(
     method: AggregatorName,
     encoded: EncodedProjectAnswers,
@@ -723,10 +736,12 @@ export class AggregationService {
       matrix: encoded.matrix,
       gold: encoded.gold,
       answerSets: encoded.answerSets,
+      soft: encoded.soft,
     };
     if (
       method === 'dawid-skene' &&
       encoded.kind === 'SINGLE_CHOICE' &&
+      !encoded.soft &&
       encoded.matrix.task.length >= this.parallelMinAnswers &&
       availableParallelism() > 1
     ) {
@@ -741,7 +756,7 @@ export class AggregationService {
       });
     }
     // The worker thread takes the matrix's buffers (transferred, not copied): nothing below
-    // reads `encoded.matrix` or `encoded.gold` again.
+    // reads `encoded.matrix`, `encoded.gold` or `encoded.soft` again.
     return this.runner(problem);
   }
 
