@@ -117,6 +117,16 @@ describe('dawidSkene with soft answers (virtual evidence)', () => {
     expectSameFit(dawidSkene(hard, { ...rule, soft }), dawidSkene(binary.matrix, rule), 1e-12);
   });
 
+  it('gives the hard fit on tasks with hundreds of answers (the rescaled kernel)', () => {
+    // 40 workers answer all 30 tasks, some soft: 40 answers per task, past the one-product block.
+    const m = plantedConfusion(2, 30, 40, 3, 40).matrix;
+    const { hard, soft } = splitOneHot(m, r => m.worker[r] % 4 === 1);
+    const fixed = { maxIterations: 15, tolerance: -Infinity };
+    const sut = dawidSkene(hard, { ...fixed, soft });
+    expect(sut.probabilities.every(Number.isFinite)).toBe(true);
+    expectSameFit(sut, dawidSkene(m, fixed), 1e-12);
+  });
+
   it('leaves every task posterior unchanged for a uniform soft answer (no evidence)', () => {
     const m = planted.matrix;
     const K = m.nLabels;

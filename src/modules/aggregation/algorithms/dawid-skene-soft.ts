@@ -27,10 +27,12 @@
  * task's posterior as it was (f is the same for every k, up to the EPS clipping of π), although
  * the per-answer stopping rules may then stop at another iteration, since R grew.
  *
- * Tasks with soft answers go through the plain kernels here (`posteriorOfCells`, then each soft
- * factor with the row renormalised, so nothing underflows); every other task goes through the
- * fused kernels of dawid-skene-e-step.ts in contiguous ranges, so a fit without soft answers does
- * no extra work at all (the EM loop does not even call this file).
+ * Tasks with soft answers go through the kernel here: each answer's K factors computed once per
+ * iteration for both steps, and one product per class when the task has at most 16 answers (hard
+ * and soft; no factor is below EPS, so that cannot underflow, as in the hard kernels), else the
+ * hard kernel with its rescaling followed by each factor with the row renormalised. Every other
+ * task goes through the fused kernels of dawid-skene-e-step.ts in contiguous ranges, so a fit
+ * without soft answers does no extra work at all (the EM loop does not even call this file).
  *
  * J. Pearl, "Probabilistic Reasoning in Intelligent Systems", Morgan Kaufmann, 1988, section
  * 2.2.2 (virtual evidence). A. P. Dawid and A. M. Skene, JRSS C 28(1), 20–28, 1979.
@@ -270,18 +272,35 @@ export function softEStepAccumulate(
     const row = t * K;
     const start = taskOffsets[t];
     const end = taskOffsets[t + 1];
+    const softStart = soft.offsets[i];
+    const softEnd = soft.offsets[i + 1];
+    // f_w(k; q) of each soft answer of the task, once: the E-step and the counts both use them.
+    const factors = softFactors(emission, soft, softStart, softEnd, K);
     const g = gold === undefined ? -1 : gold[t];
     if (g >= 0) {
       // Gold: a one-hot row, and the log joint of the gold label (as the hard gold E-step).
       let logJoint = logClassPriors[g];
       for (let p = start; p < end; p++) logJoint += logEmission[cells[p] * K + g];
-      for (let s = soft.offsets[i]; s < soft.offsets[i + 1]; s++) {
-        logJoint += Math.log(softFactor(emission, soft, s, K, g));
-      }
+      for (let j = 0; j < softEnd - softStart; j++) logJoint += Math.log(factors[j * K + g]);
       for (let k = 0; k < K; k++) posterior[row + k] = 0;
       posterior[row + g] = 1;
       logLikelihood += logJoint;
+    } else if (end - start + softEnd - softStart <= SOFT_BLOCK) {
+      // Every factor is at least EPS ≈ 2⁻³³, so 16 of them cannot underflow the product
+      // (dawid-skene-e-step.ts): one product, one normalisation, one log.
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        let product = classPriors[k];
+        for (let p = start; p < end; p++) product *= emission[cells[p] * K + k];
+        for (let j = 0; j < softEnd - softStart; j++) product *= factors[j * K + k];
+        posterior[row + k] = product;
+        sum += product;
+      }
+      const inverse = 1 / sum;
+      for (let k = 0; k < K; k++) posterior[row + k] *= inverse;
+      logLikelihood += Math.log(sum);
     } else {
+      // Long tasks: the hard kernel with its rescaling, then each factor with the row renormalised.
       if (start < end) {
         logLikelihood += posteriorOfCells(cells, start, end, parameters, K, posterior, row);
       } else {
@@ -290,10 +309,10 @@ export function softEStepAccumulate(
         for (let k = 0; k < K; k++) posterior[row + k] = classPriors[k] / sum;
         logLikelihood += Math.log(sum);
       }
-      for (let s = soft.offsets[i]; s < soft.offsets[i + 1]; s++) {
+      for (let j = 0; j < softEnd - softStart; j++) {
         let sum = 0;
         for (let k = 0; k < K; k++) {
-          const value = posterior[row + k] * softFactor(emission, soft, s, K, k);
+          const value = posterior[row + k] * factors[j * K + k];
           posterior[row + k] = value;
           sum += value;
         }
@@ -303,12 +322,13 @@ export function softEStepAccumulate(
       }
     }
     accumulateHardOfTask(index, t, posterior, counts, classCounts);
-    for (let s = soft.offsets[i]; s < soft.offsets[i + 1]; s++) {
+    for (let s = softStart; s < softEnd; s++) {
       const base = soft.worker[s] * K * K;
+      const j = s - softStart;
       for (let k = 0; k < K; k++) {
         const weight = posterior[row + k];
         if (weight === 0) continue;
-        const factor = softFactor(emission, soft, s, K, k);
+        const factor = factors[j * K + k];
         for (let l = 0; l < K; l++) {
           const ql = soft.q[s * K + l];
           if (ql === 0) continue;
@@ -334,19 +354,40 @@ export function softEStepAccumulate(
   return logLikelihood;
 }
 
-/** f_w(k; q) = Σ_l q_l · max(π_w[k][l], EPS) for soft answer s (emission layout). */
-function softFactor(
+/** Answers per task the one-product E-step takes (hard and soft together), as the hard kernels. */
+const SOFT_BLOCK = 16;
+
+/**
+ * The soft factors of one task, grown on demand and reused (the kernels are synchronous, and
+ * each worker thread has its own module copy).
+ */
+let factorScratch = new Float64Array(64);
+
+/**
+ * f_w(k; q) = Σ_l q_l · max(π_w[k][l], EPS) (emission layout) of soft answers [softStart,
+ * softEnd), into `factorScratch[(s − softStart)·K + k]`, which it returns.
+ */
+function softFactors(
   emission: Float64Array,
   soft: SoftIndex,
-  s: number,
+  softStart: number,
+  softEnd: number,
   K: number,
-  k: number,
-): number {
-  const base = soft.worker[s] * K * K + k;
-  const qBase = s * K;
-  let factor = 0;
-  for (let l = 0; l < K; l++) factor += soft.q[qBase + l] * emission[base + l * K];
-  return factor;
+): Float64Array {
+  const needed = (softEnd - softStart) * K;
+  if (factorScratch.length < needed) factorScratch = new Float64Array(2 * needed);
+  const factors = factorScratch;
+  for (let s = softStart; s < softEnd; s++) {
+    const workerBase = soft.worker[s] * K * K;
+    const qBase = s * K;
+    const out = (s - softStart) * K;
+    for (let k = 0; k < K; k++) {
+      let factor = 0;
+      for (let l = 0; l < K; l++) factor += soft.q[qBase + l] * emission[workerBase + l * K + k];
+      factors[out + k] = factor;
+    }
+  }
+  return factors;
 }
 
 /**
