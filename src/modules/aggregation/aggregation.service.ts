@@ -19,6 +19,7 @@ import {
   AGGREGATOR_NAMES,
   type AggregatorName,
   DEFAULT_AGGREGATOR,
+  SOFT_ANSWER_METHODS,
   accuracyFromConfusion,
   isAggregatorName,
 } from './algorithms';
@@ -117,7 +118,20 @@ export interface ExtraResponse {
  * At most one row per (worker, task); `responses` is called inside the run's read snapshot.
  */
 export interface ExtraResponsesSource {
-  responses(ctx: RequestContext, projectId: string): Promise<readonly ExtraResponse[]>;
+  responses(
+    ctx: RequestContext,
+    projectId: string,
+    options: ExtraResponsesOptions,
+  ): Promise<readonly ExtraResponse[]>;
+}
+
+/** What a run asks of an `ExtraResponsesSource`. */
+export interface ExtraResponsesOptions {
+  /**
+   * Whether the run's method reads `probabilities` (`SOFT_ANSWER_METHODS`). When false a source
+   * may leave them out (the run would ignore them), saving K numbers per answer.
+   */
+  readonly probabilities: boolean;
 }
 
 /** A final answer set by a person: label keys (choice kinds) or the kind's value (others). */
@@ -567,7 +581,7 @@ export class AggregationService {
       });
     }
     const method = run.method as AggregatorName;
-    const { encoded, snapshot } = await this.loadAnswers(ctx, project);
+    const { encoded, snapshot } = await this.loadAnswers(ctx, project, method);
     const stats = {
       answersUsed: encoded.matrix.task.length,
       ignoredAnswers: encoded.ignoredAnswers,
@@ -661,10 +675,16 @@ export class AggregationService {
    * answer, inside one REPEATABLE READ snapshot. A server-side cursor sorts once and hands the
    * rows over in pages, so neither side holds the whole result set as row objects (paging with
    * LIMIT would sort the project's answers again for every page). Then the extra responses of
-   * the registered sources, read in the same snapshot (see the class comment for which count).
+   * the registered sources, read in the same snapshot (see the class comment for which count),
+   * with their probability vectors only when `method` reads them.
    */
-  private loadAnswers(ctx: RequestContext, project: Project): Promise<LoadedAnswers> {
+  private loadAnswers(
+    ctx: RequestContext,
+    project: Project,
+    method: AggregatorName,
+  ): Promise<LoadedAnswers> {
     const schema = schemaOf(project);
+    const probabilities = SOFT_ANSWER_METHODS.has(method);
     return this.db.withTransaction(ctx, async tx => {
       const manager = this.db.manager(tx);
       const snapshot = await beginSnapshot(tx, manager);
@@ -703,7 +723,7 @@ export class AggregationService {
       // After every human answer: the latest-answer rule can only ever keep the human's.
       if (schema.kind === 'SINGLE_CHOICE') {
         for (const source of this.responseSources) {
-          for (const extra of await source.responses(tx, project.id)) {
+          for (const extra of await source.responses(tx, project.id, { probabilities })) {
             if (!humanTasks.has(extra.task) || humanWorkers.has(extra.worker)) continue;
             // The task's gold answer, if any, came with its human answers.
             encoder.add({
@@ -711,7 +731,7 @@ export class AggregationService {
               taskId: extra.task,
               answerLabels: [extra.label],
               goldLabels: null,
-              probabilities: extra.probabilities,
+              probabilities: probabilities ? extra.probabilities : undefined,
             });
           }
         }

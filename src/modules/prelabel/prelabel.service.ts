@@ -86,8 +86,9 @@ export interface ModelResponse {
   /**
    * The whole prediction, in the project's label-schema order as it was when the task was
    * pre-labeled: Dawid–Skene reads it as a soft answer (aggregation checks it still fits).
+   * Absent when not asked for.
    */
-  readonly probabilities: number[];
+  readonly probabilities?: number[];
 }
 
 /**
@@ -380,13 +381,18 @@ export class PrelabelService {
    * prediction itself), in (task, model version creation) order: the extra responses aggregation
    * adds to the humans' so each model version is one more worker whose confusion matrix
    * Dawid–Skene learns. No access check: for services already acting on an authorised project
-   * (aggregation, jobs).
+   * (aggregation, jobs). `probabilities: false` leaves the vectors out (a run whose method
+   * does not read them).
    */
-  async modelResponses(ctx: RequestContext, projectId: string): Promise<ModelResponse[]> {
+  async modelResponses(
+    ctx: RequestContext,
+    projectId: string,
+    options: { readonly probabilities?: boolean } = {},
+  ): Promise<ModelResponse[]> {
+    const vector = (options.probabilities ?? true) ? ', p.probabilities' : '';
     const rows = await queryRows<ModelResponse>(
       this.db.manager(ctx),
-      `SELECT mv.annotator_id AS worker, p.task_id AS task, p.predicted_label AS label,
-              p.probabilities
+      `SELECT mv.annotator_id AS worker, p.task_id AS task, p.predicted_label AS label${vector}
          FROM prelabel_predictions p
          JOIN model_versions mv ON mv.id = p.model_version_id
         WHERE p.project_id = $1

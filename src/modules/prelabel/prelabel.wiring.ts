@@ -20,7 +20,7 @@ export function wirePrelabel(
   deps.slots.onTaskCompleted((tx, completed) => modelLoop.onTaskCompleted(tx, completed));
   // Each model version answers as a MODEL annotator whose confusion aggregation learns.
   deps.aggregation.addResponseSource({
-    responses: (ctx, projectId) => prelabels.modelResponses(ctx, projectId),
+    responses: (ctx, projectId, options) => prelabels.modelResponses(ctx, projectId, options),
   });
   app.resolvers.register(PrelabelResolver, new PrelabelResolver(prelabels, training));
   return { prelabels, training, modelLoop };

@@ -282,6 +282,29 @@ describe('a pre-label model as an aggregation annotator', () => {
     expectClose(await posteriorAfterRun(), oneHot);
   });
 
+  it('asks a source for vectors only when the method reads them', async () => {
+    const { owner, project, tasks, model } = await setup();
+    const asked: boolean[] = [];
+    const sut = serviceWithSource([]);
+    sut.addResponseSource({
+      responses: async (_ctx, _projectId, options) => {
+        asked.push(options.probabilities);
+        return [
+          {
+            worker: model.annotatorId,
+            task: tasks[1].id,
+            label: 'cat',
+            probabilities: [0.9, 0.1],
+          },
+        ];
+      },
+    });
+    await sut.runAggregation(owner.ctx, project.id, { method: 'majority-vote' });
+    await sut.runAggregation(owner.ctx, project.id, { method: 'pooled-dawid-skene' });
+    await sut.runAggregation(owner.ctx, project.id, { method: 'dawid-skene' });
+    expect(asked).toEqual([false, false, true]);
+  });
+
   it('never lets an extra response replace a human answer or answer a task alone', async () => {
     const dataSource = db.current.dataSource;
     const { owner, project, tasks, unanswered, human } = await setup();

@@ -23,9 +23,9 @@
  *               start's counts treat π as uniform: C_w[k][l] += T⁽⁰⁾[t][k] · q_l.
  *
  * Consequences the tests pin down: a one-hot q gives the hard answer's fit (the same arithmetic
- * up to the order of products, so equal to ~1e-15, not bit for bit); a uniform q leaves every
- * task's posterior as it was (f is the same for every k, up to the EPS clipping of π), although
- * the per-answer stopping rules may then stop at another iteration, since R grew.
+ * up to the order of products: equal to rounding, held to 1e-12, not bit for bit); a uniform q
+ * leaves every task's posterior as it was (f is the same for every k, up to the EPS clipping of
+ * π), although the per-answer stopping rules may then stop at another iteration, since R grew.
  *
  * Tasks with soft answers go through the kernel here: each answer's K factors computed once per
  * iteration for both steps, and one product per class when the task has at most 16 answers (hard
