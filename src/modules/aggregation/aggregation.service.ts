@@ -19,6 +19,7 @@ import {
   AGGREGATOR_NAMES,
   type AggregatorName,
   DEFAULT_AGGREGATOR,
+  SOFT_ANSWER_METHODS,
   accuracyFromConfusion,
   isAggregatorName,
 } from './algorithms';
@@ -103,6 +104,12 @@ export interface ExtraResponse {
   readonly worker: string;
   readonly task: string;
   readonly label: string;
+  /**
+   * Optional: the whole prediction, one probability per schema key in schema order, whose argmax
+   * is `label`. Methods that read soft answers (Dawid–Skene) use it instead of the label; a
+   * vector that does not fit the current schema falls back to the label (encode-project-answers.ts).
+   */
+  readonly probabilities?: readonly number[];
 }
 
 /**
@@ -112,7 +119,20 @@ export interface ExtraResponse {
  * At most one row per (worker, task); `responses` is called inside the run's read snapshot.
  */
 export interface ExtraResponsesSource {
-  responses(ctx: RequestContext, projectId: string): Promise<readonly ExtraResponse[]>;
+  responses(
+    ctx: RequestContext,
+    projectId: string,
+    options: ExtraResponsesOptions,
+  ): Promise<readonly ExtraResponse[]>;
+}
+
+/** What a run asks of an `ExtraResponsesSource`. */
+export interface ExtraResponsesOptions {
+  /**
+   * Whether the run's method reads `probabilities` (`SOFT_ANSWER_METHODS`). When false a source
+   * may leave them out (the run would ignore them), saving K numbers per answer.
+   */
+  readonly probabilities: boolean;
 }
 
 /** A final answer set by a person: label keys (choice kinds) or the kind's value (others). */
@@ -174,7 +194,9 @@ const AGGREGATION_LOCK_CLASS = 0x41676772; // 'Aggr'
  *   row. Only on tasks some human answered in the snapshot (a task with the model's answer alone
  *   has no consensus to learn from and keeps none), and never from a worker id that answered as a
  *   human, so an extra response can never replace a human answer. The run's `answersUsed` and
- *   `workerCount` include them; `tasks.counted_answers` and assignments never do.
+ *   `workerCount` include them; `tasks.counted_answers` and assignments never do. An extra
+ *   response with `probabilities` is a soft answer for Dawid–Skene (virtual evidence, its vector
+ *   rather than its argmax); every other method, and the per-worker counts, use its label.
  */
 export class AggregationService {
   private readonly runner: AggregationRunner;
@@ -560,7 +582,7 @@ export class AggregationService {
       });
     }
     const method = run.method as AggregatorName;
-    const { encoded, snapshot } = await this.loadAnswers(ctx, project);
+    const { encoded, snapshot } = await this.loadAnswers(ctx, project, method);
     const stats = {
       answersUsed: encoded.matrix.task.length,
       ignoredAnswers: encoded.ignoredAnswers,
@@ -654,10 +676,16 @@ export class AggregationService {
    * answer, inside one REPEATABLE READ snapshot. A server-side cursor sorts once and hands the
    * rows over in pages, so neither side holds the whole result set as row objects (paging with
    * LIMIT would sort the project's answers again for every page). Then the extra responses of
-   * the registered sources, read in the same snapshot (see the class comment for which count).
+   * the registered sources, read in the same snapshot (see the class comment for which count),
+   * with their probability vectors only when `method` reads them.
    */
-  private loadAnswers(ctx: RequestContext, project: Project): Promise<LoadedAnswers> {
+  private loadAnswers(
+    ctx: RequestContext,
+    project: Project,
+    method: AggregatorName,
+  ): Promise<LoadedAnswers> {
     const schema = schemaOf(project);
+    const probabilities = SOFT_ANSWER_METHODS.has(method);
     return this.db.withTransaction(ctx, async tx => {
       const manager = this.db.manager(tx);
       const snapshot = await beginSnapshot(tx, manager);
@@ -696,7 +724,7 @@ export class AggregationService {
       // After every human answer: the latest-answer rule can only ever keep the human's.
       if (schema.kind === 'SINGLE_CHOICE') {
         for (const source of this.responseSources) {
-          for (const extra of await source.responses(tx, project.id)) {
+          for (const extra of await source.responses(tx, project.id, { probabilities })) {
             if (!humanTasks.has(extra.task) || humanWorkers.has(extra.worker)) continue;
             // The task's gold answer, if any, came with its human answers.
             encoder.add({
@@ -704,6 +732,7 @@ export class AggregationService {
               taskId: extra.task,
               answerLabels: [extra.label],
               goldLabels: null,
+              probabilities: probabilities ? extra.probabilities : undefined,
             });
           }
         }
@@ -712,7 +741,11 @@ export class AggregationService {
     });
   }
 
-  /** Runs the method off this thread: Dawid–Skene on all cores for large inputs, else one worker thread. */
+  /**
+   * Runs the method off this thread: Dawid–Skene on all cores for large inputs, else one worker
+   * thread. With soft answers Dawid–Skene stays on one thread: the parallel runner has no soft
+   * kernels, and the same answers must give the same fit whatever the project's size.
+   */
   private async compute(
     method: AggregatorName,
     encoded: EncodedProjectAnswers,
@@ -724,10 +757,12 @@ export class AggregationService {
       matrix: encoded.matrix,
       gold: encoded.gold,
       answerSets: encoded.answerSets,
+      soft: encoded.soft,
     };
     if (
       method === 'dawid-skene' &&
       encoded.kind === 'SINGLE_CHOICE' &&
+      !encoded.soft &&
       encoded.matrix.task.length >= this.parallelMinAnswers &&
       availableParallelism() > 1
     ) {
@@ -742,7 +777,7 @@ export class AggregationService {
       });
     }
     // The worker thread takes the matrix's buffers (transferred, not copied): nothing below
-    // reads `encoded.matrix` or `encoded.gold` again.
+    // reads `encoded.matrix`, `encoded.gold` or `encoded.soft` again.
     return this.runner(problem);
   }
 

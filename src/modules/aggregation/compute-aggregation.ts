@@ -6,6 +6,10 @@
  * (parallel/aggregation.worker.ts) or in a batch engine.
  *
  * SINGLE_CHOICE: the registry method runs once on the matrix; label index k is schema key k.
+ * Soft answers (`soft`: a response given as a probability vector, e.g. a pre-label model's) are
+ * read as such by the methods in `SOFT_ANSWER_METHODS` (Dawid–Skene): the method sees the
+ * matrix without those responses plus the vectors. Every other method, and every count below
+ * (answers, agreement, gold), reads the response's label in the matrix, the vector's argmax.
  *
  *   consensus_t  = labels[t]  (the method's argmax; ties go to the lowest schema index)
  *   confidence_t = P(z_t = consensus_t)
@@ -31,7 +35,13 @@
  *   confusion, SINGLE_CHOICE: [((w * K) + k) * K + l] = P(w answers l | true k)
  *   confusion, MULTI_LABEL:   [((w * K + k) * 2 + a) * 2 + b] = P(w's answer has k = b | truth has k = a)
  */
-import { aggregators, type AggregatorName, type AggregatorOutput } from './algorithms';
+import {
+  aggregators,
+  type AggregatorName,
+  type AggregatorOutput,
+  SOFT_ANSWER_METHODS,
+} from './algorithms';
+import type { SoftResponses } from './algorithms/dawid-skene';
 import type { ResponseMatrix } from './algorithms/response-matrix';
 
 /** The schema kinds aggregation knows (the values of `LabelSchemaKind`). */
@@ -41,6 +51,16 @@ export type AggregationKind = 'SINGLE_CHOICE' | 'MULTI_LABEL';
 export interface AnswerSets {
   readonly offsets: Int32Array;
   readonly keys: Int32Array;
+}
+
+/**
+ * Responses of a SINGLE_CHOICE matrix that were given as probability vectors: response
+ * `response[i]` (its `label` is the vector's argmax) is `probabilities[i·K .. i·K + K)` over the
+ * schema's keys. Distinct indexes, each vector non-negative and not all zero.
+ */
+export interface SoftAnswers {
+  readonly response: Int32Array;
+  readonly probabilities: Float64Array;
 }
 
 /** What a run needs, all dense indexes (see `encodeProjectAnswers`). */
@@ -58,6 +78,8 @@ export interface AggregationProblem {
   readonly gold?: Int32Array;
   /** MULTI_LABEL only. */
   readonly answerSets?: AnswerSets;
+  /** SINGLE_CHOICE only (ignored otherwise); see the file header. */
+  readonly soft?: SoftAnswers;
   /** Passed to the method (each method's default when omitted). */
   readonly maxIterations?: number;
 }
@@ -95,8 +117,63 @@ export interface AggregationSolution {
 /** Runs the problem's method and summarises the result: the whole run, on the calling thread. */
 export function computeAggregation(problem: AggregationProblem): AggregationSolution {
   return problem.kind === 'SINGLE_CHOICE'
-    ? summarizeSingleChoice(problem, runMethod(problem.method, problem.matrix, problem))
+    ? summarizeSingleChoice(problem, runSingleChoice(problem))
     : computeMultiLabel(problem);
+}
+
+/** The method on a SINGLE_CHOICE problem, with its soft answers where the method reads them. */
+function runSingleChoice(problem: AggregationProblem): AggregatorOutput {
+  const { method, matrix, soft } = problem;
+  if (!soft || soft.response.length === 0 || !SOFT_ANSWER_METHODS.has(method)) {
+    return runMethod(method, matrix, problem);
+  }
+  const split = splitSoftAnswers(matrix, soft);
+  return runMethod(method, split.hard, problem, split.soft);
+}
+
+/**
+ * The matrix without the soft answers' responses, and those responses as `SoftResponses` (same
+ * task and worker indexes). Throws a RangeError for an index out of range or repeated, or
+ * vectors of the wrong length.
+ */
+export function splitSoftAnswers(
+  m: ResponseMatrix,
+  soft: SoftAnswers,
+): { hard: ResponseMatrix; soft: SoftResponses } {
+  const R = m.task.length;
+  const n = soft.response.length;
+  if (soft.probabilities.length !== n * m.nLabels) {
+    throw new RangeError(
+      `soft answers hold ${soft.probabilities.length} probabilities, not ${n} × ${m.nLabels}`,
+    );
+  }
+  const isSoft = new Uint8Array(R);
+  const task = new Int32Array(n);
+  const worker = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = soft.response[i];
+    if (!(r >= 0 && r < R) || isSoft[r]) {
+      throw new RangeError(`soft answer ${i}: response ${r} out of range or repeated`);
+    }
+    isSoft[r] = 1;
+    task[i] = m.task[r];
+    worker[i] = m.worker[r];
+  }
+  const hard = {
+    ...m,
+    task: new Int32Array(R - n),
+    worker: new Int32Array(R - n),
+    label: new Int32Array(R - n),
+  };
+  let kept = 0;
+  for (let r = 0; r < R; r++) {
+    if (isSoft[r]) continue;
+    hard.task[kept] = m.task[r];
+    hard.worker[kept] = m.worker[r];
+    hard.label[kept] = m.label[r];
+    kept++;
+  }
+  return { hard, soft: { task, worker, probabilities: soft.probabilities } };
 }
 
 /**
@@ -242,10 +319,15 @@ function runMethod(
   method: AggregatorName,
   matrix: ResponseMatrix,
   options: Pick<AggregationProblem, 'gold' | 'maxIterations'>,
+  soft?: SoftResponses,
 ): AggregatorOutput {
   const aggregator = aggregators[method];
   if (!aggregator) throw new RangeError(`unknown aggregation method ${String(method)}`);
-  return aggregator(matrix, { gold: options.gold, maxIterations: options.maxIterations });
+  return aggregator(matrix, {
+    gold: options.gold,
+    maxIterations: options.maxIterations,
+    soft,
+  });
 }
 
 /** Σ_k trace_k[min(i, last)] for i up to the longest trace. */

@@ -13,8 +13,14 @@
  *   SINGLE_CHOICE) is skipped and counted in `ignoredAnswers`; it cannot happen through the API,
  *   which validates answers, but a run never fails on one stored row. An unreadable gold answer
  *   leaves the task out of gold.
+ * - Soft answers (SINGLE_CHOICE; a model's prediction): a row may carry `probabilities` over the
+ *   schema's keys. The row is still an answer with its label (the argmax) in the matrix, and the
+ *   vector is passed on as `soft` for the methods that read it, only when it fits the schema as it
+ *   is now: K values, non-negative, finite, not all zero, with its first maximum at the row's
+ *   label. Anything else (a vector from before the schema changed, say) leaves the plain label.
+ *   A later answer of the same worker to the same task replaces the vector with its own (or none).
  */
-import type { AnswerSets, AggregationKind } from './compute-aggregation';
+import type { AnswerSets, AggregationKind, SoftAnswers } from './compute-aggregation';
 import type { ResponseMatrix } from './algorithms/response-matrix';
 import { ResponseEncoder } from './encode-responses';
 
@@ -24,6 +30,11 @@ export interface ProjectAnswerRow {
   readonly taskId: string;
   readonly answerLabels: readonly string[];
   readonly goldLabels: readonly string[] | null;
+  /**
+   * SINGLE_CHOICE only, optional: the answer as a probability vector over the schema's keys, in
+   * schema order, whose argmax is `answerLabels[0]` (see the file header for when it is used).
+   */
+  readonly probabilities?: readonly number[];
 }
 
 /** The encoded project: the problem's inputs and the maps back to ids. */
@@ -36,6 +47,8 @@ export interface EncodedProjectAnswers {
   readonly gold?: Int32Array;
   /** MULTI_LABEL only. */
   readonly answerSets?: AnswerSets;
+  /** SINGLE_CHOICE answers given as probability vectors; absent when there are none. */
+  readonly soft?: SoftAnswers;
   readonly taskIds: readonly string[];
   readonly workerIds: readonly string[];
   /** Rows skipped because the schema cannot read their answer. */
@@ -58,6 +71,8 @@ export class ProjectAnswerEncoder {
   private readonly keyIndex: Map<string, number>;
   private readonly encoder: ResponseEncoder;
   private readonly goldByTask = new Map<string, string>();
+  /** Worker id → task id → the soft answer's vector (only workers that gave one). */
+  private readonly softByWorker = new Map<string, Map<string, Float64Array>>();
   private ignored = 0;
 
   constructor(
@@ -79,6 +94,8 @@ export class ProjectAnswerEncoder {
       return;
     }
     this.encoder.add(row.workerId, row.taskId, code);
+    // Human rows carry no vector: nothing to do for them until some worker gave one.
+    if (row.probabilities !== undefined || this.softByWorker.size > 0) this.noteSoft(row, code);
     if (row.goldLabels && !this.goldByTask.has(row.taskId)) {
       const goldCode = this.code(row.goldLabels);
       if (goldCode !== null) this.goldByTask.set(row.taskId, goldCode);
@@ -103,12 +120,65 @@ export class ProjectAnswerEncoder {
       matrix: encoded.matrix,
       gold: encoded.gold && encoded.goldCount > 0 ? encoded.gold : undefined,
       answerSets,
+      soft: this.softAnswers(encoded.matrix, encoded.taskIds, encoded.workerIds),
       taskIds: encoded.taskIds,
       workerIds: encoded.workerIds,
       ignoredAnswers: this.ignored,
       replacedAnswers: encoded.replacedAnswers,
       goldTasks: encoded.goldCount,
     };
+  }
+
+  /** Remembers (or, for a later answer without one, forgets) the row's soft vector. */
+  private noteSoft(row: ProjectAnswerRow, code: string): void {
+    const vector = row.probabilities && this.softVector(row.probabilities, code);
+    let byTask = this.softByWorker.get(row.workerId);
+    if (vector) {
+      if (!byTask) this.softByWorker.set(row.workerId, (byTask = new Map()));
+      byTask.set(row.taskId, vector);
+    } else {
+      byTask?.delete(row.taskId);
+    }
+  }
+
+  /** The vector as a Float64Array when it fits the schema and the label (file header), else null. */
+  private softVector(probabilities: readonly number[], code: string): Float64Array | null {
+    const K = this.keys.length;
+    if (this.kind !== 'SINGLE_CHOICE' || probabilities.length !== K) return null;
+    const vector = new Float64Array(K);
+    let argmax = 0;
+    let mass = 0;
+    for (let k = 0; k < K; k++) {
+      const value = Number(probabilities[k]);
+      if (!(value >= 0 && Number.isFinite(value))) return null;
+      vector[k] = value;
+      mass += value;
+      if (value > vector[argmax]) argmax = k;
+    }
+    return mass > 0 && argmax === this.keyIndex.get(code) ? vector : null;
+  }
+
+  /** The soft answers of the finished matrix, by response index; undefined when none. */
+  private softAnswers(
+    matrix: ResponseMatrix,
+    taskIds: readonly string[],
+    workerIds: readonly string[],
+  ): SoftAnswers | undefined {
+    if (this.softByWorker.size === 0) return undefined;
+    const byWorker = workerIds.map(id => this.softByWorker.get(id));
+    const responses: number[] = [];
+    const vectors: Float64Array[] = [];
+    for (let r = 0; r < matrix.task.length; r++) {
+      const vector = byWorker[matrix.worker[r]]?.get(taskIds[matrix.task[r]]);
+      if (!vector) continue;
+      responses.push(r);
+      vectors.push(vector);
+    }
+    if (responses.length === 0) return undefined;
+    const K = this.keys.length;
+    const probabilities = new Float64Array(responses.length * K);
+    vectors.forEach((vector, i) => probabilities.set(vector, i * K));
+    return { response: Int32Array.from(responses), probabilities };
   }
 
   /** The encoder label for an answer, or null when the schema cannot read it. */

@@ -83,6 +83,12 @@ export interface ModelResponse {
   readonly worker: string;
   readonly task: string;
   readonly label: string;
+  /**
+   * The whole prediction, in the project's label-schema order as it was when the task was
+   * pre-labeled: Dawid–Skene reads it as a soft answer (aggregation checks it still fits).
+   * Absent when not asked for.
+   */
+  readonly probabilities?: number[];
 }
 
 /**
@@ -422,15 +428,22 @@ export class PrelabelService {
   }
 
   /**
-   * The MODEL annotators' answers on `projectId` (argmax of each stored prediction), in (task,
-   * model version creation) order: the extra responses aggregation adds to the humans' so each
-   * model version is one more worker whose confusion matrix Dawid–Skene learns. No access check:
-   * for services already acting on an authorised project (aggregation, jobs).
+   * The MODEL annotators' answers on `projectId` (argmax of each stored prediction, with the
+   * prediction itself), in (task, model version creation) order: the extra responses aggregation
+   * adds to the humans' so each model version is one more worker whose confusion matrix
+   * Dawid–Skene learns. No access check: for services already acting on an authorised project
+   * (aggregation, jobs). `probabilities: false` leaves the vectors out (a run whose method
+   * does not read them).
    */
-  async modelResponses(ctx: RequestContext, projectId: string): Promise<ModelResponse[]> {
-    const rows = await queryRows<{ worker: string; task: string; label: string }>(
+  async modelResponses(
+    ctx: RequestContext,
+    projectId: string,
+    options: { readonly probabilities?: boolean } = {},
+  ): Promise<ModelResponse[]> {
+    const vector = (options.probabilities ?? true) ? ', p.probabilities' : '';
+    const rows = await queryRows<ModelResponse>(
       this.db.manager(ctx),
-      `SELECT mv.annotator_id AS worker, p.task_id AS task, p.predicted_label AS label
+      `SELECT mv.annotator_id AS worker, p.task_id AS task, p.predicted_label AS label${vector}
          FROM prelabel_predictions p
          JOIN model_versions mv ON mv.id = p.model_version_id
         WHERE p.project_id = $1

@@ -26,7 +26,7 @@ export function wirePrelabel(
   deps.slots.onTaskCompleted((tx, completed) => modelLoop.onTaskCompleted(tx, completed));
   // Each model version answers as a MODEL annotator whose confusion aggregation learns.
   deps.aggregation.addResponseSource({
-    responses: (ctx, projectId) => prelabels.modelResponses(ctx, projectId),
+    responses: (ctx, projectId, options) => prelabels.modelResponses(ctx, projectId, options),
   });
   // Unanswered tasks are served in the voting model's uncertainty order; aggregation, the one
   // writer of the serving priority, follows each stored batch and each promotion.

@@ -1,9 +1,13 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { createLogger } from '../../../src/common/logger';
-import { aggregators } from '../../../src/modules/aggregation/algorithms';
-import { AggregationService } from '../../../src/modules/aggregation/aggregation.service';
+import { dawidSkene } from '../../../src/modules/aggregation/algorithms/dawid-skene';
+import {
+  AggregationService,
+  type ExtraResponse,
+} from '../../../src/modules/aggregation/aggregation.service';
 import { AggregationRunStatus } from '../../../src/modules/aggregation/aggregation.types';
+import { splitSoftAnswers } from '../../../src/modules/aggregation/compute-aggregation';
 import { encodeResponses } from '../../../src/modules/aggregation/encode-responses';
 import { Role } from '../../../src/modules/auth/role';
 import type { Task } from '../../../src/modules/marketplace/task.entity';
@@ -86,6 +90,20 @@ describe('a pre-label model as an aggregation annotator', () => {
     return { owner, project, tasks, gold, unanswered, model, human };
   }
 
+  /** An AggregationService like the product's, with `answers` as its only extra responses. */
+  function serviceWithSource(answers: readonly ExtraResponse[]): AggregationService {
+    const services = env.services;
+    const sut = new AggregationService(
+      new TransactionalConnection(db.current.dataSource),
+      services.events,
+      services.projects,
+      services.jobs,
+      createLogger('silent'),
+    );
+    sut.addResponseSource({ responses: async () => answers });
+    return sut;
+  }
+
   it('learns the model’s planted bias as its confusion, and pays or counts nothing for it', async () => {
     const dataSource = db.current.dataSource;
     const { owner, project, tasks, gold, unanswered, model, human } = await setup();
@@ -103,7 +121,8 @@ describe('a pre-label model as an aggregation annotator', () => {
       goldTaskCount: gold.length,
     });
 
-    // Exactly the pure method on the humans' answers followed by the model's on the same tasks.
+    // Exactly the pure method on the humans' answers followed by the model's on the same tasks,
+    // the model's as soft answers (its stored probability vectors).
     const answeredIds = new Set(tasks.map(task => task.id));
     const modelAnswers = (
       await env.services.prelabels.modelResponses(systemContext(), project.id)
@@ -114,9 +133,17 @@ describe('a pre-label model as an aggregation annotator', () => {
       { labelSet: KEYS },
       new Map(gold.map(task => [task.id, truth(task)])),
     );
-    const reference = aggregators['dawid-skene'](encoded.matrix, { gold: encoded.gold });
     const w = encoded.workerIds.indexOf(model.annotatorId);
     const K = KEYS.length;
+    const vectorOf = new Map(modelAnswers.map(answer => [answer.task, answer.probabilities]));
+    const modelRows = [...encoded.matrix.worker.keys()].filter(r => encoded.matrix.worker[r] === w);
+    const split = splitSoftAnswers(encoded.matrix, {
+      response: Int32Array.from(modelRows),
+      probabilities: Float64Array.from(
+        modelRows.flatMap(r => vectorOf.get(encoded.taskIds[encoded.matrix.task[r]])!),
+      ),
+    });
+    const reference = dawidSkene(split.hard, { gold: encoded.gold, soft: split.soft });
 
     const quality = await env.services.aggregation.workerQuality(
       owner.ctx,
@@ -166,6 +193,116 @@ describe('a pre-label model as an aggregation annotator', () => {
       [model.annotatorId],
     );
     expect({ accounts, assignments }).toEqual({ accounts: 0, assignments: 0 });
+  });
+
+  it('reads the model’s probability vector: an unsure prediction moves the posterior less than its argmax', async () => {
+    const dataSource = db.current.dataSource;
+    const { owner, project, tasks, gold, model } = await setup();
+    // Task 7 is a dog two people of three call a dog; the model now says "cat", unsure.
+    const contested = tasks[7];
+    expect(truth(contested)).toBe('dog');
+    expect(gold.map(task => task.id)).not.toContain(contested.id);
+    await dataSource.query(
+      `UPDATE prelabel_predictions SET probabilities = '{0.55,0.45}', predicted_label = 'cat',
+              confidence = 0.55
+       WHERE task_id = $1 AND model_version_id = $2`,
+      [contested.id, model.id],
+    );
+    const stored = await env.services.prelabels.modelResponses(systemContext(), project.id);
+    expect(stored.find(answer => answer.task === contested.id)).toMatchObject({
+      label: 'cat',
+      probabilities: [0.55, 0.45],
+    });
+
+    /** P(dog) stored for the contested task after a DS run whose model answers are `answers`. */
+    const dogAfterRun = async (answers: readonly ExtraResponse[] | null) => {
+      const sut = answers ? serviceWithSource(answers) : env.services.aggregation;
+      const run = await sut.runAggregation(owner.ctx, project.id, { method: 'dawid-skene' });
+      expect(run.status).toBe(AggregationRunStatus.SUCCEEDED);
+      const [{ posterior }] = await dataSource.query('SELECT posterior FROM tasks WHERE id = $1', [
+        contested.id,
+      ]);
+      return (posterior as number[])[KEYS.indexOf('dog')];
+    };
+    // Every run has the model's soft answers on the other tasks; only the contested one differs.
+    const elsewhere = stored.filter(answer => answer.task !== contested.id);
+    const contestedAnswer = stored.find(answer => answer.task === contested.id)!;
+    const without = await dogAfterRun(elsewhere);
+    const hard = await dogAfterRun([
+      ...elsewhere,
+      { worker: contestedAnswer.worker, task: contested.id, label: 'cat' },
+    ]);
+    const soft = await dogAfterRun(null); // the product's own wiring
+
+    expect(hard).toBeLessThan(soft);
+    expect(soft).toBeLessThan(without);
+    expect(without - soft).toBeLessThan((without - hard) / 3);
+    // The consensus stays "dog" with the unsure model, as the two people say.
+    const [{ consensus_labels }] = await dataSource.query(
+      'SELECT consensus_labels FROM tasks WHERE id = $1',
+      [contested.id],
+    );
+    expect(consensus_labels).toEqual(['dog']);
+  });
+
+  it('falls back to the argmax when a stored vector no longer fits the schema', async () => {
+    const dataSource = db.current.dataSource;
+    const { owner, project, tasks, model } = await setup();
+    const contested = tasks[7];
+    const setVector = (vector: string) =>
+      dataSource.query(
+        `UPDATE prelabel_predictions SET probabilities = $3::float8[], predicted_label = 'cat'
+         WHERE task_id = $1 AND model_version_id = $2`,
+        [contested.id, model.id, vector],
+      );
+    const posteriorAfterRun = async () => {
+      await env.services.aggregation.runAggregation(owner.ctx, project.id, {
+        method: 'dawid-skene',
+      });
+      const [{ posterior }] = await dataSource.query('SELECT posterior FROM tasks WHERE id = $1', [
+        contested.id,
+      ]);
+      return posterior as number[];
+    };
+    const expectClose = (actual: number[], expected: number[]) => {
+      expect(actual).toHaveLength(expected.length);
+      actual.forEach((value, k) => expect(Math.abs(value - expected[k])).toBeLessThan(1e-12));
+    };
+    // A one-hot vector is the hard answer (to rounding: the products run in another order).
+    await setVector('{1,0}');
+    const oneHot = await posteriorAfterRun();
+    await setVector('{0.55,0.45}');
+    const unsure = await posteriorAfterRun();
+    expect(Math.abs(unsure[1] - oneHot[1])).toBeGreaterThan(0.01);
+    // Three labels (the schema had one more key when it was pre-labeled): the label alone.
+    await setVector('{0.55,0.45,0}');
+    expectClose(await posteriorAfterRun(), oneHot);
+    // Its argmax is not its label (the schema's keys were reordered): the label alone.
+    await setVector('{0.45,0.55}');
+    expectClose(await posteriorAfterRun(), oneHot);
+  });
+
+  it('asks a source for vectors only when the method reads them', async () => {
+    const { owner, project, tasks, model } = await setup();
+    const asked: boolean[] = [];
+    const sut = serviceWithSource([]);
+    sut.addResponseSource({
+      responses: async (_ctx, _projectId, options) => {
+        asked.push(options.probabilities);
+        return [
+          {
+            worker: model.annotatorId,
+            task: tasks[1].id,
+            label: 'cat',
+            probabilities: [0.9, 0.1],
+          },
+        ];
+      },
+    });
+    await sut.runAggregation(owner.ctx, project.id, { method: 'majority-vote' });
+    await sut.runAggregation(owner.ctx, project.id, { method: 'pooled-dawid-skene' });
+    await sut.runAggregation(owner.ctx, project.id, { method: 'dawid-skene' });
+    expect(asked).toEqual([false, false, true]);
   });
 
   it('never lets an extra response replace a human answer or answer a task alone', async () => {

@@ -3,10 +3,12 @@ import {
   type Aggregator,
   aggregators,
 } from '../../../src/modules/aggregation/algorithms';
+import { dawidSkene } from '../../../src/modules/aggregation/algorithms/dawid-skene';
 import { mulberry32, randomInt } from '../../../src/modules/aggregation/algorithms/rng';
 import {
   type AggregationProblem,
   computeAggregation,
+  splitSoftAnswers,
 } from '../../../src/modules/aggregation/compute-aggregation';
 import { ProjectAnswerEncoder } from '../../../src/modules/aggregation/encode-project-answers';
 import { runAggregationInWorker } from '../../../src/modules/aggregation/parallel/run-aggregation-in-worker';
@@ -114,6 +116,142 @@ describe('ProjectAnswerEncoder', () => {
     expect(encoded.ignoredAnswers).toBe(1);
   });
 });
+
+/**
+ * `singleChoiceProblem` plus a model ('model') answering every task with a probability vector
+ * that leans toward the majority of the task's first two answers.
+ */
+function problemWithModel(method: (typeof AGGREGATOR_NAMES)[number], withVectors = true) {
+  const { keys, rows } = seededRows(7);
+  const encoder = new ProjectAnswerEncoder('SINGLE_CHOICE', keys);
+  for (const row of rows) encoder.add(row);
+  const rng = mulberry32(3);
+  for (let t = 0; t < 40; t++) {
+    const lean = keys.indexOf(rows[t * 5].answerLabels[0]);
+    const vector = keys.map((_, k) => (k === lean ? 0.5 + 0.4 * rng() : 0.1 * rng()));
+    encoder.add({
+      workerId: 'model',
+      taskId: `t${t}`,
+      answerLabels: [keys[lean]],
+      goldLabels: null,
+      probabilities: withVectors ? vector : undefined,
+    });
+  }
+  const encoded = encoder.finish();
+  const problem: AggregationProblem = {
+    method,
+    kind: 'SINGLE_CHOICE',
+    nKeys: keys.length,
+    matrix: encoded.matrix,
+    gold: encoded.gold,
+    soft: encoded.soft,
+  };
+  return { problem, encoded };
+}
+
+describe('soft answers (a model’s probability vectors)', () => {
+  const keys = ['dog', 'cat', 'cow'];
+  const add = (
+    encoder: ProjectAnswerEncoder,
+    worker: string,
+    task: string,
+    label: string,
+    p?: number[],
+  ) =>
+    encoder.add({
+      workerId: worker,
+      taskId: task,
+      answerLabels: [label],
+      goldLabels: null,
+      probabilities: p,
+    });
+
+  it('are passed on when the vector fits the schema and its label, and are plain labels otherwise', () => {
+    const encoder = new ProjectAnswerEncoder('SINGLE_CHOICE', keys);
+    for (const task of ['t1', 't2', 't3', 't4', 't5']) add(encoder, 'human', task, 'dog');
+    add(encoder, 'model', 't1', 'cat', [0.2, 0.7, 0.1]);
+    add(encoder, 'model', 't2', 'cat', [0.3, 0.7]); // the schema had two keys back then
+    add(encoder, 'model', 't3', 'cat', [0.5, 0.3, 0.2]); // its argmax is not its label
+    add(encoder, 'model', 't4', 'cat', [0, NaN, 0]);
+    add(encoder, 'other', 't1', 'cow', [0.1, 0.1, 0.8]);
+    add(encoder, 'other', 't5', 'cow', [0.1, 0.1, 0.8]);
+    add(encoder, 'other', 't5', 'dog'); // a later answer without a vector replaces the soft one
+
+    const encoded = encoder.finish();
+
+    const m = encoded.matrix;
+    const softOnes = [...encoded.soft!.response].map(r => [
+      encoded.workerIds[m.worker[r]],
+      encoded.taskIds[m.task[r]],
+      keys[m.label[r]],
+    ]);
+    expect(softOnes).toEqual([
+      ['model', 't1', 'cat'],
+      ['other', 't1', 'cow'],
+    ]);
+    expect([...encoded.soft!.probabilities]).toEqual([0.2, 0.7, 0.1, 0.1, 0.1, 0.8]);
+    // Every answer is still in the matrix with its label.
+    expect(m.task.length).toBe(5 + 4 + 2);
+  });
+
+  it('are absent when no answer has a vector, and on multi-label projects', () => {
+    const single = new ProjectAnswerEncoder('SINGLE_CHOICE', keys);
+    add(single, 'human', 't1', 'dog');
+    expect(single.finish().soft).toBeUndefined();
+    const multi = new ProjectAnswerEncoder('MULTI_LABEL', keys);
+    add(multi, 'model', 't1', 'cat', [0.2, 0.7, 0.1]);
+    expect(multi.finish().soft).toBeUndefined();
+  });
+
+  it('are read by Dawid–Skene as vectors, and as their labels by the other methods and the counts', () => {
+    const { problem } = problemWithModel('dawid-skene');
+    expect(problem.soft!.response.length).toBe(40);
+    const split = splitSoftAnswers(problem.matrix, problem.soft!);
+    const reference = dawidSkene(split.hard, { gold: problem.gold, soft: split.soft });
+
+    const solution = computeAggregation(problem);
+    const hard = computeAggregation({ ...problem, soft: undefined });
+
+    expect(solution.posterior).toEqual(reference.probabilities);
+    expect(solution.confusion).toEqual(reference.confusion);
+    expect(maxDifference(solution.posterior, hard.posterior)).toBeGreaterThan(1e-3);
+    // The model's answers still count as its labels.
+    expect(solution.workerAnswers).toEqual(hard.workerAnswers);
+    expect(Array.from(solution.taskAnswers)).toEqual(new Array(40).fill(6));
+    for (const method of AGGREGATOR_NAMES.filter(name => name !== 'dawid-skene')) {
+      const other = problemWithModel(method).problem;
+      expect(computeAggregation(other)).toEqual(computeAggregation({ ...other, soft: undefined }));
+    }
+  });
+
+  it('go to the worker thread with the problem', async () => {
+    const here = computeAggregation(problemWithModel('dawid-skene').problem);
+    const there = await runAggregationInWorker(problemWithModel('dawid-skene').problem);
+    expect(there).toEqual(here);
+  });
+
+  it('are rejected when they point at no response or repeat one', () => {
+    const { problem } = problemWithModel('dawid-skene');
+    const K = 3;
+    const probabilities = Float64Array.of(0.2, 0.7, 0.1, 0.2, 0.7, 0.1);
+    const out = Int32Array.of(0, problem.matrix.task.length);
+    expect(() => splitSoftAnswers(problem.matrix, { response: out, probabilities })).toThrow(
+      RangeError,
+    );
+    const twice = Int32Array.of(1, 1);
+    expect(() => splitSoftAnswers(problem.matrix, { response: twice, probabilities })).toThrow(
+      RangeError,
+    );
+    const short = { response: Int32Array.of(0), probabilities: probabilities.subarray(0, K - 1) };
+    expect(() => splitSoftAnswers(problem.matrix, short)).toThrow(RangeError);
+  });
+});
+
+function maxDifference(a: Float64Array, b: Float64Array): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
 
 describe(computeAggregation.name, () => {
   it.each(AGGREGATOR_NAMES)(

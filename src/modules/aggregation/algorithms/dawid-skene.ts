@@ -15,6 +15,11 @@
  * e.g. one built from their gold record. The M-step is then the MAP estimate under Dirichlet(1 + α).
  * π and p are clipped at EPS = 1e-10 where they enter a product or a log, as in crowd-kit.
  *
+ * Soft answers (`soft`: a probability vector instead of a label, e.g. a pre-label model's
+ * prediction) enter as virtual evidence, Σ_l q_l · π_w[k][l] per answer, with the expected counts
+ * T[t][k] · q_l · π_w[k][l] / Σ_l' q_l' · π_w[k][l'] in the M-step: dawid-skene-soft.ts has the
+ * math. Without them (`soft` absent or empty) the fit is the hard one, bit for bit.
+ *
  * The E-step kernels, its numerics (scaled products instead of exp per class) and their fast
  * paths are in dawid-skene-e-step.ts. This file has the EM loop in crowd-kit's named steps:
  * `dawidSkeneRunSettings` (options), `runDawidSkeneEm` (initialisation, then E-step + M-step until
@@ -58,6 +63,14 @@ import {
   dawidSkeneEStepAccumulate,
   dawidSkeneInitialPosterior,
 } from './dawid-skene-e-step';
+import {
+  type SoftIndex,
+  type SoftResponses,
+  buildSoftIndex,
+  softEStepAccumulate,
+  softInitialAccumulate,
+  softInitialPosterior,
+} from './dawid-skene-soft';
 import { EPS, argmaxRows } from './math';
 import {
   AggregationResult,
@@ -67,6 +80,7 @@ import {
 } from './response-matrix';
 
 export type { DawidSkeneIndex, DawidSkeneParameters } from './dawid-skene-e-step';
+export type { SoftResponses } from './dawid-skene-soft';
 export {
   buildDawidSkeneIndex,
   dawidSkeneAccumulate,
@@ -109,6 +123,13 @@ export interface DawidSkeneOptions {
   readonly priorConfusion?: Float64Array;
   /** Weight of `priorConfusion`, in answers per true class. Default 1. */
   readonly priorStrength?: number;
+  /**
+   * Soft answers (probability vectors over the K labels) besides the matrix's hard ones, as
+   * virtual evidence (dawid-skene-soft.ts). Their workers are the matrix's worker indexes and get
+   * confusion matrices like everyone else; each counts as one answer in the stopping rules. Absent
+   * or empty: exactly the hard fit.
+   */
+  readonly soft?: SoftResponses;
 }
 
 /** Result of `dawidSkene`. */
@@ -162,9 +183,18 @@ export function dawidSkene(m: ResponseMatrix, options: DawidSkeneOptions = {}): 
   const K = m.nLabels;
   const confusion = new Float64Array(m.nWorkers * K * K);
   const priors = new Float64Array(K);
-  if (m.task.length === 0 || K === 0) return { ...emptyDawidSkeneFit(m), priors, confusion };
-  const fit = runDawidSkeneEm(m, options.gold, settings, (counts, classCounts, parameters) =>
-    dawidSkeneMaximize(counts, classCounts, pseudoCounts, parameters, { confusion, priors }),
+  const soft =
+    options.soft && options.soft.task.length > 0 ? buildSoftIndex(m, options.soft) : undefined;
+  if (m.task.length + (soft?.count ?? 0) === 0 || K === 0) {
+    return { ...emptyDawidSkeneFit(m), priors, confusion };
+  }
+  const fit = runDawidSkeneEm(
+    m,
+    options.gold,
+    settings,
+    (counts, classCounts, parameters) =>
+      dawidSkeneMaximize(counts, classCounts, pseudoCounts, parameters, { confusion, priors }),
+    soft,
   );
   return { ...fit, priors, confusion };
 }
@@ -193,14 +223,17 @@ export function dawidSkeneRunSettings(
  *   initialisation  majority-vote posterior T⁽⁰⁾ → its counts → M-step (θ₀)
  *   iteration i     E-step with θ_{i−1} fused with the counts → M-step (θ_i) → stopping rule
  *
- * Assumes a validated matrix with at least one answer and one label.
+ * Assumes a validated matrix with at least one answer (hard or soft) and one label. `soft`
+ * (from `buildSoftIndex`) switches to the soft kernels; without it the loop is the hard one.
  */
 export function runDawidSkeneEm(
   m: ResponseMatrix,
   gold: GoldLabels | undefined,
   settings: DawidSkeneRunSettings,
   maximize: DawidSkeneMStep,
+  soft?: SoftIndex,
 ): DawidSkeneFit {
+  if (soft) return runSoftDawidSkeneEm(m, gold, settings, maximize, soft);
   const K = m.nLabels;
   const index = buildDawidSkeneIndex(m);
   const posterior = new Float64Array(m.nTasks * K);
@@ -222,6 +255,47 @@ export function runDawidSkeneEm(
       gold,
       0,
       m.nTasks,
+      posterior,
+      counts,
+      classCounts,
+    );
+    if (progress.record(logLikelihood, maximize(counts, classCounts, parameters))) break;
+  }
+  return { probabilities: posterior, labels: argmaxRows(posterior, K), ...progress.trace() };
+}
+
+/**
+ * `runDawidSkeneEm` with soft answers: the same steps with the soft start and E-step of
+ * dawid-skene-soft.ts. A separate loop so the hard loop stays exactly as it was.
+ */
+function runSoftDawidSkeneEm(
+  m: ResponseMatrix,
+  gold: GoldLabels | undefined,
+  settings: DawidSkeneRunSettings,
+  maximize: DawidSkeneMStep,
+  soft: SoftIndex,
+): DawidSkeneFit {
+  const K = m.nLabels;
+  const index = buildDawidSkeneIndex(m);
+  const posterior = new Float64Array(m.nTasks * K);
+  const counts = new Float64Array(m.nWorkers * K * K);
+  const classCounts = new Float64Array(K);
+  const parameters = createDawidSkeneParameters(m.nWorkers, K);
+
+  dawidSkeneInitialPosterior(index, gold, 0, m.nTasks, posterior);
+  softInitialPosterior(index, soft, gold, posterior);
+  softInitialAccumulate(index, soft, posterior, counts, classCounts);
+  maximize(counts, classCounts, parameters);
+
+  const progress = new DawidSkeneProgress(settings, m.task.length + soft.count);
+  while (progress.iterations < settings.maxIterations) {
+    counts.fill(0);
+    classCounts.fill(0);
+    const logLikelihood = softEStepAccumulate(
+      index,
+      soft,
+      parameters,
+      gold,
       posterior,
       counts,
       classCounts,

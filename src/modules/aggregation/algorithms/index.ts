@@ -18,7 +18,7 @@
  * Gold (`options.gold`, -1 = not gold) is used by the methods that can learn from it (clamped in
  * the EM methods, the source of weights in weighted majority vote) and ignored by the others.
  */
-import { dawidSkene } from './dawid-skene';
+import { type SoftResponses, dawidSkene } from './dawid-skene';
 import { glad } from './glad';
 import { mace } from './mace';
 import { goldAccuracyWeights, majorityVote } from './majority-vote';
@@ -38,6 +38,12 @@ export interface AggregatorOptions {
   readonly tolerance?: number;
   /** Seed of the random restarts of methods that use them (MACE). Default 0: deterministic. */
   readonly seed?: number;
+  /**
+   * Soft answers (probability vectors) besides the matrix's hard ones, read only by the methods
+   * in `SOFT_ANSWER_METHODS`; every other method ignores them, so a caller must give those the
+   * answers as hard labels in the matrix instead (compute-aggregation.ts does).
+   */
+  readonly soft?: SoftResponses;
 }
 
 /** What every aggregator returns: the shared result plus optional per-worker estimates. */
@@ -104,7 +110,9 @@ export const aggregators = {
     };
   },
   'pooled-dawid-skene': (m, options = {}) => {
-    const result = pooledDawidSkene(m, options);
+    // Not in SOFT_ANSWER_METHODS: `dawidSkene` underneath would read soft answers, but with a
+    // pooled prior built from hard votes only; unmeasured, so they are dropped here.
+    const result = pooledDawidSkene(m, { ...options, soft: undefined });
     return {
       ...result,
       workerSkill: accuracyFromConfusion(result.confusion, result.priors, m.nWorkers),
@@ -119,6 +127,16 @@ export const aggregators = {
     return { ...result, workerSkill: result.competence };
   },
 } satisfies Record<string, Aggregator>;
+
+/**
+ * The methods that read `AggregatorOptions.soft`. Only Dawid–Skene: its virtual-evidence E-step
+ * and expected-count M-step are derived and tested in dawid-skene-soft.ts. The others take a
+ * model's argmax: one-coin DS and pooled DS run the same EM but with M-steps (the one-coin
+ * accuracy, the pooled prior built from hard vote counts) whose soft versions are not derived
+ * or measured yet; GLAD, MACE, Wawa, ZBS and majority vote have no per-answer likelihood of the
+ * form Σ_l q_l · P(l | k) to put a probability vector in without changing the model.
+ */
+export const SOFT_ANSWER_METHODS: ReadonlySet<string> = new Set(['dawid-skene']);
 
 /** A registered method name. */
 export type AggregatorName = keyof typeof aggregators;

@@ -2,7 +2,7 @@
  * Runs any registry method off the calling thread: one short-lived worker thread per run computes
  * `computeAggregation(problem)` (compute-aggregation.ts), so a long Dawid–Skene fit never blocks
  * the API's event loop. The problem's typed arrays are transferred to the thread (the caller must
- * not use `problem.matrix` / `problem.gold` afterwards) and the solution's arrays come back the
+ * not use `problem.matrix` / `problem.gold` / `problem.soft` afterwards) and the solution's arrays come back the
  * same way, so nothing proportional to the data is copied.
  *
  *   main thread                                worker thread (aggregation.worker.ts)
@@ -72,6 +72,8 @@ function problemBuffers(problem: AggregationProblem): ArrayBuffer[] {
     problem.gold,
     problem.answerSets?.offsets,
     problem.answerSets?.keys,
+    problem.soft?.response,
+    problem.soft?.probabilities,
   ];
   const buffers = new Set<ArrayBuffer>();
   for (const array of arrays) {
