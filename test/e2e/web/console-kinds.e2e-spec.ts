@@ -449,16 +449,21 @@ describe('requester console: structured kinds through the whole product (browser
       };
     });
     type Area = { x: number; y: number; width: number; height: number };
-    const overlap = (a: Area, b: Area) =>
-      a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
     const gap = (a: Area, b: Area) =>
       Math.max(0, a.x - (b.x + b.width), b.x - (a.x + a.width)) +
       Math.max(0, a.y - (b.y + b.height), b.y - (a.y + a.height));
     expect(captions.captions).toHaveLength(4);
+    // Readable: every two captions' glyphs at least a unit apart (not merely not overlapping, so
+    // their outlines or halos never touch either).
+    captions.captions.forEach(({ text }, i) => {
+      captions.captions.slice(i + 1).forEach((other, k) => {
+        expect({ pair: [i, i + 1 + k], apart: gap(text, other.text) >= 1 }).toEqual({
+          pair: [i, i + 1 + k],
+          apart: true,
+        });
+      });
+    });
     captions.captions.forEach(({ text, backdrop, ink, paper }, i) => {
-      for (const other of captions.captions.slice(i + 1)) {
-        expect({ i, overlaps: overlap(text, other.text) }).toEqual({ i, overlaps: false });
-      }
       expect(text.x).toBeGreaterThanOrEqual(0);
       expect(text.y).toBeGreaterThanOrEqual(0);
       expect(text.x + text.width).toBeLessThanOrEqual(captions.image.width);

@@ -21,7 +21,21 @@
  * image has no free slot left, it keeps candidate 1 (overlapping, never outside the image).
  * Order matters: the first boxes (the consensus) get the best places.
  */
-import type { ImageSize, Rect } from './box-geometry';
+
+// Structural copies of box-geometry's types: this module imports nothing, so the unit tests'
+// CommonJS type-check (node16 resolution) reads it as it is.
+/** An axis-aligned box: left, top, width, height in image pixels. */
+interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+/** The image's size in pixels. */
+interface ImageSize {
+  readonly width: number;
+  readonly height: number;
+}
 
 /** A caption's place: its top-left corner and size, in image pixels. */
 export interface CaptionRect {
