@@ -112,6 +112,41 @@ describe('requester console: structured kinds through the whole product (browser
     ]);
   }
 
+  /**
+   * The results page's filters: each label wraps its own control (found by its label), side by
+   * side with a clear gap on a wide window, one under the other on a phone-wide one without
+   * leaving their box; axe-core stays clean at that width too.
+   */
+  async function checkFilters(): Promise<void> {
+    const filters = page.getByRole('group', { name: 'Filters' });
+    const tag = (el: unknown) => (el as { tagName: string }).tagName;
+    expect(await filters.getByLabel('Confidence below (0 to 1, empty: any)').evaluate(tag)).toBe(
+      'INPUT',
+    );
+    expect(await filters.getByLabel(/^Gold/).evaluate(tag)).toBe('SELECT');
+    const fields = filters.locator('label');
+    const places = async () => ({
+      box: (await filters.boundingBox())!,
+      first: (await fields.nth(0).boundingBox())!,
+      second: (await fields.nth(1).boundingBox())!,
+    });
+    const wide = await places();
+    expect(Math.abs(wide.first.y - wide.second.y)).toBeLessThan(2);
+    expect(wide.second.x - (wide.first.x + wide.first.width)).toBeGreaterThanOrEqual(12);
+    await page.setViewportSize({ width: 400, height: 900 });
+    try {
+      const narrow = await places();
+      expect(narrow.second.y).toBeGreaterThanOrEqual(narrow.first.y + narrow.first.height);
+      for (const field of [narrow.first, narrow.second]) {
+        expect(field.x).toBeGreaterThanOrEqual(narrow.box.x);
+        expect(field.x + field.width).toBeLessThanOrEqual(narrow.box.x + narrow.box.width);
+      }
+      await screen('results-filters-narrow');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  }
+
   beforeAll(async () => {
     assertWebAppBuilt();
     const owner = await server.signUp(['REQUESTER'], { displayName: 'Kinds Lab' });
@@ -229,36 +264,65 @@ describe('requester console: structured kinds through the whole product (browser
     }
     expect(await page.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Show the consensus of s1' }).click();
-    const result = page.locator('.structured-result');
-    await result.locator('mark').first().waitFor();
-    expect(await result.locator('mark').allInnerTexts()).toEqual([
+    const review = page.locator('section.review-task');
+    await review.getByRole('heading', { name: 'Task s1' }).waitFor();
+    // The opened task is one view: its consensus drawn once on the page, not in two cards.
+    const consensusLines = page
+      .locator('.answer-line')
+      .filter({ has: page.locator('strong', { hasText: /^Consensus$/ }) });
+    await consensusLines.first().locator('mark').first().waitFor();
+    expect(await page.locator('figure.kind-answers').count()).toBe(1);
+    expect(await consensusLines.count()).toBe(1);
+    expect(await consensusLines.locator('mark').allInnerTexts()).toEqual([
       'Ada Lovelace Person',
       'Charles Babbage Person',
       'London Location',
     ]);
-    expect(await result.innerText()).toMatch(/Confidence: [01]\.\d{3}/);
+    expect(await review.innerText()).toMatch(/Confidence: [01]\.\d{3}/);
     await screen('results-spans');
     const conll = await exported('Export CoNLL (BIO)');
     expect(conll).toContain('Ada B-PER\nLovelace I-PER\nmet O\nCharles B-PER');
     const spacy = JSON.parse(await exported('Export spaCy JSON'));
     expect(spacy.length).toBeGreaterThanOrEqual(2);
 
-    // Review s2: the three workers' answers, one line each, then the reviewer's own spans.
+    // Review s2: the three workers' answers, one line each; the final answer starts as the
+    // consensus (Grace Hopper a person, Harvard an organisation by two workers to one).
     await page.getByRole('button', { name: 'Show the consensus of s2' }).click();
-    const review = page.locator('section.review-task');
     await review.getByRole('heading', { name: 'Task s2' }).waitFor();
     await review.getByRole('group', { name: /^Final answer/ }).waitFor();
     expect(await review.locator('.answer-line').count()).toBe(1 + 3);
     expect(await review.locator('.answer-line mark[data-label="LOC"]').count()).toBe(1);
     expect(await review.locator('.answer-line mark[data-label="ORG"]').count()).toBeGreaterThan(1);
-    await screen('review-spans');
     const panel = review.getByRole('group', { name: /^Final answer/ });
-    await panel.focus();
-    await page.keyboard.press('Shift+ArrowRight');
-    await page.keyboard.press('1'); // Grace Hopper: Person
-    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('2'); // Harvard: Organisation
-    await review.getByRole('button', { name: 'Remove Organisation “Harvard”' }).waitFor();
+    const spanButtons = () =>
+      panel
+        .getByRole('button', { name: /^Remove / })
+        .evaluateAll(buttons => buttons.map(button => button.textContent));
+    await panel.getByRole('button', { name: 'Remove Organisation “Harvard”' }).waitFor();
+    expect(await spanButtons()).toEqual([
+      'Remove Person “Grace Hopper”',
+      'Remove Organisation “Harvard”',
+    ]);
+    await screen('review-spans');
+    // The reviewer corrects the crowd: Harvard becomes a location; reset brings the consensus back.
+    const relabelHarvard = async () => {
+      await panel.focus();
+      for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('3');
+      await panel.getByRole('button', { name: 'Remove Location “Harvard”' }).waitFor();
+    };
+    await relabelHarvard();
+    expect(await spanButtons()).toEqual([
+      'Remove Person “Grace Hopper”',
+      'Remove Location “Harvard”',
+    ]);
+    await review.getByRole('button', { name: 'Reset to the consensus' }).click();
+    await panel.getByRole('button', { name: 'Remove Organisation “Harvard”' }).waitFor();
+    expect(await spanButtons()).toEqual([
+      'Remove Person “Grace Hopper”',
+      'Remove Organisation “Harvard”',
+    ]);
+    await relabelHarvard();
     await review.getByRole('button', { name: 'Save the final answer' }).click();
     await review.getByText(/^Final answer set by/).waitFor();
     const jsonl = (await exported('Export JSONL'))
@@ -266,11 +330,12 @@ describe('requester console: structured kinds through the whole product (browser
       .split('\n')
       .map(line => JSON.parse(line));
     const decided = jsonl.find(row => row.external_id === 's2');
+    // Grace Hopper comes from the consensus, untouched; Harvard is the reviewer's correction.
     expect(decided).toMatchObject({
       reviewed: true,
       spans: [
         { start: 0, end: 2, label: 'PER' },
-        { start: 4, end: 5, label: 'ORG' },
+        { start: 4, end: 5, label: 'LOC' },
       ],
     });
   }, 180_000);
@@ -327,12 +392,89 @@ describe('requester console: structured kinds through the whole product (browser
     for (const name of ['Export COCO JSON', 'Export YOLO']) {
       await page.getByRole('button', { name }).waitFor();
     }
+    await checkFilters();
+    // A gold task shows its gold answer beside the (missing) consensus, in the one view.
+    const review = page.locator('section.review-task');
+    await page.getByRole('button', { name: 'Show the consensus of bg' }).click();
+    await review.getByRole('heading', { name: 'Task bg' }).waitFor();
+    await review
+      .locator('figure.kind-answers li', { hasText: /^\s*Gold: Person at 100, 75 · 100 × 150$/ })
+      .waitFor();
+    await review.getByText(/^No consensus answer yet/).waitFor();
+
     await page.getByRole('button', { name: 'Show the consensus of b1' }).click();
-    const result = page.locator('.structured-result');
-    await result.getByRole('img', { name: 'The image with 1 boxes drawn' }).waitFor();
-    expect((await result.locator('.kind-items li').first().innerText()).trim()).toMatch(
+    await review.getByRole('heading', { name: 'Task b1' }).waitFor();
+    // The consensus and the three workers' boxes, drawn in one figure: the consensus once.
+    await review.getByRole('img', { name: 'The image with 4 boxes drawn' }).waitFor();
+    expect(await page.locator('figure.kind-answers').count()).toBe(1);
+    const layers = await review.locator('figure.kind-answers .kind-items li').allInnerTexts();
+    expect(layers.filter(layer => layer.trim().startsWith('Consensus'))).toHaveLength(1);
+    expect(layers[0]!.trim()).toMatch(
       /^Consensus: Person at 10\d(\.\d)?, 7\d(\.\d)? · 9\d(\.\d)? × 15\d(\.\d)?/,
     );
+    // Four nearly coinciding boxes: each caption readable (no two overlap, all inside the
+    // image), at its own box, dark text on a white backdrop.
+    const captions = await review.locator('figure.kind-answers svg').evaluate(svg => {
+      const s = svg as unknown as {
+        viewBox: { baseVal: { width: number; height: number } };
+        querySelectorAll(selector: string): ArrayLike<unknown>;
+      };
+      type Shape = {
+        getBBox(): { x: number; y: number; width: number; height: number };
+        closest(selector: string): Shape | null;
+        querySelector(selector: string): Shape | null;
+      };
+      const box = (el: Shape) => {
+        const { x, y, width, height } = el.getBBox();
+        return { x, y, width, height };
+      };
+      const style = (el: unknown, property: string) =>
+        (
+          globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }
+        ).getComputedStyle(el)[property];
+      const texts = Array.from(s.querySelectorAll('text')) as Shape[];
+      const boxes = (Array.from(s.querySelectorAll('rect.box')) as Shape[]).map(box);
+      return {
+        image: { width: s.viewBox.baseVal.width, height: s.viewBox.baseVal.height },
+        boxes,
+        captions: texts.map(text => {
+          const backdrop = text.closest('g')?.querySelector('rect') ?? null;
+          return {
+            text: box(text),
+            backdrop: backdrop ? box(backdrop) : null,
+            ink: style(text, 'fill'),
+            paper: backdrop ? style(backdrop, 'fill') : null,
+          };
+        }),
+      };
+    });
+    type Area = { x: number; y: number; width: number; height: number };
+    const gap = (a: Area, b: Area) =>
+      Math.max(0, a.x - (b.x + b.width), b.x - (a.x + a.width)) +
+      Math.max(0, a.y - (b.y + b.height), b.y - (a.y + a.height));
+    expect(captions.captions).toHaveLength(4);
+    // Readable: every two captions' glyphs at least a unit apart (not merely not overlapping, so
+    // their outlines or halos never touch either).
+    captions.captions.forEach(({ text }, i) => {
+      captions.captions.slice(i + 1).forEach((other, k) => {
+        expect({ pair: [i, i + 1 + k], apart: gap(text, other.text) >= 1 }).toEqual({
+          pair: [i, i + 1 + k],
+          apart: true,
+        });
+      });
+    });
+    captions.captions.forEach(({ text, backdrop, ink, paper }, i) => {
+      expect(text.x).toBeGreaterThanOrEqual(0);
+      expect(text.y).toBeGreaterThanOrEqual(0);
+      expect(text.x + text.width).toBeLessThanOrEqual(captions.image.width);
+      expect(text.y + text.height).toBeLessThanOrEqual(captions.image.height);
+      // The backdrop holds its whole text, and touches its own box.
+      expect(backdrop).not.toBeNull();
+      expect(backdrop!.x).toBeLessThanOrEqual(text.x);
+      expect(backdrop!.x + backdrop!.width).toBeGreaterThanOrEqual(text.x + text.width);
+      expect(gap(backdrop!, captions.boxes[i]!)).toBeLessThanOrEqual(1);
+      expect({ ink, paper }).toEqual({ ink: 'rgb(17, 17, 17)', paper: 'rgb(255, 255, 255)' });
+    });
     await screen('results-boxes');
     const coco = JSON.parse(await exported('Export COCO JSON'));
     expect(coco.categories.map((c: { name: string }) => c.name)).toEqual(['person', 'car']);
@@ -340,38 +482,52 @@ describe('requester console: structured kinds through the whole product (browser
     const yolo = JSON.parse(await exported('Export YOLO'));
     expect(yolo['classes.txt']).toBe('person\ncar\n');
 
-    // The review overlays each worker's box in its own colour and decides with the widget.
-    const review = page.locator('section.review-task');
-    await review.getByRole('heading', { name: 'Task b1' }).waitFor();
+    // The review overlays each worker's box in its own colour and decides with the widget, which
+    // starts from the consensus box.
     const panel = review.getByRole('group', { name: /^Final answer/ });
     await panel.waitFor();
     const strokes = await review
-      .locator('figure.kind-answers svg rect')
+      .locator('figure.kind-answers svg rect.box')
       .evaluateAll(rects => rects.map(rect => rect.getAttribute('stroke')));
     expect(strokes).toHaveLength(1 + 3);
     expect(new Set(strokes).size).toBe(4);
-    await screen('review-boxes');
-    await panel.locator('svg.box-stage').scrollIntoViewIfNeeded();
-    const decideStage = (await panel.locator('svg.box-stage').boundingBox())!;
-    await page.mouse.move(
-      decideStage.x + decideStage.width * 0.25,
-      decideStage.y + decideStage.height * 0.25,
-    );
-    await page.mouse.down();
-    await page.mouse.move(
-      decideStage.x + decideStage.width * 0.5,
-      decideStage.y + decideStage.height * 0.75,
-      {
-        steps: 4,
-      },
-    );
-    await page.mouse.up();
+    const boxButtons = () =>
+      panel
+        .getByRole('button', { name: /^Box \d+: / })
+        .evaluateAll(buttons => buttons.map(button => button.textContent?.trim()));
     await panel.getByRole('button', { name: /^Box 1: Person at/ }).waitFor();
+    expect(await boxButtons()).toEqual([
+      expect.stringMatching(/^Box 1: Person at 10\d, 7\d · 9\d × 15\d$/),
+    ]);
+    await screen('review-boxes');
+    // A second object on the right, clear of the consensus box (a press on a box selects it).
+    const drawDecisionBox = async () => {
+      await panel.locator('svg.box-stage').scrollIntoViewIfNeeded();
+      const stage = (await panel.locator('svg.box-stage').boundingBox())!;
+      await page.mouse.move(stage.x + stage.width * 0.6, stage.y + stage.height * 0.2);
+      await page.mouse.down();
+      await page.mouse.move(stage.x + stage.width * 0.85, stage.y + stage.height * 0.6, {
+        steps: 4,
+      });
+      await page.mouse.up();
+    };
+    await drawDecisionBox();
+    await panel.getByRole('button', { name: /^Box 2: Person at/ }).waitFor();
+    // Reset drops the reviewer's box and keeps the consensus one.
+    await review.getByRole('button', { name: 'Reset to the consensus' }).click();
+    await panel.getByRole('button', { name: /^Box 2: Person at/ }).waitFor({ state: 'detached' });
+    expect(await boxButtons()).toHaveLength(1);
+    await drawDecisionBox();
+    await panel.getByRole('button', { name: /^Box 2: Person at/ }).waitFor();
     await review.getByRole('button', { name: 'Save the final answer' }).click();
     await review.getByText(/^Final answer set by/).waitFor();
     const after = JSON.parse(await exported('Export COCO JSON'));
     const image = after.images.find((i: { external_id: string }) => i.external_id === 'b1');
     expect(image.reviewed).toBe(true);
+    // The consensus box the review started from, and the reviewer's own.
+    expect(
+      after.annotations.filter((a: { image_id: number }) => a.image_id === image.id),
+    ).toHaveLength(2);
   }, 180_000);
 
   it('previews pairwise and rating widgets, and shows a refused setting next to its field', async () => {

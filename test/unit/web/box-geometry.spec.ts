@@ -60,4 +60,26 @@ describe('box geometry (the BOUNDING_BOXES widget, original-image pixels)', () =
     expect(G.resizeBox(box, 0, -1, IMAGE)).toMatchObject({ h: 1 });
     expect(G.resizeBox(box, -100, 479, IMAGE)).toEqual({ x: 600, y: 0, w: 1, h: 480 });
   });
+
+  it('starts a reviewer from a recorded answer: whole pixels inside the image, no extra fields', () => {
+    expect(
+      G.boxesFrom(
+        {
+          boxes: [
+            { x: 100.6, y: 74.4, w: 99.2, h: 150.5, label: 'person', score: 0.67 },
+            { x: 600, y: -10, w: 100, h: 30, label: 'car' }, // clipped at the right and top
+            { x: 700, y: 10, w: 10, h: 10, label: 'car' }, // wholly outside
+            { x: 1, y: 1, w: 0, h: 5, label: 'car' }, // no width
+            { x: 1, y: 1, w: '5', h: 5, label: 'car' },
+            { x: 1, y: 1, w: 5, h: 5 },
+          ],
+        },
+        IMAGE,
+      ),
+    ).toEqual([
+      { x: 101, y: 74, w: 99, h: 151, label: 'person' },
+      { x: 600, y: 0, w: 40, h: 20, label: 'car' },
+    ]);
+    expect(G.boxesFrom({}, IMAGE)).toEqual([]);
+  });
 });

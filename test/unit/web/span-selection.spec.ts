@@ -82,4 +82,31 @@ describe('span selection (the TEXT_SPANS widget’s keyboard moves)', () => {
     );
     expect(S.spanText(['北', '京', '大', '学'], { start: 0, end: 4 }, true)).toBe('北京大学');
   });
+
+  it('starts a reviewer from a recorded answer: valid spans kept in order, the rest dropped', () => {
+    const state = S.spanStateFrom(
+      {
+        spans: [
+          { start: 4, end: 5, label: 'ORG', score: 0.7 },
+          { start: 0, end: 2, label: 'PER' },
+          { start: 3, end: 9, label: 'LOC' }, // past the 6 tokens
+          { start: 2, end: 2, label: 'LOC' }, // empty
+          { start: 1.5, end: 3, label: 'LOC' },
+          { start: 1, end: 2 },
+          null,
+        ],
+      },
+      6,
+    );
+    expect(state).toEqual({
+      spans: [
+        { start: 0, end: 2, label: 'PER' },
+        { start: 4, end: 5, label: 'ORG' },
+      ],
+      cursor: 0,
+      anchor: 0,
+    });
+    expect(S.spanStateFrom({ spans: 'no' }, 6)).toEqual(S.EMPTY_SPANS);
+    expect(S.spanStateFrom(null, 6)).toEqual(S.EMPTY_SPANS);
+  });
 });

@@ -1,5 +1,6 @@
 import { useRef, useState, type PointerEvent } from 'react';
 import {
+  boxesFrom,
   boxFromDrag,
   type ImageSize,
   imagePoint,
@@ -221,6 +222,14 @@ function BoxesView({ task, answer, onChange, t }: WidgetProps<BoxState>) {
  */
 export const boundingBoxes: KindWidget<BoxState> = {
   empty: task => ({ boxes: [], selected: null, nextClass: classes(task)[0] ?? '' }),
+  fromValue: (value, task) => {
+    const image = imageOf(task);
+    return {
+      boxes: image ? boxesFrom(value, image.size) : [],
+      selected: null,
+      nextClass: classes(task)[0] ?? '',
+    };
+  },
   render: props => <BoxesView {...props} />,
   keymap: (task, t) => {
     const image = imageOf(task);

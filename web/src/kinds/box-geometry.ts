@@ -77,3 +77,31 @@ export function resizeBox<B extends Rect>(box: B, dw: number, dh: number, size: 
     h: clamp(box.h + dh, 1, Math.max(1, size.height - box.y)),
   };
 }
+
+/**
+ * The labelled boxes of a recorded answer (`{ boxes }`, as the API stores it), so a reviewer
+ * starts from the consensus: boxes with finite numbers and a string label are kept, in whole
+ * pixels inside the image as the widget draws them (a consensus box is an average, often
+ * fractional), unless nothing of them is left; extra fields (a consensus box's `score`) are left
+ * out, since the reviewer's answer records only place, size and class.
+ */
+export function boxesFrom(
+  value: Readonly<Record<string, unknown>> | null | undefined,
+  size: ImageSize,
+): Array<Rect & { readonly label: string }> {
+  const list = Array.isArray(value?.boxes) ? (value.boxes as unknown[]) : [];
+  const boxes: Array<Rect & { readonly label: string }> = [];
+  for (const item of list) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { x, y, w, h, label } = item as Record<string, unknown>;
+    if (typeof label !== 'string') continue;
+    if (![x, y, w, h].every(n => typeof n === 'number' && Number.isFinite(n))) continue;
+    const left = Math.round(clamp(x as number, 0, size.width));
+    const top = Math.round(clamp(y as number, 0, size.height));
+    const right = Math.round(clamp((x as number) + (w as number), 0, size.width));
+    const bottom = Math.round(clamp((y as number) + (h as number), 0, size.height));
+    if (right <= left || bottom <= top) continue;
+    boxes.push({ x: left, y: top, w: right - left, h: bottom - top, label });
+  }
+  return boxes;
+}

@@ -49,6 +49,12 @@ export interface WidgetProps<A> {
 export interface KindWidget<A> {
   /** The answer before the worker did anything. */
   empty(task: WidgetTask): A;
+  /**
+   * The widget's answer for a value the API recorded (`AnswerInput.value`'s shape), so a reviewer
+   * edits the crowd's consensus instead of starting over; what does not fit the task is dropped.
+   * Only the kinds recorded as a value have it.
+   */
+  fromValue?(value: Readonly<Record<string, unknown>>, task: WidgetTask): A;
   render(props: WidgetProps<A>): ReactNode;
   /** The widget's own keys (the screen adds Enter and Escape). */
   keymap(task: WidgetTask, t: Translate): readonly WidgetKey<A>[];

@@ -46,6 +46,8 @@ function ItemView({ value }: { value: unknown }) {
  */
 export const pairwise: KindWidget<string | null> = {
   empty: () => null,
+  fromValue: (value, task) =>
+    itemsOf(task)?.some(item => item.id === value.preferred) ? (value.preferred as string) : null,
   render: ({ task, answer, onChange, t }) => {
     const items = itemsOf(task);
     if (!items) return <p>{t('kind.pairwise.noItems')}</p>;

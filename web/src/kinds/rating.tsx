@@ -31,6 +31,8 @@ function gradeKey(scale: readonly { grade: number }[], index: number): string {
 /** RATING: one grade on the scale; number keys pick it. Records `{ rating }`. */
 export const rating: KindWidget<number | null> = {
   empty: () => null,
+  fromValue: (value, task) =>
+    scaleOf(task).some(({ grade }) => grade === value.rating) ? (value.rating as number) : null,
   render: ({ task, answer, onChange, t }) => {
     const scale = scaleOf(task);
     const { min, max } = task.labelSchema.settings ?? {};

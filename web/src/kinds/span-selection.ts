@@ -113,3 +113,31 @@ export function spanText(
 ): string {
   return tokens.slice(span.start, span.end).join(perCharacter ? '' : ' ');
 }
+
+/**
+ * The editing state for a recorded answer (`{ spans }`, as the API stores it), so a reviewer
+ * starts from the consensus: spans with whole token indexes inside the tokens and a string
+ * label are kept, the rest (a malformed or stale value) dropped; the cursor starts at the first
+ * token.
+ */
+export function spanStateFrom(
+  value: Readonly<Record<string, unknown>> | null | undefined,
+  tokenCount: number,
+): SpanState {
+  const list = Array.isArray(value?.spans) ? (value.spans as unknown[]) : [];
+  const spans = list.filter(
+    (span): span is Span =>
+      typeof span === 'object' &&
+      span !== null &&
+      Number.isInteger((span as Span).start) &&
+      Number.isInteger((span as Span).end) &&
+      (span as Span).start >= 0 &&
+      (span as Span).start < (span as Span).end &&
+      (span as Span).end <= tokenCount &&
+      typeof (span as Span).label === 'string',
+  );
+  return {
+    ...EMPTY_SPANS,
+    spans: sortSpans(spans.map(({ start, end, label }) => ({ start, end, label }))),
+  };
+}

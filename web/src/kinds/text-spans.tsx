@@ -19,6 +19,7 @@ import {
   selectTokens,
   sortSpans,
   spansAt,
+  spanStateFrom,
   spanText,
   type SpanState,
 } from './span-selection';
@@ -146,6 +147,7 @@ function SpansView({ task, answer, onChange, t }: WidgetProps<SpanState>) {
  */
 export const textSpans: KindWidget<SpanState> = {
   empty: () => EMPTY_SPANS,
+  fromValue: (value, task) => spanStateFrom(value, tokensOf(task).length),
   render: props => <SpansView {...props} />,
   keymap: (task, t) => {
     const count = tokensOf(task).length;

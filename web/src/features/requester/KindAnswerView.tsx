@@ -1,6 +1,7 @@
-import { Fragment } from 'react';
+import { Fragment, useLayoutEffect, useRef, useState } from 'react';
 import { useI18n } from '../../i18n/i18n';
 import './console-kinds.css';
+import { captionWidth, placeCaptions } from '../../kinds/caption-layout';
 import { colourOf, strokeOf } from '../../kinds/kind-colours';
 import { imageSizeOf, itemsOf, tokensOf } from './kind-form';
 import './console-kinds-messages';
@@ -37,8 +38,9 @@ const listOf = <T,>(value: Readonly<Record<string, unknown>> | null | undefined,
 /**
  * Structured answers drawn for a person, read-only: spans shaded over the task's tokens (one line
  * per answer), boxes outlined over the image (one colour per answer when several are overlaid,
- * the class's colour for a single one; every box's name and owner written on it and listed, so
- * colour is never the only cue), a rating with its grade label, the preferred item of a pair.
+ * the class's colour for a single one; every box's name and owner captioned at a corner of its
+ * own box with the captions kept apart, and listed, so colour is never the only cue), a rating
+ * with its grade label, the preferred item of a pair.
  */
 export function KindAnswerView({
   schema,
@@ -103,72 +105,15 @@ export function KindAnswerView({
       const url = payload[field];
       if (!size || typeof url !== 'string') return <p>{t('kind.boxes.noImage')}</p>;
       const classes = Array.isArray(settings.classes) ? (settings.classes as string[]) : [];
-      const byLayer = layers.length > 1;
-      const font = Math.max(size.width, size.height) / 40;
-      const all = layers.flatMap((layer, l) =>
-        listOf<Box>(layer.value, 'boxes').map((box, i) => ({ layer, l, box, i })),
-      );
       return (
-        <figure className="kind-answers">
-          <figcaption>{caption}</figcaption>
-          <svg
-            className="box-stage"
-            viewBox={`0 0 ${size.width} ${size.height}`}
-            style={{ maxWidth: `${(60 * size.width) / size.height}vh` }}
-            role="img"
-            aria-label={t('console.kinds.answer.boxesImage', { n: all.length })}
-          >
-            <image href={url} width={size.width} height={size.height} />
-            {all.map(({ layer, l, box, i }) => {
-              const colour = byLayer ? strokeOf(l) : strokeOf(classes.indexOf(box.label));
-              return (
-                <g key={`${l}-${i}`} className="box">
-                  <rect
-                    x={box.x}
-                    y={box.y}
-                    width={box.w}
-                    height={box.h}
-                    stroke={colour}
-                    strokeDasharray={byLayer && l % 2 === 1 ? '6 3' : undefined}
-                  />
-                  {/* Overlaid answers' names stack a line apart, so boxes in one place stay readable. */}
-                  <text
-                    x={box.x}
-                    y={Math.max(font, box.y - font / 4) + (byLayer ? l * font * 1.2 : 0)}
-                    fontSize={font}
-                  >
-                    {byLayer ? `${layer.name}: ${nameOf(box.label)}` : nameOf(box.label)}
-                  </text>
-                </g>
-              );
-            })}
-          </svg>
-          <ul className="kind-items">
-            {layers.map((layer, l) => (
-              <li key={layer.name}>
-                {byLayer && (
-                  <>
-                    <span
-                      className="swatch"
-                      style={{ background: strokeOf(l) }}
-                      aria-hidden="true"
-                    />{' '}
-                  </>
-                )}
-                <strong>{layer.name}</strong>:{' '}
-                {listOf<Box>(layer.value, 'boxes')
-                  .map(
-                    box =>
-                      t('console.kinds.answer.box', {
-                        label: nameOf(box.label),
-                        place: `${round(box.x)}, ${round(box.y)} · ${round(box.w)} × ${round(box.h)}`,
-                      }) + (typeof box.score === 'number' ? ` (${box.score.toFixed(2)})` : ''),
-                  )
-                  .join('; ') || t('console.kinds.answer.noBoxes')}
-              </li>
-            ))}
-          </ul>
-        </figure>
+        <BoxAnswers
+          url={url}
+          size={size}
+          classes={classes}
+          layers={layers}
+          caption={caption}
+          nameOf={nameOf}
+        />
       );
     }
     case 'RATING': {
@@ -228,6 +173,137 @@ export function KindAnswerView({
 }
 
 const round = (value: number) => Math.round(value * 10) / 10;
+
+/**
+ * Boxes answers over the image: outlines in one colour per answer (several answers) or per class
+ * (one), each caption at a corner of its own box on a white backdrop edged in the box's colour,
+ * kept off the other captions (kinds/caption-layout.ts): dark text on white reads on any photo,
+ * and nearly coinciding boxes from several workers keep readable captions. The list below names
+ * every box, so colour is never the only cue.
+ */
+function BoxAnswers({
+  url,
+  size,
+  classes,
+  layers,
+  caption,
+  nameOf,
+}: {
+  url: string;
+  size: { width: number; height: number };
+  classes: readonly string[];
+  layers: readonly AnswerLayer[];
+  caption: string;
+  nameOf: (key: string) => string;
+}) {
+  const { t } = useI18n();
+  const byLayer = layers.length > 1;
+  const font = Math.max(size.width, size.height) / 40;
+  const all = layers.flatMap((layer, l) =>
+    listOf<Box>(layer.value, 'boxes').map((box, i) => ({ layer, l, box, i })),
+  );
+  const outline = (l: number, box: Box) =>
+    byLayer ? strokeOf(l) : strokeOf(classes.indexOf(box.label));
+  const pad = font / 4;
+  const captions = all.map(({ layer, box }) =>
+    byLayer ? `${layer.name}: ${nameOf(box.label)}` : nameOf(box.label),
+  );
+  // Widths are estimated for the first paint, then measured in the browser's own font, so a
+  // backdrop holds its whole caption whatever font the system has.
+  const svg = useRef<SVGSVGElement>(null);
+  const [measured, setMeasured] = useState<{ key: string; widths: number[] } | null>(null);
+  const captionsKey = `${font}\u0000${captions.join('\u0000')}`;
+  useLayoutEffect(() => {
+    const texts = svg.current?.querySelectorAll<SVGTextElement>('.caption text') ?? [];
+    const widths = Array.from(texts, text => text.getComputedTextLength());
+    if (measured?.key !== captionsKey || widths.some((w, n) => w !== measured.widths[n]))
+      setMeasured({ key: captionsKey, widths });
+  }, [captionsKey, measured]);
+  const widthOf = (text: string, n: number) =>
+    measured?.key === captionsKey && measured.widths[n] !== undefined
+      ? measured.widths[n] + 2 * pad
+      : captionWidth(text, font, pad);
+  const places = placeCaptions(
+    all.map(({ box }) => box),
+    captions.map((text, n) => ({ width: widthOf(text, n), height: font * 1.4 })),
+    size,
+  );
+  return (
+    <figure className="kind-answers">
+      <figcaption>{caption}</figcaption>
+      <svg
+        ref={svg}
+        className="box-stage"
+        viewBox={`0 0 ${size.width} ${size.height}`}
+        style={{ maxWidth: `${(60 * size.width) / size.height}vh` }}
+        role="img"
+        aria-label={t('console.kinds.answer.boxesImage', { n: all.length })}
+      >
+        <image href={url} width={size.width} height={size.height} />
+        {all.map(({ l, box, i }) => (
+          <rect
+            key={`${l}-${i}`}
+            className="box"
+            x={box.x}
+            y={box.y}
+            width={box.w}
+            height={box.h}
+            stroke={outline(l, box)}
+            strokeDasharray={byLayer && l % 2 === 1 ? '6 3' : undefined}
+          />
+        ))}
+        {/* Captions after every box, so no outline crosses a caption's backdrop. */}
+        {all.map(({ l, i }, n) => {
+          const place = places[n]!;
+          return (
+            <g key={`${l}-${i}`} className="caption">
+              <rect
+                x={place.x}
+                y={place.y}
+                width={place.width}
+                height={place.height}
+                stroke={outline(l, all[n]!.box)}
+              />
+              <text
+                x={place.x + pad}
+                y={place.y + place.height / 2}
+                dominantBaseline="central"
+                fontSize={font}
+              >
+                {captions[n]}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <ul className="kind-items">
+        {layers.map((layer, l) => (
+          <li key={layer.name}>
+            {byLayer && (
+              <>
+                <span
+                  className="swatch"
+                  style={{ background: strokeOf(l) }}
+                  aria-hidden="true"
+                />{' '}
+              </>
+            )}
+            <strong>{layer.name}</strong>:{' '}
+            {listOf<Box>(layer.value, 'boxes')
+              .map(
+                box =>
+                  t('console.kinds.answer.box', {
+                    label: nameOf(box.label),
+                    place: `${round(box.x)}, ${round(box.y)} · ${round(box.w)} × ${round(box.h)}`,
+                  }) + (typeof box.score === 'number' ? ` (${box.score.toFixed(2)})` : ''),
+              )
+              .join('; ') || t('console.kinds.answer.noBoxes')}
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+}
 
 /**
  * The tokens cut into runs: plain text between spans, and each span's tokens with its label.

@@ -13,7 +13,6 @@ import {
   isChoiceKind,
   type KindName,
 } from './kind-form';
-import { StructuredResult } from './StructuredResult';
 import { ReviewTaskView } from './ReviewTaskView';
 
 type GoldFilter = 'any' | 'gold' | 'ordinary';
@@ -31,7 +30,7 @@ export function ResultsPanel({
   schema,
 }: {
   projectId: string;
-  /** The project's label schema: its kind picks the export formats and how a result is drawn. */
+  /** The project's label schema: its kind picks the export formats and the label column. */
   schema: {
     kind: string;
     labels: ReadonlyArray<{ key: string; displayName: string }>;
@@ -103,7 +102,7 @@ export function ResultsPanel({
         ))}
       </div>
       <ErrorText message={errorMessage(t, aggregation.error) || exportError} />
-      <fieldset>
+      <fieldset className="filters">
         <legend>{t('console.results.filters')}</legend>
         <TextField
           label={t('console.results.confidenceBelow')}
@@ -182,10 +181,8 @@ export function ResultsPanel({
           )}
         </>
       )}
-      {openTask && !isChoiceKind(schema.kind) && (
-        <StructuredResult key={openTask} taskId={openTask} schema={schema} />
-      )}
-      {openTask && <ReviewTaskView taskId={openTask} onClose={() => setOpenTask(null)} />}
+      {/* One view of the opened task: its consensus, gold, every answer and the review form. */}
+      {openTask && <ReviewTaskView taskId={openTask} onClose={() => setOpenTask(null)} withGold />}
     </section>
   );
 }

@@ -12,18 +12,22 @@ import { StructuredReview } from './StructuredReview';
 
 /**
  * One task for a reviewer: payload, every answer (pseudonymous worker unless the caller owns the
- * project, time, excluded or not), posterior, pre-label, and the final-label form.
+ * project, time, excluded or not), posterior, pre-label, and the final-label form. It is also
+ * the results page's view of an opened task, so the consensus is drawn here and only here.
  */
 export function ReviewTaskView({
   taskId,
   onClose,
   onDecided,
   canMakeGold = false,
+  withGold = false,
 }: {
   taskId: string;
   onClose: () => void;
   onDecided?: () => void;
   canMakeGold?: boolean;
+  /** Structured kinds: draw the gold answer beside the consensus (owners only). */
+  withGold?: boolean;
 }) {
   const { t, locale } = useI18n();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -64,6 +68,7 @@ export function ReviewTaskView({
         onClose={onClose}
         onDecided={onDecided}
         canMakeGold={canMakeGold}
+        withGold={withGold}
       />
     );
   }

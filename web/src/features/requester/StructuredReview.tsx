@@ -8,32 +8,42 @@ import { formatTime } from '../../ui/format';
 import { PayloadView } from '../worker/PayloadView';
 import { DecideReview } from './documents';
 import { type AnswerLayer, KindAnswerView } from './KindAnswerView';
-import { StructuredReviewTaskQuery } from './kind-documents';
+import { StructuredReviewTaskQuery, TaskConsensusQuery } from './kind-documents';
 import { KindWidgetPanel } from './KindWidgetPanel';
 import { ReviewAnswersTable, ReviewDecideActions } from './ReviewParts';
 
 /**
  * A structured task (spans, boxes, rating, pairwise) for a reviewer (notes/review-contract.md):
  * every worker's answer under its pseudonym drawn over the item (spans one line per worker,
- * boxes one colour per worker), the consensus and any decision beside them, and the final answer
- * made with the kind's own worker widget, sent as `DecideReviewInput.value`.
+ * boxes one colour per worker), the consensus, the gold answer (owners) and any decision beside
+ * them, drawn once, and the final answer made with the kind's own worker widget, sent as
+ * `DecideReviewInput.value`. The widget starts from the consensus, as in Label Studio's and
+ * CVAT's review: the reviewer corrects the crowd's answer, and can reset to it or clear it.
  */
 export function StructuredReview({
   taskId,
   onClose,
   onDecided,
   canMakeGold,
+  withGold = false,
 }: {
   taskId: string;
   onClose: () => void;
   onDecided?: () => void;
   canMakeGold: boolean;
+  /** Draw the task's gold answer too (the owner's results page: `task` is owner-only). */
+  withGold?: boolean;
 }) {
   const { t, locale } = useI18n();
   const heading = useRef<HTMLHeadingElement>(null);
   const [{ data, error }, refetch] = useQuery({
     query: StructuredReviewTaskQuery,
     variables: { taskId },
+  });
+  const [{ data: owned }] = useQuery({
+    query: TaskConsensusQuery,
+    variables: { id: taskId },
+    pause: !withGold,
   });
   const [decision, decide] = useMutation(DecideReview);
   const [makeGold, setMakeGold] = useState(false);
@@ -48,6 +58,18 @@ export function StructuredReview({
     [review],
   );
   const widget = review ? widgetFor(review.labelSchema.kind) : null;
+  const consensus = review?.consensusValue ?? null;
+  // The widget's answer before the reviewer's first edit: the consensus, else an empty answer.
+  const start = useMemo(
+    () =>
+      widget && task
+        ? consensus && widget.fromValue
+          ? widget.fromValue(consensus, task)
+          : widget.empty(task)
+        : undefined,
+    [widget, task, consensus],
+  );
+  // undefined: not edited yet, so the widget shows `start` (and follows a refetched consensus).
   const [answer, setAnswer] = useState<unknown>(undefined);
 
   useEffect(() => {
@@ -57,7 +79,7 @@ export function StructuredReview({
     setProblem(null);
   }, [taskId]);
 
-  const current = answer === undefined && widget && task ? widget.empty(task) : answer;
+  const current = answer === undefined ? start : answer;
 
   const submit = async () => {
     if (!widget || !task) return;
@@ -76,6 +98,9 @@ export function StructuredReview({
   const layers: AnswerLayer[] = review
     ? [
         { name: t('console.kinds.answer.consensus'), value: review.consensusValue },
+        ...(owned?.task.id === taskId && owned.task.goldAnswer
+          ? [{ name: t('console.kinds.answer.gold'), value: owned.task.goldAnswer }]
+          : []),
         ...review.answers.map(a => ({ name: a.worker, value: a.value })),
         ...(review.decision
           ? [{ name: t('console.kinds.review.decision'), value: review.decision.value }]
@@ -100,6 +125,9 @@ export function StructuredReview({
             <strong>{review.confidence == null ? '—' : review.confidence.toFixed(3)}</strong> ·{' '}
             {t('console.results.answers')}: {review.answers.length}
           </p>
+          {consensus === null && (
+            <p className="notice">{t('console.kinds.result.notAggregated')}</p>
+          )}
           <KindAnswerView
             schema={review.labelSchema}
             payload={review.payload}
@@ -117,6 +145,36 @@ export function StructuredReview({
             </p>
           )}
           <h4>{t('console.kinds.review.finalAnswer')}</h4>
+          <p className="hint">
+            {t(
+              consensus && widget?.fromValue
+                ? 'console.kinds.review.startsFromConsensus'
+                : 'console.kinds.review.startsEmpty',
+            )}
+          </p>
+          <div className="actions">
+            {consensus && widget?.fromValue && (
+              <button
+                type="button"
+                disabled={answer === undefined}
+                onClick={() => {
+                  setAnswer(undefined);
+                  setProblem(null);
+                }}
+              >
+                {t('console.kinds.review.reset')}
+              </button>
+            )}
+            <button
+              type="button"
+              onClick={() => {
+                setAnswer(widget!.empty(task));
+                setProblem(null);
+              }}
+            >
+              {t('console.kinds.review.clear')}
+            </button>
+          </div>
           <KindWidgetPanel
             task={task}
             answer={current}

@@ -2,7 +2,10 @@ import { graphql } from '../../gql';
 
 /** The structured kinds' documents of the console (kept apart from documents.ts for merges). */
 
-/** A task's structured consensus (the last aggregation's answer) and its gold, to draw them. */
+/**
+ * A task's gold answer beside its last consensus: the owner's results page draws the gold next to
+ * the review's layers (`task` is owner-only, `reviewTask` has no gold).
+ */
 export const TaskConsensusQuery = graphql(`
   query ConsoleTaskConsensus($id: ID!) {
     task(id: $id) {
