@@ -10,7 +10,14 @@ import type { ProjectService } from '../projects/project.service';
 import { Role } from '../auth/role';
 import { WorkerBlock } from '../workers/worker-block.entity';
 import { boundedMeanInterval } from './algorithms/wilson-interval';
-import { type KindAgreement, kindAgreement, OTHERS_JOIN } from './kind-agreement';
+import {
+  type KindAgreement,
+  kindAgreement,
+  type KindAgreementReport,
+  kindAgreementReport,
+  OTHERS_JOIN,
+} from './kind-agreement';
+import { isStructuredKind } from '../projects/kind-settings';
 import type { AuditService } from './audit.service';
 import {
   FEEDBACK_ANSWERS_SQL,
@@ -157,7 +164,9 @@ export class AuditQueriesService {
   async projectQualityAudit(ctx: RequestContext, projectId: string): Promise<ProjectQualityAudit> {
     return this.db.withTransaction(ctx, async tx => {
       const project = await this.projects.requireProject(tx, projectId);
-      const agreement = await this.agreementOf(tx, project);
+      const agreement = isStructuredKind(project.labelSchema.kind)
+        ? kindAgreementJson(await this.kindAgreementOf(tx, project))
+        : agreementJsonOrNull(await this.agreementOf(tx, project));
       const confidences = await queryRows<{ c: number }>(
         this.db.manager(tx),
         `SELECT consensus_confidence AS c FROM tasks
@@ -173,7 +182,7 @@ export class AuditQueriesService {
         .find({ where: { projectId: project.id }, order: { createdAt: 'ASC', id: 'ASC' } });
       return {
         projectId: project.id,
-        agreement: agreement ? agreementJson(agreement) : null,
+        agreement,
         confidenceEdges: histogram.edges,
         confidenceCounts: histogram.counts,
         rules,
@@ -303,6 +312,31 @@ export class AuditQueriesService {
     return agreementReport(matrix, {
       bootstrap: { seed: AGREEMENT_BOOTSTRAP_SEED, samples: AGREEMENT_BOOTSTRAP_SAMPLES },
     });
+  }
+
+  /**
+   * A structured project's agreement statistics (kind-agreement.ts) over the answers aggregation
+   * reads (counted, not excluded); null when the project has none.
+   */
+  async kindAgreementOf(ctx: RequestContext, project: Project) {
+    const rows = await queryRows<{
+      worker_id: string;
+      task_id: string;
+      answer: Record<string, unknown>;
+    }>(
+      this.db.manager(ctx),
+      `SELECT a.worker_id, a.task_id, a.answer FROM assignments a
+       WHERE a.project_id = $1 AND a.counted AND a.excluded_at IS NULL
+         AND a.answer IS NOT NULL AND a.submitted_at IS NOT NULL
+       ORDER BY a.submitted_at, a.id`,
+      [project.id],
+    );
+    if (rows.length === 0) return null;
+    return kindAgreementReport(
+      project.labelSchema,
+      rows.map(row => ({ task: row.task_id, worker: row.worker_id, answer: row.answer })),
+      AGREEMENT_BOOTSTRAP_SEED,
+    );
   }
 
   private async projectsOfTasks(
@@ -461,6 +495,38 @@ function agreementJson(report: ReturnType<typeof agreementReport>): Record<strin
     ratedTasks: report.ratedTasks,
     pairableTasks: report.pairableTasks,
     bootstrapSeed: AGREEMENT_BOOTSTRAP_SEED,
+  };
+}
+
+function agreementJsonOrNull(
+  report: ReturnType<typeof agreementReport> | null,
+): Record<string, unknown> | null {
+  return report ? agreementJson(report) : null;
+}
+
+/**
+ * A structured kind's statistics as JSON, in the keys of the choice kinds' (κ and AC1 null: no
+ * fixed categories; point estimates only, without bootstrap intervals), plus the α distance.
+ */
+function kindAgreementJson(report: KindAgreementReport | null): Record<string, unknown> | null {
+  if (report === null) return null;
+  const point = (e: { value: number }) => ({
+    value: finiteOrNull(e.value),
+    lower: null,
+    upper: null,
+    samples: 0,
+  });
+  return {
+    observedAgreement: point(report.observedAgreement),
+    fleissKappa: null,
+    krippendorffAlpha: report.krippendorffAlpha && point(report.krippendorffAlpha),
+    gwetAC1: null,
+    alphaDistance: report.alphaDistance,
+    alphaExpectedExact: report.alphaExpectedExact,
+    ratedTasks: report.ratedTasks,
+    pairableTasks: report.pairableTasks,
+    // Seeds the pairs D_e samples on a large spans or boxes project.
+    sampleSeed: AGREEMENT_BOOTSTRAP_SEED,
   };
 }
 
