@@ -120,6 +120,12 @@ describe('Structured results and audit on PostgreSQL', () => {
     it('pages results carrying the consensus rating the export writes, and its confidence', async () => {
       const { requester, project, tasks } = await seedRatings();
       await env.services.aggregation.runAggregation(requester.ctx, project.id);
+      // A reviewer decided t2 (answered 1 and 3) is a 3: both read the decision.
+      await ds().query(
+        `INSERT INTO review_decisions (task_id, project_id, labels, value, decided_by, decided_at)
+         VALUES ($1, $2, '{}', $3, $4, now())`,
+        [tasks[2].id, project.id, { rating: 3 }, requester.user.id],
+      );
 
       const page = await env.services.aggregation.results(requester.ctx, project, { first: 10 });
       const exported = await env.services.aggregation.exportResults(
@@ -130,7 +136,15 @@ describe('Structured results and audit on PostgreSQL', () => {
       const lines = exported.content
         .trim()
         .split('\n')
-        .map(line => JSON.parse(line) as { task_id: string; rating: number; confidence: number });
+        .map(
+          line =>
+            JSON.parse(line) as {
+              task_id: string;
+              rating: number;
+              confidence: number;
+              reviewed: boolean;
+            },
+        );
 
       // Tasks inserted together share a creation time: both list them in id order.
       expect(page.nodes.map(node => node.taskId)).toEqual(lines.map(line => line.task_id));
@@ -146,10 +160,13 @@ describe('Structured results and audit on PostgreSQL', () => {
           labels: null,
           label: null,
           abstained: false,
-          reviewed: false,
+          reviewed: lines[i].reviewed,
         });
       }
       for (const line of lines) expect([1, 2, 3, 4, 5]).toContain(line.rating);
+      const decided = page.nodes.find(node => node.taskId === tasks[2].id)!;
+      expect(decided).toMatchObject({ answer: { rating: 3 }, reviewed: true });
+      expect(page.nodes.filter(node => node.reviewed)).toHaveLength(1);
 
       // Abstention withholds the answer (not the confidence); the consensus filter reads the
       // structured column.
@@ -157,7 +174,11 @@ describe('Structured results and audit on PostgreSQL', () => {
         first: 10,
         abstainBelow: 1,
       });
-      expect(strict.nodes.every(node => node.answer === null && node.abstained)).toBe(true);
+      // (A reviewer's decision is never withheld.)
+      for (const node of strict.nodes) {
+        expect(node.abstained).toBe(!node.reviewed);
+        expect(node.answer === null).toBe(!node.reviewed);
+      }
       expect(strict.nodes.map(node => node.confidence)).toEqual(
         page.nodes.map(node => node.confidence),
       );
