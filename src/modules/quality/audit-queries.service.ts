@@ -162,11 +162,15 @@ export class AuditQueriesService {
    * excluded), and the histogram of its non-gold tasks' consensus confidence.
    */
   async projectQualityAudit(ctx: RequestContext, projectId: string): Promise<ProjectQualityAudit> {
-    return this.db.withTransaction(ctx, async tx => {
+    const { kindAnswers, ...audit } = await this.db.withTransaction(ctx, async tx => {
       const project = await this.projects.requireProject(tx, projectId);
-      const agreement = isStructuredKind(project.labelSchema.kind)
-        ? kindAgreementJson(await this.kindAgreementOf(tx, project))
+      const structured = isStructuredKind(project.labelSchema.kind);
+      const agreement = structured
+        ? null
         : agreementJsonOrNull(await this.agreementOf(tx, project));
+      const kindAnswers = structured
+        ? { schema: project.labelSchema, rows: await this.kindAnswerRows(tx, project) }
+        : null;
       const confidences = await queryRows<{ c: number }>(
         this.db.manager(tx),
         `SELECT consensus_confidence AS c FROM tasks
@@ -186,8 +190,17 @@ export class AuditQueriesService {
         confidenceEdges: histogram.edges,
         confidenceCounts: histogram.counts,
         rules,
+        kindAnswers,
       };
     });
+    if (kindAnswers === null) return audit;
+    // After the read transaction: pairing every answer with every other (D_e of α) can take
+    // most of a second on a large spans or boxes project.
+    const report =
+      kindAnswers.rows.length === 0
+        ? null
+        : kindAgreementReport(kindAnswers.schema, kindAnswers.rows, AGREEMENT_BOOTSTRAP_SEED);
+    return { ...audit, agreement: kindAgreementJson(report) };
   }
 
   /**
@@ -315,27 +328,20 @@ export class AuditQueriesService {
   }
 
   /**
-   * A structured project's agreement statistics (kind-agreement.ts) over the answers aggregation
-   * reads (counted, not excluded); null when the project has none.
+   * A structured project's answers as its agreement statistics read them (kind-agreement.ts):
+   * the ones aggregation reads (counted, not excluded), in submission order.
    */
-  async kindAgreementOf(ctx: RequestContext, project: Project) {
-    const rows = await queryRows<{
-      worker_id: string;
-      task_id: string;
-      answer: Record<string, unknown>;
-    }>(
+  async kindAnswerRows(
+    ctx: RequestContext,
+    project: Project,
+  ): Promise<Array<{ task: string; worker: string; answer: Record<string, unknown> }>> {
+    return queryRows<{ task: string; worker: string; answer: Record<string, unknown> }>(
       this.db.manager(ctx),
-      `SELECT a.worker_id, a.task_id, a.answer FROM assignments a
+      `SELECT a.task_id AS task, a.worker_id AS worker, a.answer FROM assignments a
        WHERE a.project_id = $1 AND a.counted AND a.excluded_at IS NULL
          AND a.answer IS NOT NULL AND a.submitted_at IS NOT NULL
        ORDER BY a.submitted_at, a.id`,
       [project.id],
-    );
-    if (rows.length === 0) return null;
-    return kindAgreementReport(
-      project.labelSchema,
-      rows.map(row => ({ task: row.task_id, worker: row.worker_id, answer: row.answer })),
-      AGREEMENT_BOOTSTRAP_SEED,
     );
   }
 

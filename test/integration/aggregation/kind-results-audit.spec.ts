@@ -285,6 +285,18 @@ describe('Structured results and audit on PostgreSQL', () => {
       expect(boxes).toBeGreaterThanOrEqual(2);
     });
 
+    it('audits a project without answers as having no agreement figures', async () => {
+      const requester = await owner();
+      const project = await makeProject(ds(), requester.user.id, {
+        labelSchema: schemaOf('BOUNDING_BOXES', ['car'], {}),
+      });
+      await makeTasks(ds(), project.id, 2);
+
+      const audit = await env.services.auditQueries.projectQualityAudit(requester.ctx, project.id);
+
+      expect(audit.agreement).toBeNull();
+    });
+
     it('audits with mean box F1 2/3 and α 25/49 at distance 1 − F1', async () => {
       const { requester, project } = await seedBoxes();
 
