@@ -539,6 +539,19 @@ describe('structured task kinds (e2e)', () => {
       .split('\n')
       .map(row => JSON.parse(row));
     expect(pairs.find(row => row.preferred !== null)).toMatchObject({ preferred, answers: 1 });
+    // A results page carries the same consensus as the export, as JSON, with its confidence.
+    const { resultsPage } = await owner.ok(
+      `query ($id: ID!) { resultsPage(projectId: $id, first: 10) {
+         nodes { taskId answer confidence labels } } }`,
+      { id: pairwise.id },
+    );
+    const exported = new Map(pairs.map(row => [row.task_id, row]));
+    expect(resultsPage.nodes).toHaveLength(pairs.length);
+    for (const node of resultsPage.nodes as Array<Record<string, any>>) {
+      const row = exported.get(node.taskId);
+      expect(node.answer).toEqual(row.preferred === null ? null : { preferred: row.preferred });
+      expect(node).toMatchObject({ confidence: row.confidence, labels: null });
+    }
     await expectUnsupported(owner, rating.id, 'CONLL');
   });
 

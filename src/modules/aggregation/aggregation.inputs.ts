@@ -1,4 +1,5 @@
 import { Max, Min } from 'class-validator';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { ArgsType, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Connection, ConnectionArgs, ExportConnectionArgs } from '../../common/pagination';
 import { TaskStatus } from '../marketplace/task.types';
@@ -108,11 +109,21 @@ export class TaskResult {
   })
   label: string | null;
 
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      'Structured kinds (spans, boxes, ratings, pairwise): the consensus answer in the kind’s ' +
+      'answer shape, the value the kind’s exports write (a reviewer’s decision where there is ' +
+      'one; boxes carry their score). Null for the choice kinds, before an aggregation run, or ' +
+      'when abstaining.',
+  })
+  answer: Record<string, unknown> | null;
+
   @Field(() => Float, {
     nullable: true,
     description:
       'Probability that the consensus is right (single choice: its posterior; multi-label: the ' +
-      'product over keys). Null before any answer.',
+      'product over keys; structured kinds: the confidence in `answer`). Null before any answer.',
   })
   confidence: number | null;
 

@@ -39,7 +39,7 @@ import {
   type WorkerQualityView,
 } from './aggregation.inputs';
 import { AggregationRunStatus, ResultsExportFormat } from './aggregation.types';
-import { exportKindResults } from './kind-results';
+import { exportKindResults, presentKindResult } from './kind-results';
 import { KindAnswerStore, type RunStats, type Snapshot, beginSnapshot } from './kind-answer-store';
 import { kindWorkerQualities } from './kind-reliability';
 import { KIND_AGGREGATORS, aggregateKind } from '../kinds/kind-aggregate';
@@ -375,17 +375,18 @@ export class AggregationService {
   ): Promise<ConnectionShape<TaskResult>> {
     this.requireAccess(ctx, project);
     checkThreshold(args.abstainBelow, 'abstainBelow');
+    // A structured kind's consensus is its answer (no label keys): the value its exports write.
+    const structured = isStructuredKind(project.labelSchema.kind);
+    const consensusColumn = structured ? 'task.consensus_answer' : 'task.consensus_labels';
     const qb = this.db
       .repo(ctx, Task)
       .createQueryBuilder('task')
-      .select(RESULT_COLUMNS)
+      .select(structured ? [...RESULT_COLUMNS, 'task.consensusAnswer'] : RESULT_COLUMNS)
       .where('task.project_id = :projectId', { projectId: project.id });
     const filter = args.filter;
     if (filter?.isGold != null) qb.andWhere('task.is_gold = :isGold', { isGold: filter.isGold });
     if (filter?.hasConsensus != null) {
-      qb.andWhere(
-        filter.hasConsensus ? 'task.consensus_labels IS NOT NULL' : 'task.consensus_labels IS NULL',
-      );
+      qb.andWhere(`${consensusColumn} ${filter.hasConsensus ? 'IS NOT NULL' : 'IS NULL'}`);
     }
     if (filter?.confidenceBelow != null) {
       checkThreshold(filter.confidenceBelow, 'filter.confidenceBelow');
@@ -400,13 +401,20 @@ export class AggregationService {
       project.id,
       page.nodes.map(task => task.id),
     );
-    const present = (task: Task): TaskResult =>
-      presentTaskResult(
+    const present = (task: Task): TaskResult => {
+      const override = overrides.get(task.id);
+      if (structured) {
+        const presented = presentTaskResult(storedResultOf(task), schema);
+        return presentKindResult(presented, task, override, args.abstainBelow) as TaskResult;
+      }
+      const presented = presentTaskResult(
         storedResultOf(task),
         schema,
         args.abstainBelow,
-        overrides.get(task.id)?.labels,
-      ) as TaskResult;
+        override?.labels,
+      );
+      return { ...presented, answer: null } as TaskResult;
+    };
     return {
       ...page,
       edges: page.edges.map(edge => ({ cursor: edge.cursor, node: present(edge.node) })),

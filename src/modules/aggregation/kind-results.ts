@@ -6,6 +6,7 @@ import type { LabelSchemaLike } from '../projects/validate-project-settings';
 import type { ResultsExport } from './aggregation.inputs';
 import type { ResultOverride } from './aggregation.service';
 import type { ResultsExportFormat } from './aggregation.types';
+import type { PresentedTaskResult } from './results-export';
 
 /**
  * A structured kind's export (docs/kinds.md): the tasks' stored consensus answers (the last
@@ -20,19 +21,15 @@ export function exportKindResults(
   tasks: readonly Task[],
   overrides: ReadonlyMap<string, ResultOverride> = new Map(),
 ): ResultsExport {
-  const rows: KindResultRow<unknown>[] = tasks.map(task => {
-    const decided = overrides.get(task.id)?.value ?? null;
-    return {
-      taskId: task.id,
-      externalId: task.externalId,
-      status: task.status,
-      payload: task.payload,
-      answer: decided ?? task.consensusAnswer,
-      confidence: task.consensusConfidence,
-      answerCount: task.countedAnswers,
-      reviewed: decided !== null,
-    };
-  });
+  const rows: KindResultRow<unknown>[] = tasks.map(task => ({
+    taskId: task.id,
+    externalId: task.externalId,
+    status: task.status,
+    payload: task.payload,
+    ...finalKindAnswer(task, overrides.get(task.id)),
+    confidence: task.consensusConfidence,
+    answerCount: task.countedAnswers,
+  }));
   const files = kindOf(schema.kind)
     .exportResults(format as ExportFormat, kindSettingsOf(schema), rows)
     .map(file => ({ ...file }));
@@ -45,5 +42,46 @@ export function exportKindResults(
       ? files[0].content
       : JSON.stringify(Object.fromEntries(files.map(file => [file.name, file.content]))),
     files,
+  };
+}
+
+/**
+ * A structured task's final answer: a reviewer's decided value where there is one (`reviewed`),
+ * else the stored consensus of the last aggregation run. The one definition of what a result
+ * says, shared by the exports (`exportKindResults`) and the results pages (`presentKindResult`).
+ */
+export function finalKindAnswer(
+  task: Pick<Task, 'consensusAnswer'>,
+  override: ResultOverride | undefined,
+): { answer: Record<string, unknown> | null; reviewed: boolean } {
+  const decided = override?.value ?? null;
+  return { answer: decided ?? task.consensusAnswer, reviewed: decided !== null };
+}
+
+/**
+ * A structured task's row of `Project.results`: `finalKindAnswer` as `answer`, withheld
+ * (`abstained`) when its confidence is below `abstainBelow` as a choice task's labels are, unless
+ * a reviewer decided it. Structured kinds have no label keys, so `labels` and `label` are null.
+ */
+export function presentKindResult(
+  presented: PresentedTaskResult,
+  task: Pick<Task, 'consensusAnswer' | 'consensusConfidence'>,
+  override: ResultOverride | undefined,
+  abstainBelow?: number | null,
+): PresentedTaskResult & { answer: Record<string, unknown> | null } {
+  const { answer, reviewed } = finalKindAnswer(task, override);
+  const confidence = task.consensusConfidence;
+  const abstained =
+    !reviewed &&
+    answer !== null &&
+    abstainBelow != null &&
+    !(confidence !== null && confidence >= abstainBelow);
+  return {
+    ...presented,
+    labels: null,
+    label: null,
+    answer: abstained ? null : answer,
+    abstained,
+    reviewed,
   };
 }

@@ -176,6 +176,9 @@ export const boxesKind: TaskKind<BoxSettings, BoxAnswer, BoxCrowd> = {
     );
   },
 
+  // Box F1 has no fixed set of categories to count: α on its distance (Braylan et al. 2022).
+  alphaDistance: { metric: 'AGREEMENT' },
+
   encode(settings, tasks) {
     const workers = new Interner();
     const annotations = annotationsOf(tasks, workers, answer => ({

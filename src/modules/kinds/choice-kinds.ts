@@ -83,6 +83,9 @@ function choiceKind(
       return sameLabels(a.labels, b.labels) ? 1 : 0;
     },
 
+    // The audit computes their nominal α from label counts (aggregation/algorithms/agreement.ts).
+    alphaDistance: null,
+
     encode(settings, tasks) {
       const encoder = new ProjectAnswerEncoder(kind, settings.labels);
       for (const task of tasks) {

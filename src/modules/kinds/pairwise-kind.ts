@@ -111,6 +111,9 @@ export const pairwiseKind: TaskKind<PairwiseSettings, PairwiseAnswer, PairwiseMa
     return a.preferred === b.preferred ? 1 : 0;
   },
 
+  // Answers to different pairs name different items: no distance across tasks, so no α.
+  alphaDistance: null,
+
   encode(settings, tasks) {
     const items = new Interner();
     const workers = new Interner();

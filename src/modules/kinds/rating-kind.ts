@@ -167,6 +167,9 @@ export const ratingKind: TaskKind<RatingSettings, RatingAnswer, ResponseMatrix> 
     return ratingAgreement(a.rating, b.rating, settings.tolerance);
   },
 
+  // Grades are equally spaced, so interval α (Krippendorff 2011) is the standard choice.
+  alphaDistance: { metric: 'INTERVAL', value: (_settings, answer) => answer.rating },
+
   encode(settings, tasks) {
     const rows = tasks.flatMap(task =>
       task.answers.map(({ worker, answer }) => ({

@@ -232,6 +232,9 @@ export const spansKind: TaskKind<SpanSettings, SpanAnswer, SpanCrowd> = {
     return spanF1(typed(settings, a.spans), typed(settings, b.spans));
   },
 
+  // Span F1 has no fixed set of categories to count: α on its distance (Braylan et al. 2022).
+  alphaDistance: { metric: 'AGREEMENT' },
+
   encode(settings, tasks) {
     const workers = new Interner();
     const lengths = tasks.map(task => tokensOf(settings, task.payload)?.length ?? 0);

@@ -126,6 +126,18 @@ export interface TaskKind<S, A, E> {
    * tolerance, the same item or label set.
    */
   agreement(settings: S, a: A, b: A): number;
+  /**
+   * How the project audit's Krippendorff α (quality/kind-agreement.ts) measures the distance
+   * between two answers, possibly to different tasks: `INTERVAL`, δ = (value(a) − value(b))² on
+   * the answer's position on an interval scale (interval α); `AGREEMENT`, δ = 1 − agreement(a, b)
+   * (a distance-based α). Null where the kind has none: the choice kinds compute nominal α from
+   * label counts instead, and two pairwise answers to different pairs name different items, so
+   * their distance says nothing about chance agreement.
+   */
+  readonly alphaDistance:
+    | { readonly metric: 'INTERVAL'; value(settings: S, answer: A): number }
+    | { readonly metric: 'AGREEMENT' }
+    | null;
   /** Encodes validated answers for the kind's aggregators. */
   encode(settings: S, tasks: readonly TaskAnswers<A>[]): EncodedAnswers<E>;
   /**

@@ -10,7 +10,14 @@ import type { ProjectService } from '../projects/project.service';
 import { Role } from '../auth/role';
 import { WorkerBlock } from '../workers/worker-block.entity';
 import { boundedMeanInterval } from './algorithms/wilson-interval';
-import { type KindAgreement, kindAgreement, OTHERS_JOIN } from './kind-agreement';
+import {
+  type KindAgreement,
+  kindAgreement,
+  type KindAgreementReport,
+  kindAgreementReport,
+  OTHERS_JOIN,
+} from './kind-agreement';
+import { isStructuredKind } from '../projects/kind-settings';
 import type { AuditService } from './audit.service';
 import {
   FEEDBACK_ANSWERS_SQL,
@@ -155,9 +162,15 @@ export class AuditQueriesService {
    * excluded), and the histogram of its non-gold tasks' consensus confidence.
    */
   async projectQualityAudit(ctx: RequestContext, projectId: string): Promise<ProjectQualityAudit> {
-    return this.db.withTransaction(ctx, async tx => {
+    const { kindAnswers, ...audit } = await this.db.withTransaction(ctx, async tx => {
       const project = await this.projects.requireProject(tx, projectId);
-      const agreement = await this.agreementOf(tx, project);
+      const structured = isStructuredKind(project.labelSchema.kind);
+      const agreement = structured
+        ? null
+        : agreementJsonOrNull(await this.agreementOf(tx, project));
+      const kindAnswers = structured
+        ? { schema: project.labelSchema, rows: await this.kindAnswerRows(tx, project) }
+        : null;
       const confidences = await queryRows<{ c: number }>(
         this.db.manager(tx),
         `SELECT consensus_confidence AS c FROM tasks
@@ -173,12 +186,21 @@ export class AuditQueriesService {
         .find({ where: { projectId: project.id }, order: { createdAt: 'ASC', id: 'ASC' } });
       return {
         projectId: project.id,
-        agreement: agreement ? agreementJson(agreement) : null,
+        agreement,
         confidenceEdges: histogram.edges,
         confidenceCounts: histogram.counts,
         rules,
+        kindAnswers,
       };
     });
+    if (kindAnswers === null) return audit;
+    // After the read transaction: pairing every answer with every other (D_e of α) can take
+    // most of a second on a large spans or boxes project.
+    const report =
+      kindAnswers.rows.length === 0
+        ? null
+        : kindAgreementReport(kindAnswers.schema, kindAnswers.rows, AGREEMENT_BOOTSTRAP_SEED);
+    return { ...audit, agreement: kindAgreementJson(report) };
   }
 
   /**
@@ -303,6 +325,24 @@ export class AuditQueriesService {
     return agreementReport(matrix, {
       bootstrap: { seed: AGREEMENT_BOOTSTRAP_SEED, samples: AGREEMENT_BOOTSTRAP_SAMPLES },
     });
+  }
+
+  /**
+   * A structured project's answers as its agreement statistics read them (kind-agreement.ts):
+   * the ones aggregation reads (counted, not excluded), in submission order.
+   */
+  async kindAnswerRows(
+    ctx: RequestContext,
+    project: Project,
+  ): Promise<Array<{ task: string; worker: string; answer: Record<string, unknown> }>> {
+    return queryRows<{ task: string; worker: string; answer: Record<string, unknown> }>(
+      this.db.manager(ctx),
+      `SELECT a.task_id AS task, a.worker_id AS worker, a.answer FROM assignments a
+       WHERE a.project_id = $1 AND a.counted AND a.excluded_at IS NULL
+         AND a.answer IS NOT NULL AND a.submitted_at IS NOT NULL
+       ORDER BY a.submitted_at, a.id`,
+      [project.id],
+    );
   }
 
   private async projectsOfTasks(
@@ -461,6 +501,38 @@ function agreementJson(report: ReturnType<typeof agreementReport>): Record<strin
     ratedTasks: report.ratedTasks,
     pairableTasks: report.pairableTasks,
     bootstrapSeed: AGREEMENT_BOOTSTRAP_SEED,
+  };
+}
+
+function agreementJsonOrNull(
+  report: ReturnType<typeof agreementReport> | null,
+): Record<string, unknown> | null {
+  return report ? agreementJson(report) : null;
+}
+
+/**
+ * A structured kind's statistics as JSON, in the keys of the choice kinds' (κ and AC1 null: no
+ * fixed categories; point estimates only, without bootstrap intervals), plus the α distance.
+ */
+function kindAgreementJson(report: KindAgreementReport | null): Record<string, unknown> | null {
+  if (report === null) return null;
+  const point = (e: { value: number }) => ({
+    value: finiteOrNull(e.value),
+    lower: null,
+    upper: null,
+    samples: 0,
+  });
+  return {
+    observedAgreement: point(report.observedAgreement),
+    fleissKappa: null,
+    krippendorffAlpha: report.krippendorffAlpha && point(report.krippendorffAlpha),
+    gwetAC1: null,
+    alphaDistance: report.alphaDistance,
+    alphaExpectedExact: report.alphaExpectedExact,
+    ratedTasks: report.ratedTasks,
+    pairableTasks: report.pairableTasks,
+    // Seeds the pairs D_e samples on a large spans or boxes project.
+    sampleSeed: AGREEMENT_BOOTSTRAP_SEED,
   };
 }
 

@@ -207,7 +207,11 @@ export class ProjectQualityAudit {
 
   @Field(() => GraphQLJSONObject, {
     nullable: true,
-    description: 'agreementReport (Fleiss κ, Krippendorff α, …) over counted answers.',
+    description:
+      'agreementReport (Fleiss κ, Krippendorff α, …) over counted answers. Structured kinds: ' +
+      'observedAgreement is the mean pairwise agreement of the kind (span or box F1, ratings ' +
+      'within tolerance, same item) and krippendorffAlpha interval α (ratings) or α at distance ' +
+      '1 − that agreement (spans, boxes; null for pairwise), point estimates only (docs/kinds.md).',
   })
   agreement: Record<string, unknown> | null;
 

@@ -18,6 +18,7 @@ const MEMBERS: Record<keyof AnyTaskKind, 'string' | 'number' | 'object' | 'funct
   validateAnswer: 'function',
   scoreGold: 'function',
   agreement: 'function',
+  alphaDistance: 'object',
   encode: 'function',
   taskConfidence: 'function',
   exportResults: 'function',

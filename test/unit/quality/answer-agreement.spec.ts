@@ -1,6 +1,7 @@
 import {
   boxF1,
   meanPairwiseAgreement,
+  observedPairwiseAgreement,
   ratingAgreement,
   spanF1,
 } from '../../../src/modules/quality/algorithms/answer-agreement';
@@ -94,5 +95,23 @@ describe('graded agreement in quality rules', () => {
     expect(evidence.successes).toBeCloseTo(1.75, 12);
     expect(evidence.metrics.agreement).toBeCloseTo(1.75 / 3, 12);
     expect(() => historyFromEvents([event(1, 1.5)])).toThrow(RangeError);
+  });
+});
+
+describe('observedPairwiseAgreement', () => {
+  it('averages each task’s answers, then the tasks that have a pair', () => {
+    // Task 0: answers agreeing 1, 0.5, 0.5 → P_0 = 2/3; task 1: 0.25, 0.25 → 1/4; task 2: a
+    // single answer (NaN) counts as rated, not pairable. P_a = (2/3 + 1/4) / 2 = 11/24.
+    const sut = observedPairwiseAgreement(
+      Int32Array.of(0, 0, 0, 1, 1, 2),
+      Float64Array.of(1, 0.5, 0.5, 0.25, 0.25, NaN),
+    );
+
+    expect(sut.value).toBeCloseTo(11 / 24, 14);
+    expect(sut).toMatchObject({ ratedTasks: 3, pairableTasks: 2 });
+  });
+
+  it('is undefined without a pair', () => {
+    expect(observedPairwiseAgreement(Int32Array.of(0), Float64Array.of(NaN)).value).toBeNaN();
   });
 });

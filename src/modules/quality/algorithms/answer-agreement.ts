@@ -106,3 +106,35 @@ export function meanPairwiseAgreement(
   for (let i = 0; i < n; i++) mean[i] = count[i] > 0 ? sum[i] / count[i] : NaN;
   return mean;
 }
+
+/**
+ * The project's observed agreement from each answer's `meanPairwiseAgreement`: a task's P_t is
+ * the mean of its answers' agreements (with one answer per worker, the mean score over its
+ * ordered pairs of answers, as Fleiss' P_t is for equality), and P_a the mean of P_t over the
+ * tasks where it is defined (an answer with no other worker's is NaN and left out).
+ */
+export function observedPairwiseAgreement(
+  answerTask: Int32Array,
+  answerAgreement: Float64Array,
+): { readonly value: number; readonly ratedTasks: number; readonly pairableTasks: number } {
+  const n = answerTask.length;
+  if (answerAgreement.length !== n) {
+    throw new RangeError(`answerAgreement has ${answerAgreement.length} entries, answerTask ${n}`);
+  }
+  const sum = new Map<number, number>();
+  const count = new Map<number, number>();
+  const rated = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    rated.add(answerTask[i]);
+    if (Number.isNaN(answerAgreement[i])) continue;
+    sum.set(answerTask[i], (sum.get(answerTask[i]) ?? 0) + answerAgreement[i]);
+    count.set(answerTask[i], (count.get(answerTask[i]) ?? 0) + 1);
+  }
+  let total = 0;
+  for (const [task, s] of sum) total += s / count.get(task)!;
+  return {
+    value: sum.size > 0 ? total / sum.size : NaN,
+    ratedTasks: rated.size,
+    pairableTasks: sum.size,
+  };
+}
