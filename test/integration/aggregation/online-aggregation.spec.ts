@@ -111,84 +111,107 @@ describe(OnlineAggregationService.name, () => {
 
   describe('the re-check after a refit', () => {
     /**
-     * Two newcomers agree on task `early` (2 answers, 0.9 ≥ the 0.85 target: complete), two more
+     * Two newcomers agree on two early tasks (2 answers, 0.9 ≥ the 0.85 target: complete), two more
      * on `control`. Then the first two answer 8 gold tasks (4 cat, 4 dog), half wrong: their gold
      * record (a_w = (4 + 2·0.75) / 10 = 0.55) and the refit now put them near chance, so their
      * agreement no longer reaches the target; the control pair has no record against it.
      */
-    it('reopens a task completed on workers the new fit finds near chance, and serves it again', async () => {
-      const ds = db.current.dataSource;
-      const project = await makeProject(ds, owner.user.id, {
-        minOverlap: 2,
-        maxOverlap: 5,
-        confidenceTarget: 0.85,
-        goldRate: 0,
-      });
-      const [early] = await makeTasks(ds, project.id, 1);
-      const doubtful = [await env.user([Role.WORKER]), await env.user([Role.WORKER])];
-      for (const worker of doubtful) {
-        const lease = await env.services.leasing.nextAssignment(worker.ctx, project.id);
-        expect(lease!.taskId).toBe(early.id);
-        await env.services.submission.submitAssignment(worker.ctx, {
-          assignmentId: lease!.id,
-          answer: { labels: ['dog'] },
+    // The product's service, and one reading a task per statement (the paging path).
+    it.each([
+      ['the default chunk', () => env.services.onlineAggregation],
+      [
+        'one task per statement',
+        () =>
+          new OnlineAggregationService(
+            env.services.db,
+            env.services.aggregation,
+            env.services.jobs,
+            createLogger('silent'),
+            { recheckChunk: 1 },
+            env.services.taskSlots,
+          ),
+      ],
+    ])(
+      'reopens a task completed on workers the new fit finds near chance, and serves it again (%s)',
+      async (_how, service) => {
+        const ds = db.current.dataSource;
+        const project = await makeProject(ds, owner.user.id, {
+          minOverlap: 2,
+          maxOverlap: 5,
+          confidenceTarget: 0.85,
+          goldRate: 0,
         });
-      }
-      expect((await task(early.id)).status).toBe(TaskStatus.COMPLETE);
-      const [control] = await makeTasks(ds, project.id, 1);
-      await answer(project.id, 'cat');
-      await answer(project.id, 'cat');
-      expect((await task(control.id)).status).toBe(TaskStatus.COMPLETE);
-
-      const goldLabel = new Map<string, string>();
-      for (const label of ['cat', 'dog']) {
-        const golds = await makeTasks(ds, project.id, 4, { gold: true, goldLabels: [label] });
-        for (const gold of golds) goldLabel.set(gold.id, label);
-      }
-      // Gold is served only beside a leasable ordinary task.
-      const [spare] = await makeTasks(ds, project.id, 1);
-      await ds.query('UPDATE projects SET gold_rate = 1 WHERE id = $1', [project.id]);
-      for (const worker of doubtful) {
-        for (let g = 0; g < 8; g++) {
-          const lease = await env.services.leasing.nextAssignment(worker.ctx, project.id);
-          const truth = goldLabel.get(lease!.taskId)!;
-          expect(truth).toBeDefined();
-          const wrong = truth === 'cat' ? 'dog' : 'cat';
-          await env.services.submission.submitAssignment(worker.ctx, {
-            assignmentId: lease!.id,
-            answer: { labels: [g % 2 === 0 ? truth : wrong] },
-          });
+        // Two such tasks, so that with one task per statement at least one is on a later page.
+        const earlyTasks = await makeTasks(ds, project.id, 2);
+        const doubtful = [await env.user([Role.WORKER]), await env.user([Role.WORKER])];
+        for (const worker of doubtful) {
+          for (let i = 0; i < earlyTasks.length; i++) {
+            const lease = await env.services.leasing.nextAssignment(worker.ctx, project.id);
+            expect(earlyTasks.map(t => t.id)).toContain(lease!.taskId);
+            await env.services.submission.submitAssignment(worker.ctx, {
+              assignmentId: lease!.id,
+              answer: { labels: ['dog'] },
+            });
+          }
         }
-      }
-      // The submits alone re-judge nothing: the early task is still complete.
-      expect((await task(early.id)).status).toBe(TaskStatus.COMPLETE);
+        for (const early of earlyTasks) {
+          expect((await task(early.id)).status).toBe(TaskStatus.COMPLETE);
+        }
+        const [control] = await makeTasks(ds, project.id, 1);
+        await answer(project.id, 'cat');
+        await answer(project.id, 'cat');
+        expect((await task(control.id)).status).toBe(TaskStatus.COMPLETE);
 
-      const result = await env.services.onlineAggregation.refit(
-        systemContext(env.clock),
-        project.id,
-      );
-      expect(result.status).toBe(AggregationRunStatus.SUCCEEDED);
+        const goldLabel = new Map<string, string>();
+        for (const label of ['cat', 'dog']) {
+          const golds = await makeTasks(ds, project.id, 4, { gold: true, goldLabels: [label] });
+          for (const gold of golds) goldLabel.set(gold.id, label);
+        }
+        // Gold is served only beside a leasable ordinary task.
+        const [spare] = await makeTasks(ds, project.id, 1);
+        await ds.query('UPDATE projects SET gold_rate = 1 WHERE id = $1', [project.id]);
+        for (const worker of doubtful) {
+          for (let g = 0; g < 8; g++) {
+            const lease = await env.services.leasing.nextAssignment(worker.ctx, project.id);
+            const truth = goldLabel.get(lease!.taskId)!;
+            expect(truth).toBeDefined();
+            const wrong = truth === 'cat' ? 'dog' : 'cat';
+            await env.services.submission.submitAssignment(worker.ctx, {
+              assignmentId: lease!.id,
+              answer: { labels: [g % 2 === 0 ? truth : wrong] },
+            });
+          }
+        }
+        // The submits alone re-judge nothing: the early tasks are still complete.
+        for (const early of earlyTasks) {
+          expect((await task(early.id)).status).toBe(TaskStatus.COMPLETE);
+        }
 
-      const reopened = await task(early.id);
-      expect(reopened.status).toBe(TaskStatus.OPEN);
-      expect(reopened.completedAt).toBeNull();
-      expect(reopened.countedAnswers).toBe(2);
-      expect(reopened.consensusConfidence).toBeLessThan(0.85);
-      expect(reopened.servePriority).toBeCloseTo(
-        reopened.posterior![0] > reopened.posterior![1]
-          ? reopened.posterior![0] - reopened.posterior![1]
-          : reopened.posterior![1] - reopened.posterior![0],
-        12,
-      );
-      expect((await task(control.id)).status).toBe(TaskStatus.COMPLETE);
-      // Served again, in serving order: the spare task first (fewer answers), until two agreeing
-      // answers complete it, then the reopened one.
-      await ds.query('UPDATE projects SET gold_rate = 0 WHERE id = $1', [project.id]);
-      const served = [];
-      for (let i = 0; i < 3; i++) served.push(await answer(project.id, 'dog'));
-      expect(served).toEqual([spare.id, spare.id, early.id]);
-      expect((await task(early.id)).countedAnswers).toBe(3);
-    });
+        const result = await service().refit(systemContext(env.clock), project.id);
+        expect(result.status).toBe(AggregationRunStatus.SUCCEEDED);
+
+        for (const early of earlyTasks) {
+          const reopened = await task(early.id);
+          expect(reopened.status).toBe(TaskStatus.OPEN);
+          expect(reopened.completedAt).toBeNull();
+          expect(reopened.countedAnswers).toBe(2);
+          expect(reopened.consensusConfidence).toBeLessThan(0.85);
+          expect(reopened.servePriority).toBeCloseTo(
+            Math.abs(reopened.posterior![0] - reopened.posterior![1]),
+            12,
+          );
+        }
+        expect((await task(control.id)).status).toBe(TaskStatus.COMPLETE);
+        // Served again, in serving order: the spare task first (fewer answers), until two agreeing
+        // answers complete it, then the reopened one.
+        await ds.query('UPDATE projects SET gold_rate = 0 WHERE id = $1', [project.id]);
+        const served = [];
+        for (let i = 0; i < 3; i++) served.push(await answer(project.id, 'dog'));
+        expect(served.slice(0, 2)).toEqual([spare.id, spare.id]);
+        expect(earlyTasks.map(t => t.id)).toContain(served[2]);
+        expect((await task(served[2]!)).countedAnswers).toBe(3);
+      },
+    );
   });
 
   describe('refits on the injected clock', () => {

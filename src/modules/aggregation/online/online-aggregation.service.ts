@@ -47,6 +47,8 @@ export interface OnlineAggregationOptions {
   readonly refitEveryAnswers?: number;
   /** Shrinkage of the fit's confusions toward each worker's gold-record prior (see dynamic-overlap.ts). */
   readonly shrinkage?: ShrinkageOptions;
+  /** Tasks per statement (and per transaction) of the post-refit re-check. Default 500. */
+  readonly recheckChunk?: number;
 }
 
 /** One task's online posterior, as the service computed it. */
@@ -121,15 +123,23 @@ interface CurrentAnswer {
  * queue's `pendingSql` over it (read here so that a submit while a refit is due and already
  * queued sends nothing more: issue 16's three statements).
  */
+/** The answers the posterior counts: counted, not excluded, with labels. */
+const COUNTED_ANSWER = 'counted AND excluded_at IS NULL AND answer_labels IS NOT NULL';
+/** The gold answers a worker's gold record counts. */
+const SCORED_GOLD_ANSWER =
+  'is_gold AND counted AND excluded_at IS NULL AND gold_correct IS NOT NULL';
+/** The latest fit of the project given as a SQL expression, as a CTE body. */
+const latestFit = (project: string) => `SELECT id, answers_through FROM aggregation_runs
+    WHERE project_id = ${project} AND status = 'SUCCEEDED'
+    ORDER BY snapshot_at DESC NULLS LAST, finished_at DESC LIMIT 1`;
+
 const onlineInputsSql = (refitPending: string) => `
   WITH answers AS (
     SELECT worker_id, answer_labels FROM assignments
-    WHERE task_id = $1 AND counted AND excluded_at IS NULL AND answer_labels IS NOT NULL
+    WHERE task_id = $1 AND ${COUNTED_ANSWER}
       AND ($3::uuid IS NULL OR id <> $3::uuid)
   ), fit AS (
-    SELECT id, answers_through FROM aggregation_runs
-    WHERE project_id = $2 AND status = 'SUCCEEDED'
-    ORDER BY snapshot_at DESC NULLS LAST, finished_at DESC LIMIT 1
+    ${latestFit('$2')}
   ), model AS (
     SELECT (${modelVoteSql('$2::uuid', '$1::uuid')}) AS vote WHERE $7::boolean
   ), voters AS (
@@ -146,8 +156,8 @@ const onlineInputsSql = (refitPending: string) => `
                SELECT worker_id, count(*)::int AS gold_answers,
                       count(*) FILTER (WHERE gold_correct)::int AS gold_correct
                FROM assignments
-               WHERE project_id = $2 AND worker_id IN (SELECT worker_id FROM voters) AND is_gold
-                 AND counted AND excluded_at IS NULL AND gold_correct IS NOT NULL
+               WHERE project_id = $2 AND worker_id IN (SELECT worker_id FROM voters)
+                 AND ${SCORED_GOLD_ANSWER}
                  AND ($3::uuid IS NULL OR id <> $3::uuid)
                GROUP BY worker_id) g),
     'fitted', (SELECT coalesce(json_agg(q), '[]'::json) FROM (
@@ -166,8 +176,46 @@ const onlineInputsSql = (refitPending: string) => `
        AND (NOT EXISTS (SELECT 1 FROM fit) OR $6::timestamptz > (SELECT answers_through FROM fit)),
     'refitPending', ${refitPending})`;
 
-/** Completed tasks whose inputs one statement of the post-refit re-check reads. */
-const RECHECK_CHUNK = 50;
+/**
+ * The re-check's project-wide reads (`recheckCompleted`), once per re-check: the latest fit, every
+ * worker's gold record and fitted row on project $1 — what `onlineInputsSql` reads for a task's
+ * voters, for all of them at once.
+ */
+const RECHECK_PROJECT_SQL = `
+  WITH fit AS (${latestFit('$1')})
+  SELECT json_build_object(
+    'runId', (SELECT id FROM fit),
+    'gold', (SELECT coalesce(json_agg(g), '[]'::json) FROM (
+               SELECT worker_id, count(*)::int AS gold_answers,
+                      count(*) FILTER (WHERE gold_correct)::int AS gold_correct
+               FROM assignments WHERE project_id = $1 AND ${SCORED_GOLD_ANSWER}
+               GROUP BY worker_id) g),
+    'fitted', (SELECT coalesce(json_agg(q), '[]'::json) FROM (
+                 SELECT worker_id, confusion, answers, method, schema_kind, label_keys
+                 FROM worker_qualities
+                 WHERE project_id = $1 AND EXISTS (SELECT 1 FROM fit)) q)) AS project`;
+
+/**
+ * The re-check's per-task reads: project $2's ordinary tasks completed below `max_overlap` ($1),
+ * in id order after $3 (null: from the start), at most $4, each with its counted answers (as
+ * `onlineInputsSql` orders them) and the voting model's vote on it.
+ */
+const RECHECK_TASKS_SQL = `
+  WITH done AS (
+    SELECT id FROM tasks
+    WHERE project_id = $2 AND status = 'COMPLETE' AND NOT is_gold AND counted_answers < $1
+      AND ($3::uuid IS NULL OR id > $3::uuid)
+    ORDER BY id LIMIT $4
+  )
+  SELECT d.id,
+         (SELECT coalesce(json_agg(json_build_object('w', a.worker_id, 'l', a.answer_labels)
+                                   ORDER BY a.worker_id), '[]'::json)
+          FROM assignments a WHERE a.task_id = d.id AND ${COUNTED_ANSWER}) AS answers,
+         (${modelVoteSql('$2::uuid', 'd.id')}) AS vote
+  FROM done d ORDER BY d.id`;
+
+/** Default completed tasks one statement of the post-refit re-check reads. */
+const RECHECK_CHUNK = 500;
 
 /** The unique key of a project's refit job: one queued or running at a time. */
 const refitKey = (projectId: string) => `online-refit:${projectId}`;
@@ -214,6 +262,7 @@ const refitKey = (projectId: string) => `online-refit:${projectId}`;
  */
 export class OnlineAggregationService {
   private readonly refitEvery: number;
+  private readonly recheckChunk: number;
   private readonly shrinkage: ShrinkageOptions;
   private readonly classPriorCache = new Map<string, { runId: string; priors: Float64Array }>();
   private readonly inputsSql: string;
@@ -229,9 +278,13 @@ export class OnlineAggregationService {
   ) {
     this.refitEvery = options.refitEveryAnswers ?? DEFAULT_REFIT_EVERY_ANSWERS;
     this.shrinkage = options.shrinkage ?? {};
+    this.recheckChunk = options.recheckChunk ?? RECHECK_CHUNK;
     this.inputsSql = onlineInputsSql(jobs.pendingSql('$8::text'));
     if (!(Number.isInteger(this.refitEvery) && this.refitEvery >= 1)) {
       throw new RangeError('refitEveryAnswers must be a positive integer');
+    }
+    if (!(Number.isInteger(this.recheckChunk) && this.recheckChunk >= 1)) {
+      throw new RangeError('recheckChunk must be a positive integer');
     }
   }
 
@@ -501,8 +554,10 @@ export class OnlineAggregationService {
    * stopped a task too early. The replay (bench/replay.ts, `--frontier`) measured what this
    * costs against the stopping rule with reliabilities known from the start: without the
    * re-check, a low target loses accuracy that the known-reliability rule keeps. Only ACTIVE and
-   * PAUSED projects (a completed project stays as it ended). Reads in chunks of `RECHECK_CHUNK`
-   * tasks per statement; returns how many tasks reopened.
+   * PAUSED projects (a completed project stays as it ended). The workers' gold records and fitted
+   * rows are read once for the project, the tasks' answers and model votes `recheckChunk` tasks
+   * per statement, and each task is judged by `posteriorFrom`, the submit's own code; returns how
+   * many tasks reopened.
    */
   async recheckCompleted(ctx: RequestContext, project: Project): Promise<number> {
     const dynamic = project.confidenceTarget !== null && project.maxOverlap > project.minOverlap;
@@ -514,34 +569,64 @@ export class OnlineAggregationService {
     ) {
       return 0;
     }
-    const completed = await queryRows<{ id: string }>(
-      this.db.manager(ctx),
-      `SELECT id FROM tasks
-       WHERE project_id = $1 AND status = 'COMPLETE' AND NOT is_gold AND counted_answers < $2
-       ORDER BY id`,
-      [project.id, project.maxOverlap],
-    );
+    const [shared] = await this.db.readTogether(ctx, [
+      { sql: RECHECK_PROJECT_SQL, params: [project.id] },
+    ]);
+    const { runId, gold, fitted } = shared as Pick<OnlineInputs, 'runId' | 'gold' | 'fitted'>;
+    const goldOf = new Map(gold.map(row => [row.worker_id, row]));
+    const fittedOf = new Map(fitted.map(row => [row.worker_id, row]));
     const doubted: string[] = [];
-    for (let start = 0; start < completed.length; start += RECHECK_CHUNK) {
-      const chunk = completed.slice(start, start + RECHECK_CHUNK);
-      const inputs = await this.db.readTogether(
-        ctx,
-        chunk.map(({ id }) => this.inputsQuery(project, { id } as Task, null)),
-      );
-      for (let i = 0; i < chunk.length; i++) {
-        const online = await this.posteriorFrom(ctx, project, inputs[i] as OnlineInputs, null);
-        if (online && online.answers > 0 && online.decision === 'CONTINUE') {
-          doubted.push(chunk[i].id);
-        }
+    for (let after: string | null = null; ;) {
+      const rows: Array<{ id: string; answers: OnlineInputs['answers']; vote: unknown }> =
+        await queryRows(this.db.manager(ctx), RECHECK_TASKS_SQL, [
+          project.maxOverlap,
+          project.id,
+          after,
+          this.recheckChunk,
+        ]);
+      for (const row of rows) {
+        // The inputs `onlineInputsSql` would read for this task, from the project-wide reads.
+        const voters = row.answers.map(answer => answer.w);
+        const annotator = modelVoteOf(row.vote)?.annotatorId;
+        if (annotator) voters.push(annotator);
+        const inputs: OnlineInputs = {
+          answers: row.answers,
+          runId,
+          model: row.vote,
+          gold: voters.flatMap(w => {
+            const record = goldOf.get(w);
+            return record ? [record] : [];
+          }),
+          fitted: runId
+            ? voters.flatMap(w => {
+                const record = fittedOf.get(w);
+                return record ? [record] : [];
+              })
+            : [],
+          recent: 0,
+          currentAfterFit: false,
+          refitPending: false,
+        };
+        const online = await this.posteriorFrom(ctx, project, inputs, null);
+        if (online && online.answers > 0 && online.decision === 'CONTINUE') doubted.push(row.id);
       }
+      if (rows.length < this.recheckChunk) break;
+      after = rows[rows.length - 1].id;
     }
     if (doubted.length === 0) return 0;
     const slots = this.slots;
-    return this.db.withTransaction(ctx, async tx => {
-      const reopened = await slots.reopenCompleted(tx, doubted, project.maxOverlap);
-      for (const task of reopened) await this.updateTask(tx, project, task);
-      return reopened.length;
-    });
+    let reopenedCount = 0;
+    // One transaction per chunk: the task locks are held briefly, and a rolled-back chunk leaves
+    // its tasks complete (the next refit re-checks them).
+    for (let start = 0; start < doubted.length; start += this.recheckChunk) {
+      const ids = doubted.slice(start, start + this.recheckChunk);
+      reopenedCount += await this.db.withTransaction(ctx, async tx => {
+        const reopened = await slots.reopenCompleted(tx, ids, project.maxOverlap);
+        for (const task of reopened) await this.updateTask(tx, project, task);
+        return reopened.length;
+      });
+    }
+    return reopenedCount;
   }
 
   /**
