@@ -49,9 +49,11 @@ export function ProjectWizard() {
   const [currency, setCurrency] = useState('usd');
   const [overlapMode, setOverlapMode] = useState<'fixed' | 'dynamic'>('fixed');
   const fixedOverlap = useState('3');
+  // Dynamic overlap starts from the configuration the replay benchmark recommends for every
+  // dataset (README, "Dynamic overlap": 2..10 @ 0.85 with the re-check after each refit).
   const minOverlap = useState('2');
-  const maxOverlap = useState('5');
-  const target = useState('0.9');
+  const maxOverlap = useState('10');
+  const target = useState('0.85');
   const goldPercent = useState('5');
   const qualification = useState('0');
   const [method, setMethod] = useState('');
