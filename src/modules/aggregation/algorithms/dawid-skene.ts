@@ -233,7 +233,6 @@ export function runDawidSkeneEm(
   maximize: DawidSkeneMStep,
   soft?: SoftIndex,
 ): DawidSkeneFit {
-  if (soft) return runSoftDawidSkeneEm(m, gold, settings, maximize, soft);
   const K = m.nLabels;
   const index = buildDawidSkeneIndex(m);
   const posterior = new Float64Array(m.nTasks * K);
@@ -241,65 +240,34 @@ export function runDawidSkeneEm(
   const classCounts = new Float64Array(K);
   const parameters = createDawidSkeneParameters(m.nWorkers, K);
 
+  // Step 1, the start: each task's answers (and soft answers) as its posterior, counted.
   dawidSkeneInitialPosterior(index, gold, 0, m.nTasks, posterior);
-  dawidSkeneAccumulate(index, posterior, 0, m.nTasks, counts, classCounts);
-  maximize(counts, classCounts, parameters);
-
-  const progress = new DawidSkeneProgress(settings, m.task.length);
-  while (progress.iterations < settings.maxIterations) {
-    counts.fill(0);
-    classCounts.fill(0);
-    const logLikelihood = dawidSkeneEStepAccumulate(
-      index,
-      parameters,
-      gold,
-      0,
-      m.nTasks,
-      posterior,
-      counts,
-      classCounts,
-    );
-    if (progress.record(logLikelihood, maximize(counts, classCounts, parameters))) break;
+  if (soft) {
+    softInitialPosterior(index, soft, gold, posterior);
+    softInitialAccumulate(index, soft, posterior, counts, classCounts);
+  } else {
+    dawidSkeneAccumulate(index, posterior, 0, m.nTasks, counts, classCounts);
   }
-  return { probabilities: posterior, labels: argmaxRows(posterior, K), ...progress.trace() };
-}
-
-/**
- * `runDawidSkeneEm` with soft answers: the same steps with the soft start and E-step of
- * dawid-skene-soft.ts. A separate loop so the hard loop stays exactly as it was.
- */
-function runSoftDawidSkeneEm(
-  m: ResponseMatrix,
-  gold: GoldLabels | undefined,
-  settings: DawidSkeneRunSettings,
-  maximize: DawidSkeneMStep,
-  soft: SoftIndex,
-): DawidSkeneFit {
-  const K = m.nLabels;
-  const index = buildDawidSkeneIndex(m);
-  const posterior = new Float64Array(m.nTasks * K);
-  const counts = new Float64Array(m.nWorkers * K * K);
-  const classCounts = new Float64Array(K);
-  const parameters = createDawidSkeneParameters(m.nWorkers, K);
-
-  dawidSkeneInitialPosterior(index, gold, 0, m.nTasks, posterior);
-  softInitialPosterior(index, soft, gold, posterior);
-  softInitialAccumulate(index, soft, posterior, counts, classCounts);
   maximize(counts, classCounts, parameters);
 
-  const progress = new DawidSkeneProgress(settings, m.task.length + soft.count);
+  // Step 2, EM until the stopping rule: E-step (the soft kernels when there are soft answers,
+  // dawid-skene-soft.ts), counts, M-step.
+  const progress = new DawidSkeneProgress(settings, m.task.length + (soft?.count ?? 0));
   while (progress.iterations < settings.maxIterations) {
     counts.fill(0);
     classCounts.fill(0);
-    const logLikelihood = softEStepAccumulate(
-      index,
-      soft,
-      parameters,
-      gold,
-      posterior,
-      counts,
-      classCounts,
-    );
+    const logLikelihood = soft
+      ? softEStepAccumulate(index, soft, parameters, gold, posterior, counts, classCounts)
+      : dawidSkeneEStepAccumulate(
+          index,
+          parameters,
+          gold,
+          0,
+          m.nTasks,
+          posterior,
+          counts,
+          classCounts,
+        );
     if (progress.record(logLikelihood, maximize(counts, classCounts, parameters))) break;
   }
   return { probabilities: posterior, labels: argmaxRows(posterior, K), ...progress.trace() };
