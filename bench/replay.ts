@@ -4,6 +4,7 @@
  *   npm run bench:replay [-- FOLDER_OR_NAME ...] [--seed 1] [--targets 0.9,0.95,0.99]
  *                        [--min 2] [--max 5,10] [--gold-rate 0] [--refit-every N]
  *                        [--prior-strength 10] [--model-accuracy p] [--model-gate 0.85]
+ *                        [--worker-floor f] [--frontier]
  *   npm run bench:replay -- --concurrency 20 [--datasets rte,temp] [--limit-tasks 200] [--seed 1]
  *                           [--model-accuracy 0.8]
  *
@@ -200,6 +201,7 @@ function main(): void {
       'prior-strength': { type: 'string' },
       'model-accuracy': { type: 'string' },
       'model-gate': { type: 'string', default: '0.85' },
+      'worker-floor': { type: 'string' },
       concurrency: { type: 'string' },
       datasets: { type: 'string' },
       'limit-tasks': { type: 'string' },
@@ -240,6 +242,10 @@ function main(): void {
     throw new Error('--model-accuracy must be in [0, 1]');
   }
   const modelGate = Number(values['model-gate']);
+  const workerFloor = values['worker-floor'] ? Number(values['worker-floor']) : null;
+  if (workerFloor !== null && !(workerFloor >= 0 && workerFloor < 1)) {
+    throw new Error('--worker-floor must be in [0, 1)');
+  }
   const modelSummary: string[] = [];
 
   const datasets = (positionals.length > 0 ? positionals : [DEFAULT_FOLDER]).flatMap(findDatasets);
@@ -272,6 +278,7 @@ function main(): void {
       priorStrength,
       modelAccuracy,
       modelGate,
+      workerFloor,
     );
     const lines: string[] = [];
     const row = (name: string, o: Outcome, extra = '') =>
@@ -425,6 +432,8 @@ class Replay {
     private readonly priorStrength: number,
     modelAccuracy: number | null = null,
     private readonly modelGate = 1,
+    /** `--worker-floor` (a what-if, not in the product), null = off. */
+    private readonly workerFloor: number | null = null,
   ) {
     const m = dataset.encoded.matrix;
     this.m = m;
@@ -546,6 +555,7 @@ class Replay {
     for (const r of this.order) {
       const t = m.task[r];
       if (done[t]) continue;
+      if (this.belowFloor(reliabilities, m.worker[r], taskFill[t], policy)) continue;
       collected[nCollected++] = r;
       const start = this.taskOffsets[t] + t;
       const humans = ++taskFill[t];
@@ -634,6 +644,28 @@ class Replay {
       completedByGate,
       modelLearnedAccuracy,
     };
+  }
+
+  /**
+   * `--worker-floor f`, a what-if the product does not have: past minOverlap, an answer is not
+   * bought from a worker the last refit knows whose learned accuracy Σ_k p[k]·π[k][k] is under
+   * 1/K + f·(1 − 1/K) (f of the way from guessing to perfect). Newcomers get the base prior, so a
+   * floor above it keeps them to answers under the minimum. Never before the first refit.
+   */
+  private belowFloor(
+    reliabilities: WorkerReliabilities,
+    worker: number,
+    answersSoFar: number,
+    policy: OverlapPolicy,
+  ): boolean {
+    if (this.workerFloor === null || answersSoFar < policy.minOverlap) return false;
+    if (worker >= reliabilities.nWorkers) return false;
+    const { K } = this;
+    let accuracy = 0;
+    for (let k = 0; k < K; k++) {
+      accuracy += reliabilities.classPriors[k] * reliabilities.emission[(worker * K + k) * K + k];
+    }
+    return accuracy < 1 / K + this.workerFloor * (1 - 1 / K);
   }
 
   /**
