@@ -10,6 +10,7 @@ import type { LabelSchema } from '../../../src/modules/projects/project.types';
 import { makeProject, makeTasks, makeWorkers } from '../../helpers/factories';
 import { createMarketplaceEnv, type MarketplaceEnv } from '../../helpers/marketplace-env';
 import { useTestDatabase } from '../../helpers/test-db';
+import type { RequestContext } from '../../../src/common/request-context';
 
 /**
  * Structured projects through `Project.results` and `projectQualityAudit` on PostgreSQL: a
@@ -82,6 +83,30 @@ describe('Structured results and audit on PostgreSQL', () => {
 
   async function owner() {
     return env.user([Role.REQUESTER]);
+  }
+
+  /** The project audit's agreement: the two figures (to 12 places) and the other fields. */
+  async function expectAgreement(
+    ctx: RequestContext,
+    projectId: string,
+    expected: {
+      observed: number;
+      alpha: number;
+      fields: Record<string, unknown>;
+      ratedTasks: number;
+      pairableTasks: number;
+    },
+  ) {
+    const audit = await env.services.auditQueries.projectQualityAudit(ctx, projectId);
+    const agreement = audit.agreement as Record<string, any>;
+    expect(agreement.observedAgreement.value).toBeCloseTo(expected.observed, 12);
+    expect(agreement.krippendorffAlpha.value).toBeCloseTo(expected.alpha, 12);
+    expect(agreement).toMatchObject({
+      ...expected.fields,
+      alphaExpectedExact: true,
+      ratedTasks: expected.ratedTasks,
+      pairableTasks: expected.pairableTasks,
+    });
   }
 
   describe('RATING (1–5, tolerance 0)', () => {
@@ -192,16 +217,10 @@ describe('Structured results and audit on PostgreSQL', () => {
     it('audits with exact-grade agreement 4/9 and interval α 68/103', async () => {
       const { requester, project } = await seedRatings();
 
-      const audit = await env.services.auditQueries.projectQualityAudit(requester.ctx, project.id);
-      const agreement = audit.agreement as Record<string, any>;
-
-      expect(agreement.observedAgreement.value).toBeCloseTo(4 / 9, 12);
-      expect(agreement.krippendorffAlpha.value).toBeCloseTo(68 / 103, 12);
-      expect(agreement).toMatchObject({
-        fleissKappa: null,
-        gwetAC1: null,
-        alphaDistance: 'INTERVAL',
-        alphaExpectedExact: true,
+      await expectAgreement(requester.ctx, project.id, {
+        observed: 4 / 9,
+        alpha: 68 / 103,
+        fields: { fleissKappa: null, gwetAC1: null, alphaDistance: 'INTERVAL' },
         ratedTasks: 4,
         pairableTasks: 3,
       });
@@ -300,14 +319,10 @@ describe('Structured results and audit on PostgreSQL', () => {
     it('audits with mean box F1 2/3 and α 25/49 at distance 1 − F1', async () => {
       const { requester, project } = await seedBoxes();
 
-      const audit = await env.services.auditQueries.projectQualityAudit(requester.ctx, project.id);
-      const agreement = audit.agreement as Record<string, any>;
-
-      expect(agreement.observedAgreement.value).toBeCloseTo(2 / 3, 12);
-      expect(agreement.krippendorffAlpha.value).toBeCloseTo(25 / 49, 12);
-      expect(agreement).toMatchObject({
-        alphaDistance: 'AGREEMENT',
-        alphaExpectedExact: true,
+      await expectAgreement(requester.ctx, project.id, {
+        observed: 2 / 3,
+        alpha: 25 / 49,
+        fields: { alphaDistance: 'AGREEMENT' },
         ratedTasks: 3,
         pairableTasks: 3,
       });

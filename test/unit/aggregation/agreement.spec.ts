@@ -9,6 +9,7 @@ import {
 import { ResponseMatrix } from '../../../src/modules/aggregation/algorithms/response-matrix';
 import { mulberry32, randomInt } from '../../../src/modules/aggregation/algorithms/rng';
 import { shuffled } from '../../fixtures/aggregation/toy-datasets';
+import { KRIPPENDORFF_2011 } from '../../fixtures/quality/krippendorff-2011';
 
 /** A matrix from a units × raters table of label indexes; null is a missing rating. */
 function fromTable(table: Array<Array<number | null>>, nLabels: number): ResponseMatrix {
@@ -146,22 +147,9 @@ describe('fleissKappa', () => {
 });
 
 describe('krippendorffAlpha', () => {
-  // Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: 4 observers,
-  // 12 units, values 1–5 (here 0–4), missing data; nominal α = 0.743.
-  const krippendorff2011 = [
-    [0, 0, null, 0],
-    [1, 1, 2, 1],
-    [2, 2, 2, 2],
-    [2, 2, 2, 2],
-    [1, 1, 1, 1],
-    [0, 1, 2, 3],
-    [3, 3, 3, 3],
-    [0, 0, 1, 0],
-    [1, 1, 1, 1],
-    [null, 4, 4, 4],
-    [null, null, 0, 0],
-    [null, null, 2, null],
-  ];
+  // Krippendorff (2011), section C (test/fixtures/quality/krippendorff-2011.ts), values 1–5 as
+  // labels 0–4; nominal α = 0.743.
+  const krippendorff2011 = KRIPPENDORFF_2011.map(row => row.map(v => (v === null ? null : v - 1)));
 
   it("reproduces Krippendorff's worked example (α = 0.743)", () => {
     const sut = krippendorffAlpha(fromTable(krippendorff2011, 5), noBootstrap);

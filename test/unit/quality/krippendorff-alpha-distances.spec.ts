@@ -1,29 +1,10 @@
 import { distanceAlpha } from '../../../src/modules/quality/algorithms/distance-alpha';
 import { intervalAlpha } from '../../../src/modules/quality/algorithms/interval-alpha';
 import { mulberry32, randomInt } from '../../../src/modules/aggregation/algorithms/rng';
-
-/**
- * Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: 12 units rated
- * by 4 observers on 1–5, with missing data (null). The paper gives α = 0.743 nominal and 0.849
- * interval for it.
- */
-const KRIPPENDORFF_2011: Array<Array<number | null>> = [
-  [1, 1, null, 1],
-  [2, 2, 3, 2],
-  [3, 3, 3, 3],
-  [3, 3, 3, 3],
-  [2, 2, 2, 2],
-  [1, 2, 3, 4],
-  [4, 4, 4, 4],
-  [1, 1, 2, 1],
-  [2, 2, 2, 2],
-  [null, 5, 5, 5],
-  [null, null, 1, 1],
-  [null, null, 3, null],
-];
+import { KRIPPENDORFF_2011 } from '../../fixtures/quality/krippendorff-2011';
 
 /** The table's values flattened, with the unit of each. */
-function valuesOf(table: Array<Array<number | null>>) {
+function valuesOf(table: ReadonlyArray<ReadonlyArray<number | null>>) {
   const unit: number[] = [];
   const value: number[] = [];
   table.forEach((row, u) =>
