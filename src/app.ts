@@ -21,7 +21,7 @@ import { queryCostPlugin, queryLimitRules } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { graphqlBodyParser } from './http/graphql-body-limit';
 import { httpErrorHandler } from './http/http-error-handler';
-import { attachLiveSocket } from './http/live-socket';
+import { attachLiveSocket, type LiveSocket } from './http/live-socket';
 import { createMetrics } from './http/metrics';
 import { createWebAppRouter } from './http/web-app';
 import { authenticate, createPassport } from './modules/auth/passport';
@@ -50,6 +50,8 @@ export interface QuorumApp {
   readonly services: Services;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** The WebSocket endpoint (subscriptions); tests drive its idle-credential sweep. */
+  readonly liveSocket: LiveSocket;
   /** Starts listening (port 0 picks a free one) and returns the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   /** Stops accepting requests, drains in-flight ones, closes the database. */
@@ -173,6 +175,7 @@ export async function createApp(
     schema,
     passport,
     config: config.graphql,
+    credentialCheckMs: config.auth.credentialCacheSeconds * 1000,
     db: services.db,
     clock,
     logger,
@@ -194,6 +197,7 @@ export async function createApp(
     services,
     logger,
     clock,
+    liveSocket,
     listen(port = config.http.port, host = config.http.host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);

@@ -11,6 +11,11 @@ export interface AuthUser {
   readonly roles: readonly Role[];
   readonly via: 'jwt' | 'api-key';
   readonly apiKeyId?: string;
+  /**
+   * When the JWT it was proved with expires (its `exp`); none for an API key. A live socket
+   * re-checks its credential at this moment, not only at its next event.
+   */
+  readonly expiresAt?: Date;
 }
 
 /**

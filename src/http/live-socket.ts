@@ -28,11 +28,29 @@ import type { TransactionalConnection } from '../db/transactional-connection';
 interface SocketState {
   user?: AuthUser;
   authorization?: string;
+  /** When its credential is next re-checked while idle (app clock, ms). */
+  checkAt?: number;
+  /** A re-check is running: the sweep does not start another. */
+  checking?: boolean;
   readonly running: Set<string>;
 }
 
 /** WebSocket close code "Try Again Later": the credential could not be checked just now. */
 const TRY_AGAIN_LATER = 1013;
+
+/** The longest the idle-check timer is armed for; a later deadline is re-armed when it fires. */
+const MAX_TIMER_MS = 60 * 60 * 1000;
+
+/** What the app holds of the live socket: its idle-credential sweep and its close. */
+export interface LiveSocket {
+  /**
+   * Re-checks every open socket whose check is due by the app clock, closes those refused, and
+   * arms the timer for the next due one. Runs on its own from that timer; tests that move a
+   * manual clock call it after moving it (as `LiveUpdates.checkLeases`).
+   */
+  checkIdleCredentials(): Promise<void>;
+  close(): Promise<void>;
+}
 
 /**
  * GraphQL subscriptions over WebSocket (graphql-ws, the Apollo convention) on the HTTP server's
@@ -42,7 +60,10 @@ const TRY_AGAIN_LATER = 1013;
  * through the same per-process cache HTTP uses (`AUTH_CACHE_SECONDS`), so an API key revoked, a
  * JWT expired or a user deleted since the connect closes the socket with 4401 Unauthorized, and
  * a caller who lost a role held at the connect with 4403 Forbidden,
- * instead of listening on for as long as the socket stays open; each operation passes the depth, alias and cost
+ * instead of listening on for as long as the socket stays open. A socket that gets no event is
+ * re-checked too, by one sweep for all sockets: every `credentialCheckMs` (`AUTH_CACHE_SECONDS`:
+ * checking more often would read the same cached answer) and at its JWT's expiry to the
+ * millisecond, with the same check and close codes. Each operation passes the depth, alias and cost
  * limits; subscriptions only (queries and mutations go over HTTP, where CSRF prevention is);
  * at most `maxSubscriptionsPerConnection` at once; and every subscription's own authorization
  * and argument gate run in its `subscribe` step, as a query's do.
@@ -52,11 +73,13 @@ export function attachLiveSocket(options: {
   schema: GraphQLSchema;
   passport: passportModule.Authenticator;
   config: AppConfig['graphql'];
+  /** How often an idle socket's credential is re-checked (the credential cache's window). */
+  credentialCheckMs: number;
   db: TransactionalConnection;
   clock: Clock;
   logger: Logger;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-}): { close(): Promise<void> } {
+}): LiveSocket {
   const { schema, config, clock, logger, formatError } = options;
   const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
   const states = new WeakMap<object, SocketState>();
@@ -65,6 +88,12 @@ export function attachLiveSocket(options: {
     if (!state) states.set(extra, (state = { running: new Set() }));
     return state;
   };
+  /** The sockets whose credential was accepted and that are still open. */
+  const open = new Map<SocketState, WebSocket>();
+  let timer: NodeJS.Timeout | null = null;
+  /** When the armed timer is due (app clock, ms). */
+  let timerAt = Infinity;
+  let disposed = false;
   const rules = [...specifiedRules, ...queryLimitRules(config)];
   // The cost is priced with the subscription's variables, as over HTTP (limits.ts).
   const checkCost = createQueryCostCheck(config);
@@ -81,7 +110,11 @@ export function attachLiveSocket(options: {
           typeof header === 'string' ? header : undefined,
         );
         if ('refused' in outcome || !outcome.user) return false;
-        Object.assign(stateOf(ctx.extra), { user: outcome.user, authorization: header });
+        const state = stateOf(ctx.extra);
+        Object.assign(state, { user: outcome.user, authorization: header });
+        state.checkAt = nextCheckAt(state, clock.now().getTime());
+        open.set(state, (ctx.extra as { socket: WebSocket }).socket);
+        if (state.checkAt < timerAt) arm();
         return true;
       },
       onSubscribe: (ctx, id, payload) => {
@@ -130,6 +163,9 @@ export function attachLiveSocket(options: {
       onComplete: (ctx, id) => {
         stateOf(ctx.extra).running.delete(id);
       },
+      onClose: ctx => {
+        open.delete(stateOf(ctx.extra));
+      },
       onError: (_ctx, _id, _payload, errors) => format(errors),
       onNext: async (ctx, _id, _payload, _args, result) => {
         // A socket closed here sends nothing more: graphql-ws skips a send on a closing socket.
@@ -143,6 +179,63 @@ export function attachLiveSocket(options: {
     },
     wsServer,
   );
+  /**
+   * When a socket checked at `now` is next due: the next multiple of `credentialCheckMs` on the
+   * app clock, so every socket's periodic check falls on the same tick and the sweep wakes once
+   * per interval however many sockets there are, or the JWT's expiry when that comes first (at
+   * most one more wake per second: `exp` is in whole seconds).
+   */
+  function nextCheckAt(state: SocketState, now: number): number {
+    const interval = options.credentialCheckMs;
+    const tick = (Math.floor(now / interval) + 1) * interval;
+    const expiresAt = state.user?.expiresAt?.getTime();
+    return expiresAt !== undefined && expiresAt > now ? Math.min(tick, expiresAt) : tick;
+  }
+
+  async function checkIdleCredentials(): Promise<void> {
+    if (disposed) return;
+    const now = clock.now().getTime();
+    const due = [...open].filter(([state]) => !state.checking && state.checkAt! <= now);
+    await Promise.all(
+      due.map(async ([state, socket]) => {
+        state.checking = true;
+        const refusal = await credentialRefusal(state);
+        state.checking = false;
+        // An unchecked credential is kept (1013) while idle: nothing is sent on the socket
+        // unchecked, the next event re-checks it, and a database outage does not drop every
+        // socket at once only for all of them to reconnect into it.
+        if (refusal && refusal.code !== TRY_AGAIN_LATER) {
+          open.delete(state);
+          socket.close(refusal.code, refusal.reason);
+        } else {
+          state.checkAt = nextCheckAt(state, clock.now().getTime());
+        }
+      }),
+    );
+    arm();
+  }
+
+  /** Arms the one timer for the earliest due check (the lease warnings' pattern, live-updates). */
+  function arm(): void {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    timerAt = Infinity;
+    if (disposed) return;
+    for (const state of open.keys()) {
+      if (!state.checking) timerAt = Math.min(timerAt, state.checkAt!);
+    }
+    if (timerAt === Infinity) return;
+    const delay = Math.min(Math.max(timerAt - clock.now().getTime(), 0), MAX_TIMER_MS);
+    timer = setTimeout(
+      () =>
+        void checkIdleCredentials().catch(error =>
+          logger.error({ err: error }, 'idle live credential check'),
+        ),
+      delay,
+    );
+    timer.unref();
+  }
+
   /** Why the connection's credential no longer holds, or null when it still does. */
   async function credentialRefusal(
     state: SocketState,
@@ -171,7 +264,12 @@ export function attachLiveSocket(options: {
   wsServer.on('error', error => logger.error({ err: error }, 'WebSocket server error'));
 
   return {
+    checkIdleCredentials,
     async close() {
+      disposed = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      open.clear();
       await server.dispose();
       await new Promise<void>(resolve => wsServer.close(() => resolve()));
     },

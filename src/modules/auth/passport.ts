@@ -42,9 +42,10 @@ export function createPassport(auth: AuthService, config: AppConfig['auth'], clo
       // A token Quorum did not shape (no expiry, a subject that is not a user id) is refused
       // like a bad signature, never looked up: a token without `exp` would never expire.
       if (!hasQuorumClaims(claims)) return done(null, false);
+      const expiresAt = new Date(claims.exp * 1000);
       auth
         .userForToken(RequestContext.create({ clock }), claims)
-        .then(user => done(null, user ?? false), done);
+        .then(user => done(null, user ? { ...user, expiresAt } : false), done);
     },
   );
   // jsonwebtoken checks `exp` against Date.now() unless given `clockTimestamp`. passport-jwt
@@ -140,7 +141,7 @@ function reject(res: Response, code: ErrorCode, message: string): void {
 }
 
 /** Whether verified claims have the shape `issueToken` gives them. */
-function hasQuorumClaims(claims: unknown): claims is TokenClaims {
+function hasQuorumClaims(claims: unknown): claims is TokenClaims & { exp: number } {
   const { sub, exp, roles } = (claims ?? {}) as { sub?: unknown; exp?: unknown; roles?: unknown };
   return (
     typeof sub === 'string' &&
