@@ -94,7 +94,8 @@ function spansGoals(folder: string): void {
   );
   const ds = tokenDawidSkene(crowd);
   const dsF1 = spanF1(crowd, t => spansOfTask(crowd, ds.tags, t), gold);
-  const hmmF1 = spanF1(crowd, t => spansOfTask(crowd, hmmCrowd(crowd).tags, t), gold).f1;
+  const hmm = hmmCrowd(crowd);
+  const hmmF1 = spanF1(crowd, t => spansOfTask(crowd, hmm.tags, t), gold).f1;
   const typed = hmmCrowdTyped(crowd);
   const typedScore = spanF1(crowd, t => spansOfTask(crowd, typed.tags, t), gold);
   console.log(
