@@ -9,8 +9,9 @@
  *   that overlap a gold box at IoU 0.4–0.5 (objects found but boxed unlike the expert).
  * - Spans, FOLDER/conll_mturk_val: split-half choice of hmm-crowd's diagonal prior and pool
  *   strength. The fits use no gold; sentences with an even task index pick the setting, those
- *   with an odd index report it. Also: the gold entities the default misses that no worker
- *   marked exactly.
+ *   with an odd index report it. Then, the same way, the word weight λ and word prior α of the
+ *   span re-typing that follows it (span-type-dawid-skene.ts; λ = 0: span-level Dawid–Skene
+ *   alone). Also: the gold entities the default misses that no worker marked exactly.
  */
 import { join, resolve } from 'node:path';
 
@@ -31,6 +32,12 @@ import {
   DEFAULT_POOL_STRENGTH,
   hmmCrowd,
 } from '../src/modules/aggregation/algorithms/kinds/hmm-crowd';
+import {
+  DEFAULT_WORD_PRIOR,
+  DEFAULT_WORD_WEIGHT,
+  hmmCrowdTyped,
+  retypeSpans,
+} from '../src/modules/aggregation/algorithms/kinds/span-type-dawid-skene';
 import { conllFiles, pedBoxFiles, spanF1 } from './kinds-data';
 
 function boxStudy(folder: string): void {
@@ -91,6 +98,21 @@ function spanStudy(folder: string): void {
   for (const r of rows.filter(row => row.even === best)) {
     console.log(`spans, picked on even sentences: ${r.setting}; reported on odd: F1 ${r.odd.toFixed(4)}`); // prettier-ignore
   }
+  const base = hmmCrowd(crowd);
+  const typedRows: Array<{ setting: string; even: number; odd: number }> = [];
+  for (const wordWeight of [0, 0.25, 0.5, 1, 2]) {
+    for (const wordPrior of [0.5, 2]) {
+      const { tags } = retypeSpans(crowd, base, { wordWeight, wordPrior });
+      const isDefault = wordWeight === DEFAULT_WORD_WEIGHT && wordPrior === DEFAULT_WORD_PRIOR;
+      const setting = `re-typing word weight ${wordWeight}, word prior ${wordPrior}${isDefault ? ' (default)' : ''}`;
+      typedRows.push({ setting, even: f1(tags, 0), odd: f1(tags, 1) });
+      console.log(`spans, ${setting}: F1 even ${typedRows.at(-1)!.even.toFixed(4)}, odd ${typedRows.at(-1)!.odd.toFixed(4)}`); // prettier-ignore
+    }
+  }
+  const bestTyped = Math.max(...typedRows.map(r => r.even));
+  for (const r of typedRows.filter(row => row.even === bestTyped)) {
+    console.log(`spans, picked on even sentences: ${r.setting}; reported on odd: F1 ${r.odd.toFixed(4)}`); // prettier-ignore
+  }
   console.log(`spans, unmarked misses: ${unmarkedMisses(files.crowd, gold)} gold entities missed by the default that no worker marked exactly`); // prettier-ignore
 }
 
@@ -99,7 +121,7 @@ function unmarkedMisses(
   crowd: SpanCrowd,
   gold: ReadonlyArray<readonly TokenSpan[] | undefined>,
 ): number {
-  const { tags } = hmmCrowd(crowd);
+  const { tags } = hmmCrowdTyped(crowd);
   const key = (s: TokenSpan) => `${s.start} ${s.end} ${s.type}`;
   const marked = gold.map(() => new Set<string>());
   const answered = new Uint8Array(gold.length);

@@ -13,6 +13,7 @@ import {
 import { fuseBoxes } from '../modules/aggregation/algorithms/kinds/box-fusion';
 import { boxScore } from '../modules/aggregation/algorithms/kinds/box-metrics';
 import { hmmCrowd } from '../modules/aggregation/algorithms/kinds/hmm-crowd';
+import { hmmCrowdTyped } from '../modules/aggregation/algorithms/kinds/span-type-dawid-skene';
 import { ordinalRating } from '../modules/aggregation/algorithms/kinds/ordinal-rating';
 import {
   bradleyTerry,
@@ -38,7 +39,7 @@ import { readSpanFiles } from './read-span-files';
 
 /** Methods per kind; the first is the default. */
 export const KIND_METHODS = {
-  spans: ['hmm-crowd', 'token-dawid-skene'],
+  spans: ['hmm-crowd-typed', 'hmm-crowd', 'token-dawid-skene'],
   boxes: ['box-fusion'],
   rating: ['ordinal', 'majority-vote', 'median', 'mean'],
   pairwise: ['noisy-bt', 'bt'],
@@ -147,7 +148,11 @@ function runSpans(options: AggregateKindOptions): string {
   const files = readSpanFiles({ tasks: options.tasks!, input: options.input, gold: options.gold });
   const { crowd } = files;
   const result: SpanAggregation =
-    options.method === 'token-dawid-skene' ? tokenDawidSkene(crowd) : hmmCrowd(crowd);
+    options.method === 'token-dawid-skene'
+      ? tokenDawidSkene(crowd)
+      : options.method === 'hmm-crowd'
+        ? hmmCrowd(crowd)
+        : hmmCrowdTyped(crowd);
   const annotated = new Uint8Array(files.taskIds.length);
   for (const t of crowd.annotationTask) annotated[t] = 1;
   const lines: string[] = [];

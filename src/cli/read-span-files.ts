@@ -10,6 +10,7 @@ import {
   SpanCrowd,
   TokenSpan,
   buildSpanCrowd,
+  wordIds,
 } from '../modules/aggregation/algorithms/kinds/bio-tags';
 import { JsonLine, KindFiles, LineReader, readTaskAnswerFiles, sortedNames } from './read-jsonl';
 
@@ -27,10 +28,12 @@ interface RawSpan {
 /** Reads the three files; throws CliError naming file and line on malformed input. */
 export function readSpanFiles(files: { tasks: string; input: string; gold?: string }): SpanFiles {
   const types = new Set<string>();
+  const sentences: string[][] = [];
   const read = readTaskAnswerFiles<number, RawSpan>(files, {
     task: (reader, line) => {
       const tokens = line.value.tokens;
       if (!Array.isArray(tokens)) throw reader.error(line, '"tokens" must be an array');
+      sentences.push(tokens.map(token => String(token)));
       return tokens.length;
     },
     items: (reader, line, length) => readSpans(reader, line, length, types),
@@ -44,7 +47,13 @@ export function readSpanFiles(files: { tasks: string; input: string; gold?: stri
     spans: toSpans(a.items),
   }));
   return {
-    crowd: buildSpanCrowd(read.taskInfo, annotations, typeNames.length, read.workers.size),
+    crowd: buildSpanCrowd(
+      read.taskInfo,
+      annotations,
+      typeNames.length,
+      read.workers.size,
+      wordIds(sentences),
+    ),
     taskIds: read.tasks.ids,
     workerIds: read.workers.ids,
     typeNames,

@@ -352,7 +352,7 @@ describe('structured task kinds (e2e)', () => {
     // Every task with an answer (whether a gold task was drawn for anyone is up to the draw).
     expect(run).toMatchObject({
       status: 'SUCCEEDED',
-      method: 'hmm-crowd',
+      method: 'hmm-crowd-typed',
       taskCount: answered.filter(t => t.countedAnswers > 0).length,
     });
     const aggregated = await tasksOf(owner, project.id);

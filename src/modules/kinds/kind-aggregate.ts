@@ -2,13 +2,15 @@
  * Batch aggregation of the structured kinds in the product: a project's validated answers, per
  * task, → each answered task's consensus answer (in the kind's answer shape) and confidence. The
  * aggregators are those of `quorum aggregate --kind` (src/cli/aggregate-kind-command.ts), fed by
- * the kind's own `encode`: HMM-crowd (or token Dawid–Skene) for spans, box fusion for boxes, the
+ * the kind's own `encode`: HMM-crowd with its spans re-typed (or plain HMM-crowd, or token
+ * Dawid–Skene) for spans, box fusion for boxes, the
  * ordinal model for ratings, noisy Bradley–Terry for pairs. Pure.
  */
 import { spansOfTask } from '../aggregation/algorithms/kinds/bio-tags';
 import { fuseBoxes } from '../aggregation/algorithms/kinds/box-fusion';
 import { hmmCrowd } from '../aggregation/algorithms/kinds/hmm-crowd';
 import { ordinalRating } from '../aggregation/algorithms/kinds/ordinal-rating';
+import { hmmCrowdTyped } from '../aggregation/algorithms/kinds/span-type-dawid-skene';
 import {
   noisyBradleyTerry,
   pairwiseTaskConfidence,
@@ -26,7 +28,7 @@ import type { KindName, TaskAnswers } from './task-kind';
 
 /** The batch methods of each structured kind; the first is the default. */
 export const KIND_AGGREGATORS: Readonly<Partial<Record<KindName, readonly string[]>>> = {
-  TEXT_SPANS: ['hmm-crowd', 'token-dawid-skene'],
+  TEXT_SPANS: ['hmm-crowd-typed', 'hmm-crowd', 'token-dawid-skene'],
   BOUNDING_BOXES: ['box-fusion'],
   RATING: ['ordinal'],
   PAIRWISE: ['noisy-bt'],
@@ -75,7 +77,12 @@ function spans(
   tasks: readonly TaskAnswers<SpanAnswer>[],
 ): KindConsensus[] {
   const { input, keys } = spansKind.encode(settings, tasks);
-  const result = method === 'token-dawid-skene' ? tokenDawidSkene(input) : hmmCrowd(input);
+  const result =
+    method === 'token-dawid-skene'
+      ? tokenDawidSkene(input)
+      : method === 'hmm-crowd'
+        ? hmmCrowd(input)
+        : hmmCrowdTyped(input);
   return tasks.map((task, t) => ({
     taskId: task.taskId,
     answer: {

@@ -23,6 +23,7 @@ import {
   buildSpanCrowd,
   spansToTags,
   tagsToSpans,
+  wordIds,
   type SpanCrowd,
   type TokenSpan,
 } from '../aggregation/algorithms/kinds/bio-tags';
@@ -237,7 +238,8 @@ export const spansKind: TaskKind<SpanSettings, SpanAnswer, SpanCrowd> = {
 
   encode(settings, tasks) {
     const workers = new Interner();
-    const lengths = tasks.map(task => tokensOf(settings, task.payload)?.length ?? 0);
+    const sentences = tasks.map(task => tokensOf(settings, task.payload) ?? []);
+    const lengths = sentences.map(tokens => tokens.length);
     const annotations = annotationsOf(tasks, workers, answer => ({
       spans: typed(settings, answer.spans),
     }));
@@ -246,6 +248,7 @@ export const spansKind: TaskKind<SpanSettings, SpanAnswer, SpanCrowd> = {
       annotations,
       settings.entityTypes.length,
       workers.ids.length,
+      wordIds(sentences),
     );
     return {
       input,

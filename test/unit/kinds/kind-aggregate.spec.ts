@@ -35,6 +35,12 @@ describe('aggregateKind (batch aggregation of the structured kinds in the produc
       task('a', { text: 'Ada Lovelace wrote' }, [{ spans: [per] }, { spans: [per] }]),
     ]);
     expect(ds[0].answer).toEqual({ spans: [per] });
+    // So does the default, HMM-crowd with its spans re-typed.
+    const typed = aggregateKind('TEXT_SPANS', KIND_AGGREGATORS.TEXT_SPANS![0], settings, [
+      task('a', { text: 'Ada Lovelace wrote' }, [{ spans: [per] }, { spans: [per] }]),
+    ]);
+    expect(typed[0].answer).toEqual({ spans: [per] });
+    expect(typed[0].confidence).toBeGreaterThan(0);
   });
 
   it('fuses boxes, grades ratings and ranks pairs', () => {
@@ -75,7 +81,11 @@ describe('aggregateKind (batch aggregation of the structured kinds in the produc
   });
 
   it('refuses a method its kind does not have (the service checks it first)', () => {
-    expect(KIND_AGGREGATORS.TEXT_SPANS).toEqual(['hmm-crowd', 'token-dawid-skene']);
+    expect(KIND_AGGREGATORS.TEXT_SPANS).toEqual([
+      'hmm-crowd-typed',
+      'hmm-crowd',
+      'token-dawid-skene',
+    ]);
     expect(KIND_AGGREGATORS.SINGLE_CHOICE).toBeUndefined();
     expect(() => aggregateKind('RATING', 'dawid-skene', {}, [])).toThrow(RangeError);
   });

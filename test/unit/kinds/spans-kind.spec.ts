@@ -192,6 +192,8 @@ describe('TEXT_SPANS kind', () => {
       expect([...input.annotationTask]).toEqual([0, 0, 1]);
       expect([...input.annotationWorker]).toEqual([0, 1, 1]);
       expect([...input.tags]).toEqual([1, 0, 0, 0, 0, 3, 3, 4]);
+      // One vocabulary id per token (ann, met, bob, ibm, corp), for the re-typing's word evidence.
+      expect([...input.words!]).toEqual([0, 1, 2, 3, 4]);
       expect([taskIds, workerIds, keys]).toEqual([
         ['t1', 't2'],
         ['w1', 'w2'],

@@ -33,6 +33,30 @@ export interface SpanCrowd {
   readonly annotationWorker: Int32Array;
   readonly tagOffset: Int32Array;
   readonly tags: Int32Array;
+  /**
+   * Optional: a vocabulary id per token (`wordIds`: lowercased), for aggregators that read the
+   * words (span-type-dawid-skene.ts); the others ignore it.
+   */
+  readonly words?: Int32Array;
+}
+
+/**
+ * Token words → vocabulary ids, one per token in task order (the layout of `tokenOffset`),
+ * lowercased so that a sentence in capitals ("TORONTO") shares its words with the others.
+ */
+export function wordIds(tokens: ReadonlyArray<readonly string[]>): Int32Array {
+  const vocabulary = new Map<string, number>();
+  const ids = new Int32Array(tokens.reduce((n, sentence) => n + sentence.length, 0));
+  let i = 0;
+  for (const sentence of tokens) {
+    for (const token of sentence) {
+      const word = token.toLowerCase();
+      let id = vocabulary.get(word);
+      if (id === undefined) vocabulary.set(word, (id = vocabulary.size));
+      ids[i++] = id;
+    }
+  }
+  return ids;
 }
 
 /** Number of BIO tags for `nTypes` entity types. */
@@ -186,6 +210,13 @@ export function validateSpanCrowd(crowd: SpanCrowd): void {
   for (let i = 0; i < tags.length; i++) {
     if (!(tags[i] >= 0 && tags[i] < T)) throw new RangeError(`tag ${tags[i]} out of range`);
   }
+  if (crowd.words) {
+    if (crowd.words.length !== tokenOffset[nTasks]) {
+      throw new RangeError('words must have one id per token');
+    }
+    for (const id of crowd.words)
+      if (!(id >= 0)) throw new RangeError(`word id ${id} out of range`);
+  }
 }
 
 /** One worker's spans for one task, as read from a file or the API (indexes already dense). */
@@ -198,12 +229,14 @@ export interface SpanAnnotation {
 /**
  * Builds the typed crowd arrays from per-task token counts and span annotations (in the given
  * order). Spans must lie inside their task and have a type below `nTypes` (RangeError otherwise).
+ * `words` (optional, `wordIds`) is carried as the crowd's `words`.
  */
 export function buildSpanCrowd(
   taskLengths: ArrayLike<number>,
   annotations: readonly SpanAnnotation[],
   nTypes: number,
   nWorkers: number,
+  words?: Int32Array,
 ): SpanCrowd {
   const tokenOffset = new Int32Array(taskLengths.length + 1);
   for (let t = 0; t < taskLengths.length; t++) tokenOffset[t + 1] = tokenOffset[t] + taskLengths[t];
@@ -238,6 +271,7 @@ export function buildSpanCrowd(
     annotationWorker,
     tagOffset,
     tags,
+    ...(words ? { words } : {}),
   };
   validateSpanCrowd(crowd);
   return crowd;
