@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signInNewAdmin } from '../helpers/admin-client';
+import { fundRequester } from '../helpers/money-fixtures';
 import { sentimentProjectInput } from '../helpers/e2e-project-input';
 import { liveClient, liveErrorCode, type LiveSubscription } from '../helpers/live-client';
 import { type GraphQLClient, useTestServer } from '../helpers/test-server';
@@ -56,19 +56,8 @@ describe('idle live sockets are re-checked (e2e)', () => {
   beforeAll(async () => {
     intervalMs = server.app.config.auth.credentialCacheSeconds * 1000;
     const { client: requester, userId: requesterId } = await server.signUp(['REQUESTER']);
-    const admin = await signInNewAdmin(server);
-    await admin.ok(
-      `mutation ($input: RecordManualFundingInput!) { recordManualFunding(input: $input) { id } }`,
-      {
-        input: {
-          requesterId,
-          amount: 1_000_000,
-          currency: 'usd',
-          reference: 'idle sockets',
-          idempotencyKey: randomUUID(),
-        },
-      },
-    );
+    // Launching reserves escrow: the requester is funded as an admin's manual funding would.
+    await fundRequester(server.app, requesterId);
     const { createApiKey } = await requester.ok(CREATE_KEY, { scopes: ['REQUESTER'] });
     importer = server.anonymous().withToken(createApiKey.secret);
     const { createProject } = await requester.ok(

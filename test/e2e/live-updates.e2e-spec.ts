@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../../src/common/request-context';
-import { signInNewAdmin } from '../helpers/admin-client';
+import { fundRequester } from '../helpers/money-fixtures';
 import { sentimentProjectInput } from '../helpers/e2e-project-input';
 import { liveClient, liveErrorCode, type LiveOutcome } from '../helpers/live-client';
 import { type GraphQLClient, useTestServer } from '../helpers/test-server';
@@ -37,19 +36,8 @@ describe('live updates over WebSocket (e2e)', () => {
     const signedUp = await server.signUp(['REQUESTER']);
     requester = signedUp.client;
     requesterId = signedUp.userId;
-    const admin = await signInNewAdmin(server);
-    await admin.ok(
-      `mutation ($input: RecordManualFundingInput!) { recordManualFunding(input: $input) { id } }`,
-      {
-        input: {
-          requesterId,
-          amount: 1_000_000,
-          currency: 'usd',
-          reference: 'live updates',
-          idempotencyKey: randomUUID(),
-        },
-      },
-    );
+    // Launching reserves escrow: the requester is funded as an admin's manual funding would.
+    await fundRequester(server.app, requesterId);
   });
 
   afterAll(async () => {
