@@ -111,9 +111,13 @@ export function attachLiveSocket(options: {
         );
         if ('refused' in outcome || !outcome.user) return false;
         const state = stateOf(ctx.extra);
+        const socket = (ctx.extra as { socket: WebSocket }).socket;
+        // The client may have gone while its credential was checked: graphql-ws has then run
+        // onClose already, so registering it now would keep a closed socket in the sweep.
+        if (socket.readyState !== socket.OPEN) return false;
         Object.assign(state, { user: outcome.user, authorization: header });
         state.checkAt = nextCheckAt(state, clock.now().getTime());
-        open.set(state, (ctx.extra as { socket: WebSocket }).socket);
+        open.set(state, socket);
         if (state.checkAt < timerAt) arm();
         return true;
       },
@@ -195,6 +199,8 @@ export function attachLiveSocket(options: {
   async function checkIdleCredentials(): Promise<void> {
     if (disposed) return;
     const now = clock.now().getTime();
+    // A socket that closed without onClose (it should not happen) leaves the sweep here.
+    for (const [state, socket] of open) if (socket.readyState !== socket.OPEN) open.delete(state);
     const due = [...open].filter(([state]) => !state.checking && state.checkAt! <= now);
     await Promise.all(
       due.map(async ([state, socket]) => {

@@ -187,7 +187,15 @@ export class TaskSlots {
               consensus_confidence = $4, serve_priority = $5, status = $6, completed_at = $7,
               updated_at = now()
             WHERE id = $1`,
-      params: [id, posterior, consensusLabels, consensusConfidence, servePriority, status, completedAt],
+      params: [
+        id,
+        posterior,
+        consensusLabels,
+        consensusConfidence,
+        servePriority,
+        status,
+        completedAt,
+      ],
     });
   }
 
@@ -359,20 +367,24 @@ export class TaskSlots {
   /**
    * Completed tasks that a refit no longer finds confident (online aggregation's re-check,
    * `recheckCompleted`) go back to OPEN, so the lease serves them again. Locked and re-checked
-   * here: a task still COMPLETE, ordinary and below `maxOverlap` reopens; one a recount or a
-   * rejection moved meanwhile is left as it is. Returns the reopened tasks, locked, in id order.
+   * here: a task still COMPLETE, ordinary and below `maxOverlap` reopens if the caller's
+   * `stillDoubted`, asked about the locked row, says so; one a recount or a rejection moved
+   * meanwhile is left as it is. Returns the reopened tasks, locked, in id order.
    * Their next completion runs the completed hooks again, as a rejection's reopening does.
    */
   async reopenCompleted(
     tx: RequestContext,
     taskIds: readonly string[],
     maxOverlap: number,
+    stillDoubted: (task: Task) => Promise<boolean>,
   ): Promise<Task[]> {
     const tasks = await this.lockTasks(tx, taskIds);
-    const reopened = tasks.filter(
-      task =>
-        task.status === TaskStatus.COMPLETE && !task.isGold && task.countedAnswers < maxOverlap,
-    );
+    const reopened: Task[] = [];
+    for (const task of tasks) {
+      const eligible =
+        task.status === TaskStatus.COMPLETE && !task.isGold && task.countedAnswers < maxOverlap;
+      if (eligible && (await stillDoubted(task))) reopened.push(task);
+    }
     for (const task of reopened) {
       task.status = TaskStatus.OPEN;
       task.completedAt = null;

@@ -116,6 +116,62 @@ describe(OnlineAggregationService.name, () => {
      * record (a_w = (4 + 2·0.75) / 10 = 0.55) and the refit now put them near chance, so their
      * agreement no longer reaches the target; the control pair has no record against it.
      */
+    async function seedDoubted() {
+      const ds = db.current.dataSource;
+      const project = await makeProject(ds, owner.user.id, {
+        minOverlap: 2,
+        maxOverlap: 5,
+        confidenceTarget: 0.85,
+        goldRate: 0,
+      });
+      // Two such tasks, so that with one task per statement at least one is on a later page.
+      const earlyTasks = await makeTasks(ds, project.id, 2);
+      const doubtful = [await env.user([Role.WORKER]), await env.user([Role.WORKER])];
+      for (const worker of doubtful) {
+        for (let i = 0; i < earlyTasks.length; i++) {
+          const lease = await env.services.leasing.nextAssignment(worker.ctx, project.id);
+          expect(earlyTasks.map(t => t.id)).toContain(lease!.taskId);
+          await env.services.submission.submitAssignment(worker.ctx, {
+            assignmentId: lease!.id,
+            answer: { labels: ['dog'] },
+          });
+        }
+      }
+      for (const early of earlyTasks) {
+        expect((await task(early.id)).status).toBe(TaskStatus.COMPLETE);
+      }
+      const [control] = await makeTasks(ds, project.id, 1);
+      await answer(project.id, 'cat');
+      await answer(project.id, 'cat');
+      expect((await task(control.id)).status).toBe(TaskStatus.COMPLETE);
+
+      const goldLabel = new Map<string, string>();
+      for (const label of ['cat', 'dog']) {
+        const golds = await makeTasks(ds, project.id, 4, { gold: true, goldLabels: [label] });
+        for (const gold of golds) goldLabel.set(gold.id, label);
+      }
+      // Gold is served only beside a leasable ordinary task.
+      const [spare] = await makeTasks(ds, project.id, 1);
+      await ds.query('UPDATE projects SET gold_rate = 1 WHERE id = $1', [project.id]);
+      for (const worker of doubtful) {
+        for (let g = 0; g < 8; g++) {
+          const lease = await env.services.leasing.nextAssignment(worker.ctx, project.id);
+          const truth = goldLabel.get(lease!.taskId)!;
+          expect(truth).toBeDefined();
+          const wrong = truth === 'cat' ? 'dog' : 'cat';
+          await env.services.submission.submitAssignment(worker.ctx, {
+            assignmentId: lease!.id,
+            answer: { labels: [g % 2 === 0 ? truth : wrong] },
+          });
+        }
+      }
+      // The submits alone re-judge nothing: the early tasks are still complete.
+      for (const early of earlyTasks) {
+        expect((await task(early.id)).status).toBe(TaskStatus.COMPLETE);
+      }
+      return { ds, project, earlyTasks, control, spare };
+    }
+
     // The product's service, and one reading a task per statement (the paging path).
     it.each([
       ['the default chunk', () => env.services.onlineAggregation],
@@ -134,59 +190,7 @@ describe(OnlineAggregationService.name, () => {
     ])(
       'reopens a task completed on workers the new fit finds near chance, and serves it again (%s)',
       async (_how, service) => {
-        const ds = db.current.dataSource;
-        const project = await makeProject(ds, owner.user.id, {
-          minOverlap: 2,
-          maxOverlap: 5,
-          confidenceTarget: 0.85,
-          goldRate: 0,
-        });
-        // Two such tasks, so that with one task per statement at least one is on a later page.
-        const earlyTasks = await makeTasks(ds, project.id, 2);
-        const doubtful = [await env.user([Role.WORKER]), await env.user([Role.WORKER])];
-        for (const worker of doubtful) {
-          for (let i = 0; i < earlyTasks.length; i++) {
-            const lease = await env.services.leasing.nextAssignment(worker.ctx, project.id);
-            expect(earlyTasks.map(t => t.id)).toContain(lease!.taskId);
-            await env.services.submission.submitAssignment(worker.ctx, {
-              assignmentId: lease!.id,
-              answer: { labels: ['dog'] },
-            });
-          }
-        }
-        for (const early of earlyTasks) {
-          expect((await task(early.id)).status).toBe(TaskStatus.COMPLETE);
-        }
-        const [control] = await makeTasks(ds, project.id, 1);
-        await answer(project.id, 'cat');
-        await answer(project.id, 'cat');
-        expect((await task(control.id)).status).toBe(TaskStatus.COMPLETE);
-
-        const goldLabel = new Map<string, string>();
-        for (const label of ['cat', 'dog']) {
-          const golds = await makeTasks(ds, project.id, 4, { gold: true, goldLabels: [label] });
-          for (const gold of golds) goldLabel.set(gold.id, label);
-        }
-        // Gold is served only beside a leasable ordinary task.
-        const [spare] = await makeTasks(ds, project.id, 1);
-        await ds.query('UPDATE projects SET gold_rate = 1 WHERE id = $1', [project.id]);
-        for (const worker of doubtful) {
-          for (let g = 0; g < 8; g++) {
-            const lease = await env.services.leasing.nextAssignment(worker.ctx, project.id);
-            const truth = goldLabel.get(lease!.taskId)!;
-            expect(truth).toBeDefined();
-            const wrong = truth === 'cat' ? 'dog' : 'cat';
-            await env.services.submission.submitAssignment(worker.ctx, {
-              assignmentId: lease!.id,
-              answer: { labels: [g % 2 === 0 ? truth : wrong] },
-            });
-          }
-        }
-        // The submits alone re-judge nothing: the early tasks are still complete.
-        for (const early of earlyTasks) {
-          expect((await task(early.id)).status).toBe(TaskStatus.COMPLETE);
-        }
-
+        const { ds, project, earlyTasks, control, spare } = await seedDoubted();
         const result = await service().refit(systemContext(env.clock), project.id);
         expect(result.status).toBe(AggregationRunStatus.SUCCEEDED);
 
@@ -212,6 +216,33 @@ describe(OnlineAggregationService.name, () => {
         expect((await task(served[2]!)).countedAnswers).toBe(3);
       },
     );
+
+    it('leaves the tasks complete when the project was completed while the refit ran', async () => {
+      const { ds, project, earlyTasks } = await seedDoubted();
+      // The fit alone (a service without the slot owner does not re-check), then the project is
+      // completed before the re-check, which still holds the project as the refit job read it.
+      const fitOnly = new OnlineAggregationService(
+        env.services.db,
+        env.services.aggregation,
+        env.services.jobs,
+        createLogger('silent'),
+      );
+      expect((await fitOnly.refit(systemContext(env.clock), project.id)).status).toBe(
+        AggregationRunStatus.SUCCEEDED,
+      );
+      const asTheJobReadIt = await ds.getRepository(Project).findOneByOrFail({ id: project.id });
+      await ds.query(`UPDATE projects SET status = 'COMPLETED' WHERE id = $1`, [project.id]);
+
+      const reopened = await env.services.onlineAggregation.recheckCompleted(
+        systemContext(env.clock),
+        asTheJobReadIt,
+      );
+
+      expect(reopened).toBe(0);
+      for (const early of earlyTasks) {
+        expect((await task(early.id)).status).toBe(TaskStatus.COMPLETE);
+      }
+    });
   });
 
   describe('refits on the injected clock', () => {

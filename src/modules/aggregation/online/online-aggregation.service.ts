@@ -196,23 +196,16 @@ const RECHECK_PROJECT_SQL = `
                  WHERE project_id = $1 AND EXISTS (SELECT 1 FROM fit)) q)) AS project`;
 
 /**
- * The re-check's per-task reads: project $2's ordinary tasks completed below `max_overlap` ($1),
- * in id order after $3 (null: from the start), at most $4, each with its counted answers (as
+ * The re-check's per-task reads: for the tasks $2 of project $1, each task's counted answers (as
  * `onlineInputsSql` orders them) and the voting model's vote on it.
  */
 const RECHECK_TASKS_SQL = `
-  WITH done AS (
-    SELECT id FROM tasks
-    WHERE project_id = $2 AND status = 'COMPLETE' AND NOT is_gold AND counted_answers < $1
-      AND ($3::uuid IS NULL OR id > $3::uuid)
-    ORDER BY id LIMIT $4
-  )
   SELECT d.id,
          (SELECT coalesce(json_agg(json_build_object('w', a.worker_id, 'l', a.answer_labels)
                                    ORDER BY a.worker_id), '[]'::json)
           FROM assignments a WHERE a.task_id = d.id AND ${COUNTED_ANSWER}) AS answers,
-         (${modelVoteSql('$2::uuid', 'd.id')}) AS vote
-  FROM done d ORDER BY d.id`;
+         (${modelVoteSql('$1::uuid', 'd.id')}) AS vote
+  FROM unnest($2::uuid[]) AS d(id) ORDER BY d.id`;
 
 /** Default completed tasks one statement of the post-refit re-check reads. */
 const RECHECK_CHUNK = 500;
@@ -575,15 +568,23 @@ export class OnlineAggregationService {
     const { runId, gold, fitted } = shared as Pick<OnlineInputs, 'runId' | 'gold' | 'fitted'>;
     const goldOf = new Map(gold.map(row => [row.worker_id, row]));
     const fittedOf = new Map(fitted.map(row => [row.worker_id, row]));
+    // The candidates' ids in one read (the project's completed tasks below maxOverlap), then
+    // their inputs `recheckChunk` at a time by id.
+    const candidates = await queryRows<{ id: string }>(
+      this.db.manager(ctx),
+      `SELECT id FROM tasks
+       WHERE project_id = $1 AND status = 'COMPLETE' AND NOT is_gold AND counted_answers < $2
+       ORDER BY id`,
+      [project.id, project.maxOverlap],
+    );
     const doubted: string[] = [];
-    for (let after: string | null = null; ;) {
-      const rows: Array<{ id: string; answers: OnlineInputs['answers']; vote: unknown }> =
-        await queryRows(this.db.manager(ctx), RECHECK_TASKS_SQL, [
-          project.maxOverlap,
-          project.id,
-          after,
-          this.recheckChunk,
-        ]);
+    for (let start = 0; start < candidates.length; start += this.recheckChunk) {
+      const ids = candidates.slice(start, start + this.recheckChunk).map(row => row.id);
+      const rows = await queryRows<{ id: string; answers: OnlineInputs['answers']; vote: unknown }>(
+        this.db.manager(ctx),
+        RECHECK_TASKS_SQL,
+        [project.id, ids],
+      );
       for (const row of rows) {
         // The inputs `onlineInputsSql` would read for this task, from the project-wide reads.
         const voters = row.answers.map(answer => answer.w);
@@ -610,21 +611,46 @@ export class OnlineAggregationService {
         const online = await this.posteriorFrom(ctx, project, inputs, null);
         if (online && online.answers > 0 && online.decision === 'CONTINUE') doubted.push(row.id);
       }
-      if (rows.length < this.recheckChunk) break;
-      after = rows[rows.length - 1].id;
     }
     if (doubted.length === 0) return 0;
     const slots = this.slots;
     let reopenedCount = 0;
     // One transaction per chunk: the task locks are held briefly, and a rolled-back chunk leaves
-    // its tasks complete (the next refit re-checks them).
+    // its tasks complete (the next refit re-checks them). The decisions above were made outside
+    // any transaction, on the project as the refit job read it: each chunk first holds the
+    // project row (FOR SHARE, so it cannot be completed or change its policy meanwhile) and stops
+    // if it was, then judges each locked task again (an answer from a lease still out may have
+    // been counted since) and reopens only those still below the target.
     for (let start = 0; start < doubted.length; start += this.recheckChunk) {
       const ids = doubted.slice(start, start + this.recheckChunk);
-      reopenedCount += await this.db.withTransaction(ctx, async tx => {
-        const reopened = await slots.reopenCompleted(tx, ids, project.maxOverlap);
-        for (const task of reopened) await this.updateTask(tx, project, task);
-        return reopened.length;
+      const reopened = await this.db.withTransaction(ctx, async tx => {
+        const [current] = await queryRows<{
+          status: string;
+          min_overlap: number;
+          max_overlap: number;
+          confidence_target: number | null;
+        }>(
+          this.db.manager(tx),
+          `SELECT status, min_overlap, max_overlap, confidence_target FROM projects
+           WHERE id = $1 FOR SHARE`,
+          [project.id],
+        );
+        const unchanged =
+          current !== undefined &&
+          (current.status === ProjectStatus.ACTIVE || current.status === ProjectStatus.PAUSED) &&
+          current.min_overlap === project.minOverlap &&
+          current.max_overlap === project.maxOverlap &&
+          current.confidence_target === project.confidenceTarget;
+        if (!unchanged) return null;
+        const tasks = await slots.reopenCompleted(tx, ids, project.maxOverlap, async task => {
+          const online = await this.posteriorOf(tx, project, task);
+          return online !== null && online.answers > 0 && online.decision === 'CONTINUE';
+        });
+        for (const task of tasks) await this.updateTask(tx, project, task);
+        return tasks.length;
       });
+      if (reopened === null) break;
+      reopenedCount += reopened;
     }
     return reopenedCount;
   }
