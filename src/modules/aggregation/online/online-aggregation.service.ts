@@ -642,11 +642,18 @@ export class OnlineAggregationService {
           current.max_overlap === project.maxOverlap &&
           current.confidence_target === project.confidenceTarget;
         if (!unchanged) return null;
+        // The posterior judged on the locked row is the one stored (updateTask would read it
+        // again otherwise).
+        const judged = new Map<string, OnlineTaskPosterior>();
         const tasks = await slots.reopenCompleted(tx, ids, project.maxOverlap, async task => {
           const online = await this.posteriorOf(tx, project, task);
-          return online !== null && online.answers > 0 && online.decision === 'CONTINUE';
+          if (online === null || online.answers === 0 || online.decision !== 'CONTINUE') {
+            return false;
+          }
+          judged.set(task.id, online);
+          return true;
         });
-        for (const task of tasks) await this.updateTask(tx, project, task);
+        for (const task of tasks) await this.updateTask(tx, project, task, judged.get(task.id));
         return tasks.length;
       });
       if (reopened === null) break;
@@ -665,8 +672,9 @@ export class OnlineAggregationService {
     tx: RequestContext,
     project: Project,
     task: Task,
+    computed?: OnlineTaskPosterior,
   ): Promise<OnlineTaskPosterior | null> {
-    const online = await this.posteriorOf(tx, project, task);
+    const online = computed ?? (await this.posteriorOf(tx, project, task));
     if (!online) return null;
     const stored = storedPosterior(online);
     const { posterior, consensusLabels, consensusConfidence, servePriority } = stored;
